@@ -1,0 +1,215 @@
+/**
+ * The checked program: what `check()` produces from the AST when there are no errors, and what
+ * `src/graph` and `src/emit` consume. Plain data, values in base units (volts, °C, bytes, seconds),
+ * every entity in declaration order, every name resolved. Spans point back into the sources
+ * only so later phases can attach diagnostics.
+ */
+import type { Span } from '../diagnostics/span.js';
+
+export interface CheckedProgram {
+  readonly pipeline: { readonly name: string; readonly span: Span };
+  /** Path of the root file, as given to the loader (relative, `/` separators). */
+  readonly rootFile: string;
+  /** Every file of the program in load order (root first). */
+  readonly files: readonly string[];
+  readonly site: SiteModel;
+  readonly envs: readonly EnvModel[];
+  readonly tools: readonly ToolModel[];
+  readonly queues: readonly QueueModel[];
+  readonly nodes: readonly NodeModel[];
+  readonly libraries: readonly LibraryModel[];
+  readonly corners: readonly CornerModel[];
+  readonly stages: readonly StageModel[];
+}
+
+export type MemoryUnit = 'KB' | 'MB' | 'GB' | 'TB';
+
+export interface SiteModel {
+  /** The cluster's LSF_UNIT_FOR_LIMITS; undefined = LSF defaults (-M in KB, rusage in MB). */
+  readonly lsfUnitForLimits?: MemoryUnit;
+  readonly memLimit: 'per_job' | 'per_slot';
+  readonly project?: string;
+  readonly jobGroup: string;
+  readonly maxArraySize: number;
+  readonly workRoot: Template;
+  readonly outRoot: Template;
+  readonly cornerStyle: string;
+  readonly processes: readonly string[];
+  readonly rcCorners: readonly string[];
+  readonly defaultQueue?: string;
+  readonly span?: Span;
+}
+
+export type EnvType = 'path' | 'string' | 'int';
+
+export interface EnvModel {
+  readonly name: string;
+  readonly type: EnvType;
+  /** Default value (a literal: env defaults cannot interpolate). */
+  readonly default?: string;
+  readonly span: Span;
+}
+
+export interface ToolModel {
+  readonly name: string;
+  readonly path: Template;
+  readonly args: readonly Template[];
+  readonly kind: 'liberate' | 'variety' | 'generic';
+  readonly span: Span;
+}
+
+export interface QueueModel {
+  readonly name: string;
+  /** The LSF queue name (`-q`). */
+  readonly lsfName: string;
+  readonly maxMemBytes?: number;
+  readonly maxRuntimeSeconds?: number;
+  readonly maxSlots?: number;
+  readonly span: Span;
+}
+
+export interface NumericRange {
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface NodeModel {
+  readonly name: string;
+  /** Volts. */
+  readonly vdd?: NumericRange;
+  /** Degrees Celsius. */
+  readonly temperature?: NumericRange;
+  readonly processes: readonly string[];
+  /** Undefined: any RC corner. */
+  readonly rcCorners?: readonly string[];
+  readonly span: Span;
+}
+
+export interface LibraryModel {
+  /** The declaration name (`base_svt`), the `library.id` field. */
+  readonly id: string;
+  /** The full library name (`tcbn02_…_c240207_094b`), the `library.name` field. */
+  readonly name: string;
+  readonly node: string;
+  readonly kit?: Template;
+  readonly cells?: Template;
+  /** Corner names, in the library's order, without duplicates. */
+  readonly corners: readonly string[];
+  readonly span: Span;
+}
+
+export interface CornerModel {
+  readonly name: string;
+  readonly process: string;
+  /** Volts. */
+  readonly voltage: number;
+  /** Degrees Celsius. */
+  readonly temperature: number;
+  readonly rc?: string;
+  readonly mcSamples?: number;
+  readonly span: Span;
+}
+
+export type FanoutKey = 'node' | 'library' | 'corner';
+
+/** Canonical key order: outermost first. */
+export const FANOUT_KEYS: readonly FanoutKey[] = ['node', 'library', 'corner'];
+
+export interface StageModel {
+  readonly name: string;
+  /** Position among all stages in declaration order (0-based); ties in orderings use it. */
+  readonly index: number;
+  /** Keys as declared in `for each`, in canonical order, without the implied ones. */
+  readonly keys: readonly FanoutKey[];
+  /** The key set: `keys` plus `node` when `library` is present; canonical order. */
+  readonly keySet: readonly FanoutKey[];
+  readonly where?: Condition;
+  readonly after: readonly StageDependency[];
+  readonly run: RunModel;
+  readonly expects: readonly ExpectModel[];
+  readonly resources: ResourcesModel;
+  readonly retry?: RetryModel;
+  /** Seconds, for the plan. */
+  readonly estimateSeconds: number;
+  /** Where the estimate came from: the stage's `estimate`, its run-time limit, or nothing (0). */
+  readonly estimateSource: 'estimate' | 'runtime' | 'none';
+  readonly failFast?: number;
+  readonly arrayLimit?: number;
+  readonly span: Span;
+  /** Span of the stage's name, for diagnostics about the stage as a whole. */
+  readonly nameSpan: Span;
+}
+
+export interface StageDependency {
+  readonly stage: string;
+  /** The name in the `after` clause. */
+  readonly span: Span;
+}
+
+export type RunModel =
+  | { readonly kind: 'shell'; readonly command: Template; readonly span: Span }
+  | {
+      readonly kind: 'tool';
+      readonly tool: string;
+      readonly deck?: Template;
+      readonly args: readonly Template[];
+      readonly span: Span;
+    };
+
+export type ExpectOperator = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+export interface ExpectModel {
+  readonly pattern: Template;
+  readonly operator: ExpectOperator;
+  readonly count: number;
+  readonly span: Span;
+}
+
+export interface ResourcesModel {
+  readonly queue?: string;
+  readonly cpus: number;
+  readonly memBytes?: number;
+  readonly runtimeSeconds?: number;
+  /** Licence name → tokens, sorted by name. */
+  readonly licenses: readonly { readonly name: string; readonly count: number }[];
+}
+
+export interface RetryModel {
+  readonly count: number;
+  /** Empty: any non-zero exit code. */
+  readonly exitCodes: readonly number[];
+  readonly backoffSeconds: number;
+}
+
+/**
+ * A string with its interpolations resolved to typed references. Env references stay symbolic
+ * (they are expanded when the job runs); the rest are substituted per job by the back ends.
+ */
+export interface Template {
+  readonly parts: readonly TemplatePart[];
+  readonly span: Span;
+}
+
+export type TemplatePart =
+  | { readonly kind: 'text'; readonly value: string }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'builtin'; readonly name: 'work' | 'out' | 'pipeline' | 'stage' }
+  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string };
+
+/** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
+export type Condition =
+  | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
+  | { readonly kind: 'not'; readonly operand: Condition }
+  | {
+      readonly kind: 'compare';
+      readonly operator: ExpectOperator;
+      readonly left: Operand;
+      readonly right: Operand;
+    }
+  | { readonly kind: 'in'; readonly operand: Operand; readonly set: readonly Operand[] }
+  | { readonly kind: 'between'; readonly operand: Operand; readonly low: number; readonly high: number };
+
+/** Numbers are in base units; enumerations and identifiers are strings. */
+export type Operand =
+  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  | { readonly kind: 'value'; readonly value: string | number | boolean };

@@ -1,0 +1,53 @@
+/**
+ * Did-you-mean suggestions: candidates within an edit distance that grows with the name's
+ * length, closest first, ties broken by name so output is deterministic.
+ */
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let prevPrev: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(prev[j]! + 1, current[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, prevPrev[j - 2]! + 1);
+      }
+      current.push(value);
+    }
+    prevPrev = prev;
+    prev = current;
+  }
+  return prev[b.length]!;
+}
+
+/** Up to `max` candidates close to `name`, best first. */
+export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  const lower = name.toLowerCase();
+  const scored: { candidate: string; score: number }[] = [];
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    if (candidate === name || seen.has(candidate)) continue;
+    seen.add(candidate);
+    // A case-only difference is the likeliest typo of all.
+    const score = candidate.toLowerCase() === lower ? 0.5 : editDistance(name, candidate);
+    if (score <= limit) scored.push({ candidate, score });
+  }
+  scored.sort((a, b) => a.score - b.score || (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0));
+  return scored.slice(0, max).map((s) => s.candidate);
+}
+
+/** "did you mean `a`?" / "did you mean `a` or `b`?", or undefined when nothing is close. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const found = suggest(name, candidates);
+  if (found.length === 0) return undefined;
+  const quoted = found.map((c) => `\`${c}\``);
+  const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+  return `did you mean ${list}?`;
+}
