@@ -1,0 +1,41 @@
+// The libcc benchmark: parse, check and plan synthetic pipelines of growing size, each in a
+// fresh process; prints times, throughput and peak memory. Run with `npm run bench`.
+// Sizes can be overridden: `npm run bench -- 1000 50000`.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const targets = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
+const casePath = fileURLToPath(new URL('./case.js', import.meta.url));
+
+const rows = [];
+for (const target of targets) {
+  // Warm-up run first (JIT), then the measured run.
+  execFileSync(process.execPath, ['--expose-gc', casePath, String(Math.min(target, 1000))]);
+  const out = execFileSync(process.execPath, ['--expose-gc', casePath, String(target)], { encoding: 'utf8' });
+  rows.push(JSON.parse(out.trim().split('\n').pop()));
+}
+
+const header = ['jobs', 'lines', 'parse ms', 'check ms', 'plan ms', 'total ms', 'cpu ms', 'jobs/s', 'peak RSS MiB'];
+const table = rows.map((r) => [
+  String(r.jobs),
+  String(r.sourceLines),
+  r.parseMs.toFixed(1),
+  r.checkMs.toFixed(1),
+  r.planMs.toFixed(1),
+  r.totalMs.toFixed(1),
+  r.cpuMs.toFixed(0),
+  Math.round(r.jobsPerSecond).toLocaleString('en-US'),
+  r.peakRssMiB.toFixed(0),
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+const line = (cells) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+console.log(`libcc benchmark — node ${process.version}, ${process.platform}/${process.arch}`);
+console.log(line(header));
+for (const row of table) console.log(line(row));
+if (rows.length >= 2) {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const growth = last.totalMs / first.totalMs / (last.jobs / first.jobs);
+  console.log(`growth: ${(last.jobs / first.jobs).toFixed(0)}x jobs → ${(last.totalMs / first.totalMs).toFixed(1)}x time (ratio ${growth.toFixed(2)}; 1.00 = linear)`);
+}

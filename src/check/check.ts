@@ -1,0 +1,101 @@
+/**
+ * The checker's entry point: binds names, builds the typed model of every declaration, runs
+ * the semantic rules and lints, applies inline suppressions, and returns the checked program
+ * when there are no errors. Reports everything it can find in one run; never throws for
+ * user mistakes.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import type { LoadedProgram } from '../syntax/load.js';
+import { CheckContext } from './context.js';
+import { buildCorners, CornerSetResolver } from './corners.js';
+import { buildEnvs, buildNodes, buildQueues, buildSite, buildTools } from './declarations.js';
+import { buildLibraries } from './libraries.js';
+import type { CheckedProgram } from './model.js';
+import { RULES } from './rules/index.js';
+import type { RuleInput } from './rules/rule.js';
+import { buildStages } from './stages.js';
+import { applySuppressions, collectSuppressions } from './suppressions.js';
+import { bindDeclarations } from './symbols.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+
+export interface CheckResult {
+  /** Present when there are no errors (warnings allowed). */
+  readonly program?: CheckedProgram;
+  /** Parse and check diagnostics, suppressions applied, sorted. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function check(loaded: LoadedProgram): CheckResult {
+  const ctx = new CheckContext();
+  const symbols = bindDeclarations(ctx, loaded.declarations, loaded.rootPath);
+  const environment = { envNames: new Set(symbols.envs.keys()) };
+
+  const site = buildSite(ctx, symbols, environment, loaded.rootPath);
+  const envs = buildEnvs(ctx, symbols);
+  const tools = buildTools(ctx, symbols, environment);
+  const queues = buildQueues(ctx, symbols);
+
+  let defaultQueue: string | undefined;
+  if (site.defaultQueue) {
+    if (symbols.queues.has(site.defaultQueue.name)) defaultQueue = site.defaultQueue.name;
+    else {
+      const hint = didYouMean(site.defaultQueue.name, symbols.queues.keys());
+      ctx.report('LCP2001', site.defaultQueue.span, `unknown queue \`${site.defaultQueue.name}\``, {
+        label: 'no queue of this name',
+        ...(hint ? { help: hint } : {}),
+      });
+    }
+  }
+  const siteModel = { ...site.model, ...(defaultQueue ? { defaultQueue } : {}) };
+  if (defaultQueue) ctx.markUsed('queue', defaultQueue);
+
+  const nodes = buildNodes(ctx, symbols, siteModel);
+  const corners = buildCorners(ctx, symbols, siteModel);
+  const names = {
+    node: new Set(symbols.nodes.keys()),
+    library: new Set(symbols.libraries.keys()),
+    corner: new Set([...symbols.corners.values()].filter((d) => d.kind === 'CornerDecl').map((d) => d.name.name)),
+  };
+  const conditionScope = { processes: siteModel.processes, rcCorners: siteModel.rcCorners, names };
+  const resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
+  for (const decl of symbols.corners.values()) if (decl.kind === 'CornerSetDecl') resolver.resolveSet(decl);
+  const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment);
+  const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });
+
+  const input: RuleInput = {
+    sources: loaded.sources,
+    declarations: loaded.declarations,
+    symbols,
+    site: siteModel,
+    envs,
+    tools,
+    queues,
+    nodes,
+    corners,
+    libraries,
+    stages,
+  };
+  for (const rule of RULES) rule.run(ctx, input);
+
+  const suppressions = collectSuppressions(ctx, loaded.files, loaded.sources);
+  const diagnostics = sortDiagnostics(applySuppressions([...loaded.diagnostics, ...ctx.diagnostics.items], suppressions, loaded.sources));
+  if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics };
+
+  const characterized = new Set([...libraries.values()].flatMap((l) => l.model?.corners ?? []));
+  const program: CheckedProgram = {
+    pipeline: { name: symbols.pipeline.name.name, span: symbols.pipeline.name.span },
+    rootFile: loaded.rootPath,
+    files: loaded.files.map((f) => f.path),
+    site: siteModel,
+    envs,
+    tools,
+    queues,
+    nodes: [...nodes.values()].map((n) => n.model),
+    libraries: [...libraries.values()].flatMap((l) => (l.model ? [l.model] : [])),
+    // Only corners some library characterizes: a shared YAML table may declare many more.
+    corners: [...corners.values()].flatMap((c) => (c.model && characterized.has(c.model.name) ? [c.model] : [])),
+    stages: [...stages.values()].flatMap((s) => (s.model ? [s.model] : [])),
+  };
+  return { program, diagnostics };
+}

@@ -1,0 +1,234 @@
+/**
+ * Resolves `where` conditions to typed `Condition`s.
+ * Rules: a comparison sets a field of an in-scope entity (LCP2009/LCP2010) against a literal of
+ * the field's type (LCP3001); enumerations must name known values (LCP3006) and entity names
+ * declared entities (LCP2001), so a typo cannot silently filter every job out; ordering
+ * operators only apply to numbers.
+ */
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { BinaryExpression, Expression, Reference } from '../syntax/ast.js';
+import type { CheckContext } from './context.js';
+import { ENTITY_FIELDS, isFanoutKey, type FieldType } from './fields.js';
+import type { Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
+import { checkEnum, describeExpression, quantityValue } from './values.js';
+
+export interface ConditionScope {
+  /** "stage `lvf`" / "corner set `slow`", for messages. */
+  readonly what: string;
+  readonly keySet: ReadonlySet<FanoutKey>;
+  readonly processes: readonly string[];
+  readonly rcCorners: readonly string[];
+  /** Declared names, to validate `library.id == base_svt` and the like. */
+  readonly names: Readonly<Record<'node' | 'library' | 'corner', ReadonlySet<string>>>;
+}
+
+interface FieldRef {
+  readonly entity: FanoutKey;
+  readonly field: string;
+  readonly type: FieldType;
+  readonly reference: Reference;
+}
+
+const FLIPPED: Record<ExpectOperator, ExpectOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const NUMERIC: ReadonlySet<FieldType> = new Set(['voltage', 'temperature', 'integer']);
+
+export function resolveCondition(ctx: CheckContext, expression: Expression, scope: ConditionScope): Condition | undefined {
+  switch (expression.kind) {
+    case 'Binary':
+      return resolveBinary(ctx, expression, scope);
+    case 'Not': {
+      const operand = resolveCondition(ctx, expression.operand, scope);
+      return operand && { kind: 'not', operand };
+    }
+    default:
+      ctx.report('LCP3001', expression.span, `a \`where\` clause needs a condition, found ${describeExpression(expression)}`, {
+        label: 'not a condition',
+        help: 'compare a field with a value, e.g. `corner.process == ssgnp`',
+      });
+      return undefined;
+  }
+}
+
+function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: ConditionScope): Condition | undefined {
+  const { operator } = expression;
+  if (operator === '&&' || operator === '||') {
+    const left = resolveCondition(ctx, expression.left, scope);
+    const right = resolveCondition(ctx, expression.right, scope);
+    return left && right && { kind: operator === '&&' ? 'and' : 'or', left, right };
+  }
+
+  if (operator === 'in') {
+    const field = resolveField(ctx, expression.left, scope);
+    if (field === undefined) return undefined;
+    const right = expression.right;
+    if (right.kind === 'Range') {
+      if (!NUMERIC.has(field.type)) return typeError(ctx, right, field, 'a range');
+      const low = literalOperand(ctx, right.low, field, scope);
+      const high = literalOperand(ctx, right.high, field, scope);
+      if (low === undefined || high === undefined) return undefined;
+      return { kind: 'between', operand: fieldOperand(field), low: low.value as number, high: high.value as number };
+    }
+    if (right.kind === 'List') {
+      const set: Operand[] = [];
+      let ok = true;
+      for (const item of right.items) {
+        const operand = literalOperand(ctx, item, field, scope);
+        if (operand === undefined) ok = false;
+        else set.push(operand);
+      }
+      return ok ? { kind: 'in', operand: fieldOperand(field), set } : undefined;
+    }
+    ctx.report('LCP3001', right.span, `\`in\` expects a list or a range, found ${describeExpression(right)}`, {
+      label: 'expected `[…]` or `low .. high`',
+    });
+    return undefined;
+  }
+
+  // A comparison: one side a field, the other a literal (either order).
+  const leftIsField = isFieldReference(expression.left);
+  const rightIsField = isFieldReference(expression.right);
+  if (leftIsField && rightIsField) {
+    ctx.report('LCP3001', expression.span, 'a comparison sets one field against a value', {
+      label: 'both sides are fields',
+    });
+    return undefined;
+  }
+  if (!leftIsField && !rightIsField) {
+    const culprit = expression.left;
+    ctx.report('LCP3001', culprit.span, 'a comparison needs a field such as `corner.process` on one side', {
+      label: 'not a field',
+      help: 'fields are `node.*`, `library.*` and `corner.*`',
+    });
+    return undefined;
+  }
+  const fieldSide = leftIsField ? expression.left : expression.right;
+  const valueSide = leftIsField ? expression.right : expression.left;
+  const op = leftIsField ? operator : FLIPPED[operator];
+  const field = resolveField(ctx, fieldSide, scope);
+  if (field === undefined) return undefined;
+  if ((op === '<' || op === '<=' || op === '>' || op === '>=') && !NUMERIC.has(field.type)) {
+    ctx.report('LCP3001', expression.operatorSpan, `\`${operator}\` needs a number, but \`${field.entity}.${field.field}\` is not one`, {
+      label: 'ordering comparison on a non-number',
+      help: 'use `==`, `!=` or `in [...]`',
+    });
+    return undefined;
+  }
+  const value = literalOperand(ctx, valueSide, field, scope);
+  if (value === undefined) return undefined;
+  return { kind: 'compare', operator: op, left: fieldOperand(field), right: value };
+}
+
+function isFieldReference(expression: Expression): expression is Reference {
+  return expression.kind === 'Reference' && expression.path.length >= 2 && isFanoutKey(expression.path[0]!.name);
+}
+
+function resolveField(ctx: CheckContext, expression: Expression, scope: ConditionScope): FieldRef | undefined {
+  if (!isFieldReference(expression)) {
+    ctx.report('LCP3001', expression.span, `expected a field such as \`corner.process\`, found ${describeExpression(expression)}`, {
+      label: 'not a field',
+    });
+    return undefined;
+  }
+  const entity = expression.path[0]!.name as FanoutKey;
+  const fieldName = expression.path[1]!;
+  const fields = ENTITY_FIELDS[entity];
+  const type = fields[fieldName.name];
+  if (type === undefined || expression.path.length > 2) {
+    const hint = type === undefined ? didYouMean(fieldName.name, Object.keys(fields)) : undefined;
+    ctx.report('LCP2010', type === undefined ? fieldName.span : expression.span, `\`${entity}\` has no field \`${expression.path.slice(1).map((p) => p.name).join('.')}\``, {
+      label: 'unknown field',
+      ...(hint ? { help: hint } : {}),
+      notes: [`fields of \`${entity}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
+    });
+    return undefined;
+  }
+  if (!scope.keySet.has(entity)) {
+    ctx.report('LCP2009', expression.span, `\`${entity}.${fieldName.name}\` is not in scope in ${scope.what}`, {
+      label: `not fanned out per ${entity}`,
+    });
+    return undefined;
+  }
+  if (type === 'path') {
+    ctx.report('LCP3001', expression.span, `\`${entity}.${fieldName.name}\` is a path and cannot be compared`, {
+      label: 'not comparable',
+    });
+    return undefined;
+  }
+  return { entity, field: fieldName.name, type, reference: expression };
+}
+
+function fieldOperand(field: FieldRef): Operand {
+  return { kind: 'field', entity: field.entity, field: field.field };
+}
+
+function typeError(ctx: CheckContext, expression: Expression, field: FieldRef, found?: string): undefined {
+  ctx.report('LCP3001', expression.span, `\`${field.entity}.${field.field}\` is ${describeFieldType(field.type)}, found ${found ?? describeExpression(expression)}`, {
+    label: `expected ${describeFieldType(field.type)}`,
+  });
+  return undefined;
+}
+
+function describeFieldType(type: FieldType): string {
+  switch (type) {
+    case 'name':
+      return 'a name';
+    case 'string':
+    case 'path':
+      return 'a string';
+    case 'process':
+      return 'a process corner';
+    case 'rc':
+      return 'an RC corner';
+    case 'voltage':
+      return 'a voltage';
+    case 'temperature':
+      return 'a temperature';
+    case 'integer':
+      return 'an integer';
+  }
+}
+
+/** A literal of the field's type, converted to base units. */
+function literalOperand(ctx: CheckContext, expression: Expression, field: FieldRef, scope: ConditionScope): { kind: 'value'; value: string | number } | undefined {
+  switch (field.type) {
+    case 'voltage':
+    case 'temperature': {
+      if (expression.kind !== 'Quantity') return typeError(ctx, expression, field);
+      const value = quantityValue(ctx, expression, field.type, `${field.entity}.${field.field}`);
+      return value === undefined ? undefined : { kind: 'value', value };
+    }
+    case 'integer':
+      if (expression.kind !== 'Quantity' || expression.unit !== undefined) return typeError(ctx, expression, field);
+      return { kind: 'value', value: expression.value };
+    case 'string':
+      if (expression.kind === 'String' && expression.parts.every((p) => p.kind === 'Text')) return { kind: 'value', value: expression.text };
+      return typeError(ctx, expression, field, expression.kind === 'String' ? 'an interpolated string' : undefined);
+    case 'process':
+    case 'rc': {
+      if (expression.kind !== 'Reference' || expression.path.length !== 1) return typeError(ctx, expression, field);
+      const values = field.type === 'process' ? scope.processes : scope.rcCorners;
+      const name = checkEnum(ctx, expression.path[0]!, values, field.type === 'process' ? 'process corner' : 'RC corner');
+      return name === undefined ? undefined : { kind: 'value', value: name };
+    }
+    case 'name': {
+      let name: string;
+      if (expression.kind === 'Reference' && expression.path.length === 1) name = expression.path[0]!.name;
+      else if (expression.kind === 'String' && expression.parts.every((p) => p.kind === 'Text')) name = expression.text;
+      else return typeError(ctx, expression, field);
+      const kind: 'node' | 'library' | 'corner' =
+        field.field === 'node' || field.entity === 'node' ? 'node' : field.entity === 'library' ? 'library' : 'corner';
+      const known = scope.names[kind];
+      if (!known.has(name)) {
+        const hint = didYouMean(name, known);
+        ctx.report('LCP2001', expression.span, `unknown ${kind} \`${name}\``, {
+          label: `no ${kind} of this name`,
+          ...(hint ? { help: hint } : {}),
+        });
+        return undefined;
+      }
+      return { kind: 'value', value: name };
+    }
+    case 'path':
+      return typeError(ctx, expression, field);
+  }
+}

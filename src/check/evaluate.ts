@@ -1,0 +1,63 @@
+/**
+ * Evaluates a resolved `Condition` against field values. Shared by the checker (corner-set
+ * filters) and the graph phase (stage `where` clauses), so both read conditions alike.
+ * A missing field (a corner without an RC corner) equals nothing and orders with nothing.
+ */
+import type { Condition, FanoutKey, Operand } from './model.js';
+
+export type FieldValue = string | number | boolean | undefined;
+export type FieldLookup = (entity: FanoutKey, field: string) => FieldValue;
+
+export function evaluateCondition(condition: Condition, lookup: FieldLookup): boolean {
+  switch (condition.kind) {
+    case 'and':
+      return evaluateCondition(condition.left, lookup) && evaluateCondition(condition.right, lookup);
+    case 'or':
+      return evaluateCondition(condition.left, lookup) || evaluateCondition(condition.right, lookup);
+    case 'not':
+      return !evaluateCondition(condition.operand, lookup);
+    case 'in': {
+      const value = operandValue(condition.operand, lookup);
+      return value !== undefined && condition.set.some((item) => equal(value, operandValue(item, lookup)));
+    }
+    case 'between': {
+      const value = operandValue(condition.operand, lookup);
+      return typeof value === 'number' && compareNumbers(value, condition.low) >= 0 && compareNumbers(value, condition.high) <= 0;
+    }
+    case 'compare': {
+      const left = operandValue(condition.left, lookup);
+      const right = operandValue(condition.right, lookup);
+      if (left === undefined || right === undefined) return condition.operator === '!=';
+      switch (condition.operator) {
+        case '==':
+          return equal(left, right);
+        case '!=':
+          return !equal(left, right);
+        default: {
+          if (typeof left !== 'number' || typeof right !== 'number') return false;
+          const order = compareNumbers(left, right);
+          if (condition.operator === '<') return order < 0;
+          if (condition.operator === '<=') return order <= 0;
+          if (condition.operator === '>') return order > 0;
+          return order >= 0;
+        }
+      }
+    }
+  }
+}
+
+function operandValue(operand: Operand, lookup: FieldLookup): FieldValue {
+  return operand.kind === 'value' ? operand.value : lookup(operand.entity, operand.field);
+}
+
+function equal(a: FieldValue, b: FieldValue): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b) === 0;
+  return a === b;
+}
+
+/** Numbers in base units compare at a resolution of 1e-9 (0.48 V written as 480mV is equal). */
+function compareNumbers(a: number, b: number): number {
+  const difference = a - b;
+  const tolerance = 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  return Math.abs(difference) <= tolerance ? 0 : difference < 0 ? -1 : 1;
+}

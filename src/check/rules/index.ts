@@ -1,0 +1,21 @@
+import { absolutePaths } from './absolute-paths.js';
+import { cornerNodeCompatibility } from './corner-node-compatibility.js';
+import { estimateWithinRuntime } from './estimate-within-runtime.js';
+import { queueLimits } from './queue-limits.js';
+import type { Rule } from './rule.js';
+import { riskyShell } from './risky-shell.js';
+import { secretLiterals } from './secret-literals.js';
+import { stageExpect } from './stage-expect.js';
+import { unusedDeclarations } from './unused-declarations.js';
+
+/** Every rule, in the order they run (output is sorted afterwards, so order only affects speed). */
+export const RULES: readonly Rule[] = [
+  cornerNodeCompatibility,
+  queueLimits,
+  estimateWithinRuntime,
+  stageExpect,
+  absolutePaths,
+  riskyShell,
+  secretLiterals,
+  unusedDeclarations,
+];

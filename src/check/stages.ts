@@ -1,0 +1,340 @@
+/**
+ * Stages. Rules: `for each` keys are `node`, `library`, `corner`, each once (LCP2012, LCP2002);
+ * `after` names declared stages (LCP2001); `where` is a condition over in-scope fields; one
+ * `run` (required) that is a shell command or a declared tool; typed resources, expect, retry,
+ * estimate; a queue, explicit or by default, when queues are declared.
+ */
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Span } from '../diagnostics/span.js';
+import type { Expression, StageDecl } from '../syntax/ast.js';
+import type { CheckContext } from './context.js';
+import { resolveCondition, type ConditionScope } from './conditions.js';
+import { isFanoutKey } from './fields.js';
+import {
+  FANOUT_KEYS,
+  type Condition,
+  type ExpectModel,
+  type FanoutKey,
+  type QueueModel,
+  type ResourcesModel,
+  type RetryModel,
+  type RunModel,
+  type StageDependency,
+  type StageModel,
+  type Template,
+} from './model.js';
+import { readBlock } from './schema.js';
+import type { SymbolTable } from './symbols.js';
+import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { describeExpression, mismatch, readInteger, readName, readQuantity } from './values.js';
+
+export interface StageBuild {
+  readonly decl: StageDecl;
+  readonly model?: StageModel;
+  /** Spans of values, for rules that point at them. */
+  readonly spans: {
+    readonly queue?: Span;
+    readonly cpus?: Span;
+    readonly mem?: Span;
+    readonly runtime?: Span;
+    readonly estimate?: Span;
+  };
+}
+
+const STAGE_SCHEMA = {
+  properties: { run: 'value', resources: 'block', estimate: 'value', fail_fast: 'value', array_limit: 'value' },
+  required: ['run'],
+  statements: ['expect', 'retry'],
+} as const;
+
+const RESOURCES_SCHEMA = {
+  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block' },
+} as const;
+
+export interface StageInputs {
+  readonly symbols: SymbolTable;
+  readonly queues: readonly QueueModel[];
+  readonly defaultQueue?: string;
+  readonly environment: TemplateEnvironment;
+  readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
+}
+
+export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
+  const stages = new Map<string, StageBuild>();
+  let index = 0;
+  for (const decl of inputs.symbols.stages.values()) {
+    stages.set(decl.name.name, buildStage(ctx, decl, index++, inputs));
+  }
+  return stages;
+}
+
+function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: StageInputs): StageBuild {
+  const name = decl.name.name;
+  const what = `stage \`${name}\``;
+  let ok = true;
+
+  // Fan-out keys.
+  const declared = new Set<FanoutKey>();
+  for (const key of decl.forEach?.keys ?? []) {
+    if (key.name === '') continue;
+    if (!isFanoutKey(key.name)) {
+      const hint = didYouMean(key.name, FANOUT_KEYS);
+      ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
+        label: 'not a fan-out key',
+        help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
+      });
+      ok = false;
+    } else if (declared.has(key.name)) {
+      ctx.report('LCP2002', key.span, `\`${key.name}\` is listed twice in \`for each\``, { label: 'listed again' });
+    } else declared.add(key.name);
+  }
+  const keys = FANOUT_KEYS.filter((k) => declared.has(k));
+  const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
+  const keySetLookup = new Set(keySet);
+
+  // Dependencies.
+  const after: StageDependency[] = [];
+  for (const dependency of decl.after) {
+    if (dependency.name === '') continue;
+    if (!inputs.symbols.stages.has(dependency.name)) {
+      const hint = didYouMean(dependency.name, inputs.symbols.stages.keys());
+      ctx.report('LCP2001', dependency.span, `unknown stage \`${dependency.name}\``, {
+        label: 'no stage of this name',
+        ...(hint ? { help: hint } : {}),
+      });
+      ok = false;
+    } else if (after.some((a) => a.stage === dependency.name)) {
+      ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
+    } else after.push({ stage: dependency.name, span: dependency.span });
+  }
+
+  let where: Condition | undefined;
+  if (decl.where !== undefined) {
+    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup });
+    if (where === undefined) ok = false;
+  }
+
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup };
+  const template = (expression: Expression, property: string): Template | undefined => {
+    if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
+    return resolveTemplate(ctx, expression, scope, inputs.environment);
+  };
+
+  const contents = readBlock(ctx, decl.body, STAGE_SCHEMA, what, decl.name.span);
+  const value = (key: string) => contents.values.get(key)?.value;
+
+  // run
+  let run: RunModel | undefined;
+  const runExpression = value('run');
+  if (runExpression) {
+    run = readRun(ctx, runExpression, inputs, template);
+    if (run === undefined) ok = false;
+  } else ok = false;
+
+  // expect
+  const expects: ExpectModel[] = [];
+  for (const statement of contents.expects) {
+    const pattern = template(statement.pattern, 'expect');
+    const count = statement.count ? readInteger(ctx, statement.count, 'expect', 0) : 1;
+    if (pattern === undefined || count === undefined) {
+      ok = false;
+      continue;
+    }
+    expects.push({ pattern, operator: statement.operator ?? '>=', count, span: statement.span });
+  }
+
+  // retry
+  let retry: RetryModel | undefined;
+  if (contents.retry) {
+    const statement = contents.retry;
+    const count = readInteger(ctx, statement.count, 'retry', 1, 100);
+    const exitCodes: number[] = [];
+    for (const code of statement.exitCodes) {
+      const n = readInteger(ctx, code, 'exit', 1, 255);
+      if (n === undefined) ok = false;
+      else if (!exitCodes.includes(n)) exitCodes.push(n);
+    }
+    const backoff = statement.backoff ? readQuantity(ctx, statement.backoff, 'duration', 'backoff') : 0;
+    if (count === undefined || backoff === undefined) ok = false;
+    else retry = { count, exitCodes: exitCodes.sort((a, b) => a - b), backoffSeconds: backoff };
+  }
+
+  // resources
+  const spans: { -readonly [K in keyof StageBuild['spans']]: Span } = {};
+  let resources: ResourcesModel = { cpus: 1, licenses: [] };
+  const resourcesBlock = contents.blocks.get('resources');
+  let queueName: string | undefined;
+  if (resourcesBlock) {
+    const r = readBlock(ctx, resourcesBlock.body, RESOURCES_SCHEMA, `the resources of ${what}`, resourcesBlock.key.span);
+    const rv = (key: string) => r.values.get(key)?.value;
+    const queueExpression = rv('queue');
+    if (queueExpression) {
+      const identifier = readName(ctx, queueExpression, 'queue');
+      if (identifier === undefined) ok = false;
+      else if (!inputs.queues.some((q) => q.name === identifier.name)) {
+        if (!inputs.symbols.queues.has(identifier.name)) {
+          const hint = didYouMean(identifier.name, inputs.symbols.queues.keys());
+          ctx.report('LCP2001', identifier.span, `unknown queue \`${identifier.name}\``, {
+            label: 'no queue of this name',
+            ...(hint ? { help: hint } : {}),
+          });
+        }
+        ok = false;
+      } else {
+        queueName = identifier.name;
+        spans.queue = identifier.span;
+      }
+    }
+    const cpusExpression = rv('cpus');
+    const memExpression = rv('mem');
+    const runtimeExpression = rv('runtime');
+    const cpus = cpusExpression ? readInteger(ctx, cpusExpression, 'cpus', 1) : 1;
+    const memBytes = memExpression ? readQuantity(ctx, memExpression, 'memory', 'mem') : undefined;
+    const runtimeSeconds = runtimeExpression ? readQuantity(ctx, runtimeExpression, 'duration', 'runtime') : undefined;
+    if (cpus === undefined || (memExpression && memBytes === undefined) || (runtimeExpression && runtimeSeconds === undefined)) ok = false;
+    if (memBytes !== undefined && memBytes <= 0 && memExpression) {
+      ctx.report('LCP3005', memExpression.span, '`mem` must be positive', { label: 'no memory' });
+      ok = false;
+    }
+    if (runtimeSeconds !== undefined && runtimeSeconds < 60 && runtimeExpression) {
+      ctx.report('LCP3005', runtimeExpression.span, '`runtime` must be at least 1 minute: LSF run limits are whole minutes', {
+        label: 'too short for `bsub -W`',
+      });
+      ok = false;
+    }
+    if (cpusExpression) spans.cpus = cpusExpression.span;
+    if (memExpression) spans.mem = memExpression.span;
+    if (runtimeExpression) spans.runtime = runtimeExpression.span;
+
+    const licenses: { name: string; count: number }[] = [];
+    const licensesBlock = r.blocks.get('licenses');
+    if (licensesBlock) {
+      const l = readBlock(ctx, licensesBlock.body, { properties: {}, open: true }, 'licenses', licensesBlock.key.span);
+      for (const [license, property] of l.values) {
+        const count = readInteger(ctx, property.value, license, 1);
+        if (count === undefined) ok = false;
+        else licenses.push({ name: license, count });
+      }
+      licenses.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
+    resources = {
+      cpus: cpus ?? 1,
+      ...(memBytes !== undefined ? { memBytes } : {}),
+      ...(runtimeSeconds !== undefined ? { runtimeSeconds } : {}),
+      licenses,
+    };
+  }
+
+  if (queueName === undefined) {
+    if (inputs.defaultQueue !== undefined) queueName = inputs.defaultQueue;
+    else if (inputs.symbols.queues.size === 1) queueName = inputs.queues[0]?.name;
+    else if (inputs.symbols.queues.size > 1 && !spans.queue) {
+      ctx.report('LCP2007', decl.name.span, `${what} does not say which queue it runs in`, {
+        label: 'no queue',
+        help: 'set `resources { queue = … }` or `site { default_queue = … }`',
+      });
+      ok = false;
+    }
+  }
+  if (queueName !== undefined) {
+    ctx.markUsed('queue', queueName);
+    resources = { ...resources, queue: queueName };
+  }
+
+  // estimate and array settings
+  let estimateSeconds = 0;
+  let estimateSource: StageModel['estimateSource'] = 'none';
+  const estimateExpression = value('estimate');
+  if (estimateExpression) {
+    const estimate = readQuantity(ctx, estimateExpression, 'duration', 'estimate');
+    if (estimate === undefined) ok = false;
+    else {
+      estimateSeconds = estimate;
+      estimateSource = 'estimate';
+      spans.estimate = estimateExpression.span;
+    }
+  } else if (resources.runtimeSeconds !== undefined) {
+    estimateSeconds = resources.runtimeSeconds;
+    estimateSource = 'runtime';
+  }
+  const failFastExpression = value('fail_fast');
+  const arrayLimitExpression = value('array_limit');
+  const failFast = failFastExpression ? readInteger(ctx, failFastExpression, 'fail_fast', 0) : undefined;
+  const arrayLimit = arrayLimitExpression ? readInteger(ctx, arrayLimitExpression, 'array_limit', 1) : undefined;
+  if ((failFastExpression && failFast === undefined) || (arrayLimitExpression && arrayLimit === undefined)) ok = false;
+
+  const model: StageModel | undefined =
+    ok && run !== undefined
+      ? {
+          name,
+          index,
+          keys,
+          keySet,
+          ...(where ? { where } : {}),
+          after,
+          run,
+          expects,
+          resources,
+          ...(retry ? { retry } : {}),
+          estimateSeconds,
+          estimateSource,
+          ...(failFast !== undefined ? { failFast } : {}),
+          ...(arrayLimit !== undefined ? { arrayLimit } : {}),
+          span: decl.span,
+          nameSpan: decl.name.span,
+        }
+      : undefined;
+  return { decl, ...(model ? { model } : {}), spans };
+}
+
+function readRun(
+  ctx: CheckContext,
+  expression: Expression,
+  inputs: StageInputs,
+  template: (expression: Expression, property: string) => Template | undefined,
+): RunModel | undefined {
+  if (expression.kind === 'ShellRun') {
+    const command = template(expression.command, 'run');
+    return command && { kind: 'shell', command, span: expression.span };
+  }
+  let toolName: { name: string; span: Span } | undefined;
+  let deck: Template | undefined;
+  const args: Template[] = [];
+  let ok = true;
+  if (expression.kind === 'ToolRun') {
+    toolName = expression.tool;
+    if (expression.deck) {
+      deck = template(expression.deck, 'deck');
+      if (deck === undefined) ok = false;
+    }
+    for (const item of expression.args?.items ?? []) {
+      const arg = template(item, 'run');
+      if (arg === undefined) ok = false;
+      else args.push(arg);
+    }
+  } else if (expression.kind === 'Reference' && expression.path.length === 1) {
+    toolName = expression.path[0]!;
+  } else {
+    ctx.report('LCP3001', expression.span, '`run` expects a command, found ' + describe(expression), {
+      label: 'not a command',
+      help: 'write `run = shell "…"`, `run = <tool> deck "<template>"` or `run = <tool> ["arg", …]`',
+    });
+    return undefined;
+  }
+  if (toolName.name === '') return undefined;
+  if (!inputs.symbols.tools.has(toolName.name)) {
+    const hint = didYouMean(toolName.name, inputs.symbols.tools.keys());
+    ctx.report('LCP2001', toolName.span, `unknown tool \`${toolName.name}\``, {
+      label: 'no tool of this name',
+      help: hint ?? `declare it: \`tool ${toolName.name} { path = "…" }\`, or run a command with \`shell "…"\``,
+    });
+    return undefined;
+  }
+  ctx.markUsed('tool', toolName.name);
+  if (!ok) return undefined;
+  return { kind: 'tool', tool: toolName.name, ...(deck ? { deck } : {}), args, span: expression.span };
+}
+
+function describe(expression: Expression): string {
+  return expression.kind === 'String' ? 'a string (did you forget `shell`?)' : describeExpression(expression);
+}

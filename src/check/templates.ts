@@ -1,0 +1,126 @@
+/**
+ * Resolves `${…}` interpolations in strings to typed template parts.
+ * Rules: an env variable must be declared (LCP2011); `work`, `out`, `pipeline`, `stage` exist
+ * only in stages (LCP2009); `node.*`, `library.*`, `corner.*` only in stages fanned out over
+ * that key (LCP2009); an entity has only the fields of `ENTITY_FIELDS` (LCP2010).
+ */
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Reference, StringLiteral } from '../syntax/ast.js';
+import type { CheckContext } from './context.js';
+import { ENTITY_FIELDS, isFanoutKey } from './fields.js';
+import type { FanoutKey, Template, TemplatePart } from './model.js';
+
+export type TemplateScope =
+  | { readonly kind: 'global' }
+  /** `keySet`: the stage's keys including implied ones. */
+  | { readonly kind: 'stage'; readonly stage: string; readonly keySet: ReadonlySet<FanoutKey> };
+
+const BUILTINS = ['work', 'out', 'pipeline', 'stage'] as const;
+type Builtin = (typeof BUILTINS)[number];
+
+export interface TemplateEnvironment {
+  readonly envNames: ReadonlySet<string>;
+}
+
+export function resolveTemplate(
+  ctx: CheckContext,
+  literal: StringLiteral,
+  scope: TemplateScope,
+  environment: TemplateEnvironment,
+): Template | undefined {
+  const parts: TemplatePart[] = [];
+  let ok = true;
+  for (const part of literal.parts) {
+    if (part.kind === 'Text') {
+      const last = parts[parts.length - 1];
+      if (last?.kind === 'text') parts[parts.length - 1] = { kind: 'text', value: last.value + part.value };
+      else parts.push({ kind: 'text', value: part.value });
+      continue;
+    }
+    const resolved = resolveInterpolation(ctx, part.reference, scope, environment);
+    if (resolved === undefined) ok = false;
+    else parts.push(resolved);
+  }
+  return ok ? { parts, span: literal.span } : undefined;
+}
+
+function resolveInterpolation(
+  ctx: CheckContext,
+  reference: Reference,
+  scope: TemplateScope,
+  environment: TemplateEnvironment,
+): TemplatePart | undefined {
+  const [head, ...rest] = reference.path;
+  if (head === undefined || head.name === '') return undefined; // malformed, reported by the parser
+  const name = head.name;
+
+  if (isFanoutKey(name)) {
+    const field = rest[0];
+    if (field === undefined || rest.length > 1) {
+      ctx.report('LCP2010', reference.span, `\`${reference.path.map((p) => p.name).join('.')}\` is not a field`, {
+        label: `write \`${name}.<field>\``,
+        notes: [`fields of \`${name}\`: ${Object.keys(ENTITY_FIELDS[name]).map((f) => `\`${f}\``).join(', ')}`],
+      });
+      return undefined;
+    }
+    if (!(field.name in ENTITY_FIELDS[name])) {
+      const hint = didYouMean(field.name, Object.keys(ENTITY_FIELDS[name]));
+      ctx.report('LCP2010', field.span, `\`${name}\` has no field \`${field.name}\``, {
+        label: 'unknown field',
+        ...(hint ? { help: hint } : {}),
+        notes: [`fields of \`${name}\`: ${Object.keys(ENTITY_FIELDS[name]).map((f) => `\`${f}\``).join(', ')}`],
+      });
+      return undefined;
+    }
+    if (scope.kind === 'global') {
+      ctx.report('LCP2009', reference.span, `\`${name}.${field.name}\` can only be used inside a stage`, {
+        label: 'not in scope here',
+      });
+      return undefined;
+    }
+    if (!scope.keySet.has(name)) {
+      ctx.report('LCP2009', reference.span, `\`${name}.${field.name}\` is not in scope: stage \`${scope.stage}\` does not run per ${name}`, {
+        label: `stage is not per ${name}`,
+        help: scopeHelp(name, scope.keySet),
+      });
+      return undefined;
+    }
+    return { kind: 'field', entity: name, field: field.name };
+  }
+
+  if (rest.length > 0) {
+    ctx.report('LCP2010', reference.span, `\`${name}\` has no fields`, {
+      label: 'only `node`, `library` and `corner` have fields',
+    });
+    return undefined;
+  }
+
+  if ((BUILTINS as readonly string[]).includes(name)) {
+    if (scope.kind === 'global') {
+      ctx.report('LCP2009', head.span, `\`${name}\` can only be used inside a stage`, { label: 'not in scope here' });
+      return undefined;
+    }
+    return { kind: 'builtin', name: name as Builtin };
+  }
+
+  if (environment.envNames.has(name)) {
+    ctx.markUsed('env', name);
+    return { kind: 'env', name };
+  }
+
+  const candidates = [...environment.envNames, ...(scope.kind === 'stage' ? BUILTINS : [])];
+  const hint = didYouMean(name, candidates);
+  ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
+    label: 'undeclared',
+    help: hint ?? `declare it: \`env ${name}: string\``,
+  });
+  return undefined;
+}
+
+function scopeHelp(key: FanoutKey, keySet: ReadonlySet<FanoutKey>): string {
+  const keys = new Set(keySet);
+  keys.add(key);
+  if (keys.has('library')) keys.delete('node'); // implied by library
+  const ordered = (['node', 'library', 'corner'] as const).filter((k) => keys.has(k));
+  return `fan the stage out with \`for each ${ordered.join(', ')}\``;
+}

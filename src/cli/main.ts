@@ -1,0 +1,173 @@
+/**
+ * `libcc` command line. Exit codes: 0 ok (warnings allowed), 1 diagnostics with errors,
+ * 2 usage or internal error. User mistakes never produce a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { check, type CheckResult } from '../check/check.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { explainCode } from '../diagnostics/explain.js';
+import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
+import type { SourceFile } from '../diagnostics/source.js';
+import { buildPlan } from '../graph/plan.js';
+import { loadProgram, type LoadedProgram } from '../syntax/load.js';
+import { formatPlanJson, formatPlanText } from './format-plan.js';
+import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
+
+export const EXIT_OK = 0;
+export const EXIT_DIAGNOSTICS = 1;
+export const EXIT_USAGE = 2;
+
+type DiagnosticFormat = 'rich' | 'short' | 'json';
+
+interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processOutput: Output = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function load(path: string): LoadedProgram {
+  const loaded = loadProgram(userPath(path), fileSystemHost);
+  if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
+  return loaded;
+}
+
+function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, SourceFile>,
+  format: DiagnosticFormat,
+  color: boolean,
+): string {
+  if (format === 'json') return renderJson(diagnostics, sources);
+  if (format === 'short') return renderShort(diagnostics, sources);
+  return renderRich(diagnostics, sources, { color });
+}
+
+/** Runs the CLI; returns the exit code. `argv` is `process.argv`-shaped. */
+export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command();
+  program
+    .name('libcc')
+    .description('Library Characterization Compiler: type-check, plan and compile .lcp characterization pipelines')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run `libcc --help` for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.stdout(text),
+      writeErr: (text) => output.stderr(text),
+    });
+
+  const formatOption = () =>
+    new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich');
+  const colorOptions = (command: Command) =>
+    command.option('--color', 'force colour on').option('--no-color', 'turn colour off (also NO_COLOR=1)');
+
+  colorOptions(
+    program
+      .command('check')
+      .description('type-check pipelines and print every diagnostic')
+      .argument('<files...>', '.lcp files to check')
+      .addOption(formatOption()),
+  ).action((files: string[], options: { format: DiagnosticFormat; color?: boolean }) => {
+    const all: Diagnostic[] = [];
+    const sources = new Map<string, SourceFile>();
+    for (const file of files) {
+      const loaded = load(file);
+      const result: CheckResult = check(loaded);
+      all.push(...result.diagnostics);
+      for (const [path, source] of loaded.sources) sources.set(path, source);
+    }
+    const diagnostics = sortDiagnostics(dedupe(all));
+    const color = useColor(process.stdout, options.color);
+    output.stdout(renderDiagnostics(diagnostics, sources, options.format, color));
+    if (options.format === 'rich' && diagnostics.length === 0) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
+    exitCode = hasErrors(diagnostics) ? EXIT_DIAGNOSTICS : EXIT_OK;
+  });
+
+  colorOptions(
+    program
+      .command('plan')
+      .description('expand a pipeline into its job graph: jobs per stage, critical path, makespan, slot-hours')
+      .argument('<file>', 'the pipeline (.lcp)')
+      .option('--slots <n>', 'also compute the makespan when at most N slots run at once', positiveInteger)
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich')),
+  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean }) => {
+    const loaded = load(file);
+    const checked = check(loaded);
+    const color = useColor(process.stderr, options.color);
+    let diagnostics = [...checked.diagnostics];
+    let planText: string | undefined;
+    if (checked.program !== undefined) {
+      const planned = buildPlan(checked.program, options.slots === undefined ? {} : { slots: options.slots });
+      diagnostics = sortDiagnostics([...diagnostics, ...planned.diagnostics]);
+      if (planned.plan !== undefined && !hasErrors(diagnostics)) {
+        planText = options.format === 'json' ? formatPlanJson(planned.plan) : formatPlanText(planned.plan);
+      }
+    }
+    if (diagnostics.length > 0) output.stderr(renderDiagnostics(diagnostics, loaded.sources, options.diagnostics, color));
+    if (planText !== undefined) output.stdout(planText);
+    exitCode = hasErrors(diagnostics) || planText === undefined ? EXIT_DIAGNOSTICS : EXIT_OK;
+  });
+
+  program
+    .command('explain')
+    .description('explain a diagnostic code, e.g. `libcc explain LCP2001`')
+    .argument('<code>', 'diagnostic code')
+    .action((code: string) => {
+      const result = explainCode(code, join(packageRoot(), 'docs', 'errors'));
+      if (!result.ok) throw new UsageError(result.message);
+      output.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      output.stderr(`libcc: error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    const detail = process.env.LIBCC_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
+    output.stderr(
+      `libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n` +
+        'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+    );
+    return EXIT_USAGE;
+  }
+}
+
+/** The same file checked twice (imported by two roots) reports its diagnostics once. */
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.primary.span.file}\u0000${d.primary.span.start}\u0000${d.primary.span.end}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

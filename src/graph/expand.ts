@@ -1,0 +1,301 @@
+/**
+ * Fan-out (language.md §4.1, §4.3): the (node, library, corner) triples of the program, and the
+ * jobs of each stage as the distinct projections of those triples onto the stage's key set,
+ * filtered by its `where`, in canonical order, with their array indices.
+ *
+ * Entities are numbered once (node, library and corner *ids* are positions in the `Universe`
+ * lists) so that jobs are rows of integer columns and keys are numbers, never strings.
+ */
+import type { CornerModel, FanoutKey, LibraryModel, StageModel, CheckedProgram } from '../check/model.js';
+import { evaluateCondition } from '../check/evaluate.js';
+import { jobFieldLookup, type JobEntities } from './condition.js';
+import type { JobKeys } from './types.js';
+
+export const NODE = 1;
+export const LIBRARY = 2;
+export const CORNER = 4;
+
+/** Bit mask of a key set (node 1, library 2, corner 4); library implies node. */
+export function keyMask(keySet: readonly FanoutKey[]): number {
+  let mask = 0;
+  for (const key of keySet) mask |= key === 'node' ? NODE : key === 'library' ? LIBRARY : CORNER;
+  if (mask & LIBRARY) mask |= NODE;
+  return mask;
+}
+
+export function maskKeys(mask: number): FanoutKey[] {
+  const keys: FanoutKey[] = [];
+  if (mask & NODE) keys.push('node');
+  if (mask & LIBRARY) keys.push('library');
+  if (mask & CORNER) keys.push('corner');
+  return keys;
+}
+
+export interface Universe {
+  /** Node names: the declared nodes in order, then any node only a library names. */
+  readonly nodes: readonly string[];
+  readonly libraries: readonly LibraryModel[];
+  /** Node id of each library. */
+  readonly libraryNode: readonly number[];
+  /** 1-based position of each library among its node's libraries (declaration order). */
+  readonly libraryPosition: readonly number[];
+  /** Corners by id: the declared corners, then names libraries use without a declaration. */
+  readonly corners: readonly (CornerModel | { readonly name: string })[];
+  /** 1-based rank of each corner by first appearance over libraries in declaration order (0: unused). */
+  readonly cornerRank: readonly number[];
+  /** Per node id: 1-based rank of each corner by first appearance among the node's libraries. */
+  readonly nodeCornerRank: readonly (readonly number[])[];
+  /** The triples, grouped by node (declaration order), then library, then the library's corners. */
+  readonly tripleNode: readonly number[];
+  readonly tripleLibrary: readonly number[];
+  readonly tripleCorner: readonly number[];
+  /** 1-based position of the triple's corner in its library's corner list. */
+  readonly triplePosition: readonly number[];
+}
+
+export function buildUniverse(program: CheckedProgram): Universe {
+  const nodes = program.nodes.map((n) => n.name);
+  const nodeIds = new Map<string, number>();
+  nodes.forEach((name, i) => {
+    if (!nodeIds.has(name)) nodeIds.set(name, i);
+  });
+  const corners: (CornerModel | { readonly name: string })[] = [...program.corners];
+  const cornerIds = new Map<string, number>();
+  corners.forEach((c, i) => {
+    if (!cornerIds.has(c.name)) cornerIds.set(c.name, i);
+  });
+  const cornerId = (name: string): number => {
+    let id = cornerIds.get(name);
+    if (id === undefined) {
+      id = corners.length;
+      corners.push({ name });
+      cornerIds.set(name, id);
+    }
+    return id;
+  };
+
+  const libraries = program.libraries;
+  const libraryNode = libraries.map((library) => {
+    let id = nodeIds.get(library.node);
+    if (id === undefined) {
+      id = nodes.length;
+      nodes.push(library.node);
+      nodeIds.set(library.node, id);
+    }
+    return id;
+  });
+  const libraryCorners = libraries.map((library) => library.corners.map(cornerId));
+
+  const cornerRank = new Array<number>(corners.length).fill(0);
+  let rank = 0;
+  for (const ids of libraryCorners) for (const c of ids) if (cornerRank[c] === 0) cornerRank[c] = ++rank;
+
+  const byNode: number[][] = nodes.map(() => []);
+  libraryNode.forEach((n, l) => byNode[n]!.push(l));
+  const libraryPosition = new Array<number>(libraries.length).fill(0);
+  const nodeCornerRank: number[][] = [];
+  const tripleNode: number[] = [];
+  const tripleLibrary: number[] = [];
+  const tripleCorner: number[] = [];
+  const triplePosition: number[] = [];
+  byNode.forEach((libs, n) => {
+    const ranks = new Array<number>(corners.length).fill(0);
+    let nodeRank = 0;
+    libs.forEach((l, i) => {
+      libraryPosition[l] = i + 1;
+      libraryCorners[l]!.forEach((c, position) => {
+        if (ranks[c] === 0) ranks[c] = ++nodeRank;
+        tripleNode.push(n);
+        tripleLibrary.push(l);
+        tripleCorner.push(c);
+        triplePosition.push(position + 1);
+      });
+    });
+    nodeCornerRank.push(ranks);
+  });
+
+  return {
+    nodes,
+    libraries,
+    libraryNode,
+    libraryPosition,
+    corners,
+    cornerRank,
+    nodeCornerRank,
+    tripleNode,
+    tripleLibrary,
+    tripleCorner,
+    triplePosition,
+  };
+}
+
+/** The jobs of one stage, as parallel columns in canonical order; -1 marks a key not in the set. */
+export interface ExpandedStage {
+  readonly stage: StageModel;
+  readonly mask: number;
+  readonly node: readonly number[];
+  readonly library: readonly number[];
+  readonly corner: readonly number[];
+  readonly arrayIndex: readonly number[];
+  /** Jobs before the `where`. */
+  readonly candidates: number;
+}
+
+/**
+ * A number identifying the projection of (node, library, corner) ids onto `mask`: equal keys give
+ * equal numbers. Exact while (nodes+1)·(libraries+1)·(corners+1) < 2^53.
+ */
+export class KeyCodec {
+  private readonly nodeBase: number;
+  private readonly libraryBase: number;
+
+  constructor(universe: Universe) {
+    this.nodeBase = universe.nodes.length + 1;
+    this.libraryBase = universe.libraries.length + 1;
+  }
+
+  encode(mask: number, node: number, library: number, corner: number): number {
+    const n = mask & NODE ? node + 1 : 0;
+    const l = mask & LIBRARY ? library + 1 : 0;
+    const c = mask & CORNER ? corner + 1 : 0;
+    return n + this.nodeBase * (l + this.libraryBase * c);
+  }
+}
+
+export function expandStage(universe: Universe, codec: KeyCodec, stage: StageModel): ExpandedStage {
+  const mask = keyMask(stage.keySet);
+  let node: number[] = [];
+  let library: number[] = [];
+  let corner: number[] = [];
+  /** Position of the corner in its library's list, for key sets with library and corner. */
+  let position: number[] = [];
+
+  if (mask === 0) {
+    node.push(-1);
+    library.push(-1);
+    corner.push(-1);
+    position.push(0);
+  } else {
+    // Every triple is distinct when both library and corner are keys: no need to deduplicate.
+    const seen = (mask & LIBRARY) !== 0 && (mask & CORNER) !== 0 ? undefined : new Set<number>();
+    const { tripleNode, tripleLibrary, tripleCorner, triplePosition } = universe;
+    for (let t = 0; t < tripleNode.length; t++) {
+      const n = mask & NODE ? tripleNode[t]! : -1;
+      const l = mask & LIBRARY ? tripleLibrary[t]! : -1;
+      const c = mask & CORNER ? tripleCorner[t]! : -1;
+      if (seen !== undefined) {
+        const key = codec.encode(mask, n, l, c);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      node.push(n);
+      library.push(l);
+      corner.push(c);
+      position.push(triplePosition[t]!);
+    }
+    if (mask === CORNER) {
+      // Triples are grouped by node; `for each corner` alone orders by first appearance over
+      // libraries in declaration order.
+      corner.sort((a, b) => universe.cornerRank[a]! - universe.cornerRank[b]!);
+    }
+  }
+
+  const candidates = node.length;
+  if (stage.where !== undefined) {
+    const where = stage.where;
+    const keptNode: number[] = [];
+    const keptLibrary: number[] = [];
+    const keptCorner: number[] = [];
+    const keptPosition: number[] = [];
+    const entities: JobEntities = {};
+    const lookup = jobFieldLookup(entities);
+    for (let j = 0; j < candidates; j++) {
+      const n = node[j]!;
+      const l = library[j]!;
+      const c = corner[j]!;
+      entities.node = n >= 0 ? universe.nodes[n] : undefined;
+      entities.library = l >= 0 ? universe.libraries[l] : undefined;
+      entities.corner = c >= 0 ? universe.corners[c] : undefined;
+      if (evaluateCondition(where, lookup)) {
+        keptNode.push(n);
+        keptLibrary.push(l);
+        keptCorner.push(c);
+        keptPosition.push(position[j]!);
+      }
+    }
+    node = keptNode;
+    library = keptLibrary;
+    corner = keptCorner;
+    position = keptPosition;
+  }
+
+  const arrayIndex = new Array<number>(node.length);
+  for (let j = 0; j < node.length; j++) {
+    arrayIndex[j] = innermostPosition(universe, mask, node[j]!, library[j]!, corner[j]!, position[j]!);
+  }
+  return { stage, mask, node, library, corner, arrayIndex, candidates };
+}
+
+/** 1-based position of the innermost key's value in its natural order (§4.3); 1 without keys. */
+function innermostPosition(
+  universe: Universe,
+  mask: number,
+  n: number,
+  l: number,
+  c: number,
+  positionInLibrary: number,
+): number {
+  if (mask & CORNER) {
+    if (mask & LIBRARY) return positionInLibrary;
+    if (mask & NODE) return universe.nodeCornerRank[n]![c]!;
+    return universe.cornerRank[c]!;
+  }
+  if (mask & LIBRARY) return universe.libraryPosition[l]!;
+  if (mask & NODE) return n + 1;
+  return 1;
+}
+
+/**
+ * The values that name a job, outermost first: the library id stands for its node, so the node
+ * name appears only when the key set has no library.
+ */
+export function jobLabelParts(universe: Universe, n: number, l: number, c: number): string[] {
+  const parts: string[] = [];
+  if (l >= 0) parts.push(universe.libraries[l]!.id);
+  else if (n >= 0) parts.push(universe.nodes[n]!);
+  if (c >= 0) parts.push(universe.corners[c]!.name);
+  return parts;
+}
+
+export function jobKeys(universe: Universe, n: number, l: number, c: number): JobKeys {
+  const keys: { node?: string; library?: string; corner?: string } = {};
+  if (n >= 0) keys.node = universe.nodes[n]!;
+  if (l >= 0) keys.library = universe.libraries[l]!.id;
+  if (c >= 0) keys.corner = universe.corners[c]!.name;
+  return keys;
+}
+
+/**
+ * Key objects and id suffixes (`[base_svt,ttg]`), made once per distinct key and shared by the
+ * jobs of every stage with that key (they are immutable), so 100k jobs do not mean 100k of each.
+ */
+export class JobNames {
+  private readonly cache = new Map<number, { readonly keys: JobKeys; readonly suffix: string }>();
+
+  constructor(
+    private readonly universe: Universe,
+    private readonly codec: KeyCodec,
+  ) {}
+
+  get(n: number, l: number, c: number): { readonly keys: JobKeys; readonly suffix: string } {
+    const mask = (n >= 0 ? NODE : 0) | (l >= 0 ? LIBRARY : 0) | (c >= 0 ? CORNER : 0);
+    const code = this.codec.encode(mask, n, l, c);
+    let entry = this.cache.get(code);
+    if (entry === undefined) {
+      const parts = jobLabelParts(this.universe, n, l, c);
+      entry = { keys: jobKeys(this.universe, n, l, c), suffix: parts.length === 0 ? '' : `[${parts.join(',')}]` };
+      this.cache.set(code, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Adjacency in compressed form and the stable topological order (language.md §4.3): Kahn's
+ * algorithm taking, among the ready jobs, always the one with the smallest canonical index
+ * (stage declaration order, then node, library, corner). graphlib's `alg.topsort` follows
+ * insertion order and is not used.
+ */
+import { IntHeap } from './heap.js';
+
+/** Children of every job in compressed sparse rows: children of v are `targets[start[v]..start[v+1])`. */
+export interface Adjacency {
+  readonly start: Int32Array;
+  readonly targets: Int32Array;
+}
+
+export function childrenOf(parents: readonly (readonly number[])[]): Adjacency {
+  const n = parents.length;
+  const start = new Int32Array(n + 1);
+  for (const ps of parents) for (const p of ps) start[p + 1]!++;
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  const targets = new Int32Array(start[n]!);
+  for (let v = 0; v < n; v++) for (const p of parents[v]!) targets[fill[p]!++] = v;
+  return { start, targets };
+}
+
+/**
+ * The jobs in stable topological order (canonical indices), or undefined when the graph has a
+ * cycle (the stage-level check reports it first, so this does not happen for checked input).
+ */
+export function stableTopologicalOrder(
+  parents: readonly (readonly number[])[],
+  children: Adjacency,
+): Int32Array | undefined {
+  const n = parents.length;
+  const indegree = new Int32Array(n);
+  for (let v = 0; v < n; v++) indegree[v] = parents[v]!.length;
+  const ready = new IntHeap((a, b) => a < b);
+  for (let v = 0; v < n; v++) if (indegree[v] === 0) ready.push(v);
+  const order = new Int32Array(n);
+  let count = 0;
+  const { start, targets } = children;
+  while (ready.size > 0) {
+    const v = ready.pop();
+    order[count++] = v;
+    for (let e = start[v]!; e < start[v + 1]!; e++) {
+      const w = targets[e]!;
+      if (--indegree[w]! === 0) ready.push(w);
+    }
+  }
+  return count === n ? order : undefined;
+}

@@ -1,0 +1,124 @@
+/**
+ * Loads a program: the root `.lcp` file and everything it imports, transitively. Files are read
+ * through a host (the CLI passes the file system; tests pass a map), each file is parsed once,
+ * so diamond imports and import cycles are harmless.
+ *
+ * Declaration order is the program order: a file's declarations in source order, with an
+ * imported file's declarations spliced in at its (first) `import`. Every later phase orders
+ * entities by it, so output never depends on hashing or on how the files were read.
+ */
+import { posix } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { createSourceFile, type SourceFile } from '../diagnostics/source.js';
+import type { Declaration, ImportDecl, LcpFile } from './ast.js';
+import { parseLcp } from './parse.js';
+import type { ParseResult } from './result.js';
+import { parseCornerTable } from './yaml-corners.js';
+
+export interface LoaderHost {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+}
+
+export interface LoadedProgram {
+  readonly rootPath: string;
+  /** Every source read, by display path (for rendering diagnostics). */
+  readonly sources: ReadonlyMap<string, SourceFile>;
+  /** Parsed files in load order, root first. */
+  readonly files: readonly LcpFile[];
+  /** All declarations in program order. */
+  readonly declarations: readonly Declaration[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/** Normalises a user-given path to the display form used in spans: posix, no `./` prefix. */
+export function displayPath(path: string): string {
+  const normalised = posix.normalize(path.replace(/\\/g, '/'));
+  return normalised.startsWith('./') ? normalised.slice(2) : normalised;
+}
+
+/**
+ * Loads `rootPath` and its imports. Returns undefined when the root itself cannot be read (a
+ * usage error for the CLI, not a diagnostic: there is no source to point into).
+ */
+export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram | undefined {
+  const root = displayPath(rootPath);
+  const rootText = host.readFile(root);
+  if (rootText === undefined) return undefined;
+
+  const sources = new Map<string, SourceFile>();
+  const parsed = new Map<string, LcpFile>();
+  const files: LcpFile[] = [];
+  const declarations: Declaration[] = [];
+  const diagnostics: Diagnostic[] = [];
+
+  const parseSource = (path: string, text: string): LcpFile => {
+    const source = createSourceFile(path, text);
+    sources.set(path, source);
+    const result: ParseResult = isYaml(path) ? parseCornerTable(source) : parseLcp(source);
+    diagnostics.push(...result.diagnostics);
+    parsed.set(path, result.file);
+    files.push(result.file);
+    return result.file;
+  };
+
+  // Iterative depth-first walk, so a long import chain cannot overflow the stack.
+  type Frame = { file: LcpFile; next: number };
+  const stack: Frame[] = [{ file: parseSource(root, rootText), next: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const declaration = frame.file.declarations[frame.next++];
+    if (declaration === undefined) {
+      stack.pop();
+      continue;
+    }
+    declarations.push(declaration);
+    if (declaration.kind !== 'ImportDecl') continue;
+    const target = resolveImport(frame.file.path, declaration, diagnostics);
+    if (target === undefined || parsed.has(target)) continue;
+    const text = host.readFile(target);
+    if (text === undefined) {
+      diagnostics.push(
+        makeDiagnostic('LCP2003', declaration.path.span, `cannot find imported file \`${target}\``, {
+          label: 'no such file',
+          help: 'import paths are relative to the importing file',
+        }),
+      );
+      continue;
+    }
+    stack.push({ file: parseSource(target, text), next: 0 });
+  }
+
+  return { rootPath: root, sources, files, declarations, diagnostics };
+}
+
+function isYaml(path: string): boolean {
+  return YAML_EXTENSIONS.has(posix.extname(path).toLowerCase());
+}
+
+function resolveImport(importer: string, declaration: ImportDecl, diagnostics: Diagnostic[]): string | undefined {
+  const literal = declaration.path;
+  if (literal.parts.some((part) => part.kind === 'Interpolation')) {
+    diagnostics.push(
+      makeDiagnostic('LCP2005', literal.span, 'import paths cannot contain interpolations', {
+        label: 'must be a plain relative path',
+      }),
+    );
+    return undefined;
+  }
+  const written = literal.text;
+  const extension = posix.extname(written).toLowerCase();
+  if (extension !== '.lcp' && !YAML_EXTENSIONS.has(extension)) {
+    diagnostics.push(
+      makeDiagnostic('LCP2005', literal.span, `cannot import \`${written}\`: only .lcp and .yaml files can be imported`, {
+        label: 'unsupported file type',
+      }),
+    );
+    return undefined;
+  }
+  const base = posix.dirname(importer);
+  return displayPath(posix.isAbsolute(written) ? written : posix.join(base, written));
+}
