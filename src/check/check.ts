@@ -18,6 +18,7 @@ import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import type { Identifier } from '../syntax/ast.js';
 
 export interface CheckResult {
   /** Present when there are no errors (warnings allowed). */
@@ -57,8 +58,16 @@ export function check(loaded: LoadedProgram): CheckResult {
     library: new Set(symbols.libraries.keys()),
     corner: new Set([...symbols.corners.values()].filter((d) => d.kind === 'CornerDecl').map((d) => d.name.name)),
   };
-  const conditionScope = { processes: siteModel.processes, rcCorners: siteModel.rcCorners, names };
-  const resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
+  // `corner.name in SET` in conditions reads corner sets through the resolver, which itself
+  // evaluates conditions in filtered sets: the scope refers to it lazily.
+  let resolver: CornerSetResolver | undefined;
+  const conditionScope = {
+    processes: siteModel.processes,
+    rcCorners: siteModel.rcCorners,
+    names,
+    cornerSet: (name: Identifier) => resolver!.resolveName(name)?.map((choice) => choice.name),
+  };
+  resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
   for (const decl of symbols.corners.values()) if (decl.kind === 'CornerSetDecl') resolver.resolveSet(decl);
   const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment);
   const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });

@@ -6,7 +6,7 @@
  * operators only apply to numbers.
  */
 import { didYouMean } from '../diagnostics/suggest.js';
-import type { BinaryExpression, Expression, Reference } from '../syntax/ast.js';
+import type { BinaryExpression, Expression, Identifier, Reference } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { ENTITY_FIELDS, isFanoutKey, type FieldType } from './fields.js';
 import type { Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
@@ -20,6 +20,8 @@ export interface ConditionScope {
   readonly rcCorners: readonly string[];
   /** Declared names, to validate `library.id == base_svt` and the like. */
   readonly names: Readonly<Record<'node' | 'library' | 'corner', ReadonlySet<string>>>;
+  /** The corners of a named corner set, for `corner.name in SET` (undefined after reporting). */
+  readonly cornerSet?: (name: Identifier) => readonly string[] | undefined;
 }
 
 interface FieldRef {
@@ -78,8 +80,13 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
       }
       return ok ? { kind: 'in', operand: fieldOperand(field), set } : undefined;
     }
+    if (right.kind === 'Reference' && right.path.length === 1 && field.entity === 'corner' && field.field === 'name' && scope.cornerSet) {
+      const members = scope.cornerSet(right.path[0]!);
+      return members && { kind: 'in', operand: fieldOperand(field), set: members.map((value) => ({ kind: 'value', value })) };
+    }
     ctx.report('LCP3001', right.span, `\`in\` expects a list or a range, found ${describeExpression(right)}`, {
       label: 'expected `[…]` or `low .. high`',
+      ...(right.kind === 'Reference' ? { help: 'only `corner.name` can be tested against a corner set: `corner.name in my_set`' } : {}),
     });
     return undefined;
   }

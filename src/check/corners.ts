@@ -9,8 +9,8 @@
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { CornerDecl, CornerSetDecl, Expression, Identifier } from '../syntax/ast.js';
-import type { CheckContext } from './context.js';
-import { compileCornerStyle, formatCornerName, parseCornerName, temperaturesEqual, voltagesEqual } from './corner-name.js';
+import { listNames, type CheckContext } from './context.js';
+import { compileCornerStyle, formatCornerName, notationOf, parseCornerName, temperaturesEqual, voltagesEqual } from './corner-name.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { evaluateCondition } from './evaluate.js';
 import type { CornerModel, SiteModel } from './model.js';
@@ -77,7 +77,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
       for (const d of disagreements) {
         const renamed =
           process !== undefined && voltage !== undefined && temperature !== undefined && style
-            ? formatCornerName(style, { process, voltage, temperature, ...(rc !== undefined ? { rc } : {}) })
+            ? formatCornerName(style, { process, voltage, temperature, ...(rc !== undefined ? { rc } : {}) }, notationOf(fromName))
             : undefined;
         ctx.report('LCP3007', d.span, `the ${d.field} of corner \`${name}\` disagrees with its name`, {
           label: `this says ${d.written}`,
@@ -94,7 +94,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (!voltageExpression && voltage === undefined) missing.push('voltage');
     if (!temperatureExpression && temperature === undefined) missing.push('temperature');
     if (missing.length > 0) {
-      ctx.report('LCP3008', decl.name.span, `corner \`${name}\` has no ${missing.map((m) => `\`${m}\``).join(', ')} and its name does not follow the corner style`, {
+      ctx.report('LCP3008', decl.name.span, `corner \`${name}\` has no ${listNames(missing, 'or')} and its name does not follow the corner style`, {
         label: `expected a name like \`${site.cornerStyle}\``,
         help: `write the field${missing.length > 1 ? 's' : ''} explicitly, e.g. \`${missing.map(exampleField).join('  ')}\``,
         notes: [`the corner style is \`${site.cornerStyle}\` (site \`corner_style\`)`],
@@ -211,8 +211,7 @@ export class CornerSetResolver {
                   secondary: [{ span: first, message: 'first listed here' }],
                   help: 'remove the duplicate: each corner is characterized once per library',
                 });
-                ok = false;
-                continue;
+                continue; // reported; the rest of the list is still checked
               }
               direct.set(identifier.name, identifier.span);
             }
@@ -246,7 +245,8 @@ export class CornerSetResolver {
     }
   }
 
-  private resolveName(identifier: Identifier): CornerChoice[] | undefined {
+  /** A corner or corner set by name; undefined after reporting. */
+  resolveName(identifier: Identifier): CornerChoice[] | undefined {
     if (identifier.name === '') return undefined;
     const target = this.symbols.corners.get(identifier.name);
     if (target === undefined) {

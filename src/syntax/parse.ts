@@ -245,6 +245,7 @@ function parseUnsafe(source: SourceFile): ParseResult {
   }
 
   // --- parsing ---------------------------------------------------------------------------------
+  lcpParser.text = text;
   lcpParser.input = tokens;
   const cst = lcpParser.file();
   const errors: IRecognitionException[] = lcpParser.errors;

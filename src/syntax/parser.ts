@@ -83,6 +83,24 @@ export interface SyntaxMessage {
   readonly helpIfReplaced?: boolean;
 }
 
+/** What must follow each declaration keyword for a declaration to start there. */
+const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
+  [KwPipeline, Identifier],
+  [KwImport, StringLiteral],
+  [KwEnv, Identifier],
+  [KwSite, LCurly],
+  [KwTool, Identifier],
+  [KwQueue, Identifier],
+  [KwNode, Identifier],
+  [KwLibrary, Identifier],
+  [KwCorner, Identifier],
+  [KwCorners, Identifier],
+  [KwStage, Identifier],
+]);
+
+const DECLARATION_HELP =
+  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `stage`';
+
 /** Rules whose failure means "a value was expected here". */
 const VALUE_RULES = new Set([
   'expression',
@@ -164,7 +182,7 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
         code: 'LCP1008',
         message: `expected a declaration, found ${found}`,
         label: 'expected a declaration',
-        help: 'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `stage`',
+        help: DECLARATION_HELP,
       });
     }
     if (ruleName === 'block' && expected === RCurly) {
@@ -200,6 +218,7 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
       code: 'LCP1008',
       message: `expected a declaration, found ${describeToken(firstRedundant)}`,
       label: 'expected a declaration',
+      help: DECLARATION_HELP,
     });
   },
 
@@ -207,8 +226,15 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
     const token = actual[0];
     const found = describeToken(token);
     let what: string;
-    if (ruleName === 'declaration' || ruleName === 'file') what = 'a declaration';
-    else if (ruleName === 'blockItem') what = 'a property or `}`';
+    if (ruleName === 'declaration' || ruleName === 'file') {
+      return encode({
+        code: 'LCP1008',
+        message: `expected a declaration, found ${found}`,
+        label: 'expected a declaration',
+        help: DECLARATION_HELP,
+      });
+    }
+    if (ruleName === 'blockItem') what = 'a property or `}`';
     else if (VALUE_RULES.has(ruleName)) what = 'a value';
     else what = expectedOneOf(expectedPathsPerAlt.flat());
     const help = token === undefined ? undefined : unitHelp(previous, token);
@@ -246,6 +272,35 @@ export class LcpParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /** The source text of the current input (set by `parse.ts` before `input`). */
+  text = '';
+
+  /** The last token of the last complete declaration (or the start-of-input marker). */
+  private lastDeclarationEnd: IToken | undefined;
+
+  /**
+   * Whether a declaration may start at LA(1). Always, unless error recovery skipped tokens since
+   * the last declaration: then only at a keyword that begins a line or is followed by what its
+   * declaration needs (`stage x`, `import "…"`, `site {`), so that a mistyped declaration such as
+   * `stages copy_kits for each library, corner {` is one error, not a cascade starting at
+   * `library ,`.
+   */
+  private mayStartDeclaration(): boolean {
+    const previous = this.LA(0);
+    if (previous === this.lastDeclarationEnd) return true;
+    const next = this.LA(1);
+    const needed = DECLARATION_NEEDS.get(next.tokenType);
+    if (needed === undefined) return true; // not a declaration keyword: the lookahead decides
+    if (tokenMatcher(this.LA(2), needed)) return true;
+    if (!Number.isFinite(previous.startOffset) || !Number.isFinite(next.startOffset)) return true;
+    const gapStart = previous.startOffset + previous.image.length;
+    for (let i = next.startOffset - 1; i >= gapStart; i--) {
+      const ch = this.text.charCodeAt(i);
+      if (ch === 10 || ch === 13) return true;
+    }
+    return false;
+  }
+
   override reset(): void {
     super.reset();
     this.insertionPoints?.clear();
@@ -277,7 +332,18 @@ export class LcpParser extends CstParser {
   // --- file and declarations ---------------------------------------------------------------------
 
   file = this.RULE('file', () => {
-    this.MANY(() => this.SUBRULE(this.declaration));
+    this.ACTION(() => {
+      this.lastDeclarationEnd = this.LA(0);
+    });
+    this.MANY({
+      GATE: () => this.mayStartDeclaration(),
+      DEF: () => {
+        this.SUBRULE(this.declaration);
+        this.ACTION(() => {
+          this.lastDeclarationEnd = this.LA(0);
+        });
+      },
+    });
   });
 
   declaration = this.RULE('declaration', () => {

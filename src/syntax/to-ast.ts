@@ -45,18 +45,18 @@ interface Ex {
   readonly extent: Span;
 }
 
-function isToken(element: CstElement): element is IToken {
-  return (element as IToken).image !== undefined;
+const NONE: readonly never[] = [];
+
+/*
+ * In this grammar a CST key holds either tokens (token names and token LABELs) or nodes (rule
+ * names and rule LABELs), never both, so the accessors need not filter.
+ */
+function tokens(ctx: Ctx, key: string): readonly IToken[] {
+  return (ctx[key] ?? NONE) as readonly IToken[];
 }
 
-function tokens(ctx: Ctx, key: string): IToken[] {
-  const list = ctx[key];
-  return list === undefined ? [] : list.filter(isToken);
-}
-
-function nodes(ctx: Ctx, key: string): CstNode[] {
-  const list = ctx[key];
-  return list === undefined ? [] : (list.filter((e) => !isToken(e)) as CstNode[]);
+function nodes(ctx: Ctx, key: string): readonly CstNode[] {
+  return (ctx[key] ?? NONE) as readonly CstNode[];
 }
 
 function real(token: IToken | undefined): token is IToken {
@@ -580,7 +580,7 @@ export class AstBuilder extends BaseVisitor {
   }
 
   /** Left-associative chain `a op b op c`. */
-  private chain(operands: CstNode[], operators: IToken[], at: number): Ex {
+  private chain(operands: readonly CstNode[], operators: readonly IToken[], at: number): Ex {
     let left = this.ex(operands[0], at);
     const count = Math.max(operators.length, operands.length - 1);
     for (let i = 0; i < count; i++) {

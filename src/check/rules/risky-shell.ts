@@ -19,7 +19,7 @@ interface Word {
 export const riskyShell: Rule = {
   name: 'risky-shell',
   run(ctx, input) {
-    forEachString(input.declarations, (literal, context) => {
+    forEachString(input.declarations, (literal, { context }) => {
       if (context !== 'shell') return;
       for (const command of shellCommands(literal)) {
         for (let i = 0; i < command.length; i++) {

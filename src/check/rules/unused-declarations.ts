@@ -26,7 +26,7 @@ export const unusedDeclarations: Rule = {
     for (const decl of input.symbols.corners.values()) {
       if (decl.kind === 'CornerSetDecl') {
         if (!ctx.isUsed('corner', decl.name.name)) warn(decl.name.span, `corner set \`${decl.name.name}\``, 'use it in a library\'s `corners` or remove it');
-      } else if (!input.corners.get(decl.name.name)?.fromTable && !characterized.has(decl.name.name)) {
+      } else if (!input.corners.get(decl.name.name)?.fromTable && !characterized.has(decl.name.name) && !ctx.isUsed('corner', decl.name.name)) {
         warn(decl.name.span, `corner \`${decl.name.name}\``, 'add it to a library\'s `corners` or remove it');
       }
     }

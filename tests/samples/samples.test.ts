@@ -1,0 +1,54 @@
+/**
+ * Golden samples: the rendered diagnostics of every file in examples/errors and the plans of
+ * the examples, exactly as `libcc` prints them (colour off). Regenerate with
+ * `npm run test:update` after an intended change, and review the diff.
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const ERRORS = 'examples/errors';
+const SAMPLES = 'tests/samples';
+/** Files whose mistakes are in the job graph, which `libcc plan` builds. */
+const PLANNED = new Set(['graph.lcp', 'slots.lcp']);
+
+describe('examples/errors: every file reports its diagnostics', () => {
+  const files = readdirSync(ERRORS).filter((f) => f.endsWith('.lcp')).sort();
+  it('has error examples', () => expect(files.length).toBeGreaterThan(5));
+  for (const file of files) {
+    it(file, async () => {
+      const path = `${ERRORS}/${file}`;
+      const checked = await runCli('check', path, '--no-color');
+      let output = `$ libcc check ${path}\n${checked.stdout}${checked.stderr}[exit ${checked.code}]\n`;
+      if (PLANNED.has(file)) {
+        // Graph errors appear once the program checks: plan it (with a slot cap for slots.lcp).
+        expect(checked.code).toBe(0);
+        const planned = await runCli('plan', path, '--slots', '8', '--no-color');
+        output += `\n$ libcc plan ${path} --slots 8\n${planned.stderr}[exit ${planned.code}]\n`;
+        expect(planned.code, `${file} should show graph errors`).toBe(1);
+      }
+      expect(output).toMatch(/error|warning/);
+      expectGolden(`${SAMPLES}/errors/${file.replace(/\.lcp$/, '')}.txt`, output);
+    });
+  }
+});
+
+describe('examples: clean check and a plan', () => {
+  for (const example of ['minimal', 'n2_tanager']) {
+    it(`${example} checks clean`, async () => {
+      const run = await runCli('check', `examples/${example}/flow.lcp`, '--no-color');
+      expect(run.stdout).toBe(`ok: examples/${example}/flow.lcp checked, no problems\n`);
+      expect(run.code).toBe(0);
+    });
+    it(`${example} plans (text and JSON)`, async () => {
+      const text = await runCli('plan', `examples/${example}/flow.lcp`, '--slots', '64');
+      expect(text.code).toBe(0);
+      expect(text.stderr).toBe('');
+      expectGolden(`${SAMPLES}/plans/${example}.txt`, text.stdout);
+      const json = await runCli('plan', `examples/${example}/flow.lcp`, '--slots', '64', '--format', 'json');
+      expect(json.code).toBe(0);
+      expectGolden(`${SAMPLES}/plans/${example}.json`, json.stdout);
+    });
+  }
+});
