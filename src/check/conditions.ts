@@ -10,7 +10,7 @@ import type { BinaryExpression, Expression, Identifier, Reference } from '../syn
 import type { CheckContext } from './context.js';
 import { ENTITY_FIELDS, isFanoutKey, type FieldType } from './fields.js';
 import type { Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
-import { checkEnum, describeExpression, quantityValue } from './values.js';
+import { checkEnum, describeExpression, isMissing, quantityValue } from './values.js';
 
 export interface ConditionScope {
   /** "stage `lvf`" / "corner set `slow`", for messages. */
@@ -43,6 +43,7 @@ export function resolveCondition(ctx: CheckContext, expression: Expression, scop
       return operand && { kind: 'not', operand };
     }
     default:
+      if (isMissing(expression)) return undefined;
       ctx.report('LCP3001', expression.span, `a \`where\` clause needs a condition, found ${describeExpression(expression)}`, {
         label: 'not a condition',
         help: 'compare a field with a value, e.g. `corner.process == ssgnp`',

@@ -16,7 +16,7 @@ import { evaluateCondition } from './evaluate.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
-import { describeExpression, readEnum, readInteger, readName, readQuantity } from './values.js';
+import { describeExpression, isMissing, readEnum, readInteger, readQuantity } from './values.js';
 
 export interface CornerBuild {
   readonly decl: CornerDecl;
@@ -265,6 +265,7 @@ export class CornerSetResolver {
   }
 
   private notASet(expression: Expression, what: string): undefined {
+    if (isMissing(expression)) return undefined;
     this.ctx.report('LCP3001', expression.span, `${what} expects corners, found ${describeExpression(expression)}`, {
       label: 'expected a corner, a corner set, or a list of them',
     });

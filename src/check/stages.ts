@@ -26,7 +26,7 @@ import {
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
-import { describeExpression, mismatch, readInteger, readName, readQuantity } from './values.js';
+import { describeExpression, isMissing, mismatch, readInteger, readName, readQuantity } from './values.js';
 
 export interface StageBuild {
   readonly decl: StageDecl;
@@ -315,6 +315,7 @@ function readRun(
   } else if (expression.kind === 'Reference' && expression.path.length === 1) {
     toolName = expression.path[0]!;
   } else {
+    if (isMissing(expression)) return undefined;
     ctx.report('LCP3001', expression.span, '`run` expects a command, found ' + describe(expression), {
       label: 'not a command',
       help: 'write `run = shell "…"`, `run = <tool> deck "<template>"` or `run = <tool> ["arg", …]`',

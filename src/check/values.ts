@@ -44,7 +44,13 @@ function article(word: string): string {
 
 const EXAMPLE_UNIT: Record<Dimension, string> = { voltage: 'V', temperature: 'C', memory: 'GB', duration: 'h' };
 
+/** A value the parser had to invent while recovering from a syntax error (already reported). */
+export function isMissing(expression: Expression): boolean {
+  return expression.kind === 'Reference' && expression.path.length === 1 && expression.path[0]!.name === '';
+}
+
 export function mismatch(ctx: CheckContext, expression: Expression, expected: string, property: string): undefined {
+  if (isMissing(expression)) return undefined;
   ctx.report('LCP3001', expression.span, `\`${property}\` expects ${expected}, found ${describeExpression(expression)}`, {
     label: `expected ${expected}`,
   });

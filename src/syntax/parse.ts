@@ -258,6 +258,8 @@ function parseUnsafe(source: SourceFile): ParseResult {
     const decoded = decodeSyntaxMessage(error.message);
     const found = error.token;
     const atEof = !isReal(found);
+    // After a truncation (nesting too deep) the end of input is not the end of the file.
+    if (atEof && deep !== undefined) continue;
     const foundKey = atEof ? -1 : found.startOffset;
     if (seenTokens.has(foundKey)) continue;
 
@@ -317,7 +319,7 @@ export function parseLcp(source: SourceFile): ParseResult {
       },
       diagnostics: [
         makeDiagnostic('LCP1008', span(source.path, 0, 0), 'internal error in the parser', {
-          notes: [String(error instanceof Error ? error.stack : error), detail.split('\n')[0] ?? ''],
+          notes: [detail.split('\n')[0] ?? ''],
           help: 'please report this as a bug in libcc, with the file that caused it',
         }),
       ],

@@ -234,6 +234,19 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
         help: DECLARATION_HELP,
       });
     }
+    if (ruleName === 'blockItem' && token !== undefined) {
+      // `expect` and `retry` open statements unless a property (`expect = …`) follows.
+      const needs =
+        token.tokenType === KwExpect ? StringLiteral : token.tokenType === KwRetry ? Quantity : undefined;
+      if (needs !== undefined) {
+        const label = tokenLabel(needs);
+        return encode({
+          code: 'LCP1002',
+          message: `expected ${label} after ${describeToken(token)}, found ${describeToken(actual[1])}`,
+          label: `expected ${label} after this`,
+        });
+      }
+    }
     if (ruleName === 'blockItem') what = 'a property or `}`';
     else if (VALUE_RULES.has(ruleName)) what = 'a value';
     else what = expectedOneOf(expectedPathsPerAlt.flat());

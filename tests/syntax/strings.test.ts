@@ -23,8 +23,8 @@ describe('string literals', () => {
     const { string, diagnostics } = literal('"a\\"b\\\\c\\nd\\te"');
     expect(diagnostics).toEqual([]);
     expect(string.text).toBe('a"b\\c\nd\te');
-    expect(string.parts).toEqual([{ kind: 'Text', value: 'a"b\\c\nd\te', span: { file: 's.lcp', start: 8, end: 23 } }]);
-    expect(string.span).toEqual({ file: 's.lcp', start: 7, end: 24 });
+    expect(string.parts).toEqual([{ kind: 'Text', value: 'a"b\\c\nd\te', span: { file: 's.lcp', start: 8, end: 21 } }]);
+    expect(string.span).toEqual({ file: 's.lcp', start: 7, end: 22 });
   });
 
   it('reports an unknown escape (LCP1005) and keeps the character', () => {
@@ -62,7 +62,7 @@ describe('string literals', () => {
       ['corner', 'corner'],
       ['rc', 'rc'],
     ]);
-    expect(second.reference.path[1]!.span).toEqual({ file: 's.lcp', start: 29, end: 31 });
+    expect(second.reference.path[1]!.span).toEqual({ file: 's.lcp', start: 30, end: 32 });
   });
 
   it('interpolates in raw strings, with spans across lines', () => {
