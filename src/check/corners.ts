@@ -13,6 +13,7 @@ import { listNames, type CheckContext } from './context.js';
 import { compileCornerStyle, formatCornerName, notationOf, parseCornerName, temperaturesEqual, voltagesEqual } from './corner-name.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { evaluateCondition } from './evaluate.js';
+import { cornerField } from './fields.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
@@ -272,23 +273,3 @@ export class CornerSetResolver {
     return undefined;
   }
 }
-
-export function cornerField(corner: CornerModel, field: string): string | number | undefined {
-  switch (field) {
-    case 'name':
-      return corner.name;
-    case 'process':
-      return corner.process;
-    case 'voltage':
-      return corner.voltage;
-    case 'temperature':
-      return corner.temperature;
-    case 'rc':
-      return corner.rc;
-    case 'mc_samples':
-      return corner.mcSamples;
-    default:
-      return undefined;
-  }
-}
-

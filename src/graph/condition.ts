@@ -9,6 +9,7 @@
  * the checker rejects such conditions).
  */
 import type { FieldLookup, FieldValue } from '../check/evaluate.js';
+import { cornerField, libraryField } from '../check/fields.js';
 import type { CornerModel, FanoutKey, LibraryModel } from '../check/model.js';
 
 /** The entities a job stands for; those outside its key set are undefined. */
@@ -25,33 +26,12 @@ export function jobFieldLookup(job: JobEntities): FieldLookup {
     switch (entity) {
       case 'node':
         return field === 'name' ? job.node : undefined;
-      case 'library': {
-        const library = job.library;
-        if (library === undefined) return undefined;
-        if (field === 'id') return library.id;
-        if (field === 'name') return library.name;
-        if (field === 'node') return library.node;
-        return undefined;
-      }
+      case 'library':
+        return job.library === undefined ? undefined : libraryField(job.library, field);
       case 'corner': {
         const corner = job.corner;
         if (corner === undefined) return undefined;
-        if (field === 'name') return corner.name;
-        if (!('process' in corner)) return undefined;
-        switch (field) {
-          case 'process':
-            return corner.process;
-          case 'voltage':
-            return corner.voltage;
-          case 'temperature':
-            return corner.temperature;
-          case 'rc':
-            return corner.rc;
-          case 'mc_samples':
-            return corner.mcSamples;
-          default:
-            return undefined;
-        }
+        return 'process' in corner ? cornerField(corner, field) : field === 'name' ? corner.name : undefined;
       }
     }
   };

@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+describe('libcc CLI: exit codes and usage', () => {
+  it('prints the version', async () => {
+    const run = await runCli('--version');
+    expect(run).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('prints help listing the commands', async () => {
+    const run = await runCli('--help');
+    expect(run.code).toBe(0);
+    for (const command of ['check', 'plan', 'explain']) expect(run.stdout).toContain(command);
+  });
+
+  it('exits 0 on a clean pipeline, 1 on errors, 0 on warnings only', async () => {
+    expect((await runCli('check', 'examples/minimal/flow.lcp')).code).toBe(0);
+    expect((await runCli('check', 'examples/errors/units.lcp')).code).toBe(1);
+    const lints = await runCli('check', 'examples/errors/lints.lcp');
+    expect(lints.code).toBe(0);
+    expect(lints.stdout).toContain('warning[LCP3102]');
+  });
+
+  it('exits 2 with a one-line message for usage errors', async () => {
+    const missing = await runCli('check', 'no/such/file.lcp');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('libcc: error: cannot read `no/such/file.lcp`: no such file, or not readable\n');
+    expect((await runCli('check')).code).toBe(2);
+    expect((await runCli('frobnicate')).code).toBe(2);
+    expect((await runCli('plan', 'examples/minimal/flow.lcp', '--slots', '0')).code).toBe(2);
+    expect((await runCli('check', 'examples/minimal/flow.lcp', '--format', 'xml')).code).toBe(2);
+  });
+
+  it('checks several files at once', async () => {
+    const run = await runCli('check', 'examples/minimal/flow.lcp', 'examples/errors/units.lcp', '--format', 'short');
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n').filter(Boolean).every((line) => line.startsWith('examples/errors/units.lcp:'))).toBe(true);
+  });
+
+  it('prints machine-readable JSON', async () => {
+    const run = await runCli('check', 'examples/errors/queues.lcp', '--format', 'json');
+    const report = JSON.parse(run.stdout) as { summary: { errors: number; warnings: number }; diagnostics: { code: string }[] };
+    expect(report.summary).toEqual({ errors: 4, warnings: 0 });
+    expect(report.diagnostics.map((d) => d.code)).toEqual(['LCP3015', 'LCP3013', 'LCP3014', 'LCP3013']);
+  });
+
+  it('explains codes, case-insensitively, with did-you-mean for unknown ones', async () => {
+    const run = await runCli('explain', 'lcp3013');
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith('# LCP3013: memory exceeds the queue limit\n')).toBe(true);
+    const unknown = await runCli('explain', 'LCP3199');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^libcc: error: .*LCP3199.*\n$/);
+  });
+
+  it('plans with a slot cap and reports plan errors with exit 1', async () => {
+    const ok = await runCli('plan', 'examples/minimal/flow.lcp', '--slots', '2');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('makespan with 2 slots:');
+    const tooWide = await runCli('plan', 'examples/errors/slots.lcp', '--slots', '8', '--no-color');
+    expect(tooWide.code).toBe(1);
+    expect(tooWide.stdout).toBe('');
+    expect(tooWide.stderr).toContain('error[LCP4006]');
+  });
+});
+
+describe('the installed `libcc` binary', () => {
+  it('runs as a real process without stack traces, honouring NO_COLOR', () => {
+    const result = spawnSync(process.execPath, ['bin/libcc.js', 'check', 'examples/errors/names.lcp'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('error[LCP2001]');
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(result.stderr).toBe('');
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+  });
+
+  it('colours output when forced with --color', () => {
+    const result = spawnSync(process.execPath, ['bin/libcc.js', 'check', 'examples/errors/units.lcp', '--color'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('\u001b[');
+  });
+});
