@@ -3,8 +3,9 @@
  * the examples, exactly as `libcc` prints them (colour off). Regenerate with
  * `npm run test:update` after an intended change, and review the diff.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ALL_CODES } from '../../src/diagnostics/codes.js';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -51,4 +52,14 @@ describe('examples: clean check and a plan', () => {
       expectGolden(`${SAMPLES}/plans/${example}.json`, json.stdout);
     });
   }
+});
+
+describe('examples/errors covers the catalogue', () => {
+  it('every diagnostic code is shown by some example', () => {
+    const shown = new Set<string>();
+    for (const file of readdirSync(`${SAMPLES}/errors`)) {
+      for (const match of readFileSync(`${SAMPLES}/errors/${file}`, 'utf8').matchAll(/(?:error|warning)\[(LCP\d{4})\]/g)) shown.add(match[1]!);
+    }
+    expect(ALL_CODES.filter((code) => !shown.has(code))).toEqual([]);
+  });
 });
