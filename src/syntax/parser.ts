@@ -11,7 +11,10 @@ import {
   CstParser,
   EOF,
   type IParserErrorMessageProvider,
+  type IRecognitionException,
   type IToken,
+  MismatchedTokenException,
+  NoViableAltException,
   type TokenType,
   tokenMatcher,
 } from 'chevrotain';
@@ -98,6 +101,29 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwStage, Identifier],
 ]);
 
+/**
+ * What may follow `keyword name` in a declaration header (`undefined`: anything). Inside a block,
+ * where a keyword is also a property name, a declaration is recognised only by its whole header
+ * (`stage a {`, `library l : n`, `corners c =`), so that `queue normal` written for
+ * `queue = normal` is a stray name in the block, not the start of a `queue` declaration.
+ */
+const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | undefined> = new Map<
+  TokenType,
+  readonly TokenType[] | undefined
+>([
+  [KwPipeline, undefined],
+  [KwImport, undefined],
+  [KwEnv, [Colon]],
+  [KwSite, undefined],
+  [KwTool, [LCurly]],
+  [KwQueue, [LCurly]],
+  [KwNode, [LCurly]],
+  [KwLibrary, [Colon, LCurly]],
+  [KwCorner, [LCurly]],
+  [KwCorners, [Equals]],
+  [KwStage, [LCurly, KwFor, KwAfter, KwWhere]],
+]);
+
 const DECLARATION_HELP =
   'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `stage`';
 
@@ -173,6 +199,35 @@ function expectedOneOf(paths: TokenType[][]): string {
   return `one of ${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]!}`;
 }
 
+/**
+ * "expected a property or `}`, found …" for a token that starts no block item; for `expect` and
+ * `retry` not followed by what their statement needs, "expected string after `expect`, …".
+ */
+function strayInBlockMessage(token: IToken, after: IToken, previous: IToken | undefined): SyntaxMessage {
+  const needs =
+    token.tokenType === KwExpect ? StringLiteral : token.tokenType === KwRetry ? Quantity : undefined;
+  if (needs !== undefined) {
+    const label = tokenLabel(needs);
+    return {
+      code: 'LCP1002',
+      message: `expected ${label} after ${describeToken(token)}, found ${describeToken(after)}`,
+      label: `expected ${label} after this`,
+    };
+  }
+  const help = unitHelp(previous, token);
+  return {
+    code: 'LCP1008',
+    message: `expected a property or \`}\`, found ${describeToken(token)}`,
+    label: 'expected a property or `}`',
+    ...(help === undefined ? {} : { help }),
+  };
+}
+
+/** A name as written, for a help text (or `fallback` when it is long or odd). */
+function shown(token: IToken, fallback: string): string {
+  return token.image.length <= 40 && !/[\r\n`]/.test(token.image) ? token.image : fallback;
+}
+
 /** Messages in our style: "expected `{`, found `stage`", with context where the rule tells. */
 export const lcpErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
@@ -234,21 +289,11 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
         help: DECLARATION_HELP,
       });
     }
-    if (ruleName === 'blockItem' && token !== undefined) {
-      // `expect` and `retry` open statements unless a property (`expect = …`) follows.
-      const needs =
-        token.tokenType === KwExpect ? StringLiteral : token.tokenType === KwRetry ? Quantity : undefined;
-      if (needs !== undefined) {
-        const label = tokenLabel(needs);
-        return encode({
-          code: 'LCP1002',
-          message: `expected ${label} after ${describeToken(token)}, found ${describeToken(actual[1])}`,
-          label: `expected ${label} after this`,
-        });
-      }
+    if (ruleName === 'blockItem' && token !== undefined && actual[1] !== undefined) {
+      // Not reached in practice: `block` enters an item only where one starts.
+      return encode(strayInBlockMessage(token, actual[1], previous));
     }
-    if (ruleName === 'blockItem') what = 'a property or `}`';
-    else if (VALUE_RULES.has(ruleName)) what = 'a value';
+    if (VALUE_RULES.has(ruleName)) what = 'a value';
     else what = expectedOneOf(expectedPathsPerAlt.flat());
     const help = token === undefined ? undefined : unitHelp(previous, token);
     return encode({
@@ -305,6 +350,11 @@ export class LcpParser extends CstParser {
     const needed = DECLARATION_NEEDS.get(next.tokenType);
     if (needed === undefined) return true; // not a declaration keyword: the lookahead decides
     if (tokenMatcher(this.LA(2), needed)) return true;
+    return this.lineBreakBetween(previous, next);
+  }
+
+  /** Whether a line break separates two tokens (true when either has no position). */
+  private lineBreakBetween(previous: IToken, next: IToken): boolean {
     if (!Number.isFinite(previous.startOffset) || !Number.isFinite(next.startOffset)) return true;
     const gapStart = previous.startOffset + previous.image.length;
     for (let i = next.startOffset - 1; i >= gapStart; i--) {
@@ -314,9 +364,139 @@ export class LcpParser extends CstParser {
     return false;
   }
 
+  /** Whether a block item starts at LA(1): `name =`, `name {`, `expect "…"` or `retry N`. */
+  private atBlockItem(): boolean {
+    const next = this.LA(1);
+    const after = this.LA(2);
+    if (next.tokenType === KwExpect && tokenMatcher(after, StringLiteral)) return true;
+    if (next.tokenType === KwRetry && tokenMatcher(after, Quantity)) return true;
+    return tokenMatcher(next, Name) && (tokenMatcher(after, Equals) || tokenMatcher(after, LCurly));
+  }
+
+  /** Whether a whole declaration header starts at LA(1): `stage a {`, `library l :`, `import "…"`. */
+  private atDeclarationHead(): boolean {
+    const type = this.LA(1).tokenType;
+    const needed = DECLARATION_NEEDS.get(type);
+    if (needed === undefined || !tokenMatcher(this.LA(2), needed)) return false;
+    const third = DECLARATION_HEAD_THIRD.get(type);
+    return third === undefined || third.some((t) => tokenMatcher(this.LA(3), t));
+  }
+
+  /**
+   * Whether the value after `=` is missing, in a block: the next item (`name =`, `name {`) follows
+   * directly, or an `expect`/`retry` statement or a declaration begins the next line. Then
+   * `estimate =` followed by `resources { … }` is one error, and `resources` is still a block.
+   */
+  private valueMissingInBlock(): boolean {
+    const next = this.LA(1);
+    const after = this.LA(2);
+    if (tokenMatcher(next, Name) && (tokenMatcher(after, Equals) || tokenMatcher(after, LCurly))) {
+      return true;
+    }
+    return (this.atBlockItem() || this.atDeclarationHead()) && this.lineBreakBetween(this.LA(0), next);
+  }
+
+  /** Whether the value after `=` of a top-level declaration is missing: a declaration follows. */
+  private valueMissingAtTop(): boolean {
+    return this.atDeclarationHead() && this.lineBreakBetween(this.LA(0), this.LA(1));
+  }
+
+  /** The token a message of ours was last reported at: one message per token. */
+  private lastReported: IToken | undefined;
+
+  /** The first token of the value of the current `run = …` property (see `invocation`). */
+  private runValue: IToken | undefined;
+
+  /**
+   * Record an error of our own recovery in `errors` (in order with Chevrotain's). `missing`: the
+   * expected thing is simply absent before `token`, so the diagnostic points just after the
+   * previous token.
+   */
+  private report(message: SyntaxMessage, token: IToken, missing = false): void {
+    if (token === this.lastReported) return;
+    this.lastReported = token;
+    let error: IRecognitionException;
+    if (missing) {
+      if (Number.isFinite(token.startOffset)) this.insertionPoints.add(token.startOffset);
+      error = new MismatchedTokenException(encode(message), token, this.LA(0));
+    } else {
+      error = new NoViableAltException(encode(message), token, this.LA(0));
+    }
+    // SAVE_ERROR is Chevrotain's own (internal) way to record an error.
+    (this as unknown as { SAVE_ERROR(error: IRecognitionException): unknown }).SAVE_ERROR(error);
+  }
+
+  /** After `=` no value was parsed: report it (just after `=` when the value is simply missing). */
+  private reportMissingValue(missing: boolean): void {
+    const next = this.LA(1);
+    this.report(
+      {
+        code: 'LCP1008',
+        message: `expected a value, found ${describeToken(next)}`,
+        label: 'expected a value',
+      },
+      next,
+      missing,
+    );
+  }
+
+  /**
+   * Recovery inside a block: when LA(1) starts no block item (a stray name such as `GB` in
+   * `mem = 64 GB`, a value without a key, a mistyped statement), report it once and skip to the
+   * next block item or to this block's own `}` (a `{ … }` skipped on the way is skipped whole), so
+   * that the closing brace of an enclosing block is never taken for this one's. At a declaration
+   * header (`stage b {`) the block's `}` is missing: stop there, `block` then inserts it.
+   */
+  private skipStrayInBlock(): void {
+    const first = this.LA(1);
+    if (first.tokenType === EOF || tokenMatcher(first, RCurly) || this.atBlockItem()) return;
+    this.report(strayInBlockMessage(first, this.LA(2), this.LA(0)), first);
+    let depth = 0;
+    for (let next = first; next.tokenType !== EOF; next = this.LA(1)) {
+      if (depth === 0 && (tokenMatcher(next, RCurly) || this.atBlockItem())) return;
+      if (this.atDeclarationHead()) return;
+      if (tokenMatcher(next, LCurly)) depth++;
+      else if (tokenMatcher(next, RCurly)) depth--;
+      this.SKIP_TOKEN();
+    }
+  }
+
+  /** `library base tcbn02 { … }`: the `:` before the node is missing. */
+  private reportMissingColon(): void {
+    const node = this.LA(1);
+    const library = this.LA(0);
+    this.report(
+      {
+        code: 'LCP1002',
+        message: `expected \`:\` or \`{\`, found ${describeToken(node)}`,
+        label: 'expected `:`',
+        help: `write \`library ${shown(library, 'NAME')} : ${shown(node, 'NODE')} { … }\``,
+      },
+      node,
+    );
+  }
+
+  /** `run = liberate "char.tcl"`: a string right after the tool name. */
+  private reportBareDeck(tool: IToken): void {
+    const string = this.LA(1);
+    const text = shown(string, '"…"');
+    const name = shown(tool, 'liberate');
+    this.report(
+      {
+        code: 'LCP1007',
+        message: 'expected `deck` or an argument list after the tool name',
+        label: 'expected `deck` before this',
+        help: `write \`${name} deck ${text}\` for a deck, or \`${name} [${text}]\` for arguments`,
+      },
+      string,
+    );
+  }
+
   override reset(): void {
     super.reset();
     this.insertionPoints?.clear();
+    this.lastReported = undefined;
+    this.runValue = undefined;
   }
 
   /**
@@ -392,7 +572,17 @@ export class LcpParser extends CstParser {
     this.SUBRULE(this.name, { LABEL: 'typeName' });
     this.OPTION(() => {
       this.CONSUME(Equals);
-      this.SUBRULE(this.expression);
+      // Recovery: the value may be missing (see `property`).
+      const parsed = this.OPTION2({
+        GATE: () => !this.valueMissingAtTop(),
+        DEF: () => {
+          this.SUBRULE(this.expression);
+          return true;
+        },
+      });
+      this.ACTION(() => {
+        if (parsed !== true) this.reportMissingValue(this.valueMissingAtTop());
+      });
     });
   });
 
@@ -422,9 +612,25 @@ export class LcpParser extends CstParser {
   libraryDecl = this.RULE('libraryDecl', () => {
     this.CONSUME(KwLibrary);
     this.CONSUME(Identifier, { LABEL: 'declName' });
-    this.OPTION(() => {
-      this.CONSUME(Colon);
-      this.CONSUME2(Identifier, { LABEL: 'nodeName' });
+    this.OPTION({
+      GATE: () => tokenMatcher(this.LA(1), Colon) || tokenMatcher(this.LA(2), LCurly),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(Colon);
+              this.CONSUME2(Identifier, { LABEL: 'nodeName' });
+            },
+          },
+          {
+            // Recovery: `library base tcbn02 { … }`, the `:` is missing; the node is kept.
+            ALT: () => {
+              this.ACTION(() => this.reportMissingColon());
+              this.CONSUME3(Identifier, { LABEL: 'nodeName' });
+            },
+          },
+        ]);
+      },
     });
     this.SUBRULE(this.block);
   });
@@ -439,7 +645,17 @@ export class LcpParser extends CstParser {
     this.CONSUME(KwCorners);
     this.CONSUME(Identifier, { LABEL: 'declName' });
     this.CONSUME(Equals);
-    this.SUBRULE(this.expression);
+    // Recovery: the value may be missing (see `property`).
+    const parsed = this.OPTION({
+      GATE: () => !this.valueMissingAtTop(),
+      DEF: () => {
+        this.SUBRULE(this.expression);
+        return true;
+      },
+    });
+    this.ACTION(() => {
+      if (parsed !== true) this.reportMissingValue(this.valueMissingAtTop());
+    });
   });
 
   stageDecl = this.RULE('stageDecl', () => {
@@ -477,9 +693,20 @@ export class LcpParser extends CstParser {
 
   // --- blocks ------------------------------------------------------------------------------------
 
+  /**
+   * An item is entered only where one starts (`skipStrayInBlock` reports and skips anything else),
+   * so a stray token costs one diagnostic and never the `}` of an enclosing block.
+   */
   block = this.RULE('block', () => {
     this.CONSUME(LCurly);
-    this.MANY(() => this.SUBRULE(this.blockItem));
+    this.ACTION(() => this.skipStrayInBlock());
+    this.MANY({
+      GATE: () => this.atBlockItem(),
+      DEF: () => {
+        this.SUBRULE(this.blockItem);
+        this.ACTION(() => this.skipStrayInBlock());
+      },
+    });
     this.CONSUME(RCurly);
   });
 
@@ -492,10 +719,32 @@ export class LcpParser extends CstParser {
     ]);
   });
 
+  /**
+   * `name = expression`. Recovery: when the next item follows `=` directly (`estimate =` and then
+   * `resources { … }`) the value is missing, rather than `resources` being taken as the value and
+   * its block as junk; and when no value starts at all (`max_runtime = }`) the error is reported
+   * here and the block goes on.
+   */
   property = this.RULE('property', () => {
+    let key: IToken | undefined;
+    this.ACTION(() => {
+      key = this.LA(1);
+    });
     this.SUBRULE(this.name);
     this.CONSUME(Equals);
-    this.SUBRULE(this.expression);
+    this.ACTION(() => {
+      this.runValue = key?.image === 'run' ? this.LA(1) : undefined;
+    });
+    const parsed = this.OPTION({
+      GATE: () => !this.valueMissingInBlock(),
+      DEF: () => {
+        this.SUBRULE(this.expression);
+        return true;
+      },
+    });
+    this.ACTION(() => {
+      if (parsed !== true) this.reportMissingValue(this.valueMissingInBlock());
+    });
   });
 
   nestedBlock = this.RULE('nestedBlock', () => {
@@ -619,6 +868,10 @@ export class LcpParser extends CstParser {
   });
 
   invocation = this.RULE('invocation', () => {
+    let first: IToken | undefined;
+    this.ACTION(() => {
+      first = this.LA(1);
+    });
     this.SUBRULE(this.name);
     this.MANY(() => {
       this.CONSUME(Dot);
@@ -627,6 +880,17 @@ export class LcpParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(KwDeck);
       this.CONSUME(StringLiteral);
+    });
+    // Recovery: `run = liberate "char.tcl"`, a string right after a plain tool name in the value
+    // of `run`, is taken as the deck (LCP1007).
+    this.OPTION3({
+      GATE: () => first !== undefined && first === this.runValue && this.LA(0) === first,
+      DEF: () => {
+        this.ACTION(() => {
+          if (first !== undefined) this.reportBareDeck(first);
+        });
+        this.CONSUME2(StringLiteral, { LABEL: 'bareDeck' });
+      },
     });
     this.OPTION2(() => this.SUBRULE(this.list));
   });

@@ -701,8 +701,10 @@ export class AstBuilder extends BaseVisitor {
     const refSpan = refExtent.result(at);
 
     const deckKeyword = tokens(ctx, 'KwDeck')[0];
+    // `liberate "char.tcl"` (reported by the parser, LCP1007): the string is the deck.
+    const bareDeck = tokens(ctx, 'bareDeck')[0];
     const listNode = nodes(ctx, 'list')[0];
-    if (deckKeyword === undefined && listNode === undefined) {
+    if (deckKeyword === undefined && bareDeck === undefined && listNode === undefined) {
       const node: Reference = { kind: 'Reference', path, span: refSpan };
       return { node, extent: refSpan };
     }
@@ -712,6 +714,9 @@ export class AstBuilder extends BaseVisitor {
     if (deckKeyword !== undefined) {
       deck = this.string(tokens(ctx, 'StringLiteral')[0], this.after(deckKeyword, pos));
       ext.token(deckKeyword).span(deck.span);
+    } else if (bareDeck !== undefined) {
+      deck = this.string(bareDeck, pos);
+      ext.span(deck.span);
     }
     let args: ListExpression | undefined;
     if (listNode !== undefined) {
@@ -721,8 +726,12 @@ export class AstBuilder extends BaseVisitor {
         ext.span(list.extent);
       }
     }
+    let tool = path[0]!;
     if (path.length > 1) {
       const written = path.map((p) => p.name).join('.');
+      // The example names the last segment: in `tools.merge`, `merge` is likely the tool.
+      const example = [...path].reverse().find((p) => p.name !== '')?.name ?? 'liberate';
+      const form = deck === undefined ? '["…"]' : 'deck "…"';
       this.diagnostics.push(
         makeDiagnostic(
           'LCP1007',
@@ -732,16 +741,18 @@ export class AstBuilder extends BaseVisitor {
             : 'a tool run needs a plain tool name, found a dotted name',
           {
             label: 'expected the name of a `tool`',
-            help: `run the tool by its declared name, as in \`${path[0]!.name || 'liberate'} deck "…"\``,
+            help: `a tool is referenced by its declared name, e.g. \`${example} ${form}\``,
           },
         ),
       );
+      // No tool is named: an empty name (later phases say nothing more) over the dotted reference.
+      tool = { kind: 'Identifier', name: '', span: refSpan };
     }
     const s = ext.result(at);
     return {
       node: {
         kind: 'ToolRun',
-        tool: path[0]!,
+        tool,
         ...(deck === undefined ? {} : { deck }),
         ...(args === undefined ? {} : { args }),
         span: s,
