@@ -250,6 +250,7 @@ function parseUnsafe(source: SourceFile): ParseResult {
   const cst = lcpParser.file();
   const errors: IRecognitionException[] = lcpParser.errors;
   const insertionPoints = lcpParser.insertionPoints;
+  const deletions = lcpParser.deletions;
 
   const seenTokens = new Set<number>();
   const seenStarts = new Set<number>();
@@ -265,6 +266,8 @@ function parseUnsafe(source: SourceFile): ParseResult {
 
     let primary: Span;
     let help = decoded.help;
+    // A deleted token was not meant as the expected one: a help assuming it was does not apply.
+    if (!atEof && decoded.helpIfReplaced === true && deletions.has(found.startOffset)) help = undefined;
     if (atEof) {
       primary = span(file, lastEnd, lastEnd);
     } else if (error.name === 'MismatchedTokenException' && insertionPoints.has(found.startOffset)) {

@@ -71,6 +71,18 @@ import {
 
 type TryInRuleRecovery = (this: LcpParser, expected: TokenType, follows: TokenType[]) => IToken;
 
+type SaveError = (this: LcpParser, error: IRecognitionException) => IRecognitionException;
+
+/** Chevrotain's own way to record an error in `errors` (internal), which `LcpParser` counts. */
+const chevrotainSaveError = (CstParser.prototype as unknown as { SAVE_ERROR: SaveError }).SAVE_ERROR;
+
+/** What `tryInRuleRecovery` throws when it cannot recover (Chevrotain tells it by its name). */
+function inRuleRecoveryFailed(): Error {
+  const error = new Error('no in-rule recovery');
+  error.name = 'InRuleRecoveryException';
+  return error;
+}
+
 /** Chevrotain's own in-rule recovery (internal, present since v4), which `LcpParser` extends. */
 const chevrotainTryInRuleRecovery = (
   CstParser.prototype as unknown as { tryInRuleRecovery: TryInRuleRecovery }
@@ -123,6 +135,9 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
   [KwCorners, [Equals]],
   [KwStage, [LCurly, KwFor, KwAfter, KwWhere]],
 ]);
+
+/** How far recovery looks along a declaration header for its `{` (keeps parsing linear). */
+const HEADER_SCAN = 40;
 
 const DECLARATION_HELP =
   'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `stage`';
@@ -223,6 +238,15 @@ function strayInBlockMessage(token: IToken, after: IToken, previous: IToken | un
   };
 }
 
+function declarationExpected(found: IToken | undefined): SyntaxMessage {
+  return {
+    code: 'LCP1008',
+    message: `expected a declaration, found ${describeToken(found)}`,
+    label: 'expected a declaration',
+    help: DECLARATION_HELP,
+  };
+}
+
 /** A name as written, for a help text (or `fallback` when it is long or odd). */
 function shown(token: IToken, fallback: string): string {
   return token.image.length <= 40 && !/[\r\n`]/.test(token.image) ? token.image : fallback;
@@ -232,14 +256,7 @@ function shown(token: IToken, fallback: string): string {
 export const lcpErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     const found = describeToken(actual);
-    if (expected === EOF) {
-      return encode({
-        code: 'LCP1008',
-        message: `expected a declaration, found ${found}`,
-        label: 'expected a declaration',
-        help: DECLARATION_HELP,
-      });
-    }
+    if (expected === EOF) return encode(declarationExpected(actual));
     if (ruleName === 'block' && expected === RCurly) {
       const help = unitHelp(previous, actual);
       return encode({
@@ -269,26 +286,14 @@ export const lcpErrorMessages: IParserErrorMessageProvider = {
   },
 
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return encode({
-      code: 'LCP1008',
-      message: `expected a declaration, found ${describeToken(firstRedundant)}`,
-      label: 'expected a declaration',
-      help: DECLARATION_HELP,
-    });
+    return encode(declarationExpected(firstRedundant));
   },
 
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
     const token = actual[0];
     const found = describeToken(token);
     let what: string;
-    if (ruleName === 'declaration' || ruleName === 'file') {
-      return encode({
-        code: 'LCP1008',
-        message: `expected a declaration, found ${found}`,
-        label: 'expected a declaration',
-        help: DECLARATION_HELP,
-      });
-    }
+    if (ruleName === 'declaration' || ruleName === 'file') return encode(declarationExpected(token));
     if (ruleName === 'blockItem' && token !== undefined && actual[1] !== undefined) {
       // Not reached in practice: `block` enters an item only where one starts.
       return encode(strayInBlockMessage(token, actual[1], previous));
@@ -321,6 +326,9 @@ export class LcpParser extends CstParser {
    */
   readonly insertionPoints = new Set<number>();
 
+  /** Start offsets of the tokens that recovery deleted during the last parse. */
+  readonly deletions = new Set<number>();
+
   constructor() {
     super(vocabulary as TokenType[], {
       recoveryEnabled: true,
@@ -333,24 +341,37 @@ export class LcpParser extends CstParser {
   /** The source text of the current input (set by `parse.ts` before `input`). */
   text = '';
 
-  /** The last token of the last complete declaration (or the start-of-input marker). */
-  private lastDeclarationEnd: IToken | undefined;
-
   /**
-   * Whether a declaration may start at LA(1). Always, unless error recovery skipped tokens since
-   * the last declaration: then only at a keyword that begins a line or is followed by what its
-   * declaration needs (`stage x`, `import "…"`, `site {`), so that a mistyped declaration such as
-   * `stages copy_kits for each library, corner {` is one error, not a cascade starting at
-   * `library ,`.
+   * Whether a declaration starts at LA(1): its keyword, followed by what the declaration needs
+   * (`stage x`, `import "…"`, `site {`) or at the beginning of a line (`pipeline` with its name
+   * missing). A keyword elsewhere is a name that strayed out of its place: in
+   * `stages copy_kits for each library, corner {`, `library ,` starts nothing.
    */
-  private mayStartDeclaration(): boolean {
-    const previous = this.LA(0);
-    if (previous === this.lastDeclarationEnd) return true;
+  private atDeclarationStart(): boolean {
     const next = this.LA(1);
     const needed = DECLARATION_NEEDS.get(next.tokenType);
-    if (needed === undefined) return true; // not a declaration keyword: the lookahead decides
-    if (tokenMatcher(this.LA(2), needed)) return true;
-    return this.lineBreakBetween(previous, next);
+    if (needed === undefined) return false;
+    return tokenMatcher(this.LA(2), needed) || this.lineBreakBetween(this.LA(0), next);
+  }
+
+  /**
+   * Recovery at the top level: when no declaration starts at LA(1), report it once and skip to
+   * the next declaration start. A `{ … }` on the way is skipped whole (`base_svt : n2 { corners =
+   * … }` with its keyword missing is one error, not one more at `corners =`), unless a whole
+   * declaration header begins a line inside it (the `}` may be the missing one).
+   */
+  private skipStrayAtTop(quiet = false): void {
+    const first = this.LA(1);
+    if (first.tokenType === EOF || this.atDeclarationStart()) return;
+    if (!quiet) this.report(declarationExpected(first), first);
+    let depth = 0;
+    for (let next = first; next.tokenType !== EOF; next = this.LA(1)) {
+      if (depth === 0 && this.atDeclarationStart()) return;
+      if (depth > 0 && this.atDeclarationHead() && this.lineBreakBetween(this.LA(0), next)) return;
+      if (tokenMatcher(next, LCurly)) depth++;
+      else if (tokenMatcher(next, RCurly) && depth > 0) depth--;
+      this.SKIP_TOKEN();
+    }
   }
 
   /** Whether a line break separates two tokens (true when either has no position). */
@@ -373,13 +394,13 @@ export class LcpParser extends CstParser {
     return tokenMatcher(next, Name) && (tokenMatcher(after, Equals) || tokenMatcher(after, LCurly));
   }
 
-  /** Whether a whole declaration header starts at LA(1): `stage a {`, `library l :`, `import "…"`. */
-  private atDeclarationHead(): boolean {
-    const type = this.LA(1).tokenType;
+  /** Whether a whole declaration header starts at LA(k): `stage a {`, `library l :`, `import "…"`. */
+  private atDeclarationHead(k = 1): boolean {
+    const type = this.LA(k).tokenType;
     const needed = DECLARATION_NEEDS.get(type);
-    if (needed === undefined || !tokenMatcher(this.LA(2), needed)) return false;
+    if (needed === undefined || !tokenMatcher(this.LA(k + 1), needed)) return false;
     const third = DECLARATION_HEAD_THIRD.get(type);
-    return third === undefined || third.some((t) => tokenMatcher(this.LA(3), t));
+    return third === undefined || third.some((t) => tokenMatcher(this.LA(k + 2), t));
   }
 
   /**
@@ -422,8 +443,16 @@ export class LcpParser extends CstParser {
     } else {
       error = new NoViableAltException(encode(message), token, this.LA(0));
     }
-    // SAVE_ERROR is Chevrotain's own (internal) way to record an error.
-    (this as unknown as { SAVE_ERROR(error: IRecognitionException): unknown }).SAVE_ERROR(error);
+    this.SAVE_ERROR(error);
+  }
+
+  /** How many errors were recorded so far in this parse (ours and Chevrotain's). */
+  private errorCount = 0;
+
+  /** Chevrotain's (internal) error recording, counted. */
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException {
+    this.errorCount++;
+    return chevrotainSaveError.call(this, error);
   }
 
   /** After `=` no value was parsed: report it (just after `=` when the value is simply missing). */
@@ -447,17 +476,49 @@ export class LcpParser extends CstParser {
    * that the closing brace of an enclosing block is never taken for this one's. At a declaration
    * header (`stage b {`) the block's `}` is missing: stop there, `block` then inserts it.
    */
-  private skipStrayInBlock(): void {
+  private skipStrayInBlock(quiet = false): void {
     const first = this.LA(1);
     if (first.tokenType === EOF || tokenMatcher(first, RCurly) || this.atBlockItem()) return;
-    this.report(strayInBlockMessage(first, this.LA(2), this.LA(0)), first);
+    if (!quiet) this.report(strayInBlockMessage(first, this.LA(2), this.LA(0)), first);
+    // `{ {` on one line: a doubled brace, whose `}` is not there; skip it alone.
+    while (
+      tokenMatcher(this.LA(1), LCurly) &&
+      tokenMatcher(this.LA(0), LCurly) &&
+      !this.lineBreakBetween(this.LA(0), this.LA(1))
+    ) {
+      this.SKIP_TOKEN();
+    }
     let depth = 0;
-    for (let next = first; next.tokenType !== EOF; next = this.LA(1)) {
+    for (let next = this.LA(1); next.tokenType !== EOF; next = this.LA(1)) {
       if (depth === 0 && (tokenMatcher(next, RCurly) || this.atBlockItem())) return;
       if (this.atDeclarationHead()) return;
       if (tokenMatcher(next, LCurly)) depth++;
       else if (tokenMatcher(next, RCurly)) depth--;
       this.SKIP_TOKEN();
+    }
+  }
+
+  /**
+   * In a list, right after `[` (`atStart`) or after an item: a comma with no item before it
+   * (`[, b]`, `[a, , b]`) is reported once ("expected a value, found `,`") and skipped, so that
+   * the list goes on instead of ending there and leaving its items as junk.
+   */
+  private skipEmptyListItems(atStart: boolean): void {
+    let reported = false;
+    const report = (): void => {
+      if (!reported) this.reportMissingValue(false);
+      reported = true;
+    };
+    if (atStart) {
+      while (tokenMatcher(this.LA(1), Comma)) {
+        report();
+        this.SKIP_TOKEN();
+      }
+      return;
+    }
+    while (tokenMatcher(this.LA(1), Comma) && tokenMatcher(this.LA(2), Comma)) {
+      this.SKIP_TOKEN(); // the item's own comma: the next one follows no item
+      report();
     }
   }
 
@@ -495,8 +556,10 @@ export class LcpParser extends CstParser {
   override reset(): void {
     super.reset();
     this.insertionPoints?.clear();
+    this.deletions?.clear();
     this.lastReported = undefined;
     this.runValue = undefined;
+    this.errorCount = 0;
   }
 
   /**
@@ -506,6 +569,46 @@ export class LcpParser extends CstParser {
    */
   tryInRuleRecovery(expectedTokType: TokenType, follows: TokenType[]): IToken {
     const next = this.LA(1);
+    const expected = this.LA(2);
+    const third = this.LA(3);
+    if (
+      next.tokenType === this.LA(0).tokenType &&
+      next.image === this.LA(0).image &&
+      tokenMatcher(expected, expectedTokType) &&
+      expected.tokenType !== EOF &&
+      (third.tokenType === EOF || follows.some((type) => tokenMatcher(third, type)))
+    ) {
+      // A doubled token (`for for each library`): when the two tokens after it fit, delete it
+      // rather than insert the expected token before it (which Chevrotain prefers, and which
+      // would take the second `for` as the name after `each`). Other tokens keep Chevrotain's
+      // choice: in `[a b]` the `,` is missing, and the error points between the two.
+      if (Number.isFinite(next.startOffset)) this.deletions.add(next.startOffset);
+      this.SKIP_TOKEN();
+      this.SKIP_TOKEN();
+      return expected;
+    }
+    if (expectedTokType === LCurly) {
+      // A declaration header with something extra before its block (`stage a after b c {`,
+      // `tool t t {`): skip to the `{` on the same line rather than open the block early and
+      // take the rest of the header and the whole block for junk inside it.
+      // When the line has none and the next one starts a declaration, the block is missing
+      // altogether (`library base tcbn02` and then `stage s {`): give up here, so that the
+      // declaration ends at the next one with this one error (rule-level recovery).
+      if (!this.lineBreakBetween(this.LA(0), next)) {
+        for (let k = 2; k <= HEADER_SCAN; k++) {
+          const token = this.LA(k);
+          if (token.tokenType === EOF || tokenMatcher(token, RCurly)) break;
+          if (this.lineBreakBetween(this.LA(k - 1), token)) {
+            if (this.atDeclarationHead(k)) throw inRuleRecoveryFailed();
+            break;
+          }
+          if (tokenMatcher(token, LCurly)) {
+            for (let i = 0; i < k; i++) this.SKIP_TOKEN();
+            return token;
+          }
+        }
+      }
+    }
     if (expectedTokType === Identifier && isKeyword(next.tokenType)) {
       const after = this.LA(2);
       if (after.tokenType === EOF || follows.some((type) => tokenMatcher(after, type))) {
@@ -525,16 +628,17 @@ export class LcpParser extends CstParser {
   // --- file and declarations ---------------------------------------------------------------------
 
   file = this.RULE('file', () => {
-    this.ACTION(() => {
-      this.lastDeclarationEnd = this.LA(0);
-    });
+    this.ACTION(() => this.skipStrayAtTop());
     this.MANY({
-      GATE: () => this.mayStartDeclaration(),
+      GATE: () => this.atDeclarationStart(),
       DEF: () => {
-        this.SUBRULE(this.declaration);
+        let errorsBefore = 0;
         this.ACTION(() => {
-          this.lastDeclarationEnd = this.LA(0);
+          errorsBefore = this.errorCount;
         });
+        this.SUBRULE(this.declaration);
+        // As in `block`: junk after a declaration that had an error is skipped quietly.
+        this.ACTION(() => this.skipStrayAtTop(this.errorCount > errorsBefore));
       },
     });
   });
@@ -703,8 +807,14 @@ export class LcpParser extends CstParser {
     this.MANY({
       GATE: () => this.atBlockItem(),
       DEF: () => {
+        let errorsBefore = 0;
+        this.ACTION(() => {
+          errorsBefore = this.errorCount;
+        });
         this.SUBRULE(this.blockItem);
-        this.ACTION(() => this.skipStrayInBlock());
+        // Junk right after an item that already had an error is most likely the rest of the
+        // same mistake (`corners = signoff where .voltage <= 0.54V`): skip it without a message.
+        this.ACTION(() => this.skipStrayInBlock(this.errorCount > errorsBefore));
       },
     });
     this.CONSUME(RCurly);
@@ -895,13 +1005,17 @@ export class LcpParser extends CstParser {
     this.OPTION2(() => this.SUBRULE(this.list));
   });
 
+  /** Recovery: an empty item (`[, b]`, `[a, , b]`) is reported and its comma skipped. */
   list = this.RULE('list', () => {
     this.CONSUME(LBracket);
+    this.ACTION(() => this.skipEmptyListItems(true));
     this.OPTION(() => {
       this.SUBRULE(this.expression);
+      this.ACTION(() => this.skipEmptyListItems(false));
       this.MANY(() => {
         this.CONSUME(Comma);
         this.SUBRULE2(this.expression);
+        this.ACTION(() => this.skipEmptyListItems(false));
       });
       this.OPTION2(() => this.CONSUME2(Comma));
     });

@@ -305,8 +305,14 @@ describe('expressions', () => {
     const result = parseLcp(createSourceFile('main.lcp', text));
     expect(result.diagnostics.map((d) => [d.code, at(text, d.primary.span)])).toEqual([['LCP1007', 'cadence.liberate']]);
     expect(result.diagnostics[0]!.message).toBe('a tool run needs a plain tool name, found `cadence.liberate`');
-    expect(result.file.declarations[0]).toMatchObject({
-      body: { items: [{ value: { kind: 'ToolRun', tool: { name: 'cadence' }, deck: { text: 'x' } } }] },
+    expect(result.diagnostics[0]!.help).toBe('a tool is referenced by its declared name, e.g. `liberate deck "…"`');
+    // No tool is named: an empty name (the checker stays silent) spanning the dotted reference.
+    const decl = result.file.declarations[0]!;
+    expect(decl).toMatchObject({
+      body: { items: [{ value: { kind: 'ToolRun', tool: { kind: 'Identifier', name: '' }, deck: { text: 'x' } } }] },
     });
+    const item = decl.kind === 'ToolDecl' ? decl.body.items[0] : undefined;
+    const tool = item?.kind === 'Property' && item.value.kind === 'ToolRun' ? item.value.tool : undefined;
+    expect(at(text, tool!.span)).toBe('cadence.liberate');
   });
 });

@@ -75,6 +75,16 @@ const PIECES = [
 /** The sample split into tokens and the whitespace between them. */
 const SAMPLE_PIECES = SAMPLE.match(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|\/\/[^\n]*|\s+|[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?[A-Za-z]*|\.\.|[=!<>]=|&&|\|\||./g)!;
 
+/** Indexes of the sample's tokens (not whitespace, not comments). */
+const TOKEN_INDEXES = SAMPLE_PIECES.flatMap((piece, index) => (/^\s/.test(piece) || piece.startsWith('//') ? [] : [index]));
+
+/** The sample with its token at `index` deleted, or written twice (`x x`). */
+function oneTokenMutation(index: number, op: 'delete' | 'duplicate'): string {
+  const out = [...SAMPLE_PIECES];
+  out[index] = op === 'delete' ? '' : `${out[index]!} ${out[index]!}`;
+  return out.join('');
+}
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), piece: fc.constantFrom(...PIECES) }),
@@ -150,6 +160,28 @@ describe('parseLcp on arbitrary input', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('keeps cascades bounded: one token deleted or duplicated gives at most 3 syntax errors', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TOKEN_INDEXES), fc.constantFrom('delete', 'duplicate'), (index, op) => {
+        const text = oneTokenMutation(index, op);
+        const count = parseChecked(text).diagnostics.length;
+        expect(count, `${op} ${JSON.stringify(SAMPLE_PIECES[index])}:\n${text}`).toBeLessThanOrEqual(3);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('in fact reports every single-token deletion or duplication of the sample at most once', () => {
+    // Exhaustive, and tighter than the property above: what recovery achieves today.
+    for (const index of TOKEN_INDEXES) {
+      for (const op of ['delete', 'duplicate'] as const) {
+        const text = oneTokenMutation(index, op);
+        const count = parseLcp(createSourceFile('p.lcp', text)).diagnostics.length;
+        expect(count, `${op} ${JSON.stringify(SAMPLE_PIECES[index])}:\n${text}`).toBeLessThanOrEqual(1);
+      }
+    }
   });
 
   it('parses the unmutated sample cleanly (sanity check of the splitter)', () => {

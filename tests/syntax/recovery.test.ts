@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSourceFile, positionAt } from '../../src/diagnostics/source.js';
 import { MAX_NESTING, parseLcp } from '../../src/syntax/parse.js';
+import { checkSource, PRELUDE } from '../helpers/program.js';
 
 function run(text: string) {
   const source = createSourceFile('main.lcp', text);
@@ -176,4 +177,189 @@ describe('the examples of docs/errors/LCP1xxx.md', () => {
       expect(run(blocks[blocks.length - 1]!).diagnostics).toEqual([]);
     });
   }
+});
+
+/** The items of a block as `kind:key` (`expect`/`retry` statements by kind alone). */
+function itemKeys(block: { items: readonly { kind: string; key?: { name: string } }[] }): string[] {
+  return block.items.map((item) => (item.key === undefined ? item.kind : `${item.kind}:${item.key.name}`));
+}
+
+describe('recovery without cascades', () => {
+  it('reports a stray name in a nested block once and keeps both stages whole', () => {
+    const text = [
+      'pipeline p',
+      'stage a {',
+      '  run = shell "x"',
+      '  resources { cpus = 16  mem = 64 GB }',
+      '}',
+      'stage b { run = shell "y" }',
+      '',
+    ].join('\n');
+    const result = run(text);
+    expect(result.found).toEqual([['LCP1008', '4:35', 'expected a property or `}`, found `GB`']]);
+    expect(result.diagnostics[0]!.help).toBe('write the unit directly after the number, as in `64GB`');
+    expect(result.names).toEqual(['PipelineDecl:p', 'StageDecl:a', 'StageDecl:b']);
+    const [, a, b] = result.file.declarations;
+    if (a?.kind !== 'StageDecl' || b?.kind !== 'StageDecl') throw new Error('stages expected');
+    expect(itemKeys(a.body)).toEqual(['Property:run', 'NestedBlock:resources']);
+    const resources = a.body.items[1]!;
+    if (resources.kind !== 'NestedBlock') throw new Error('nested block expected');
+    expect(itemKeys(resources.body)).toEqual(['Property:cpus', 'Property:mem']);
+    expect(text.slice(resources.body.span.start, resources.body.span.end)).toBe('{ cpus = 16  mem = 64 GB }');
+    expect(text.slice(a.span.start, a.span.end)).toBe(text.slice(text.indexOf('stage a'), text.indexOf('}\nstage b') + 1));
+    expect(itemKeys(b.body)).toEqual(['Property:run']);
+  });
+
+  it('reports any stray tokens in a block once and resumes at the next item or the block’s `}`', () => {
+    const cases: [string, string[][]][] = [
+      // junk, then the next property on the same line
+      ['tool t { path = "x" ] ) args = [] }\ntool u { }', [['LCP1008', '1:21', 'expected a property or `}`, found `]`']]],
+      // a value without a key
+      ['queue q {\n  = 3\n  max_slots = 4\n}\nqueue r { }', [['LCP1008', '2:3', 'expected a property or `}`, found `=`']]],
+      // a braced group without a key is skipped whole: its `}` is not the block's
+      ['stage s {\n  { a = 1 }\n  run = shell "x"\n}\nstage t { }', [['LCP1008', '2:3', 'expected a property or `}`, found `{`']]],
+      // a doubled `{`, whose `}` is not there
+      ['node n { { vdd = 1V }\nnode m { }', [['LCP1008', '1:10', 'expected a property or `}`, found `{`']]],
+      // `queue normal` for `queue = normal` is a stray name, not a `queue` declaration
+      ['stage s {\n  resources { queue normal\n cpus = 1 }\n  run = shell "x"\n}', [['LCP1008', '2:15', 'expected a property or `}`, found `queue`']]],
+      // junk after a property whose value already failed is part of the same mistake
+      ['corners c = a\nlibrary l : n { corners = c where .voltage <= 0.5V  kit = "k" }', [['LCP1008', '2:35', 'expected a value, found `.`']]],
+    ];
+    for (const [text, found] of cases) expect(run(text).found, text).toEqual(found);
+    expect(run(cases[0]![0]).names).toEqual(['ToolDecl:t', 'ToolDecl:u']);
+    expect(run(cases[0]![0]).file.declarations[0]).toMatchObject({ body: { items: [{ key: { name: 'path' } }, { key: { name: 'args' } }] } });
+    expect(run(cases[1]![0]).names).toEqual(['QueueDecl:q', 'QueueDecl:r']);
+    expect(run(cases[2]![0]).file.declarations[0]).toMatchObject({ body: { items: [{ key: { name: 'run' } }] } });
+    expect(run(cases[3]![0]).file.declarations[0]).toMatchObject({ body: { items: [{ key: { name: 'vdd' } }] } });
+    expect(run(cases[3]![0]).names).toEqual(['NodeDecl:n', 'NodeDecl:m']);
+    expect(run(cases[4]![0]).file.declarations[0]).toMatchObject({
+      body: { items: [{ key: { name: 'resources' }, body: { items: [{ key: { name: 'cpus' } }] } }, { key: { name: 'run' } }] },
+    });
+    expect(run(cases[5]![0]).file.declarations[1]).toMatchObject({ body: { items: [{ key: { name: 'corners' } }, { key: { name: 'kit' } }] } });
+  });
+
+  it('takes `library NAME NODE {` as a library of that node, with one error', () => {
+    const text = 'library base tcbn02 { }';
+    const result = run(text);
+    expect(result.found).toEqual([['LCP1002', '1:14', 'expected `:` or `{`, found `tcbn02`']]);
+    expect(result.diagnostics[0]!.help).toBe('write `library base : tcbn02 { … }`');
+    expect(result.file.declarations).toMatchObject([
+      { kind: 'LibraryDecl', name: { name: 'base' }, node: { name: 'tcbn02', span: { start: 13, end: 19 } }, body: { items: [] } },
+    ]);
+    expect(result.file.declarations[0]!.span).toMatchObject({ start: 0, end: text.length });
+    // Without a block after it, the name is not taken for the node; the declaration ends there.
+    const noBlock = run('library base tcbn02\nstage s { }');
+    expect(noBlock.found).toEqual([['LCP1002', '1:14', 'expected `{`, found `tcbn02`']]);
+    expect(noBlock.names).toEqual(['LibraryDecl:base', 'StageDecl:s']);
+  });
+
+  it('reports a dotted tool name with the last segment as the example, and names no tool', () => {
+    const text = 'stage s { run = tools.merge deck "x" }';
+    const result = run(text);
+    expect(result.found).toEqual([['LCP1007', '1:17', 'a tool run needs a plain tool name, found `tools.merge`']]);
+    expect(result.diagnostics[0]!.help).toBe('a tool is referenced by its declared name, e.g. `merge deck "…"`');
+    expect(result.file.declarations[0]).toMatchObject({
+      body: {
+        items: [
+          {
+            value: {
+              kind: 'ToolRun',
+              tool: { kind: 'Identifier', name: '', span: { start: 16, end: 27 } },
+              deck: { text: 'x' },
+              span: { start: 16, end: 36 },
+            },
+          },
+        ],
+      },
+    });
+    expect(run('stage s { run = a.b ["x"] }').diagnostics[0]!.help).toBe('a tool is referenced by its declared name, e.g. `b ["…"]`');
+    // The checker says nothing more about the tool (no "unknown tool `tools`").
+    const checked = checkSource(`${PRELUDE}tool merge { path = "bin/merge" }\nstage m for each library { run = tools.merge deck "x"  expect "a" }\n`);
+    expect(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['LCP1007']);
+  });
+
+  it('takes a string right after a tool name as its deck, with one error', () => {
+    const text = 'stage s { run = liberate "char.tcl" }';
+    const result = run(text);
+    expect(result.found).toEqual([['LCP1007', '1:26', 'expected `deck` or an argument list after the tool name']]);
+    expect(result.diagnostics[0]!.help).toBe(
+      'write `liberate deck "char.tcl"` for a deck, or `liberate ["char.tcl"]` for arguments',
+    );
+    expect(result.file.declarations[0]).toMatchObject({
+      body: {
+        items: [
+          {
+            value: {
+              kind: 'ToolRun',
+              tool: { name: 'liberate', span: { start: 16, end: 24 } },
+              deck: { kind: 'String', text: 'char.tcl', span: { start: 25, end: 35 } },
+              span: { start: 16, end: 35 },
+            },
+          },
+        ],
+      },
+    });
+    // Only in `run`: elsewhere a string after a name is a stray string.
+    expect(run('stage s { kit = base "x" }').found).toEqual([['LCP1008', '1:22', 'expected a property or `}`, found `"x"`']]);
+    expect(run('stage s { run = [liberate "x"] }').found).toEqual([['LCP1002', '1:27', 'expected `]`, found `"x"`']]);
+    // Checking goes on without further errors.
+    const checked = checkSource(`${PRELUDE}tool liberate { path = "bin/liberate" }\nstage c for each library { run = liberate "char.tcl"  expect "a" }\n`);
+    expect(checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['LCP1007']);
+  });
+
+  it('takes a missing value before the next item as missing, not the item as the value', () => {
+    const text = ['stage s {', '  run = shell "x"', '  estimate =', '  resources { cpus = 1 }', '}', 'stage t { }'].join('\n');
+    const result = run(text);
+    expect(result.found).toEqual([['LCP1008', '3:13', 'expected a value, found `resources`']]);
+    // Anchored just after `=`: the value is simply missing there.
+    expect(result.diagnostics[0]!.primary.span).toMatchObject({ start: text.indexOf('=\n') + 1, end: text.indexOf('=\n') + 1 });
+    expect(result.names).toEqual(['StageDecl:s', 'StageDecl:t']);
+    expect(result.file.declarations[0]).toMatchObject({
+      body: {
+        items: [
+          { key: { name: 'run' } },
+          { kind: 'Property', key: { name: 'estimate' }, value: { kind: 'Reference', path: [{ name: '' }] } },
+          { kind: 'NestedBlock', key: { name: 'resources' }, body: { items: [{ key: { name: 'cpus' } }] } },
+        ],
+      },
+    });
+    // The same on one line, and before `expect`/`retry` on the next line.
+    expect(run('tool t { path = args = [] }').found).toEqual([['LCP1008', '1:16', 'expected a value, found `args`']]);
+    expect(run('stage s {\n  estimate =\n  expect "x"\n}').found).toEqual([['LCP1008', '2:13', 'expected a value, found `expect`']]);
+    // A value that is a name on the next line is still a value.
+    expect(run('stage s {\n  estimate =\n    two_hours\n  run = shell "x"\n}').diagnostics).toEqual([]);
+    // At the top level, before the next declaration.
+    const top = run('corners c =\nstage s { }');
+    expect(top.found).toEqual([['LCP1008', '1:12', 'expected a value, found `stage`']]);
+    expect(top.names).toEqual(['CornerSetDecl:c', 'StageDecl:s']);
+    expect(run('env E: path =\nstage s { }').names).toEqual(['EnvDecl:E', 'StageDecl:s']);
+  });
+
+  it('skips a hole in a list and keeps the items around it', () => {
+    expect(run('corners c = [a, , b]').found).toEqual([['LCP1008', '1:17', 'expected a value, found `,`']]);
+    expect(run('corners c = [a, , b]').file.declarations[0]).toMatchObject({ value: { items: [{ path: [{ name: 'a' }] }, { path: [{ name: 'b' }] }] } });
+    expect(run('corners c = [, b]').found).toEqual([['LCP1008', '1:14', 'expected a value, found `,`']]);
+    expect(run('corners c = [a, , , b, ]').found).toEqual([['LCP1008', '1:17', 'expected a value, found `,`']]);
+  });
+
+  it('deletes a doubled token and skips extra words in a declaration header', () => {
+    const doubled = run('stage s for for each library { }');
+    expect(doubled.found).toEqual([['LCP1002', '1:13', 'expected `each`, found `for`']]);
+    expect(doubled.file.declarations[0]).toMatchObject({ forEach: { keys: [{ name: 'library' }] } });
+    const keyword = run('library library base : n { }');
+    expect(keyword.found).toEqual([['LCP1002', '1:9', 'expected identifier, found `library`']]);
+    // The token was deleted, not taken as the name: no "is a keyword" help.
+    expect(keyword.diagnostics[0]!.help).toBeUndefined();
+    expect(keyword.file.declarations[0]).toMatchObject({ name: { name: 'base' }, node: { name: 'n' } });
+    const header = run('stage a after b c {\n  run = shell "x"\n}\nstage d { }');
+    expect(header.found).toEqual([['LCP1002', '1:17', 'expected `{`, found `c`']]);
+    expect(header.names).toEqual(['StageDecl:a', 'StageDecl:d']);
+    expect(header.file.declarations[0]).toMatchObject({ after: [{ name: 'b' }], body: { items: [{ key: { name: 'run' } }] } });
+  });
+
+  it('skips a top-level `{ … }` whole when its declaration keyword is missing', () => {
+    const text = 'pipeline p\nbase_svt : n2 {\n  corners = [a]\n}\nstage s { }';
+    expect(run(text).found).toEqual([['LCP1008', '2:1', 'expected a declaration, found `base_svt`']]);
+    expect(run(text).names).toEqual(['PipelineDecl:p', 'StageDecl:s']);
+  });
 });
