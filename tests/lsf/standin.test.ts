@@ -1,0 +1,433 @@
+// Tests of the LSF stand-in itself (tests/lsf/bin): the fake must behave like LSF 10.1 where
+// libcc's generated scripts depend on it. Every test gets its own state directory and
+// scheduler; afterEach kills whatever is left.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStandin, type ElementRecord, type Standin, type StandinOptions } from './standin.js';
+
+const open: Standin[] = [];
+function standin(opts: StandinOptions = {}): Standin {
+  const s = createStandin(opts);
+  open.push(s);
+  return s;
+}
+afterEach(async () => {
+  while (open.length) await open.pop()!.shutdown();
+});
+
+async function submit(lsf: Standin, args: string[], input?: string): Promise<number> {
+  const r = await lsf.bsub(args, input === undefined ? undefined : { input });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.id).not.toBeNull();
+  return r.id!;
+}
+
+/** Process exists and is not a zombie (PID 1 of some containers never reaps orphans). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Shell snippet that blocks until openGate(lsf, name) is called (jobs run in lsf.dir). */
+const waitGate = (name: string) => `while [ ! -e gate.${name} ]; do sleep 0.02; done`;
+const openGate = (lsf: Standin, name: string) => fs.writeFileSync(path.join(lsf.dir, `gate.${name}`), '');
+
+function el(lsf: Standin, id: number, index = 0): ElementRecord {
+  const e = lsf.element(id, index);
+  if (!e) throw new Error(`no element ${id}[${index}]`);
+  return e;
+}
+
+describe('bsub submission', () => {
+  it('prints LSF submission messages with increasing job IDs', async () => {
+    const lsf = standin();
+    const a = await lsf.bsub(['true']);
+    expect(a.stdout).toMatch(/^Job <\d+> is submitted to default queue <normal>\.\n$/);
+    const b = await lsf.bsub(['-q', 'normal', 'true']);
+    expect(b.stdout).toBe(`Job <${b.id}> is submitted to queue <normal>.\n`);
+    const c = await lsf.bsub(['true'], { env: { LSB_DEFAULTQUEUE: 'short' } });
+    expect(c.stdout).toBe(`Job <${c.id}> is submitted to queue <short>.\n`);
+    expect(b.id).toBeGreaterThan(a.id!);
+    expect(c.id).toBeGreaterThan(b.id!);
+    await lsf.waitIdle();
+    expect(lsf.jobs().map((j) => j.elements['0']!.state)).toEqual(['DONE', 'DONE', 'DONE']);
+  });
+
+  it('rejects unknown options, bad -M/-W/-n/-R values and unknown queues with LSF messages', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_QUEUES: 'normal short' } });
+    const bad = await lsf.bsub(['-Z', 'true']);
+    expect(bad.code).toBe(255);
+    expect(bad.stderr).toMatch(/^bsub: illegal option -- Z\nUsage: bsub/);
+
+    const mem = await lsf.bsub(['-M', '64GB', 'true']);
+    expect(mem).toMatchObject({ code: 255, stdout: '', stderr: '64GB: MEMLIMIT value should be a positive integer. Job not submitted.\n' });
+    expect((await lsf.bsub(['-M', '65536', 'true'])).code).toBe(0);
+    expect((await lsf.bsub(['-M', '64GB', 'true'], { env: { LSF_STANDIN_ALLOW_MEM_UNITS: '1' } })).code).toBe(0);
+
+    expect((await lsf.bsub(['-W', '1:30', 'true'])).code).toBe(0);
+    expect((await lsf.bsub(['-W', '90s', 'true'])).stderr).toBe('90s: Bad RUNLIMIT specification. Job not submitted.\n');
+    expect((await lsf.bsub(['-n', '0', 'true'])).stderr).toBe('The number of processors must be a positive integer. Job not submitted.\n');
+    expect((await lsf.bsub(['-R', 'select[mem>100', 'true'])).stderr).toBe('Bad resource requirement syntax. Job not submitted.\n');
+    expect((await lsf.bsub(['-R', 'select[mem>100] rusage[mem=100] span[hosts=1]', 'true'])).code).toBe(0);
+    expect((await lsf.bsub(['-q', 'long', 'true'])).stderr).toBe('long: No such queue. Job not submitted.\n');
+    const ids = lsf.jobs().map((j) => j.id);
+    expect(ids).toHaveLength(4); // only the accepted submissions made jobs
+  });
+
+  it('validates job array specifications', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_JOB_ARRAY_SIZE: '100' } });
+    expect((await lsf.bsub(['-J', 'a[1-100]', 'true'])).code).toBe(0);
+    expect((await lsf.bsub(['-J', 'a[1-101]', 'true'])).stderr).toBe('Job array index too large. Job not submitted.\n');
+    expect((await lsf.bsub(['-J', 'a[0-3]', 'true'])).stderr).toBe('Job array index error. Job not submitted.\n');
+    expect((await lsf.bsub(['-J', 'a[1-3', 'true'])).stderr).toBe('Job array index error. Job not submitted.\n');
+    expect((await lsf.bsub(['-J', 'my job[1-3]', 'true'])).stderr).toBe('Bad job name. Job not submitted.\n');
+    expect((await lsf.bsub(['-J', `x[${'1,'.repeat(130)}2]`, 'true'])).stderr).toBe('Bad job name. Job not submitted.\n');
+    const ok = await lsf.bsub(['-J', 'b_1.x-y[2,5,7-9:2]%2', 'true']);
+    expect(ok.code).toBe(0);
+    expect(lsf.job(ok.id!)).toMatchObject({ name: 'b_1.x-y', indices: [2, 5, 7, 9], slotLimit: 2 });
+    await lsf.run('bkill', ['0']);
+  });
+
+  it('gives 20 concurrent bsub calls 20 distinct job IDs', async () => {
+    const lsf = standin();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => lsf.bsub(['-J', `c${i}`, 'true'])));
+    const ids = results.map((r) => r.id);
+    expect(ids.every((id) => id !== null)).toBe(true);
+    expect(new Set(ids).size).toBe(20);
+    const sorted = [...(ids as number[])].sort((x, y) => x - y);
+    expect(sorted[19]! - sorted[0]!).toBe(19);
+    await lsf.waitIdle();
+    expect(lsf.jobs().filter((j) => j.elements['0']!.state === 'DONE')).toHaveLength(20);
+  });
+
+  it('injects submission failures: loud (exit 255) and silent (exit 0)', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_FAIL_SUBMIT: '2' } });
+    const first = await lsf.bsub(['true']);
+    const second = await lsf.bsub(['true']);
+    const third = await lsf.bsub(['true']);
+    expect(first.id).not.toBeNull();
+    expect(second).toMatchObject({ code: 255, stdout: '', id: null });
+    expect(second.stderr).toMatch(/\. Job not submitted\.\n$/);
+    expect(third.id).toBe(first.id! + 1);
+
+    const silent = standin({ env: { LSF_STANDIN_FAIL_SUBMIT: '1', LSF_STANDIN_FAIL_SILENT: '1' } });
+    const s = await silent.bsub(['true']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).not.toMatch(/Job <\d+>/);
+    expect(s.stderr).toMatch(/Job not submitted\./);
+    expect(silent.jobs()).toHaveLength(0);
+  });
+
+  it('reads #BSUB lines only from `bsub < script` (unless LSB_BSUB_PARSE_SCRIPT=Y)', async () => {
+    const lsf = standin();
+    const script = '#!/bin/bash\n#BSUB -J from_script\n#BSUB -o %J.embedded.log\necho "in $LSB_JOBNAME"\n';
+    const viaStdin = await submit(lsf, [], script);
+    fs.writeFileSync(path.join(lsf.dir, 'job.sh'), script, { mode: 0o755 });
+    const asArg = await submit(lsf, ['./job.sh']);
+    const parsed = (await lsf.bsub(['./job.sh'], { env: { LSB_BSUB_PARSE_SCRIPT: 'Y' } })).id!;
+    const cli = await submit(lsf, ['-J', 'cli_wins'], script);
+    await lsf.waitIdle();
+    expect(lsf.job(viaStdin)!.name).toBe('from_script');
+    expect(lsf.job(asArg)!.name).toBe('./job.sh');
+    expect(lsf.job(parsed)!.name).toBe('from_script');
+    expect(lsf.job(cli)!.name).toBe('cli_wins');
+    expect(fs.readFileSync(path.join(lsf.dir, `${viaStdin}.embedded.log`), 'utf8')).toMatch(/^in from_script\n/);
+    expect(fs.existsSync(path.join(lsf.dir, `${asArg}.embedded.log`))).toBe(false);
+    expect((await lsf.bsub([], { input: '# only comments\n#BSUB -J x\n' })).stderr).toBe('No command is specified. Job not submitted.\n');
+  });
+});
+
+describe('job execution and output', () => {
+  it('runs jobs with LSF variables, -cwd and %J/%I output files; -o alone takes stderr', async () => {
+    const lsf = standin();
+    fs.mkdirSync(path.join(lsf.dir, 'work'));
+    const id = await submit(lsf, ['-cwd', 'work', '-o', 'out.%J.%I', 'echo "$LSB_JOBID $LSB_JOBINDEX $LSB_QUEUE $(basename $PWD)"; echo oops >&2']);
+    const sep = await submit(lsf, ['-o', 'o.%J', '-e', 'e.%J', 'echo out; echo err >&2; exit 3']);
+    const noReport = await lsf.bsub(['-o', 'plain.%J', 'echo only'], { env: { LSF_STANDIN_JOB_REPORT: '0' } });
+    const lost = await submit(lsf, ['-o', 'missing_dir/x.log', 'echo lost']);
+    const spooled = await lsf.bsub(['-o', 'spooled.%J', 'echo late'], { env: { LSF_STANDIN_STDOUT_DIRECT: 'N' } });
+    await lsf.waitIdle();
+    // Without LSB_STDOUT_DIRECT the file appears at the end: report first, then the output.
+    expect(fs.readFileSync(path.join(lsf.dir, `spooled.${spooled.id}`), 'utf8')).toMatch(/Successfully completed\.[\s\S]*The output \(if any\) follows:\n\nlate\n$/);
+    const out = fs.readFileSync(path.join(lsf.dir, 'work', `out.${id}.0`), 'utf8');
+    expect(out).toMatch(new RegExp(`^${id} 0 normal work\\noops\\n`));
+    expect(out).toContain(`Subject: Job ${id}: <`);
+    expect(out).toContain('Successfully completed.');
+    expect(fs.readFileSync(path.join(lsf.dir, `o.${sep}`), 'utf8')).toMatch(/^out\n[\s\S]*Exited with exit code 3\./);
+    expect(fs.readFileSync(path.join(lsf.dir, `e.${sep}`), 'utf8')).toBe('err\n');
+    expect(fs.readFileSync(path.join(lsf.dir, `plain.${noReport.id}`), 'utf8')).toBe('only\n');
+    expect(fs.existsSync(path.join(lsf.dir, 'missing_dir'))).toBe(false); // LSF does not create it
+    expect(el(lsf, lost).outputLost).toBe(true);
+    expect(el(lsf, sep)).toMatchObject({ state: 'EXIT', exitCode: 3 });
+  });
+
+  it('bjobs -o with a delimiter, -noheader, -a, -J and exit codes', async () => {
+    const lsf = standin();
+    const ok = await submit(lsf, ['-J', 'good', 'true']);
+    const ko = await submit(lsf, ['-J', 'bad', 'exit 7']);
+    const arr = await submit(lsf, ['-J', 'arr[1-2]', 'true']);
+    await lsf.waitIdle();
+    const fmt = "jobid stat exit_code job_name delimiter='|'";
+    const r = await lsf.run('bjobs', ['-a', '-noheader', '-o', fmt]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${ok}|DONE|-|good\n${ko}|EXIT|7|bad\n${arr}|DONE|-|arr[1]\n${arr}|DONE|-|arr[2]\n`);
+    const withHeader = await lsf.run('bjobs', ['-a', '-o', fmt, '-J', 'bad']);
+    expect(withHeader.stdout).toBe(`JOBID|STAT|EXIT_CODE|JOB_NAME\n${ko}|EXIT|7|bad\n`);
+    const none = await lsf.run('bjobs', []);
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No unfinished job found\n' });
+    const missing = await lsf.run('bjobs', ['999999']);
+    expect(missing).toMatchObject({ code: 255, stderr: 'Job <999999> is not found\n' });
+    const def = await lsf.run('bjobs', ['-a', String(ok)]);
+    expect(def.stdout.split('\n')[0]).toBe('JOBID   USER    STAT  QUEUE      FROM_HOST   EXEC_HOST   JOB_NAME   SUBMIT_TIME');
+    expect(def.stdout.split('\n')[1]).toMatch(new RegExp(`^${ok}\\s+\\S+\\s+DONE\\s+normal\\s+\\S+\\s+\\S+\\s+good\\s+\\w{3} \\d\\d \\d\\d:\\d\\d$`));
+  });
+});
+
+describe('dependencies', () => {
+  it('runs a done() chain in order', async () => {
+    const lsf = standin();
+    const a = await submit(lsf, ['-J', 'a', waitGate('a')]);
+    const b = await submit(lsf, ['-J', 'b', '-w', `done(${a})`, 'sleep 0.1']);
+    const c = await submit(lsf, ['-J', 'c', '-w', `done(${b})`, 'true']);
+    await lsf.waitFor(() => el(lsf, a).state === 'RUN' && el(lsf, c).pendReason === 'Job dependency condition not satisfied', 5000, 'a running');
+    expect(el(lsf, b)).toMatchObject({ state: 'PEND', pendReason: 'Job dependency condition not satisfied' });
+    openGate(lsf, 'a');
+    await lsf.waitIdle();
+    expect(el(lsf, b).startTime!).toBeGreaterThanOrEqual(el(lsf, a).finishTime!);
+    expect(el(lsf, c).startTime!).toBeGreaterThanOrEqual(el(lsf, b).finishTime!);
+    expect([a, b, c].map((id) => el(lsf, id).state)).toEqual(['DONE', 'DONE', 'DONE']);
+  });
+
+  it('evaluates ended, exit(id, code), !, || and && like LSF', async () => {
+    const lsf = standin();
+    const a = await submit(lsf, ['-J', 'fails75', `${waitGate('a')}; exit 75`]);
+    const notDone = await submit(lsf, ['-w', `!done(${a})`, 'true']); // true right now: runs at once
+    const exit75 = await submit(lsf, ['-w', `exit(${a}, 75)`, 'true']);
+    const exitNe0 = await submit(lsf, ['-w', `exit(${a},!=0)`, 'true']);
+    const exit3 = await submit(lsf, ['-w', `exit(${a}, 3)`, 'true']);
+    const ended = await submit(lsf, ['-w', `ended(${a})`, 'true']);
+    const orCond = await submit(lsf, ['-w', `done(${a}) || exit("fails75")`, 'true']);
+    const andCond = await submit(lsf, ['-w', `ended(${a}) && (done(${a}))`, 'true']);
+    const bare = await submit(lsf, ['-w', String(a), 'true']);
+    const byName = await submit(lsf, ['-w', 'done(fails75)', 'true']);
+    await lsf.waitFor(() => el(lsf, notDone).state === 'DONE', 5000, '!done() to run while its parent runs');
+    expect(el(lsf, a).state).toBe('RUN');
+    openGate(lsf, 'a');
+    await lsf.waitIdle();
+    expect(el(lsf, a)).toMatchObject({ state: 'EXIT', exitCode: 75 });
+    expect(el(lsf, notDone).startTime!).toBeLessThan(el(lsf, a).finishTime!);
+    for (const id of [exit75, exitNe0, ended, orCond]) {
+      expect(el(lsf, id).state).toBe('DONE');
+      expect(el(lsf, id).startTime!).toBeGreaterThanOrEqual(el(lsf, a).finishTime!);
+    }
+    for (const id of [exit3, andCond, bare, byName]) {
+      expect(el(lsf, id)).toMatchObject({ state: 'PEND', pendReason: 'Dependency condition invalid or never satisfied' });
+    }
+  });
+
+  it('rejects dependencies on unknown jobs and bad syntax with LSF messages', async () => {
+    const lsf = standin();
+    const a = await submit(lsf, ['-J', 'known', 'true']);
+    const unknownId = await lsf.bsub(['-w', 'done(999999)', 'true']);
+    expect(unknownId).toMatchObject({ code: 255, stdout: '', stderr: '999999: No matching job found. Job not submitted.\n' });
+    const unknownName = await lsf.bsub(['-w', `done(${a}) && done("nosuch")`, 'true']);
+    expect(unknownName.stderr).toBe('nosuch: No matching job found. Job not submitted.\n');
+    const syntax = await lsf.bsub(['-w', `done(${a}`, 'true']);
+    expect(syntax.stderr).toBe(`done(${a}: Dependency condition syntax error. Job not submitted.\n`);
+    expect((await lsf.bsub(['-w', `done(${a}) & done(${a})`, 'true'])).stderr).toMatch(/Dependency condition syntax error\. Job not submitted\.\n$/);
+    expect((await lsf.bsub(['-w', `numdone(${a})`, 'true'])).stderr).toMatch(/Dependency condition syntax error/);
+    expect((await lsf.bsub(['-ti', 'true'])).code).toBe(255);
+    expect(lsf.jobs()).toHaveLength(1);
+  });
+
+  it('orphans: -ti terminates at once and cascades; without -ti the job pends forever', async () => {
+    const lsf = standin();
+    const parent = await submit(lsf, ['-J', 'parent', `${waitGate('p')}; exit 1`]);
+    const withTi = await submit(lsf, ['-w', `done(${parent})`, '-ti', 'true']);
+    const grandTi = await submit(lsf, ['-w', `done(${withTi})`, '-ti', 'true']);
+    const noTi = await submit(lsf, ['-w', `done(${parent})`, 'true']);
+    const grandNoTi = await submit(lsf, ['-w', `done(${noTi})`, 'true']);
+    await lsf.waitFor(() => el(lsf, grandNoTi).pendReason === 'Job dependency condition not satisfied', 5000, 'evaluated');
+    expect(el(lsf, withTi)).toMatchObject({ state: 'PEND', pendReason: 'Job dependency condition not satisfied' });
+    openGate(lsf, 'p');
+    await lsf.waitIdle();
+    const pFinish = el(lsf, parent).finishTime!;
+    expect(el(lsf, withTi)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_ORPHAN_SYSTEM', everStarted: false });
+    expect(el(lsf, withTi).finishTime! - pFinish).toBeLessThan(1000);
+    expect(el(lsf, grandTi)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_ORPHAN_SYSTEM' });
+    expect(el(lsf, noTi)).toMatchObject({ state: 'PEND', pendReason: 'Dependency condition invalid or never satisfied' });
+    expect(el(lsf, grandNoTi)).toMatchObject({ state: 'PEND', pendReason: 'Job dependency condition not satisfied' });
+    const reasons = await lsf.run('bjobs', ['-noheader', '-o', "jobid pend_reason delimiter='|'"]);
+    expect(reasons.stdout).toBe(
+      `${noTi}|Dependency condition invalid or never satisfied\n${grandNoTi}|Job dependency condition not satisfied\n`,
+    );
+    // Killing the orphan turns its own dependant into an orphan.
+    expect((await lsf.run('bkill', [String(noTi)])).stdout).toBe(`Job <${noTi}> is being terminated\n`);
+    await lsf.waitFor(() => el(lsf, grandNoTi).pendReason === 'Dependency condition invalid or never satisfied', 5000, 'cascade');
+    expect(el(lsf, noTi)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_OWNER' });
+  });
+
+  it('post_done, started and bwait', async () => {
+    const lsf = standin();
+    const a = await submit(lsf, ['-Ep', 'true', waitGate('a')]);
+    const started = await submit(lsf, ['-w', `started(${a})`, 'true']);
+    const post = await submit(lsf, ['-w', `post_done(${a})`, 'true']);
+    await lsf.waitFor(() => el(lsf, started).state === 'DONE', 5000, 'started()');
+    expect(el(lsf, post).state).toBe('PEND');
+    openGate(lsf, 'a');
+    const w = await lsf.run('bwait', ['-w', `done(${post})`]);
+    expect(w.code).toBe(0);
+    expect(el(lsf, post).state).toBe('DONE');
+    expect(el(lsf, started).startTime!).toBeLessThan(el(lsf, a).finishTime!);
+    const never = await lsf.run('bwait', ['-w', `exit(${a})`]);
+    expect(never.code).not.toBe(0);
+  });
+});
+
+describe('job arrays', () => {
+  it('honours %N, sets LSB_JOBINDEX and substitutes %J/%I', async () => {
+    const lsf = standin();
+    const id = await submit(lsf, ['-J', 'arr[1-4]%2', '-o', 'log.%J.%I', 'echo "index=$LSB_JOBINDEX name=$LSB_JOBNAME"; sleep 0.25']);
+    await lsf.waitIdle();
+    const job = lsf.job(id)!;
+    const runs = Object.values(job.elements).map((e) => [e.startTime!, e.finishTime!] as const);
+    for (const [s] of runs) {
+      const concurrent = runs.filter(([s2, f2]) => s2 <= s && f2 > s).length;
+      expect(concurrent).toBeLessThanOrEqual(2);
+    }
+    for (const i of [1, 2, 3, 4]) {
+      expect(fs.readFileSync(path.join(lsf.dir, `log.${id}.${i}`), 'utf8')).toMatch(new RegExp(`^index=${i} name=arr\\[${i}\\]\\n`));
+    }
+    const lines = (await lsf.run('bjobs', ['-a', '-noheader', '-o', "jobid job_name stat delimiter=','"])).stdout;
+    expect(lines).toBe([1, 2, 3, 4].map((i) => `${id},arr[${i}],DONE\n`).join(''));
+  });
+
+  it('done(A[*]) is element-wise; done(A) waits for the whole array; index lists must match', async () => {
+    const lsf = standin();
+    // Element i of A waits for gate i; the test opens them in reverse order.
+    const a = await submit(lsf, ['-J', 'A[1-3]', 'while [ ! -e gate.$LSB_JOBINDEX ]; do sleep 0.02; done']);
+    const b = await submit(lsf, ['-J', 'B[1-3]', '-w', `done(${a}[*])`, 'true']);
+    const gather = await submit(lsf, ['-w', `done(${a})`, 'true']);
+    const one = await submit(lsf, ['-w', `done(${a}[3])`, 'true']);
+    const byName = await submit(lsf, ['-J', 'C[1-3]', '-w', 'done(A[*])', 'true']);
+    const size = await lsf.bsub(['-J', 'D[1-4]', '-w', `done(${a}[*])`, 'true']);
+    expect(size).toMatchObject({ code: 255, stderr: 'Dependent arrays do not have the same size. Job not submitted.\n' });
+    const shifted = await lsf.bsub(['-J', 'E[2-4]', '-w', `done(${a}[*])`, 'true']);
+    expect(shifted.code).toBe(255);
+    const plain = await lsf.bsub(['-w', `done(${a}[*])`, 'true']);
+    expect(plain.code).toBe(255);
+    openGate(lsf, '3');
+    await lsf.waitFor(() => el(lsf, b, 3).state === 'DONE' && el(lsf, one).state === 'DONE', 5000, 'B[3] after A[3]');
+    expect(el(lsf, a, 1).state).toBe('RUN'); // element-wise, not a gather
+    expect(el(lsf, b, 1).state).toBe('PEND');
+    expect(el(lsf, gather).state).toBe('PEND');
+    openGate(lsf, '2');
+    openGate(lsf, '1');
+    await lsf.waitIdle();
+    for (const i of [1, 2, 3]) {
+      expect(el(lsf, b, i).startTime!).toBeGreaterThanOrEqual(el(lsf, a, i).finishTime!);
+      expect(el(lsf, byName, i).startTime!).toBeGreaterThanOrEqual(el(lsf, a, i).finishTime!);
+    }
+    const lastA = Math.max(...[1, 2, 3].map((i) => el(lsf, a, i).finishTime!));
+    expect(el(lsf, gather).startTime!).toBeGreaterThanOrEqual(lastA);
+    expect(el(lsf, one).startTime!).toBeLessThan(lastA);
+    expect(el(lsf, one).startTime!).toBeGreaterThanOrEqual(el(lsf, a, 3).finishTime!);
+  });
+
+  it('numdone/numended count array elements', async () => {
+    const lsf = standin();
+    const a = await submit(lsf, ['-J', 'N[1-3]', 'sleep 0.$LSB_JOBINDEX; [ $LSB_JOBINDEX -ne 2 ]']);
+    const two = await submit(lsf, ['-w', `numdone(${a}, >= 2)`, 'true']);
+    const all = await submit(lsf, ['-w', `numended(${a}, *)`, 'true']);
+    const three = await submit(lsf, ['-w', `numdone(${a}, == 3)`, 'true']);
+    await lsf.waitIdle();
+    expect(el(lsf, a, 2)).toMatchObject({ state: 'EXIT', exitCode: 1 });
+    expect(el(lsf, two).state).toBe('DONE');
+    expect(el(lsf, all).startTime!).toBeGreaterThanOrEqual(el(lsf, a, 3).finishTime!);
+    expect(el(lsf, three)).toMatchObject({ state: 'PEND', pendReason: 'Dependency condition invalid or never satisfied' });
+  });
+});
+
+describe('requeue, kill and limits', () => {
+  it('-Q requeues on a listed exit code and runs the job again', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_REQUEUE: '2' } });
+    const flaky = await submit(lsf, ['-Q', '75 76', '-o', 'flaky.log', 'if [ -e marker ]; then echo second; else touch marker; echo first; exit 75; fi']);
+    const other = await submit(lsf, ['-Q', '75', 'exit 3']);
+    const always = await submit(lsf, ['-Q', 'all ~3', 'exit 9']);
+    const child = await submit(lsf, ['-w', `done(${flaky})`, 'true']);
+    await lsf.waitIdle();
+    expect(el(lsf, flaky)).toMatchObject({ state: 'DONE', requeues: 1 });
+    expect(el(lsf, flaky).history!.map((h) => h.exitCode)).toEqual([75, 0]);
+    expect(fs.readFileSync(path.join(lsf.dir, 'flaky.log'), 'utf8')).toMatch(/^first\n[\s\S]*Exited with exit code 75[\s\S]*second\n/);
+    expect(el(lsf, other)).toMatchObject({ state: 'EXIT', exitCode: 3, requeues: 0 });
+    expect(el(lsf, always)).toMatchObject({ state: 'EXIT', exitCode: 9, requeues: 2 }); // capped
+    expect(el(lsf, child).state).toBe('DONE');
+    expect((await lsf.bsub(['-Q', 'EXCLUDE(', 'true'])).code).toBe(255);
+  });
+
+  it('bkill -g GROUP 0 kills the group (not its subgroups); bkill -d and messages', async () => {
+    const lsf = standin();
+    const g = '/libcc/pipe/run1';
+    const r1 = await submit(lsf, ['-g', g, 'sleep 30']);
+    const r2 = await submit(lsf, ['-g', g, 'sleep 30']);
+    const p1 = await submit(lsf, ['-g', g, '-w', `done(${r1})`, 'true']);
+    const sub = await submit(lsf, ['-g', `${g}/sub`, 'sleep 30']);
+    const other = await submit(lsf, ['-g', '/libcc/pipe/run2', 'sleep 30']);
+    await lsf.waitFor(() => [r1, r2, sub, other].every((id) => el(lsf, id).state === 'RUN'), 5000, 'running');
+    const listed = await lsf.run('bjobs', ['-g', g, '-noheader', '-o', 'jobid']);
+    expect(listed.stdout.trim().split('\n').map(Number).sort()).toEqual([r1, r2, p1, sub].sort());
+    const k = await lsf.run('bkill', ['-g', g, '0']);
+    expect(k.code).toBe(0);
+    expect(k.stdout).toBe([r1, r2, p1].map((id) => `Job <${id}> is being terminated\n`).join(''));
+    await lsf.waitFor(() => [r1, r2].every((id) => el(lsf, id).state === 'EXIT'), 5000, 'killed');
+    expect(el(lsf, r1)).toMatchObject({ exitReason: 'TERM_OWNER', exitCode: 130 });
+    expect(el(lsf, p1)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_OWNER', exitCode: null });
+    expect(el(lsf, sub).state).toBe('RUN');
+    expect(el(lsf, other).state).toBe('RUN');
+    const again = await lsf.run('bkill', [String(r1)]);
+    expect(again).toMatchObject({ code: 255, stdout: '', stderr: `Job <${r1}>: Job has already finished\n` });
+    expect((await lsf.run('bkill', ['999999'])).stderr).toBe('Job <999999>: No matching job found\n');
+    const d = await lsf.run('bkill', ['-d', String(sub)]);
+    expect(d.stdout).toBe(`Job <${sub}> is being terminated\n`);
+    await lsf.waitFor(() => el(lsf, sub).state === 'DONE', 5000, 'bkill -d');
+    const arr = await submit(lsf, ['-J', 'K[1-3]', 'sleep 30']);
+    await lsf.waitFor(() => el(lsf, arr, 2).state === 'RUN', 5000, 'array running');
+    expect((await lsf.run('bkill', [`${arr}[2]`])).stdout).toBe(`Job <${arr}[2]> is being terminated\n`);
+    await lsf.waitFor(() => el(lsf, arr, 2).state === 'EXIT', 5000, 'element killed');
+    expect(el(lsf, arr, 1).state).toBe('RUN');
+    expect((await lsf.run('bkill', [String(arr), String(other)])).stdout).toBe(`Job <${arr}> is being terminated\nJob <${other}> is being terminated\n`);
+    await lsf.waitIdle();
+  });
+
+  it('respects the global slot limit with -n and enforces -W', async () => {
+    const lsf = standin({ slots: 2, env: { LSF_STANDIN_SECONDS_PER_MINUTE: '1' } });
+    const wide = await submit(lsf, ['-n', '2', 'sleep 0.2']);
+    const narrow = await submit(lsf, ['sleep 0.1']);
+    const limited = await submit(lsf, ['-W', '1', 'sleep 30']);
+    await lsf.waitIdle(10_000);
+    expect(el(lsf, narrow).startTime!).toBeGreaterThanOrEqual(el(lsf, wide).finishTime!);
+    expect(el(lsf, limited)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_RUNLIMIT' });
+  });
+
+  it('lsf-standin-shutdown kills running jobs and stops the scheduler', async () => {
+    const lsf = standin();
+    const id = await submit(lsf, ['sleep 30']);
+    await lsf.waitFor(() => el(lsf, id).state === 'RUN', 5000, 'running');
+    const pid = el(lsf, id).pid!;
+    await lsf.run('lsf-standin-shutdown', []);
+    expect(el(lsf, id)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_ADMIN' });
+    expect(alive(pid)).toBe(false);
+    expect(fs.existsSync(path.join(lsf.dir, 'scheduler.pid'))).toBe(false);
+  });
+});
