@@ -73,6 +73,10 @@ export const CATALOGUE = {
   // --- LCP5xxx: YAML and configuration ------------------------------------------------------------
   LCP5001: { severity: 'error', title: 'invalid YAML' },
   LCP5002: { severity: 'error', title: 'unexpected YAML structure' },
+
+  // --- LCP6xxx: emission ---------------------------------------------------------------------------
+  LCP6001: { severity: 'error', title: 'deck template not found' },
+  LCP6002: { severity: 'error', title: 'template error' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

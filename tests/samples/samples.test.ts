@@ -13,6 +13,8 @@ const ERRORS = 'examples/errors';
 const SAMPLES = 'tests/samples';
 /** Files whose mistakes are in the job graph, which `libcc plan` builds. */
 const PLANNED = new Set(['graph.lcp', 'slots.lcp']);
+/** Files whose mistakes are in templates, which `libcc compile` renders. */
+const COMPILED = new Set(['decks.lcp']);
 
 describe('examples/errors: every file reports its diagnostics', () => {
   const files = readdirSync(ERRORS).filter((f) => f.endsWith('.lcp')).sort();
@@ -28,6 +30,13 @@ describe('examples/errors: every file reports its diagnostics', () => {
         const planned = await runCli('plan', path, '--slots', '8', '--no-color');
         output += `\n$ libcc plan ${path} --slots 8\n${planned.stderr}[exit ${planned.code}]\n`;
         expect(planned.code, `${file} should show graph errors`).toBe(1);
+      }
+      if (COMPILED.has(file)) {
+        // Template mistakes appear when the scripts are generated (--check writes nothing).
+        expect(checked.code).toBe(0);
+        const compiled = await runCli('compile', path, '--check', '--no-color');
+        output += `\n$ libcc compile ${path} --check\n${compiled.stderr}[exit ${compiled.code}]\n`;
+        expect(compiled.code, `${file} should show emission errors`).toBe(1);
       }
       expect(output).toMatch(/error|warning/);
       expectGolden(`${SAMPLES}/errors/${file.replace(/\.lcp$/, '')}.txt`, output);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, formatPlanJson, formatPlanText, formatSlotHours } from '../../src/cli/format-plan.js';
+import { formatDuration, formatPlanJson, formatPlanText, formatSlotHours } from '../../src/graph/format-plan.js';
 import { buildPlan, type Plan } from '../../src/graph/plan.js';
 import { LIBRARIES, NODES, cmp, program } from '../graph/fixtures.js';
 

@@ -2,7 +2,7 @@
  * `libcc plan` output: a plain-text report and a JSON document. Pure functions of the Plan:
  * deterministic, no colours, no trailing spaces, LF line endings, one trailing newline.
  */
-import type { JobKeys, Plan } from '../graph/plan.js';
+import type { JobKeys, Plan } from './plan.js';
 
 /** `0s`, `45s`, `10m`, `8h 10m`, `1d 2h 3m 4s`: nonzero units, rounded to the second. */
 export function formatDuration(seconds: number): string {

@@ -1,0 +1,65 @@
+/**
+ * Liberate / Variety decks: one per job of a stage that runs a tool on a deck, rendered from a
+ * Handlebars template with the job's typed values. Strings reach the deck through the `tcl`
+ * helper or as pre-quoted Tcl words (`*Tcl` fields), never raw.
+ */
+import type { CheckedProgram } from '../check/model.js';
+import type { PlanJob } from '../graph/plan.js';
+import { formatNumber, jobKey, type ProgramIndex } from './jobs.js';
+import type { TemplateFunction } from './render.js';
+import { tclQuote, tclTemplate } from './tcl.js';
+
+export type DeckTemplates = Map<string, { readonly name: string; readonly render: TemplateFunction }>;
+
+/**
+ * The SPICE model section for local Monte Carlo of a process corner (DOMAIN.md §1):
+ * `ssgnp` → `SSGNPGlobalCorner_LocalMC_MOS_MOSCAP`; the `g` of `ttg`/`ssg`/`ffg` is dropped.
+ * A site with other section names overrides the deck templates.
+ */
+export function modelSection(process: string): string {
+  const base = /^(tt|ss|ff)g$/.test(process) ? process.slice(0, 2) : process;
+  return `${base.toUpperCase()}GlobalCorner_LocalMC_MOS_MOSCAP`;
+}
+
+export function renderDeck(
+  template: { name: string; render: TemplateFunction },
+  context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex; header: string },
+): { path: string; text: string } {
+  const { program, job, index } = context;
+  const stage = index.stages.get(job.stage)!;
+  const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
+  const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
+  const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
+  const { key } = jobKey(job, stage.keySet);
+  const view = {
+    header: context.header,
+    pipeline: program.pipeline.name,
+    stage: stage.name,
+    job: job.id,
+    program: tool?.kind === 'variety' ? 'VARIETY' : 'LIBERATE',
+    threads: stage.resources.cpus,
+    node: job.keys.node === undefined ? undefined : { name: job.keys.node },
+    library: library && {
+      id: library.id,
+      name: library.name,
+      node: library.node,
+      kitTcl: library.kit ? tclTemplate(library.kit) : '{}',
+      cellsTcl: library.cells ? tclTemplate(library.cells) : '{}',
+    },
+    corner: corner && {
+      name: corner.name,
+      process: corner.process,
+      voltage: formatNumber(corner.voltage),
+      temperature: formatNumber(corner.temperature),
+      rc: corner.rc ?? '',
+      mcSamples: corner.mcSamples ?? 0,
+      modelSection: modelSection(corner.process),
+    },
+    /** `library_corner`, the name of the characterized library at this corner. */
+    libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
+  };
+  const text = template.render(view);
+  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}` };
+}
+
+export { tclQuote };

@@ -1,0 +1,113 @@
+/**
+ * Per-job facts the generated files share: the job's key (a file-safe name), the values it
+ * interpolates, its upstream jobs and a fingerprint of what it runs. A done-marker is valid
+ * only while its fingerprint matches, so changing a stage's command invalidates its old results.
+ */
+import { createHash } from 'node:crypto';
+import type { CheckedProgram, CornerModel, FanoutKey, LibraryModel, StageModel, Template, TemplatePart } from '../check/model.js';
+import type { Plan, PlanJob } from '../graph/plan.js';
+import { shDoubleQuote, shQuote } from './shell.js';
+
+export interface JobFacts {
+  readonly job: PlanJob;
+  /** `tcbn02.base_svt.ssgnp_…` — the key-set values joined by `.`, `_` without keys. */
+  readonly key: string;
+  /** `tcbn02/base_svt/ssgnp_…` — where its work and out directories are, '' without keys. */
+  readonly keyPath: string;
+  /** Array group (outer keys joined by `.`, or `_`). */
+  readonly group: string;
+  readonly fingerprint: string;
+  /** Literal values by variable name (`lcp_corner_rc` → `cworst_CCworst_T`). */
+  readonly literals: ReadonlyMap<string, string>;
+}
+
+export interface ProgramIndex {
+  readonly libraries: ReadonlyMap<string, LibraryModel>;
+  readonly corners: ReadonlyMap<string, CornerModel>;
+  readonly stages: ReadonlyMap<string, StageModel>;
+}
+
+export function indexProgram(program: CheckedProgram): ProgramIndex {
+  return {
+    libraries: new Map(program.libraries.map((l) => [l.id, l])),
+    corners: new Map(program.corners.map((c) => [c.name, c])),
+    stages: new Map(program.stages.map((s) => [s.name, s])),
+  };
+}
+
+export function jobKey(job: PlanJob, keySet: readonly FanoutKey[]): { key: string; keyPath: string; group: string } {
+  const values = keySet.map((k) => job.keys[k]!);
+  const outer = values.slice(0, -1);
+  return {
+    key: values.length === 0 ? '_' : values.join('.'),
+    keyPath: values.join('/'),
+    group: outer.length === 0 ? '_' : outer.join('.'),
+  };
+}
+
+/** Numbers in their shortest exact decimal form (0.48, -40, 125). */
+export function formatNumber(value: number): string {
+  return String(Number(value.toPrecision(12)));
+}
+
+export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex): Map<string, string> {
+  const values = new Map<string, string>();
+  if (stage.keySet.includes('node') && job.keys.node !== undefined) values.set('lcp_node_name', job.keys.node);
+  const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
+  if (library) {
+    values.set('lcp_library_id', library.id);
+    values.set('lcp_library_name', library.name);
+    values.set('lcp_library_node', library.node);
+  }
+  const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
+  if (corner) {
+    values.set('lcp_corner_name', corner.name);
+    values.set('lcp_corner_process', corner.process);
+    values.set('lcp_corner_voltage', formatNumber(corner.voltage));
+    values.set('lcp_corner_temperature', formatNumber(corner.temperature));
+    values.set('lcp_corner_rc', corner.rc ?? '');
+    values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
+  }
+  return values;
+}
+
+/** Library fields that are templates (they may read env variables at run time). */
+export function libraryTemplates(library: LibraryModel | undefined): Map<string, string> {
+  const values = new Map<string, string>();
+  if (library === undefined) return values;
+  values.set('lcp_library_kit', library.kit ? shDoubleQuote(library.kit) : "''");
+  values.set('lcp_library_cells', library.cells ? shDoubleQuote(library.cells) : "''");
+  return values;
+}
+
+export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined): JobFacts[] {
+  const facts: JobFacts[] = [];
+  plan.jobs.forEach((job, position) => {
+    const stage = index.stages.get(job.stage)!;
+    const { key, keyPath, group } = jobKey(job, stage.keySet);
+    const literals = jobLiterals(job, stage, index);
+    const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
+    const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
+    const hash = createHash('sha256');
+    hash.update(
+      JSON.stringify({
+        pipeline: program.pipeline.name,
+        stage: stage.name,
+        key,
+        run: stage.run.kind === 'shell' ? templateKey(stage.run.command) : { tool: tool && { path: templateKey(tool.path), args: tool.args.map(templateKey) }, args: stage.run.args.map(templateKey) },
+        expects: stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]),
+        literals: [...literals],
+        library: library && { kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) },
+        deck: deckText(position) ?? null,
+      }),
+    );
+    facts.push({ job, key, keyPath, group, fingerprint: hash.digest('hex').slice(0, 16), literals });
+  });
+  return facts;
+}
+
+function templateKey(template: Template): string {
+  return template.parts.map((p: TemplatePart) => (p.kind === 'text' ? p.value : `\u0000${JSON.stringify(p)}`)).join('');
+}
+
+export { shQuote };

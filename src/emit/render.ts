@@ -1,0 +1,51 @@
+/**
+ * Handlebars, set up once for every template: `noEscape` (we emit shell and Tcl, not HTML),
+ * `strict` (a missing field is an error, not an empty string), and only the quoting helpers
+ * below — values reach generated files through them, never raw.
+ */
+import Handlebars from 'handlebars';
+import { shQuote } from './shell.js';
+import { tclQuote } from './tcl.js';
+
+export type TemplateFunction = (context: object) => string;
+
+const handlebars = Handlebars.create();
+handlebars.registerHelper('sh', (value: unknown) => shQuote(String(value)));
+handlebars.registerHelper('tcl', (value: unknown) => tclQuote(String(value)));
+handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
+handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+handlebars.registerHelper('join', (values: unknown, separator: unknown) =>
+  Array.isArray(values) ? values.join(typeof separator === 'string' ? separator : ' ') : '',
+);
+
+export class TemplateError extends Error {}
+
+/** Compiles a template; `name` is used in error messages. */
+export function compileTemplate(name: string, source: string): TemplateFunction {
+  let compiled: HandlebarsTemplateDelegate;
+  try {
+    compiled = handlebars.compile(source, { noEscape: true, strict: true });
+  } catch (error) {
+    throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
+  }
+  return (context: object) => {
+    try {
+      return compiled(context);
+    } catch (error) {
+      throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
+    }
+  };
+}
+
+/** Handlebars' messages, made readable: `"volts" not defined in [object Object] - 1:61`. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const undefinedField = /^"([^"]+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+  if (undefinedField) return `\`${undefinedField[1]}\` is not defined (line ${undefinedField[2]}, column ${Number(undefinedField[3]) + 1})`;
+  return message.split('\n')[0]!.replace(/^Parse error on line (\d+):?/, 'syntax error on line $1').toLowerCase();
+}
+
+/** LF endings and exactly one trailing newline, so output is byte-stable across platforms. */
+export function normaliseText(text: string): string {
+  return `${text.replace(/\r\n?/g, '\n').replace(/\s+$/, '')}\n`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Quoting for generated bash — the only place values are turned into shell text. Values are
+ * either single-quoted literals or references to variables expanded inside double quotes, so a
+ * corner name, path or env value can never be parsed as shell code.
+ */
+import type { Template, TemplatePart } from '../check/model.js';
+
+/** A single-quoted bash word for any string (`'` becomes `'\''`). */
+export function shQuote(value: string): string {
+  if (value === '') return "''";
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return `'${value}'`;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The variable a template reference reads at run time. */
+export function variableOf(part: Exclude<TemplatePart, { kind: 'text' }>): string {
+  switch (part.kind) {
+    case 'env':
+      return part.name;
+    case 'builtin':
+      return part.name === 'work' ? 'lcp_work' : part.name === 'out' ? 'lcp_out' : part.name === 'pipeline' ? 'LIBCC_PIPELINE' : 'LIBCC_STAGE';
+    case 'field':
+      return `lcp_${part.entity}_${part.field}`;
+  }
+}
+
+/** Text for inside a double-quoted bash string: `\`, `"`, `$` and backquote escaped. */
+export function escapeDoubleQuoted(text: string): string {
+  return text.replace(/[\\"$`]/g, (c) => `\\${c}`);
+}
+
+/** A double-quoted bash word: literal text, references expanded at run time. */
+export function shDoubleQuote(template: Template, refs: (part: Exclude<TemplatePart, { kind: 'text' }>) => string = (p) => `\${${variableOf(p)}}`): string {
+  let out = '"';
+  for (const part of template.parts) out += part.kind === 'text' ? escapeDoubleQuoted(part.value) : refs(part);
+  return `${out}"`;
+}
+
+/** A glob pattern: literal text keeps its wildcards, values have theirs escaped at run time. */
+export function shGlobPattern(template: Template): string {
+  return shDoubleQuote(template, (part) => `$(libcc_globq "\${${variableOf(part)}}")`);
+}
+
+/** A user's shell command: its text verbatim (it is code the user wrote), values as variables. */
+export function shCommand(template: Template): string {
+  return template.parts.map((part) => (part.kind === 'text' ? part.value : `\${${variableOf(part)}}`)).join('');
+}
+
+/** Does the template start with an absolute path (a `/` or an env variable, which holds one)? */
+export function isAbsoluteTemplate(template: Template): boolean {
+  const first = template.parts[0];
+  if (first === undefined) return false;
+  return first.kind === 'env' || (first.kind === 'text' && first.value.startsWith('/'));
+}
+
+/** The plain text of a template as the user wrote it (`${…}` for references), for comments. */
+export function templateSource(template: Template): string {
+  return template.parts
+    .map((part) =>
+      part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : `\${${part.name}}`,
+    )
+    .join('');
+}

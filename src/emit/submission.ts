@@ -1,0 +1,176 @@
+/**
+ * The static submission plan for LSF: which `bsub` calls submit which jobs, and with which
+ * dependency expressions. One unit per plan array (a stage and the values of its outer keys),
+ * so the number of bsub calls grows with stages × libraries, not with jobs.
+ *
+ * Dependencies (DOMAIN.md §4): an element-wise edge between arrays with identical index lists
+ * is LSF's native 1:1 `done(ID[*])`; a parent set shared by every element is `done(ID)` (a whole
+ * array or a single job) or `done(ID[i])` terms; anything else — each element waiting for
+ * different jobs — cannot be said in one array submission, so the unit is split into
+ * one-element submissions with explicit terms. Expressions refer to units as `<N>`; submit.sh
+ * substitutes the job IDs LSF returns.
+ */
+import type { Plan } from '../graph/plan.js';
+
+export interface SubmissionUnit {
+  /** Position in submission order (topological). */
+  readonly id: number;
+  readonly stage: string;
+  /** The array's outer key values joined by `.`, or `_` for a stage with one array. */
+  readonly group: string;
+  /** LSF job name without the array spec. */
+  readonly name: string;
+  /** Submitted as a job array (`name[spec]`), or as one plain job (a stage without fan-out). */
+  readonly array: boolean;
+  readonly indices: readonly number[];
+  /** Positions in `Plan.jobs`, parallel to `indices`. */
+  readonly jobs: readonly number[];
+  /** `-w` expression with `<unit>` references, or '' for none. */
+  readonly dependency: string;
+}
+
+/** LSF limits a job array specification (`name[…]%N`) to 255 characters. */
+export const MAX_ARRAY_SPEC = 255;
+
+/** `1-3,5,7-9`: an LSF index list. */
+export function indexSpec(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length; ) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j]! + 1) j++;
+    parts.push(j === i ? String(indices[i]) : `${indices[i]}-${indices[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+interface Slot {
+  readonly unit: number;
+  readonly index: number;
+}
+
+export function planSubmission(plan: Plan): SubmissionUnit[] {
+  const units: SubmissionUnit[] = [];
+  const slotOf = new Map<number, Slot>();
+  const arrayUnits = new Map<number, boolean>();
+
+  for (const stage of stageOrder(plan)) {
+    const array = stage.keySet.length > 0;
+    for (const planArray of stage.arrays) {
+      const group = groupName(planArray.keys);
+      const name = `${plan.pipeline}.${stage.name}.${group}`;
+      for (const chunk of chunks(planArray.indices, planArray.jobs, name)) {
+        const dependency = uniformDependency(plan, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
+        if (dependency !== undefined) {
+          addUnit({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, dependency });
+          continue;
+        }
+        // Elements wait for different jobs: one submission each, with explicit terms.
+        chunk.jobs.forEach((job, k) => {
+          const terms = plan.jobs[job]!.parents.map((parent) => term(slotOf.get(parent)!, arrayUnits));
+          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], dependency: unique(terms).join(' && ') });
+        });
+      }
+    }
+  }
+  return units;
+
+  function addUnit(unit: Omit<SubmissionUnit, 'id'>): void {
+    const id = units.length;
+    units.push({ id, ...unit });
+    arrayUnits.set(id, unit.array);
+    unit.jobs.forEach((job, k) => slotOf.set(job, { unit: id, index: unit.indices[k]! }));
+  }
+}
+
+/** A dependency expression every element of the chunk shares, or undefined when none does. */
+function uniformDependency(
+  plan: Plan,
+  jobs: readonly number[],
+  indices: readonly number[],
+  slotOf: ReadonlyMap<number, Slot>,
+  units: readonly SubmissionUnit[],
+  arrayUnits: ReadonlyMap<number, boolean>,
+): string | undefined {
+  // Per parent unit, each element's parents in it.
+  const byUnit = new Map<number, Slot[][]>();
+  jobs.forEach((job, k) => {
+    for (const parent of plan.jobs[job]!.parents) {
+      const slot = slotOf.get(parent)!;
+      let perElement = byUnit.get(slot.unit);
+      if (perElement === undefined) {
+        perElement = jobs.map(() => []);
+        byUnit.set(slot.unit, perElement);
+      }
+      perElement[k]!.push(slot);
+    }
+  });
+  const terms: string[] = [];
+  for (const [unitId, perElement] of [...byUnit].sort((a, b) => a[0] - b[0])) {
+    const unit = units[unitId]!;
+    const oneToOne =
+      unit.array &&
+      sameNumbers(unit.indices, indices) &&
+      perElement.every((slots, k) => slots.length === 1 && slots[0]!.index === indices[k]);
+    if (oneToOne) {
+      terms.push(`done(<${unitId}>[*])`);
+      continue;
+    }
+    const first = perElement[0]!.map((s) => s.index).sort((a, b) => a - b);
+    const shared = perElement.every((slots) => sameNumbers(slots.map((s) => s.index).sort((a, b) => a - b), first));
+    if (!shared) return undefined;
+    if (first.length === unit.indices.length) terms.push(`done(<${unitId}>)`);
+    else terms.push(...first.map((index) => term({ unit: unitId, index }, arrayUnits)));
+  }
+  return terms.join(' && ');
+}
+
+function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): string {
+  return arrayUnits.get(slot.unit) ? `done(<${slot.unit}>[${slot.index}])` : `done(<${slot.unit}>)`;
+}
+
+/** Splits an array whose specification would exceed LSF's limit into several. */
+function chunks(indices: readonly number[], jobs: readonly number[], name: string): { indices: number[]; jobs: number[] }[] {
+  const result: { indices: number[]; jobs: number[] }[] = [];
+  let current = { indices: [] as number[], jobs: [] as number[] };
+  // Room for the name, brackets and a `%N` limit.
+  const budget = MAX_ARRAY_SPEC - name.length - 2 - 8;
+  indices.forEach((index, k) => {
+    const candidate = [...current.indices, index];
+    if (current.indices.length > 0 && indexSpec(candidate).length > budget) {
+      result.push(current);
+      current = { indices: [], jobs: [] };
+    }
+    current.indices.push(index);
+    current.jobs.push(jobs[k]!);
+  });
+  if (current.indices.length > 0) result.push(current);
+  return result;
+}
+
+/** Stages in topological order of their `after` clauses, ties by declaration order. */
+export function stageOrder(plan: Plan): Plan['stages'][number][] {
+  const byName = new Map(plan.stages.map((s) => [s.name, s]));
+  const placed = new Set<string>();
+  const order: Plan['stages'][number][] = [];
+  while (order.length < plan.stages.length) {
+    const next = plan.stages.find((s) => !placed.has(s.name) && s.after.every((d) => placed.has(d.stage) || !byName.has(d.stage)));
+    if (next === undefined) throw new Error('stage graph has a cycle'); // the graph phase rejects cycles
+    placed.add(next.name);
+    order.push(next);
+  }
+  return order;
+}
+
+export function groupName(keys: { node?: string; library?: string; corner?: string }): string {
+  const values = [keys.node, keys.library, keys.corner].filter((v): v is string => v !== undefined);
+  return values.length === 0 ? '_' : values.join('.');
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

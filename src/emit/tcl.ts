@@ -1,0 +1,33 @@
+/** Quoting for generated Tcl decks — the only place values become Tcl text. */
+import type { Template } from '../check/model.js';
+
+/** A Tcl word for any string: braces when that is exact, else a double-quoted word with escapes. */
+export function tclQuote(value: string): string {
+  if (value !== '' && /^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
+  if (bracesBalanced(value) && !/[\\\n]/.test(value) && !value.endsWith('\\')) return `{${value}}`;
+  return `"${escapeTcl(value)}"`;
+}
+
+function escapeTcl(text: string): string {
+  return text.replace(/[\\"$[\]{}]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+}
+
+function bracesBalanced(value: string): boolean {
+  let depth = 0;
+  for (const c of value) {
+    if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** A Tcl double-quoted word reading env variables at run time (`$::env(NAME)`). */
+export function tclTemplate(template: Template): string {
+  let out = '"';
+  for (const part of template.parts) {
+    if (part.kind === 'text') out += escapeTcl(part.value);
+    else if (part.kind === 'env') out += `$::env(${part.name})`;
+    else throw new Error(`a ${part.kind} reference cannot appear in a deck value`); // checker scopes prevent it
+  }
+  return `${out}"`;
+}
