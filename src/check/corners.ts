@@ -6,7 +6,7 @@
  * name declared corners or sets (LCP2001), are not defined in terms of themselves, and a list
  * does not name the same corner twice (LCP3016).
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { CornerDecl, CornerSetDecl, Expression, Identifier } from '../syntax/ast.js';
 import { listNames, type CheckContext } from './context.js';
@@ -14,6 +14,7 @@ import { compileCornerStyle, formatCornerName, notationOf, parseCornerName, temp
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { evaluateCondition } from './evaluate.js';
 import { cornerField } from './fields.js';
+import { formatTemperature, formatVoltage } from './units.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
@@ -70,9 +71,9 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
       if (processExpression && process !== undefined && process !== fromName.process)
         disagreements.push({ field: 'process', span: processExpression.span, written: process, named: fromName.process });
       if (voltageExpression && voltage !== undefined && !voltagesEqual(voltage, fromName.voltage))
-        disagreements.push({ field: 'voltage', span: voltageExpression.span, written: `${voltage} V`, named: `\`${fromName.voltageText}\` (${fromName.voltage} V)` });
+        disagreements.push({ field: 'voltage', span: voltageExpression.span, written: formatVoltage(voltage), named: `\`${fromName.voltageText}\` (${formatVoltage(fromName.voltage)})` });
       if (temperatureExpression && temperature !== undefined && !temperaturesEqual(temperature, fromName.temperature))
-        disagreements.push({ field: 'temperature', span: temperatureExpression.span, written: `${temperature} °C`, named: `\`${fromName.temperatureText}\` (${fromName.temperature} °C)` });
+        disagreements.push({ field: 'temperature', span: temperatureExpression.span, written: formatTemperature(temperature), named: `\`${fromName.temperatureText}\` (${formatTemperature(fromName.temperature)})` });
       if (rcExpression && rc !== undefined && fromName.rc !== undefined && rc !== fromName.rc)
         disagreements.push({ field: 'rc', span: rcExpression.span, written: rc, named: fromName.rc });
       for (const d of disagreements) {
@@ -252,6 +253,8 @@ export class CornerSetResolver {
     const target = this.symbols.corners.get(identifier.name);
     if (target === undefined) {
       const hint = didYouMean(identifier.name, this.symbols.corners.keys());
+      // The corner the user meant is not "unused": one mistake, one diagnostic.
+      for (const meant of suggest(identifier.name, this.symbols.corners.keys(), 1)) this.ctx.markUsed('corner', meant);
       this.ctx.report('LCP2001', identifier.span, `unknown corner \`${identifier.name}\``, {
         label: 'no corner or corner set of this name',
         ...(hint ? { help: hint } : {}),

@@ -26,6 +26,30 @@ export interface BlockContents {
   readonly retry?: RetryStatement;
 }
 
+/** Words people reach for, and the property they mean (when the block has it). */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  memory: 'mem',
+  ram: 'mem',
+  cores: 'cpus',
+  threads: 'cpus',
+  slots: 'cpus',
+  ncpus: 'cpus',
+  walltime: 'runtime',
+  time: 'runtime',
+  time_limit: 'runtime',
+  command: 'run',
+  cmd: 'run',
+  script: 'run',
+  temp: 'temperature',
+  volt: 'voltage',
+  vdd: 'voltage',
+  rc_corner: 'rc',
+  process_corner: 'process',
+  max_memory: 'max_mem',
+  max_time: 'max_runtime',
+  max_cpus: 'max_slots',
+};
+
 /**
  * Reads a block against its schema. `what` names the owner in messages ("stage `merge`");
  * `ownerSpan` is where missing properties are reported (the declaration's name).
@@ -62,7 +86,8 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
     if (key === '') continue; // recovered from a syntax error, already reported
     const shape = schema.properties[key] ?? (schema.open ? 'value' : undefined);
     if (shape === undefined) {
-      const hint = didYouMean(key, known);
+      const synonym = SYNONYMS[key];
+      const hint = synonym !== undefined && known.includes(synonym) ? `did you mean \`${synonym}\`?` : didYouMean(key, known);
       ctx.report('LCP2006', item.key.span, `unknown property \`${key}\` in ${what}`, {
         label: 'not a property of this block',
         ...(hint ? { help: hint } : { notes: [`known properties: ${known.map((k) => `\`${k}\``).join(', ') || 'none'}`] }),
@@ -74,6 +99,7 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
       ctx.report('LCP2008', item.key.span, `\`${key}\` is set more than once in ${what}`, {
         label: 'set again here',
         secondary: [{ span: previous, message: 'first set here' }],
+        help: 'keep one of them',
       });
       continue;
     }
@@ -103,6 +129,7 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
     if (!seen.has(key)) {
       ctx.report('LCP2007', ownerSpan, `${what} is missing the required property \`${key}\``, {
         label: `no \`${key}\``,
+        help: `add \`${key} = …\` to its block`,
       });
     }
   }

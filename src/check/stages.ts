@@ -4,7 +4,7 @@
  * `run` (required) that is a shell command or a declared tool; typed resources, expect, retry,
  * estimate; a queue, explicit or by default, when queues are declared.
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expression, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -325,6 +325,7 @@ function readRun(
   if (toolName.name === '') return undefined;
   if (!inputs.symbols.tools.has(toolName.name)) {
     const hint = didYouMean(toolName.name, inputs.symbols.tools.keys());
+    for (const meant of suggest(toolName.name, inputs.symbols.tools.keys(), 1)) ctx.markUsed('tool', meant);
     ctx.report('LCP2001', toolName.span, `unknown tool \`${toolName.name}\``, {
       label: 'no tool of this name',
       help: hint ?? `declare it: \`tool ${toolName.name} { path = "…" }\`, or run a command with \`shell "…"\``,

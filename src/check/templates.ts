@@ -4,7 +4,7 @@
  * only in stages (LCP2009); `node.*`, `library.*`, `corner.*` only in stages fanned out over
  * that key (LCP2009); an entity has only the fields of `ENTITY_FIELDS` (LCP2010).
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggest } from '../diagnostics/suggest.js';
 import type { Reference, StringLiteral } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { ENTITY_FIELDS, isFanoutKey } from './fields.js';
@@ -110,6 +110,7 @@ function resolveInterpolation(
 
   const candidates = [...environment.envNames, ...(scope.kind === 'stage' ? BUILTINS : [])];
   const hint = didYouMean(name, candidates);
+  for (const meant of suggest(name, environment.envNames, 1)) ctx.markUsed('env', meant);
   ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
     label: 'undeclared',
     help: hint ?? `declare it: \`env ${name}: string\``,

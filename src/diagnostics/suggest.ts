@@ -36,8 +36,10 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
     if (candidate === name || seen.has(candidate)) continue;
     seen.add(candidate);
     // A case-only difference is the likeliest typo of all.
-    const score = candidate.toLowerCase() === lower ? 0.5 : editDistance(name, candidate);
-    if (score <= limit) scored.push({ candidate, score });
+    let score = candidate.toLowerCase() === lower ? 0.5 : editDistance(name, candidate);
+    // A name missing its tail (`…_cworst` for `…_cworst_CCworst_T`) is close, however long the tail.
+    if (score > limit && name.length >= 6 && candidate.startsWith(name)) score = limit + 0.5;
+    if (score <= limit + 0.5) scored.push({ candidate, score });
   }
   scored.sort((a, b) => a.score - b.score || (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0));
   return scored.slice(0, max).map((s) => s.candidate);

@@ -230,3 +230,22 @@ describe('check: imports', () => {
     expect(codes(result)).toEqual(['LCP2004']);
   });
 });
+
+describe('check: one mistake, one diagnostic', () => {
+  it('does not report the corner a typo meant as unused', () => {
+    const result = checkSource(PRELUDE.replace('corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical]', 'corners = [tt_0p75v_25c_typicl, ss_0p675v_m40c_typical]') + STAGE);
+    expect(codesAndSpans(result)).toEqual([['LCP2001', 'tt_0p75v_25c_typicl']]);
+  });
+  it('does not report the env variable a typo meant as unused', () => {
+    const result = checkSource(PRELUDE + `env KIT_ROOT: path\nstage m { run = shell "ls \${KIT_RUT}"  expect "y" }\n`);
+    expect(codesAndSpans(result)).toEqual([['LCP2011', 'KIT_RUT']]);
+  });
+  it('suggests a name whose tail was forgotten', () => {
+    const result = checkSource(PRELUDE.replace('corner ss_0p675v_m40c_typical {}', 'corner ss_0p675v_m40c_cworst_CCworst_T {}').replace('ss_0p675v_m40c_typical]', 'ss_0p675v_m40c_cworst]') + STAGE);
+    expect(result.diagnostics[0]!.help).toBe('did you mean `ss_0p675v_m40c_cworst_CCworst_T`?');
+  });
+  it('maps common words to the property they mean', () => {
+    const result = checkSource(PRELUDE + `stage m { run = shell "x"  expect "y"  resources { memory = 4GB  cores = 2 } }\n`);
+    expect(result.diagnostics.map((d) => d.help)).toEqual(['did you mean `mem`?', 'did you mean `cpus`?']);
+  });
+});

@@ -3,11 +3,22 @@
  * `vdd` (LCP3009), temperature within its `temperature` range (LCP3010), process among its
  * `processes` (LCP3011), RC corner among its `rc_corners` (LCP3012).
  */
+import type { Span } from '../../diagnostics/span.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
-import { formatVoltage } from '../units.js';
+import type { CornerBuild } from '../corners.js';
+import { formatTemperature, formatVoltage } from '../units.js';
 import type { Rule } from './rule.js';
 
 const EPSILON = 1e-9;
+
+const FIELD_NAMES = { voltage: 'voltage', temperature: 'temperature', process: 'process', rc: 'RC corner' } as const;
+
+/** Where a corner's field comes from: its own property, or its name when derived from it. */
+function fieldLabel(build: CornerBuild, field: keyof typeof FIELD_NAMES): { span: Span; message: string } {
+  const span = build.fieldSpans[field];
+  const derived = span.start === build.decl.name.span.start && span.end === build.decl.name.span.end && span.file === build.decl.name.span.file;
+  return { span, message: derived ? `${FIELD_NAMES[field]} taken from the corner's name` : `${FIELD_NAMES[field]} set here` };
+}
 
 export const cornerNodeCompatibility: Rule = {
   name: 'corner-node-compatibility',
@@ -25,17 +36,19 @@ export const cornerNodeCompatibility: Rule = {
         if (n.vdd && (corner.voltage < n.vdd.low - EPSILON || corner.voltage > n.vdd.high + EPSILON)) {
           ctx.report('LCP3009', choice.span, `corner \`${corner.name}\` of ${where} is at ${formatVoltage(corner.voltage)}, outside node \`${n.name}\`'s vdd range`, {
             label: `${formatVoltage(corner.voltage)} is not in ${formatVoltage(n.vdd.low)} .. ${formatVoltage(n.vdd.high)}`,
+            help: `drop the corner from the library, or widen the node's \`vdd\` if its models support ${formatVoltage(corner.voltage)}`,
             secondary: [
-              { span: build.fieldSpans.voltage, message: 'voltage set here' },
+              fieldLabel(build, 'voltage'),
               ...(node.vddSpan ? [{ span: node.vddSpan, message: `node \`${n.name}\` allows this range` }] : []),
             ],
           });
         }
         if (n.temperature && (corner.temperature < n.temperature.low - EPSILON || corner.temperature > n.temperature.high + EPSILON)) {
-          ctx.report('LCP3010', choice.span, `corner \`${corner.name}\` of ${where} is at ${corner.temperature} °C, outside node \`${n.name}\`'s temperature range`, {
-            label: `${corner.temperature} °C is not in ${n.temperature.low} °C .. ${n.temperature.high} °C`,
+          ctx.report('LCP3010', choice.span, `corner \`${corner.name}\` of ${where} is at ${formatTemperature(corner.temperature)}, outside node \`${n.name}\`'s temperature range`, {
+            label: `${formatTemperature(corner.temperature)} is not in ${formatTemperature(n.temperature.low)} .. ${formatTemperature(n.temperature.high)}`,
+            help: `drop the corner from the library, or widen the node's \`temperature\` range if its models support ${formatTemperature(corner.temperature)}`,
             secondary: [
-              { span: build.fieldSpans.temperature, message: 'temperature set here' },
+              fieldLabel(build, 'temperature'),
               ...(node.temperatureSpan ? [{ span: node.temperatureSpan, message: `node \`${n.name}\` allows this range` }] : []),
             ],
           });
@@ -45,7 +58,7 @@ export const cornerNodeCompatibility: Rule = {
           ctx.report('LCP3011', choice.span, `corner \`${corner.name}\` of ${where} uses process \`${corner.process}\`, which node \`${n.name}\` does not offer`, {
             label: `process \`${corner.process}\``,
             secondary: [
-              { span: build.fieldSpans.process, message: 'process set here' },
+              fieldLabel(build, 'process'),
               ...(node.processesSpan ? [{ span: node.processesSpan, message: `node \`${n.name}\` offers these` }] : []),
             ],
             ...(hint ? { help: hint } : { help: `add \`${corner.process}\` to the node's \`processes\` or drop the corner` }),
@@ -55,7 +68,7 @@ export const cornerNodeCompatibility: Rule = {
           ctx.report('LCP3012', choice.span, `corner \`${corner.name}\` of ${where} uses RC corner \`${corner.rc}\`, which node \`${n.name}\` does not offer`, {
             label: `RC corner \`${corner.rc}\``,
             secondary: [
-              { span: build.fieldSpans.rc, message: 'RC corner set here' },
+              fieldLabel(build, 'rc'),
               ...(node.rcCornersSpan ? [{ span: node.rcCornersSpan, message: `node \`${n.name}\` offers these` }] : []),
             ],
             help: `add \`${corner.rc}\` to the node's \`rc_corners\` or drop the corner`,

@@ -2,7 +2,7 @@
  * Lint (language.md §8, LCP3103): declarations nothing uses — an env variable no string
  * interpolates, a tool no stage runs, a queue no stage uses, a corner set nothing names, a
  * corner declared in a `.lcp` file that no library characterizes, a node without libraries.
- * Corners of YAML tables are exempt: a table is shared by pipelines that use parts of it.
+ * Corners and sets of YAML tables are exempt: a table is shared by pipelines that use parts of it.
  */
 import type { Rule } from './rule.js';
 
@@ -25,7 +25,7 @@ export const unusedDeclarations: Rule = {
     for (const library of input.libraries.values()) for (const choice of library.choices) characterized.add(choice.name);
     for (const decl of input.symbols.corners.values()) {
       if (decl.kind === 'CornerSetDecl') {
-        if (!ctx.isUsed('corner', decl.name.name)) warn(decl.name.span, `corner set \`${decl.name.name}\``, 'use it in a library\'s `corners` or remove it');
+        if (!ctx.isUsed('corner', decl.name.name) && !/\.ya?ml$/i.test(decl.span.file)) warn(decl.name.span, `corner set \`${decl.name.name}\``, 'use it in a library\'s `corners` or remove it');
       } else if (!input.corners.get(decl.name.name)?.fromTable && !characterized.has(decl.name.name) && !ctx.isUsed('corner', decl.name.name)) {
         warn(decl.name.span, `corner \`${decl.name.name}\``, 'add it to a library\'s `corners` or remove it');
       }
