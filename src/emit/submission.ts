@@ -67,8 +67,8 @@ export function planSubmission(plan: Plan): SubmissionUnit[] {
         }
         // Elements wait for different jobs: one submission each, with explicit terms.
         chunk.jobs.forEach((job, k) => {
-          const terms = plan.jobs[job]!.parents.map((parent) => term(slotOf.get(parent)!, arrayUnits));
-          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], dependency: unique(terms).join(' && ') });
+          const dependency = elementDependency(plan.jobs[job]!.parents, slotOf, units, arrayUnits);
+          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], dependency });
         });
       }
     }
@@ -125,6 +125,28 @@ function uniformDependency(
   return terms.join(' && ');
 }
 
+/** One job's dependency: a whole unit when it waits for all of it, else its elements. */
+function elementDependency(
+  parents: readonly number[],
+  slotOf: ReadonlyMap<number, Slot>,
+  units: readonly SubmissionUnit[],
+  arrayUnits: ReadonlyMap<number, boolean>,
+): string {
+  const byUnit = new Map<number, Slot[]>();
+  for (const parent of parents) {
+    const slot = slotOf.get(parent)!;
+    const slots = byUnit.get(slot.unit) ?? [];
+    slots.push(slot);
+    byUnit.set(slot.unit, slots);
+  }
+  const terms: string[] = [];
+  for (const [unitId, slots] of [...byUnit].sort((a, b) => a[0] - b[0])) {
+    if (slots.length === units[unitId]!.jobs.length) terms.push(`done(<${unitId}>)`);
+    else terms.push(...slots.sort((a, b) => a.index - b.index).map((slot) => term(slot, arrayUnits)));
+  }
+  return terms.join(' && ');
+}
+
 function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): string {
   return arrayUnits.get(slot.unit) ? `done(<${slot.unit}>[${slot.index}])` : `done(<${slot.unit}>)`;
 }
@@ -169,8 +191,4 @@ export function groupName(keys: { node?: string; library?: string; corner?: stri
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

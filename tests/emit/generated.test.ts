@@ -1,0 +1,99 @@
+/**
+ * The generated directories of the examples: committed, byte-for-byte reproducible, and made of
+ * valid files — every script passes `bash -n` and `shellcheck`, every deck is valid Tcl that a
+ * real `tclsh` parses. (Running them is tests/e2e's job.)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { UPDATE_GOLDEN } from '../helpers/golden.js';
+
+const EXAMPLES = ['minimal', 'n2_tanager'];
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).startsWith('run/'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(files(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe.each(EXAMPLES)('examples/%s: generated scripts', (example) => {
+  const committed = `examples/${example}/${example}`;
+
+  it('the committed output is up to date (`libcc compile --check`)', async () => {
+    if (UPDATE_GOLDEN) expect((await runCli('compile', `examples/${example}/flow.lcp`)).code).toBe(0);
+    const run = await runCli('compile', `examples/${example}/flow.lcp`, '--check');
+    expect(run.stdout).toBe(`ok: ${committed} is up to date with examples/${example}/flow.lcp\n`);
+    expect(run.code).toBe(0);
+  });
+
+  it('is byte-for-byte the same whatever directory it is compiled from', () => {
+    // Two copies of the example in different places, compiled from different working directories.
+    const a = mkdtempSync(join(tmpdir(), 'libcc-gen-'));
+    const b = mkdtempSync(join(tmpdir(), 'libcc-gen-'));
+    temporary.push(a, b);
+    cpSync(`examples/${example}`, join(a, example), { recursive: true, filter: (src) => !src.endsWith(`/${example}/${example}`) });
+    cpSync(`examples/${example}`, join(b, 'nested', example), { recursive: true, filter: (src) => !src.endsWith(`/${example}/${example}`) });
+    const cli = join(process.cwd(), 'bin/libcc.js');
+    execFileSync(process.execPath, [cli, 'compile', `${example}/flow.lcp`], { cwd: a });
+    execFileSync(process.execPath, [cli, 'compile', join(b, 'nested', example, 'flow.lcp')], { cwd: tmpdir() });
+    const first = snapshot(join(a, example, example));
+    const second = snapshot(join(b, 'nested', example, example));
+    expect(Object.keys(second)).toEqual(Object.keys(first));
+    const differing = Object.keys(first).filter((path) => first[path] !== second[path]);
+    expect(differing, 'files that differ between the two compiles').toEqual([]);
+    const committedFiles = snapshot(committed);
+    expect(Object.keys(first).filter((path) => first[path] !== committedFiles[path]), 'files that differ from the committed output').toEqual([]);
+    for (const [path, content] of Object.entries(first)) {
+      expect(content.includes(a) || content.includes(tmpdir()) || content.includes(process.cwd()), `${path} holds an absolute path`).toBe(false);
+      expect(/20\d\d-\d\d-\d\d/.test(content), `${path} holds a date`).toBe(false);
+      expect(content.endsWith('\n') && !content.endsWith('\n\n'), `${path} ends with exactly one newline`).toBe(true);
+      expect(content.includes('\r'), `${path} has LF endings`).toBe(false);
+    }
+  });
+
+  it('marks scripts executable and nothing else', () => {
+    for (const path of files(committed)) {
+      const executable = (statSync(join(committed, path)).mode & 0o111) !== 0;
+      expect(executable, path).toBe(path.endsWith('.sh') && !path.startsWith('lib/'));
+    }
+  });
+
+  it('every shell file passes bash -n and shellcheck', () => {
+    const scripts = files(committed).filter((f) => f.endsWith('.sh'));
+    expect(scripts.length).toBeGreaterThan(4);
+    for (const script of scripts) {
+      const result = spawnSync('bash', ['-n', join(committed, script)], { encoding: 'utf8' });
+      expect(result.stderr, script).toBe('');
+      expect(result.status, script).toBe(0);
+    }
+    const shellcheck = spawnSync('shellcheck', ['-x', ...scripts], { cwd: committed, encoding: 'utf8' });
+    expect(shellcheck.error, 'shellcheck must be installed (.ci/run installs it)').toBeUndefined();
+    expect(shellcheck.stdout).toBe('');
+    expect(shellcheck.status).toBe(0);
+  });
+
+  it('every deck is valid Tcl, parsed by a real tclsh', () => {
+    const decks = files(committed).filter((f) => f.endsWith('.tcl'));
+    if (example === 'minimal') {
+      expect(decks).toEqual([]);
+      return;
+    }
+    expect(decks.length).toBeGreaterThan(10);
+    const script = decks.map((deck) => `set f [open ${JSON.stringify(join(committed, deck))}]; set text [read $f]; close $f\nif {![info complete $text]} { puts "incomplete: ${deck}"; exit 1 }\n`).join('');
+    const result = spawnSync('tclsh', [], { input: `${script}puts ok\n`, encoding: 'utf8' });
+    expect(result.error, 'tclsh must be installed (.ci/run installs tcl)').toBeUndefined();
+    expect(result.stdout).toBe('ok\n');
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { bsubOptions, runLimit } from '../../src/emit/lsf.js';
+import { indexSpec, planSubmission } from '../../src/emit/submission.js';
+import { buildPlan } from '../../src/graph/plan.js';
+import { checkSource } from '../helpers/program.js';
+
+const BASE = `pipeline p
+node n { processes = [ss, tt] }
+corner tt_0p75v_25c_typical {}
+corner ss_0p675v_m40c_typical {}
+corner tt_0p80v_25c_typical {}
+library a : n { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80v_25c_typical] }
+library b : n { corners = [tt_0p75v_25c_typical, tt_0p80v_25c_typical] }
+`;
+
+function units(source: string) {
+  const checked = checkSource(BASE + source);
+  expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const planned = buildPlan(checked.program!);
+  return planSubmission(planned.plan!).map((u) => [u.stage, u.group, u.array ? indexSpec(u.indices) : '-', u.dependency]);
+}
+
+const stage = (header: string) => `stage ${header} { run = shell "x"  expect "y" }\n`;
+
+describe('planSubmission: one bsub per array, dependencies by unit', () => {
+  it('uses 1:1 array dependencies between arrays with identical index lists', () => {
+    expect(units(stage('s1 for each library, corner') + stage('s2 for each library, corner after s1'))).toEqual([
+      ['s1', 'n.a', '1-3', ''],
+      ['s1', 'n.b', '1-2', ''],
+      ['s2', 'n.a', '1-3', 'done(<0>[*])'],
+      ['s2', 'n.b', '1-2', 'done(<1>[*])'],
+    ]);
+  });
+
+  it('waits for one element when every element shares it (broadcast)', () => {
+    expect(units(stage('prep for each library') + stage('s for each library, corner after prep'))).toEqual([
+      ['prep', 'n', '1-2', ''],
+      ['s', 'n.a', '1-3', 'done(<0>[1])'],
+      ['s', 'n.b', '1-2', 'done(<0>[2])'],
+    ]);
+  });
+
+  it('splits an array whose elements gather different arrays', () => {
+    expect(units(stage('s for each library, corner') + stage('merge for each library after s'))).toEqual([
+      ['s', 'n.a', '1-3', ''],
+      ['s', 'n.b', '1-2', ''],
+      ['merge', 'n', '1', 'done(<0>)'],
+      ['merge', 'n', '2', 'done(<1>)'],
+    ]);
+  });
+
+  it('gathers everything into a job without fan-out', () => {
+    expect(units(stage('s for each library, corner') + stage('release after s'))).toEqual([
+      ['s', 'n.a', '1-3', ''],
+      ['s', 'n.b', '1-2', ''],
+      ['release', '_', '-', 'done(<0>) && done(<1>)'],
+    ]);
+  });
+
+  it('falls back to explicit element dependencies when a where filter changes the index list', () => {
+    expect(units(stage('s for each library, corner') + stage('t for each library, corner after s where corner.process == tt'))).toEqual([
+      ['s', 'n.a', '1-3', ''],
+      ['s', 'n.b', '1-2', ''],
+      ['t', 'n.a', '1', 'done(<0>[1])'],
+      ['t', 'n.a', '3', 'done(<0>[3])'],
+      ['t', 'n.b', '1-2', 'done(<1>[*])'],
+    ]);
+  });
+
+  it('submits stages in dependency order whatever their declaration order', () => {
+    expect(units(stage('late for each library after early') + stage('early for each library')).map((u) => u[0])).toEqual(['early', 'late']);
+  });
+});
+
+describe('indexSpec', () => {
+  it('compresses runs into ranges', () => {
+    expect(indexSpec([1, 2, 3, 5, 7, 8, 9, 12])).toBe('1-3,5,7-9,12');
+    expect(indexSpec([4])).toBe('4');
+  });
+});
+
+describe('bsub options', () => {
+  const optionsOf = (site: string, resources: string) => {
+    const checked = checkSource(`pipeline p\nqueue normal {}\n${site}\nstage s { run = shell "x"  expect "y"  resources { ${resources} } }\n`);
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return bsubOptions(checked.program!, checked.program!.stages[0]!);
+  };
+
+  it('uses LSF defaults: -M in KB, rusage in MB, binary units', () => {
+    expect(optionsOf('', 'cpus = 16  mem = 64GB  runtime = 48h  licenses { liberate_char = 1 }')).toEqual([
+      ['-q', 'normal'],
+      ['-n', '16'],
+      ['-M', '62500000'],
+      ['-R', 'rusage[mem=61036:liberate_char=1] span[hosts=1]'],
+      ['-W', '48:00'],
+    ]);
+  });
+
+  it('follows the site unit, per-slot limits and project', () => {
+    expect(optionsOf('site { lsf_unit_for_limits = GB  mem_limit = per_slot  project = "char" }', 'cpus = 4  mem = 64GiB')).toEqual([
+      ['-q', 'normal'],
+      ['-P', 'char'],
+      ['-n', '4'],
+      ['-M', '16'],
+      ['-R', 'rusage[mem=16] span[hosts=1]'],
+    ]);
+  });
+
+  it('rounds run limits up to whole minutes', () => {
+    expect(runLimit(30 * 60)).toBe('30');
+    expect(runLimit(90 * 60 + 1)).toBe('1:31');
+  });
+});
