@@ -171,8 +171,8 @@ export function buildEnvs(ctx: CheckContext, symbols: SymbolTable): EnvModel[] {
         if (n !== undefined) defaultValue = String(n);
       } else {
         defaultValue = plainString(ctx, decl.default, decl.name.name);
-        if (defaultValue !== undefined && /[\n\0]/.test(defaultValue)) {
-          ctx.report('LCP3005', decl.default.span, 'an env default cannot contain a newline or NUL', { label: 'invalid character' });
+        if (defaultValue !== undefined && /[\u0000-\u001f\u007f]/.test(defaultValue)) {
+          ctx.report('LCP3005', decl.default.span, 'an env default cannot contain control characters (newline, carriage return, tab, …)', { label: 'invalid character' });
           defaultValue = undefined;
         }
       }

@@ -67,8 +67,8 @@ export function buildLibraries(
       if (nameExpression.kind !== 'String' || nameExpression.parts.some((p) => p.kind === 'Interpolation')) {
         mismatch(ctx, nameExpression, 'a plain string', 'name');
         ok = false;
-      } else if (!/^[A-Za-z0-9_.+-]+$/.test(nameExpression.text)) {
-        ctx.report('LCP3005', nameExpression.span, 'a library name has only letters, digits, `_`, `.`, `+` and `-`', {
+      } else if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(nameExpression.text)) {
+        ctx.report('LCP3005', nameExpression.span, 'a library name starts with a letter or digit and has only letters, digits, `_`, `.`, `+` and `-`', {
           label: 'invalid library name',
           help: 'library names become file and job names',
         });

@@ -36,6 +36,20 @@ export interface SymbolTable {
 /** Names built into interpolation that an env variable may not shadow. */
 export const RESERVED_NAMES = new Set(['work', 'out', 'pipeline', 'stage', 'node', 'library', 'corner']);
 
+/**
+ * Variables the generated scripts or bash itself give a meaning: declaring one as an env
+ * variable (and exporting a default) would change how every job runs.
+ */
+const SHELL_RESERVED = new Set(['IFS', 'BASH_ENV', 'ENV', 'BASHOPTS', 'SHELLOPTS', 'CDPATH', 'GLOBIGNORE', 'PS4', 'PROMPT_COMMAND', 'POSIXLY_CORRECT']);
+const RESERVED_PREFIXES = ['LIBCC_', 'lcp_', 'LSB_', 'BASH_FUNC_'];
+
+function reservedEnvReason(name: string): string | undefined {
+  if (RESERVED_NAMES.has(name)) return 'is a built-in name';
+  if (SHELL_RESERVED.has(name)) return 'changes how bash runs the generated scripts';
+  const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));
+  return prefix === undefined ? undefined : `starts with \`${prefix}\`, which libcc and LSF use for their own variables`;
+}
+
 export function bindDeclarations(ctx: CheckContext, declarations: readonly Declaration[], rootFile: string): SymbolTable {
   let pipeline: PipelineDecl | undefined;
   let site: SiteDecl | undefined;
@@ -82,11 +96,15 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
           });
         break;
       case 'EnvDecl':
-        if (RESERVED_NAMES.has(decl.name.name)) {
-          ctx.report('LCP2002', decl.name.span, `\`${decl.name.name}\` is a built-in name and cannot be an env variable`, {
-            label: 'reserved',
-          });
-          break;
+        {
+          const reason = reservedEnvReason(decl.name.name);
+          if (reason !== undefined) {
+            ctx.report('LCP2002', decl.name.span, `\`${decl.name.name}\` ${reason} and cannot be an env variable`, {
+              label: 'reserved',
+              help: 'choose another name',
+            });
+            break;
+          }
         }
         add(envs, decl, 'env variable');
         break;

@@ -140,7 +140,10 @@ function removeEmptyParents(dir: string, stop: string): void {
   }
 }
 
-/** `from` as seen from `dir`, with `/` separators (for headers). */
+/**
+ * `from` as seen from `dir`, with `/` separators, for header comments: control characters (a
+ * newline in a file name would end the comment and start code) become `?`.
+ */
 export function relativeFrom(dir: string, from: string): string {
-  return relative(resolve(dir), resolve(from)).split(sep).join('/');
+  return relative(resolve(dir), resolve(from)).split(sep).join('/').replace(/[\u0000-\u001f\u007f]/g, '?');
 }

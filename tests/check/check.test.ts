@@ -249,3 +249,16 @@ describe('check: one mistake, one diagnostic', () => {
     expect(result.diagnostics.map((d) => d.help)).toEqual(['did you mean `mem`?', 'did you mean `cpus`?']);
   });
 });
+
+describe('check: names that would change how the generated scripts run', () => {
+  for (const name of ['IFS', 'BASH_ENV', 'LIBCC_RUN_DIR', 'lcp_work', 'LSB_JOBINDEX']) {
+    it(`rejects env variable ${name}`, () => {
+      const result = checkSource(PRELUDE + `env ${name}: string\n` + STAGE);
+      expect(codesAndSpans(result)).toEqual([['LCP2002', name]]);
+    });
+  }
+  it('rejects a library name starting with `-` and control characters in env defaults', () => {
+    const result = checkSource(PRELUDE.replace('library lib : n {', 'library lib : n { name = "-rf"') + 'env TAG: string = "a\\tb"\n' + STAGE);
+    expect(codes(result)).toEqual(['LCP3005', 'LCP3103', 'LCP3005']); // name; TAG unused; TAG's default
+  });
+});
