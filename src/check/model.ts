@@ -172,6 +172,8 @@ export interface ResourcesModel {
   readonly runtimeSeconds?: number;
   /** Licence name → tokens, sorted by name. */
   readonly licenses: readonly { readonly name: string; readonly count: number }[];
+  /** Exit codes on which LSF requeues the job (`bsub -Q`), ascending; empty for none. */
+  readonly requeueExitCodes: readonly number[];
 }
 
 export interface RetryModel {

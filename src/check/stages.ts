@@ -48,7 +48,7 @@ const STAGE_SCHEMA = {
 } as const;
 
 const RESOURCES_SCHEMA = {
-  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block' },
+  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value' },
 } as const;
 
 export interface StageInputs {
@@ -161,7 +161,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
 
   // resources
   const spans: { -readonly [K in keyof StageBuild['spans']]: Span } = {};
-  let resources: ResourcesModel = { cpus: 1, licenses: [] };
+  let resources: ResourcesModel = { cpus: 1, licenses: [], requeueExitCodes: [] };
   const resourcesBlock = contents.blocks.get('resources');
   let queueName: string | undefined;
   if (resourcesBlock) {
@@ -217,7 +217,19 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       }
       licenses.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
+    const requeueExitCodes: number[] = [];
+    const requeueExpression = rv('requeue');
+    if (requeueExpression) {
+      const items = requeueExpression.kind === 'List' ? requeueExpression.items : [requeueExpression];
+      for (const item of items) {
+        const code = readInteger(ctx, item, 'requeue', 1, 255);
+        if (code === undefined) ok = false;
+        else if (!requeueExitCodes.includes(code)) requeueExitCodes.push(code);
+      }
+      requeueExitCodes.sort((a, b) => a - b);
+    }
     resources = {
+      requeueExitCodes,
       cpus: cpus ?? 1,
       ...(memBytes !== undefined ? { memBytes } : {}),
       ...(runtimeSeconds !== undefined ? { runtimeSeconds } : {}),

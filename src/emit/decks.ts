@@ -24,13 +24,16 @@ export function modelSection(process: string): string {
 export function renderDeck(
   template: { name: string; render: TemplateFunction },
   context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex; header: string },
-): { path: string; text: string } {
+): { path: string; text: string; reads: { kit: boolean; cells: boolean } } {
   const { program, job, index } = context;
   const stage = index.stages.get(job.stage)!;
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
   const { key } = jobKey(job, stage.keySet);
+  // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
+  // the job wrapper checks that they exist before it runs the tool.
+  const reads = { kit: false, cells: false };
   const view = {
     header: context.header,
     pipeline: program.pipeline.name,
@@ -43,8 +46,14 @@ export function renderDeck(
       id: library.id,
       name: library.name,
       node: library.node,
-      kitTcl: library.kit ? tclTemplate(library.kit) : '{}',
-      cellsTcl: library.cells ? tclTemplate(library.cells) : '{}',
+      get kitTcl() {
+        reads.kit ||= library.kit !== undefined;
+        return library.kit ? tclTemplate(library.kit) : '{}';
+      },
+      get cellsTcl() {
+        reads.cells ||= library.cells !== undefined;
+        return library.cells ? tclTemplate(library.cells) : '{}';
+      },
     },
     corner: corner && {
       name: corner.name,
@@ -59,7 +68,7 @@ export function renderDeck(
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
   };
   const text = template.render(view);
-  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}` };
+  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}`, reads };
 }
 
 export { tclQuote };

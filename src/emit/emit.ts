@@ -62,7 +62,7 @@ export function emit(input: EmitInput): EmitResult {
   }
 
   // Decks: one per job of every stage that runs a tool on a deck.
-  const decks = new Map<number, { path: string; text: string }>();
+  const decks = new Map<number, { path: string; text: string; reads: { kit: boolean; cells: boolean } }>();
   const deckTemplates: DeckTemplates = new Map();
   for (const stage of program.stages) {
     if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
@@ -109,7 +109,15 @@ export function emit(input: EmitInput): EmitResult {
   put('lib/jobs.tsv', jobsTable(facts, header));
   for (const deck of decks.values()) put(deck.path, deck.text);
   for (const stage of program.stages) {
-    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, facts, header)));
+    const deckReads = { kit: false, cells: false };
+    plan.jobs.forEach((job, position) => {
+      const deck = job.stage === stage.name ? decks.get(position) : undefined;
+      if (deck) {
+        deckReads.kit ||= deck.reads.kit;
+        deckReads.cells ||= deck.reads.cells;
+      }
+    });
+    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, facts, header, deckReads)));
   }
 
   const jobGroup = `${program.site.jobGroup === '/' ? '' : program.site.jobGroup}/${plan.pipeline}`;
@@ -188,7 +196,7 @@ function rootTemplate(root: Template): string {
   return isAbsoluteTemplate(root) ? shDoubleQuote(root) : `"$LIBCC_RUN_DIR"/${shDoubleQuote(root)}`;
 }
 
-function jobView(program: CheckedProgram, stage: StageModel, facts: readonly JobFacts[], header: string): object {
+function jobView(program: CheckedProgram, stage: StageModel, facts: readonly JobFacts[], header: string, deckReads: { kit: boolean; cells: boolean }): object {
   const mine = facts.filter((f) => f.job.stage === stage.name);
   const factsByPosition = new Map(facts.map((f, i) => [i, f]));
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
@@ -216,8 +224,9 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
     command = words.join(' ');
   }
   const inputs: string[] = [];
-  if (referencesField(stageTemplates, 'library', 'kit')) inputs.push('"$lcp_library_kit"');
-  if (referencesField(stageTemplates, 'library', 'cells')) inputs.push('"$lcp_library_cells"');
+  // Library files the command or its deck reads must exist before the job runs.
+  if (deckReads.kit || referencesField(stageTemplates, 'library', 'kit')) inputs.push('"$lcp_library_kit"');
+  if (deckReads.cells || referencesField(stageTemplates, 'library', 'cells')) inputs.push('"$lcp_library_cells"');
   if (stage.run.kind === 'tool' && stage.run.deck) inputs.push('"$LIBCC_HOME/decks/$LIBCC_STAGE/$LIBCC_KEY.tcl"');
 
   return {
@@ -226,6 +235,7 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
     keys: stage.keys.join(', '),
     jobCount: mine.length,
     requiredEnv: required,
+    intEnv: program.envs.filter((e) => e.type === 'int' && required.includes(e.name)).map((e) => e.name),
     envDefaults: defaults.map((e) => ({ name: e.name, value: e.default })),
     retry: {
       count: stage.retry?.count ?? 0,

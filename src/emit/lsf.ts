@@ -30,6 +30,8 @@ export function bsubOptions(program: CheckedProgram, stage: StageModel): string[
   if (resources.cpus > 1) select.push('span[hosts=1]');
   if (select.length > 0) options.push(['-R', select.join(' ')]);
   if (resources.runtimeSeconds !== undefined) options.push(['-W', runLimit(resources.runtimeSeconds)]);
+  // LSF requeues the job (possibly on another host) on these exit codes; in-job `retry` is separate.
+  if (resources.requeueExitCodes.length > 0) options.push(['-Q', resources.requeueExitCodes.join(' ')]);
   return options;
 }
 

@@ -5,10 +5,17 @@
  */
 import type { Template, TemplatePart } from '../check/model.js';
 
-/** A single-quoted bash word for any string (`'` becomes `'\''`). */
+/**
+ * A bash word for any string: single-quoted (`'` becomes `'\''`), or ANSI-C quoted (`$'…'`)
+ * when it holds control characters, so a newline or carriage return never appears raw in a
+ * generated file (where line-ending normalisation or a comment could change its meaning).
+ */
 export function shQuote(value: string): string {
   if (value === '') return "''";
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return `'${value}'`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    return `$'${value.replace(/[\\'\u0000-\u001f\u007f]/g, (c) => (c === '\\' || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
+  }
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -36,9 +43,15 @@ export function shDoubleQuote(template: Template, refs: (part: Exclude<TemplateP
   return `${out}"`;
 }
 
-/** A glob pattern: literal text keeps its wildcards, values have theirs escaped at run time. */
+/**
+ * A glob pattern as `libcc_expect` arguments: `L 'text'` keeps its wildcards, `V "$value"` is
+ * matched literally (its wildcards are escaped at run time, without a command substitution,
+ * which would drop a trailing newline).
+ */
 export function shGlobPattern(template: Template): string {
-  return shDoubleQuote(template, (part) => `$(libcc_globq "\${${variableOf(part)}}")`);
+  return template.parts
+    .map((part) => (part.kind === 'text' ? `L ${shQuote(part.value)}` : `V "\${${variableOf(part)}}"`))
+    .join(' ');
 }
 
 /** A user's shell command: its text verbatim (it is code the user wrote), values as variables. */

@@ -60,7 +60,7 @@ export function planSubmission(plan: Plan): SubmissionUnit[] {
       const group = groupName(planArray.keys);
       const name = `${plan.pipeline}.${stage.name}.${group}`;
       for (const chunk of chunks(planArray.indices, planArray.jobs, name)) {
-        const dependency = uniformDependency(plan, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
+        const dependency = uniformDependency(plan, array, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
         if (dependency !== undefined) {
           addUnit({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, dependency });
           continue;
@@ -86,6 +86,8 @@ export function planSubmission(plan: Plan): SubmissionUnit[] {
 /** A dependency expression every element of the chunk shares, or undefined when none does. */
 function uniformDependency(
   plan: Plan,
+  /** Is the dependant an array? `done(A[*])` pairs elements of two arrays; a plain job cannot use it. */
+  array: boolean,
   jobs: readonly number[],
   indices: readonly number[],
   slotOf: ReadonlyMap<number, Slot>,
@@ -109,6 +111,7 @@ function uniformDependency(
   for (const [unitId, perElement] of [...byUnit].sort((a, b) => a[0] - b[0])) {
     const unit = units[unitId]!;
     const oneToOne =
+      array &&
       unit.array &&
       sameNumbers(unit.indices, indices) &&
       perElement.every((slots, k) => slots.length === 1 && slots[0]!.index === indices[k]);

@@ -4,12 +4,15 @@ import type { Template } from '../check/model.js';
 /** A Tcl word for any string: braces when that is exact, else a double-quoted word with escapes. */
 export function tclQuote(value: string): string {
   if (value !== '' && /^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
-  if (bracesBalanced(value) && !/[\\\n]/.test(value) && !value.endsWith('\\')) return `{${value}}`;
+  if (bracesBalanced(value) && !/[\\\u0000-\u001f\u007f]/.test(value)) return `{${value}}`;
   return `"${escapeTcl(value)}"`;
 }
 
+/** Backslash-escapes Tcl's specials; control characters (a `^Z` ends `source`) as `\\uXXXX`. */
 function escapeTcl(text: string): string {
-  return text.replace(/[\\"$[\]{}]/g, (c) => `\\${c}`).replace(/\n/g, '\\n');
+  return text
+    .replace(/[\\"$[\]{}]/g, (c) => `\\${c}`)
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function bracesBalanced(value: string): boolean {

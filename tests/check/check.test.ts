@@ -27,7 +27,7 @@ stage s for each library { run = shell "x"  expect "y"  resources { queue = q  c
     );
     expect(codes(result)).toEqual([]);
     const stage = result.program!.stages[0]!;
-    expect(stage.resources).toEqual({ queue: 'q', cpus: 4, memBytes: 1536 * 1024 ** 2, runtimeSeconds: 5400, licenses: [] });
+    expect(stage.resources).toEqual({ queue: 'q', cpus: 4, memBytes: 1536 * 1024 ** 2, runtimeSeconds: 5400, licenses: [], requeueExitCodes: [] });
     expect(stage.estimateSeconds).toBe(5400);
     expect(stage.estimateSource).toBe('runtime');
     expect(stage.expects[0]).toMatchObject({ operator: '>=', count: 1 });

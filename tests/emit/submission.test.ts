@@ -106,6 +106,10 @@ describe('bsub options', () => {
     ]);
   });
 
+  it('requeues on the declared exit codes', () => {
+    expect(optionsOf('', 'requeue = [76, 75]')).toEqual([['-q', 'normal'], ['-Q', '75 76']]);
+  });
+
   it('rounds run limits up to whole minutes', () => {
     expect(runLimit(30 * 60)).toBe('30');
     expect(runLimit(90 * 60 + 1)).toBe('1:31');

@@ -126,7 +126,7 @@ function stageModel(s: StageSpec, index: number): StageModel {
     after: (s.after ?? []).map((stage) => ({ stage, span: nextSpan(stage.length) })),
     run: { kind: 'shell', command: { parts: [{ kind: 'text', value: 'true' }], span }, span },
     expects: [],
-    resources: { cpus: s.cpus ?? 1, licenses: [] },
+    resources: { cpus: s.cpus ?? 1, licenses: [], requeueExitCodes: [] },
     estimateSeconds: estimate,
     estimateSource: s.estimate === undefined ? 'none' : 'estimate',
     span,

@@ -56,6 +56,7 @@ for num in "${!J_STAGE[@]}"; do
     case ${state[$parent]:-} in
       done) ;;
       skipped) state[$num]=blocked; printf 'libcc: %s %s needs %s %s, which is not done and not selected\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${J_STAGE[parent]}" "${J_KEY[parent]}" >&2 ;;
+      blocked) state[$num]=blocked ;;
       *) need[num]=$((need[num] + 1)); children[parent]+=" $num" ;;
     esac
   done

@@ -42,15 +42,16 @@ while IFS=$'\t' read -r num stage group index key fingerprint parents; do
   dir=$(libcc_state_dir "$stage")
   name="minimal.$stage.$group"
   stat=${lsf_state["${name}[${index}]"]:-${lsf_state[$name]:-}}
+  # A job this run has pending or running again is not failed, whatever an earlier attempt left.
   if libcc_done_valid "$stage" "$key" "$fingerprint"; then
     n_done[$stage]=$((${n_done[$stage]:-0} + 1))
+  elif [[ $stat == RUN || $stat == USUSP || $stat == SSUSP ]]; then
+    n_run[$stage]=$((${n_run[$stage]:-0} + 1))
+  elif [[ $stat == PEND || $stat == PSUSP ]]; then
+    n_pend[$stage]=$((${n_pend[$stage]:-0} + 1))
   elif [[ -f $dir/$key.failed ]]; then
     n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
     failures+=("$stage $key: $(sed -n 's/^reason=//p' "$dir/$key.failed")")
-  elif [[ $stat == RUN || $stat == *SUSP ]]; then
-    n_run[$stage]=$((${n_run[$stage]:-0} + 1))
-  elif [[ $stat == PEND ]]; then
-    n_pend[$stage]=$((${n_pend[$stage]:-0} + 1))
   elif [[ $stat == EXIT ]]; then
     n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
     failures+=("$stage $key: terminated by LSF before it ran (an upstream job failed, or it was killed)")
@@ -65,6 +66,6 @@ for stage in 'characterize' 'merge' ; do
 done
 if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
-  printf '  %s\n' "${failures[@]}"
+  printf '  %s\n' ${failures[@]+"${failures[@]}"}
   exit 1
 fi

@@ -7,6 +7,9 @@
 # LSF holds the whole DAG. Re-running it resumes: jobs with a valid done-marker are skipped.
 #
 # Usage: submit.sh [--dry-run] [--only STAGE]... [--from STAGE] [--run-id ID]
+#
+# bsub options are literal words, whatever quotes they hold.
+# shellcheck disable=SC2016,SC1003
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -49,12 +52,12 @@ libcc_downstream() {
   esac
 }
 
-for stage in "${only[@]}" ${from:+"$from"}; do
+for stage in ${only[@]+"${only[@]}"} ${from:+"$from"}; do
   libcc_known_stage "$stage" || libcc_die "no stage named $stage"
 done
 declare -A selected=()
 if ((${#only[@]} > 0)); then
-  for stage in "${only[@]}"; do selected[$stage]=1; done
+  for stage in ${only[@]+"${only[@]}"}; do selected[$stage]=1; done
 fi
 if [[ -n $from ]]; then
   while IFS= read -r stage; do selected[$stage]=1; done < <(libcc_downstream "$from")
@@ -81,6 +84,23 @@ export LIBCC_RUN_ID=$run_id
 export LIBCC_JOB_GROUP='/libcc/minimal'/$run_id
 export LIBCC_RUN_DIR
 
+# While the last run still has jobs pending or running, their done-markers are missing: a new
+# submission would run the same jobs twice at once, in the same work directories. Refuse.
+if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
+  last_group=$(tail -n 1 -- "$LIBCC_RUN_DIR/ledger.tsv" | cut -f2)
+  unfinished=0
+  if [[ -n $last_group ]]; then
+    unfinished=$(bjobs -noheader -o "jobid stat delimiter='|'" -g "$last_group" 2>/dev/null | grep -c '^[0-9]' || true)
+  fi
+  if ((unfinished > 0)); then
+    if ((dry_run)); then
+      libcc_note "warning: job group $last_group still has $unfinished unfinished job(s); submit.sh would refuse to submit"
+    else
+      libcc_die "job group $last_group still has $unfinished unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then submit again"
+    fi
+  fi
+fi
+
 # The job table: number, stage, group, index, key, fingerprint, upstream job numbers.
 declare -a J_STAGE=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=()
 while IFS=$'\t' read -r num stage group index key fingerprint parents; do
@@ -91,7 +111,7 @@ while IFS=$'\t' read -r num stage group index key fingerprint parents; do
   J_PARENTS[num]=${parents//,/ }
 done <"$LIBCC_HOME/lib/jobs.tsv"
 
-declare -A done_job=() submitted=() unit_id=() unit_full=()
+declare -A done_job=() submitted=() unit_id=() unit_full=() unit_jobs=()
 for num in "${!J_STAGE[@]}"; do
   if libcc_done_valid "${J_STAGE[num]}" "${J_KEY[num]}" "${J_FP[num]}"; then done_job[$num]=1; fi
 done
@@ -108,6 +128,17 @@ libcc_abort() {
   exit 1
 }
 
+# A selected job whose upstream job is neither done nor selected could never run: refuse the
+# selection before submitting anything.
+for num in "${!J_STAGE[@]}"; do
+  if [[ -n ${done_job[$num]:-} ]] || ! libcc_selected "${J_STAGE[num]}"; then continue; fi
+  for parent in ${J_PARENTS[num]}; do
+    if [[ -z ${done_job[$parent]:-} ]] && ! libcc_selected "${J_STAGE[parent]}"; then
+      libcc_abort "job ${J_STAGE[num]} ${J_KEY[num]} needs ${J_STAGE[parent]} ${J_KEY[parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
+    fi
+  done
+done
+
 # bsub one submission; records its job ID. Arguments: unit stage group name array indices jobs dependency
 libcc_bsub() {
   local unit=$1 stage=$2 group=$3 name=$4 array=$5 indices=$6 jobs=$7 dependency=$8 spec command out id
@@ -117,9 +148,13 @@ libcc_bsub() {
   if ((array)); then
     spec="${name}[${indices}]"
   fi
-  mkdir -p -- "$LIBCC_RUN_DIR/logs/$stage"
-  printf -v command '%q %q' "$LIBCC_HOME/jobs/$stage.sh" "$group"
-  args=(-J "$spec" -g "$LIBCC_JOB_GROUP" -o "$LIBCC_RUN_DIR/logs/$stage/$group.%J.%I.log" "${options[@]}")
+  if ((array)); then
+    command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group")"
+  else
+    # A plain job's LSB_JOBINDEX is 0: name its index on the command line.
+    command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group") $(libcc_shq "$indices")"
+  fi
+  args=(-J "$spec" -g "$LIBCC_JOB_GROUP" -o "$LIBCC_RUN_DIR/logs/$stage/$group.%J.%I.log" ${options[@]+"${options[@]}"})
   if [[ -n $dependency ]]; then
     args+=(-w "$dependency" -ti)
   fi
@@ -128,10 +163,12 @@ libcc_bsub() {
     fake_id=$((fake_id + 1))
     id=DRY$fake_id
     printf 'bsub'
-    printf ' %q' "${args[@]}"
+    printf ' %q' ${args[@]+"${args[@]}"}
     printf '\n'
   else
-    if ! out=$(bsub "${args[@]}" 2>&1); then
+    # LSF does not create the directory of -o: the output would be lost.
+    mkdir -p -- "$LIBCC_RUN_DIR/logs/$stage"
+    if ! out=$(bsub ${args[@]+"${args[@]}"} 2>&1); then
       libcc_abort "bsub failed for stage $stage ($spec): $out"
     fi
     # Some sites print an error and exit 0: trust only the confirmation line.
@@ -150,9 +187,18 @@ libcc_bsub() {
   done
 }
 
+# Are all jobs of unit $1 done (valid done-markers)?
+libcc_unit_done() {
+  local num
+  for num in ${unit_jobs[$1]:-x}; do
+    [[ -n ${done_job[$num]:-} ]] || return 1
+  done
+}
+
 # One submission unit of the static plan. Arguments: unit stage group name array indices jobs dependency
 libcc_unit() {
   local unit=$1 stage=$2 group=$3 name=$4 array=$5 indices=$6 jobs=$7 dependency=$8
+  unit_jobs[$unit]=$jobs
   libcc_selected "$stage" || return 0
   local num todo=() all=0
   for num in $jobs; do
@@ -161,13 +207,21 @@ libcc_unit() {
   done
   ((${#todo[@]} > 0)) || return 0
   # The static dependency holds when every job of the unit is submitted and every unit it
-  # names was submitted whole in this run; otherwise spell out each job's upstream jobs.
-  local resolved=$dependency ref static=1 unit_ref='<([0-9]+)>'
-  if ((${#todo[@]} != all)); then static=0; fi
-  while ((static)) && [[ $resolved =~ $unit_ref ]]; do
+  # names was submitted whole in this run (its terms get the job ID) or is done entirely (its
+  # terms are dropped); otherwise spell out each job's upstream jobs.
+  local resolved='' rest=$dependency term ref static=1 unit_ref='<([0-9]+)>'
+  if ((${#todo[@]} != all)); then static=0; rest=''; fi
+  while [[ -n $rest ]]; do
+    term=${rest%% && *}
+    if [[ $rest == *' && '* ]]; then rest=${rest#* && }; else rest=''; fi
+    if ! [[ $term =~ $unit_ref ]]; then static=0; break; fi
     ref=${BASH_REMATCH[1]}
-    if [[ -z ${unit_full[$ref]:-} ]]; then static=0; break; fi
-    resolved=${resolved//<$ref>/${unit_id[$ref]}}
+    if [[ -n ${unit_full[$ref]:-} ]]; then
+      resolved+="${resolved:+ && }${term//<$ref>/${unit_id[$ref]}}"
+    elif ! libcc_unit_done "$ref"; then
+      static=0
+      break
+    fi
   done
   if ((static)); then
     libcc_bsub "$unit" "$stage" "$group" "$name" "$array" "$indices" "$jobs" "$resolved"
@@ -175,7 +229,7 @@ libcc_unit() {
     return 0
   fi
   local parent terms
-  for num in "${todo[@]}"; do
+  for num in ${todo[@]+"${todo[@]}"}; do
     terms=''
     for parent in ${J_PARENTS[num]}; do
       [[ -n ${done_job[$parent]:-} ]] && continue

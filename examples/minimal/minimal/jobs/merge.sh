@@ -5,13 +5,15 @@
 # Usage: jobs/merge.sh GROUP [INDEX]; INDEX defaults to $LSB_JOBINDEX under LSF.
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
-# shellcheck disable=SC2034,SC2016
+# Env defaults are literal values, whatever quotes they hold.
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
 LIBCC_STAGE='merge'
+LIBCC_INT_ENV=()
 LIBCC_REQUIRED_ENV=('KIT_DIR')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
@@ -50,7 +52,7 @@ cat "${lcp_out}"/*/*.lib > "${lcp_out}/${lcp_library_name}.lib"
 
 libcc_check_outputs() {
   local failed=0
-  libcc_expect "$(libcc_globq "${lcp_out}")/$(libcc_globq "${lcp_library_name}").lib" '==' 1 '${out}/${library.name}.lib' || failed=1
+  libcc_expect '==' 1 '${out}/${library.name}.lib' V "${lcp_out}" L '/' V "${lcp_library_name}" L '.lib' || failed=1
   return "$failed"
 }
 

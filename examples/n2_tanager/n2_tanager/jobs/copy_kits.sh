@@ -5,13 +5,15 @@
 # Usage: jobs/copy_kits.sh GROUP [INDEX]; INDEX defaults to $LSB_JOBINDEX under LSF.
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
-# shellcheck disable=SC2034,SC2016
+# Env defaults are literal values, whatever quotes they hold.
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
 LIBCC_STAGE='copy_kits'
+LIBCC_INT_ENV=()
 LIBCC_REQUIRED_ENV=('LIB_CHAR_BASE')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
@@ -106,7 +108,7 @@ mkdir -p "${lcp_work}/netlists" && cp -R "${lcp_library_kit}/LPE/LPE_${lcp_corne
 
 libcc_check_outputs() {
   local failed=0
-  libcc_expect "$(libcc_globq "${lcp_work}")/netlists/*.spi" '>=' 1 '${work}/netlists/*.spi' || failed=1
+  libcc_expect '>=' 1 '${work}/netlists/*.spi' V "${lcp_work}" L '/netlists/*.spi' || failed=1
   return "$failed"
 }
 

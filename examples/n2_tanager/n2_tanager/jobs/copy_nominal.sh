@@ -5,13 +5,15 @@
 # Usage: jobs/copy_nominal.sh GROUP [INDEX]; INDEX defaults to $LSB_JOBINDEX under LSF.
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
-# shellcheck disable=SC2034,SC2016
+# Env defaults are literal values, whatever quotes they hold.
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
 LIBCC_STAGE='copy_nominal'
+LIBCC_INT_ENV=()
 LIBCC_REQUIRED_ENV=('LIB_CHAR_BASE')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
@@ -25,22 +27,22 @@ libcc_element() {
   case "$1:$2" in
     'tcbn02.base_svt:4')
       LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b62ac1a0ac885f51'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p48v_25c_typical/e0b538b2823bb639'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p48v_25c_typical/9fea655305813176'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:5')
       LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='310d3947f0706bbf'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p54v_85c_typical/1851c2f219f1e6ef'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p54v_85c_typical/cc1b869856864bca'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:4')
       LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='efdf1a003389be4f'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p48v_25c_typical/952460fac75355cb'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p48v_25c_typical/a33bd618a19879f5'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:5')
       LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='660adb01ac5f6e5b'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p54v_85c_typical/90f7e2275f9dd636'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p54v_85c_typical/7fd12c8023e49e4c'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;
@@ -66,7 +68,7 @@ mkdir -p "${lcp_out}" && cp "${lcp_work}/char/${lcp_library_name}_${lcp_corner_n
 
 libcc_check_outputs() {
   local failed=0
-  libcc_expect "$(libcc_globq "${lcp_out}")/*.lib" '==' 1 '${out}/*.lib' || failed=1
+  libcc_expect '==' 1 '${out}/*.lib' V "${lcp_out}" L '/*.lib' || failed=1
   return "$failed"
 }
 

@@ -5,13 +5,15 @@
 # Usage: jobs/merge_lvf.sh GROUP [INDEX]; INDEX defaults to $LSB_JOBINDEX under LSF.
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
-# shellcheck disable=SC2034,SC2016
+# Env defaults are literal values, whatever quotes they hold.
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
 LIBCC_STAGE='merge_lvf'
+LIBCC_INT_ENV=()
 LIBCC_REQUIRED_ENV=('LIB_CHAR_BASE' 'TOOLS_ROOT')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
@@ -27,42 +29,42 @@ libcc_element() {
   case "$1:$2" in
     'tcbn02.base_svt:1')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='27ee66ba45d979b5'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/9924cfe91a9ad69d post_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/62ee1840b44b5515'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/6a7ff41d1b966fc2 post_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/62ee1840b44b5515'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='1712a97f56ce25b0'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/918d9d2af3b58c13 post_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/254d47328f419f38'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/e865890a564a0387 post_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/254d47328f419f38'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='f61df16be5846a7c'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/7a6b2c69eeec2b82 post_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/b07a3f9870ea3616'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/a2a7b7a98a380613 post_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/b07a3f9870ea3616'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:6')
       LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='5d4f1451bbd98ea7'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/d9af7149944bb111 post_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/f4c0c132601077ce'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/a6b87f5bcf4ea300 post_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/f4c0c132601077ce'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
       LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='609f5e77da203d29'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/919d26b56ee02f8b post_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/fd1997e361ccbdcf'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/b063bb25d1331c66 post_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/fd1997e361ccbdcf'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d1b0d90ffbb1edbe'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/143e65aa9136cfd5 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/d2553032bef83730'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/07299b7e750d7147 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/d2553032bef83730'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='f4f163ff426ed915'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/4a0691cf03c8e090 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/8c0d9e320dd76ede'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/981551329001fda8 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/8c0d9e320dd76ede'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='787026ea9b8750cb'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/c5944bf1e9180ddb post_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/2cf10cd23218ee8c'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/02eac9af27fc9c3c post_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/2cf10cd23218ee8c'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     *) return 1 ;;
@@ -88,7 +90,7 @@ libcc_command() {
 
 libcc_check_outputs() {
   local failed=0
-  libcc_expect "$(libcc_globq "${lcp_out}")/$(libcc_globq "${lcp_library_name}")_$(libcc_globq "${lcp_corner_name}").lib" '==' 1 '${out}/${library.name}_${corner.name}.lib' || failed=1
+  libcc_expect '==' 1 '${out}/${library.name}_${corner.name}.lib' V "${lcp_out}" L '/' V "${lcp_library_name}" L '_' V "${lcp_corner_name}" L '.lib' || failed=1
   return "$failed"
 }
 

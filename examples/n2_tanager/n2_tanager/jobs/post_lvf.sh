@@ -5,13 +5,15 @@
 # Usage: jobs/post_lvf.sh GROUP [INDEX]; INDEX defaults to $LSB_JOBINDEX under LSF.
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
-# shellcheck disable=SC2034,SC2016
+# Env defaults are literal values, whatever quotes they hold.
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
 LIBCC_STAGE='post_lvf'
+LIBCC_INT_ENV=()
 LIBCC_REQUIRED_ENV=('LIB_CHAR_BASE' 'TOOLS_ROOT')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
@@ -27,42 +29,42 @@ libcc_element() {
   case "$1:$2" in
     'tcbn02.base_svt:1')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='62ee1840b44b5515'
-      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/2cc8fc13c19643f0'
+      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/b5f6fe540689c021'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='254d47328f419f38'
-      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/27dc99f5e6f17a06'
+      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/1fc324e3a5600531'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
       LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='b07a3f9870ea3616'
-      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/661ec21c328dfeb7'
+      LIBCC_PARENTS='lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/7c87b444057df93c'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:6')
       LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='f4c0c132601077ce'
-      LIBCC_PARENTS='lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/b982c28d80e3fde3'
+      LIBCC_PARENTS='lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/7b0026f7f72d34ee'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
       LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='fd1997e361ccbdcf'
-      LIBCC_PARENTS='lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/ea93a2513ff1b6d0'
+      LIBCC_PARENTS='lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/96af7a92675fd9ab'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d2553032bef83730'
-      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/6c8ae4a0d3386d8f'
+      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/bb0ab8951de6b3bd'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='8c0d9e320dd76ede'
-      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/dd86c3cf1c288ed7'
+      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/32dacea6289656f1'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
       LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='2cf10cd23218ee8c'
-      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/6d211afd54bcfd88'
+      LIBCC_PARENTS='lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/2ee5dec5f97590ae'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     *) return 1 ;;
@@ -88,7 +90,7 @@ libcc_command() {
 
 libcc_check_outputs() {
   local failed=0
-  libcc_expect "$(libcc_globq "${lcp_work}")/post_lvf/*.sens.lib" '==' 4 '${work}/post_lvf/*.sens.lib' || failed=1
+  libcc_expect '==' 4 '${work}/post_lvf/*.sens.lib' V "${lcp_work}" L '/post_lvf/*.sens.lib' || failed=1
   return "$failed"
 }
 

@@ -15,18 +15,39 @@ libcc_die() {
   exit 1
 }
 
+# A POSIX single-quoted word (LSF runs job commands with /bin/sh, which has no $'…').
+libcc_shq() {
+  if [[ $1 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+    printf '%s' "$1"
+  else
+    printf "'%s'" "${1//\'/\'\\\'\'}"
+  fi
+}
+
 libcc_note() {
   printf 'libcc: %s\n' "$*" >&2
 }
 
 # A JSON string literal for $1 (quotes, backslashes and control characters escaped).
 libcc_json() {
-  local s=$1
+  local s=$1 out='' c i code
   s=${s//\\/\\\\}
   s=${s//\"/\\\"}
   s=${s//$'\n'/\\n}
   s=${s//$'\r'/\\r}
   s=${s//$'\t'/\\t}
+  if [[ $s == *[$'\001'-$'\037'$'\177']* ]]; then
+    for ((i = 0; i < ${#s}; i++)); do
+      c=${s:i:1}
+      if [[ $c == [$'\001'-$'\037'$'\177'] ]]; then
+        printf -v code '\\u%04x' "'$c"
+        out+=$code
+      else
+        out+=$c
+      fi
+    done
+    s=$out
+  fi
   printf '"%s"' "$s"
 }
 
@@ -64,35 +85,68 @@ libcc_done_valid() { # stage key fingerprint
   [[ -f $marker ]] && grep -qx "fingerprint=$3" -- "$marker"
 }
 
-# Escape glob metacharacters so a value matches itself inside a pattern.
-libcc_globq() {
-  local s=$1 out='' c i
+# Append $2 to the variable named $1 with glob metacharacters escaped, so a value matches
+# only itself inside a pattern.
+libcc_globq_append() { # variable value
+  local s=$2 out='' c i
   for ((i = 0; i < ${#s}; i++)); do
     c=${s:i:1}
     case $c in
-      '*' | '?' | '[' | ']' | \\) out+="\\$c" ;;
+      '*' | '?' | '[' | ']' | \\ | '(' | ')' | '|' | '!' | '+' | '@') out+="\\$c" ;;
       *) out+=$c ;;
     esac
   done
-  printf '%s' "$out"
+  printf -v "$1" '%s%s' "${!1}" "$out"
 }
 
-# Number of paths matching a glob pattern (no word splitting; no match is 0, not the pattern).
+# Build a glob pattern into the variable named $1 from parts: `L text` is pattern text (its
+# wildcards are live), `V value` a value matched literally.
+libcc_pattern() { # variable (L text | V value)...
+  local name=$1
+  printf -v "$name" '%s' ''
+  shift
+  while (($# >= 2)); do
+    if [[ $1 == L ]]; then printf -v "$name" '%s%s' "${!name}" "$2"; else libcc_globq_append "$name" "$2"; fi
+    shift 2
+  done
+}
+
+# Number of existing paths matching a glob pattern: no word splitting; no match is 0, and a
+# pattern without wildcards counts only if that file exists.
 libcc_count_matches() { # pattern
-  local IFS='' restore
-  restore=$(shopt -p nullglob dotglob || true)
+  local IFS='' restore n=0 path
+  restore=$(shopt -p nullglob dotglob extglob || true)
   shopt -s nullglob
-  shopt -u dotglob
+  shopt -u dotglob extglob
   # shellcheck disable=SC2206 # the pattern is meant to glob
   local matches=($1)
   eval "$restore"
-  printf '%s' "${#matches[@]}"
+  for path in ${matches[@]+"${matches[@]}"}; do
+    [[ -e $path || -L $path ]] && n=$((n + 1))
+  done
+  printf '%s' "$n"
 }
 
-# Check `expect PATTERN OP COUNT`; on failure print why and return 1.
-libcc_expect() { # pattern op count source-text
-  local n ok
-  n=$(libcc_count_matches "$1")
+# Check `expect PATTERN OP COUNT`; on failure print why and return 1. The pattern comes as
+# parts: `L text` is pattern text (its wildcards are live), `V value` a value matched literally.
+libcc_expect() { # op count source-text (L text | V value)...
+  local op=$1 count=$2 source=$3 pattern literal='' wild=0 n ok
+  shift 3
+  libcc_pattern pattern "$@"
+  # Without a wildcard in the text, the pattern names one path: it counts when it exists.
+  while (($# >= 2)); do
+    [[ $1 == L && $2 == *[*?[]* ]] && wild=1
+    literal+=$2
+    shift 2
+  done
+  if ((wild)); then
+    n=$(libcc_count_matches "$pattern")
+  elif [[ -e $literal || -L $literal ]]; then
+    n=1
+  else
+    n=0
+  fi
+  set -- "$pattern" "$op" "$count" "$source"
   case $2 in
     '==') ((n == $3)) && ok=1 ;;
     '!=') ((n != $3)) && ok=1 ;;
@@ -109,11 +163,16 @@ libcc_expect() { # pattern op count source-text
 }
 
 libcc_require_env() { # name...
-  local name missing=()
+  local name missing=() bad=()
   for name in "$@"; do
     [[ -n ${!name+set} ]] || missing+=("$name")
   done
   ((${#missing[@]} == 0)) || libcc_die "environment variable(s) not set: ${missing[*]} (declared with \`env\` in the pipeline)"
+  # `int` variables must hold an integer: a value reaching $(( )) or [[ -gt ]] is evaluated.
+  for name in ${LIBCC_INT_ENV[@]+"${LIBCC_INT_ENV[@]}"}; do
+    [[ ${!name} =~ ^-?[0-9]+$ ]] || bad+=("$name")
+  done
+  ((${#bad[@]} == 0)) || libcc_die "environment variable(s) declared \`int\` do not hold an integer: ${bad[*]}"
 }
 
 # The exit code $1 is one the stage retries on (empty list: any failure).
@@ -128,25 +187,45 @@ libcc_retryable() { # code codes...
 }
 
 # Record the failure of the current job (failed-marker with the reason, event), apply the
-# stage's fail-fast threshold, and exit with the job's code.
+# stage's fail-fast threshold, and exit with the job's code. Signals are ignored from here on:
+# a kill arriving now (a fail-fast bkill of the group, say) must not replace the reason.
 libcc_fail() { # reason [code]
+  trap '' INT TERM HUP
   local code=${2:-1}
   ((code != 0)) || code=1
   libcc_write_atomic "$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.failed" "reason=$1
 exit_code=$code
 host=$(hostname 2>/dev/null || echo unknown)
-lsf_job=${LSB_JOBID:-}"
+lsf_job=${LSB_JOBID:-}
+run=${LIBCC_RUN_ID:-}"
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"failed"' exit_code "$code" reason "$(libcc_json "$1")"
   printf 'libcc: job %s %s failed: %s\n' "$LIBCC_STAGE" "$LIBCC_KEY" "$1" >&2
-  if [[ -n ${LIBCC_FAIL_FAST:-} && -n ${LSB_JOBID:-} && -n ${LIBCC_JOB_GROUP:-} ]]; then
+  if [[ -n ${LIBCC_FAIL_FAST:-} && -n ${LSB_JOBID:-} && -n ${LIBCC_JOB_GROUP:-} && -n ${LIBCC_RUN_ID:-} ]]; then
+    # Failures of this run only: failed-markers of earlier runs do not count.
     local failed
-    failed=$(find "$(libcc_state_dir "$LIBCC_STAGE")" -maxdepth 1 -name '*.failed' | wc -l)
+    failed=$(grep -lx -- "run=$LIBCC_RUN_ID" "$(libcc_state_dir "$LIBCC_STAGE")"/*.failed 2>/dev/null | wc -l || true)
     if ((failed > LIBCC_FAIL_FAST)); then
       libcc_note "more than $LIBCC_FAIL_FAST jobs of stage $LIBCC_STAGE failed: killing job group $LIBCC_JOB_GROUP"
-      bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || true
+      # bkill's own process must not die of the kill of this job's process group.
+      if command -v setsid >/dev/null 2>&1; then
+        setsid bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || true
+      else
+        bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || true
+      fi
     fi
   fi
   exit "$code"
+}
+
+# A signal ended the job (bkill, a run limit, Ctrl-C): record it like any failure.
+libcc_killed() { # signal
+  trap - INT TERM HUP
+  local code=130
+  case $1 in
+    TERM) code=143 ;;
+    HUP) code=129 ;;
+  esac
+  libcc_fail "killed by signal SIG$1 (bkill, a run limit, or an interrupt)" "$code"
 }
 
 # Checks before running: upstream jobs done (as compiled now), inputs present, tool executable.
@@ -157,7 +236,7 @@ libcc_preflight() {
     libcc_done_valid "$stage" "$key" "$fingerprint" ||
       libcc_die "upstream job $stage $key has not completed (no valid done-marker in $(libcc_state_dir "$stage"))"
   done
-  for path in "${LIBCC_INPUTS[@]}"; do
+  for path in ${LIBCC_INPUTS[@]+"${LIBCC_INPUTS[@]}"}; do
     [[ -e $path ]] || libcc_die "input not found: $path"
   done
   if [[ -n ${LIBCC_TOOL:-} ]]; then
@@ -175,10 +254,13 @@ libcc_run_job() { # group [index]
   state=$(libcc_state_dir "$LIBCC_STAGE")
   mkdir -p -- "$state"
   rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed"
+  trap 'libcc_killed INT' INT
+  trap 'libcc_killed TERM' TERM
+  trap 'libcc_killed HUP' HUP
   host=$(hostname 2>/dev/null || echo unknown)
   libcc_event start "$LIBCC_STAGE" "$LIBCC_KEY" host "$(libcc_json "$host")" lsf_job "$(libcc_json "${LSB_JOBID:-}")"
   local started=$SECONDS
-  if ! reason=$(libcc_require_env "${LIBCC_REQUIRED_ENV[@]}" 2>&1); then
+  if ! reason=$(libcc_require_env ${LIBCC_REQUIRED_ENV[@]+"${LIBCC_REQUIRED_ENV[@]}"} 2>&1); then
     libcc_fail "preflight: ${reason#libcc: error: }" 1
   fi
   libcc_expand
@@ -197,7 +279,7 @@ libcc_run_job() { # group [index]
     code=$?
     set -e
     ((code == 0)) && break
-    if ((attempt <= LIBCC_RETRY_COUNT)) && libcc_retryable "$code" "${LIBCC_RETRY_CODES[@]}"; then
+    if ((attempt <= LIBCC_RETRY_COUNT)) && libcc_retryable "$code" ${LIBCC_RETRY_CODES[@]+"${LIBCC_RETRY_CODES[@]}"}; then
       libcc_event retry "$LIBCC_STAGE" "$LIBCC_KEY" attempt "$attempt" exit_code "$code"
       libcc_note "attempt $attempt exited with $code; retrying in ${LIBCC_RETRY_BACKOFF}s"
       sleep "$LIBCC_RETRY_BACKOFF"
@@ -207,8 +289,12 @@ libcc_run_job() { # group [index]
   done
   if ! reason=$(cd -- "$lcp_work" && libcc_check_outputs 2>&1); then
     printf '%s\n' "$reason" >&2
+    # The reason without the `libcc: ` prefix of each line, one line.
+    reason=${reason#libcc: }
+    reason=${reason//$'\n'libcc: /$'\n'}
     libcc_fail "${reason//$'\n'/; }" 1
   fi
+  trap - INT TERM HUP
   libcc_write_atomic "$state/$LIBCC_KEY.done" "fingerprint=$LIBCC_FINGERPRINT
 host=$host
 attempts=$attempt

@@ -31,7 +31,8 @@ define_template -type constraint -index_1 {0.005 0.08 0.42} -index_2 {0.005 0.08
 # ---- cells
 set kit "$::env(LIB_CHAR_BASE)/kits/base_svt"
 set cells {}
-set list [open "$::env(LIB_CHAR_BASE)/kits/base_svt/cells.list"]
+# `file join [pwd]`: a path starting with `|` must name a file, never run a program.
+set list [open [file join [pwd] "$::env(LIB_CHAR_BASE)/kits/base_svt/cells.list"]]
 foreach line [split [read $list] "\n"] {
     set line [string trim $line]
     if {$line eq "" || [string index $line 0] eq "#"} continue

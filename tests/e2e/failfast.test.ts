@@ -1,0 +1,92 @@
+// `fail_fast = N` on the LSF stand-in: when more than N jobs of a stage fail in a run, the
+// failing job kills the run's job group. Each failure keeps its own reason; failed-markers
+// left by earlier runs do not count.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compileExample, jobName, lsfElement, Site } from './harness.js';
+
+const FLOW = `pipeline ff
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+corner ss_0p675v_m40c_typical {}
+corner tt_0p80v_25c_typical {}
+corner tt_0p85v_25c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80v_25c_typical, tt_0p85v_25c_typical] }
+stage work for each library, corner {
+  run = shell """mkdir -p "\${out}" && if [ -e "$FF_DIR/fail.\${corner.name}" ]; then exit 3; fi; while [ ! -e "$FF_DIR/gate" ]; do sleep 0.05; done; touch "\${out}/x" """
+  expect "\${out}/x" == 1
+  fail_fast = 1
+}
+stage after_work for each library after work {
+  run = shell """touch "\${out}/y" """
+  expect "\${out}/y" == 1
+}
+`;
+
+let root: string;
+let out: string;
+const sites: Site[] = [];
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-ff-'));
+  fs.writeFileSync(path.join(root, 'flow.lcp'), FLOW);
+  out = await compileExample(root, path.join(root, 'flow.lcp'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterEach(async () => {
+  while (sites.length) await sites.pop()!.cleanup();
+});
+
+describe('fail_fast on the LSF stand-in', () => {
+  it('kills the run once more than N jobs of the stage failed; every job keeps its own reason', async () => {
+    const s = Site.create(out);
+    sites.push(s);
+    const dir = path.join(s.root, 'ff');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
+    fs.writeFileSync(path.join(dir, 'fail.tt_0p80v_25c_typical'), '');
+    const lsf = s.lsf({ env: { FF_DIR: dir, LSF_STANDIN_TERM_INTERVAL_MS: '2000' } });
+    try {
+      expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+      await lsf.waitIdle(30_000);
+    } finally {
+      fs.writeFileSync(path.join(dir, 'gate'), '');
+    }
+    const group = s.ledger()[0]!.group;
+    const records = lsf.jobs();
+    for (const job of s.jobs) {
+      const { element } = lsfElement(records, job, group, 'ff')!;
+      expect(element.state, jobName(job)).toBe('EXIT');
+      if (job.stage !== 'work') continue;
+      const reason = s.failedReason(job);
+      if (/ss_0p675v|tt_0p80v/.test(job.key)) expect(reason, jobName(job)).toBe('command exited with code 3 (attempt 1)');
+      else expect(reason, jobName(job)).toMatch(/^killed by signal SIG(INT|TERM) \(bkill, a run limit, or an interrupt\)$/);
+    }
+    const logs = fs.readdirSync(path.join(s.runDir, 'logs/work')).map((f) => fs.readFileSync(path.join(s.runDir, 'logs/work', f), 'utf8')).join('');
+    expect(logs).toContain(`libcc: more than 1 jobs of stage work failed: killing job group ${group}`);
+  });
+
+  it('does not count failed-markers of earlier runs', async () => {
+    const s = Site.create(out);
+    sites.push(s);
+    const dir = path.join(s.root, 'ff');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'gate'), '');
+    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
+    // Left by an earlier run, for a corner the pipeline no longer has.
+    fs.mkdirSync(path.join(s.runDir, 'state/work'), { recursive: true });
+    fs.writeFileSync(path.join(s.runDir, 'state/work/n5.a.ss_0p72v_m40c_typical.failed'), 'reason=old\nexit_code=1\nrun=20200101-000000-1\n');
+    const lsf = s.lsf({ env: { FF_DIR: dir } });
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await lsf.waitIdle(30_000);
+    const group = s.ledger()[0]!.group;
+    const records = lsf.jobs();
+    // One failure in this run (not more than 1): the other corners finish.
+    for (const job of s.jobs) {
+      const { element } = lsfElement(records, job, group, 'ff')!;
+      const failing = job.stage === 'after_work' || job.key.endsWith('ss_0p675v_m40c_typical');
+      expect(element.state, jobName(job)).toBe(failing ? 'EXIT' : 'DONE');
+    }
+  });
+});

@@ -1,0 +1,157 @@
+// End to end, without LSF: examples/n2_tanager compiled, then run-local.sh runs its 54 jobs
+// (Liberate/Variety stubs in real tclsh on the fake kit) in dependency order.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compileExample, descendants, eventsByJob, expectedOutputs, jobName, libraryName, orderViolationsFromEvents, Site } from './harness.js';
+
+let root: string;
+let out: string;
+const sites: Site[] = [];
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-local-'));
+  out = await compileExample(root);
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterEach(async () => {
+  while (sites.length) await sites.pop()!.cleanup();
+});
+function site(): Site {
+  const s = Site.create(out);
+  sites.push(s);
+  return s;
+}
+
+describe('run-local.sh on n2_tanager', () => {
+  it('runs every job after its parents, writes every output, and resumes with nothing to do', async () => {
+    const s = site();
+    expect(s.jobs).toHaveLength(54);
+    const r = await s.run('run-local.sh', ['-j', '4']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('libcc: 54 job(s) ran, 0 failed, 0 not run');
+
+    // Every job left a done-marker made by the job as compiled now, and no failed-marker.
+    for (const job of s.jobs) {
+      expect(s.isDone(job), `${jobName(job)} done`).toBe(true);
+      expect(s.failedReason(job), jobName(job)).toBeUndefined();
+    }
+
+    // Exactly one start and one successful end per job, and every start after its parents ended.
+    const events = s.events();
+    const byJob = eventsByJob(events);
+    expect(byJob.size).toBe(54);
+    for (const job of s.jobs) {
+      const e = byJob.get(jobName(job));
+      expect(e?.starts, jobName(job)).toHaveLength(1);
+      expect(e?.ends.map((x) => x.status), jobName(job)).toEqual(['done']);
+      expect(e!.ends[0]!.line).toBeGreaterThan(e!.starts[0]!.line);
+    }
+    expect(orderViolationsFromEvents(s.jobs, events)).toEqual([]);
+
+    // Results: one .lib per library × corner (merged where there is LVF), and the release lists.
+    const libs = expectedOutputs(s);
+    expect(libs).toHaveLength(12);
+    for (const lib of libs) expect(fs.existsSync(lib), lib).toBe(true);
+    for (const id of ['base_svt', 'base_lvt']) {
+      const release = path.join(s.runDir, 'out/tcbn02', id, `${libraryName(id)}.release.txt`);
+      const listed = fs.readFileSync(release, 'utf8').trim().split('\n').sort();
+      expect(listed).toEqual(libs.filter((l) => l.includes(`/${id}/`)));
+    }
+    // A merged library carries the LVF sensitivities; a nominal one is Liberate's CCS library.
+    const merged = libs.find((l) => l.includes('ssgnp_0p48v_m40c'))!;
+    expect(fs.readFileSync(merged, 'utf8')).toMatch(/ocv_sigma_cell_rise/);
+    const nominal = libs.find((l) => l.includes('ttg_0p48v_25c'))!;
+    expect(fs.readFileSync(nominal, 'utf8')).toMatch(/library \(tcbn02_bwph130pnpnl3p48cpd_base_\w+_ttg_0p48v_25c_typical\)/);
+
+    // status.sh: everything done.
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^copy_kits\s+12\s+12\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^release\s+2\s+2\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).not.toContain('failed jobs');
+
+    // Run again: valid done-markers mean nothing runs.
+    const again = await s.run('run-local.sh', ['-j', '4']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('libcc: 0 job(s) ran, 0 failed, 0 not run');
+    expect(s.events()).toHaveLength(events.length);
+  });
+
+  it('does not run the dependants of a failed job, reports it, and re-runs only the failed part', async () => {
+    const s = site();
+    // The kit lacks the ttg model of base_svt: its two ttg characterizations fail in Liberate.
+    const model = path.join(s.base, 'kits/base_svt/models/ttg.scs');
+    const saved = fs.readFileSync(model);
+    fs.rmSync(model);
+
+    const r = await s.run('run-local.sh', ['-j', '4']);
+    expect(r.code).toBe(1);
+    const failed = s.jobs.filter((j) => j.stage === 'characterize' && j.key.startsWith('tcbn02.base_svt.ttg_'));
+    expect(failed).toHaveLength(2);
+    const blocked = descendants(s.jobs, failed.map((j) => j.num));
+    expect([...blocked].map((n) => jobName(s.jobs[n]!)).sort()).toEqual([
+      'copy_nominal tcbn02.base_svt.ttg_0p48v_25c_typical',
+      'copy_nominal tcbn02.base_svt.ttg_0p54v_85c_typical',
+      'release tcbn02.base_svt',
+    ]);
+    expect(r.stdout).toContain(`libcc: ${54 - blocked.size} job(s) ran, 2 failed, ${blocked.size} not run`);
+    for (const job of failed) {
+      expect(r.stderr).toContain(`libcc: FAILED ${jobName(job)} (exit 1)`);
+      expect(s.failedReason(job)).toBe('command exited with code 1 (attempt 1)');
+      const log = fs.readFileSync(path.join(s.runDir, 'logs/characterize', `${job.key}.log`), 'utf8');
+      expect(log).toMatch(/read_spice: netlist\/model file '.*\/base_svt\/models\/ttg\.scs' does not exist/);
+    }
+    for (const n of blocked) expect(r.stderr).toContain(`libcc: not run ${jobName(s.jobs[n]!)}: an upstream job failed`);
+    for (const job of s.jobs) {
+      const expected = failed.includes(job) || blocked.has(job.num) ? false : true;
+      expect(s.isDone(job), jobName(job)).toBe(expected);
+    }
+    // Blocked jobs never started.
+    const started = new Set(s.events().filter((e) => e.event === 'start').map((e) => `${e.stage} ${e.job}`));
+    for (const n of blocked) expect(started.has(jobName(s.jobs[n]!))).toBe(false);
+
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^characterize\s+12\s+10\s+0\s+0\s+2\s+0$/m);
+    expect(status.stdout).toMatch(/^copy_nominal\s+4\s+2\s+0\s+0\s+0\s+2$/m);
+    for (const job of failed) expect(status.stdout).toContain(`  ${jobName(job)}: command exited with code 1 (attempt 1)`);
+
+    // Fix the kit and run again: only the failed jobs and their dependants run.
+    fs.writeFileSync(model, saved);
+    const before = s.events().length;
+    const again = await s.run('run-local.sh', ['-j', '4']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('libcc: 5 job(s) ran, 0 failed, 0 not run');
+    const rerun = s.events().slice(before).filter((e) => e.event === 'start').map((e) => `${e.stage} ${e.job}`).sort();
+    expect(rerun).toEqual([...failed.map(jobName), ...[...blocked].map((n) => jobName(s.jobs[n]!))].sort());
+    expect(orderViolationsFromEvents(s.jobs, s.events())).toEqual([]);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    for (const job of failed) expect(s.failedReason(job)).toBeUndefined();
+    expect((await s.run('status.sh')).code).toBe(0);
+  });
+
+  it('--only runs the selected stages and refuses jobs whose upstream is neither done nor selected', async () => {
+    const s = site();
+    const r = await s.run('run-local.sh', ['-j', '4', '--only', 'copy_kits']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('libcc: 12 job(s) ran, 0 failed, 0 not run');
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(job.stage === 'copy_kits');
+
+    const lvf = await s.run('run-local.sh', ['-j', '4', '--only', 'lvf', '--only', 'post_lvf', '--only', 'merge_lvf']);
+    expect(lvf.code).toBe(1);
+    // lvf and post_lvf ran; merge_lvf needs characterize, which is not done and not selected.
+    expect(lvf.stderr).toContain('libcc: merge_lvf tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T needs characterize tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T, which is not done and not selected');
+    expect(lvf.stdout).toContain('libcc: 16 job(s) ran, 0 failed, 8 not run');
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(['copy_kits', 'lvf', 'post_lvf'].includes(job.stage));
+
+    // release waits for merge_lvf and copy_nominal, both selected but blocked (characterize is
+    // not): release is blocked in turn, not left waiting forever.
+    const chain = await s.run('run-local.sh', ['-j', '4', '--only', 'merge_lvf', '--only', 'copy_nominal', '--only', 'release']);
+    expect(chain.stderr).not.toContain('internal error');
+    expect(chain.code).toBe(1);
+    expect(chain.stdout).toContain('libcc: 0 job(s) ran, 0 failed, 14 not run');
+    expect(chain.stderr).toContain('libcc: not run release tcbn02.base_svt: an upstream job failed or was not selected');
+  });
+});

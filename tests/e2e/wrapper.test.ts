@@ -1,0 +1,178 @@
+// The job wrappers (jobs/<stage>.sh) fail loudly: a missing environment variable, a missing
+// input, an upstream job that is not done, or outputs that do not match `expect` each end the
+// job with a failed-marker that says why — never a silent skip. A transient tool failure
+// (exit 75) is retried as the stage says.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compileExample, eventsByJob, jobName, Site, type JobRow } from './harness.js';
+
+let root: string;
+let out: string;
+const sites: Site[] = [];
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-wrapper-'));
+  out = await compileExample(root);
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterEach(async () => {
+  while (sites.length) await sites.pop()!.cleanup();
+});
+function site(): Site {
+  const s = Site.create(out);
+  sites.push(s);
+  return s;
+}
+
+const SVT_SS = 'tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T';
+
+/** Runs one job's wrapper as LSF or run-local.sh would: jobs/<stage>.sh GROUP INDEX. */
+function runJob(s: Site, job: JobRow, env: Record<string, string | undefined> = {}, pathPrefix?: string) {
+  return s.run(`jobs/${job.stage}.sh`, [job.group, String(job.index)], { env, ...(pathPrefix ? { path: pathPrefix } : {}) });
+}
+
+function lastEnd(s: Site, job: JobRow) {
+  return eventsByJob(s.events()).get(jobName(job))?.ends.at(-1);
+}
+
+describe('job wrappers fail loudly', () => {
+  it('a missing environment variable: failed-marker and event with the reason, the command never runs', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const r = await runJob(s, copy, { LIB_CHAR_BASE: undefined });
+    expect(r.code).toBe(1);
+    const reason = 'preflight: environment variable(s) not set: LIB_CHAR_BASE (declared with `env` in the pipeline)';
+    expect(r.stderr).toContain(`libcc: job copy_kits ${SVT_SS} failed: ${reason}`);
+    expect(s.failedReason(copy)).toBe(reason);
+    expect(s.isDone(copy)).toBe(false);
+    expect(lastEnd(s, copy)).toMatchObject({ status: 'failed', exit_code: 1, reason });
+    expect(fs.existsSync(path.join(s.runDir, 'work'))).toBe(false);
+  });
+
+  it('an upstream job that is not done: refused before running, whether it never ran or failed', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const char = s.job('characterize', SVT_SS);
+    const r = await runJob(s, char);
+    expect(r.code).toBe(1);
+    expect(s.failedReason(char)).toBe(`preflight: upstream job copy_kits ${SVT_SS} has not completed (no valid done-marker in ${s.runDir}/state/copy_kits)`);
+
+    // The parent fails (no netlists for its RC corner): the child is still refused.
+    fs.rmSync(path.join(s.base, 'kits/base_svt/LPE/LPE_cworst_CCworst_T'), { recursive: true });
+    const parent = await runJob(s, copy);
+    expect(parent.code).not.toBe(0);
+    expect(s.failedReason(copy)).toMatch(/^command exited with code 1 \(attempt 1\)$/);
+    expect(parent.stderr).toMatch(/LPE_cworst_CCworst_T\/\.'?: No such file or directory/);
+    expect((await runJob(s, char)).code).toBe(1);
+    expect(s.failedReason(char)).toMatch(/^preflight: upstream job copy_kits \S+ has not completed/);
+
+    // A done-marker of another compilation (a different fingerprint) does not count either.
+    fs.writeFileSync(s.stateFile(copy, 'done'), 'fingerprint=0000000000000000\n');
+    expect((await runJob(s, char)).code).toBe(1);
+    expect(s.failedReason(char)).toMatch(/^preflight: upstream job copy_kits \S+ has not completed/);
+  });
+
+  it('a missing input (the cell list) or tool: failed-marker names it', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const char = s.job('characterize', SVT_SS);
+    expect((await runJob(s, copy)).code).toBe(0);
+
+    const cells = path.join(s.base, 'kits/base_svt/cells.list');
+    fs.renameSync(cells, `${cells}.moved`);
+    expect((await runJob(s, char)).code).toBe(1);
+    expect(s.failedReason(char)).toBe(`preflight: input not found: ${cells}`);
+    fs.renameSync(`${cells}.moved`, cells);
+
+    // TOOLS_ROOT unset: the site default /tools has no Liberate here.
+    expect((await runJob(s, char, { TOOLS_ROOT: undefined })).code).toBe(1);
+    expect(s.failedReason(char)).toBe('preflight: tool not executable: /tools/cadence/liberate/21.1.2/bin/liberate');
+
+    // With everything in place the same job succeeds, and the failed-marker is gone.
+    expect((await runJob(s, char)).code).toBe(0);
+    expect(s.isDone(char)).toBe(true);
+    expect(s.failedReason(char)).toBeUndefined();
+  });
+
+  it('outputs that do not match `expect` (count mismatch): failed, with the pattern and the count', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const char = s.job('characterize', SVT_SS);
+    expect((await runJob(s, copy)).code).toBe(0);
+    // A stale database from an earlier attempt: `expect "${work}/char/*.ldb.gz" == 1` sees two.
+    const work = path.join(s.runDir, 'work/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T');
+    fs.mkdirSync(path.join(work, 'char'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'char/stale.ldb.gz'), '');
+    const r = await runJob(s, char);
+    expect(r.code).toBe(1);
+    const reason = `expect failed: \${work}/char/*.ldb.gz matched 2 file(s), expected == 1 (pattern ${work}/char/*.ldb.gz)`;
+    expect(s.failedReason(char)).toBe(reason);
+    expect(lastEnd(s, char)).toMatchObject({ status: 'failed', exit_code: 1, reason });
+    expect(s.isDone(char)).toBe(false);
+
+    // post_lvf must find exactly one altos database, or its deck errors (the legacy silent return).
+    const lvf = s.job('lvf', SVT_SS);
+    const post = s.job('post_lvf', SVT_SS);
+    expect((await runJob(s, lvf)).code).toBe(0);
+    fs.cpSync(path.join(work, 'lvf', fs.readdirSync(path.join(work, 'lvf'))[0]!), path.join(work, 'lvf/altos_copy.ldb.gz'), { recursive: true });
+    const p = await runJob(s, post);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toMatch(/expected exactly one lvf\/altos\*\.ldb\.gz in .*, found 2/);
+    expect(s.failedReason(post)).toBe('command exited with code 1 (attempt 1)');
+  });
+
+  it('retries a transient failure (exit 75) after the stage\'s backoff and succeeds on the second attempt', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const char = s.job('characterize', SVT_SS);
+    expect((await runJob(s, copy)).code).toBe(0);
+    // characterize: `retry 2 on exit 75 backoff 10m`. A `sleep` first on PATH records the wait
+    // instead of waiting ten minutes.
+    const fake = path.join(s.root, 'fakebin');
+    fs.mkdirSync(fake);
+    const sleeps = path.join(s.root, 'sleeps.log');
+    fs.writeFileSync(path.join(fake, 'sleep'), `#!/bin/sh\necho "$*" >>'${sleeps}'\n`, { mode: 0o755 });
+    const marker = path.join(s.root, 'fail-once');
+    const r = await runJob(s, char, { LIBERATE_STUB_FAIL_ONCE: marker }, fake);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(marker)).toBe(true);
+    expect(r.stderr).toContain('libcc: attempt 1 exited with 75; retrying in 600s');
+    expect(fs.readFileSync(sleeps, 'utf8')).toBe('600\n');
+    const e = eventsByJob(s.events()).get(jobName(char))!;
+    expect(e.retries).toHaveLength(1);
+    expect(e.retries[0]).toMatchObject({ attempt: 1, exit_code: 75 });
+    expect(e.ends).toHaveLength(1);
+    expect(e.ends[0]).toMatchObject({ status: 'done', attempts: 2 });
+    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain('attempts=2');
+  });
+
+  it('gives up after the last retry, and does not retry other exit codes', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const char = s.job('characterize', SVT_SS);
+    expect((await runJob(s, copy)).code).toBe(0);
+    const fake = path.join(s.root, 'fakebin');
+    fs.mkdirSync(fake);
+    fs.writeFileSync(path.join(fake, 'sleep'), '#!/bin/sh\n', { mode: 0o755 });
+
+    const r = await runJob(s, char, { LIBERATE_STUB_EXIT: '75' }, fake);
+    expect(r.code).toBe(75);
+    expect(s.failedReason(char)).toBe('command exited with code 75 (attempt 3)');
+    expect(eventsByJob(s.events()).get(jobName(char))!.retries.map((x) => x.attempt)).toEqual([1, 2]);
+
+    const other = await runJob(s, char, { LIBERATE_STUB_EXIT: '3' }, fake);
+    expect(other.code).toBe(3);
+    expect(s.failedReason(char)).toBe('command exited with code 3 (attempt 1)');
+  });
+
+  it('refuses an unknown element instead of doing nothing', async () => {
+    const s = site();
+    const r = await s.run('jobs/characterize.sh', ['tcbn02.base_svt', '9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('libcc: error: stage characterize has no job tcbn02.base_svt[9]');
+    const usage = await s.run('jobs/characterize.sh', []);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toContain('usage: jobs/characterize.sh GROUP INDEX');
+  });
+});
