@@ -24,7 +24,7 @@ export function modelSection(process: string): string {
 export function renderDeck(
   template: { name: string; render: TemplateFunction },
   context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex; header: string },
-): { path: string; text: string; reads: { kit: boolean; cells: boolean } } {
+): { path: string; text: string; body: string; reads: { kit: boolean; cells: boolean } } {
   const { program, job, index } = context;
   const stage = index.stages.get(job.stage)!;
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
@@ -68,7 +68,8 @@ export function renderDeck(
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
   };
   const text = template.render(view);
-  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}`, reads };
+  // `body` is what the fingerprint hashes: the header holds the source's relative path.
+  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}`, body: text, reads };
 }
 
 export { tclQuote };

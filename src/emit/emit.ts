@@ -62,7 +62,7 @@ export function emit(input: EmitInput): EmitResult {
   }
 
   // Decks: one per job of every stage that runs a tool on a deck.
-  const decks = new Map<number, { path: string; text: string; reads: { kit: boolean; cells: boolean } }>();
+  const decks = new Map<number, { path: string; text: string; body: string; reads: { kit: boolean; cells: boolean } }>();
   const deckTemplates: DeckTemplates = new Map();
   for (const stage of program.stages) {
     if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
@@ -101,7 +101,7 @@ export function emit(input: EmitInput): EmitResult {
   });
   if (diagnostics.length > 0) return { diagnostics };
 
-  const facts = computeJobFacts(program, plan, index, (position) => decks.get(position)?.text);
+  const facts = computeJobFacts(program, plan, index, (position) => decks.get(position)?.body);
   const files = new Map<string, string>();
   const put = (path: string, text: string) => files.set(path, normaliseText(text));
 

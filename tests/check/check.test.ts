@@ -262,3 +262,14 @@ describe('check: names that would change how the generated scripts run', () => {
     expect(codes(result)).toEqual(['LCP3005', 'LCP3103', 'LCP3005']); // name; TAG unused; TAG's default
   });
 });
+
+describe('check: absolute-path lint', () => {
+  it('does not flag a path that continues a quoted expansion', () => {
+    const result = checkSource(PRELUDE + `stage m { run = shell """cp a "$HOME"/out/x "\${work}"/y/z "$(pwd)"/q/r"""  expect "y" }\n`);
+    expect(codes(result)).toEqual([]);
+  });
+  it('flags a literal absolute path in a command', () => {
+    const result = checkSource(PRELUDE + `stage m { run = shell """cp a "/proj/eda/x" /opt/tools/y"""  expect "y" }\n`);
+    expect(codesAndSpans(result)).toEqual([['LCP3101', '/proj/eda/x'], ['LCP3101', '/opt/tools/y']]);
+  });
+});

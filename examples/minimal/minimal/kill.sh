@@ -24,4 +24,13 @@ if [[ -z $run_id ]]; then
 fi
 group='/libcc/minimal'/$run_id
 libcc_note "killing job group $group"
-bkill -g "$group" 0
+if ! out=$(bkill -g "$group" 0 2>&1); then
+  # Nothing left to kill is not a failure.
+  if [[ $out == *'No unfinished job found'* || $out == *'No matching job found'* ]]; then
+    libcc_note "no unfinished job in $group"
+    exit 0
+  fi
+  printf '%s\n' "$out" >&2
+  exit 1
+fi
+printf '%s\n' "$out"

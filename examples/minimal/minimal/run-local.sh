@@ -75,6 +75,18 @@ block_descendants() {
 
 declare -A running=()
 ran=0 failed=0
+# Each job in its own process group (setsid), so stopping it stops the tools it started too.
+launcher=()
+if command -v setsid >/dev/null 2>&1; then launcher=(setsid); fi
+# Ctrl-C or a kill stops the jobs this runner started, not only the runner.
+libcc_interrupted() {
+  local pid
+  for pid in "${!running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  printf 'libcc: interrupted: the running jobs were stopped; run run-local.sh again to resume\n' >&2
+  exit 130
+}
+trap libcc_interrupted INT TERM
 while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
   while ((${#ready[@]} > 0 && ${#running[@]} < parallel)); do
     num=${ready[0]}
@@ -83,7 +95,7 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
     log="$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log"
     mkdir -p -- "$(dirname -- "$log")"
     printf 'libcc: start  %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
-    "$LIBCC_HOME/jobs/${J_STAGE[num]}.sh" "${J_GROUP[num]}" "${J_INDEX[num]}" >"$log" 2>&1 &
+    ${launcher[@]+"${launcher[@]}"} "$LIBCC_HOME/jobs/${J_STAGE[num]}.sh" "${J_GROUP[num]}" "${J_INDEX[num]}" >"$log" 2>&1 &
     running[$!]=$num
     state[$num]=running
   done

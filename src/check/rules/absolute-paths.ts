@@ -38,6 +38,9 @@ export const absolutePaths: Rule = {
         const source = input.sources.get(part.span.file)?.text.slice(part.span.start, part.span.end) ?? '';
         for (const match of source.matchAll(IN_SHELL)) {
           if (match.index === 0 && match[1] === '' && index > 0) continue; // continues an interpolation
+          // `"$VAR"/out`, `"${x}"/out`, `"$(cmd)"/out`: the path continues a quoted expansion.
+          if (/["']$/.test(match[1]!) && /(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\))["']$/.test(source.slice(0, match.index! + 1))) continue;
+          if (/["']$/.test(match[1]!) && match.index === 0 && index > 0) continue;
           const path = match[2]!;
           if (SYSTEM.test(path)) continue;
           const start = part.span.start + match.index! + match[0].length - path.length;

@@ -28,43 +28,43 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='27ee66ba45d979b5'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/6a7ff41d1b966fc2 post_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/62ee1840b44b5515'
+      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='3574f7d267f3a674'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/9a6b0e3d62cbe61a post_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/61dc6ddb0b5e9b1c'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='1712a97f56ce25b0'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/e865890a564a0387 post_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/254d47328f419f38'
+      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='50f2726c378741bd'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/e2e03d034598dc49 post_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/405f20903cae8422'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='f61df16be5846a7c'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/a2a7b7a98a380613 post_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/b07a3f9870ea3616'
+      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='8936c2c8ad082de6'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/1511b2547e719cc7 post_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/55c84b46fd05bd51'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='5d4f1451bbd98ea7'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/a6b87f5bcf4ea300 post_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/f4c0c132601077ce'
+      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='c7ada4ac426ceae2'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/7d5aab9a1fcc14c4 post_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/57e9980750b69f19'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='609f5e77da203d29'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/b063bb25d1331c66 post_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/fd1997e361ccbdcf'
+      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='7b48e8f90e987bff'
+      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/dc90e55024aa147f post_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/2a22d701dd08439f'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d1b0d90ffbb1edbe'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/07299b7e750d7147 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/d2553032bef83730'
+      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e94bc430d6f1c84c'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/bc844bc319b0dd21 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/81a81bd762f2e7fa'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='f4f163ff426ed915'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/981551329001fda8 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/8c0d9e320dd76ede'
+      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='3dcafa82323799f9'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/cc7f52aad22490bc post_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/7e6c957ecf8993b6'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='787026ea9b8750cb'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/02eac9af27fc9c3c post_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/2cf10cd23218ee8c'
+      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='0bd19c6dc6ebb7af'
+      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/4d58563e7baade15 post_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/b0e718c73d8ecec3'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     *) return 1 ;;
