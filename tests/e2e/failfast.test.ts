@@ -2,10 +2,9 @@
 // failing job kills the run's job group. Each failure keeps its own reason; failed-markers
 // left by earlier runs do not count.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, jobName, lsfElement, Site } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, jobName, lsfElement, Site } from './harness.js';
 
 const FLOW = `pipeline ff
 node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
@@ -25,23 +24,11 @@ stage after_work for each library after work {
 }
 `;
 
-let root: string;
-let out: string;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-ff-'));
-  fs.writeFileSync(path.join(root, 'flow.lcp'), FLOW);
-  out = await compileExample(root, path.join(root, 'flow.lcp'));
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
+const pipeline = compiledPipeline('ff', FLOW);
 
 describe('fail_fast on the LSF stand-in', () => {
   it('kills the run once more than N jobs of the stage failed; every job keeps its own reason', async () => {
-    const s = Site.create(out);
-    sites.push(s);
+    const s = pipeline.site();
     const dir = path.join(s.root, 'ff');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
@@ -68,8 +55,7 @@ describe('fail_fast on the LSF stand-in', () => {
   });
 
   it('does not count failed-markers of earlier runs', async () => {
-    const s = Site.create(out);
-    sites.push(s);
+    const s = pipeline.site();
     const dir = path.join(s.root, 'ff');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'gate'), '');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { createStandin, type ElementRecord, type JobRecord, type Standin } from '../lsf/standin.js';
 
@@ -332,4 +333,35 @@ export function expectedOutputs(site: Site): string[] {
 
 export function libraryName(id: string): string {
   return `tcbn02_bwph130pnpnl3p48cpd_${id}_c240207_094b`;
+}
+
+/**
+ * Compiles a pipeline once per test file into a temporary directory (examples/n2_tanager, or
+ * `flowText` as flow.lcp), and gives each test a fresh Site, cleaned up after the test.
+ */
+export function compiledPipeline(prefix: string, flowText?: string): { site(): Site; readonly root: string; readonly out: string } {
+  const state = { root: '', out: '' };
+  const sites: Site[] = [];
+  beforeAll(async () => {
+    state.root = fs.mkdtempSync(path.join(os.tmpdir(), `libcc-e2e-${prefix}-`));
+    if (flowText !== undefined) fs.writeFileSync(path.join(state.root, 'flow.lcp'), flowText);
+    state.out = await compileExample(state.root, flowText === undefined ? EXAMPLE : path.join(state.root, 'flow.lcp'));
+  });
+  afterAll(() => fs.rmSync(state.root, { recursive: true, force: true }));
+  afterEach(async () => {
+    while (sites.length) await sites.pop()!.cleanup();
+  });
+  return {
+    site() {
+      const site = Site.create(state.out);
+      sites.push(site);
+      return site;
+    },
+    get root() {
+      return state.root;
+    },
+    get out() {
+      return state.out;
+    },
+  };
 }

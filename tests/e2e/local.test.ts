@@ -1,27 +1,12 @@
 // End to end, without LSF: examples/n2_tanager compiled, then run-local.sh runs its 54 jobs
 // (Liberate/Variety stubs in real tclsh on the fake kit) in dependency order.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, descendants, eventsByJob, expectedOutputs, jobName, libraryName, orderViolationsFromEvents, Site } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, descendants, eventsByJob, expectedOutputs, jobName, libraryName, orderViolationsFromEvents, Site } from './harness.js';
 
-let root: string;
-let out: string;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-local-'));
-  out = await compileExample(root);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
-function site(): Site {
-  const s = Site.create(out);
-  sites.push(s);
-  return s;
-}
+const pipeline = compiledPipeline('local');
+const site = () => pipeline.site();
 
 describe('run-local.sh on n2_tanager', () => {
   it('runs every job after its parents, writes every output, and resumes with nothing to do', async () => {

@@ -3,11 +3,10 @@
 // markers plus one bjobs call; a failure terminates its dependants (-ti) and a re-submission
 // runs only the failed part.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  compileExample,
+  compiledPipeline,
   descendants,
   elements,
   eventsByJob,
@@ -20,22 +19,8 @@ import {
   submittedJobs,
 } from './harness.js';
 
-let root: string;
-let out: string;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-lsf-'));
-  out = await compileExample(root);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
-function site(): Site {
-  const s = Site.create(out);
-  sites.push(s);
-  return s;
-}
+const pipeline = compiledPipeline('lsf');
+const site = () => pipeline.site();
 
 const bsubCalls = (dir: string) => {
   const file = path.join(dir, 'bsub_calls');

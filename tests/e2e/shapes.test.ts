@@ -3,10 +3,9 @@
 // to them, a per-library gather, a per-corner gather across libraries, and arrays whose index
 // lists differ (a filtered library). Shell commands only, so it runs in a second or two.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, descendants, elements, jobName, lsfElement, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, descendants, elements, jobName, lsfElement, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
 
 const FLOW = `pipeline shapes
 node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
@@ -40,24 +39,12 @@ stage per_corner for each corner after prepare {
 }
 `;
 
-let root: string;
-let out: string;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-shapes-'));
-  fs.writeFileSync(path.join(root, 'flow.lcp'), FLOW);
-  out = await compileExample(root, path.join(root, 'flow.lcp'));
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
-function site(): Site {
-  const s = Site.create(out);
-  sites.push(s);
+const pipeline = compiledPipeline('shapes', FLOW);
+const site = () => {
+  const s = pipeline.site();
   fs.mkdirSync(path.join(s.root, 'fail'));
   return s;
-}
+};
 
 describe('dependency shapes on the LSF stand-in', () => {
   it('plain jobs, broadcasts and gathers run in order', async () => {
@@ -72,7 +59,7 @@ describe('dependency shapes on the LSF stand-in', () => {
     const records = lsf.jobs();
     for (const { record, index, element } of elements(records)) expect(element.state, `${record.name}[${index}]`).toBe('DONE');
     expect(submittedJobs(s.jobs, records, group, 'shapes')).toEqual(s.jobs.map((j) => j.num));
-    // The stage without fan-out is a plain job, not a one-element array.
+    // The stage without fan-pipeline.out is a plain job, not a one-element array.
     const collect = s.jobs.find((j) => j.stage === 'collect')!;
     expect(lsfElement(records, collect, group, 'shapes')!.record.indices).toBeNull();
     expect(orderViolationsFromLsf(s.jobs, records, group, 'shapes')).toEqual([]);

@@ -4,29 +4,13 @@
 // had submitted.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, elements, jobName, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, elements, jobName, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
 
-let root: string;
-let out: string;
-let unitCount: number;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-submit-'));
-  out = await compileExample(root);
-  unitCount = fs.readFileSync(path.join(out, 'submit.sh'), 'utf8').split('\n').filter((l) => /^libcc_unit \d+ /.test(l)).length;
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
-function site(): Site {
-  const s = Site.create(out);
-  sites.push(s);
-  return s;
-}
+const pipeline = compiledPipeline('submit');
+const site = () => pipeline.site();
+const unitCountOf = () => fs.readFileSync(path.join(pipeline.out, 'submit.sh'), 'utf8').split('\n').filter((l) => /^libcc_unit \d+ /.test(l)).length;
 
 const bsubCalls = (dir: string) => {
   const file = path.join(dir, 'bsub_calls');
@@ -47,11 +31,11 @@ describe('submit.sh --dry-run, --only, --from', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('libcc: dry run: nothing was submitted\n');
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(unitCount);
+    expect(lines).toHaveLength(unitCountOf());
     for (const line of lines) expect(line).toMatch(/^bsub /);
     const first = words(lines[0]!);
     expect(first.slice(0, 3)).toEqual(['bsub', '-J', 'n2_tanager.copy_kits.tcbn02.base_svt[1-7]']);
-    expect(first[first.length - 1]).toBe(`${out}/jobs/copy_kits.sh tcbn02.base_svt`);
+    expect(first[first.length - 1]).toBe(`${pipeline.out}/jobs/copy_kits.sh tcbn02.base_svt`);
     expect(first).not.toContain('-w');
     // characterize waits 1:1 on copy_kits' array (the dry run's fake IDs stand for LSF's).
     const characterize = words(lines.find((l) => l.includes('characterize.tcbn02.base_svt'))!);

@@ -3,27 +3,12 @@
 // job with a failed-marker that says why — never a silent skip. A transient tool failure
 // (exit 75) is retried as the stage says.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, eventsByJob, jobName, Site, type JobRow } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, eventsByJob, jobName, Site, type JobRow } from './harness.js';
 
-let root: string;
-let out: string;
-const sites: Site[] = [];
-beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-e2e-wrapper-'));
-  out = await compileExample(root);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-afterEach(async () => {
-  while (sites.length) await sites.pop()!.cleanup();
-});
-function site(): Site {
-  const s = Site.create(out);
-  sites.push(s);
-  return s;
-}
+const pipeline = compiledPipeline('wrapper');
+const site = () => pipeline.site();
 
 const SVT_SS = 'tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T';
 
