@@ -70,3 +70,21 @@ describe('libcc compile', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
+
+describe('libcc compile --templates', () => {
+  it('lets a site override any template by its relative name', async () => {
+    const site = join(dir, 'site-templates');
+    mkdirSync(join(site, 'sh'), { recursive: true });
+    writeFileSync(join(site, 'sh/kill.sh.hbs'), readFileSync('templates/sh/kill.sh.hbs', 'utf8').replace('set -euo pipefail', 'set -euo pipefail\n# site: kill through the site wrapper'));
+    const result = await compile('--templates', site);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'out/kill.sh'), 'utf8')).toContain('# site: kill through the site wrapper');
+    expect(readFileSync(join(dir, 'out/submit.sh'), 'utf8')).not.toContain('# site:');
+  });
+
+  it('rejects a templates directory that does not exist', async () => {
+    const result = await compile('--templates', join(dir, 'nope'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no templates directory/);
+  });
+});
