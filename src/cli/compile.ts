@@ -132,6 +132,15 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, string>, 
   return { written, removed };
 }
 
+/** Replaces a file's content atomically (temporary file in the same directory, then rename), keeping its mode. */
+export function writeAtomically(path: string, text: string): void {
+  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
+  const temporary = `${path}.libcc-tmp-${process.pid}`;
+  writeFileSync(temporary, text, { mode });
+  chmodSync(temporary, mode);
+  renameSync(temporary, path);
+}
+
 function removeEmptyParents(dir: string, stop: string): void {
   let current = resolve(dir);
   while (current.startsWith(stop + sep) && existsSync(current) && readdirSync(current).length === 0) {

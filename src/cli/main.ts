@@ -8,13 +8,19 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { check, type CheckResult } from '../check/check.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { explainCode } from '../diagnostics/explain.js';
+import { ALL_CODES } from '../diagnostics/codes.js';
+import { renderGithub } from '../diagnostics/github.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
+import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
 import { buildPlan } from '../graph/plan.js';
 import { loadProgram, type LoadedProgram } from '../syntax/load.js';
 import { DRIVER_TEMPLATES, emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
-import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeGenerated } from './compile.js';
+import { checkedRoots, expandCheckPaths } from './check-paths.js';
+import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { fmtCommand } from './fmt.js';
+import { configureGraphCommand, graphCommand, type GraphCliOptions } from './graph.js';
 import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
 
 export const EXIT_OK = 0;
@@ -88,22 +94,46 @@ export async function main(argv: readonly string[], output: Output = processOutp
     program
       .command('check')
       .description('type-check pipelines and print every diagnostic')
-      .argument('<files...>', '.lcp files to check')
-      .addOption(formatOption()),
-  ).action((files: string[], options: { format: DiagnosticFormat; color?: boolean }) => {
+      .argument('<paths...>', '.lcp files, directories (every *.lcp under them) or globs (`flows/**/*.lcp`)')
+      .addOption(
+        new Option('--format <format>', 'diagnostic format (`text` is `rich`; `sarif` for code scanning, `github` for workflow annotations)')
+          .choices(CHECK_FORMATS)
+          .default('rich'),
+      )
+      .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', nonNegativeInteger)
+      .option('--strict', 'warnings fail the check too (exit 1)'),
+  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean }) => {
+    const expansion = expandCheckPaths(paths);
+    if ('problem' in expansion) throw new UsageError(expansion.problem);
+    const files = expansion.files;
+    const programs = files.map((file) => load(file));
     const all: Diagnostic[] = [];
     const sources = new Map<string, SourceFile>();
-    for (const file of files) {
-      const loaded = load(file);
+    for (const loaded of checkedRoots(programs)) {
       const result: CheckResult = check(loaded);
       all.push(...result.diagnostics);
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
     const diagnostics = sortDiagnostics(dedupe(all));
-    const color = useColor(process.stdout, options.color);
-    output.stdout(renderDiagnostics(diagnostics, sources, options.format, color));
-    if (options.format === 'rich' && diagnostics.length === 0) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
-    exitCode = hasErrors(diagnostics) ? EXIT_DIAGNOSTICS : EXIT_OK;
+    const format = options.format === 'text' ? 'rich' : options.format;
+    if (format === 'sarif') {
+      output.stdout(renderSarif(diagnostics, sources, { toolVersion: version(), pages: errorPages() }));
+    } else if (format === 'github') {
+      output.stdout(renderGithub(diagnostics, sources));
+    } else {
+      output.stdout(renderDiagnostics(diagnostics, sources, format, useColor(process.stdout, options.color)));
+      if (format === 'rich' && diagnostics.length === 0) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
+    }
+    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    const plural = `${warnings} warning${warnings === 1 ? '' : 's'}`;
+    if (hasErrors(diagnostics)) exitCode = EXIT_DIAGNOSTICS;
+    else if (options.strict && warnings > 0) {
+      output.stderr(`libcc: ${plural}, and --strict makes warnings fail the check\n`);
+      exitCode = EXIT_DIAGNOSTICS;
+    } else if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+      output.stderr(`libcc: ${plural}, more than --max-warnings ${options.maxWarnings} allows\n`);
+      exitCode = EXIT_DIAGNOSTICS;
+    } else exitCode = EXIT_OK;
   });
 
   colorOptions(
@@ -145,6 +175,24 @@ export async function main(argv: readonly string[], output: Output = processOutp
   ).action((file: string, options: { output?: string; templates?: string; check?: boolean; force?: boolean; diagnostics: DiagnosticFormat; color?: boolean }) => {
     exitCode = compileCommand(file, options, output);
   });
+
+  colorOptions(configureGraphCommand(program.command('graph'))).action((file: string, options: GraphCliOptions) => {
+    exitCode = graphCommand(load(file), { ...options, color: useColor(process.stderr, options.color) }, output);
+  });
+
+  program
+    .command('fmt')
+    .description('format .lcp files in the canonical style (docs/formatting.md)')
+    .argument('<files...>', '.lcp files to format in place')
+    .option('--check', 'write nothing; exit 1 when a file is not formatted')
+    .action((files: string[], options: { check?: boolean }) => {
+      exitCode = fmtCommand(files, { check: options.check ?? false }, {
+        read: (path) => fileSystemHost.readFile(path),
+        write: (path, text) => writeAtomically(path, text),
+        stdout: (text) => output.stdout(text),
+        stderr: (text) => output.stderr(text),
+      });
+    });
 
   program
     .command('explain')
@@ -292,3 +340,31 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// `check`: formats, `--max-warnings`, error pages for SARIF (inputs are in check-paths.ts)
+// ---------------------------------------------------------------------------------------------
+
+const CHECK_FORMATS = ['rich', 'text', 'short', 'json', 'sarif', 'github'] as const;
+type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number (0 or more)');
+  return n;
+}
+
+/** The pages `docs/errors/<code>.md` (for SARIF rule help), read like `libcc explain` does. */
+function errorPages(): Map<string, string> {
+  const dir = join(packageRoot(), 'docs', 'errors');
+  const pages = new Map<string, string>();
+  for (const code of ALL_CODES) {
+    try {
+      pages.set(code, readFileSync(join(dir, `${code}.md`), 'utf8'));
+    } catch {
+      // A missing page only costs the rule its description.
+    }
+  }
+  return pages;
+}
+

@@ -87,3 +87,16 @@ describe('the installed `libcc` binary', () => {
     expect(result.stdout).toContain('\u001b[');
   });
 });
+
+describe('libcc graph and fmt are wired', () => {
+  it('graph prints a Mermaid stage graph with the critical path', async () => {
+    const run = await runCli('graph', 'examples/minimal/flow.lcp');
+    expect(run.code).toBe(0);
+    expect(run.stdout.startsWith('flowchart')).toBe(true);
+    expect(run.stdout).toContain('class n0,n1 critical');
+  });
+  it('fmt --check passes on the formatted examples', async () => {
+    const run = await runCli('fmt', '--check', 'examples/minimal/flow.lcp', 'examples/n2_tanager/flow.lcp', 'examples/n2_tanager/site.lcp');
+    expect(run.code).toBe(0);
+  });
+});

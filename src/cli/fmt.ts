@@ -1,0 +1,93 @@
+/**
+ * `libcc fmt [--check] <files...>`: rewrite `.lcp` files in the canonical style
+ * (src/syntax/format.ts, docs/formatting.md).
+ *
+ * - Without `--check`, each file that is not already formatted is rewritten and listed
+ *   (`formatted: <file>`); exit 0.
+ * - With `--check`, nothing is written: the files that would change are listed
+ *   (`would reformat: <file>`) and the exit code is 1 when there is any.
+ * - A file with syntax errors is left alone; its diagnostics are printed (short form) on stderr
+ *   and the exit code is 1. A file that cannot be read (or written) is reported on stderr and
+ *   the exit code is 2. The other files are still processed; the highest exit code wins.
+ *
+ * All effects go through `io`, so the command is testable without a file system.
+ */
+import { renderShort } from '../diagnostics/render.js';
+import { createSourceFile } from '../diagnostics/source.js';
+import { formatLcp } from '../syntax/format.js';
+import { displayPath } from '../syntax/load.js';
+
+export interface FmtIo {
+  /** The file's text, or undefined when it cannot be read. */
+  read(path: string): string | undefined;
+  /** Replace the file's text; may throw when it cannot be written. */
+  write(path: string, text: string): void;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export interface FmtOptions {
+  /** Write nothing; exit 1 when a file is not formatted. */
+  readonly check: boolean;
+}
+
+const EXIT_OK = 0;
+const EXIT_DIAGNOSTICS = 1;
+const EXIT_IO = 2;
+
+/** Runs `libcc fmt`; returns the exit code. */
+export function fmtCommand(files: readonly string[], options: FmtOptions, io: FmtIo): number {
+  let exitCode = EXIT_OK;
+  const fail = (code: number): void => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const unformatted: string[] = [];
+  for (const file of files) {
+    const text = io.read(file);
+    if (text === undefined) {
+      io.stderr(`libcc: error: cannot read \`${file}\`: no such file, or not readable\n`);
+      fail(EXIT_IO);
+      continue;
+    }
+    const source = createSourceFile(displayPath(file), text);
+    let result: ReturnType<typeof formatLcp>;
+    try {
+      result = formatLcp(source);
+    } catch (error) {
+      io.stderr(
+        `libcc: internal error while formatting \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n` +
+          'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+      );
+      fail(EXIT_IO);
+      continue;
+    }
+    if ('diagnostics' in result) {
+      io.stderr(renderShort(result.diagnostics, new Map([[source.path, source]])));
+      io.stderr(`libcc: \`${file}\` has syntax errors: not formatted\n`);
+      fail(EXIT_DIAGNOSTICS);
+      continue;
+    }
+    if (result.text === text) continue;
+    if (options.check) {
+      unformatted.push(file);
+      io.stdout(`would reformat: ${file}\n`);
+      fail(EXIT_DIAGNOSTICS);
+      continue;
+    }
+    try {
+      io.write(file, result.text);
+    } catch (error) {
+      io.stderr(`libcc: error: cannot write \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n`);
+      fail(EXIT_IO);
+      continue;
+    }
+    io.stdout(`formatted: ${file}\n`);
+  }
+  if (options.check && exitCode === EXIT_OK) {
+    io.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} already formatted\n`);
+  } else if (unformatted.length > 0) {
+    const plural = unformatted.length === 1 ? 'file is' : 'files are';
+    io.stdout(`${unformatted.length} ${plural} not formatted: run \`libcc fmt\` on ${unformatted.length === 1 ? 'it' : 'them'}\n`);
+  }
+  return exitCode;
+}
