@@ -19,6 +19,7 @@ import { DRIVER_TEMPLATES, emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { checkedRoots, expandCheckPaths } from './check-paths.js';
 import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { lspCommand } from '../lsp/server.js';
 import { fmtCommand } from './fmt.js';
 import { configureGraphCommand, graphCommand, type GraphCliOptions } from './graph.js';
 import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
@@ -192,6 +193,16 @@ export async function main(argv: readonly string[], output: Output = processOutp
         stdout: (text) => output.stdout(text),
         stderr: (text) => output.stderr(text),
       });
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server on stdin/stdout (diagnostics and go-to-definition, for editors)')
+    .option('--stdio', 'use stdin/stdout (the default and only transport)')
+    .allowUnknownOption() // editor clients may add e.g. --clientProcessId=<pid>
+    .allowExcessArguments()
+    .action(() => {
+      lspCommand();
     });
 
   program
