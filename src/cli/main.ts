@@ -20,7 +20,9 @@ import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { checkedRoots, expandCheckPaths } from './check-paths.js';
 import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { lspCommand } from '../lsp/server.js';
+import { diffGenerated } from './diff.js';
 import { fmtCommand } from './fmt.js';
+import { initCommand } from './init.js';
 import { configureGraphCommand, graphCommand, type GraphCliOptions } from './graph.js';
 import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
 
@@ -176,6 +178,35 @@ export async function main(argv: readonly string[], output: Output = processOutp
   ).action((file: string, options: CompileOptions) => {
     exitCode = compileCommand(file, options, output);
   });
+
+  colorOptions(
+    program
+      .command('diff')
+      .description('print what a re-compile would change in the generated directory, as a unified diff')
+      .argument('<file>', 'the pipeline (.lcp)')
+      .option('-o, --output <dir>', 'output directory (default: <pipeline> next to the .lcp file)')
+      .option('--templates <dir>', 'site templates that override libcc\'s own')
+      .option('--exit-code', 'exit 1 when there are differences')
+      .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich')),
+  ).action((file: string, options: CompileOptions & { exitCode?: boolean }) => {
+    const generated = generate(file, options, output);
+    if (typeof generated === 'number') {
+      exitCode = generated;
+      return;
+    }
+    const patch = diffGenerated(generated.outDir, generated.files);
+    output.stdout(patch);
+    exitCode = options.exitCode && patch !== '' ? EXIT_DIAGNOSTICS : EXIT_OK;
+  });
+
+  program
+    .command('init')
+    .description('scaffold a small working pipeline in a new or empty directory')
+    .argument('[dir]', 'directory to create or fill (default: the current directory)')
+    .option('--name <name>', 'pipeline name (default: from the directory name)')
+    .action((dir: string | undefined, options: { name?: string }) => {
+      exitCode = initCommand(dir, options, output);
+    });
 
   colorOptions(configureGraphCommand(program.command('graph'))).action((file: string, options: GraphCliOptions) => {
     exitCode = graphCommand(load(file), { ...options, color: useColor(process.stderr, options.color) }, output);
@@ -364,7 +395,7 @@ function templateSource(
   };
   const searchPath = siteDir === undefined ? [builtin] : [siteDir, builtin];
   for (const name of DRIVER_TEMPLATES) read(name, searchPath);
-  const knownDecks = [...new Set(searchPath.flatMap((dir) => listTemplates(dir)))].filter((name) => !name.startsWith('sh/')).sort();
+  const knownDecks = [...new Set(searchPath.flatMap((dir) => listTemplates(dir)))].filter((name) => !name.startsWith('sh/') && !name.startsWith('init/')).sort();
   return {
     texts,
     knownDecks,

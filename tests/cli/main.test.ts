@@ -100,3 +100,25 @@ describe('libcc graph and fmt are wired', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('libcc init and diff are wired', () => {
+  it('init scaffolds a pipeline that checks clean, and diff shows what a re-compile changes', async () => {
+    const { mkdtempSync, readFileSync: read, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = join(mkdtempSync(join(tmpdir(), 'libcc-init-')), 'flows');
+    try {
+      expect((await runCli('init', dir)).code).toBe(0);
+      expect((await runCli('check', dir)).code).toBe(0);
+      expect((await runCli('compile', join(dir, 'flow.lcp'))).code).toBe(0);
+      expect(await runCli('diff', join(dir, 'flow.lcp'), '--exit-code')).toEqual({ code: 0, stdout: '', stderr: '' });
+      writeFileSync(join(dir, 'flow.lcp'), read(join(dir, 'flow.lcp'), 'utf8').replace(/estimate = (\d+)h/, 'estimate = 9h'));
+      const changed = await runCli('diff', join(dir, 'flow.lcp'), '--exit-code');
+      expect(changed.code).toBe(1);
+      expect(changed.stdout).toContain('diff --git a/plan.json b/plan.json');
+      expect((await runCli('init', dir)).code).toBe(2);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+});

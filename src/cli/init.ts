@@ -1,0 +1,123 @@
+/**
+ * `libcc init [dir] [--name NAME]`: scaffold a small working pipeline — `flow.lcp` (an env
+ * variable, a node, a library, three stages), `corners.yaml` (corners and a `signoff` set),
+ * `site.lcp` (site block, queues, a tool), `.gitignore` and a `README.md` with the next
+ * commands. It checks clean, compiles, and runs with `run-local.sh` without any EDA tool.
+ *
+ * The files come from `templates/init/`: `NAME.hbs` is rendered (Handlebars, strict) with
+ * `{ name }` and written as `NAME`; `gitignore.hbs` becomes `.gitignore` (npm drops files named
+ * `.gitignore` from published packages). Refuses a directory that is not empty, and never
+ * overwrites a file.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { compileTemplate } from '../emit/render.js';
+import { shQuote } from '../emit/shell.js';
+import { KEYWORD_WORDS } from '../syntax/tokens.js';
+import { packageRoot } from './io.js';
+
+/** The files of a scaffold, in the order they are written: output name ← template name. */
+const FILES: readonly (readonly [output: string, template: string])[] = [
+  ['flow.lcp', 'flow.lcp.hbs'],
+  ['corners.yaml', 'corners.yaml'],
+  ['site.lcp', 'site.lcp'],
+  ['.gitignore', 'gitignore.hbs'],
+  ['README.md', 'README.md.hbs'],
+];
+
+/** Why `libcc init` wrote nothing: the directory is not empty, or the name is not usable. */
+export class InitError extends Error {
+  override name = 'InitError';
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Is `name` usable as a pipeline name: an identifier that is not a keyword? */
+export function isPipelineName(name: string): boolean {
+  return IDENTIFIER.test(name) && !KEYWORD_WORDS.includes(name);
+}
+
+/**
+ * A pipeline name from a directory name: accents dropped, every run of other characters than
+ * letters, digits and `_` made one `_`, a leading digit prefixed with `p_`, a keyword suffixed
+ * with `_flow`; `flow` when nothing is left (`my-flow` → `my_flow`, `5nm` → `p_5nm`).
+ */
+export function pipelineNameFor(dir: string): string {
+  return sanitizeName(basename(resolve(dir)));
+}
+
+function sanitizeName(raw: string): string {
+  let name = raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (name === '') return 'flow';
+  if (/^[0-9]/.test(name)) name = `p_${name}`;
+  return KEYWORD_WORDS.includes(name) ? `${name}_flow` : name;
+}
+
+/**
+ * Writes the scaffold into `dir` (created when missing). Throws `InitError`, having written
+ * nothing, when `dir` is not an empty directory or `options.name` is not a valid pipeline name.
+ * Returns the files written, relative to `dir`.
+ */
+export function initProject(dir: string, options: { name?: string }): { written: string[] } {
+  const name = options.name ?? pipelineNameFor(dir);
+  if (!isPipelineName(name)) {
+    const hint = sanitizeName(name);
+    throw new InitError(
+      `\`${name}\` cannot name a pipeline: use letters, digits and \`_\`, not starting with a digit, and not a keyword (try \`--name ${hint}\`)`,
+    );
+  }
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new InitError(`\`${dir}\` exists and is not a directory`);
+    const entries = readdirSync(dir);
+    if (entries.length > 0) {
+      const shown = entries.sort().slice(0, 3).join(', ');
+      throw new InitError(`\`${dir}\` is not empty (${shown}${entries.length > 3 ? ', …' : ''}); libcc init writes only into a new or empty directory`);
+    }
+  }
+
+  const templates = join(packageRoot(), 'templates', 'init');
+  // Render everything before writing anything: a broken template leaves no half scaffold.
+  const rendered = FILES.map(([output, template]) => {
+    const text = readFileSync(join(templates, template), 'utf8');
+    return [output, template.endsWith('.hbs') ? compileTemplate(`init/${template}`, text)({ name }) : text] as const;
+  });
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [output, text] of rendered) {
+    writeFileSync(join(dir, output), text, { flag: 'wx', mode: 0o644 }); // `wx`: never replaces a file
+    written.push(output);
+  }
+  return { written };
+}
+
+interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** `libcc init [dir] [--name NAME]`: 0 written, 2 refused (nothing written). */
+export function initCommand(dir: string | undefined, options: { name?: string }, output: Output): number {
+  const target = dir ?? '.';
+  let written: string[];
+  try {
+    ({ written } = initProject(target, options));
+  } catch (error) {
+    if (error instanceof InitError) {
+      output.stderr(`libcc: error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const name = options.name ?? pipelineNameFor(target);
+  const prefix = target === '.' ? '' : `${target.replace(/\/+$/, '')}/`;
+  const here = target === '.' ? '' : `cd ${/^[A-Za-z0-9_.\/+-]+$/.test(target) ? target : shQuote(target)} && `;
+  output.stdout(
+    `created pipeline \`${name}\` in ${target === '.' ? 'the current directory' : target}: ${written.map((file) => `${prefix}${file}`).join(', ')}\n` +
+      `next: ${here}npx libcc check . && npx libcc compile flow.lcp && KIT_DIR=/tmp ./${name}/run-local.sh -j 2  (see ${prefix}README.md)\n`,
+  );
+  return 0;
+}
