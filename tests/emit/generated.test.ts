@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { entryDir } from '../helpers/golden.js';
 import { runCli } from '../helpers/cli.js';
 import { UPDATE_GOLDEN } from '../helpers/golden.js';
 
@@ -19,8 +20,8 @@ afterAll(() => {
 
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !relative(dir, join(e.parentPath, e.name)).startsWith('run/'))
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((e) => e.isFile() && !relative(dir, join(entryDir(e), e.name)).startsWith('run/'))
+    .map((e) => relative(dir, join(entryDir(e), e.name)))
     .sort();
 }
 

@@ -6,6 +6,7 @@
  * directory of whatever shell evaluates them; `canaries(dir)` finds any that appeared.
  */
 import { spawnSync } from 'node:child_process';
+import { entryDir } from '../helpers/golden.js';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ export function sandbox(prefix: string): string {
 export function canaries(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
     .filter((e) => e.name.startsWith('CANARY'))
-    .map((e) => join(e.parentPath, e.name).slice(root.length + 1));
+    .map((e) => join(entryDir(e), e.name).slice(root.length + 1));
 }
 
 /** An environment without the test runner's variables: only what the shells need, plus `extra`. */

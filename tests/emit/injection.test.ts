@@ -21,6 +21,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entryDir } from '../helpers/golden.js';
 import type { Template, TemplatePart } from '../../src/check/model.js';
 import { shCommand, shDoubleQuote, shGlobPattern, shQuote, variableOf } from '../../src/emit/shell.js';
 import { tclQuote, tclTemplate } from '../../src/emit/tcl.js';
@@ -555,7 +556,7 @@ function nulRecords(file: string): string[] {
 function scriptsOf(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.sh'))
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .map((e) => relative(dir, join(entryDir(e), e.name)))
     .sort();
 }
 

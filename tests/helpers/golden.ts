@@ -18,3 +18,8 @@ export function expectGolden(path: string, actual: string): void {
   if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run \`npm run test:update\` and review it`);
   expect(normalised, `output differs from ${path} (run \`npm run test:update\` if the change is intended)`).toBe(readFileSync(path, 'utf8'));
 }
+
+/** The directory of a recursive readdir entry (`parentPath` from Node 20.12, `path` before). */
+export function entryDir(entry: { parentPath?: string; path?: string }): string {
+  return entry.parentPath ?? entry.path ?? '';
+}
