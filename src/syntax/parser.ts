@@ -455,6 +455,25 @@ export class LcpParser extends CstParser {
     return chevrotainSaveError.call(this, error);
   }
 
+  /**
+   * The value after `=`, with recovery: when `missing()` says the value is simply absent (the
+   * next item or declaration follows), no expression is attempted and one LCP1008 is reported
+   * just after `=`. `option` is the rule's OPTION method of a free index (Chevrotain needs a
+   * distinct index per call site within a rule).
+   */
+  private valueAfterEquals(option: LcpParser['OPTION'], missing: () => boolean): void {
+    const parsed = option.call(this, {
+      GATE: () => !missing(),
+      DEF: () => {
+        this.SUBRULE(this.expression);
+        return true;
+      },
+    });
+    this.ACTION(() => {
+      if (parsed !== true) this.reportMissingValue(missing());
+    });
+  }
+
   /** After `=` no value was parsed: report it (just after `=` when the value is simply missing). */
   private reportMissingValue(missing: boolean): void {
     const next = this.LA(1);
@@ -676,17 +695,7 @@ export class LcpParser extends CstParser {
     this.SUBRULE(this.name, { LABEL: 'typeName' });
     this.OPTION(() => {
       this.CONSUME(Equals);
-      // Recovery: the value may be missing (see `property`).
-      const parsed = this.OPTION2({
-        GATE: () => !this.valueMissingAtTop(),
-        DEF: () => {
-          this.SUBRULE(this.expression);
-          return true;
-        },
-      });
-      this.ACTION(() => {
-        if (parsed !== true) this.reportMissingValue(this.valueMissingAtTop());
-      });
+      this.valueAfterEquals(this.OPTION2, () => this.valueMissingAtTop());
     });
   });
 
@@ -749,17 +758,7 @@ export class LcpParser extends CstParser {
     this.CONSUME(KwCorners);
     this.CONSUME(Identifier, { LABEL: 'declName' });
     this.CONSUME(Equals);
-    // Recovery: the value may be missing (see `property`).
-    const parsed = this.OPTION({
-      GATE: () => !this.valueMissingAtTop(),
-      DEF: () => {
-        this.SUBRULE(this.expression);
-        return true;
-      },
-    });
-    this.ACTION(() => {
-      if (parsed !== true) this.reportMissingValue(this.valueMissingAtTop());
-    });
+    this.valueAfterEquals(this.OPTION, () => this.valueMissingAtTop());
   });
 
   stageDecl = this.RULE('stageDecl', () => {
@@ -845,16 +844,7 @@ export class LcpParser extends CstParser {
     this.ACTION(() => {
       this.runValue = key?.image === 'run' ? this.LA(1) : undefined;
     });
-    const parsed = this.OPTION({
-      GATE: () => !this.valueMissingInBlock(),
-      DEF: () => {
-        this.SUBRULE(this.expression);
-        return true;
-      },
-    });
-    this.ACTION(() => {
-      if (parsed !== true) this.reportMissingValue(this.valueMissingInBlock());
-    });
+    this.valueAfterEquals(this.OPTION, () => this.valueMissingInBlock());
   });
 
   nestedBlock = this.RULE('nestedBlock', () => {
