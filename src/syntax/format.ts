@@ -493,8 +493,13 @@ class Formatter {
 
   private block(b: Block): Doc {
     // Comments between the header and `{` stay there, outside the block's layout decision.
-    const before = this.inlineComments(b.span.start);
-    return before.length > 0 ? [...before, this.blockBody(b)] : this.blockBody(b);
+    return this.afterInlineComments(b.span.start, () => this.blockBody(b));
+  }
+
+  /** `body` preceded by the comments that stand before `start` on its line, if any. */
+  private afterInlineComments(start: number, body: () => Doc): Doc {
+    const before = this.inlineComments(start);
+    return before.length > 0 ? [...before, body()] : body();
   }
 
   private blockBody(b: Block): Doc {
@@ -608,8 +613,7 @@ class Formatter {
   }
 
   private list(l: ListExpression): Doc {
-    const before = this.inlineComments(l.span.start);
-    return before.length > 0 ? [...before, this.listBody(l)] : this.listBody(l);
+    return this.afterInlineComments(l.span.start, () => this.listBody(l));
   }
 
   private listBody(l: ListExpression): Doc {
