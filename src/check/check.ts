@@ -17,6 +17,7 @@ import type { RuleInput } from './rules/rule.js';
 import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
+import type { TemplateHost } from './template-host.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
 
@@ -27,7 +28,12 @@ export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function check(loaded: LoadedProgram): CheckResult {
+export interface CheckOptions {
+  /** Deck templates: with a host, a stage naming a template that does not exist is LCP6001. */
+  readonly templates?: TemplateHost;
+}
+
+export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckResult {
   const ctx = new CheckContext();
   const symbols = bindDeclarations(ctx, loaded.declarations, loaded.rootPath);
   const environment = { envNames: new Set(symbols.envs.keys()) };
@@ -84,6 +90,7 @@ export function check(loaded: LoadedProgram): CheckResult {
     corners,
     libraries,
     stages,
+    ...(options.templates ? { templates: options.templates } : {}),
   };
   for (const rule of RULES) rule.run(ctx, input);
 

@@ -31,6 +31,12 @@ import { describeExpression, isMissing, mismatch, readInteger, readName, readQua
 export interface StageBuild {
   readonly decl: StageDecl;
   readonly model?: StageModel;
+  /**
+   * The stage's place in the stage graph — known even when its other properties have errors,
+   * so graph rules (cycles, key matching) are reported in the same run. Absent when a fan-out
+   * key is invalid.
+   */
+  readonly shape?: StageShape;
   /** Spans of values, for rules that point at them. */
   readonly spans: {
     readonly queue?: Span;
@@ -58,6 +64,9 @@ export interface StageInputs {
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
 }
+
+/** What stage-graph rules need of a stage. */
+export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' | 'nameSpan'>;
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
@@ -88,6 +97,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       ctx.report('LCP2002', key.span, `\`${key.name}\` is listed twice in \`for each\``, { label: 'listed again' });
     } else declared.add(key.name);
   }
+  const keysValid = ok;
   const keys = FANOUT_KEYS.filter((k) => declared.has(k));
   const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
   const keySetLookup = new Set(keySet);
@@ -296,7 +306,8 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
           nameSpan: decl.name.span,
         }
       : undefined;
-  return { decl, ...(model ? { model } : {}), spans };
+  const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
+  return { decl, ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
 }
 
 function readRun(

@@ -1,10 +1,11 @@
 /**
  * What `libcc check` checks: the files, directories and globs it is given, expanded to `.lcp`
- * files (deterministically: sorted, each once), and the programs to check among them. Reads the
- * file system; the CLI turns a `problem` into a usage error.
+ * files (deterministically: sorted, each once). Reads the
+ * file system; the CLI turns a `problem` into a usage error. Which of them are programs of their
+ * own is the driver's decision (`src/driver/roots.ts`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { displayPath, type LoadedProgram } from '../syntax/load.js';
+import { displayPath } from '../syntax/load.js';
 import { userPath } from './io.js';
 
 /** Directories never searched for `.lcp` files. */
@@ -123,24 +124,4 @@ function matchSegments(matchers: readonly (RegExp | '**')[], parts: readonly str
   }
   const [part, ...restParts] = parts;
   return part !== undefined && first.test(part) && matchSegments(restMatchers, restParts);
-}
-
-/**
- * The programs to check: a file imported by another checked file is checked as part of it (so a
- * directory holding `flow.lcp` and the `site.lcp` it imports checks `flow.lcp` once, and
- * `site.lcp`, which has no `pipeline`, is not reported as a program of its own). Files that only
- * import each other (a cycle no other file imports) are checked from the first of them.
- */
-export function checkedRoots(programs: readonly LoadedProgram[]): LoadedProgram[] {
-  const importedElsewhere = (program: LoadedProgram) =>
-    programs.some((other) => other !== program && other.rootPath !== program.rootPath && other.sources.has(program.rootPath));
-  const roots: LoadedProgram[] = [];
-  const covered = new Set<string>();
-  const take = (program: LoadedProgram) => {
-    roots.push(program);
-    for (const path of program.sources.keys()) covered.add(path);
-  };
-  for (const program of programs) if (!importedElsewhere(program)) take(program);
-  for (const program of programs) if (!covered.has(program.rootPath)) take(program);
-  return programs.filter((program) => roots.includes(program));
 }

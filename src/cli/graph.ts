@@ -5,15 +5,14 @@
  *
  *   colorOptions(configureGraphCommand(program.command('graph')))
  *     .action((file: string, options: GraphCliOptions) => {
- *       exitCode = graphCommand(load(file), { ...options, color: useColor(process.stderr, options.color) }, output);
+ *       exitCode = graphCommand(analyseProgram(load(file), options), { ...options, color: … }, output);
  *     });
  */
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { check } from '../check/check.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
-import { buildPlan } from '../graph/plan.js';
+import type { Analysis } from '../driver/analyse.js';
 import type { LoadedProgram } from '../syntax/load.js';
 import { DEFAULT_MAX_JOBS, GRAPH_FORMATS, renderGraph, type GraphFormat, type Rankdir } from '../emit/view/index.js';
 
@@ -28,6 +27,7 @@ export interface GraphCliOptions {
   readonly rankdir?: Rankdir;
   readonly slots?: number;
   readonly output?: string;
+  readonly templates?: string;
   readonly diagnostics: DiagnosticFormat;
   readonly color?: boolean;
 }
@@ -60,6 +60,7 @@ export function configureGraphCommand(command: Command): Command {
     .addOption(new Option('--rankdir <dir>', 'layout direction').choices(['LR', 'TB']).default('LR'))
     .option('--slots <n>', 'also compute the makespan when at most N slots run at once (shown in the HTML summary)', wholeNumber)
     .option('-o, --output <file>', 'write to FILE instead of standard output')
+    .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
     .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich'));
 }
 
@@ -69,23 +70,18 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], loaded: LoadedPro
   return renderRich(diagnostics, loaded.sources, { color });
 }
 
-/** Checks, plans and renders; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot write). */
-export function graphCommand(loaded: LoadedProgram, options: GraphCommandOptions, output: GraphOutput): number {
-  const checked = check(loaded);
-  let diagnostics = [...checked.diagnostics];
-  let text: string | undefined;
-  if (checked.program !== undefined) {
-    const planned = buildPlan(checked.program, options.slots === undefined ? {} : { slots: options.slots });
-    diagnostics = sortDiagnostics([...diagnostics, ...planned.diagnostics]);
-    if (planned.plan !== undefined && !hasErrors(diagnostics)) {
-      text = renderGraph(planned.plan, {
-        format: options.format,
-        level: options.jobs === true ? 'jobs' : 'stages',
-        ...(options.maxJobs === undefined ? {} : { maxJobs: options.maxJobs }),
-        ...(options.rankdir === undefined ? {} : { rankdir: options.rankdir }),
-      });
-    }
-  }
+/** Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot write). */
+export function graphCommand(analysis: Analysis, options: GraphCommandOptions, output: GraphOutput): number {
+  const { diagnostics, loaded } = analysis;
+  const text =
+    analysis.ok && analysis.plan !== undefined
+      ? renderGraph(analysis.plan, {
+          format: options.format,
+          level: options.jobs === true ? 'jobs' : 'stages',
+          ...(options.maxJobs === undefined ? {} : { maxJobs: options.maxJobs }),
+          ...(options.rankdir === undefined ? {} : { rankdir: options.rankdir }),
+        })
+      : undefined;
   if (diagnostics.length > 0) output.stderr(renderDiagnostics(diagnostics, loaded, options.diagnostics, options.color));
   if (text === undefined) return 1;
   if (options.output === undefined) {

@@ -2,10 +2,12 @@
  * `libcc` command line. Exit codes: 0 ok (warnings allowed), 1 diagnostics with errors,
  * 2 usage or internal error. User mistakes never produce a stack trace.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { check, type CheckResult } from '../check/check.js';
+import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
+import { programRoots } from '../driver/roots.js';
+import { fileSystemTemplates } from '../driver/templates.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { explainCode } from '../diagnostics/explain.js';
 import { ALL_CODES } from '../diagnostics/codes.js';
@@ -13,11 +15,10 @@ import { renderGithub } from '../diagnostics/github.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
-import { buildPlan } from '../graph/plan.js';
 import { loadProgram, type LoadedProgram } from '../syntax/load.js';
-import { DRIVER_TEMPLATES, emit } from '../emit/emit.js';
+import { emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
-import { checkedRoots, expandCheckPaths } from './check-paths.js';
+import { expandCheckPaths } from './check-paths.js';
 import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { lspCommand } from '../lsp/server.js';
 import { diffGenerated } from './diff.js';
@@ -38,9 +39,25 @@ interface Output {
 }
 
 const processOutput: Output = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
 };
+
+/**
+ * A reader that closes early (`libcc check … | head -1`) is not an error: once a stream reports
+ * EPIPE, later output to it is dropped and the command finishes with its own exit code.
+ */
+const closed = new WeakSet<NodeJS.WriteStream>();
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (closed.has(stream)) return;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed.add(stream);
+    });
+  }
+  stream.write(text);
+}
 
 class UsageError extends Error {}
 
@@ -59,6 +76,25 @@ function load(path: string): LoadedProgram {
   const loaded = loadProgram(userPath(path), fileSystemHost);
   if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
   return loaded;
+}
+
+/** The one analysis (src/driver) of a loaded program, with templates from disk. */
+function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number } = {}): Analysis {
+  if (options.templates !== undefined && !isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
+  const templates = fileSystemTemplates({
+    flowDir: dirname(loaded.rootPath),
+    ...(options.templates === undefined ? {} : { siteDir: options.templates }),
+    builtinDir: join(packageRoot(), 'templates'),
+  });
+  return analyse(loaded, { templates, ...(options.slots === undefined ? {} : { slots: options.slots }) });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function renderDiagnostics(
@@ -104,20 +140,20 @@ export async function main(argv: readonly string[], output: Output = processOutp
           .default('rich'),
       )
       .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', nonNegativeInteger)
-      .option('--strict', 'warnings fail the check too (exit 1)'),
-  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean }) => {
+      .option('--strict', 'warnings fail the check too (exit 1)')
+      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)"),
+  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean; templates?: string }) => {
     const expansion = expandCheckPaths(paths);
     if ('problem' in expansion) throw new UsageError(expansion.problem);
     const files = expansion.files;
     const programs = files.map((file) => load(file));
     const all: Diagnostic[] = [];
     const sources = new Map<string, SourceFile>();
-    for (const loaded of checkedRoots(programs)) {
-      const result: CheckResult = check(loaded);
-      all.push(...result.diagnostics);
+    for (const loaded of programRoots(programs)) {
+      all.push(...analyseProgram(loaded, options).diagnostics);
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
-    const diagnostics = sortDiagnostics(dedupe(all));
+    const diagnostics = sortDiagnostics(dedupeDiagnostics(all));
     const format = options.format === 'text' ? 'rich' : options.format;
     if (format === 'sarif') {
       output.stdout(renderSarif(diagnostics, sources, { toolVersion: version(), pages: errorPages() }));
@@ -146,23 +182,19 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .argument('<file>', 'the pipeline (.lcp)')
       .option('--slots <n>', 'also compute the makespan when at most N slots run at once', positiveInteger)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
       .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean }) => {
+  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean; templates?: string }) => {
     const loaded = load(file);
-    const checked = check(loaded);
+    const analysis = analyseProgram(loaded, options);
     const color = useColor(process.stderr, options.color);
-    let diagnostics = [...checked.diagnostics];
-    let planText: string | undefined;
-    if (checked.program !== undefined) {
-      const planned = buildPlan(checked.program, options.slots === undefined ? {} : { slots: options.slots });
-      diagnostics = sortDiagnostics([...diagnostics, ...planned.diagnostics]);
-      if (planned.plan !== undefined && !hasErrors(diagnostics)) {
-        planText = options.format === 'json' ? formatPlanJson(planned.plan) : formatPlanText(planned.plan);
-      }
+    if (analysis.diagnostics.length > 0) output.stderr(renderDiagnostics(analysis.diagnostics, loaded.sources, options.diagnostics, color));
+    if (!analysis.ok || analysis.plan === undefined) {
+      exitCode = EXIT_DIAGNOSTICS;
+      return;
     }
-    if (diagnostics.length > 0) output.stderr(renderDiagnostics(diagnostics, loaded.sources, options.diagnostics, color));
-    if (planText !== undefined) output.stdout(planText);
-    exitCode = hasErrors(diagnostics) || planText === undefined ? EXIT_DIAGNOSTICS : EXIT_OK;
+    output.stdout(options.format === 'json' ? formatPlanJson(analysis.plan) : formatPlanText(analysis.plan));
+    exitCode = EXIT_OK;
   });
 
   colorOptions(
@@ -209,7 +241,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     });
 
   colorOptions(configureGraphCommand(program.command('graph'))).action((file: string, options: GraphCliOptions) => {
-    exitCode = graphCommand(load(file), { ...options, color: useColor(process.stderr, options.color) }, output);
+    const loaded = load(file);
+    exitCode = graphCommand(analyseProgram(loaded, options), { ...options, color: useColor(process.stderr, options.color) }, output);
   });
 
   program
@@ -292,36 +325,30 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
   const progress = progressReporter();
   progress('checking');
   const loaded = load(file);
-  const checked = check(loaded);
+  const analysis = analyseProgram(loaded, options);
   const color = useColor(process.stderr, options.color);
-  let diagnostics = [...checked.diagnostics];
+  let diagnostics = analysis.diagnostics;
   const report = () => {
     progress(undefined);
     if (diagnostics.length > 0) output.stderr(renderDiagnostics(sortDiagnostics(diagnostics), loaded.sources, options.diagnostics, color));
   };
-  if (checked.program === undefined) {
+  const { program, plan, decks } = analysis;
+  if (!analysis.ok || program === undefined || plan === undefined || decks === undefined) {
     report();
     return EXIT_DIAGNOSTICS;
   }
-  progress('planning');
-  const planned = buildPlan(checked.program);
-  diagnostics = [...diagnostics, ...planned.diagnostics];
-  if (planned.plan === undefined || hasErrors(diagnostics)) {
-    report();
-    return EXIT_DIAGNOSTICS;
-  }
-  const flowDir = dirname(loaded.rootPath);
-  const outDir = options.output ?? join(flowDir, checked.program.pipeline.name);
-  if (options.templates !== undefined && !existsSync(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
-  const templates = templateSource(flowDir, options.templates);
-  progress(`generating scripts for ${planned.plan.jobs.length} jobs`);
+  const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
+  progress(`generating scripts for ${plan.jobs.length} jobs`);
   const emitted = emit({
-    program: checked.program,
-    plan: planned.plan,
+    program,
+    plan,
+    decks,
     source: relativeFrom(outDir, loaded.rootPath),
-    templates: templates.texts,
-    deckTemplate: templates.resolveDeck,
-    knownDecks: templates.knownDecks,
+    templates: fileSystemTemplates({
+      flowDir: dirname(loaded.rootPath),
+      ...(options.templates === undefined ? {} : { siteDir: options.templates }),
+      builtinDir: join(packageRoot(), 'templates'),
+    }),
   });
   diagnostics = [...diagnostics, ...emitted.diagnostics];
   report();
@@ -329,7 +356,7 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
   const header = `generated by libcc from ${relativeFrom(outDir, loaded.rootPath)} — do not edit`;
   const files = new Map(emitted.files);
   files.set(MANIFEST, renderManifest(emitted.files, header));
-  return { outDir, rootPath: loaded.rootPath, files, jobs: planned.plan.jobs.length };
+  return { outDir, rootPath: loaded.rootPath, files, jobs: plan.jobs.length };
 }
 
 /** A one-line progress display on a terminal's stderr; silent elsewhere and under CI. */
@@ -374,57 +401,6 @@ function compileCommand(file: string, options: CompileOptions, output: Output): 
     throw error;
   }
   return EXIT_OK;
-}
-
-/** Where templates come from: the site's directory first, then libcc's own. Decks may also sit next to the pipeline. */
-function templateSource(
-  flowDir: string,
-  siteDir: string | undefined,
-): { texts: Map<string, string>; resolveDeck: (name: string) => string | undefined; knownDecks: string[] } {
-  const builtin = join(packageRoot(), 'templates');
-  const texts = new Map<string, string>();
-  const read = (name: string, dirs: string[]): boolean => {
-    for (const dir of dirs) {
-      const path = join(dir, ...name.split('/'));
-      if (existsSync(path) && statSync(path).isFile()) {
-        texts.set(name, readFileSync(path, 'utf8'));
-        return true;
-      }
-    }
-    return false;
-  };
-  const searchPath = siteDir === undefined ? [builtin] : [siteDir, builtin];
-  for (const name of DRIVER_TEMPLATES) read(name, searchPath);
-  const knownDecks = [...new Set(searchPath.flatMap((dir) => listTemplates(dir)))].filter((name) => !name.startsWith('sh/') && !name.startsWith('init/')).sort();
-  return {
-    texts,
-    knownDecks,
-    resolveDeck: (name: string) => {
-      if (name.includes('..') || isAbsolute(name)) return undefined;
-      return texts.has(name) || read(name, [flowDir, ...searchPath]) ? name : undefined;
-    },
-  };
-}
-
-/** Template names (relative, `/`) under a directory. */
-function listTemplates(dir: string, prefix = ''): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) return listTemplates(join(dir, entry.name), name);
-    return name.endsWith('.hbs') ? [name] : [];
-  });
-}
-
-/** The same file checked twice (imported by two roots) reports its diagnostics once. */
-function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.primary.span.file}\u0000${d.primary.span.start}\u0000${d.primary.span.end}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,10 +21,25 @@ export function modelSection(process: string): string {
   return `${base.toUpperCase()}GlobalCorner_LocalMC_MOS_MOSCAP`;
 }
 
+/** A job's deck: where it goes, the rendered text (without the generated-file header), what it reads. */
+export interface RenderedDeck {
+  readonly path: string;
+  /** The template's key, named in the deck's header. */
+  readonly template: string;
+  /** What the fingerprint hashes. */
+  readonly body: string;
+  readonly reads: { readonly kit: boolean; readonly cells: boolean };
+}
+
+/** The deck file: the generated-file header, the template's name, the body. */
+export function deckText(deck: RenderedDeck, header: string): string {
+  return `# ${header}\n# deck template: ${deck.template}\n${deck.body}`;
+}
+
 export function renderDeck(
   template: { name: string; render: TemplateFunction },
-  context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex; header: string },
-): { path: string; text: string; body: string; reads: { kit: boolean; cells: boolean } } {
+  context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex },
+): RenderedDeck {
   const { program, job, index } = context;
   const stage = index.stages.get(job.stage)!;
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
@@ -35,7 +50,6 @@ export function renderDeck(
   // the job wrapper checks that they exist before it runs the tool.
   const reads = { kit: false, cells: false };
   const view = {
-    header: context.header,
     pipeline: program.pipeline.name,
     stage: stage.name,
     job: job.id,
@@ -67,9 +81,8 @@ export function renderDeck(
     /** `library_corner`, the name of the characterized library at this corner. */
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
   };
-  const text = template.render(view);
-  // `body` is what the fingerprint hashes: the header holds the source's relative path.
-  return { path: `decks/${stage.name}/${key}.tcl`, text: `# ${context.header}\n# deck template: ${template.name}\n${text}`, body: text, reads };
+  const body = template.render(view);
+  return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
 }
 
 export { tclQuote };

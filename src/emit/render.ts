@@ -24,6 +24,8 @@ export class TemplateError extends Error {}
 export function compileTemplate(name: string, source: string): TemplateFunction {
   let compiled: HandlebarsTemplateDelegate;
   try {
+    // `compile` is lazy: parse now, so a syntax error is found before anything is rendered.
+    handlebars.parse(source);
     compiled = handlebars.compile(source, { noEscape: true, strict: true });
   } catch (error) {
     throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);

@@ -1,14 +1,14 @@
 /**
  * Job-level dependencies (language.md §4.2): for `stage S after P`, which jobs of `P` each job of
  * `S` waits for, decided by the two key sets — equal: element-wise, P's a subset: broadcast,
- * P's a superset: gather, neither: `LCP4002`. A job whose counterpart (or whole group) was removed
+ * P's a superset: gather (neither is LCP4002, a check rule). A job whose counterpart (or whole group) was removed
  * by P's `where` is `LCP4003`.
  *
  * P's jobs are indexed once per (P, shared keys) by their numeric key, so matching is linear.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { jobLabelParts, maskKeys, type ExpandedStage, type KeyCodec, type Universe } from './expand.js';
+import { jobLabelParts, type ExpandedStage, type KeyCodec, type Universe } from './expand.js';
 import type { DependencyRelation, PlanDependency } from './types.js';
 
 /** At most this many `LCP4003` per (stage, dependency); the last one counts the rest. */
@@ -73,24 +73,8 @@ export function matchDependencies(
       seen.add(p);
       const up = expanded[p]!;
       const relation = relationOf(down.mask, up.mask);
-      if (relation === undefined) {
-        diagnostics.push(
-          makeDiagnostic(
-            'LCP4002',
-            clause.span,
-            `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.stage.name}\``,
-            {
-              label: 'neither key set contains the other',
-              notes: [
-                `\`${stage.name}\` has the key set ${describeKeys(down.mask)}`,
-                `\`${up.stage.name}\` has the key set ${describeKeys(up.mask)}`,
-              ],
-              help: `fan \`${stage.name}\` out over keys that include or are included in those of \`${up.stage.name}\``,
-            },
-          ),
-        );
-        continue;
-      }
+      // The checker rejects key sets that cannot be matched (LCP4002): only checked programs get here.
+      if (relation === undefined) throw new Error(`internal error: \`${stage.name}\` cannot be matched to \`${up.stage.name}\` (LCP4002 not reported)`);
       stageRelations.push({ stage: up.stage.name, relation });
       // A self-dependency is a cycle (LCP4001); an empty upstream stage is LCP4004 already.
       if (p === s || up.node.length === 0) continue;
@@ -119,11 +103,6 @@ export function relationOf(downMask: number, upMask: number): DependencyRelation
   if ((upMask & ~downMask) === 0) return 'broadcast';
   if ((downMask & ~upMask) === 0) return 'gather';
   return undefined;
-}
-
-function describeKeys(mask: number): string {
-  const keys = maskKeys(mask);
-  return keys.length === 0 ? '{} (a single job)' : `{${keys.join(', ')}}`;
 }
 
 /** `` `base_svt`/`ttg_0p48v_25c` `` — the key values of job `j` for messages. */

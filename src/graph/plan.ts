@@ -1,12 +1,12 @@
 /**
  * The graph phase: CheckedProgram → Plan (jobs, dependencies, arrays, critical path, slot-capped
- * makespan) + diagnostics LCP4001–LCP4006. See README.md in this folder.
+ * makespan) + diagnostics LCP4003–LCP4006. Its input is a checked program: stage cycles (LCP4001)
+ * and unmatchable key sets (LCP4002) are check rules. See README.md in this folder.
  */
 import type { CheckedProgram, StageModel } from '../check/model.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DiagnosticBag, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { analyseTiming } from './critical-path.js';
-import { findStageCycles } from './cycles.js';
 import { matchDependencies } from './dependencies.js';
 import {
   CORNER,
@@ -33,7 +33,7 @@ export interface PlanOptions {
 }
 
 export interface PlanResult {
-  /** Undefined when the program has graph errors (LCP4001–LCP4005). */
+  /** Undefined when the program has graph errors (LCP4003–LCP4005). */
   readonly plan?: Plan;
   /** Sorted by position (`sortDiagnostics`). */
   readonly diagnostics: Diagnostic[];
@@ -53,7 +53,6 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
   }
   const bag = new DiagnosticBag();
   const stages = [...program.stages].sort((a, b) => a.index - b.index);
-  bag.addAll(findStageCycles(stages));
 
   const universe = buildUniverse(program);
   const codec = new KeyCodec(universe);

@@ -1,6 +1,6 @@
 /**
- * `libcc lsp`: a minimal language server over stdio. It publishes the checker's diagnostics
- * (and the job graph's, LCP4xxx, when the check has no errors) and answers go-to-definition.
+ * `libcc lsp`: a minimal language server over stdio. It publishes the diagnostics of the driver's
+ * analysis (src/driver: the same as `libcc check`) and answers go-to-definition.
  * Synchronous and without debouncing: every open or change re-checks the programs the document
  * belongs to. See README.md in this folder.
  */
@@ -24,11 +24,11 @@ import {
   type Range,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { check } from '../check/check.js';
+import { analyse } from '../driver/analyse.js';
+import { fileSystemTemplates } from '../driver/templates.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createSourceFile, positionAt, type SourceFile } from '../diagnostics/source.js';
 import type { Span } from '../diagnostics/span.js';
-import { buildPlan } from '../graph/plan.js';
 import { parseLcp } from '../syntax/parse.js';
 import { displayPath, loadProgram, type LoadedProgram, type LoaderHost } from '../syntax/load.js';
 import { findDefinition } from './definitions.js';
@@ -37,10 +37,10 @@ import { findDefinition } from './definitions.js';
 const MAX_SIBLINGS = 64;
 
 /** Serves the protocol on the given streams until the client sends `exit` (which ends the process). */
-export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, builtinTemplates = defaultTemplatesDir()): void {
   const connection = createConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const documents = new TextDocuments(TextDocument);
-  const workspace = new Workspace(connection, documents);
+  const workspace = new Workspace(connection, documents, builtinTemplates);
 
   connection.onInitialize(
     (): InitializeResult => ({
@@ -58,6 +58,11 @@ export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** libcc's own templates: `templates/` of the package (two levels above this module in src/ and dist/). */
+function defaultTemplatesDir(): string {
+  return fileURLToPath(new URL('../../templates', import.meta.url));
 }
 
 /** `libcc lsp`: the server on stdin/stdout. Anything logged goes to stderr, never into the protocol. */
@@ -121,7 +126,7 @@ function offsetOf(source: SourceFile, position: LspPosition): number {
 
 interface Analysis {
   readonly loaded: LoadedProgram;
-  /** Check diagnostics, plus the plan's when the check passed. */
+  /** Every diagnostic of the driver's analysis. */
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -149,6 +154,7 @@ class Workspace {
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
+    private readonly builtinTemplates: string,
   ) {}
 
   changed(uri: string): void {
@@ -204,9 +210,9 @@ class Workspace {
         this.analyses.delete(root);
         return;
       }
-      const checked = check(loaded);
-      const diagnostics = [...checked.diagnostics];
-      if (checked.program !== undefined) diagnostics.push(...buildPlan(checked.program).diagnostics);
+      // The same analysis as `libcc check`/`compile`: the editor shows what CI would report.
+      const templates = fileSystemTemplates({ flowDir: posix.dirname(root), builtinDir: this.builtinTemplates });
+      const { diagnostics } = analyse(loaded, { templates });
       this.analyses.set(root, { loaded, diagnostics });
     } catch (error) {
       this.log(`checking ${root}`, error);

@@ -2,7 +2,7 @@
  * `libcc check` for CI: output formats (`sarif`, `github`, `text`), `--max-warnings`, `--strict`,
  * and checking directories and globs.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,52 @@ describe('libcc check --format', () => {
     const rich = await runCli('check', 'examples/errors/units.lcp', '--no-color');
     expect(text).toEqual(rich);
     expect(text.stdout).toContain('error[LCP3004]: unknown unit `hrs`');
+  });
+});
+
+describe('libcc check runs the whole analysis (src/driver)', () => {
+  it('reports a dependency cycle as a GitHub annotation and as SARIF, and exits 1', async () => {
+    const github = await runCli('check', 'examples/errors/stages.lcp', '--format', 'github');
+    expect(github.code).toBe(1);
+    expect(github.stdout).toMatch(/^::error file=examples\/errors\/stages\.lcp,line=25,col=15,.*title=LCP4001.*::`after` clauses form a cycle: `a` → `c` → `b` → `a`/m);
+    const sarif = await runCli('check', 'examples/errors/stages.lcp', '--format', 'sarif');
+    expect(sarif.code).toBe(1);
+    expect(sarifSchemaErrors(sarif.stdout)).toEqual([]);
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] }).runs[0]!.results;
+    expect(results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.region.startLine])).toEqual([
+      ['LCP4002', 'error', 19],
+      ['LCP4001', 'error', 25],
+    ]);
+  });
+
+  it('reports job-graph and deck-template errors that only expansion and rendering reveal', async () => {
+    for (const [file, code] of [['graph.lcp', 'LCP4005'], ['graph.lcp', 'LCP4003'], ['graph.lcp', 'LCP4004'], ['decks.lcp', 'LCP6001'], ['templates.lcp', 'LCP6002']] as const) {
+      const run = await runCli('check', `examples/errors/${file}`, '--format', 'short');
+      expect(run.code, file).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`^examples/errors/${file.replace('.', '\\.')}:\\d+:\\d+: error\\[${code}\\]`, 'm'));
+    }
+  });
+
+  it('finds decks in `--templates DIR` as compile does', async () => {
+    const site = mkdtempSync(join(tmpdir(), 'libcc-site-'));
+    try {
+      const flow = join(site, 'flow.lcp');
+      writeFileSync(flow, readFileSync('examples/errors/decks.lcp', 'utf8'));
+      mkdirSync(join(site, 'templates', 'liberate'), { recursive: true });
+      expect((await runCli('check', flow, '--format', 'short')).code).toBe(1);
+      writeFileSync(join(site, 'templates', 'liberate', 'chr.tcl.hbs'), 'set_var x {{tcl corner.name}}\n');
+      expect(await runCli('check', flow, '--templates', join(site, 'templates'))).toMatchObject({ code: 0 });
+      expect((await runCli('check', flow, '--templates', join(site, 'nowhere'))).code).toBe(2);
+    } finally {
+      rmSync(site, { recursive: true, force: true });
+    }
+  });
+
+  it('survives a reader that closes early (no EPIPE stack trace)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync('bash', ['-c', 'node bin/libcc.js check --format sarif examples/errors/units.lcp | head -1; echo "status=${PIPESTATUS[0]}"'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('{\nstatus=1\n');
   });
 });
 
@@ -95,7 +141,8 @@ describe('libcc check with directories and globs', () => {
   it('checks every .lcp file under a directory, reporting each diagnostic once', async () => {
     const all = await runCli('check', 'examples/errors', '--format', 'short');
     expect(all.code).toBe(1);
-    const files = ['corners', 'decks', 'graph', 'lints', 'missing_pipeline', 'names', 'queues', 'slots', 'syntax', 'units'];
+    const files = readdirSync('examples/errors').filter((f) => f.endsWith('.lcp')).map((f) => f.replace(/\.lcp$/, ''));
+    expect(files.length).toBeGreaterThan(10);
     const separately: string[] = [];
     for (const file of files) separately.push(...lines((await runCli('check', `examples/errors/${file}.lcp`, '--format', 'short')).stdout));
     expect(lines(all.stdout).sort()).toEqual(separately.sort());

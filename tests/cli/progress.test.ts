@@ -21,11 +21,11 @@ describe('compile progress', () => {
   it('is shown on a terminal and erased before the result', () => {
     const { CI: _ci, ...env } = process.env;
     const output = onTerminal({ ...env, CI: undefined });
-    expect(output).toContain('libcc: planning…');
+    expect(output).toContain('libcc: checking…');
     expect(output).toMatch(/\r\u001b\[Kwrote out: 11 files/);
   });
   it('is never shown under CI', () => {
-    expect(onTerminal({ CI: 'true' })).not.toContain('libcc: planning');
+    expect(onTerminal({ CI: 'true' })).not.toContain('libcc: checking');
   });
   it('is never shown in a pipe', () => {
     const result = spawnSync(process.execPath, [cli, 'compile', 'flow.lcp', '-o', 'piped'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: '' } });

@@ -31,13 +31,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/check/check.js';
 import { ALL_CODES, type DiagnosticCode } from '../../src/diagnostics/codes.js';
 import { sortDiagnostics, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { renderRich } from '../../src/diagnostics/render.js';
-import { DRIVER_TEMPLATES, emit } from '../../src/emit/emit.js';
-import { buildPlan } from '../../src/graph/plan.js';
+import { analyse } from '../../src/driver/analyse.js';
 import { displayPath, loadProgram } from '../../src/syntax/load.js';
+import { templatesWith } from '../helpers/analysis.js';
 import { UPDATE_GOLDEN } from '../helpers/golden.js';
 
 const ROOT = 'flow.lcp';
@@ -73,25 +72,10 @@ interface Run {
 /** Checks (and plans) `source` as `flow.lcp` with the given other files; renders `code`'s diagnostics. */
 function run(code: DiagnosticCode, source: string, files: ReadonlyMap<string, string>): Run {
   const loaded = loadProgram(ROOT, { readFile: (path) => (path === ROOT ? source : files.get(path)) })!;
-  const checked = check(loaded);
-  const all = [...checked.diagnostics];
-  if (checked.program && code.startsWith('LCP4')) all.push(...buildPlan(checked.program, { slots: SLOTS }).diagnostics);
-  if (checked.program && code.startsWith('LCP6')) {
-    // Emission codes: compile with libcc's own templates plus the page's captioned `hbs` blocks.
-    const planned = buildPlan(checked.program);
-    const templates = new Map<string, string>(DRIVER_TEMPLATES.map((name) => [name, readFileSync(`templates/${name}`, 'utf8')]));
-    for (const [file, text] of files) if (file.endsWith('.hbs')) templates.set(file, text);
-    const deckTemplate = (name: string) => {
-      if (templates.has(name)) return name;
-      try {
-        templates.set(name, readFileSync(`templates/${name}`, 'utf8'));
-        return name;
-      } catch {
-        return undefined;
-      }
-    };
-    all.push(...planned.diagnostics, ...emit({ program: checked.program, plan: planned.plan!, source: ROOT, templates, deckTemplate }).diagnostics);
-  }
+  // The driver's analysis, as `libcc plan --slots` would make it; templates: libcc's own plus the
+  // page's captioned `hbs` blocks.
+  const extra = new Map([...files].filter(([file]) => file.endsWith('.hbs')));
+  const all = [...analyse(loaded, { templates: templatesWith(extra), ...(code.startsWith('LCP4') ? { slots: SLOTS } : {}) }).diagnostics];
   const diagnostics = sortDiagnostics(all);
   const rendered = renderRich(
     diagnostics.filter((d) => d.code === code),

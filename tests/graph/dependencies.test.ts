@@ -75,28 +75,6 @@ describe('matching jobs across `after`', () => {
   });
 });
 
-describe('LCP4002: key sets that cannot be matched', () => {
-  test('per corner after per library, once per stage pair, at the after clause', () => {
-    const p = program({
-      nodes: NODES,
-      libraries: LIBRARIES,
-      stages: [
-        { name: 'merge', keys: ['library'] },
-        { name: 'by_corner', keys: ['corner'], after: ['merge'] },
-        { name: 'nc', keys: ['node', 'corner'], after: ['merge'] },
-      ],
-    });
-    const diagnostics = errorsOf(p);
-    expect(codes(diagnostics)).toEqual(['LCP4002', 'LCP4002']);
-    expect(diagnostics[0]!.primary.span).toEqual(afterSpan(p, 'by_corner', 'merge'));
-    expect(diagnostics[0]!.notes).toEqual([
-      '`by_corner` has the key set {corner}',
-      '`merge` has the key set {node, library}',
-    ]);
-    expect(diagnostics[1]!.primary.span).toEqual(afterSpan(p, 'nc', 'merge'));
-  });
-});
-
 describe('LCP4003: a job without its upstream', () => {
   test('element-wise counterpart removed by the upstream where', () => {
     const p = program({
@@ -188,8 +166,8 @@ describe('LCP4003: a job without its upstream', () => {
       nodes: NODES,
       libraries: LIBRARIES,
       stages: [
-        { name: 'merge', keys: ['library'] },
-        { name: 'bad', keys: ['corner'], after: ['merge'] },
+        { name: 'lvf', keys: ['library', 'corner'], where: cmp('corner.process', '==', 'ssgnp') },
+        { name: 'post_lvf', keys: ['library', 'corner'], after: ['lvf'] },
         { name: 'empty', keys: ['corner'], where: cmp('corner.process', '==', 'x') },
       ],
     });
@@ -198,6 +176,20 @@ describe('LCP4003: a job without its upstream', () => {
     expect(result.diagnostics.map((d) => d.primary.span.start)).toEqual(
       [...result.diagnostics.map((d) => d.primary.span.start)].sort((a, b) => a - b),
     );
-    expect(new Set(codes(result.diagnostics))).toEqual(new Set(['LCP4002', 'LCP4004']));
+    expect(new Set(codes(result.diagnostics))).toEqual(new Set(['LCP4003', 'LCP4004']));
+  });
+});
+
+describe('a program the checker would reject', () => {
+  test('unmatchable key sets (LCP4002, a check rule) are an internal error, never a silent plan', () => {
+    const p = program({
+      nodes: NODES,
+      libraries: LIBRARIES,
+      stages: [
+        { name: 'merge', keys: ['library'] },
+        { name: 'bad', keys: ['corner'], after: ['merge'] },
+      ],
+    });
+    expect(() => buildPlan(p)).toThrow(/LCP4002/);
   });
 });

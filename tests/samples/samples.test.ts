@@ -11,10 +11,10 @@ import { expectGolden } from '../helpers/golden.js';
 
 const ERRORS = 'examples/errors';
 const SAMPLES = 'tests/samples';
-/** Files whose mistakes are in the job graph, which `libcc plan` builds. */
-const PLANNED = new Set(['graph.lcp', 'slots.lcp']);
-/** Files whose mistakes are in templates, which `libcc compile` renders. */
-const COMPILED = new Set(['decks.lcp']);
+/** A mistake only a `--slots` cap reveals: `libcc plan --slots 8`. */
+const PLANNED = new Set(['slots.lcp']);
+/** Warnings only: `libcc check` exits 0. */
+const WARNINGS_ONLY = new Set(['lints.lcp']);
 
 describe('examples/errors: every file reports its diagnostics', () => {
   const files = readdirSync(ERRORS).filter((f) => f.endsWith('.lcp')).sort();
@@ -25,18 +25,20 @@ describe('examples/errors: every file reports its diagnostics', () => {
       const checked = await runCli('check', path, '--no-color');
       let output = `$ libcc check ${path}\n${checked.stdout}${checked.stderr}[exit ${checked.code}]\n`;
       if (PLANNED.has(file)) {
-        // Graph errors appear once the program checks: plan it (with a slot cap for slots.lcp).
+        // A slot cap is a question of `libcc plan --slots N`, not of the pipeline.
         expect(checked.code).toBe(0);
         const planned = await runCli('plan', path, '--slots', '8', '--no-color');
         output += `\n$ libcc plan ${path} --slots 8\n${planned.stderr}[exit ${planned.code}]\n`;
         expect(planned.code, `${file} should show graph errors`).toBe(1);
-      }
-      if (COMPILED.has(file)) {
-        // Template mistakes appear when the scripts are generated (--check writes nothing).
+      } else if (WARNINGS_ONLY.has(file)) {
         expect(checked.code).toBe(0);
+      } else {
+        // Everything `compile` would reject, `check` rejects — graph and template errors included.
+        expect(checked.code, `${file} should fail \`libcc check\``).toBe(1);
+        expect(checked.stdout).toMatch(/^error\[LCP\d{4}\]: .*\n +--> examples\/errors\/\S+:\d+:\d+$/m);
         const compiled = await runCli('compile', path, '--check', '--no-color');
-        output += `\n$ libcc compile ${path} --check\n${compiled.stderr}[exit ${compiled.code}]\n`;
-        expect(compiled.code, `${file} should show emission errors`).toBe(1);
+        expect(compiled.code, `${file}: \`compile\` rejects it too`).toBe(1);
+        expect(compiled.stderr).toBe(checked.stdout);
       }
       expect(output).toMatch(/error|warning/);
       expectGolden(`${SAMPLES}/errors/${file.replace(/\.lcp$/, '')}.txt`, output);

@@ -1,10 +1,13 @@
 import { absolutePaths } from './absolute-paths.js';
 import { cornerNodeCompatibility } from './corner-node-compatibility.js';
+import { deckTemplates } from './deck-templates.js';
 import { estimateWithinRuntime } from './estimate-within-runtime.js';
+import { fanoutMatching } from './fanout-matching.js';
 import { queueLimits } from './queue-limits.js';
 import type { Rule } from './rule.js';
 import { riskyShell } from './risky-shell.js';
 import { secretLiterals } from './secret-literals.js';
+import { stageCycles } from './stage-cycles.js';
 import { stageExpect } from './stage-expect.js';
 import { unusedDeclarations } from './unused-declarations.js';
 
@@ -12,6 +15,9 @@ import { unusedDeclarations } from './unused-declarations.js';
 export const RULES: readonly Rule[] = [
   cornerNodeCompatibility,
   queueLimits,
+  stageCycles,
+  fanoutMatching,
+  deckTemplates,
   estimateWithinRuntime,
   stageExpect,
   absolutePaths,

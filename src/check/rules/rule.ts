@@ -11,6 +11,7 @@ import type { NodeBuild } from '../declarations.js';
 import type { LibraryBuild } from '../libraries.js';
 import type { EnvModel, QueueModel, SiteModel, ToolModel } from '../model.js';
 import type { StageBuild } from '../stages.js';
+import type { TemplateHost } from '../template-host.js';
 import type { SymbolTable } from '../symbols.js';
 import type { Declaration } from '../../syntax/ast.js';
 
@@ -26,6 +27,8 @@ export interface RuleInput {
   readonly corners: ReadonlyMap<string, CornerBuild>;
   readonly libraries: ReadonlyMap<string, LibraryBuild>;
   readonly stages: ReadonlyMap<string, StageBuild>;
+  /** Deck templates; rules that need them do nothing without. */
+  readonly templates?: TemplateHost;
 }
 
 export interface Rule {

@@ -5,16 +5,15 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, test } from 'vitest';
 import { configureGraphCommand, graphCommand, type GraphCliOptions, type GraphCommandOptions } from '../../../src/cli/graph.js';
-import { fileSystemHost } from '../../../src/cli/io.js';
 import { renderGraph } from '../../../src/emit/view/index.js';
-import { loadProgram } from '../../../src/syntax/load.js';
+import { analyseFile } from '../../helpers/analysis.js';
 import { examplePlan } from './helpers.js';
 
 function run(path: string, options: Partial<GraphCommandOptions> = {}) {
   let stdout = '';
   let stderr = '';
-  const loaded = loadProgram(path, fileSystemHost)!;
-  const code = graphCommand(loaded, { format: 'mermaid', diagnostics: 'short', color: false, ...options }, {
+  const analysis = analyseFile(path, options.slots === undefined ? {} : { slots: options.slots });
+  const code = graphCommand(analysis, { format: 'mermaid', diagnostics: 'short', color: false, ...options }, {
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   });

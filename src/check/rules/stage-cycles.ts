@@ -1,6 +1,7 @@
 /**
- * `LCP4001`: cycles of `after` clauses, found on the stage graph before any expansion (a job
- * cycle can only come from a stage cycle).
+ * Rule (language.md §4.2, LCP4001): `after` clauses must not form a cycle. Found on the stage
+ * graph, before any expansion (a job cycle can only come from a stage cycle), so `libcc check`
+ * reports it with every other error of the run.
  *
  * The strongly connected components come from graphlib's `alg.tarjan`; within each component the
  * reported cycle is a shortest one through the component's first-declared stage, found by a
@@ -10,9 +11,19 @@
  * reported one shows the next on the following run, and enumerating them all can be exponential.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
-import type { StageDependency, StageModel } from '../check/model.js';
-import type { Diagnostic, Label } from '../diagnostics/diagnostic.js';
-import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Label } from '../../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { StageDependency } from '../model.js';
+import type { StageShape } from '../stages.js';
+import type { Rule } from './rule.js';
+
+export const stageCycles: Rule = {
+  name: 'stage-cycles',
+  run(ctx, input) {
+    const shapes = [...input.stages.values()].flatMap((s) => (s.shape ? [s.shape] : [])).sort((a, b) => a.index - b.index);
+    for (const d of findStageCycles(shapes)) ctx.diagnostics.add(d);
+  },
+};
 
 /** An `after` edge: `from` runs after `to`; `clause` is the name in `from`'s `after` clause. */
 interface AfterEdge {
@@ -25,7 +36,7 @@ interface AfterEdge {
  * Reports every cycle of `after` clauses. `stages` are in declaration order; edges to unknown
  * stages are ignored (the checker reports them).
  */
-export function findStageCycles(stages: readonly StageModel[]): Diagnostic[] {
+export function findStageCycles(stages: readonly StageShape[]): Diagnostic[] {
   const index = new Map<string, number>();
   stages.forEach((s, i) => {
     if (!index.has(s.name)) index.set(s.name, i);
@@ -89,7 +100,7 @@ function shortestCycle(out: readonly AfterEdge[][], members: Set<number>, start:
   return undefined;
 }
 
-function cycleDiagnostic(stages: readonly StageModel[], cycle: readonly AfterEdge[]): Diagnostic {
+function cycleDiagnostic(stages: readonly StageShape[], cycle: readonly AfterEdge[]): Diagnostic {
   const name = (i: number): string => `\`${stages[i]!.name}\``;
   const chain = [...cycle.map((e) => name(e.from)), name(cycle[0]!.from)].join(' → ');
   const edgeLabel = (e: AfterEdge): string =>

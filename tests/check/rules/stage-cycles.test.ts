@@ -1,6 +1,12 @@
+/** LCP4001 (src/check/rules/stage-cycles.ts): cycles of `after` clauses, found before any expansion. */
 import { describe, expect, test } from 'vitest';
-import { afterSpan, program, type StageSpec } from './fixtures.js';
-import { codes, errorsOf, planOf } from './helpers.js';
+import type { CheckedProgram } from '../../../src/check/model.js';
+import { findStageCycles } from '../../../src/check/rules/stage-cycles.js';
+import { afterSpan, program, type StageSpec } from '../../graph/fixtures.js';
+import { codes, planOf } from '../../graph/helpers.js';
+import { checkSource, codes as checkCodes } from '../../helpers/program.js';
+
+const errorsOf = (p: CheckedProgram) => findStageCycles(p.stages);
 
 const LIBS = [{ id: 'lib', node: 'n', corners: ['tt_0p50v_25c'] }];
 
@@ -83,6 +89,20 @@ describe('LCP4001: cycles of `after` clauses', () => {
       { name: 'r', after: ['top'] },
       { name: 'bottom', after: ['l', 'r'] },
     ]);
+    expect(errorsOf(p)).toEqual([]);
     expect(planOf(p).jobs.map((j) => j.id)).toEqual(['top', 'l', 'r', 'bottom']);
+  });
+
+  test('the checker reports a cycle in the same run as its other errors', () => {
+    const result = checkSource(`pipeline t
+node n { processes = [tt] }
+corner tt_0p75v_25c_typical {}
+library lib : n { corners = [tt_0p75v_25c_typical] }
+stage a for each library after b { run = shell "x"  expect "x" >= 1  resources { mem = 64 } }
+stage b for each library after a { run = shell "x"  expect "x" >= 1 }
+`);
+    expect(result.program).toBeUndefined();
+    expect(checkCodes(result)).toContain('LCP4001');
+    expect(checkCodes(result)).toContain('LCP3002'); // `mem = 64`: a memory needs a unit
   });
 });

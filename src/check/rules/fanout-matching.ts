@@ -1,0 +1,49 @@
+/**
+ * Rule (language.md §4.2, LCP4002): for `stage S after P`, the jobs of `S` are matched to the
+ * jobs of `P` by their key sets — equal: element-wise, `P`'s a subset: broadcast, `P`'s a
+ * superset: gather. When neither key set contains the other there is no matching, whatever the
+ * `where` filters: a stage-level error, reported by `libcc check` before any expansion.
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { FanoutKey } from '../model.js';
+import type { StageShape } from '../stages.js';
+import type { Rule } from './rule.js';
+
+export const fanoutMatching: Rule = {
+  name: 'fanout-matching',
+  run(ctx, input) {
+    const shapes = [...input.stages.values()].flatMap((s) => (s.shape ? [s.shape] : [])).sort((a, b) => a.index - b.index);
+    for (const d of findUnmatchableFanout(shapes)) ctx.diagnostics.add(d);
+  },
+};
+
+/** LCP4002 for every `after` clause whose key sets cannot be matched; `models` in declaration order. */
+export function findUnmatchableFanout(models: readonly StageShape[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const byName = new Map<string, StageShape>();
+  for (const model of models) if (!byName.has(model.name)) byName.set(model.name, model);
+  for (const stage of models) {
+    const seen = new Set<string>();
+    for (const clause of stage.after) {
+      const up = byName.get(clause.stage);
+      if (up === undefined || seen.has(up.name)) continue;
+      seen.add(up.name);
+      if (contains(stage.keySet, up.keySet) || contains(up.keySet, stage.keySet)) continue;
+      found.push(makeDiagnostic('LCP4002', clause.span, `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.name}\``, {
+        label: 'neither key set contains the other',
+        notes: [`\`${stage.name}\` has the key set ${describeKeys(stage.keySet)}`, `\`${up.name}\` has the key set ${describeKeys(up.keySet)}`],
+        help: `fan \`${stage.name}\` out over keys that include or are included in those of \`${up.name}\``,
+      }));
+    }
+  }
+  return found;
+}
+
+function contains(outer: readonly FanoutKey[], inner: readonly FanoutKey[]): boolean {
+  return inner.every((key) => outer.includes(key));
+}
+
+function describeKeys(keys: readonly FanoutKey[]): string {
+  return keys.length === 0 ? '{} (a single job)' : `{${keys.join(', ')}}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * The one analysis behind every command and the language server: it owns the phase order and
+ * returns every diagnostic a compile would report before writing anything (TypeScript's
+ * `getPreEmitDiagnostics`). No command wires phases by hand.
+ *
+ *   load → check (incl. stage-level rules: cycles, key matching, deck templates)
+ *        → graph (expansion rules: unmatched jobs, empty stages, array sizes; `--slots`)
+ *        → decks (every job's deck rendered: template errors)
+ *
+ * Each phase runs only on a program the previous one accepted (a plan needs a checked program,
+ * a deck needs the plan's jobs), so one run reports everything that can be known.
+ */
+import { check } from '../check/check.js';
+import type { CheckedProgram } from '../check/model.js';
+import type { TemplateHost } from '../check/template-host.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import { DRIVER_TEMPLATES } from '../emit/emit.js';
+import { compileTemplate, TemplateError } from '../emit/render.js';
+import { renderDecks, type RenderedDecks } from '../emit/render-decks.js';
+import { buildPlan, type Plan } from '../graph/plan.js';
+import type { LoadedProgram } from '../syntax/load.js';
+
+export interface AnalyseOptions {
+  /** Deck and script templates (`src/driver/templates.ts` reads them from disk). */
+  readonly templates: TemplateHost;
+  /** Also schedule under a cap of N slots (`plan --slots N`): adds LCP4006 only. */
+  readonly slots?: number;
+}
+
+export interface Analysis {
+  readonly loaded: LoadedProgram;
+  /** Present when the check found no errors. */
+  readonly program?: CheckedProgram;
+  /** Present when the program expanded without errors. */
+  readonly plan?: Plan;
+  /** Present when every deck rendered. */
+  readonly decks?: RenderedDecks;
+  /** Every diagnostic, suppressions applied, sorted by position, each once. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** No errors: everything above is present and a compile can emit. */
+  readonly ok: boolean;
+}
+
+export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysis {
+  const checked = check(loaded, { templates: options.templates });
+  const diagnostics: Diagnostic[] = [...checked.diagnostics];
+  const done = (parts: Partial<Pick<Analysis, 'program' | 'plan' | 'decks'>>): Analysis => {
+    const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
+    const ok = !hasErrors(sorted) && parts.decks !== undefined;
+    return { loaded, ...parts, diagnostics: sorted, ok };
+  };
+  const program = checked.program;
+  if (program === undefined) return done({});
+
+  const planned = buildPlan(program, options.slots === undefined ? {} : { slots: options.slots });
+  diagnostics.push(...planned.diagnostics);
+  const plan = planned.plan;
+  if (plan === undefined || hasErrors(diagnostics)) return done({ program, ...(plan ? { plan } : {}) });
+
+  diagnostics.push(...scriptTemplateErrors(program, options.templates));
+  const rendered = renderDecks(program, plan, options.templates);
+  diagnostics.push(...rendered.diagnostics);
+  return done({ program, plan, ...(rendered.decks && !hasErrors(diagnostics) ? { decks: rendered.decks } : {}) });
+}
+
+/** A generated script's template (a site may override them) that does not compile. */
+function scriptTemplateErrors(program: CheckedProgram, templates: TemplateHost): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const name of DRIVER_TEMPLATES) {
+    const text = templates.text(name);
+    try {
+      if (text === undefined) throw new TemplateError(`template ${name} is missing`);
+      compileTemplate(name, text);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      found.push(makeDiagnostic('LCP6002', program.pipeline.span, error.message, { label: 'while generating this pipeline' }));
+    }
+  }
+  return found;
+}
+
+/** The same diagnostic twice (a file imported by two checked roots) is reported once. */
+export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.primary.span.file}\u0000${d.primary.span.start}\u0000${d.primary.span.end}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

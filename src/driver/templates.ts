@@ -1,0 +1,63 @@
+/**
+ * Templates on disk: the site's directory (`--templates DIR`) first, then libcc's own
+ * (`templates/` in the package). A deck may also sit next to the pipeline file. Names are
+ * relative, `/`-separated; one that would leave its root (`..`, absolute) resolves to nothing.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { TemplateHost } from '../check/template-host.js';
+
+export interface TemplateRoots {
+  /** The directory of the pipeline file (decks next to it). */
+  readonly flowDir: string;
+  /** The site's overrides (`--templates DIR`), if any. */
+  readonly siteDir?: string;
+  /** libcc's own templates. */
+  readonly builtinDir: string;
+}
+
+export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
+  const searchPath = roots.siteDir === undefined ? [roots.builtinDir] : [roots.siteDir, roots.builtinDir];
+  const texts = new Map<string, string | undefined>();
+  const read = (name: string, dirs: readonly string[]): string | undefined => {
+    if (!isSafeName(name)) return undefined;
+    for (const dir of dirs) {
+      const path = join(dir, ...name.split('/'));
+      try {
+        if (statSync(path).isFile()) return readFileSync(path, 'utf8');
+      } catch {
+        // Not in this directory: try the next.
+      }
+    }
+    return undefined;
+  };
+  let known: string[] | undefined;
+  return {
+    resolveDeck(name) {
+      if (!texts.has(name)) texts.set(name, read(name, [roots.flowDir, ...searchPath]));
+      return texts.get(name) === undefined ? undefined : name;
+    },
+    text(key) {
+      if (!texts.has(key)) texts.set(key, read(key, key.startsWith('sh/') ? searchPath : [roots.flowDir, ...searchPath]));
+      return texts.get(key);
+    },
+    knownDecks() {
+      known ??= [...new Set(searchPath.flatMap((dir) => listTemplates(dir)))].filter((name) => !name.startsWith('sh/') && !name.startsWith('init/')).sort();
+      return known;
+    },
+  };
+}
+
+function isSafeName(name: string): boolean {
+  return name !== '' && !isAbsolute(name) && !name.includes('\\') && !name.split('/').some((part) => part === '..' || part === '');
+}
+
+/** Template names (relative, `/`) under a directory. */
+function listTemplates(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) return listTemplates(join(dir, entry.name), name);
+    return name.endsWith('.hbs') ? [name] : [];
+  });
+}

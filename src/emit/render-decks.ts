@@ -1,0 +1,62 @@
+/**
+ * Renders every job's deck before anything is emitted, so that a template mistake (a Handlebars
+ * syntax error, a field the deck view does not have) is a diagnostic (LCP6002) of the analysis —
+ * reported by `libcc check` as by `libcc compile` — and the decks are rendered once, then reused
+ * by `emit()`. Templates are compiled in strict mode: a misspelled field is an error, not an
+ * empty value in a deck that would run for hours.
+ */
+import type { CheckedProgram } from '../check/model.js';
+import { deckName } from '../check/rules/deck-templates.js';
+import type { TemplateHost } from '../check/template-host.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import type { Plan } from '../graph/plan.js';
+import { renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
+import { indexProgram } from './jobs.js';
+import { compileTemplate, TemplateError } from './render.js';
+
+export interface RenderedDecks {
+  /** By position in `Plan.jobs`: the deck of every job whose stage runs a tool on a deck. */
+  readonly byJob: ReadonlyMap<number, RenderedDeck>;
+}
+
+export interface DeckRendering {
+  /** Undefined when a template could not be found, compiled or rendered. */
+  readonly decks?: RenderedDecks;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost): DeckRendering {
+  const diagnostics: Diagnostic[] = [];
+  const index = indexProgram(program);
+  const templates: DeckTemplates = new Map();
+  for (const stage of program.stages) {
+    if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
+    const key = host.resolveDeck(deckName(stage.run.deck));
+    const text = key === undefined ? undefined : host.text(key);
+    // A missing template is LCP6001, reported by the checker.
+    if (key === undefined || text === undefined) continue;
+    try {
+      templates.set(stage.name, { name: key, render: compileTemplate(key, text) });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      diagnostics.push(makeDiagnostic('LCP6002', stage.run.deck.span, error.message, { label: 'in this deck template' }));
+    }
+  }
+  const byJob = new Map<number, RenderedDeck>();
+  const failed = new Set<string>();
+  plan.jobs.forEach((job, position) => {
+    const template = templates.get(job.stage);
+    if (template === undefined || failed.has(job.stage)) return;
+    try {
+      byJob.set(position, renderDeck(template, { program, job, index }));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      // One report per stage: the same mistake would repeat for every job.
+      failed.add(job.stage);
+      const stage = index.stages.get(job.stage)!;
+      diagnostics.push(makeDiagnostic('LCP6002', stage.run.span, error.message, { label: `rendering the deck of \`${job.id}\`` }));
+    }
+  });
+  return diagnostics.length > 0 ? { diagnostics } : { decks: { byJob }, diagnostics };
+}

@@ -1,0 +1,101 @@
+/**
+ * The driver (src/driver/analyse.ts): one analysis behind every command and the language server.
+ * It owns the phase order and returns every diagnostic a compile would stop at.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../src/driver/analyse.js';
+import { loadProgram } from '../../src/syntax/load.js';
+import { analyseFile, builtinTemplates, templatesWith } from '../helpers/analysis.js';
+
+const codes = (diagnostics: readonly { code: string }[]) => diagnostics.map((d) => d.code);
+
+function analyseSource(text: string, templates = builtinTemplates(), slots?: number) {
+  const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? text : undefined) })!;
+  return analyse(loaded, { templates, ...(slots === undefined ? {} : { slots }) });
+}
+
+const PRELUDE = `pipeline t
+env KIT: path
+tool liberate { path = "\${KIT}/bin/liberate"  kind = liberate }
+node n { processes = [tt] }
+corner tt_0p80v_25c_typical {}
+corner tt_0p90v_25c_typical {}
+library lib : n { kit = "\${KIT}/lib"  cells = "\${KIT}/lib/cells.list"  corners = [tt_0p80v_25c_typical, tt_0p90v_25c_typical] }
+`;
+
+describe('analyse', () => {
+  it('gives a valid program, its plan and every deck, with no diagnostics', () => {
+    const analysis = analyseFile('examples/n2_tanager/flow.lcp');
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.ok).toBe(true);
+    const decked = analysis.program!.stages.filter((s) => s.run.kind === 'tool' && s.run.deck !== undefined).map((s) => s.name);
+    const expected = analysis.plan!.jobs.filter((j) => decked.includes(j.stage)).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(analysis.decks!.byJob.size).toBe(expected);
+  });
+
+  it('reports stage-graph rules with every other check error, in one run', () => {
+    const analysis = analyseSource(`${PRELUDE}
+stage a for each library after b { run = shell "x"  expect "x" >= 1  resources { mem = 64 } }
+stage b for each library after a { run = shell "x"  expect "x" >= 1 }
+stage c for each corner after a { run = liberate deck "nope.tcl.hbs"  expect "x" >= 1 }
+`);
+    expect(analysis.ok).toBe(false);
+    expect(analysis.program).toBeUndefined();
+    expect(new Set(codes(analysis.diagnostics))).toEqual(new Set(['LCP3002', 'LCP4001', 'LCP4002', 'LCP6001']));
+  });
+
+  it('renders every deck: a field the deck view lacks is LCP6002, reported once per stage', () => {
+    const templates = templatesWith(new Map([['op.tcl.hbs', 'set_operating_condition -voltage {{corner.volts}}\n']]));
+    const analysis = analyseSource(`${PRELUDE}
+stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`, templates);
+    expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
+    expect(analysis.diagnostics[0]!.message).toContain('`volts` is not defined');
+    expect(analysis.plan).toBeDefined();
+    expect(analysis.decks).toBeUndefined();
+    expect(analysis.ok).toBe(false);
+  });
+
+  it('reports a syntax error in a deck template before rendering anything', () => {
+    const templates = templatesWith(new Map([['op.tcl.hbs', 'set_var x {{#each corner}}\n']]));
+    const analysis = analyseSource(`${PRELUDE}
+stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`, templates);
+    expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
+    expect(analysis.diagnostics[0]!.primary.message).toBe('in this deck template');
+  });
+
+  it('reports a site override of a generated script that does not compile', () => {
+    const templates = templatesWith(new Map([['sh/status.sh.hbs', '{{#if}}\n']]));
+    const analysis = analyseSource(`${PRELUDE}
+stage s for each library { run = liberate ["\${library.kit}"]  expect "x" >= 1 }
+`, templates);
+    expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
+    expect(analysis.diagnostics[0]!.message).toContain('sh/status.sh.hbs');
+  });
+
+  it('`slots` adds LCP4006 and nothing else', () => {
+    const text = readFileSync('examples/errors/slots.lcp', 'utf8');
+    const without = analyseSource(text);
+    const capped = analyseSource(text, builtinTemplates(), 8);
+    expect(without.ok).toBe(true);
+    const added = capped.diagnostics.filter((d) => !without.diagnostics.some((w) => w.code === d.code && w.message === d.message));
+    expect(added.length).toBeGreaterThan(0);
+    expect(new Set(codes(added))).toEqual(new Set(['LCP4006']));
+  });
+});
+
+describe('one driver', () => {
+  // Commands and the language server call `analyse()`; none wires the phases by hand.
+  const callers = ['src/cli', 'src/lsp'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`));
+  for (const file of callers) {
+    it(`${file} does not run a phase itself`, () => {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toMatch(/from '\.\.\/check\/check\.js'/);
+      expect(text).not.toMatch(/\bbuildPlan\(/);
+      expect(text).not.toMatch(/\brenderDecks\(/);
+    });
+  }
+});
