@@ -178,6 +178,24 @@ describe('libcc language server over stdio', () => {
     expect(location).toBeNull();
   });
 
+  it('publishes what `libcc check` reports: stage-graph, job-graph and deck-template errors', async () => {
+    const cyclic = `${FIXED}stage a after b { run = shell "x"  expect "x" >= 1 }\nstage b after a { run = shell "x"  expect "x" >= 1 }\n`;
+    let diagnostics = nextDiagnostics(mainUri);
+    await client.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version: 3 }, contentChanges: [{ text: cyclic }] });
+    expect((await diagnostics).map((d) => d.code)).toEqual(['LCP4001']);
+
+    // A deck next to the pipeline that names a field the deck view does not have (LCP6002).
+    writeFileSync(join(dir, 'op.tcl.hbs'), 'set_operating_condition -voltage {{corner.volts}}\n');
+    const decked = `${FIXED}tool lib_tool { path = "/bin/true"  kind = liberate }\nstage d for each library, corner { run = lib_tool deck "op.tcl.hbs"  expect "x" >= 1 }\n`;
+    diagnostics = nextDiagnostics(mainUri);
+    await client.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version: 4 }, contentChanges: [{ text: decked }] });
+    expect((await diagnostics).filter((d) => d.severity === 1).map((d) => d.code)).toEqual(['LCP6002']);
+
+    diagnostics = nextDiagnostics(mainUri);
+    await client.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version: 5 }, contentChanges: [{ text: FIXED }] });
+    expect(await diagnostics).toEqual([]);
+  });
+
   it('checks a file without a pipeline as part of the pipeline next to it that imports it', async () => {
     const diagnostics = nextDiagnostics(cornersUri);
     await client.sendNotification('textDocument/didOpen', {
