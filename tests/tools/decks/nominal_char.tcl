@@ -1,5 +1,5 @@
 # Nominal characterization deck: example for the libcc Liberate stubs (tests/tools).
-# Sections follow docs DOMAIN.md section 3: settings, operating condition, supplies, templates,
+# Sections follow the order of public Liberate decks (tests/tools/README.md): settings, operating condition, supplies, templates,
 # cells, models/netlists, characterize, outputs.
 #
 #   liberate [--trio] nominal_char.tcl [KIT_DIR [OUT_DIR]]
