@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileExample, REPO, Site } from '../e2e/harness.js';
 
@@ -125,5 +126,25 @@ describe('generated decks under the strict stubs', () => {
     expect(r.code).toBe(1);
     const job = site.jobs.find((j) => j.stage === 'post_lvf')!;
     expect(logOf(site, 'post_lvf', job.key)).toContain('write_variation: -type mpw: char_variation skipped mpw');
+  });
+
+  it('rsh_cmd reaches the deck as one Tcl word: brackets, dollars, quotes and braces stay text', async () => {
+    // In .lcp: \" and \\ are escapes, $HOME is text, ${TOOLS_ROOT} reads the env variable.
+    const rsh = String.raw`bsub -q \"a b\" -o %B/%L [exec touch PWNED] $HOME \\ { ` + '${TOOLS_ROOT}/x';
+    const flow = replaceOnce(FLOW, 'rsh_cmd = "bsub -q short -P libchar -n 1 -o %B/%L -e %B/%L"', `rsh_cmd = "${rsh}"`);
+    const site = await compileVariant(flow);
+    const job = site.jobs.find((j) => j.stage === 'characterize')!;
+    const deck = fs.readFileSync(path.join(site.out, 'decks/characterize', `${job.key}.tcl`), 'utf8');
+    const line = deck.split('\n').find((l) => l.startsWith('set_var rsh_cmd '))!;
+    const script = [
+      `source {${path.join(REPO, 'tests/tools/liberate-stubs.tcl')}}`,
+      '::libstub::init LIBERATE 0 {} {}',
+      line,
+      'puts [get_var rsh_cmd]',
+    ].join('\n');
+    const r = spawnSync('tclsh', [], { input: script, cwd: site.root, encoding: 'utf8', env: { ...process.env, TOOLS_ROOT: '/opt/t' } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('bsub -q "a b" -o %B/%L [exec touch PWNED] $HOME \\ { /opt/t/x\n');
+    expect(fs.existsSync(path.join(site.root, 'PWNED'))).toBe(false);
   });
 });
