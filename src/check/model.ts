@@ -128,6 +128,8 @@ export interface StageModel {
   readonly run: RunModel;
   readonly expects: readonly ExpectModel[];
   readonly resources: ResourcesModel;
+  /** The deck settings (`deck { … }`, or the defaults) of a stage that runs a tool on a deck. */
+  readonly deck?: DeckModel;
   readonly retry?: RetryModel;
   /** Seconds, for the plan. */
   readonly estimateSeconds: number;
@@ -174,6 +176,21 @@ export interface ResourcesModel {
   readonly licenses: readonly { readonly name: string; readonly count: number }[];
   /** Exit codes on which LSF requeues the job (`bsub -Q`), ascending; empty for none. */
   readonly requeueExitCodes: readonly number[];
+}
+
+export const NETLIST_FORMATS = ['hspice', 'spectre'] as const;
+export type NetlistFormat = (typeof NETLIST_FORMATS)[number];
+
+/** A stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
+export interface DeckModel {
+  /** Remote simulation clients Liberate starts (`set_var packet_clients`); 0: simulate in the job. */
+  readonly packetClients: number;
+  /** The command that starts a remote client (`set_var rsh_cmd`), e.g. a `bsub` line. */
+  readonly rshCmd?: Template;
+  /** The syntax of the netlists (`read_spice -format`). */
+  readonly netlistFormat: NetlistFormat;
+  /** Monte Carlo samples of a Variety run; overrides the corner's `mc_samples`. */
+  readonly mcSamples?: number;
 }
 
 export interface RetryModel {

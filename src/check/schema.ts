@@ -48,6 +48,12 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   max_memory: 'max_mem',
   max_time: 'max_runtime',
   max_cpus: 'max_slots',
+  rsh_command: 'rsh_cmd',
+  clients: 'packet_clients',
+  netlists: 'netlist_format',
+  spice_format: 'netlist_format',
+  monte_trials: 'mc_samples',
+  mc_trials: 'mc_samples',
 };
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Stages. Rules: `for each` keys are `node`, `library`, `corner`, each once (LCP2012, LCP2002);
  * `after` names declared stages (LCP2001); `where` is a condition over in-scope fields; one
- * `run` (required) that is a shell command or a declared tool; typed resources, expect, retry,
+ * `run` (required) that is a shell command or a declared tool; deck settings (deck.ts); typed
+ * resources, expect, retry,
  * estimate; a queue, explicit or by default, when queues are declared.
  */
 import { didYouMean, suggest } from '../diagnostics/suggest.js';
@@ -13,6 +14,7 @@ import { isFanoutKey } from './fields.js';
 import {
   FANOUT_KEYS,
   type Condition,
+  type DeckModel,
   type ExpectModel,
   type FanoutKey,
   type QueueModel,
@@ -23,6 +25,7 @@ import {
   type StageModel,
   type Template,
 } from './model.js';
+import { DEFAULT_DECK, readDeck } from './deck.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
@@ -48,7 +51,7 @@ export interface StageBuild {
 }
 
 const STAGE_SCHEMA = {
-  properties: { run: 'value', resources: 'block', estimate: 'value', fail_fast: 'value', array_limit: 'value' },
+  properties: { run: 'value', deck: 'block', resources: 'block', estimate: 'value', fail_fast: 'value', array_limit: 'value' },
   required: ['run'],
   statements: ['expect', 'retry'],
 } as const;
@@ -140,6 +143,14 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
     run = readRun(ctx, runExpression, inputs, template);
     if (run === undefined) ok = false;
   } else ok = false;
+
+  // deck settings
+  let deck: DeckModel | undefined;
+  const deckBlock = contents.blocks.get('deck');
+  if (deckBlock) {
+    deck = readDeck(ctx, deckBlock, run, what, inputs.environment);
+    if (deck === undefined) ok = false;
+  } else if (run?.kind === 'tool' && run.deck !== undefined) deck = DEFAULT_DECK;
 
   // expect
   const expects: ExpectModel[] = [];
@@ -297,6 +308,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
           run,
           expects,
           resources,
+          ...(deck ? { deck } : {}),
           ...(retry ? { retry } : {}),
           estimateSeconds,
           estimateSource,

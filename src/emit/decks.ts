@@ -5,6 +5,8 @@
  */
 import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
+import { DEFAULT_DECK } from '../check/deck.js';
+import type { DeckModel } from '../check/model.js';
 import { formatNumber, jobKey, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
 import { tclQuote, tclTemplate } from './tcl.js';
@@ -12,7 +14,8 @@ import { tclQuote, tclTemplate } from './tcl.js';
 export type DeckTemplates = Map<string, { readonly name: string; readonly render: TemplateFunction }>;
 
 /**
- * The SPICE model section for local Monte Carlo of a process corner (DOMAIN.md §1):
+ * The SPICE model section for local Monte Carlo of a process corner, as the foundry model
+ * files of the legacy flow name them (docs/generated-scripts.md, "Decks"):
  * `ssgnp` → `SSGNPGlobalCorner_LocalMC_MOS_MOSCAP`; the `g` of `ttg`/`ssg`/`ffg` is dropped.
  * A site with other section names overrides the deck templates.
  */
@@ -36,6 +39,9 @@ export function deckText(deck: RenderedDeck, header: string): string {
   return `# ${header}\n# deck template: ${deck.template}\n${deck.body}`;
 }
 
+/** The netlists a deck reads, by syntax: SPICE `*.spi` (read with `-format hspice`), Spectre `*.scs`. */
+const NETLIST_GLOBS: Record<DeckModel['netlistFormat'], string> = { hspice: 'netlists/*.spi', spectre: 'netlists/*.scs' };
+
 export function renderDeck(
   template: { name: string; render: TemplateFunction },
   context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex },
@@ -46,6 +52,7 @@ export function renderDeck(
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
   const { key } = jobKey(job, stage.keySet);
+  const settings = stage.deck ?? DEFAULT_DECK;
   // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
   // the job wrapper checks that they exist before it runs the tool.
   const reads = { kit: false, cells: false };
@@ -77,6 +84,16 @@ export function renderDeck(
       rc: corner.rc ?? '',
       mcSamples: corner.mcSamples ?? 0,
       modelSection: modelSection(corner.process),
+    },
+    /** The stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
+    deck: {
+      packetClients: settings.packetClients,
+      /** A Tcl word, or '' when not set (the deck then leaves `rsh_cmd` alone). */
+      rshCmdTcl: settings.rshCmd ? tclTemplate(settings.rshCmd) : '',
+      netlistFormat: settings.netlistFormat,
+      netlistGlob: NETLIST_GLOBS[settings.netlistFormat],
+      /** Monte Carlo samples: the deck's `mc_samples`, else the corner's; 0 when neither sets it. */
+      mcSamples: settings.mcSamples ?? corner?.mcSamples ?? 0,
     },
     /** `library_corner`, the name of the characterized library at this corner. */
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,

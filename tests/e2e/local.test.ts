@@ -86,7 +86,7 @@ describe('run-local.sh on n2_tanager', () => {
       expect(r.stderr).toContain(`libcc: FAILED ${jobName(job)} (exit 1)`);
       expect(s.failedReason(job)).toBe('command exited with code 1 (attempt 1)');
       const log = fs.readFileSync(path.join(s.runDir, 'logs/characterize', `${job.key}.log`), 'utf8');
-      expect(log).toMatch(/read_spice: netlist\/model file '.*\/base_svt\/models\/ttg\.scs' does not exist/);
+      expect(log).toMatch(/char_library: extsim_model_include '.*\/base_svt\/models\/ttg\.scs' does not exist/);
     }
     for (const n of blocked) expect(r.stderr).toContain(`libcc: not run ${jobName(s.jobs[n]!)}: an upstream job failed`);
     for (const job of s.jobs) {

@@ -65,6 +65,25 @@ const LANGUAGE_SAMPLES = [...doc.matchAll(/```lcp\n([\s\S]*?)```/g)].map((m) => 
 // ---------------------------------------------------------------------------------------------
 
 describe('formatLcp: style', () => {
+  it('lays out a deck block like any nested block: one line stays one line, lines stay lines', () => {
+    const oneLine = 'stage c {\n  run = liberate deck "c.hbs"\n  deck{packet_clients=200 rsh_cmd="bsub -o %B/%L" netlist_format=hspice}\n}\n';
+    expect(fmt(oneLine)).toBe(
+      'stage c {\n  run = liberate deck "c.hbs"\n  deck { packet_clients = 200  rsh_cmd = "bsub -o %B/%L"  netlist_format = hspice }\n}\n',
+    );
+    const lines = 'stage c {\n  run = liberate deck "c.hbs"\n  deck {\n packet_clients=200\n      netlist_format =  spectre // SPICE\n}\n}\n';
+    expect(fmt(lines)).toBe(
+      [
+        'stage c {',
+        '  run = liberate deck "c.hbs"',
+        '  deck {',
+        '    packet_clients = 200',
+        '    netlist_format = spectre  // SPICE',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
   it('normalises spacing around every kind of token', () => {
     const input = [
       'pipeline   p',

@@ -198,6 +198,25 @@ describe('declarations', () => {
     });
   });
 
+  it('parses a `deck { … }` block: the keyword `deck` names a nested block', () => {
+    const text = 'stage c { run = liberate deck "char.tcl.hbs"  deck { packet_clients = 200  netlist_format = hspice } }';
+    const decl = only(text);
+    if (decl.kind !== 'StageDecl') throw new Error('not a stage');
+    const [run, deck] = decl.body.items;
+    expect(run).toMatchObject({ kind: 'Property', key: { name: 'run' }, value: { kind: 'ToolRun', tool: { name: 'liberate' } } });
+    expect(deck).toMatchObject({
+      kind: 'NestedBlock',
+      key: { name: 'deck' },
+      body: {
+        items: [
+          { kind: 'Property', key: { name: 'packet_clients' }, value: { kind: 'Quantity' } },
+          { kind: 'Property', key: { name: 'netlist_format' }, value: { kind: 'Reference', path: [{ name: 'hspice' }] } },
+        ],
+      },
+    });
+    expect(at(text, deck!.span)).toBe('deck { packet_clients = 200  netlist_format = hspice }');
+  });
+
   it('keeps comments in order', () => {
     const text = '// first\npipeline p /* second */ // third\n';
     const file = parseClean(text);

@@ -486,3 +486,19 @@ describe('keywords in step with src/syntax/tokens.ts', () => {
     expect(only(`stage ${word}`)[2]).toEqual([word, scope]);
   });
 });
+
+describe('a deck block', () => {
+  const TEXT = 'stage c {\n  run = liberate deck "c.hbs"\n  deck { packet_clients = 200  rsh_cmd = "bsub -o %B/%L"  netlist_format = hspice }\n}';
+
+  it('is covered like the corpus and agrees with the lexer', () => {
+    expect(coverageProblems(TEXT)).toEqual([]);
+    expect(lexerDisagreements(TEXT)).toEqual([]);
+  });
+
+  it('scopes `deck` as the keyword it is, and its fields as property keys', () => {
+    const { line, tokens } = tokenizeText(TEXT)[2]!;
+    const scoped = (text: string) => tokens.find((t) => line.slice(t.startIndex, t.endIndex) === text)?.scopes.slice(1);
+    expect(scoped('deck')).toEqual(['keyword.control.lcp']);
+    for (const key of ['packet_clients', 'rsh_cmd', 'netlist_format']) expect(scoped(key)).toEqual(['variable.other.property.lcp']);
+  });
+});

@@ -25,7 +25,7 @@
 namespace eval ::libstub {
     variable S
     array set S {}
-    # The commands this file stubs, in DOMAIN.md section order.
+    # The commands this file stubs, in deck section order (docs/liberate.md, README "Stub contract").
     variable commands {
         set_var get_var set_units
         set_operating_condition
@@ -228,7 +228,7 @@ proc ::libstub::init {program trio extra {deck ""}} {
         program $program trio [expr {$trio ? 1 : 0}] deck $deck ncalls 0 \
         vars {} units {} opcond {} supplies {} pinsupplies {} templates {} \
         celldefs {} arcs {} leakages {} leafcells {} variations {} \
-        netfiles {} subckts {} db {} dbsource {} formats {} variation 0 characterized 0 \
+        netfiles {} subckts {} db {} dbsource {} formats {} variation 0 skipped {} characterized 0 \
         rawtemplates {} rawvmaps {} \
     ]
     set ::LIBERATE_program $program
@@ -265,6 +265,31 @@ unset ::libstub::_c
 # 1. Settings
 # ---------------------------------------------------------------------------------------------
 
+# The variables the stub knows (the ones public decks set, see README) with a check of the value.
+# Any other name fails: a typo in a deck would otherwise be ignored.
+namespace eval ::libstub {
+    variable known_vars {}
+    variable known_values {}
+    foreach {name check what} {
+        set_var_failure_action {expr {$v in {error warning ignore}}} {error, warning or ignore}
+        packet_mode {expr {$v in {arc cell}}} {arc or cell}
+        packet_clients {expr {[string is digit -strict $v]}} {an integer >= 0}
+        rsh_cmd {expr {[string trim $v] ne ""}} {a command, or local}
+        slew_lower_rise {::libstub::isnum $v} {a number}
+        slew_lower_fall {::libstub::isnum $v} {a number}
+        slew_upper_rise {::libstub::isnum $v} {a number}
+        slew_upper_fall {::libstub::isnum $v} {a number}
+        max_transition {::libstub::isnum $v} {a number}
+        extsim_model_include {expr {$v ne ""}} {a file}
+        extsim_deck_header {expr {1}} {text}
+        variation_sigma {::libstub::isnum $v} {a number}
+        mpw_variation {expr {$v in {0 1}}} {0 or 1}
+    } {
+        dict set known_vars $name $check
+        dict set known_values $name $what
+    }
+}
+
 # set_var [-stage variation] [-type T] [-cell C | -cells C] [-pin P] NAME VALUE
 proc ::libstub::cmd::set_var {a} {
     variable ::libstub::S
@@ -285,8 +310,12 @@ proc ::libstub::cmd::set_var {a} {
     if {[dict exists $o -cell] && [dict exists $o -cells]} {
         ::libstub::fail set_var "give -cell or -cells, not both"
     }
-    if {$name eq "set_var_failure_action" && $value ni {error warning ignore}} {
-        ::libstub::fail set_var "set_var_failure_action must be error, warning or ignore; got '$value'"
+    if {![dict exists $::libstub::known_vars $name]} {
+        ::libstub::fail set_var "unknown variable '$name' (the stub knows: [join [lsort [dict keys $::libstub::known_vars]] {, }])"
+    }
+    set check [dict get $::libstub::known_vars $name]
+    if {![apply [list v $check] $value]} {
+        ::libstub::fail set_var "bad value '$value' for $name (expected: [dict get $::libstub::known_values $name])"
     }
     set key [list [::libstub::opt $o -stage] [::libstub::opt $o -type] \
                  [::libstub::opt $o -cell [::libstub::opt $o -cells]] [::libstub::opt $o -pin] $name]
@@ -706,7 +735,20 @@ proc ::libstub::scan_subckts {text} {
     return $found
 }
 
-# read_spice [-format spectre|hspice] FILES...
+# The syntax of a netlist: spectre (`simulator lang=spectre` before the first subcircuit, or
+# `subckt N (ports)`), hspice (`.subckt`), or "" when it has no subcircuit and no language line.
+proc ::libstub::netlist_language {text} {
+    foreach line [split $text "\n"] {
+        if {[regexp {^\s*simulator\s+lang\s*=\s*(\w+)} $line -> lang]} {
+            return [expr {$lang eq "spectre" ? "spectre" : "hspice"}]
+        }
+        if {[regexp -nocase {^\s*\.subckt\s} $line]} { return hspice }
+        if {[regexp {^\s*(?:inline\s+)?subckt\s} $line]} { return spectre }
+    }
+    return ""
+}
+
+# read_spice [-format spectre|hspice] FILES...   (no -format: hspice; the netlists must be in it)
 proc ::libstub::cmd::read_spice {a} {
     variable ::libstub::S
     lassign [::libstub::parse read_spice {-format value} $a] o p
@@ -723,6 +765,13 @@ proc ::libstub::cmd::read_spice {a} {
         }
         if {![file isfile $f] || ![file readable $f]} {
             ::libstub::fail read_spice "'$f' is not a readable file"
+        }
+    }
+    set format [expr {[dict exists $o -format] ? [dict get $o -format] : "hspice"}]
+    foreach f $files {
+        set lang [::libstub::netlist_language [::libstub::read_text $f]]
+        if {$lang ne "" && $lang ne $format} {
+            ::libstub::fail read_spice "'$f' is a $lang netlist but is read with -format $format"
         }
     }
     foreach f $files {
@@ -913,6 +962,10 @@ proc ::libstub::check_char_ready {cmd cells} {
             fail $cmd "no subcircuit '$c' in the netlists read by read_spice ([join $S(netfiles) {, }])"
         }
     }
+    set clients [var packet_clients]
+    if {$clients ne "" && $clients > 0 && [var rsh_cmd] eq ""} {
+        fail $cmd "packet_clients is $clients but rsh_cmd is not set: Liberate cannot start the clients"
+    }
     set inc [var extsim_model_include]
     if {$inc ne "" && ![file exists $inc]} {
         fail $cmd "extsim_model_include '$inc' does not exist"
@@ -1015,6 +1068,9 @@ proc ::libstub::cmd::char_variation {a} {
             }
         }
     }
+    if {[dict exists $o -monte_trials] && ![dict exists $o -monte]} {
+        ::libstub::fail char_variation "-monte_trials needs -monte"
+    }
     if {[dict exists $o -monte_trials] && (![::libstub::isint [dict get $o -monte_trials]] || [dict get $o -monte_trials] == 0)} {
         ::libstub::fail char_variation "-monte_trials must be a positive integer, got '[dict get $o -monte_trials]'"
     }
@@ -1029,6 +1085,11 @@ proc ::libstub::cmd::char_variation {a} {
     }
     ::libstub::record_cells $cells
     set S(variation) 1
+    set S(skipped) [expr {[dict exists $o -skip] ? [dict get $o -skip] : {}}]
+    if {"mpw" ni $S(skipped) && [::libstub::var mpw_variation] ne "1"} {
+        # Variety characterizes MPW variation only with `set_var mpw_variation 1`.
+        lappend S(skipped) mpw
+    }
     incr S(characterized)
     ::libstub::print_stats char_variation $cells
     return
@@ -1065,7 +1126,7 @@ proc ::libstub::cmd::write_ldb {a} {
     ::libstub::check_output write_ldb $out [dict exists $o -overwrite]
     set index [dict create format libstub-ldb-1 program $S(program) trio $S(trio) written [::libstub::now] \
         opcond $S(opcond) supplies $S(supplies) templates $S(templates) units $S(units) \
-        formats $S(formats) variation $S(variation) variations $S(variations) cells $S(db)]
+        formats $S(formats) variation $S(variation) skipped $S(skipped) variations $S(variations) cells $S(db)]
     if {$S(trio)} {
         if {[file exists $out]} { file delete -force $out }
         file mkdir $out
@@ -1112,7 +1173,10 @@ proc ::libstub::cmd::read_ldb {a} {
         set S($k) [dict merge [dict get $index $k] $S($k)]
     }
     if {[dict size $S(opcond)] == 0} { set S(opcond) [dict get $index opcond] }
-    if {[dict get $index variation]} { set S(variation) 1 }
+    if {[dict get $index variation]} {
+        set S(variation) 1
+        set S(skipped) [dict get $index skipped]
+    }
     lappend S(dbsource) "read_ldb $path"
     ::libstub::msg "Info: read LDB '$path' ([dict size [dict get $index cells]] cells, written by [dict get $index program])"
     return
@@ -1147,6 +1211,14 @@ proc ::libstub::table {group tmpl scale indent} {
     return $s
 }
 
+# Whether sigma groups of `kind` (delay, setup, hold, mpw) go into a library written with `lvf`:
+# 0 none; 1 or all: every kind; otherwise the one kind of `write_variation -type`.
+proc ::libstub::lvf_has {lvf kind} {
+    if {$lvf eq "0"} { return 0 }
+    if {$lvf in {1 all}} { return 1 }
+    return [expr {$lvf eq $kind}]
+}
+
 proc ::libstub::cell_text {c entry lvf sensitivity} {
     variable S
     if {[dict get $entry kind] eq "raw"} {
@@ -1179,10 +1251,21 @@ proc ::libstub::cell_text {c entry lvf sensitivity} {
     foreach pin [concat $clocks $inputs] {
         append s "    pin ($pin) \{\n      direction : input ;\n      capacitance : 0.001 ;\n"
         if {$pin in $clocks} { append s "      clock : true ;\n" }
+        if {$pin in $clocks && [dict exists $tm mpw]} {
+            append s "      timing () \{\n        related_pin : \"$pin\" ;\n        timing_type : min_pulse_width ;\n"
+            append s [table rise_constraint [dict get $tm mpw] 0.03 "        "]
+            if {[lvf_has $lvf mpw]} {
+                append s [regsub {\{\n} [table ocv_sigma_rise_constraint [dict get $tm mpw] 0.002 "        "] "\{\n          sigma_type : early_and_late ;\n"]
+            }
+            append s "      \}\n"
+        }
         if {$pin in $inputs && [llength $clocks] > 0 && [dict exists $tm constraint]} {
-            foreach {tt group} {setup_rising rise_constraint hold_rising fall_constraint} {
+            foreach {tt group kind} {setup_rising rise_constraint setup hold_rising fall_constraint hold} {
                 append s "      timing () \{\n        related_pin : \"[lindex $clocks 0]\" ;\n        timing_type : $tt ;\n"
                 append s [table $group [dict get $tm constraint] 0.01 "        "]
+                if {[lvf_has $lvf $kind]} {
+                    append s [regsub {\{\n} [table ocv_sigma_$group [dict get $tm constraint] 0.001 "        "] "\{\n          sigma_type : early_and_late ;\n"]
+                }
                 append s "      \}\n"
             }
         }
@@ -1198,7 +1281,7 @@ proc ::libstub::cell_text {c entry lvf sensitivity} {
                 foreach {group scale} {cell_rise 0.02 cell_fall 0.018 rise_transition 0.01 fall_transition 0.009} {
                     append s [table $group [dict get $tm delay] $scale "        "]
                 }
-                if {$lvf} {
+                if {[lvf_has $lvf delay]} {
                     foreach {group scale} {ocv_sigma_cell_rise 0.001 ocv_sigma_cell_fall 0.0009} {
                         set tb [table $group [dict get $tm delay] $scale "        "]
                         set tb [regsub {\{\n} $tb "\{\n          sigma_type : early_and_late ;\n"]
@@ -1374,7 +1457,7 @@ proc ::libstub::cmd::write_library {a} {
 proc ::libstub::cmd::write_variation {a} {
     variable ::libstub::S
     set spec {-format value -filename value -overwrite flag -cells value -user_data value
-              -precision value -unique_pin_data flag -capacitance_range value}
+              -precision value -unique_pin_data flag -capacitance_range value -type value}
     lassign [::libstub::parse write_variation $spec $a] o p
     if {$S(program) ne "VARIETY"} {
         ::libstub::fail write_variation "only available in Variety; this deck runs under $S(program)"
@@ -1394,13 +1477,25 @@ proc ::libstub::cmd::write_variation {a} {
     if {!$S(variation)} {
         ::libstub::fail write_variation "the data has no variation: run char_variation (or read_ldb an LDB written after char_variation)"
     }
+    set vtype all
+    if {[dict exists $o -type]} {
+        set vtype [dict get $o -type]
+        if {$vtype ni {delay setup hold mpw}} {
+            ::libstub::fail write_variation "-type must be delay, setup, hold or mpw, got '$vtype'"
+        }
+        set needs [dict get {delay delay setup constraint hold constraint mpw mpw} $vtype]
+        if {$needs in $S(skipped)} {
+            set why [expr {$needs eq "mpw" ? " (or mpw_variation was not 1)" : ""}]
+            ::libstub::fail write_variation "-type $vtype: char_variation skipped $needs$why, so there is no $vtype variation to write"
+        }
+    }
     ::libstub::check_precision write_variation $o
     set cells [::libstub::select_cells write_variation $o]
     set file [dict get $o -filename]
     ::libstub::check_output write_variation $file [dict exists $o -overwrite]
-    set header [list "format: [dict get $o -format]" "variation parameters: [join [dict keys $S(variations)] {, }]"]
+    set header [list "format: [dict get $o -format]" "variation type: $vtype" "variation parameters: [join [dict keys $S(variations)] {, }]"]
     if {[llength $S(dbsource)] > 0} { lappend header "data: [join $S(dbsource) {; }]" }
-    ::libstub::write_text $file [::libstub::liberty $libname $cells 1 $header ""]
+    ::libstub::write_text $file [::libstub::liberty $libname $cells $vtype $header ""]
     ::libstub::msg "Finished writing variation library '$libname' to '$file' ([llength $cells] cells)"
     return $file
 }

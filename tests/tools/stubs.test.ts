@@ -41,7 +41,7 @@ function commands(file: string): string[] {
   return logLines(file).filter((l) => !l.startsWith('#'));
 }
 
-// DOMAIN.md section 3: 1 settings, 2 operating condition, 3 supplies, 4 templates, 5 cells,
+// The deck sections (docs/liberate.md; tests/tools/README.md): 1 settings, 2 operating condition, 3 supplies, 4 templates, 5 cells,
 // 6 models & netlists, 7 characterize, 8 outputs.
 function section(line: string): number {
   const cmd = line.split(' ')[0] ?? '';
@@ -166,7 +166,7 @@ describe('liberate / variety stubs', () => {
       }
     });
 
-    it('nominal_char.tcl: the call log follows the DOMAIN section order', () => {
+    it('nominal_char.tcl: the call log follows the deck section order', () => {
       const lines = logLines(log());
       expect(lines[0]).toBe(`# LIBERATE ${path.join(DECKS, 'nominal_char.tcl')}`);
       expect(lines.at(-1)).toBe('# end ok');
@@ -253,7 +253,7 @@ describe('liberate / variety stubs', () => {
       'set_gnd -type primary VSS 0',
       'define_template -type delay -index_1 {0.01 0.1} -index_2 {0.001 0.01} d2',
       'define_cell -input A -output Y -delay d2 INVX1',
-      `read_spice -format spectre ${kit}/netlists/INVX1.sp`,
+      `read_spice -format hspice ${kit}/netlists/INVX1.sp`,
     ].join('\n');
 
     const cases: Array<[string, 'liberate' | 'variety', string, string]> = [
@@ -381,14 +381,14 @@ describe('liberate / variety stubs', () => {
     });
 
     it('unbalanced braces in the deck: a Tcl syntax error with the line', () => {
-      const file = deck('braces.tcl', 'set_var a 1\nset_var b {x\nset_var c 3\n');
+      const file = deck('braces.tcl', 'set_var packet_mode arc\nset_var rsh_cmd {x\nset_var packet_clients 3\n');
       const r = run(BIN.liberate, [file], dir);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('Tcl syntax error: the command starting at line 2 is never closed');
     });
 
     it('an extra close brace: tclsh error surfaces with the deck line', () => {
-      const file = deck('extra.tcl', 'set_var a 1\nset_var b {x}}\n');
+      const file = deck('extra.tcl', 'set_var packet_mode arc\nset_var rsh_cmd {x}}\n');
       const r = run(BIN.liberate, [file], dir);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('extra characters after close-brace');
@@ -450,14 +450,14 @@ describe('liberate / variety stubs', () => {
     });
 
     it('LIBERATE_STUB_EXIT must be an exit status', () => {
-      const d = deck('noop.tcl', 'set_var a 1\n');
+      const d = deck('noop.tcl', 'set_var packet_mode arc\n');
       expect(run(BIN.liberate, [d], dir, { LIBERATE_STUB_EXIT: 'abc' }).code).toBe(2);
       expect(run(BIN.liberate, [d], dir, { LIBERATE_STUB_EXIT: '0' }).code).toBe(0);
     });
 
     it('LIBERATE_STUB_FAIL_ONCE fails with 75 once, then runs', () => {
       const marker = tmp('fail-once.marker');
-      const d = deck('once.tcl', 'set_var a 1\nputs ran\n');
+      const d = deck('once.tcl', 'set_var packet_mode arc\nputs ran\n');
       const first = run(BIN.variety, [d], dir, { LIBERATE_STUB_FAIL_ONCE: marker });
       expect(first.code).toBe(75);
       expect(first.stdout).not.toContain('ran');

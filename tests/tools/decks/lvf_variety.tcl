@@ -63,7 +63,9 @@ define_variation -type random {rn1 1} rn1
 define_variation -type random {rp1 1} rp1
 set netlists {}
 foreach cell $cells { lappend netlists [file join $kit netlists $cell.sp] }
-read_spice -format spectre "$models $netlists"
+# The models reach the simulator through extsim_model_include; read_spice reads the
+# netlists, in their own syntax (SPICE `.subckt`: hspice).
+read_spice -format hspice $netlists
 
 # ---- 7. characterize (statistical) ----------------------------------------------------------
 char_variation -cells $cells -thread 4 -extsim spectre -skip {mpw cin power leakage}

@@ -1,5 +1,5 @@
 # Nominal characterization deck: example for the libcc Liberate stubs (tests/tools).
-# Sections follow docs DOMAIN.md section 3: settings, operating condition, supplies, templates,
+# Sections follow the order of public Liberate decks (tests/tools/README.md): settings, operating condition, supplies, templates,
 # cells, models/netlists, characterize, outputs.
 #
 #   liberate [--trio] nominal_char.tcl [KIT_DIR [OUT_DIR]]
@@ -75,7 +75,9 @@ define_leafcell -type nmos -pin_position {0 1 2 3} {nch_svt}
 define_leafcell -type pmos -pin_position {0 1 2 3} {pch_svt}
 set netlists {}
 foreach cell $cells { lappend netlists [file join $kit netlists $cell.sp] }
-read_spice -format spectre "$models $netlists"
+# The models reach the simulator through extsim_model_include; read_spice reads the
+# netlists, in their own syntax (SPICE `.subckt`: hspice).
+read_spice -format hspice $netlists
 
 # ---- 7. characterize ----------------------------------------------------------------------------
 char_library -cells $cells -thread 4 -extsim spectre -ccs -auto_index

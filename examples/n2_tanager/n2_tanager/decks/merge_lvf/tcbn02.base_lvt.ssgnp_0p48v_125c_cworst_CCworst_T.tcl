@@ -2,15 +2,24 @@
 # deck template: liberate/merge.tcl.hbs
 # Merge the nominal library of tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b at ssgnp_0p48v_125c_cworst_CCworst_T with its LVF sensitivities
 # (LIBERATE). The first deck argument is the output directory.
+# One sensitivity library per pass: read the library so far, write it with the next
+# `-sensitivity_file` (delay sigmas, then setup, hold and minimum-pulse-width sigmas).
 
 set_var set_var_failure_action error
 if {$argc < 1} { error "usage: merge deck OUT_DIR" }
 set out [lindex $argv 0]
 set nominal char/tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b_ssgnp_0p48v_125c_cworst_CCworst_T.lib
-set sensitivity post_lvf/setup_unc.sens.lib
-foreach f [list $nominal $sensitivity] {
+set sensitivities {post_lvf/psocv.sens.lib post_lvf/setup_unc.sens.lib post_lvf/hold_unc.sens.lib post_lvf/mpw_unc.sens.lib}
+foreach f [list $nominal {*}$sensitivities] {
     if {![file exists $f]} { error "missing input [pwd]/$f" }
 }
-read_library $nominal
-file mkdir $out
-write_library -overwrite -sensitivity_file $sensitivity -filename [file join $out tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b_ssgnp_0p48v_125c_cworst_CCworst_T.lib] tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b_ssgnp_0p48v_125c_cworst_CCworst_T
+file mkdir merge $out
+set library $nominal
+foreach sensitivity $sensitivities {
+    read_library $library
+    set library [file join merge [file rootname [file tail $sensitivity]].lib]
+    if {$sensitivity eq [lindex $sensitivities end]} {
+        set library [file join $out tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b_ssgnp_0p48v_125c_cworst_CCworst_T.lib]
+    }
+    write_library -overwrite -sensitivity_file $sensitivity -filename $library tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b_ssgnp_0p48v_125c_cworst_CCworst_T
+}
