@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 
 // Built from parts so that this file does not match itself.
 const NOTES = ['DOMAIN', 'CONVENTIONS'].map((name) => `\\b${name}\\.md\\b`);
-const SHARED = ['/work/shared\\b', '\\.\\./shared/(DOMAIN|CONVENTIONS|README)\\b'];
+const SHARED = [`/work/${'shared'}\\b`, `\\.\\./${'shared'}/(DOMAIN|CONVENTIONS|README)\\b`];
 const CITATION = new RegExp([...NOTES, ...SHARED].join('|'));
 
 const repo = process.cwd();
