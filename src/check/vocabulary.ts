@@ -1,6 +1,6 @@
 /** Built-in vocabularies; a site may replace them (`site { processes = […] }`). */
 
-/** Process corners, including the global-corner variants (docs/language.md, "Corner names"). */
+/** Process corners, including the global-corner variants (docs/liberate.md, "PVT corner names"). */
 export const DEFAULT_PROCESSES: readonly string[] = ['ss', 'tt', 'ff', 'sf', 'fs', 'ssg', 'ffg', 'ssgnp', 'ffgnp', 'ttg', 'ttgnp'];
 
 /** RC extraction corners; the `_T` variants are distinct corners. */

@@ -1,6 +1,7 @@
 /**
- * bsub resource options of a stage, per DOMAIN.md §4: queue, slots on one host, memory in the
- * site's LSF units (per job or per slot), run limit in minutes, project, licence tokens.
+ * bsub resource options of a stage (docs/lsf.md, "Resources"): queue, slots on one host,
+ * memory in the site's LSF units (per job or per slot), run limit in minutes, project, licence
+ * tokens.
  * LSF's KB/MB/GB are binary (1 MB = 1024 KB); `LSF_UNIT_FOR_LIMITS` rescales both `-M` and
  * `rusage[mem=]`, whose defaults differ (KB and MB).
  */

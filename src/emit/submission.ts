@@ -3,10 +3,10 @@
  * dependency expressions. One unit per plan array (a stage and the values of its outer keys),
  * so the number of bsub calls grows with stages × libraries, not with jobs.
  *
- * Dependencies (DOMAIN.md §4): an element-wise edge between arrays with identical index lists
- * is LSF's native 1:1 `done(ID[*])`; a parent set shared by every element is `done(ID)` (a whole
- * array or a single job) or `done(ID[i])` terms; anything else — each element waiting for
- * different jobs — cannot be said in one array submission, so the unit is split into
+ * Dependencies (docs/lsf.md, "Job arrays"): an element-wise edge between arrays with identical
+ * index lists is LSF's native 1:1 `done(ID[*])`; a parent set shared by every element is
+ * `done(ID)` (a whole array or a single job) or `done(ID[i])` terms; anything else — each element
+ * waiting for different jobs — cannot be said in one array submission, so the unit is split into
  * one-element submissions with explicit terms. Expressions refer to units as `<N>`; submit.sh
  * substitutes the job IDs LSF returns.
  */

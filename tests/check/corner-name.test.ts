@@ -90,7 +90,7 @@ describe('compileCornerStyle', () => {
 });
 
 describe('parseCornerName', () => {
-  it('reads the documented corner-name examples with the default style', () => {
+  it('reads the docs/liberate.md examples with the default style', () => {
     expect(parseCornerName(DEFAULT_STYLE, 'ssgnp_0p54v_m40c_cworst_CCworst_T')).toEqual({
       process: 'ssgnp',
       voltage: 0.54,
