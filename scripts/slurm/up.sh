@@ -53,6 +53,7 @@ node_states() { { timeout 10 sinfo -h -N -o %T 2>/dev/null || true; } | sort -u;
 
 [[ $(id -u) == 0 ]] || die "must run as root (it installs packages and starts daemons)"
 # One bring-up at a time (parallel test workers may call this together); waits for the other.
+# (The daemons are started with 9>&- so that they do not inherit the lock and hold it forever.)
 exec 9>/run/libcc-slurm.lock
 flock -w 600 9 || die "another scripts/slurm/up.sh or down.sh held /run/libcc-slurm.lock for 10 minutes"
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "SLURM_UP_TIMEOUT must be a number of seconds, not '$TIMEOUT'"
@@ -83,7 +84,8 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---- 2. host name and slurm.conf ---------------------------------------------------------
-host=$(hostname -s) || die "hostname -s failed"
+# (Minimal container images may lack hostname(1) or free(1): fall back to uname and /proc.)
+if command -v hostname >/dev/null 2>&1; then host=$(hostname -s) || die "hostname -s failed"; else host=$(uname -n) && host=${host%%.*}; fi
 [[ -n $host ]] || die "hostname -s printed nothing"
 if ! getent hosts "$host" >/dev/null 2>&1; then
   say "adding '127.0.0.1 $host' to /etc/hosts so that SlurmctldHost resolves"
@@ -92,7 +94,11 @@ if ! getent hosts "$host" >/dev/null 2>&1; then
 fi
 
 cpus=$(nproc)
-mem=$(free -m | awk '/^Mem:/ { print $2 }')
+if command -v free >/dev/null 2>&1; then
+  mem=$(free -m | awk '/^Mem:/ { print $2 }')
+else
+  mem=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
+fi
 [[ $cpus =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || die "cannot read CPU count ($cpus) or memory ($mem MB)"
 
 conf="$MARKER; rewritten on each run, do not edit.
@@ -174,7 +180,7 @@ install -d -o munge -g munge -m 0755 /run/munge
 install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
 if ! pid_alive "$MUNGE_PID" munged; then
   say "starting munged"
-  runuser -u munge -- munged || { show_log /var/log/munge/munged.log; die "munged did not start"; }
+  runuser -u munge -- munged 9>&- || { show_log /var/log/munge/munged.log; die "munged did not start"; }
   touch "$STATE_DIR/munged"            # down.sh stops munged only if we started it
 fi
 munge -n </dev/null | unmunge >/dev/null 2>&1 || { show_log /var/log/munge/munged.log; die "munge credentials do not round-trip (munge -n | unmunge)"; }
@@ -182,8 +188,8 @@ munge -n </dev/null | unmunge >/dev/null 2>&1 || { show_log /var/log/munge/munge
 # ---- 5. slurmctld and slurmd -------------------------------------------------------------
 say "starting slurmctld (clean state) and slurmd on $host: $cpus CPUs, $mem MB"
 rm -f "$CTLD_PID" "$SLURMD_PID"
-slurmctld -c || { show_log "$LOG_DIR/slurmctld.log"; die "slurmctld did not start"; }
-slurmd || { show_log "$LOG_DIR/slurmd.log"; die "slurmd did not start"; }
+slurmctld -c 9>&- || { show_log "$LOG_DIR/slurmctld.log"; die "slurmctld did not start"; }
+slurmd 9>&- || { show_log "$LOG_DIR/slurmd.log"; die "slurmd did not start"; }
 
 deadline=$((SECONDS + TIMEOUT))
 state=''
