@@ -34,7 +34,7 @@ describe.skipIf(!slurm.available)(title, () => {
     stuck = submit([`--dependency=afterok:${array}`, '--kill-on-invalid-dep=no', '--wrap', 'true'], dir);
     submitted.push(array, corr, killed, stuck);
     rows = await waitSettled(submitted);
-  });
+  }, 60_000);
 
   afterAll(() => {
     if (submitted.length > 0) slurmCmd('scancel', submitted);
