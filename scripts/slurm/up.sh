@@ -67,6 +67,14 @@ if ((${#missing[@]} > 0)); then
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install ${PACKAGES[*]}"
   say "installing ${PACKAGES[*]} (missing: ${missing[*]})"
   export DEBIAN_FRONTEND=noninteractive
+  # Without systemd, the packages' postinst scripts would start munge, slurmctld and slurmd
+  # through their init scripts, and fail the installation without a slurm.conf. Docker images
+  # forbid that with /usr/sbin/policy-rc.d; elsewhere, do the same for this installation only.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\n# temporary, from libcc scripts/slurm/up.sh: no service starts\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 0755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt_log=$(mktemp)
   if ! apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 "${PACKAGES[@]}" >"$apt_log" 2>&1; then
     # A fresh machine may have no package lists yet.
@@ -78,6 +86,10 @@ if ((${#missing[@]} > 0)); then
     fi
   fi
   rm -f "$apt_log"
+  if [[ $(trap -p EXIT) == *policy-rc.d* ]]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
   for cmd in slurmctld slurmd sbatch munged mungekey; do
     command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' still missing after installing ${PACKAGES[*]}"
   done
