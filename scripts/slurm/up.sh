@@ -112,6 +112,9 @@ else
   mem=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
 fi
 [[ $cpus =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || die "cannot read CPU count ($cpus) or memory ($mem MB)"
+# slurmd drains a node configured with more memory than it sees itself (Low RealMemory).
+seen=$(slurmd -C 2>/dev/null | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' | head -n 1 || true)
+if [[ $seen =~ ^[0-9]+$ ]] && ((seen < mem)); then mem=$seen; fi
 
 conf="$MARKER; rewritten on each run, do not edit.
 # One-node cluster for libcc's tests and CI. Documentation: https://slurm.schedmd.com/slurm.conf.html
