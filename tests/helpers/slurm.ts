@@ -1,0 +1,145 @@
+// Test helper for a real one-node Slurm cluster (scripts/slurm/up.sh), for tests of the Slurm
+// back end (issue 9).
+//
+//   const slurm = ensureSlurm();                       // brings the cluster up once per process
+//   describe.skipIf(!slurm.available)(`... ${slurm.available ? '' : slurm.reason}`, () => {
+//     const id = sbatch(['--parsable', '--wrap', 'true'], dir).stdout.trim();
+//     const jobs = await waitSettled([id]);             // JobRow[] of those jobs
+//   });
+//
+// ensureSlurm() is synchronous so that its answer can decide describe.skipIf at collection time.
+// Slurm cannot be started without root (it installs packages and starts daemons) or, when it is
+// not installed yet, without apt-get: then the tests are skipped with the reason. When CI is set
+// and we are root, a failed bring-up throws instead, so that CI fails loudly rather than skipping.
+// up.sh is idempotent and serialised by a lock, so parallel test files may all call this.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const UP_SCRIPT = path.resolve(here, '../../scripts/slurm/up.sh');
+
+export type SlurmStatus =
+  | { available: true; upSeconds: number }
+  | { available: false; reason: string };
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let status: SlurmStatus | undefined;
+
+function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Brings Slurm up (once per process; later calls return the first answer). */
+export function ensureSlurm(): SlurmStatus {
+  status ??= bringUp();
+  return status;
+}
+
+function bringUp(): SlurmStatus {
+  if (process.platform !== 'linux') return { available: false, reason: `Slurm tests need Linux, not ${process.platform}` };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    return { available: false, reason: 'Slurm tests need root (scripts/slurm/up.sh installs packages and starts daemons)' };
+  }
+  if (!onPath('slurmctld') && !onPath('apt-get')) {
+    return { available: false, reason: 'Slurm is not installed and there is no apt-get to install it' };
+  }
+  const started = Date.now();
+  const r = spawnSync('bash', [UP_SCRIPT], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_UP_QUIET: '1' },
+    timeout: 600_000,
+  });
+  if (r.status === 0) return { available: true, upSeconds: (Date.now() - started) / 1000 };
+  const why =
+    r.error?.message ?? `scripts/slurm/up.sh exited with ${r.status ?? r.signal}: ${(r.stderr || r.stdout).trim()}`;
+  if (process.env.CI) throw new Error(`Slurm could not be started under CI: ${why}`);
+  return { available: false, reason: `Slurm could not be started: ${why}` };
+}
+
+/** Runs a Slurm client command (sbatch, squeue, scancel, scontrol, ...) synchronously. */
+export function slurmCmd(cmd: string, args: readonly string[], cwd?: string): RunResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function sbatch(args: readonly string[], cwd?: string): RunResult {
+  return slurmCmd('sbatch', args, cwd);
+}
+
+/** Submits with --parsable and returns the job id; throws when sbatch fails. */
+export function submit(args: readonly string[], cwd?: string): string {
+  const r = sbatch(['--parsable', ...args], cwd);
+  if (r.code !== 0) throw new Error(`sbatch ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** One line of `squeue -t all`: a job, an array element (`12_3`) or a pending array rest (`12_[3-4]`). */
+export interface JobRow {
+  /** %i: job id, or ARRAYID_TASK for an element */
+  id: string;
+  /** %F: the array's (base) job id; the job's own id for a plain job. (Not %A: that is each element's own job id.) */
+  arrayJobId: string;
+  /** %K: the array task id, or N/A */
+  taskId: string;
+  /** %T: PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, ... */
+  state: string;
+  /** %r: why it pends or ended: None, Dependency, DependencyNeverSatisfied, NonZeroExitCode, ... */
+  reason: string;
+  /** %E: remaining dependencies, e.g. `afterok:12_*(failed)`, or (null) */
+  dependency: string;
+}
+
+const FORMAT = '%i|%F|%K|%T|%r|%E';
+
+/** All jobs slurmctld still knows (finished ones stay for MinJobAge=3600 s), optionally of these array/job ids. */
+export function squeueAll(ids?: readonly string[]): JobRow[] {
+  const r = slurmCmd('squeue', ['-h', '-t', 'all', '-o', FORMAT]);
+  if (r.code !== 0) throw new Error(`squeue failed (${r.code}): ${r.stderr}`);
+  const rows = r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const [id = '', arrayJobId = '', taskId = '', state = '', reason = '', dependency = ''] = l.split('|');
+      return { id, arrayJobId, taskId, state, reason, dependency };
+    });
+  return ids ? rows.filter((j) => ids.includes(j.arrayJobId)) : rows;
+}
+
+const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'BOOT_FAIL', 'DEADLINE', 'PREEMPTED']);
+
+/** True when the job will not change any more by itself. */
+export function isSettled(j: JobRow): boolean {
+  return FINAL.has(j.state) || (j.state === 'PENDING' && j.reason === 'DependencyNeverSatisfied');
+}
+
+/** Waits until every job of these ids is finished or pends forever; returns their rows. */
+export async function waitSettled(ids: readonly string[], timeoutMs = 40_000): Promise<JobRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = squeueAll(ids);
+    if (rows.length > 0 && rows.every(isSettled)) return rows;
+    if (Date.now() > deadline) {
+      throw new Error(`jobs ${ids.join(',')} not settled after ${timeoutMs} ms:\n${rows.map((j) => Object.values(j).join('|')).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** `scontrol -o show job ID` as key=value pairs (first record; an array id gives its elements). */
+export function showJob(id: string): Record<string, string> {
+  const r = slurmCmd('scontrol', ['-o', 'show', 'job', id]);
+  if (r.code !== 0) throw new Error(`scontrol show job ${id} failed (${r.code}): ${r.stderr}`);
+  const out: Record<string, string> = {};
+  for (const field of (r.stdout.split('\n')[0] ?? '').split(' ')) {
+    const eq = field.indexOf('=');
+    if (eq > 0) out[field.slice(0, eq)] = field.slice(eq + 1);
+  }
+  return out;
+}
