@@ -3,9 +3,10 @@
 #
 # Runs pipeline `n2_tanager` on this machine, without LSF: the same job wrappers, markers and
 # resume as submit.sh, in dependency order with up to N jobs at once. A failed job's dependants
-# are not run (and are reported); the exit status is non-zero when anything failed.
+# are not run (and are reported with their reason); the exit status is non-zero when anything
+# failed. --force STAGE re-runs that stage and everything downstream of it, done or not.
 #
-# Usage: run-local.sh [-j N] [--only STAGE]...
+# Usage: run-local.sh [-j N] [--only STAGE]... [--force STAGE]...
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -16,13 +17,45 @@ usage() {
   exit 2
 }
 
+libcc_known_stage() {
+  case $1 in
+    'copy_kits') return 0 ;;
+    'characterize') return 0 ;;
+    'lvf') return 0 ;;
+    'post_lvf') return 0 ;;
+    'copy_nominal') return 0 ;;
+    'merge_lvf') return 0 ;;
+    'release') return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Stages at or downstream of $1 (for --force).
+libcc_downstream() {
+  case $1 in
+    'copy_kits') printf '%s\n' 'copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' ;;
+    'characterize') printf '%s\n' 'characterize' 'copy_nominal' 'merge_lvf' 'release' ;;
+    'lvf') printf '%s\n' 'lvf' 'post_lvf' 'merge_lvf' 'release' ;;
+    'post_lvf') printf '%s\n' 'post_lvf' 'merge_lvf' 'release' ;;
+    'copy_nominal') printf '%s\n' 'copy_nominal' 'release' ;;
+    'merge_lvf') printf '%s\n' 'merge_lvf' 'release' ;;
+    'release') printf '%s\n' 'release' ;;
+  esac
+}
+
 parallel=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-declare -A only=()
+declare -A only=() forced=()
 while (($# > 0)); do
   case $1 in
     -j) (($# >= 2)) || usage; parallel=$2; shift ;;
     -j*) parallel=${1#-j} ;;
-    --only) (($# >= 2)) || usage; only[$2]=1; shift ;;
+    --only) (($# >= 2)) || usage; libcc_known_stage "$2" || libcc_die "no stage named $2"; only[$2]=1; shift ;;
+    --force)
+      (($# >= 2)) || usage
+      libcc_known_stage "$2" || libcc_die "no stage named $2"
+      while IFS= read -r down; do forced[$down]=1; done < <(libcc_downstream "$2")
+      shift
+      ;;
     -h | --help) usage ;;
     *) printf 'run-local.sh: unknown argument %s\n' "$1" >&2; usage ;;
   esac
@@ -30,20 +63,19 @@ while (($# > 0)); do
 done
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_die "-j needs a positive number, got $parallel"
 export LIBCC_RUN_DIR
+# --force with --only: the forced stages are selected too.
+if ((${#only[@]} > 0)); then
+  for stage in ${forced[@]+"${!forced[@]}"}; do only[$stage]=1; done
+fi
 
-declare -a J_STAGE=() J_GROUP=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=() children=() need=()
-while IFS=$'\t' read -r num stage group index key fingerprint parents; do
-  [[ $num == '#'* ]] && continue
-  J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
-  [[ $parents == - ]] && parents=''
-  J_PARENTS[num]=${parents//,/ }
-done <"$LIBCC_HOME/lib/jobs.tsv"
+declare -a children=() need=()
+libcc_load_jobs
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()
 ready=()
 for num in "${!J_STAGE[@]}"; do
-  if libcc_done_valid "${J_STAGE[num]}" "${J_KEY[num]}" "${J_FP[num]}"; then
+  if [[ -z ${forced[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
     state[$num]='done'
   elif ((${#only[@]} > 0)) && [[ -z ${only[${J_STAGE[num]}]:-} ]]; then
     state[$num]=skipped
@@ -118,6 +150,7 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
       state[$num]=failed
       failed=$((failed + 1))
       printf 'libcc: FAILED %s %s (exit %s), log: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$code" "$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log" >&2
+      libcc_print_failure "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed" 'libcc:   ' >&2
       block_descendants "$num"
     fi
   done
