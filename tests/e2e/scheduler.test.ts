@@ -67,7 +67,7 @@ describe('status.sh when the scheduler does not answer', () => {
     // A bjobs without -o (OpenLava family): the same, with that bjobs' own message.
     const old = await s.submitWith(lsf, 'status.sh', [], { LSF_STANDIN_ILLEGAL_OPTIONS: 'bjobs:-o' });
     expect(old.code).toBe(3);
-    expect(old.stderr).toContain('bjobs exited with code 255: bjobs: illegal option -- o');
+    expect(old.stderr).toContain("bjobs exited with code 255: bjobs: invalid option -- 'o'");
     expect(old.stdout).toMatch(/^work\s+3\s+0\s+0\s+0\s+0\s+0\s+3$/m);
 
     fs.writeFileSync(path.join(ctl, 'gate'), '');
@@ -112,7 +112,7 @@ describe('submit.sh refuses when it cannot tell whether the last run is in fligh
     expect(refused.stderr).toContain('--ignore-scheduler-errors');
     const noG = await s.submitWith(lsf, 'submit.sh', [], { LSF_STANDIN_ILLEGAL_OPTIONS: 'bjobs:-g' });
     expect(noG.code).toBe(1);
-    expect(noG.stderr).toContain('bjobs: illegal option -- g');
+    expect(noG.stderr).toContain("bjobs: invalid option -- 'g'");
     const dry = await s.submitWith(lsf, 'submit.sh', ['--dry-run'], { LSF_STANDIN_DOWN: 'bjobs' });
     expect(dry.code).toBe(0);
     expect(dry.stderr).toContain('submit.sh would refuse to submit (override: --ignore-scheduler-errors)');
@@ -142,7 +142,7 @@ describe('kill.sh and fail-fast report what they could not kill', () => {
     expect(down.stderr).toContain(`libcc: error: could not kill every job of ${group} (bkill exited with code 255):\n  ${DOWN}\n`);
     const noG = await s.submitWith(lsf, 'kill.sh', [], { LSF_STANDIN_ILLEGAL_OPTIONS: 'bkill:-g' });
     expect(noG.code).toBe(1);
-    expect(noG.stderr).toContain('  bkill: illegal option -- g\n');
+    expect(noG.stderr).toContain("  bkill: invalid option -- 'g'\n");
     // Nothing was killed so far.
     for (const job of s.jobs.filter((j) => j.stage === 'work')) expect(lsfElement(lsf.jobs(), job, group, 'sched')!.element.state).toBe('RUN');
 

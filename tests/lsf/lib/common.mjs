@@ -39,8 +39,8 @@ export function fail(prog, message, code = 255) {
  * command prints LSF_STANDIN_DOWN_MESSAGE (default `LSF is down. Please wait ...`) on stderr,
  * does nothing and exits 255, as when the cluster's daemons cannot be reached.
  * LSF_STANDIN_ILLEGAL_OPTIONS: `command:-option` words (`bjobs:-o bjobs:-noheader bkill:-g`):
- * that command does not know those options, like OpenLava-family schedulers: usage error
- * `<command>: illegal option -- <option>`, exit 255.
+ * that command does not know those options, like OpenLava-family schedulers, whose commands
+ * parse options with getopt(3): `<command>: invalid option -- '<first letter>'`, usage, exit 255.
  */
 export function injectSchedulerFault(prog, argv, usage) {
   const list = (v) => (v || '').split(/[\s,]+/).filter(Boolean);
@@ -51,7 +51,7 @@ export function injectSchedulerFault(prog, argv, usage) {
   }
   const illegal = new Set(list(process.env.LSF_STANDIN_ILLEGAL_OPTIONS).filter((w) => w.startsWith(`${prog}:`)).map((w) => w.slice(prog.length + 1)));
   for (const a of argv) {
-    if (illegal.has(a)) usage(`${prog}: illegal option -- ${a.slice(1)}`);
+    if (illegal.has(a)) usage(`${prog}: invalid option -- '${a[1]}'`);
   }
 }
 
