@@ -213,7 +213,7 @@ libcc_pattern() { # variable (L text | V value)...
 
 # Count existing paths matching a glob pattern into LIBCC_N: no word splitting; no match is 0,
 # and a pattern without wildcards counts only if that file exists. With LIBCC_ATTEMPT_STAMP set,
-# a path older than that file (the start of the current attempt) is left over from an earlier
+# an output older than that file (the start of the current attempt) is left over from an earlier
 # attempt: it is counted in LIBCC_OLD instead.
 libcc_count_matches() { # pattern
   local IFS='' restore path
@@ -229,10 +229,13 @@ libcc_count_matches() { # pattern
   done
 }
 
-# Count one path into LIBCC_N or LIBCC_OLD (see libcc_count_matches); nothing when it does not exist.
+# Count one path into LIBCC_N or LIBCC_OLD (see libcc_count_matches); nothing when it does not
+# exist. Only the job's own outputs can be left over: paths in its work or out directory
+# (relative ones are in the work directory). Anything else (a kit file, say) only has to exist.
 libcc_count_path() { # path
   [[ -e $1 || -L $1 ]] || return 0
-  if [[ -n ${LIBCC_ATTEMPT_STAMP:-} && $LIBCC_ATTEMPT_STAMP -nt $1 ]]; then
+  if [[ -n ${LIBCC_ATTEMPT_STAMP:-} && $LIBCC_ATTEMPT_STAMP -nt $1 ]] &&
+    [[ $1 != /* || $1 == "${lcp_work:-}"/* || $1 == "${lcp_out:-}"/* ]]; then
     LIBCC_OLD=$((LIBCC_OLD + 1))
   else
     LIBCC_N=$((LIBCC_N + 1))
@@ -332,7 +335,8 @@ run=${LIBCC_RUN_ID:-}$output"
         out=$(bkill -g "$LIBCC_JOB_GROUP" 0 2>&1) || code_kill=$?
       fi
       if [[ -n $out ]]; then printf '%s\n' "$out" >&2; fi
-      if ((code_kill != 0)); then
+      # Nothing left to kill (another failing job was first) is no failure.
+      if ((code_kill != 0)) && [[ $out != *'No unfinished job found'* && $out != *'No matching job found'* ]]; then
         out="bkill -g $LIBCC_JOB_GROUP 0 exited with code $code_kill: ${out//$'\n'/; }"
         libcc_note "fail_fast: could not kill the run: $out; stop it with kill.sh"
         printf 'fail_fast=could not kill the run: %s\n' "$out" >>"$marker" || true
@@ -378,13 +382,24 @@ libcc_preflight() {
   fi
 }
 
-# The command's output, passed through line by line; its last non-empty lines (control
-# characters shown as `?`, long lines cut) are kept in the file named by LIBCC_TAIL for the
-# failed-marker.
+# The command's output, passed through line by line. For the failed-marker, the file named by
+# LIBCC_TAIL gets its last 5 non-empty lines, preceded by the last 2 lines that mention an error
+# before them (control characters shown as `?`, lines cut at 300 characters).
 libcc_tail_filter() {
   awk '{ print; fflush() }
-    NF { gsub(/[[:cntrl:]]/, "?"); if (length($0) > 300) $0 = substr($0, 1, 300) "..."; ring[n % 5] = $0; n++ }
-    END { f = ENVIRON["LIBCC_TAIL"]; for (i = (n > 5 ? n - 5 : 0); i < n; i++) print ring[i % 5] > f }'
+    NF {
+      gsub(/[[:cntrl:]]/, "?")
+      if (length($0) > 300) $0 = substr($0, 1, 300) "..."
+      ring[n % 5] = $0
+      if (tolower($0) ~ /error|fatal/) { e2 = e1; e2n = e1n; had2 = had1; e1 = $0; e1n = n; had1 = 1 }
+      n++
+    }
+    END {
+      f = ENVIRON["LIBCC_TAIL"]; start = n > 5 ? n - 5 : 0
+      if (had2 && e2n < start) print e2 > f
+      if (had1 && e1n < start) print e1 > f
+      for (i = start; i < n; i++) print ring[i % 5] > f
+    }'
 }
 
 # The body of every job wrapper: resolve the element, check, run with retries, check outputs,
