@@ -58,7 +58,13 @@ for num in "${!J_STAGE[@]}"; do
     n_done[$stage]=$((${n_done[$stage]:-0} + 1))
   elif [[ -n $lsf_error ]]; then
     # Without LSF, only a failed-marker of this very run is known to be final.
-    if [[ -f $failed_marker ]] && grep -qx -- "run=$run_id" "$failed_marker"; then
+    marker_run=''
+    if [[ -f $failed_marker ]]; then
+      while IFS= read -r line || [[ -n $line ]]; do
+        case $line in run=*) marker_run=${line#run=} ;; esac
+      done <"$failed_marker"
+    fi
+    if [[ -n $marker_run && $marker_run == "$run_id" ]]; then
       n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
       failures+=("$num")
     else

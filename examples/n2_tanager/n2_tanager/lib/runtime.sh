@@ -339,8 +339,8 @@ run=${LIBCC_RUN_ID:-}$output"
       if ((code_kill != 0)) && [[ $out != *'No unfinished job found'* && $out != *'No matching job found'* ]]; then
         out="bkill -g $LIBCC_JOB_GROUP 0 exited with code $code_kill: ${out//$'\n'/; }"
         libcc_note "fail_fast: could not kill the run: $out; stop it with kill.sh"
-        printf 'fail_fast=could not kill the run: %s\n' "$out" >>"$marker" || true
         libcc_event fail_fast "$LIBCC_STAGE" "$LIBCC_KEY" status '"kill failed"' reason "$(libcc_json "$out")"
+        printf 'fail_fast=could not kill the run: %s\n' "$out" >>"$marker" || true
       fi
     fi
   fi
