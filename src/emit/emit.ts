@@ -141,7 +141,7 @@ export function emit(input: EmitInput): EmitResult {
     }),
   );
   const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
-  put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline, stages: stagesView }));
+  put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, jobGroup, stages: ordered, stageWidth }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline, jobGroup }));
   put('plan.json', formatPlanJson(plan));

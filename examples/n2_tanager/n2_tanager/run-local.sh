@@ -17,45 +17,15 @@ usage() {
   exit 2
 }
 
-libcc_known_stage() {
-  case $1 in
-    'copy_kits') return 0 ;;
-    'characterize') return 0 ;;
-    'lvf') return 0 ;;
-    'post_lvf') return 0 ;;
-    'copy_nominal') return 0 ;;
-    'merge_lvf') return 0 ;;
-    'release') return 0 ;;
-    *) return 1 ;;
-  esac
-}
-
-# Stages at or downstream of $1 (for --force).
-libcc_downstream() {
-  case $1 in
-    'copy_kits') printf '%s\n' 'copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' ;;
-    'characterize') printf '%s\n' 'characterize' 'copy_nominal' 'merge_lvf' 'release' ;;
-    'lvf') printf '%s\n' 'lvf' 'post_lvf' 'merge_lvf' 'release' ;;
-    'post_lvf') printf '%s\n' 'post_lvf' 'merge_lvf' 'release' ;;
-    'copy_nominal') printf '%s\n' 'copy_nominal' 'release' ;;
-    'merge_lvf') printf '%s\n' 'merge_lvf' 'release' ;;
-    'release') printf '%s\n' 'release' ;;
-  esac
-}
-
 parallel=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 declare -A only=() forced=()
+force=()
 while (($# > 0)); do
   case $1 in
     -j) (($# >= 2)) || usage; parallel=$2; shift ;;
     -j*) parallel=${1#-j} ;;
-    --only) (($# >= 2)) || usage; libcc_known_stage "$2" || libcc_die "no stage named $2"; only[$2]=1; shift ;;
-    --force)
-      (($# >= 2)) || usage
-      libcc_known_stage "$2" || libcc_die "no stage named $2"
-      while IFS= read -r down; do forced[$down]=1; done < <(libcc_downstream "$2")
-      shift
-      ;;
+    --only) (($# >= 2)) || usage; only[$2]=1; shift ;;
+    --force) (($# >= 2)) || usage; force+=("$2"); shift ;;
     -h | --help) usage ;;
     *) printf 'run-local.sh: unknown argument %s\n' "$1" >&2; usage ;;
   esac
@@ -63,13 +33,34 @@ while (($# > 0)); do
 done
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_die "-j needs a positive number, got $parallel"
 export LIBCC_RUN_DIR
-# --force with --only: the forced stages are selected too.
-if ((${#only[@]} > 0)); then
-  for stage in ${forced[@]+"${!forced[@]}"}; do only[$stage]=1; done
-fi
 
 declare -a children=() need=()
 libcc_load_jobs
+declare -A known=()
+for num in "${!J_STAGE[@]}"; do known[${J_STAGE[num]}]=1; done
+for stage in ${only[@]+"${!only[@]}"} ${force[@]+"${force[@]}"}; do
+  [[ -n ${known[$stage]:-} ]] || libcc_die "no stage named $stage"
+done
+# --force: these stages and every stage below them (from the job table) run again, done or not;
+# with --only, they are selected too.
+for stage in ${force[@]+"${force[@]}"}; do forced[$stage]=1; done
+grew=${#force[@]}
+while ((grew)); do
+  grew=0
+  for num in "${!J_STAGE[@]}"; do
+    [[ -z ${forced[${J_STAGE[num]}]:-} ]] || continue
+    for parent in ${J_PARENTS[num]}; do
+      if [[ -n ${forced[${J_STAGE[parent]}]:-} ]]; then
+        forced[${J_STAGE[num]}]=1
+        grew=1
+        break
+      fi
+    done
+  done
+done
+if ((${#only[@]} > 0)); then
+  for stage in ${forced[@]+"${!forced[@]}"}; do only[$stage]=1; done
+fi
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()
