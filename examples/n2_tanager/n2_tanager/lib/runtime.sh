@@ -459,7 +459,9 @@ libcc_run_job() { # group [index]
     reason=${reason//$'\n'libcc: /$'\n'}
     libcc_fail "${reason//$'\n'/; }" 1
   fi
-  trap - INT TERM HUP
+  # The job succeeded: a kill arriving now (bkill of the group) must not leave a done-marker
+  # without its `end` event, or the reverse. Signals are ignored for this bookkeeping.
+  trap '' INT TERM HUP
   libcc_new_marker_id
   libcc_write_atomic "$state/$LIBCC_KEY.done" "fingerprint=$LIBCC_FINGERPRINT
 id=$LIBCC_MARKER_ID
@@ -467,6 +469,6 @@ parents=$LIBCC_CONSUMED
 host=$host
 attempts=$attempt
 lsf_job=${LSB_JOBID:-}"
-  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP"
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
+  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP"
 }
