@@ -170,8 +170,7 @@ function rootTemplate(root: Template): string {
 }
 
 function jobView(program: CheckedProgram, stage: StageModel, facts: readonly JobFacts[], header: string, deckReads: { kit: boolean; cells: boolean }): object {
-  const mine = facts.filter((f) => f.job.stage === stage.name);
-  const factsByPosition = new Map(facts.map((f, i) => [i, f]));
+  const mine = facts.map((f, num) => ({ f, num })).filter(({ f }) => f.job.stage === stage.name);
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const stageTemplates: Template[] = [
     ...(stage.run.kind === 'shell' ? [stage.run.command] : stage.run.args),
@@ -216,12 +215,12 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
       backoff: Math.ceil(stage.retry?.backoffSeconds ?? 0),
     },
     failFast: stage.failFast ?? '',
-    elements: mine.map((f) => ({
+    elements: mine.map(({ f, num }) => ({
       selector: `${f.group}:${f.job.arrayIndex}`,
+      num,
       key: f.key,
       keyPath: f.keyPath,
       fingerprint: f.fingerprint,
-      parents: f.job.parents.map((p) => { const pf = factsByPosition.get(p)!; return `${pf.job.stage}/${pf.key}/${pf.fingerprint}`; }).join(' '),
       literals: [...f.literals].map(([name, value]) => `${name}=${shQuote(value)}`).join(' '),
     })),
     libraries: libraries.map((l) => ({ id: l.id, ...Object.fromEntries([...libraryTemplates(l)].map(([k, v]) => [k === 'lcp_library_kit' ? 'kit' : 'cells', v])) })),

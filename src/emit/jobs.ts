@@ -1,7 +1,9 @@
 /**
  * Per-job facts the generated files share: the job's key (a file-safe name), the values it
  * interpolates, its upstream jobs and a fingerprint of what it runs. A done-marker is valid
- * only while its fingerprint matches, so changing a stage's command invalidates its old results.
+ * only while its fingerprint matches and the upstream done-markers it recorded (by id) are still
+ * the current, valid ones (lib/runtime.sh `libcc_done_valid`), so changing a stage's command
+ * invalidates its old results and everything computed from them.
  */
 import { createHash } from 'node:crypto';
 import type { CheckedProgram, CornerModel, FanoutKey, LibraryModel, StageModel, Template, TemplatePart } from '../check/model.js';

@@ -53,8 +53,8 @@ describe('run-local.sh on n2_tanager', () => {
     // status.sh: everything done.
     const status = await s.run('status.sh');
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^copy_kits\s+12\s+12\s+0\s+0\s+0\s+0$/m);
-    expect(status.stdout).toMatch(/^release\s+2\s+2\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^copy_kits\s+12\s+12\s+0\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^release\s+2\s+2\s+0\s+0\s+0\s+0\s+0$/m);
     expect(status.stdout).not.toContain('failed jobs');
 
     // Run again: valid done-markers mean nothing runs.
@@ -84,6 +84,7 @@ describe('run-local.sh on n2_tanager', () => {
     expect(r.stdout).toContain(`libcc: ${54 - blocked.size} job(s) ran, 2 failed, ${blocked.size} not run`);
     for (const job of failed) {
       expect(r.stderr).toContain(`libcc: FAILED ${jobName(job)} (exit 1)`);
+      expect(r.stderr).toContain(`libcc: FAILED ${jobName(job)} (exit 1), log: ${s.runDir}/logs/characterize/${job.key}.log\nlibcc:   reason: command exited with code 1 (attempt 1)\nlibcc:   | ERROR (LIBERATE stub): char_library: extsim_model_include `);
       expect(s.failedReason(job)).toBe('command exited with code 1 (attempt 1)');
       const log = fs.readFileSync(path.join(s.runDir, 'logs/characterize', `${job.key}.log`), 'utf8');
       expect(log).toMatch(/char_library: extsim_model_include '.*\/base_svt\/models\/ttg\.scs' does not exist/);
@@ -99,9 +100,14 @@ describe('run-local.sh on n2_tanager', () => {
 
     const status = await s.run('status.sh');
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^characterize\s+12\s+10\s+0\s+0\s+2\s+0$/m);
-    expect(status.stdout).toMatch(/^copy_nominal\s+4\s+2\s+0\s+0\s+0\s+2$/m);
-    for (const job of failed) expect(status.stdout).toContain(`  ${jobName(job)}: command exited with code 1 (attempt 1)`);
+    expect(status.stdout).toMatch(/^characterize\s+12\s+10\s+0\s+0\s+2\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^copy_nominal\s+4\s+2\s+0\s+0\s+0\s+2\s+0$/m);
+    for (const job of failed) {
+      expect(status.stdout).toContain(`  ${jobName(job)}: command exited with code 1 (attempt 1)`);
+      // The reason, not just an exit code: the tool's own error line is in the failed-marker.
+      expect(fs.readFileSync(s.stateFile(job, 'failed'), 'utf8')).toMatch(/^output=ERROR \(LIBERATE stub\): read_spice: .*ttg\.scs' does not exist/m);
+    }
+    expect(status.stdout).toMatch(/^ {6}\| ERROR \(LIBERATE stub\): read_spice: netlist\/model file '.*\/base_svt\/models\/ttg\.scs' does not exist/m);
 
     // Fix the kit and run again: only the failed jobs and their dependants run.
     fs.writeFileSync(model, saved);

@@ -78,7 +78,7 @@ describe('submit.sh on the LSF stand-in', () => {
     const status = await s.submitWith(lsf, 'status.sh');
     expect(status.code, status.stdout).toBe(0);
     for (const [stage, n] of [['copy_kits', 12], ['characterize', 12], ['lvf', 8], ['post_lvf', 8], ['copy_nominal', 4], ['merge_lvf', 8], ['release', 2]] as const) {
-      expect(status.stdout).toMatch(new RegExp(`^${stage}\\s+${n}\\s+${n}\\s+0\\s+0\\s+0\\s+0$`, 'm'));
+      expect(status.stdout).toMatch(new RegExp(`^${stage}\\s+${n}\\s+${n}\\s+0\\s+0\\s+0\\s+0\\s+0$`, 'm'));
     }
 
     const calls = bsubCalls(lsf.dir);
@@ -133,9 +133,9 @@ describe('submit.sh on the LSF stand-in', () => {
 
     const status = await s.submitWith(lsf, 'status.sh');
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^copy_kits\s+12\s+10\s+0\s+0\s+2\s+0$/m);
-    expect(status.stdout).toMatch(/^release\s+2\s+1\s+0\s+0\s+1\s+0$/m);
-    expect(status.stdout).toMatch(/^copy_nominal\s+4\s+4\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^copy_kits\s+12\s+10\s+0\s+0\s+2\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^release\s+2\s+1\s+0\s+0\s+1\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^copy_nominal\s+4\s+4\s+0\s+0\s+0\s+0\s+0$/m);
     for (const job of failed) expect(status.stdout).toContain(`  ${jobName(job)}: expect failed: \${work}/netlists/*.spi matched 0 file(s), expected >= 1`);
     for (const n of doomed) expect(status.stdout).toContain(`  ${jobName(s.jobs[n]!)}: terminated by LSF before it ran`);
 
@@ -189,7 +189,7 @@ describe('submit.sh on the LSF stand-in', () => {
     await lsf.waitFor((jobs) => jobs.find((j) => j.id === run.id)?.elements[String(running.index)]?.state === 'RUN', 20_000, 'the job to run');
 
     const status = await s.submitWith(lsf, 'status.sh');
-    expect(status.stdout).toMatch(/^copy_kits\s+12\s+0\s+1\s+1\s+1\s+9$/m);
+    expect(status.stdout).toMatch(/^copy_kits\s+12\s+0\s+1\s+1\s+1\s+9\s+0$/m);
     expect(status.stdout).toContain(`  ${jobName(stale)}: an earlier attempt failed`);
     expect(status.stdout).not.toContain(jobName(held));
     expect(status.stdout).not.toContain(jobName(running));
@@ -243,7 +243,7 @@ describe('submit.sh on the LSF stand-in', () => {
       }
       const status = await s.submitWith(lsf, 'status.sh');
       expect(status.code).toBe(1);
-      expect(status.stdout).toMatch(/^characterize\s+12\s+0\s+0\s+0\s+12\s+0$/m);
+      expect(status.stdout).toMatch(/^characterize\s+12\s+0\s+0\s+0\s+12\s+0\s+0$/m);
       expect(status.stdout).toContain(`  characterize ${toolJobs[0]!.key}: killed by signal SIG`);
     } finally {
       fs.writeFileSync(gate, '');

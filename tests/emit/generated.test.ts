@@ -85,6 +85,23 @@ describe.each(EXAMPLES)('examples/%s: generated scripts', (example) => {
     expect(shellcheck.status).toBe(0);
   });
 
+  it('never silences a scheduler command: no bsub/bjobs/bkill with `|| true` or stderr thrown away', () => {
+    const calls: string[] = [];
+    for (const script of files(committed).filter((f) => f.endsWith('.sh'))) {
+      const lines = readFileSync(join(committed, script), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (/^\s*#/.test(line) || !/(^|[\s($])(bsub|bjobs|bkill) /.test(line)) return;
+        calls.push(`${script}:${i + 1}`);
+        expect(line, `${script}:${i + 1}`).not.toMatch(/\|\|\s*true|2>\s*\/dev\/null|\|\s*(grep|wc)/);
+      });
+    }
+    // The calls this guards: bsub and the bkill of an aborted submission (submit.sh), bjobs via
+    // libcc_bjobs (runtime), kill.sh's and fail-fast's bkill.
+    expect(calls.filter((c) => c.startsWith('submit.sh')).length).toBeGreaterThanOrEqual(2);
+    expect(calls.some((c) => c.startsWith('kill.sh'))).toBe(true);
+    expect(calls.filter((c) => c.startsWith('lib/runtime.sh')).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('every deck is valid Tcl, parsed by a real tclsh', () => {
     const decks = files(committed).filter((f) => f.endsWith('.tcl'));
     if (example === 'minimal') {

@@ -64,6 +64,38 @@ describe('bsub submission', () => {
     expect(lsf.jobs().map((j) => j.elements['0']!.state)).toEqual(['DONE', 'DONE', 'DONE']);
   });
 
+  it('fails on demand like a cluster whose daemons are down, or whose commands lack options', async () => {
+    const lsf = standin();
+    const id = await submit(lsf, ['-g', '/grp', 'sleep 30']);
+    const down = { LSF_STANDIN_DOWN: 'bjobs,bkill' };
+    for (const [cmd, args] of [['bjobs', ['-a']], ['bkill', ['0']]] as const) {
+      const r = await lsf.run(cmd, [...args], { env: down });
+      expect(r).toEqual({ code: 255, stdout: '', stderr: 'LSF is down. Please wait ...\n' });
+    }
+    // Only the commands named fail; bsub still works.
+    expect((await lsf.bsub(['true'], { env: down })).code).toBe(0);
+    const all = await lsf.bsub(['true'], { env: { LSF_STANDIN_DOWN: 'all', LSF_STANDIN_DOWN_MESSAGE: 'Batch system not responding' } });
+    expect(all.code).toBe(255);
+    expect(all.stderr).toBe('Batch system not responding\n');
+    expect(all.id).toBeNull();
+
+    const lacks = { LSF_STANDIN_ILLEGAL_OPTIONS: 'bjobs:-o bjobs:-noheader bkill:-g bsub:-ti' };
+    const o = await lsf.run('bjobs', ['-o', 'jobid stat'], { env: lacks });
+    expect(o.code).toBe(255);
+    expect(o.stderr).toMatch(/^bjobs: invalid option -- 'o'\nUsage: bjobs /);
+    expect((await lsf.run('bjobs', ['-noheader'], { env: lacks })).stderr).toMatch(/^bjobs: invalid option -- 'n'\n/);
+    const g = await lsf.run('bkill', ['-g', '/grp', '0'], { env: lacks });
+    expect(g.code).toBe(255);
+    expect(g.stderr).toMatch(/^bkill: invalid option -- 'g'\n/);
+    const ti = await lsf.bsub(['-w', `done(${id})`, '-ti', 'true'], { env: lacks });
+    expect(ti.code).toBe(255);
+    expect(ti.stderr).toMatch(/^bsub: invalid option -- 't'\n/);
+    // Options not listed still work; nothing was killed.
+    expect((await lsf.run('bjobs', ['-a'], { env: lacks })).code).toBe(0);
+    expect(lsf.jobs().find((j) => j.id === id)!.elements['0']!.state).not.toBe('EXIT');
+    expect((await lsf.run('bkill', ['-g', '/grp', '0'])).stdout).toBe(`Job <${id}> is being terminated\n`);
+  });
+
   it('rejects unknown options, bad -M/-W/-n/-R values and unknown queues with LSF messages', async () => {
     const lsf = standin({ env: { LSF_STANDIN_QUEUES: 'normal short' } });
     const bad = await lsf.bsub(['-Z', 'true']);

@@ -3,9 +3,10 @@
 #
 # Runs pipeline `n2_tanager` on this machine, without LSF: the same job wrappers, markers and
 # resume as submit.sh, in dependency order with up to N jobs at once. A failed job's dependants
-# are not run (and are reported); the exit status is non-zero when anything failed.
+# are not run (and are reported with their reason); the exit status is non-zero when anything
+# failed. --force STAGE re-runs that stage and everything downstream of it, done or not.
 #
-# Usage: run-local.sh [-j N] [--only STAGE]...
+# Usage: run-local.sh [-j N] [--only STAGE]... [--force STAGE]...
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -17,12 +18,14 @@ usage() {
 }
 
 parallel=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-declare -A only=()
+declare -A only=() forced=()
+force=()
 while (($# > 0)); do
   case $1 in
     -j) (($# >= 2)) || usage; parallel=$2; shift ;;
     -j*) parallel=${1#-j} ;;
     --only) (($# >= 2)) || usage; only[$2]=1; shift ;;
+    --force) (($# >= 2)) || usage; force+=("$2"); shift ;;
     -h | --help) usage ;;
     *) printf 'run-local.sh: unknown argument %s\n' "$1" >&2; usage ;;
   esac
@@ -31,19 +34,39 @@ done
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_die "-j needs a positive number, got $parallel"
 export LIBCC_RUN_DIR
 
-declare -a J_STAGE=() J_GROUP=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=() children=() need=()
-while IFS=$'\t' read -r num stage group index key fingerprint parents; do
-  [[ $num == '#'* ]] && continue
-  J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
-  [[ $parents == - ]] && parents=''
-  J_PARENTS[num]=${parents//,/ }
-done <"$LIBCC_HOME/lib/jobs.tsv"
+declare -a children=() need=()
+libcc_load_jobs
+declare -A known=()
+for num in "${!J_STAGE[@]}"; do known[${J_STAGE[num]}]=1; done
+for stage in ${only[@]+"${!only[@]}"} ${force[@]+"${force[@]}"}; do
+  [[ -n ${known[$stage]:-} ]] || libcc_die "no stage named $stage"
+done
+# --force: these stages and every stage below them (from the job table) run again, done or not;
+# with --only, they are selected too.
+for stage in ${force[@]+"${force[@]}"}; do forced[$stage]=1; done
+grew=${#force[@]}
+while ((grew)); do
+  grew=0
+  for num in "${!J_STAGE[@]}"; do
+    [[ -z ${forced[${J_STAGE[num]}]:-} ]] || continue
+    for parent in ${J_PARENTS[num]}; do
+      if [[ -n ${forced[${J_STAGE[parent]}]:-} ]]; then
+        forced[${J_STAGE[num]}]=1
+        grew=1
+        break
+      fi
+    done
+  done
+done
+if ((${#only[@]} > 0)); then
+  for stage in ${forced[@]+"${!forced[@]}"}; do only[$stage]=1; done
+fi
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()
 ready=()
 for num in "${!J_STAGE[@]}"; do
-  if libcc_done_valid "${J_STAGE[num]}" "${J_KEY[num]}" "${J_FP[num]}"; then
+  if [[ -z ${forced[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
     state[$num]='done'
   elif ((${#only[@]} > 0)) && [[ -z ${only[${J_STAGE[num]}]:-} ]]; then
     state[$num]=skipped
@@ -118,6 +141,7 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
       state[$num]=failed
       failed=$((failed + 1))
       printf 'libcc: FAILED %s %s (exit %s), log: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$code" "$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log" >&2
+      libcc_print_failure "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed" 'libcc:   ' >&2
       block_descendants "$num"
     fi
   done

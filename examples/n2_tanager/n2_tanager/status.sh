@@ -3,7 +3,10 @@
 #
 # Where pipeline `n2_tanager` stands: per stage, jobs done / running / pending / failed, from
 # the jobs' own markers plus one `bjobs` call for the run's job group (never one per job).
-# Failed jobs are listed with their reason and log.
+# Failed jobs are listed with their reason, the last lines they printed, and their log.
+#
+# Exit status: 0 nothing failed; 1 a job failed; 3 the scheduler did not answer (bjobs failed):
+# jobs it would know about are shown as `unknown`, never as `not run`.
 #
 # Usage: status.sh [--run-id ID]
 set -euo pipefail
@@ -25,47 +28,88 @@ if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
 fi
 
-# LSF's view of the run: job name[index] → state, in one call.
+# LSF's view of the run: job name[index] → state, in one call. A run that was never submitted
+# (run-local.sh) has no run ID and asks nothing.
 declare -A lsf_state=()
-if [[ -n $run_id ]] && command -v bjobs >/dev/null 2>&1; then
-  while IFS='|' read -r _ stat name; do
-    [[ -n $name ]] && lsf_state[$name]=$stat
-  done < <(bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g '/libcc/n2_tanager'/"$run_id" 2>/dev/null || true)
+lsf_error=''
+if [[ -n $run_id ]]; then
+  if libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g '/libcc/n2_tanager'/"$run_id"; then
+    while IFS='|' read -r _ stat name; do
+      [[ -n $name ]] && lsf_state[$name]=$stat
+    done <<<"$LIBCC_BJOBS_OUT"
+  else
+    lsf_error=$LIBCC_BJOBS_ERR
+    printf 'libcc: error: cannot reach the scheduler for run %s: %s\n' "$run_id" "$lsf_error" >&2
+    printf 'libcc: jobs without a marker of this run are shown as unknown: they may be pending or running\n' >&2
+  fi
 fi
 
-declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=()
+libcc_load_jobs
+declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=()
 failures=()
-while IFS=$'\t' read -r num stage group index key fingerprint parents; do
-  [[ $num == '#'* ]] && continue
-  : "$parents"
+for num in "${!J_STAGE[@]}"; do
+  stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
-  dir=$(libcc_state_dir "$stage")
-  name="n2_tanager.$stage.$group"
-  stat=${lsf_state["${name}[${index}]"]:-${lsf_state[$name]:-}}
+  failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
+  name="n2_tanager.$stage.${J_GROUP[num]}"
+  stat=${lsf_state["${name}[${J_INDEX[num]}]"]:-${lsf_state[$name]:-}}
   # A job this run has pending or running again is not failed, whatever an earlier attempt left.
-  if libcc_done_valid "$stage" "$key" "$fingerprint"; then
+  if libcc_done_valid "$num"; then
     n_done[$stage]=$((${n_done[$stage]:-0} + 1))
+  elif [[ -n $lsf_error ]]; then
+    # Without LSF, only a failed-marker of this very run is known to be final.
+    marker_run=''
+    if [[ -f $failed_marker ]]; then
+      while IFS= read -r line || [[ -n $line ]]; do
+        case $line in run=*) marker_run=${line#run=} ;; esac
+      done <"$failed_marker"
+    fi
+    if [[ -n $marker_run && $marker_run == "$run_id" ]]; then
+      n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
+      failures+=("$num")
+    else
+      n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1))
+    fi
   elif [[ $stat == RUN || $stat == USUSP || $stat == SSUSP ]]; then
     n_run[$stage]=$((${n_run[$stage]:-0} + 1))
   elif [[ $stat == PEND || $stat == PSUSP ]]; then
     n_pend[$stage]=$((${n_pend[$stage]:-0} + 1))
-  elif [[ -f $dir/$key.failed ]]; then
+  elif [[ $stat == UNKWN || $stat == ZOMBI ]]; then
+    # LSF lost contact with the job's host: it may still be running.
+    n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1))
+  elif [[ -f $failed_marker ]]; then
     n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-    failures+=("$stage $key: $(sed -n 's/^reason=//p' "$dir/$key.failed")")
+    failures+=("$num")
   elif [[ $stat == EXIT ]]; then
     n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-    failures+=("$stage $key: terminated by LSF before it ran (an upstream job failed, or it was killed)")
+    failures+=("$num")
   else
     n_none[$stage]=$((${n_none[$stage]:-0} + 1))
   fi
-done <"$LIBCC_HOME/lib/jobs.tsv"
+done
 
-printf '%-12s %6s %6s %8s %8s %7s %9s\n' 'stage' 'jobs' 'done' 'running' 'pending' 'failed' 'not run'
+printf '%-12s %6s %6s %8s %8s %7s %9s %8s\n' 'stage' 'jobs' 'done' 'running' 'pending' 'failed' 'not run' 'unknown'
 for stage in 'copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' ; do
-  printf '%-12s %6d %6d %8d %8d %7d %9d\n' "$stage" "${total[$stage]:-0}" "${n_done[$stage]:-0}" "${n_run[$stage]:-0}" "${n_pend[$stage]:-0}" "${n_failed[$stage]:-0}" "${n_none[$stage]:-0}"
+  printf '%-12s %6d %6d %8d %8d %7d %9d %8d\n' "$stage" "${total[$stage]:-0}" "${n_done[$stage]:-0}" "${n_run[$stage]:-0}" "${n_pend[$stage]:-0}" "${n_failed[$stage]:-0}" "${n_none[$stage]:-0}" "${n_unknown[$stage]:-0}"
 done
 if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
-  printf '  %s\n' ${failures[@]+"${failures[@]}"}
-  exit 1
+  for num in "${failures[@]}"; do
+    failed_marker="$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed"
+    if [[ -f $failed_marker ]]; then
+      reason=''
+      while IFS= read -r line || [[ -n $line ]]; do
+        if [[ $line == reason=* ]]; then reason=${line#reason=}; fi
+      done <"$failed_marker"
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$reason"
+      libcc_print_failure "$failed_marker" '      ' details
+    else
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" 'terminated by LSF before it ran (an upstream job failed, or it was killed)'
+    fi
+  done
 fi
+if [[ -n $lsf_error ]]; then
+  printf '\nthe scheduler did not answer (%s): the counts above are incomplete\n' "$lsf_error"
+  exit 3
+fi
+((${#failures[@]} == 0)) || exit 1

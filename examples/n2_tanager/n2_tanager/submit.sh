@@ -5,8 +5,11 @@
 # topological order, each dependency by job ID (`bsub -w`, with `-ti` so a failed upstream job
 # terminates its dependants instead of leaving them pending forever). Nothing stays running:
 # LSF holds the whole DAG. Re-running it resumes: jobs with a valid done-marker are skipped.
+# --force STAGE re-runs that stage and everything downstream of it, done or not.
+# --ignore-scheduler-errors submits even when bjobs cannot tell whether the last run is still
+# in flight (see docs/generated-scripts.md).
 #
-# Usage: submit.sh [--dry-run] [--only STAGE]... [--from STAGE] [--run-id ID]
+# Usage: submit.sh [--dry-run] [--only STAGE]... [--from STAGE] [--force STAGE]... [--ignore-scheduler-errors] [--run-id ID]
 #
 # bsub options are literal words, whatever quotes they hold.
 # shellcheck disable=SC2016,SC1003
@@ -23,12 +26,16 @@ usage() {
 dry_run=0
 only=()
 from=''
+force=()
+ignore_scheduler_errors=0
 run_id=${LIBCC_RUN_ID:-}
 while (($# > 0)); do
   case $1 in
     --dry-run) dry_run=1 ;;
     --only) (($# >= 2)) || usage; only+=("$2"); shift ;;
     --from) (($# >= 2)) || usage; from=$2; shift ;;
+    --force) (($# >= 2)) || usage; force+=("$2"); shift ;;
+    --ignore-scheduler-errors) ignore_scheduler_errors=1 ;;
     --run-id) (($# >= 2)) || usage; run_id=$2; shift ;;
     -h | --help) usage ;;
     *) printf 'submit.sh: unknown argument %s\n' "$1" >&2; usage ;;
@@ -62,15 +69,22 @@ libcc_downstream() {
   esac
 }
 
-for stage in ${only[@]+"${only[@]}"} ${from:+"$from"}; do
+for stage in ${only[@]+"${only[@]}"} ${from:+"$from"} ${force[@]+"${force[@]}"}; do
   libcc_known_stage "$stage" || libcc_die "no stage named $stage"
 done
-declare -A selected=()
+declare -A selected=() forced=()
 if ((${#only[@]} > 0)); then
   for stage in ${only[@]+"${only[@]}"}; do selected[$stage]=1; done
 fi
 if [[ -n $from ]]; then
   while IFS= read -r stage; do selected[$stage]=1; done < <(libcc_downstream "$from")
+fi
+# --force: these stages and everything downstream run again, done or not (and are selected).
+for stage in ${force[@]+"${force[@]}"}; do
+  while IFS= read -r down; do forced[$down]=1; done < <(libcc_downstream "$stage")
+done
+if ((${#selected[@]} > 0)); then
+  for stage in ${forced[@]+"${!forced[@]}"}; do selected[$stage]=1; done
 fi
 libcc_selected() {
   ((${#selected[@]} == 0)) || [[ -n ${selected[$1]:-} ]]
@@ -89,7 +103,8 @@ libcc_stage_options() {
   esac
 }
 
-# A full queue must not block bsub forever (LSB_NTRIES, DOMAIN.md §4).
+# A full queue must not block bsub forever: LSB_NTRIES bounds bsub's retries (IBM LSF
+# documentation, "LSB_NTRIES"; docs/generated-scripts.md).
 export LSB_NTRIES=${LSB_NTRIES:-10}
 if [[ -z $run_id ]]; then
   run_id=$(date +%Y%m%d-%H%M%S)-$$
@@ -100,35 +115,36 @@ export LIBCC_JOB_GROUP='/libcc/n2_tanager'/$run_id
 export LIBCC_RUN_DIR
 
 # While the last run still has jobs pending or running, their done-markers are missing: a new
-# submission would run the same jobs twice at once, in the same work directories. Refuse.
+# submission would run the same jobs twice at once, in the same work directories. Refuse; and
+# refuse too when LSF cannot say (bjobs failed), unless told to go on.
 if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
   last_group=$(tail -n 1 -- "$LIBCC_RUN_DIR/ledger.tsv" | cut -f2)
-  unfinished=0
   if [[ -n $last_group ]]; then
-    unfinished=$(bjobs -noheader -o "jobid stat delimiter='|'" -g "$last_group" 2>/dev/null | grep -c '^[0-9]' || true)
-  fi
-  if ((unfinished > 0)); then
-    if ((dry_run)); then
-      libcc_note "warning: job group $last_group still has $unfinished unfinished job(s); submit.sh would refuse to submit"
-    else
-      libcc_die "job group $last_group still has $unfinished unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then submit again"
+    if ! libcc_bjobs -noheader -o "jobid stat delimiter='|'" -g "$last_group"; then
+      message="cannot tell whether job group $last_group still has unfinished jobs: the scheduler did not answer ($LIBCC_BJOBS_ERR)"
+      if ((ignore_scheduler_errors)); then
+        libcc_note "warning: $message; submitting anyway (--ignore-scheduler-errors)"
+      elif ((dry_run)); then
+        libcc_note "warning: $message; submit.sh would refuse to submit (override: --ignore-scheduler-errors)"
+      else
+        libcc_die "$message. Submitting now could run jobs twice at once. Retry when LSF answers, or pass --ignore-scheduler-errors if you know that no job of that run can still be pending or running"
+      fi
+    elif ((LIBCC_BJOBS_COUNT > 0)); then
+      if ((dry_run)); then
+        libcc_note "warning: job group $last_group still has $LIBCC_BJOBS_COUNT unfinished job(s); submit.sh would refuse to submit"
+      else
+        libcc_die "job group $last_group still has $LIBCC_BJOBS_COUNT unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then submit again"
+      fi
     fi
   fi
 fi
 
 # The job table: number, stage, group, index, key, fingerprint, upstream job numbers.
-declare -a J_STAGE=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=()
-while IFS=$'\t' read -r num stage group index key fingerprint parents; do
-  [[ $num == '#'* ]] && continue
-  : "$group"
-  J_STAGE[num]=$stage J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
-  [[ $parents == - ]] && parents=''
-  J_PARENTS[num]=${parents//,/ }
-done <"$LIBCC_HOME/lib/jobs.tsv"
+libcc_load_jobs
 
 declare -A done_job=() submitted=() unit_id=() unit_full=() unit_jobs=()
 for num in "${!J_STAGE[@]}"; do
-  if libcc_done_valid "${J_STAGE[num]}" "${J_KEY[num]}" "${J_FP[num]}"; then done_job[$num]=1; fi
+  if [[ -z ${forced[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then done_job[$num]=1; fi
 done
 
 submitted_any=0
@@ -137,7 +153,7 @@ libcc_abort() {
   printf 'libcc: error: %s\n' "$1" >&2
   if ((submitted_any && !dry_run)); then
     printf 'libcc: killing the jobs of this run (job group %s)\n' "$LIBCC_JOB_GROUP" >&2
-    bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || printf 'libcc: bkill failed: kill job group %s by hand\n' "$LIBCC_JOB_GROUP" >&2
+    bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || printf 'libcc: error: bkill failed: kill job group %s by hand (kill.sh --run-id %s)\n' "$LIBCC_JOB_GROUP" "$run_id" >&2
   fi
   printf 'libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped\n' >&2
   exit 1

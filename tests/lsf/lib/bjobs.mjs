@@ -2,6 +2,7 @@
 import {
   stateDir, readAllJobs, touchActivity, isVisible, elementKeys, isElementFinal, displayName,
   jobIdString, shortTime, normalizeGroup,
+  injectSchedulerFault,
 } from './common.mjs';
 import { parseIndexSelection } from './arrayspec.mjs';
 
@@ -126,6 +127,7 @@ function fit(value, f, wide) {
 }
 
 function main() {
+  injectSchedulerFault(PROG, process.argv.slice(2), usage);
   const dir = stateDir(PROG);
   touchActivity(dir);
   const { opts, ids } = parseArgs(process.argv.slice(2));

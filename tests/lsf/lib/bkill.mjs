@@ -8,6 +8,7 @@ import os from 'node:os';
 import {
   stateDir, withLock, readAllJobs, writeJob, touchActivity, isVisible, elementKeys,
   isElementFinal, jobIdString, normalizeGroup,
+  injectSchedulerFault,
 } from './common.mjs';
 import { parseIndexSelection } from './arrayspec.mjs';
 
@@ -48,6 +49,7 @@ function signalGroup(pid, signal) {
 
 function main() {
   const argv = process.argv.slice(2);
+  injectSchedulerFault(PROG, process.argv.slice(2), usage);
   const opts = {};
   const ids = [];
   for (let i = 0; i < argv.length; i++) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   stateDir, withLock, readAllJobs, writeJob, readJson, writeAtomic, touchActivity, envInt,
   userName, hostName, isVisible, normalizeGroup, sleepSync, readJob, isJobFinished, ensureScheduler,
+  injectSchedulerFault,
 } from './common.mjs';
 import { parseJobName, SpecError } from './arrayspec.mjs';
 import { parseDependency, resolveDependency, DepSyntaxError, DepResolveError } from './depexpr.mjs';
@@ -232,6 +233,7 @@ function jobEnvironment(envOpt) {
 
 function main() {
   const argv = process.argv.slice(2);
+  injectSchedulerFault(PROG, process.argv.slice(2), usageExit);
   const dir = stateDir(PROG);
   touchActivity(dir);
 

@@ -31,6 +31,30 @@ export function fail(prog, message, code = 255) {
   process.exit(code);
 }
 
+/**
+ * Scheduler failures on demand, for scripts that must not mistake them for "no jobs"
+ * (tests/lsf/README.md, "Scheduler failures"). Called first by bsub, bjobs and bkill.
+ *
+ * LSF_STANDIN_DOWN: `all`, or the commands that fail (`bjobs bkill`, commas or spaces): the
+ * command prints LSF_STANDIN_DOWN_MESSAGE (default `LSF is down. Please wait ...`) on stderr,
+ * does nothing and exits 255, as when the cluster's daemons cannot be reached.
+ * LSF_STANDIN_ILLEGAL_OPTIONS: `command:-option` words (`bjobs:-o bjobs:-noheader bkill:-g`):
+ * that command does not know those options, like OpenLava-family schedulers, whose commands
+ * parse options with getopt(3): `<command>: invalid option -- '<first letter>'`, usage, exit 255.
+ */
+export function injectSchedulerFault(prog, argv, usage) {
+  const list = (v) => (v || '').split(/[\s,]+/).filter(Boolean);
+  const down = list(process.env.LSF_STANDIN_DOWN);
+  if (down.includes('all') || down.includes('1') || down.includes(prog)) {
+    process.stderr.write(`${process.env.LSF_STANDIN_DOWN_MESSAGE || 'LSF is down. Please wait ...'}\n`);
+    process.exit(255);
+  }
+  const illegal = new Set(list(process.env.LSF_STANDIN_ILLEGAL_OPTIONS).filter((w) => w.startsWith(`${prog}:`)).map((w) => w.slice(prog.length + 1)));
+  for (const a of argv) {
+    if (illegal.has(a)) usage(`${prog}: invalid option -- '${a[1]}'`);
+  }
+}
+
 /** The state directory; exits with a clear message when LSF_STANDIN_DIR is not set. */
 export function stateDir(prog) {
   const dir = process.env.LSF_STANDIN_DIR;

@@ -20,19 +20,17 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'n5.demo:1')
-      LIBCC_KEY='n5.demo.tt_0p75v_25c_typical' LIBCC_KEY_PATH='n5/demo/tt_0p75v_25c_typical' LIBCC_FINGERPRINT='cd9c3d50e4ee34a2'
-      LIBCC_PARENTS=''
+      LIBCC_NUM=0 LIBCC_KEY='n5.demo.tt_0p75v_25c_typical' LIBCC_KEY_PATH='n5/demo/tt_0p75v_25c_typical' LIBCC_FINGERPRINT='cd9c3d50e4ee34a2'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='tt_0p75v_25c_typical' lcp_corner_process='tt' lcp_corner_voltage='0.75' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'n5.demo:2')
-      LIBCC_KEY='n5.demo.ss_0p675v_m40c_typical' LIBCC_KEY_PATH='n5/demo/ss_0p675v_m40c_typical' LIBCC_FINGERPRINT='e82914c8019384c4'
-      LIBCC_PARENTS=''
+      LIBCC_NUM=1 LIBCC_KEY='n5.demo.ss_0p675v_m40c_typical' LIBCC_KEY_PATH='n5/demo/ss_0p675v_m40c_typical' LIBCC_FINGERPRINT='e82914c8019384c4'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='ss_0p675v_m40c_typical' lcp_corner_process='ss' lcp_corner_voltage='0.675' lcp_corner_temperature='-40' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;

@@ -20,14 +20,13 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'n5:1')
-      LIBCC_KEY='n5.demo' LIBCC_KEY_PATH='n5/demo' LIBCC_FINGERPRINT='4a886e1cac8bb9a6'
-      LIBCC_PARENTS='characterize/n5.demo.tt_0p75v_25c_typical/cd9c3d50e4ee34a2 characterize/n5.demo.ss_0p675v_m40c_typical/e82914c8019384c4'
+      LIBCC_NUM=2 LIBCC_KEY='n5.demo' LIBCC_KEY_PATH='n5/demo' LIBCC_FINGERPRINT='4a886e1cac8bb9a6'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5'
       ;;
     *) return 1 ;;

@@ -22,69 +22,57 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='a4fa40fb907f68d3'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/0f31ae382b37d8ff'
+      LIBCC_NUM=12 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='a4fa40fb907f68d3'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='7da0ede847d2a8a6'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/51d8e30fcd96780c'
+      LIBCC_NUM=13 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='7da0ede847d2a8a6'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bb522768165d5412'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/eb83377d3d5a574b'
+      LIBCC_NUM=14 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bb522768165d5412'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:4')
-      LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='2fb2546f0e7d5930'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ttg_0p48v_25c_typical/c4ff23f8a7df2377'
+      LIBCC_NUM=15 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='2fb2546f0e7d5930'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:5')
-      LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='9ead2e783d9c0762'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ttg_0p54v_85c_typical/dcd316bb2137f1d8'
+      LIBCC_NUM=16 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='9ead2e783d9c0762'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='e0b71a9caa9b5716'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/fc1e04afd72926a5'
+      LIBCC_NUM=17 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='e0b71a9caa9b5716'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='a2f7a8c21b012569'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/5b54a66524a2a20e'
+      LIBCC_NUM=18 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='a2f7a8c21b012569'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='be1c60fed3c6d9b7'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/818323e3db0fd371'
+      LIBCC_NUM=19 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='be1c60fed3c6d9b7'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='41ebc8bb01376f23'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/1f49e34dbd44a34a'
+      LIBCC_NUM=20 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='41ebc8bb01376f23'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='de073bfa9000fd2a'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/075908215714814c'
+      LIBCC_NUM=21 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='de073bfa9000fd2a'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:4')
-      LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='a26acb2f4dc01848'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_lvt.ttg_0p48v_25c_typical/55f44fa701e5bb00'
+      LIBCC_NUM=22 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='a26acb2f4dc01848'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:5')
-      LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='52ff5bcbd0a1a00a'
-      LIBCC_PARENTS='copy_kits/tcbn02.base_lvt.ttg_0p54v_85c_typical/1b0b65e6fba1c940'
+      LIBCC_NUM=23 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='52ff5bcbd0a1a00a'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;

@@ -20,29 +20,25 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:4')
-      LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b62ac1a0ac885f51'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p48v_25c_typical/2fb2546f0e7d5930'
+      LIBCC_NUM=40 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b62ac1a0ac885f51'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:5')
-      LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='310d3947f0706bbf'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ttg_0p54v_85c_typical/9ead2e783d9c0762'
+      LIBCC_NUM=41 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='310d3947f0706bbf'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:4')
-      LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='efdf1a003389be4f'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p48v_25c_typical/a26acb2f4dc01848'
+      LIBCC_NUM=42 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='efdf1a003389be4f'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:5')
-      LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='660adb01ac5f6e5b'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ttg_0p54v_85c_typical/52ff5bcbd0a1a00a'
+      LIBCC_NUM=43 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='660adb01ac5f6e5b'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;

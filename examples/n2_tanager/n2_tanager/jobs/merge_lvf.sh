@@ -22,49 +22,41 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='69742bdcb2d7e4e9'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/a4fa40fb907f68d3 post_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/737be74ac740aef5'
+      LIBCC_NUM=44 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='69742bdcb2d7e4e9'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='8b395938a5016d9a'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/7da0ede847d2a8a6 post_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/11231679a383a726'
+      LIBCC_NUM=45 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='8b395938a5016d9a'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='52a3f6395ac83d10'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/bb522768165d5412 post_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/1f6b9dd4ee3f5ba0'
+      LIBCC_NUM=46 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='52a3f6395ac83d10'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='fc2c46609f25e61a'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/e0b71a9caa9b5716 post_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/40cb0704e6a3fe1c'
+      LIBCC_NUM=47 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='fc2c46609f25e61a'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='f1c73553586b7457'
-      LIBCC_PARENTS='characterize/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/a2f7a8c21b012569 post_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/e9e202c3d88e9bf1'
+      LIBCC_NUM=48 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='f1c73553586b7457'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='b270cddc16ec25c4'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/be1c60fed3c6d9b7 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/f4c4aa28b9e3fca6'
+      LIBCC_NUM=49 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='b270cddc16ec25c4'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='133c49193d87b108'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/41ebc8bb01376f23 post_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/f62a9a31381d0073'
+      LIBCC_NUM=50 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='133c49193d87b108'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='2c6cf08b64e8c5a0'
-      LIBCC_PARENTS='characterize/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/de073bfa9000fd2a post_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/caa155479be9dd30'
+      LIBCC_NUM=51 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='2c6cf08b64e8c5a0'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     *) return 1 ;;

@@ -20,19 +20,17 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's key, fingerprint, upstream jobs (stage/key/fingerprint) and the
-# literal values it interpolates.
+# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
+# fingerprint and the literal values it interpolates.
 libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02:1')
-      LIBCC_KEY='tcbn02.base_svt' LIBCC_KEY_PATH='tcbn02/base_svt' LIBCC_FINGERPRINT='551095a45d39136f'
-      LIBCC_PARENTS='copy_nominal/tcbn02.base_svt.ttg_0p48v_25c_typical/b62ac1a0ac885f51 copy_nominal/tcbn02.base_svt.ttg_0p54v_85c_typical/310d3947f0706bbf merge_lvf/tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T/69742bdcb2d7e4e9 merge_lvf/tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T/8b395938a5016d9a merge_lvf/tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T/52a3f6395ac83d10 merge_lvf/tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T/fc2c46609f25e61a merge_lvf/tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T/f1c73553586b7457'
+      LIBCC_NUM=52 LIBCC_KEY='tcbn02.base_svt' LIBCC_KEY_PATH='tcbn02/base_svt' LIBCC_FINGERPRINT='551095a45d39136f'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02'
       ;;
     'tcbn02:2')
-      LIBCC_KEY='tcbn02.base_lvt' LIBCC_KEY_PATH='tcbn02/base_lvt' LIBCC_FINGERPRINT='fb37efd9ae289642'
-      LIBCC_PARENTS='copy_nominal/tcbn02.base_lvt.ttg_0p48v_25c_typical/efdf1a003389be4f copy_nominal/tcbn02.base_lvt.ttg_0p54v_85c_typical/660adb01ac5f6e5b merge_lvf/tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T/b270cddc16ec25c4 merge_lvf/tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T/133c49193d87b108 merge_lvf/tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T/2c6cf08b64e8c5a0'
+      LIBCC_NUM=53 LIBCC_KEY='tcbn02.base_lvt' LIBCC_KEY_PATH='tcbn02/base_lvt' LIBCC_FINGERPRINT='fb37efd9ae289642'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02'
       ;;
     *) return 1 ;;

@@ -78,11 +78,111 @@ libcc_write_atomic() { # path content
   mv -f -- "$tmp" "$1"
 }
 
-# Is the done-marker of (stage, key) present and made by the job as compiled now?
-libcc_done_valid() { # stage key fingerprint
-  local marker
-  marker="$(libcc_state_dir "$1")/$2.done"
-  [[ -f $marker ]] && grep -qx "fingerprint=$3" -- "$marker"
+# The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number.
+declare -a J_STAGE=() J_GROUP=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=()
+# Memo of libcc_done_valid: LIBCC_VALID[num] is 1 or 0, LIBCC_MID[num] the id of a valid marker.
+declare -A LIBCC_VALID=() LIBCC_MID=()
+libcc_load_jobs() {
+  [[ -z ${LIBCC_JOBS_LOADED:-} ]] || return 0
+  local num stage group index key fingerprint parents
+  while IFS=$'\t' read -r num stage group index key fingerprint parents; do
+    [[ $num == '#'* ]] && continue
+    J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
+    [[ $parents == - ]] && parents=''
+    J_PARENTS[num]=${parents//,/ }
+  done <"$LIBCC_HOME/lib/jobs.tsv"
+  LIBCC_JOBS_LOADED=1
+}
+
+# Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
+# Status 1 when there is none.
+libcc_read_marker() { # path
+  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS=''
+  [[ -f $1 ]] || return 1
+  local line
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      fingerprint=*) LIBCC_M_FP=${line#fingerprint=} ;;
+      id=*) LIBCC_M_ID=${line#id=} ;;
+      parents=*) LIBCC_M_PARENTS=${line#parents=} ;;
+    esac
+  done 2>/dev/null <"$1" || return 1
+}
+
+# Is job NUM (of lib/jobs.tsv) done, as compiled now, on the very upstream results it consumed?
+# Its done-marker must hold its fingerprint, and name every upstream job with the id of that
+# job's current done-marker, itself valid (so transitively: re-running a job invalidates
+# exactly its descendants). Memoized; needs libcc_load_jobs.
+libcc_done_valid() { # num
+  local num=$1 parent id recorded expected=''
+  if [[ -z ${LIBCC_VALID[$num]:-} ]]; then
+    LIBCC_VALID[$num]=0
+    if libcc_read_marker "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.done" &&
+      [[ -n $LIBCC_M_ID && $LIBCC_M_FP == "${J_FP[num]}" ]]; then
+      id=$LIBCC_M_ID recorded=$LIBCC_M_PARENTS
+      for parent in ${J_PARENTS[num]}; do
+        if ! libcc_done_valid "$parent"; then
+          expected=$'\n'
+          break
+        fi
+        expected+="${expected:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
+      done
+      if [[ $recorded == "$expected" ]]; then
+        LIBCC_VALID[$num]=1
+        LIBCC_MID[$num]=$id
+      fi
+    fi
+  fi
+  ((LIBCC_VALID[$num] == 1))
+}
+
+# A fresh, unique id for a done-marker: its children record it.
+libcc_new_marker_id() {
+  local now
+  now=$(date +%s)
+  printf -v LIBCC_MARKER_ID '%s-%s-%04x%04x%04x' "$now" "$$" "$RANDOM" "$RANDOM" "$RANDOM"
+}
+
+# Run bjobs "$@"; LIBCC_BJOBS_OUT gets its job lines (those starting `<job ID>|`, for
+# `-o "… delimiter='|'"`), LIBCC_BJOBS_COUNT their number. Status 1 when bjobs failed, with
+# its own message in LIBCC_BJOBS_ERR: a non-zero exit is an answer only when all it said is
+# that there is no such job (`No job found`, LSB_BJOBS_CONSISTENT_EXIT_CODE=Y).
+libcc_bjobs() { # bjobs arguments...
+  local out code=0 line
+  LIBCC_BJOBS_OUT='' LIBCC_BJOBS_ERR='' LIBCC_BJOBS_COUNT=0
+  if ! command -v bjobs >/dev/null 2>&1; then
+    LIBCC_BJOBS_ERR='bjobs: command not found'
+    return 1
+  fi
+  out=$(bjobs "$@" 2>&1) || code=$?
+  while IFS= read -r line; do
+    if [[ $line =~ ^[0-9]+\| ]]; then
+      LIBCC_BJOBS_OUT+=$line$'\n'
+      LIBCC_BJOBS_COUNT=$((LIBCC_BJOBS_COUNT + 1))
+    elif [[ -n $line ]]; then
+      LIBCC_BJOBS_ERR+="${LIBCC_BJOBS_ERR:+; }$line"
+    fi
+  done <<<"$out"
+  ((code != 0)) || return 0
+  if ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_BJOBS_ERR =~ ^No\ ([a-z]+\ )?job\ found$ ]]; then
+    return 0
+  fi
+  LIBCC_BJOBS_ERR="bjobs exited with code $code${LIBCC_BJOBS_ERR:+: $LIBCC_BJOBS_ERR}"
+  return 1
+}
+
+# Print the reason and the last output lines a failed-marker holds, each line after $2
+# (`details`: without the reason).
+libcc_print_failure() { # path prefix [details]
+  local line
+  [[ -f $1 ]] || return 0
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      reason=*) [[ ${3:-} == details ]] || printf '%sreason: %s\n' "$2" "${line#reason=}" ;;
+      output=*) printf '%s| %s\n' "$2" "${line#output=}" ;;
+      fail_fast=*) printf '%sfail_fast: %s\n' "$2" "${line#fail_fast=}" ;;
+    esac
+  done 2>/dev/null <"$1" || true
 }
 
 # Append $2 to the variable named $1 with glob metacharacters escaped, so a value matches
@@ -111,10 +211,13 @@ libcc_pattern() { # variable (L text | V value)...
   done
 }
 
-# Number of existing paths matching a glob pattern: no word splitting; no match is 0, and a
-# pattern without wildcards counts only if that file exists.
+# Count existing paths matching a glob pattern into LIBCC_N: no word splitting; no match is 0,
+# and a pattern without wildcards counts only if that file exists. With LIBCC_ATTEMPT_STAMP set,
+# an output older than that file (the start of the current attempt) is left over from an earlier
+# attempt: it is counted in LIBCC_OLD instead.
 libcc_count_matches() { # pattern
-  local IFS='' restore n=0 path
+  local IFS='' restore path
+  LIBCC_N=0 LIBCC_OLD=0
   restore=$(shopt -p nullglob dotglob extglob || true)
   shopt -s nullglob
   shopt -u dotglob extglob
@@ -122,15 +225,27 @@ libcc_count_matches() { # pattern
   local matches=($1)
   eval "$restore"
   for path in ${matches[@]+"${matches[@]}"}; do
-    [[ -e $path || -L $path ]] && n=$((n + 1))
+    libcc_count_path "$path"
   done
-  printf '%s' "$n"
+}
+
+# Count one path into LIBCC_N or LIBCC_OLD (see libcc_count_matches); nothing when it does not
+# exist. Only the job's own outputs can be left over: paths in its work or out directory
+# (relative ones are in the work directory). Anything else (a kit file, say) only has to exist.
+libcc_count_path() { # path
+  [[ -e $1 || -L $1 ]] || return 0
+  if [[ -n ${LIBCC_ATTEMPT_STAMP:-} && $LIBCC_ATTEMPT_STAMP -nt $1 ]] &&
+    [[ $1 != /* || $1 == "${lcp_work:-}"/* || $1 == "${lcp_out:-}"/* ]]; then
+    LIBCC_OLD=$((LIBCC_OLD + 1))
+  else
+    LIBCC_N=$((LIBCC_N + 1))
+  fi
 }
 
 # Check `expect PATTERN OP COUNT`; on failure print why and return 1. The pattern comes as
 # parts: `L text` is pattern text (its wildcards are live), `V value` a value matched literally.
 libcc_expect() { # op count source-text (L text | V value)...
-  local op=$1 count=$2 source=$3 pattern literal='' wild=0 n ok
+  local op=$1 count=$2 source=$3 pattern literal='' wild=0 n ok stale=''
   shift 3
   libcc_pattern pattern "$@"
   # Without a wildcard in the text, the pattern names one path: it counts when it exists.
@@ -140,12 +255,13 @@ libcc_expect() { # op count source-text (L text | V value)...
     shift 2
   done
   if ((wild)); then
-    n=$(libcc_count_matches "$pattern")
-  elif [[ -e $literal || -L $literal ]]; then
-    n=1
+    libcc_count_matches "$pattern"
   else
-    n=0
+    LIBCC_N=0 LIBCC_OLD=0
+    libcc_count_path "$literal"
   fi
+  n=$LIBCC_N
+  ((LIBCC_OLD == 0)) || stale=" written by this attempt (and $LIBCC_OLD older file(s) left over from an earlier attempt)"
   set -- "$pattern" "$op" "$count" "$source"
   case $2 in
     '==') ((n == $3)) && ok=1 ;;
@@ -157,7 +273,7 @@ libcc_expect() { # op count source-text (L text | V value)...
     *) libcc_die "unknown comparison $2" ;;
   esac
   if [[ -z ${ok:-} ]]; then
-    printf 'libcc: expect failed: %s matched %s file(s), expected %s %s (pattern %s)\n' "$4" "$n" "$2" "$3" "$1" >&2
+    printf 'libcc: expect failed: %s matched %s file(s)%s, expected %s %s (pattern %s)\n' "$4" "$n" "$stale" "$2" "$3" "$1" >&2
     return 1
   fi
 }
@@ -186,31 +302,45 @@ libcc_retryable() { # code codes...
   return 1
 }
 
-# Record the failure of the current job (failed-marker with the reason, event), apply the
-# stage's fail-fast threshold, and exit with the job's code. Signals are ignored from here on:
-# a kill arriving now (a fail-fast bkill of the group, say) must not replace the reason.
+# Record the failure of the current job (failed-marker with the reason and the last lines the
+# command printed, event), apply the stage's fail-fast threshold, and exit with the job's code.
+# Signals are ignored from here on: a kill arriving now (a fail-fast bkill of the group, say)
+# must not replace the reason.
 libcc_fail() { # reason [code]
   trap '' INT TERM HUP
-  local code=${2:-1}
+  local code=${2:-1} output='' line marker
   ((code != 0)) || code=1
-  libcc_write_atomic "$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.failed" "reason=$1
+  if [[ -n ${LIBCC_TAIL:-} && -f $LIBCC_TAIL ]]; then
+    while IFS= read -r line || [[ -n $line ]]; do output+=$'\n'"output=$line"; done <"$LIBCC_TAIL" || true
+    rm -f -- "$LIBCC_TAIL"
+  fi
+  marker="$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.failed"
+  libcc_write_atomic "$marker" "reason=${1//$'\n'/; }
 exit_code=$code
 host=$(hostname 2>/dev/null || echo unknown)
 lsf_job=${LSB_JOBID:-}
-run=${LIBCC_RUN_ID:-}"
+run=${LIBCC_RUN_ID:-}$output"
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"failed"' exit_code "$code" reason "$(libcc_json "$1")"
   printf 'libcc: job %s %s failed: %s\n' "$LIBCC_STAGE" "$LIBCC_KEY" "$1" >&2
   if [[ -n ${LIBCC_FAIL_FAST:-} && -n ${LSB_JOBID:-} && -n ${LIBCC_JOB_GROUP:-} && -n ${LIBCC_RUN_ID:-} ]]; then
     # Failures of this run only: failed-markers of earlier runs do not count.
-    local failed
+    local failed out code_kill=0
     failed=$(grep -lx -- "run=$LIBCC_RUN_ID" "$(libcc_state_dir "$LIBCC_STAGE")"/*.failed 2>/dev/null | wc -l || true)
     if ((failed > LIBCC_FAIL_FAST)); then
       libcc_note "more than $LIBCC_FAIL_FAST jobs of stage $LIBCC_STAGE failed: killing job group $LIBCC_JOB_GROUP"
       # bkill's own process must not die of the kill of this job's process group.
       if command -v setsid >/dev/null 2>&1; then
-        setsid bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || true
+        out=$(setsid bkill -g "$LIBCC_JOB_GROUP" 0 2>&1) || code_kill=$?
       else
-        bkill -g "$LIBCC_JOB_GROUP" 0 >&2 || true
+        out=$(bkill -g "$LIBCC_JOB_GROUP" 0 2>&1) || code_kill=$?
+      fi
+      if [[ -n $out ]]; then printf '%s\n' "$out" >&2; fi
+      # Nothing left to kill (another failing job was first) is no failure.
+      if ((code_kill != 0)) && [[ $out != *'No unfinished job found'* && $out != *'No matching job found'* ]]; then
+        out="bkill -g $LIBCC_JOB_GROUP 0 exited with code $code_kill: ${out//$'\n'/; }"
+        libcc_note "fail_fast: could not kill the run: $out; stop it with kill.sh"
+        libcc_event fail_fast "$LIBCC_STAGE" "$LIBCC_KEY" status '"kill failed"' reason "$(libcc_json "$out")"
+        printf 'fail_fast=could not kill the run: %s\n' "$out" >>"$marker" || true
       fi
     fi
   fi
@@ -228,20 +358,48 @@ libcc_killed() { # signal
   libcc_fail "killed by signal SIG$1 (bkill, a run limit, or an interrupt)" "$code"
 }
 
-# Checks before running: upstream jobs done (as compiled now), inputs present, tool executable.
-libcc_preflight() {
-  local parent stage key fingerprint path
-  for parent in $LIBCC_PARENTS; do
-    IFS=/ read -r stage key fingerprint <<<"$parent"
-    libcc_done_valid "$stage" "$key" "$fingerprint" ||
-      libcc_die "upstream job $stage $key has not completed (no valid done-marker in $(libcc_state_dir "$stage"))"
+# The upstream jobs of this job (LIBCC_NUM) must be done, as compiled now (transitively).
+# Sets LIBCC_CONSUMED to what the done-marker will record: `stage/key=marker-id` per parent.
+libcc_check_parents() {
+  local parent
+  LIBCC_CONSUMED=''
+  libcc_load_jobs
+  for parent in ${J_PARENTS[LIBCC_NUM]}; do
+    libcc_done_valid "$parent" ||
+      libcc_fail "preflight: upstream job ${J_STAGE[parent]} ${J_KEY[parent]} has not completed (no valid done-marker in $(libcc_state_dir "${J_STAGE[parent]}"))" 1
+    LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
   done
+}
+
+# Checks before running: inputs present, tool executable.
+libcc_preflight() {
+  local path
   for path in ${LIBCC_INPUTS[@]+"${LIBCC_INPUTS[@]}"}; do
     [[ -e $path ]] || libcc_die "input not found: $path"
   done
   if [[ -n ${LIBCC_TOOL:-} ]]; then
     [[ -f $LIBCC_TOOL && -x $LIBCC_TOOL ]] || libcc_die "tool not executable: $LIBCC_TOOL"
   fi
+}
+
+# The command's output, passed through line by line. For the failed-marker, the file named by
+# LIBCC_TAIL gets its last 5 non-empty lines, preceded by the last 2 lines that mention an error
+# before them (control characters shown as `?`, lines cut at 300 characters).
+libcc_tail_filter() {
+  awk '{ print; fflush() }
+    NF {
+      gsub(/[[:cntrl:]]/, "?")
+      if (length($0) > 300) $0 = substr($0, 1, 300) "..."
+      ring[n % 5] = $0
+      if (tolower($0) ~ /error|fatal/) { e2 = e1; e2n = e1n; had2 = had1; e1 = $0; e1n = n; had1 = 1 }
+      n++
+    }
+    END {
+      f = ENVIRON["LIBCC_TAIL"]; start = n > 5 ? n - 5 : 0
+      if (had2 && e2n < start) print e2 > f
+      if (had1 && e1n < start) print e1 > f
+      for (i = start; i < n; i++) print ring[i % 5] > f
+    }'
 }
 
 # The body of every job wrapper: resolve the element, check, run with retries, check outputs,
@@ -253,7 +411,7 @@ libcc_run_job() { # group [index]
   local state reason attempt=0 code host
   state=$(libcc_state_dir "$LIBCC_STAGE")
   mkdir -p -- "$state"
-  rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed"
+  rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed" "$state/$LIBCC_KEY.tail"
   trap 'libcc_killed INT' INT
   trap 'libcc_killed TERM' TERM
   trap 'libcc_killed HUP' HUP
@@ -264,19 +422,26 @@ libcc_run_job() { # group [index]
     libcc_fail "preflight: ${reason#libcc: error: }" 1
   fi
   libcc_expand
+  libcc_check_parents
   if ! reason=$(libcc_preflight 2>&1); then
     libcc_fail "preflight: ${reason#libcc: error: }" 1
   fi
   mkdir -p -- "$lcp_work" "$lcp_out"
+  # Outputs older than the start of the attempt are left over from an earlier one: `expect`
+  # does not count them (libcc_count_path).
+  LIBCC_ATTEMPT_STAMP=$state/$LIBCC_KEY.attempt
+  export LIBCC_TAIL=$state/$LIBCC_KEY.tail
   while :; do
     attempt=$((attempt + 1))
+    rm -f -- "$LIBCC_ATTEMPT_STAMP" "$LIBCC_TAIL"
+    printf 'attempt=%s\nrun=%s\n' "$attempt" "${LIBCC_RUN_ID:-}" >"$LIBCC_ATTEMPT_STAMP"
     set +e
     (
       set -euo pipefail
       cd -- "$lcp_work"
       libcc_command
-    )
-    code=$?
+    ) 2>&1 | libcc_tail_filter
+    code=${PIPESTATUS[0]}
     set -e
     ((code == 0)) && break
     if ((attempt <= LIBCC_RETRY_COUNT)) && libcc_retryable "$code" ${LIBCC_RETRY_CODES[@]+"${LIBCC_RETRY_CODES[@]}"}; then
@@ -294,10 +459,16 @@ libcc_run_job() { # group [index]
     reason=${reason//$'\n'libcc: /$'\n'}
     libcc_fail "${reason//$'\n'/; }" 1
   fi
-  trap - INT TERM HUP
+  # The job succeeded: a kill arriving now (bkill of the group) must not leave a done-marker
+  # without its `end` event, or the reverse. Signals are ignored for this bookkeeping.
+  trap '' INT TERM HUP
+  libcc_new_marker_id
   libcc_write_atomic "$state/$LIBCC_KEY.done" "fingerprint=$LIBCC_FINGERPRINT
+id=$LIBCC_MARKER_ID
+parents=$LIBCC_CONSUMED
 host=$host
 attempts=$attempt
 lsf_job=${LSB_JOBID:-}"
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
+  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP"
 }

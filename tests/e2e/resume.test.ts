@@ -1,0 +1,219 @@
+// Resume that is correct by construction: a job counts as done only when its own fingerprint
+// matches AND the done-markers of its upstream jobs are the very ones it consumed (each marker
+// has a unique id; a child records its parents' ids). Re-running a job re-runs exactly its
+// descendants; --force STAGE re-runs a stage and everything below it; an output left over from
+// an earlier attempt never satisfies `expect`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { compiledPipeline, descendants, jobName, readJobs, Site, spawnCollect, submittedJobs, type JobRow } from './harness.js';
+
+const flow = (mcSamples: number) => `pipeline resume
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+corner ss_0p675v_m40c_typical { mc_samples = ${mcSamples} }
+corner tt_0p80v_25c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80v_25c_typical] }
+library b : n5 { corners = [tt_0p75v_25c_typical, tt_0p80v_25c_typical] }
+
+stage prep for each library, corner {
+  run = shell """mkdir -p "\${out}" && echo "\${corner.name} \${corner.mc_samples}" > "\${out}/prep" """
+  expect "\${out}/prep" == 1
+}
+stage char for each library, corner after prep {
+  run = shell """cat "\${out}/prep" > "\${out}/char" """
+  expect "\${out}/char" == 1
+}
+stage gather for each library after char {
+  run = shell """cat "\${out}"/*/char > "\${out}/all" """
+  expect "\${out}/all" == 1
+}
+stage flaky for each library after gather {
+  run = shell """n=0; if [ -e "$RESUME_DIR/count" ]; then n=$(cat "$RESUME_DIR/count"); fi; echo $((n + 1)) > "$RESUME_DIR/count"; p="$RESUME_DIR/partial.\${library.id}"; if [ -e "$p" ] && [ "$(cat "$p")" -gt 0 ]; then echo $(($(cat "$p") - 1)) > "$p"; echo partial > "\${out}/result"; exit 75; fi; if [ -e "$RESUME_DIR/silent" ]; then exit 0; fi; if [ -e "$RESUME_DIR/two" ]; then touch "\${out}/result2"; fi; echo ok > "\${out}/result" """
+  expect "\${out}/result*" == 1
+  retry 1 on exit 75 backoff 0s
+}
+`;
+
+const pipeline = compiledPipeline('resume', flow(100));
+
+function site(): Site {
+  const s = pipeline.site();
+  fs.mkdirSync(path.join(s.root, 'ctl'));
+  return s;
+}
+const env = (s: Site) => ({ RESUME_DIR: path.join(s.root, 'ctl') });
+
+/** Runs run-local.sh; returns the jobs that started, as `stage key`, sorted. */
+async function runLocal(s: Site, args: string[] = [], out = s.out): Promise<{ code: number; stdout: string; stderr: string; started: string[] }> {
+  const before = s.events().length;
+  const r = await spawnCollect('bash', [path.join(out, 'run-local.sh'), '-j', '2', ...args], s.root, { ...process.env, ...s.env, ...env(s) });
+  const started = s.events().slice(before).filter((e) => e.event === 'start').map((e) => `${e.stage} ${e.job}`).sort();
+  return { ...r, started };
+}
+
+const names = (jobs: Iterable<JobRow>) => [...jobs].map(jobName).sort();
+/** Every job except `flaky` (which is there for the stale-output tests). */
+const core = (s: Site) => s.jobs.filter((j) => j.stage !== 'flaky');
+
+describe('resume re-runs exactly what changed and what depends on it', () => {
+  it('a changed corner re-runs only that corner\'s chain and the gather that consumed it', async () => {
+    const s = site();
+    const first = await runLocal(s);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.started).toEqual(names(s.jobs));
+
+    // The same pipeline with one corner changed, compiled elsewhere, on the same run directory.
+    const dir = path.join(s.root, 'changed');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'flow.lcp'), flow(200));
+    const compiled = await runCli('compile', path.join(dir, 'flow.lcp'), '-o', path.join(dir, 'out'), '--no-color');
+    expect(compiled.code, compiled.stderr).toBe(0);
+    const jobs = readJobs(path.join(dir, 'out'));
+    const changed = jobs.filter((j) => j.key.endsWith('.ss_0p675v_m40c_typical'));
+    expect(names(changed)).toEqual(['char n5.a.ss_0p675v_m40c_typical', 'prep n5.a.ss_0p675v_m40c_typical']);
+    // Only the corner's own jobs have new fingerprints: `gather n5.a` and `flaky n5.a` are the
+    // same as compiled before, but consumed the old `char` result.
+    const old = new Map(s.jobs.map((j) => [jobName(j), j.fingerprint]));
+    expect(names(jobs.filter((j) => old.get(jobName(j)) !== j.fingerprint))).toEqual(names(changed));
+
+    const again = await runLocal(s, [], path.join(dir, 'out'));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.started).toEqual(names(jobs.filter((j) => changed.includes(j) || descendants(jobs, changed.map((c) => c.num)).has(j.num))));
+    expect(again.started).toEqual([...names(changed), 'flaky n5.a', 'gather n5.a'].sort());
+    expect(fs.readFileSync(path.join(s.runDir, 'out/n5/a/all'), 'utf8')).toContain('ss_0p675v_m40c_typical 200');
+
+    // The old compilation now sees its changed jobs as not done, and with them their descendants.
+    const status = await s.run('status.sh');
+    expect(status.stdout).toMatch(/^prep\s+5\s+4\s+0\s+0\s+0\s+1\s+0$/m);
+    expect(status.stdout).toMatch(/^gather\s+2\s+1\s+0\s+0\s+0\s+1\s+0$/m);
+  });
+
+  it('re-running an upstream job (its marker removed) re-runs exactly its descendants; status.sh sees them stale', async () => {
+    const s = site();
+    expect((await runLocal(s)).code).toBe(0);
+    const prep = s.job('prep', 'n5.b.tt_0p80v_25c_typical');
+    const below = descendants(s.jobs, [prep.num]);
+    expect(names([...below].map((n) => s.jobs[n]!))).toEqual(['char n5.b.tt_0p80v_25c_typical', 'flaky n5.b', 'gather n5.b']);
+
+    // Run the parent alone, as a user re-running one job would: its children's markers are
+    // still there, with the right fingerprints, but they consumed the parent's previous result.
+    fs.rmSync(s.stateFile(prep, 'done'));
+    const one = await s.run(`jobs/prep.sh`, [prep.group, String(prep.index)]);
+    expect(one.code, one.stderr).toBe(0);
+    for (const n of below) expect(fs.existsSync(s.stateFile(s.jobs[n]!, 'done'))).toBe(true);
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^prep\s+5\s+5\s+0\s+0\s+0\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^char\s+5\s+4\s+0\s+0\s+0\s+1\s+0$/m);
+    expect(status.stdout).toMatch(/^gather\s+2\s+1\s+0\s+0\s+0\s+1\s+0$/m);
+    expect(status.stdout).toMatch(/^flaky\s+2\s+1\s+0\s+0\s+0\s+1\s+0$/m);
+
+    // A wrapper started by hand refuses a child whose parent's result is newer than its own.
+    const gather = s.job('gather', 'n5.b');
+    const refused = await s.run('jobs/gather.sh', [gather.group, String(gather.index)]);
+    expect(refused.code).toBe(1);
+    expect(s.failedReason(gather)).toBe(`preflight: upstream job char n5.b.tt_0p80v_25c_typical has not completed (no valid done-marker in ${s.runDir}/state/char)`);
+
+    const again = await runLocal(s);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.started).toEqual(names([...below].map((n) => s.jobs[n]!)));
+    expect((await runLocal(s)).started).toEqual([]);
+  });
+
+  it('run-local.sh --force STAGE re-runs that stage and everything below it, and nothing else', async () => {
+    const s = site();
+    expect((await runLocal(s)).code).toBe(0);
+    const forced = await runLocal(s, ['--force', 'gather']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.started).toEqual(names(s.jobs.filter((j) => j.stage === 'gather' || j.stage === 'flaky')));
+    // --force with --only: the forced stages are selected too; repeatable.
+    const both = await runLocal(s, ['--only', 'prep', '--force', 'char', '--force', 'flaky']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.started).toEqual(names(s.jobs.filter((j) => j.stage !== 'prep')));
+    const unknown = await runLocal(s, ['--force', 'nosuch']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('libcc: error: no stage named nosuch');
+  });
+
+  it('on LSF: submit.sh re-submits exactly a re-run job\'s descendants, and --force STAGE what is below it', async () => {
+    const s = site();
+    const lsf = s.lsf({ env: env(s) });
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await lsf.waitIdle(30_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+
+    // A corner's result re-made by hand: its descendants must run again on the new result.
+    const prep = s.job('prep', 'n5.a.tt_0p75v_25c_typical');
+    fs.rmSync(s.stateFile(prep, 'done'));
+    const second = await s.submitWith(lsf, 'submit.sh');
+    expect(second.code, second.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    const group2 = s.ledger().at(-1)!.group;
+    expect(submittedJobs(s.jobs, lsf.jobs(), group2, 'resume')).toEqual([prep.num, ...descendants(s.jobs, [prep.num])].sort((a, b) => a - b));
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+
+    const third = await s.submitWith(lsf, 'submit.sh', ['--force', 'char']);
+    expect(third.code, third.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    const group3 = s.ledger().at(-1)!.group;
+    expect(submittedJobs(s.jobs, lsf.jobs(), group3, 'resume')).toEqual(s.jobs.filter((j) => j.stage !== 'prep').map((j) => j.num));
+    const nothing = await s.submitWith(lsf, 'submit.sh');
+    expect(nothing.stderr).toContain('nothing to submit');
+  });
+});
+
+describe('an output left over from an earlier attempt never satisfies `expect`', () => {
+  it('in-job retry: attempt 1 writes its output and fails, attempt 2 writes nothing — the job fails', async () => {
+    const s = site();
+    expect((await runLocal(s, ['--only', 'prep', '--only', 'char', '--only', 'gather'])).code).toBe(0);
+    const flaky = s.job('flaky', 'n5.a');
+    const ctl = env(s).RESUME_DIR;
+    // The first attempt leaves `result` and exits 75; the retry "succeeds" without writing anything.
+    fs.writeFileSync(path.join(ctl, 'partial.a'), '1');
+    fs.writeFileSync(path.join(ctl, 'silent'), '');
+    const r = await s.run(`jobs/flaky.sh`, [flaky.group, String(flaky.index)], { env: env(s) });
+    expect(fs.readFileSync(path.join(ctl, 'count'), 'utf8').trim()).toBe('2');
+    expect(fs.existsSync(path.join(s.runDir, 'out/n5/a/result'))).toBe(true);
+    expect(r.code).toBe(1);
+    const reason = `expect failed: \${out}/result* matched 0 file(s) written by this attempt (and 1 older file(s) left over from an earlier attempt), expected == 1 (pattern ${s.runDir}/out/n5/a/result*)`;
+    expect(s.failedReason(flaky)).toBe(reason);
+    expect(s.isDone(flaky)).toBe(false);
+  });
+
+  it('across runs: a leftover of a failed run does not make the next run pass; status.sh and run-local.sh say why', async () => {
+    const s = site();
+    const ctl = env(s).RESUME_DIR;
+    // Both attempts of each flaky job leave `result` and exit 75.
+    fs.writeFileSync(path.join(ctl, 'partial.a'), '2');
+    fs.writeFileSync(path.join(ctl, 'partial.b'), '2');
+    fs.writeFileSync(path.join(ctl, 'silent'), '');
+    const failed = await runLocal(s, ['--only', 'prep', '--only', 'char', '--only', 'gather', '--only', 'flaky']);
+    expect(failed.code).toBe(1);
+    const flaky = s.jobs.filter((j) => j.stage === 'flaky');
+    for (const job of flaky) expect(s.failedReason(job)).toBe('command exited with code 75 (attempt 2)');
+    expect(failed.stderr).toContain('libcc:   reason: command exited with code 75 (attempt 2)');
+
+    // The next run's command succeeds without writing: the leftover `result` does not count.
+    const again = await runLocal(s);
+    expect(again.code).toBe(1);
+    expect(again.started).toEqual(names(flaky));
+    const reason = (key: string) => `expect failed: \${out}/result* matched 0 file(s) written by this attempt (and 1 older file(s) left over from an earlier attempt), expected == 1 (pattern ${s.runDir}/out/n5/${key.split('.')[1]}/result*)`;
+    for (const job of flaky) {
+      expect(s.failedReason(job)).toBe(reason(job.key));
+      expect(again.stderr).toContain(`libcc: FAILED ${jobName(job)} (exit 1), log: ${s.runDir}/logs/flaky/${job.key}.log\nlibcc:   reason: ${reason(job.key)}`);
+    }
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    for (const job of flaky) expect(status.stdout).toContain(`  ${jobName(job)}: ${reason(job.key)}`);
+
+    // Too many outputs written by the attempt itself are a failure with the count.
+    fs.rmSync(path.join(ctl, 'silent'));
+    fs.writeFileSync(path.join(ctl, 'two'), '');
+    const two = await runLocal(s);
+    expect(two.code).toBe(1);
+    expect(s.failedReason(flaky[0]!)).toBe(`expect failed: \${out}/result* matched 2 file(s), expected == 1 (pattern ${s.runDir}/out/n5/a/result*)`);
+    expect(core(s).every((j) => s.isDone(j))).toBe(true);
+  });
+});
