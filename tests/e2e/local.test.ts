@@ -105,9 +105,9 @@ describe('run-local.sh on n2_tanager', () => {
     for (const job of failed) {
       expect(status.stdout).toContain(`  ${jobName(job)}: command exited with code 1 (attempt 1)`);
       // The reason, not just an exit code: the tool's own error line is in the failed-marker.
-      expect(fs.readFileSync(s.stateFile(job, 'failed'), 'utf8')).toMatch(/^output=ERROR \(LIBERATE stub\): read_spice: .*ttg\.scs' does not exist/m);
+      expect(fs.readFileSync(s.stateFile(job, 'failed'), 'utf8')).toMatch(/^output=ERROR \(LIBERATE stub\): char_library: extsim_model_include .*ttg\.scs' does not exist/m);
     }
-    expect(status.stdout).toMatch(/^ {6}\| ERROR \(LIBERATE stub\): read_spice: netlist\/model file '.*\/base_svt\/models\/ttg\.scs' does not exist/m);
+    expect(status.stdout).toMatch(/^ {6}\| ERROR \(LIBERATE stub\): char_library: extsim_model_include '.*\/base_svt\/models\/ttg\.scs' does not exist/m);
 
     // Fix the kit and run again: only the failed jobs and their dependants run.
     fs.writeFileSync(model, saved);
