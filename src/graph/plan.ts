@@ -8,6 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { DiagnosticBag, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { analyseTiming } from './critical-path.js';
 import { matchDependencies } from './dependencies.js';
+import { checkRequiredFields } from './required-fields.js';
 import {
   CORNER,
   LIBRARY,
@@ -64,6 +65,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     jobCount += e.node.length;
     if (e.node.length === 0) reportEmpty(bag, e);
     checkArraySize(bag, e, program.site.maxArraySize);
+    checkRequiredFields(bag, universe, e);
   }
   const dependencies = matchDependencies(universe, codec, expanded, offsets, jobCount);
   bag.addAll(dependencies.diagnostics);
