@@ -4,7 +4,7 @@
  * `run` (required) that is a shell command or a declared tool; typed resources, expect, retry,
  * estimate; a queue, explicit or by default, when queues are declared.
  */
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expression, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -91,6 +91,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
         label: 'not a fan-out key',
         help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
+        fixes: suggestionFixes(key.name, key.span, FANOUT_KEYS),
       });
       ok = false;
     } else if (declared.has(key.name)) {
@@ -111,11 +112,13 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       ctx.report('LCP2001', dependency.span, `unknown stage \`${dependency.name}\``, {
         label: 'no stage of this name',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(dependency.name, dependency.span, inputs.symbols.stages.keys()),
       });
       ok = false;
     } else if (after.some((a) => a.stage === dependency.name)) {
       ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
     } else after.push({ stage: dependency.name, span: dependency.span });
+    if (inputs.symbols.stages.has(dependency.name)) ctx.references.use('stage', dependency);
   }
 
   let where: Condition | undefined;
@@ -187,12 +190,14 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
           ctx.report('LCP2001', identifier.span, `unknown queue \`${identifier.name}\``, {
             label: 'no queue of this name',
             ...(hint ? { help: hint } : {}),
+            fixes: suggestionFixes(identifier.name, identifier.span, inputs.symbols.queues.keys()),
           });
         }
         ok = false;
       } else {
         queueName = identifier.name;
         spans.queue = identifier.span;
+        ctx.references.use('queue', identifier);
       }
     }
     const cpusExpression = rv('cpus');
@@ -352,10 +357,12 @@ function readRun(
     ctx.report('LCP2001', toolName.span, `unknown tool \`${toolName.name}\``, {
       label: 'no tool of this name',
       help: hint ?? `declare it: \`tool ${toolName.name} { path = "…" }\`, or run a command with \`shell "…"\``,
+      fixes: suggestionFixes(toolName.name, toolName.span, inputs.symbols.tools.keys()),
     });
     return undefined;
   }
   ctx.markUsed('tool', toolName.name);
+  ctx.references.use('tool', toolName);
   if (!ok) return undefined;
   return { kind: 'tool', tool: toolName.name, ...(deck ? { deck } : {}), args, span: expression.span };
 }
