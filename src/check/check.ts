@@ -103,7 +103,17 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
 
   const suppressions = collectSuppressions(ctx, loaded.files, loaded.sources);
   const diagnostics = sortDiagnostics(applySuppressions([...loaded.diagnostics, ...ctx.diagnostics.items], suppressions, loaded.sources));
-  const bindings = ctx.references.build(symbols);
+  const byName = <T extends { name: string }>(models: Iterable<T | undefined>) => new Map([...models].flatMap((m) => (m ? [[m.name, m] as const] : [])));
+  const bindings = ctx.references.build(symbols, {
+    site: siteModel,
+    envs: byName(envs),
+    tools: byName(tools),
+    queues: byName(queues),
+    nodes: byName([...nodes.values()].map((n) => n.model)),
+    libraries: new Map([...libraries.values()].flatMap((l) => (l.model ? [[l.model.id, l.model] as const] : []))),
+    corners: byName([...corners.values()].map((c) => c.model)),
+    stages: byName([...stages.values()].map((s) => s.model)),
+  });
   recordBindings(loaded, bindings);
   if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics, bindings };
 

@@ -17,6 +17,7 @@
 import type { Span } from '../diagnostics/span.js';
 import type { Identifier } from '../syntax/ast.js';
 import type { LoadedProgram } from '../syntax/load.js';
+import type { CornerModel, EnvModel, LibraryModel, NodeModel, QueueModel, SiteModel, StageModel, ToolModel } from './model.js';
 import type { BlockSchema } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 
@@ -48,12 +49,43 @@ export interface RecordedSchema {
   readonly schema: BlockSchema;
 }
 
+/**
+ * The typed model of each declaration that built without errors of its own, by name: what
+ * editors show on hover even when the program as a whole has errors.
+ */
+export interface DeclaredModels {
+  readonly site?: SiteModel;
+  readonly envs: ReadonlyMap<string, EnvModel>;
+  readonly tools: ReadonlyMap<string, ToolModel>;
+  readonly queues: ReadonlyMap<string, QueueModel>;
+  readonly nodes: ReadonlyMap<string, NodeModel>;
+  readonly libraries: ReadonlyMap<string, LibraryModel>;
+  readonly corners: ReadonlyMap<string, CornerModel>;
+  readonly stages: ReadonlyMap<string, StageModel>;
+}
+
+export const NO_MODELS: DeclaredModels = {
+  envs: new Map(),
+  tools: new Map(),
+  queues: new Map(),
+  nodes: new Map(),
+  libraries: new Map(),
+  corners: new Map(),
+  stages: new Map(),
+};
+
 export class Bindings {
   constructor(
     readonly bindings: readonly Binding[],
     /** Block schemas, in the order `readBlock` read them. */
     readonly schemas: readonly RecordedSchema[],
+    readonly models: DeclaredModels = NO_MODELS,
   ) {}
+
+  /** The names declared in a namespace, in program order. */
+  names(namespace: Namespace): Binding[] {
+    return this.bindings.filter((b) => b.namespace === namespace);
+  }
 
   /** The binding whose declaration name or a use is at `offset` (a cursor right after counts). */
   at(file: string, offset: number): BindingHit | undefined {
@@ -101,7 +133,7 @@ export class ReferenceRecorder {
   }
 
   /** The table, against the binder's symbols (the first declaration of a name wins). */
-  build(symbols: SymbolTable): Bindings {
+  build(symbols: SymbolTable, models: DeclaredModels = NO_MODELS): Bindings {
     const bindings: Binding[] = [];
     const index = new Map<string, { binding: Binding; uses: Span[]; seen: Set<string> }>();
     const add = (namespace: Namespace, kind: BindingKind, name: Identifier) => {
@@ -126,7 +158,7 @@ export class ReferenceRecorder {
       entry.uses.push(use.span);
     }
     for (const entry of index.values()) entry.uses.sort(compareSpans);
-    return new Bindings(bindings, this.schemas);
+    return new Bindings(bindings, this.schemas, models);
   }
 }
 
