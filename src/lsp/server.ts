@@ -284,12 +284,15 @@ class Workspace {
       const source = analysis?.loaded.sources.get(path);
       if (analysis === undefined || source === undefined) return null;
       const offset = offsetOf(source, position);
-      // Names: the checker's bindings. Import paths (and names in programs the checker could
-      // not bind, e.g. no pipeline) fall back to the AST walk.
+      // Names: the checker's bindings, as for references and rename. What they do not hold —
+      // an import path (→ the file) and a name that is no binding's (the pipeline's, a second
+      // declaration's: → itself) — comes from the AST walk.
       const bound = bindingAt(this.viewsOf(path), path, offset);
       if (bound) return this.location(bound.hit.binding.declaration);
       const found = findDefinition(analysis.loaded, path, offset);
       if (found === undefined) return null;
+      const self = found.origin.file === found.target.file && found.origin.start === found.target.start && found.origin.end === found.target.end;
+      if (found.kind !== 'file' && !self) return null;
       return this.location(found.target);
     }) ?? null;
   }
