@@ -64,12 +64,14 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   const before = text.slice(Math.max(declStart, offset - 4000), offset);
   const word = /[A-Za-z_][A-Za-z0-9_]*$/.exec(line)?.[0] ?? '';
   const replace = { start: offset - word.length, end: offset };
+  // Right after `=`, `:` or `,` (a trigger character), a name goes after a space.
+  const pad = /[=:,]$/.test(text.slice(lineStart, replace.start)) ? ' ' : '';
   const bindings = view.bindings;
 
   const names = (namespace: Namespace, exclude?: string): Completion[] =>
     (bindings?.names(namespace) ?? [])
       .filter((b) => b.name !== exclude)
-      .map((b) => ({ label: b.name, kind: b.kind, detail: b.kind, replace }));
+      .map((b) => ({ label: b.name, kind: b.kind, detail: b.kind, replace, ...(pad ? { insertText: `${pad}${b.name}` } : {}) }));
 
   // ${…}: env variables, built-ins and entity fields.
   const interpolation = /\$\{([A-Za-z0-9_.]*)$/.exec(line);
@@ -98,12 +100,12 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   if (decl?.kind === 'StageDecl' && !before.includes('{')) {
     if (/\bafter\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
     if (/\bfor\s+each\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) {
-      return ['node', 'library', 'corner'].map((key) => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace }));
+      return ['node', 'library', 'corner'].map((key) => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
     }
   }
   if (/\b(?:default_)?queue\s*=\s*[A-Za-z_]*$/.test(line)) return names('queue');
   if (/\brun\s*=\s*[A-Za-z_]*$/.test(line)) {
-    return [...names('tool'), { label: 'shell', kind: 'keyword', detail: 'run a shell command', insertText: 'shell "', replace }];
+    return [...names('tool'), { label: 'shell', kind: 'keyword', detail: 'run a shell command', insertText: `${pad}shell "`, replace }];
   }
   if (/\blibrary\s+[A-Za-z_]\w*\s*:\s*[A-Za-z_]*$/.test(before)) return names('node');
   if (/\bcorners\s*=\s*(?:\[[^\]]*)?[A-Za-z_]*$/.test(before) || (decl?.kind === 'CornerSetDecl' && /=\s*[^{}]*$/.test(before) && !/\bwhere\b/.test(before))) {

@@ -146,21 +146,21 @@ function describeProperty(view: ProgramView, property: Property, path: string[])
 
 /** `memory, 64 GB = 64·10⁹ bytes`; `voltage, 0.4 V … 1 V`; undefined for other values. */
 export function describeValue(e: Expression): string | undefined {
-  if (e.kind === 'Quantity') return describeQuantity(e.value, e.unit);
+  if (e.kind === 'Quantity') return describeQuantity(e.value, e.digits, e.unit);
   if (e.kind === 'Range' && e.low.kind === 'Quantity' && e.high.kind === 'Quantity') {
-    const low = describeQuantity(e.low.value, e.low.unit);
-    const high = describeQuantity(e.high.value, e.high.unit);
+    const low = describeQuantity(e.low.value, e.low.digits, e.low.unit);
+    const high = describeQuantity(e.high.value, e.high.digits, e.high.unit);
     if (low && high) return `${low} … ${high.replace(/^[a-z]+, /, '')}`;
   }
   return undefined;
 }
 
-function describeQuantity(value: number, unit: string | undefined): string | undefined {
-  if (unit === undefined) return `integer, ${value}`;
+function describeQuantity(value: number, digits: string, unit: string | undefined): string | undefined {
+  if (unit === undefined) return `${Number.isInteger(value) ? 'integer' : 'number'}, ${digits}`;
   const info = lookupUnit(unit);
   if (info === undefined) return `unknown unit \`${unit}\``;
   const base = info.toBase(value);
-  const written = `${value} ${unit === 'C' ? '°C' : unit}`;
+  const written = `${digits} ${unit === 'C' ? '°C' : unit}`;
   const baseUnit = DIMENSION_UNIT[info.dimension];
   const converted = `${info.dimension === 'memory' ? scientific(base) : String(base)} ${baseUnit}`;
   const friendly =

@@ -4,6 +4,7 @@
  * pipelines): references and rename gather the uses of the same declaration in every program
  * that contains it.
  */
+import { compileCornerStyle, isCornerStyleError, parseCornerName, temperaturesEqual, voltagesEqual } from '../check/corner-name.js';
 import type { Binding, BindingHit } from '../check/references.js';
 import { RESERVED_NAMES, reservedEnvReason } from '../check/symbols.js';
 import type { Span } from '../diagnostics/span.js';
@@ -64,6 +65,10 @@ export function invalidNewName(located: Located, newName: string): string | unde
     if (reason !== undefined) return `\`${newName}\` ${reason} and cannot be an env variable`;
   }
   if (binding.namespace === 'corner' && YAML_SPECIAL.has(newName)) return `\`${newName}\` is not a string in a YAML corner table`;
+  if (binding.kind === 'corner' && newName !== binding.name) {
+    const changed = cornerStyleChange(located, newName);
+    if (changed !== undefined) return changed;
+  }
   if (newName !== binding.name && located.view.bindings?.lookup(binding.namespace, newName)) {
     const other = located.view.bindings.lookup(binding.namespace, newName)!;
     return `a ${other.kind} named \`${newName}\` already exists`;
@@ -79,6 +84,29 @@ export function renameSpans(views: readonly ProgramView[], located: Located): Sp
 /** The spans whose text is the name itself (a quoted YAML scalar's span includes its quotes). */
 export function isVerbatim(view: ProgramView, span: Span, name: string): boolean {
   return textOf(view, span) === name;
+}
+
+/**
+ * A corner whose name spells its fields (the site's `corner_style`) must keep spelling the same
+ * ones: `tt_0p75v_25c` cannot become `fast` nor `tt_0p90v_25c`.
+ */
+function cornerStyleChange(located: Located, newName: string): string | undefined {
+  const site = located.view.bindings?.models.site;
+  if (site === undefined) return undefined;
+  const style = compileCornerStyle(site.cornerStyle);
+  if (isCornerStyleError(style)) return undefined;
+  const before = parseCornerName(style, located.hit.binding.name);
+  if (before === undefined) return undefined;
+  const after = parseCornerName(style, newName);
+  const reason = `the corner’s name spells its fields in the corner style \`${site.cornerStyle}\``;
+  if (after === undefined) return `${reason}, and \`${newName}\` does not follow it`;
+  const differences = [
+    ...(after.process !== before.process ? ['process'] : []),
+    ...(!voltagesEqual(after.voltage, before.voltage) ? ['voltage'] : []),
+    ...(!temperaturesEqual(after.temperature, before.temperature) ? ['temperature'] : []),
+    ...(after.rc !== before.rc ? ['RC corner'] : []),
+  ];
+  return differences.length === 0 ? undefined : `${reason}: \`${newName}\` would change its ${differences.join(', ')}`;
 }
 
 function key(span: Span): string {

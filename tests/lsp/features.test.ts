@@ -107,7 +107,7 @@ describe('libcc language server features', () => {
       expect(contents?.value).toContain('**resources.mem** — memory');
       expect(contents?.value).toContain('memory, 64 GB = 64·10⁹ bytes');
       expect((await hoverText('30m'))?.value).toContain('duration, 30 m = 1800 seconds (30m)');
-      expect((await hoverText('0.4V'))?.value).toContain('voltage, 0.4 V … 1 V');
+      expect((await hoverText('0.4V'))?.value).toContain('voltage, 0.4 V … 1.0 V');
     });
 
     it('shows a corner’s fields, also where it is used and when it is declared in YAML', async () => {
@@ -169,6 +169,14 @@ describe('libcc language server features', () => {
       expect(await labels(MAIN, 'run = liberate', 6)).toEqual(['liberate', 'shell']);
     });
 
+    it('puts a space between a trigger character and the name', async () => {
+      const text = MAIN.replace('queue = short', 'queue =');
+      await change(text);
+      const items = await client.request<CompletionItem[]>('textDocument/completion', at(text, 'queue =', 1, 7));
+      await change(MAIN);
+      expect(items.map((i) => i.textEdit!.newText)).toEqual([' normal', ' short']);
+    });
+
     it('offers env variables, built-ins and fields inside ${…}', async () => {
       expect(await labels(MAIN, '${ROOT}', 2, 2)).toEqual(['ROOT', 'work', 'out', 'pipeline', 'stage', 'node', 'library', 'corner']);
       expect(await labels(MAIN, '${corner.name}', 9)).toEqual(['name', 'process', 'voltage', 'temperature', 'rc', 'mc_samples']);
@@ -196,6 +204,12 @@ describe('libcc language server features', () => {
     expect(prep.children!.map((c) => c.name)).toEqual(['run', 'resources', 'estimate']);
     expect(prep.children![1]!.children!.map((c) => c.name)).toEqual(['queue', 'mem']);
     expect(prep.selectionRange).toEqual(rangeOf(MAIN, 'prep'));
+    // A YAML corner table that is not open: its corners and sets.
+    const yaml = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: cornersUri } });
+    expect(yaml.map((s) => [s.name, s.kind, s.selectionRange])).toEqual([
+      ['ss_0p675v_m40c_typical', 14, rangeOf(CORNERS, 'ss_0p675v_m40c_typical')],
+      ['slow', 18, rangeOf(CORNERS, 'slow')],
+    ]);
   });
 
   describe('references and rename', () => {
@@ -217,15 +231,15 @@ describe('libcc language server features', () => {
     it('renames a corner declared in a YAML table everywhere it is used', async () => {
       const prepared = await client.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', at(MAIN, 'ss_0p675v_m40c_typical', 1, 3));
       expect(prepared).toEqual({ range: rangeOf(MAIN, 'ss_0p675v_m40c_typical'), placeholder: 'ss_0p675v_m40c_typical' });
-      const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(MAIN, 'ss_0p675v_m40c_typical', 1, 3), newName: 'ss_0p675v_m40c_rcworst' });
+      const edit = await client.request<WorkspaceEdit>('textDocument/rename', { ...at(MAIN, 'ss_0p675v_m40c_typical', 1, 3), newName: 'ss_0p6750v_m40c_typical' });
       const edits = (u: string) => (edit.changes![u] ?? []).map((e: TextEdit) => [e.range.start.line, e.newText]);
       expect(edits(cornersUri)).toEqual([
-        [1, 'ss_0p675v_m40c_rcworst'],
-        [3, 'ss_0p675v_m40c_rcworst'],
+        [1, 'ss_0p6750v_m40c_typical'],
+        [3, 'ss_0p6750v_m40c_typical'],
       ]);
       expect(edits(mainUri)).toEqual([
-        [7, 'ss_0p675v_m40c_rcworst'],
-        [15, 'ss_0p675v_m40c_rcworst'],
+        [7, 'ss_0p6750v_m40c_typical'],
+        [15, 'ss_0p6750v_m40c_typical'],
       ]);
     });
 
@@ -239,6 +253,9 @@ describe('libcc language server features', () => {
       await expect(rename(at(MAIN, 'after prep', 1, 7), '2fast')).rejects.toThrow(/not a valid name/);
       await expect(rename(at(MAIN, 'after prep', 1, 7), 'char')).rejects.toThrow(/a stage named `char` already exists/);
       await expect(rename(at(MAIN, 'ROOT'), 'work')).rejects.toThrow(/is a built-in name/);
+      // A corner's name spells its fields: it must keep spelling the same ones.
+      await expect(rename(at(MAIN, 'tt_0p75v_25c_typical', 2, 1), 'typical_tt')).rejects.toThrow(/does not follow it/);
+      await expect(rename(at(MAIN, 'tt_0p75v_25c_typical', 2, 1), 'tt_0p90v_25c_typical')).rejects.toThrow(/would change its voltage/);
       await expect(rename(at(MAIN, '${corner.name}', 1, 4), 'x')).rejects.toThrow(/`corner` is built into the language/);
       await expect(client.request('textDocument/prepareRename', at(MAIN, 'shell', 1, 2))).rejects.toThrow(/`shell` is built into the language/);
       await expect(client.request('textDocument/prepareRename', at(MAIN, '64GB', 1, 1))).rejects.toThrow(/nothing to rename here/);
