@@ -23,7 +23,7 @@ import type { Namespace } from '../check/references.js';
 import { RESERVED_NAMES } from '../check/symbols.js';
 import { lookupUnit, UNITS, type Dimension } from '../check/units.js';
 import { BUILTIN_DOCS, FIELD_DOCS, PROPERTY_DOCS } from './hover.js';
-import { declarationAt, fileOf, type ProgramView } from './view.js';
+import { bodyOf, declarationAt, fileOf, nestedBlocksAt, type ProgramView } from './view.js';
 
 export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env';
 
@@ -118,7 +118,14 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   if (/^\s*[A-Za-z_]*$/.test(line)) {
     const recorded = bindings?.schemaAt(path, offset);
     if (recorded && decl && decl.span.start < offset) {
-      const properties = Object.entries(recorded.schema.properties).map(([key, shape]): Completion => ({
+      // Properties already set in the block (other than the one being typed) are not offered again.
+      const block = [bodyOf(decl), ...nestedBlocksAt(decl, offset).map((n) => n.body)].find(
+        (b) => b !== undefined && b.span.start === recorded.block.start && b.span.end === recorded.block.end,
+      );
+      const taken = new Set(
+        (block?.items ?? []).flatMap((item) => ('key' in item && !(item.key.span.start <= offset && offset <= item.key.span.end) ? [item.key.name] : [])),
+      );
+      const properties = Object.entries(recorded.schema.properties).filter(([key]) => !taken.has(key)).map(([key, shape]): Completion => ({
         label: key,
         kind: 'property',
         detail: PROPERTY_DOCS[key]?.type ?? shape,

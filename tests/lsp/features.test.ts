@@ -192,7 +192,10 @@ describe('libcc language server features', () => {
     it('offers the block’s properties at the start of an item', async () => {
       const text = MAIN.replace('  estimate = 30m\n', '  estimate = 30m\n  \n');
       const properties = await labels(text, 'estimate = 30m\n  ', 17);
-      expect(properties).toEqual(['run', 'resources', 'estimate', 'fail_fast', 'array_limit', 'expect', 'retry']);
+      // `run`, `resources` and `estimate` are already set.
+      expect(properties).toEqual(['fail_fast', 'array_limit', 'expect', 'retry']);
+      const inResources = MAIN.replace('queue = short  mem = 64GB }', 'queue = short  mem = 64GB\n    \n  }');
+      expect(await labels(inResources, 'mem = 64GB\n    ', 15)).toEqual(['cpus', 'runtime', 'licenses', 'requeue']);
     });
   });
 
