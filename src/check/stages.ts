@@ -183,6 +183,8 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
     const queueExpression = rv('queue');
     if (queueExpression) {
       const identifier = readName(ctx, queueExpression, 'queue');
+      // A declared queue with errors of its own is still the queue this name refers to.
+      if (identifier !== undefined && inputs.symbols.queues.has(identifier.name)) ctx.references.use('queue', identifier);
       if (identifier === undefined) ok = false;
       else if (!inputs.queues.some((q) => q.name === identifier.name)) {
         if (!inputs.symbols.queues.has(identifier.name)) {
@@ -197,7 +199,6 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       } else {
         queueName = identifier.name;
         spans.queue = identifier.span;
-        ctx.references.use('queue', identifier);
       }
     }
     const cpusExpression = rv('cpus');

@@ -103,7 +103,7 @@ describe('bindings', () => {
   });
 
   it('are recorded also when the program has errors, and leave unknown names out', () => {
-    const broken = checkFiles({ 'main.lcp': 'pipeline t\nqueue q { max_mem = 1GB  max_runtime = 1h  max_slots = 1 }\nstage a { run = shell "x"  expect "x"  resources { queue = q  mem = 2XB } }\nstage b after a, nothere { run = nosuch  expect "y" }\n' });
+    const broken = checkFiles({ 'main.lcp': 'pipeline t\nqueue q { max_mem = 1XB  max_runtime = 1h  max_slots = 1 }\nstage a { run = shell "x"  expect "x"  resources { queue = q  mem = 2XB } }\nstage b after a, nothere { run = nosuch  expect "y" }\n' });
     expect(broken.diagnostics.some((d) => d.severity === 'error')).toBe(true);
     expect(uses(broken.loaded, broken.bindings, 'queue')).toEqual({ q: ['main.lcp:3:q'] });
     expect(uses(broken.loaded, broken.bindings, 'stage')).toEqual({ a: ['main.lcp:4:a'], b: [] });
