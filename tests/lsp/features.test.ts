@@ -340,6 +340,21 @@ describe('libcc language server features', () => {
     expect(await pending).toEqual([]);
   });
 
+  it('re-checks when a missing import is created on disk', async () => {
+    const importing = MAIN.replace('import "site.lcp"\n', 'import "site.lcp"\nimport "extra.lcp"\n');
+    let pending = client.nextDiagnostics(mainUri);
+    await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 60 }, contentChanges: [{ text: importing }] });
+    expect((await pending).map((d) => d.code)).toEqual(['LCP2003']);
+
+    writeFileSync(join(dir, 'extra.lcp'), 'env EXTRA: string = "x"\n');
+    pending = client.nextDiagnostics(mainUri);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('extra.lcp'), type: 1 }] });
+    // Found now (what extra.lcp itself may have goes to its own URI).
+    expect(await pending).toEqual([]);
+    // Back to the original text: the same (no) diagnostics, so nothing is published.
+    await client.notify('textDocument/didChange', { textDocument: { uri: mainUri, version: 61 }, contentChanges: [{ text: MAIN }] });
+  });
+
   it('survives requests at odd positions and in unknown documents', async () => {
     const odd = [
       { textDocument: { uri: mainUri }, position: { line: 999, character: 999 } },
