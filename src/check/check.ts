@@ -17,8 +17,9 @@ import type { RuleInput } from './rules/rule.js';
 import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
+import { recordBindings, type Bindings } from './references.js';
 import type { TemplateHost } from './template-host.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
 
 export interface CheckResult {
@@ -26,6 +27,8 @@ export interface CheckResult {
   readonly program?: CheckedProgram;
   /** Parse and check diagnostics, suppressions applied, sorted. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Declarations and the uses the checker resolved to them (also with errors), for editors. */
+  readonly bindings: Bindings;
 }
 
 export interface CheckOptions {
@@ -51,11 +54,15 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
       ctx.report('LCP2001', site.defaultQueue.span, `unknown queue \`${site.defaultQueue.name}\``, {
         label: 'no queue of this name',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(site.defaultQueue.name, site.defaultQueue.span, symbols.queues.keys()),
       });
     }
   }
   const siteModel = { ...site.model, ...(defaultQueue ? { defaultQueue } : {}) };
-  if (defaultQueue) ctx.markUsed('queue', defaultQueue);
+  if (defaultQueue) {
+    ctx.markUsed('queue', defaultQueue);
+    ctx.references.use('queue', site.defaultQueue!);
+  }
 
   const nodes = buildNodes(ctx, symbols, siteModel);
   const corners = buildCorners(ctx, symbols, siteModel);
@@ -96,7 +103,19 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
 
   const suppressions = collectSuppressions(ctx, loaded.files, loaded.sources);
   const diagnostics = sortDiagnostics(applySuppressions([...loaded.diagnostics, ...ctx.diagnostics.items], suppressions, loaded.sources));
-  if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics };
+  const byName = <T extends { name: string }>(models: Iterable<T | undefined>) => new Map([...models].flatMap((m) => (m ? [[m.name, m] as const] : [])));
+  const bindings = ctx.references.build(symbols, {
+    site: siteModel,
+    envs: byName(envs),
+    tools: byName(tools),
+    queues: byName(queues),
+    nodes: byName([...nodes.values()].map((n) => n.model)),
+    libraries: new Map([...libraries.values()].flatMap((l) => (l.model ? [[l.model.id, l.model] as const] : []))),
+    corners: byName([...corners.values()].map((c) => c.model)),
+    stages: byName([...stages.values()].map((s) => s.model)),
+  });
+  recordBindings(loaded, bindings);
+  if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics, bindings };
 
   const characterized = new Set([...libraries.values()].flatMap((l) => l.model?.corners ?? []));
   const program: CheckedProgram = {
@@ -113,5 +132,5 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     corners: [...corners.values()].flatMap((c) => (c.model && characterized.has(c.model.name) ? [c.model] : [])),
     stages: [...stages.values()].flatMap((s) => (s.model ? [s.model] : [])),
   };
-  return { program, diagnostics };
+  return { program, diagnostics, bindings };
 }

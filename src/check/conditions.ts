@@ -5,7 +5,7 @@
  * declared entities (LCP2001), so a typo cannot silently filter every job out; ordering
  * operators only apply to numbers.
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { BinaryExpression, Expression, Identifier, Reference } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { ENTITY_FIELDS, isFanoutKey, type FieldType } from './fields.js';
@@ -146,6 +146,7 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
     ctx.report('LCP2010', type === undefined ? fieldName.span : expression.span, `\`${entity}\` has no field \`${expression.path.slice(1).map((p) => p.name).join('.')}\``, {
       label: 'unknown field',
       ...(hint ? { help: hint } : {}),
+      ...(type === undefined ? { fixes: suggestionFixes(fieldName.name, fieldName.span, Object.keys(fields)) } : {}),
       notes: [`fields of \`${entity}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
     });
     return undefined;
@@ -231,9 +232,11 @@ function literalOperand(ctx: CheckContext, expression: Expression, field: FieldR
         ctx.report('LCP2001', expression.span, `unknown ${kind} \`${name}\``, {
           label: `no ${kind} of this name`,
           ...(hint ? { help: hint } : {}),
+          ...(expression.kind === 'Reference' ? { fixes: suggestionFixes(name, expression.span, known) } : {}),
         });
         return undefined;
       }
+      if (expression.kind === 'Reference') ctx.references.use(kind, expression.path[0]!);
       return { kind: 'value', value: name };
     }
     case 'path':

@@ -5,12 +5,15 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { DiagnosticBag, type DiagnosticOptions } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
+import { ReferenceRecorder } from './references.js';
 
 export type UsageKind = 'env' | 'tool' | 'queue' | 'corner' | 'node';
 
 export class CheckContext {
   readonly diagnostics = new DiagnosticBag();
   private readonly used = new Set<string>();
+  /** Resolved names and block schemas, for editors (references.ts). */
+  readonly references = new ReferenceRecorder();
 
   report(code: DiagnosticCode, span: Span, message: string, options?: DiagnosticOptions): void {
     this.diagnostics.report(code, span, message, options);

@@ -6,7 +6,7 @@
  * name declared corners or sets (LCP2001), are not defined in terms of themselves, and a list
  * does not name the same corner twice (LCP3016).
  */
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { CornerDecl, CornerSetDecl, Expression, Identifier } from '../syntax/ast.js';
 import { listNames, type CheckContext } from './context.js';
@@ -258,10 +258,12 @@ export class CornerSetResolver {
       this.ctx.report('LCP2001', identifier.span, `unknown corner \`${identifier.name}\``, {
         label: 'no corner or corner set of this name',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(identifier.name, identifier.span, this.symbols.corners.keys()),
       });
       return undefined;
     }
     this.ctx.markUsed('corner', identifier.name);
+    this.ctx.references.use('corner', identifier);
     if (target.kind === 'CornerDecl') return [{ name: identifier.name, span: identifier.span }];
     const members = this.resolveSet(target);
     // Members chosen through a set are attributed to the set's name at this use.

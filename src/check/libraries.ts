@@ -3,7 +3,7 @@
  * non-empty list of corners (`corners`, required); its `kit` and `cells` are paths that may
  * interpolate env variables only.
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { LibraryDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import type { CornerChoice, CornerSetResolver } from './corners.js';
@@ -46,11 +46,13 @@ export function buildLibraries(
       ctx.report('LCP2001', decl.node.span, `unknown node \`${decl.node.name}\``, {
         label: 'no node of this name',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(decl.node.name, decl.node.span, symbols.nodes.keys()),
       });
       ok = false;
     } else {
       node = decl.node.name;
       ctx.markUsed('node', node);
+      ctx.references.use('node', decl.node);
     }
 
     const contents = readBlock(

@@ -4,7 +4,7 @@
  * property (LCP2008), missing required property (LCP2007), a value where a block is expected
  * or the reverse (LCP3001) — so the typed readers see each property at most once.
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, replaceWith, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Block, ExpectStatement, NestedBlock, Property, RetryStatement } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -67,6 +67,7 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
   let retry: RetryStatement | undefined;
   const seen = new Map<string, Span>();
   const known = Object.keys(schema.properties);
+  ctx.references.schema(block.span, schema);
 
   for (const item of block.items) {
     if (item.kind === 'ExpectStatement' || item.kind === 'RetryStatement') {
@@ -93,9 +94,11 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
     const shape = schema.properties[key] ?? (schema.open ? 'value' : undefined);
     if (shape === undefined) {
       const synonym = SYNONYMS[key];
-      const hint = synonym !== undefined && known.includes(synonym) ? `did you mean \`${synonym}\`?` : didYouMean(key, known);
+      const isSynonym = synonym !== undefined && known.includes(synonym);
+      const hint = isSynonym ? `did you mean \`${synonym}\`?` : didYouMean(key, known);
       ctx.report('LCP2006', item.key.span, `unknown property \`${key}\` in ${what}`, {
         label: 'not a property of this block',
+        fixes: isSynonym ? [replaceWith(item.key.span, synonym)] : suggestionFixes(key, item.key.span, known),
         ...(hint ? { help: hint } : { notes: [`known properties: ${known.map((k) => `\`${k}\``).join(', ') || 'none'}`] }),
       });
       continue;

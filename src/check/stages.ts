@@ -5,7 +5,7 @@
  * resources, expect, retry,
  * estimate; a queue, explicit or by default, when queues are declared.
  */
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expression, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -94,6 +94,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
         label: 'not a fan-out key',
         help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
+        fixes: suggestionFixes(key.name, key.span, FANOUT_KEYS),
       });
       ok = false;
     } else if (declared.has(key.name)) {
@@ -114,11 +115,13 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
       ctx.report('LCP2001', dependency.span, `unknown stage \`${dependency.name}\``, {
         label: 'no stage of this name',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(dependency.name, dependency.span, inputs.symbols.stages.keys()),
       });
       ok = false;
     } else if (after.some((a) => a.stage === dependency.name)) {
       ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
     } else after.push({ stage: dependency.name, span: dependency.span });
+    if (inputs.symbols.stages.has(dependency.name)) ctx.references.use('stage', dependency);
   }
 
   let where: Condition | undefined;
@@ -191,6 +194,8 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
     const queueExpression = rv('queue');
     if (queueExpression) {
       const identifier = readName(ctx, queueExpression, 'queue');
+      // A declared queue with errors of its own is still the queue this name refers to.
+      if (identifier !== undefined && inputs.symbols.queues.has(identifier.name)) ctx.references.use('queue', identifier);
       if (identifier === undefined) ok = false;
       else if (!inputs.queues.some((q) => q.name === identifier.name)) {
         if (!inputs.symbols.queues.has(identifier.name)) {
@@ -198,6 +203,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
           ctx.report('LCP2001', identifier.span, `unknown queue \`${identifier.name}\``, {
             label: 'no queue of this name',
             ...(hint ? { help: hint } : {}),
+            fixes: suggestionFixes(identifier.name, identifier.span, inputs.symbols.queues.keys()),
           });
         }
         ok = false;
@@ -364,10 +370,12 @@ function readRun(
     ctx.report('LCP2001', toolName.span, `unknown tool \`${toolName.name}\``, {
       label: 'no tool of this name',
       help: hint ?? `declare it: \`tool ${toolName.name} { path = "…" }\`, or run a command with \`shell "…"\``,
+      fixes: suggestionFixes(toolName.name, toolName.span, inputs.symbols.tools.keys()),
     });
     return undefined;
   }
   ctx.markUsed('tool', toolName.name);
+  ctx.references.use('tool', toolName);
   if (!ok) return undefined;
   return { kind: 'tool', tool: toolName.name, ...(deck ? { deck } : {}), args, span: expression.span };
 }

@@ -43,7 +43,7 @@ export const RESERVED_NAMES = new Set(['work', 'out', 'pipeline', 'stage', 'node
 const SHELL_RESERVED = new Set(['IFS', 'BASH_ENV', 'ENV', 'BASHOPTS', 'SHELLOPTS', 'CDPATH', 'GLOBIGNORE', 'PS4', 'PROMPT_COMMAND', 'POSIXLY_CORRECT']);
 const RESERVED_PREFIXES = ['LIBCC_', 'lcp_', 'LSB_', 'BASH_FUNC_'];
 
-function reservedEnvReason(name: string): string | undefined {
+export function reservedEnvReason(name: string): string | undefined {
   if (RESERVED_NAMES.has(name)) return 'is a built-in name';
   if (SHELL_RESERVED.has(name)) return 'changes how bash runs the generated scripts';
   const prefix = RESERVED_PREFIXES.find((p) => name.startsWith(p));

@@ -4,7 +4,7 @@
  * only in stages (LCP2009); `node.*`, `library.*`, `corner.*` only in stages fanned out over
  * that key (LCP2009); an entity has only the fields of `ENTITY_FIELDS` (LCP2010).
  */
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Reference, StringLiteral } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { ENTITY_FIELDS, isFanoutKey } from './fields.js';
@@ -68,6 +68,7 @@ function resolveInterpolation(
       ctx.report('LCP2010', field.span, `\`${name}\` has no field \`${field.name}\``, {
         label: 'unknown field',
         ...(hint ? { help: hint } : {}),
+        fixes: suggestionFixes(field.name, field.span, Object.keys(ENTITY_FIELDS[name])),
         notes: [`fields of \`${name}\`: ${Object.keys(ENTITY_FIELDS[name]).map((f) => `\`${f}\``).join(', ')}`],
       });
       return undefined;
@@ -105,6 +106,7 @@ function resolveInterpolation(
 
   if (environment.envNames.has(name)) {
     ctx.markUsed('env', name);
+    ctx.references.use('env', head);
     return { kind: 'env', name };
   }
 
@@ -114,6 +116,7 @@ function resolveInterpolation(
   ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
     label: 'undeclared',
     help: hint ?? `declare it: \`env ${name}: string\``,
+    fixes: suggestionFixes(name, head.span, candidates),
   });
   return undefined;
 }

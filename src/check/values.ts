@@ -4,7 +4,7 @@
  * or range (LCP3005). Callers skip dependent checks when a reader returns undefined, so one
  * mistake yields one diagnostic.
  */
-import { didYouMean } from '../diagnostics/suggest.js';
+import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Expression, Identifier, QuantityLiteral } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -150,6 +150,7 @@ export function checkEnum<T extends string>(ctx: CheckContext, identifier: Ident
   ctx.report('LCP3006', identifier.span, `unknown ${what} \`${identifier.name}\``, {
     label: `not a known ${what}`,
     ...(hint ? { help: hint } : {}),
+    fixes: suggestionFixes(identifier.name, identifier.span, values),
     notes: [`known: ${values.map((v) => `\`${v}\``).join(', ')}`],
   });
   return undefined;

@@ -11,6 +11,17 @@ export interface Label {
 }
 
 /**
+ * A fix a tool can apply without asking: replace the text of `span` with `replacement`. Editors
+ * offer it as a quick fix (src/lsp); rendered output does not show it (the `help` line does).
+ */
+export interface Fix {
+  readonly span: Span;
+  readonly replacement: string;
+  /** What the fix does, for a menu: "replace with `tt`". */
+  readonly title: string;
+}
+
+/**
  * One finding. `message` is a lowercase one-liner that stands alone (identifiers in backticks,
  * no trailing period); `primary` marks the smallest span at fault; `help` proposes a fix.
  */
@@ -22,6 +33,8 @@ export interface Diagnostic {
   readonly secondary: readonly Label[];
   readonly notes: readonly string[];
   readonly help?: string;
+  /** Machine-applicable fixes, best first (e.g. the did-you-mean suggestions of `help`). */
+  readonly fixes?: readonly Fix[];
 }
 
 export interface DiagnosticOptions {
@@ -30,6 +43,8 @@ export interface DiagnosticOptions {
   secondary?: Label[];
   notes?: string[];
   help?: string;
+  /** Machine-applicable fixes; an empty list is left out. */
+  fixes?: readonly Fix[];
 }
 
 export function makeDiagnostic(
@@ -46,6 +61,7 @@ export function makeDiagnostic(
     secondary: options.secondary ?? [],
     notes: options.notes ?? [],
     ...(options.help === undefined ? {} : { help: options.help }),
+    ...(options.fixes === undefined || options.fixes.length === 0 ? {} : { fixes: options.fixes }),
   };
   return diagnostic;
 }

@@ -1,7 +1,10 @@
 /**
  * Did-you-mean suggestions: candidates within an edit distance that grows with the name's
- * length, closest first, ties broken by name so output is deterministic.
+ * length, closest first, ties broken by name so output is deterministic. `suggestionFixes` gives
+ * the same suggestions as machine-applicable fixes (diagnostics carry them as `fixes`).
  */
+import type { Fix } from './diagnostic.js';
+import type { Span } from './span.js';
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
 export function editDistance(a: string, b: string): number {
@@ -52,4 +55,14 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   const quoted = found.map((c) => `\`${c}\``);
   const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
   return `did you mean ${list}?`;
+}
+
+/** The suggestions of `didYouMean` as fixes that replace `span` (the misspelt name) with each. */
+export function suggestionFixes(name: string, span: Span, candidates: Iterable<string>): Fix[] {
+  return suggest(name, candidates).map((candidate) => replaceWith(span, candidate));
+}
+
+/** A fix that replaces `span` with `replacement`. */
+export function replaceWith(span: Span, replacement: string): Fix {
+  return { span, replacement, title: `replace with \`${replacement}\`` };
 }

@@ -1,37 +1,63 @@
 /**
- * `libcc lsp`: a minimal language server over stdio. It publishes the diagnostics of the driver's
- * analysis (src/driver: the same as `libcc check`) and answers go-to-definition.
+ * `libcc lsp`: the language server over stdio. It publishes the diagnostics of the driver's
+ * analysis (src/driver: the same as `libcc check`, with links to the error pages and quick
+ * fixes) and answers definition, references, rename, hover, completion, document symbols and
+ * formatting; it re-checks programs when an imported file changes on disk.
  * Synchronous and without debouncing: every open or change re-checks the programs the document
  * belongs to. See README.md in this folder.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import {
+  CodeActionKind,
+  CompletionItemKind,
   createConnection,
   DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  LSPErrorCodes,
+  MarkupKind,
+  ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
+  SymbolKind,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type CompletionItem,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type DiagnosticRelatedInformation,
+  type DocumentSymbol,
+  type FileEvent,
+  type Hover,
+  type InitializeParams,
   type InitializeResult,
   type Location,
   type Position as LspPosition,
   type Range,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { bindingsOf } from '../check/references.js';
 import { analyse } from '../driver/analyse.js';
 import { fileSystemTemplates } from '../driver/templates.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createSourceFile, positionAt, type SourceFile } from '../diagnostics/source.js';
 import type { Span } from '../diagnostics/span.js';
+import { formatLcp } from '../syntax/format.js';
 import { parseLcp } from '../syntax/parse.js';
-import { displayPath, loadProgram, type LoadedProgram, type LoaderHost } from '../syntax/load.js';
+import { displayPath, loadProgram, type LoaderHost } from '../syntax/load.js';
+import { complete, type CompletionKind } from './completion.js';
 import { findDefinition } from './definitions.js';
+import { hover } from './hover.js';
+import { bindingAt, invalidNewName, occurrences, renameSpans, renameTarget } from './navigation.js';
+import { outline, type OutlineKind, type OutlineSymbol } from './outline.js';
+import type { ProgramView } from './view.js';
 
 /** At most this many sibling `.lcp` files are tried when looking for the pipeline that imports a file. */
 const MAX_SIBLINGS = 64;
@@ -41,20 +67,45 @@ export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS
   const connection = createConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(connection, documents, builtinTemplates);
+  let watchDynamically = false;
 
-  connection.onInitialize(
-    (): InitializeResult => ({
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    watchDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Full,
         definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.', '{', '[', ',', ':', '='] },
+        documentSymbolProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'libcc' },
-    }),
-  );
+    };
+  });
+  connection.onInitialized(() => {
+    // Imported files that are not open change on disk (a `git pull`, another editor): watch them.
+    if (!watchDynamically) return;
+    connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.lcp' }, { globPattern: '**/*.{yaml,yml}' }] })
+      .catch((error: unknown) => workspace.logError('registering file watchers', error));
+  });
 
   documents.onDidChangeContent((event) => workspace.changed(event.document.uri));
   documents.onDidClose((event) => workspace.closed(event.document.uri));
+  connection.onDidChangeWatchedFiles((params) => workspace.filesChanged(params.changes));
   connection.onDefinition((params) => workspace.definition(params.textDocument.uri, params.position));
+  connection.onReferences((params) => workspace.references(params.textDocument.uri, params.position, params.context.includeDeclaration));
+  connection.onPrepareRename((params) => workspace.prepareRename(params.textDocument.uri, params.position));
+  connection.onRenameRequest((params) => workspace.rename(params.textDocument.uri, params.position, params.newName));
+  connection.onHover((params) => workspace.hover(params.textDocument.uri, params.position));
+  connection.onCompletion((params) => workspace.completion(params.textDocument.uri, params.position));
+  connection.onDocumentSymbol((params) => workspace.documentSymbols(params.textDocument.uri));
+  connection.onDocumentFormatting((params) => workspace.format(params.textDocument.uri));
+  connection.onCodeAction((params) => workspace.codeActions(params));
 
   documents.listen(connection);
   connection.listen();
@@ -108,6 +159,15 @@ function lspRange(source: SourceFile | undefined, span: Span): Range {
   return { start: lspPosition(source, span.start), end: lspPosition(source, Math.max(span.start, span.end)) };
 }
 
+/** The identifier at (or right before) an offset, or ''. */
+function wordAt(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_]/.test(text[end]!)) end++;
+  return text.slice(start, end);
+}
+
 /** The offset of an LSP position in a source (clamped to its line and to the text). */
 function offsetOf(source: SourceFile, position: LspPosition): number {
   const starts = source.lineStarts;
@@ -124,11 +184,51 @@ function offsetOf(source: SourceFile, position: LspPosition): number {
 // The workspace: programs of the open documents, their diagnostics, and what was published
 // ---------------------------------------------------------------------------------------------
 
-interface Analysis {
-  readonly loaded: LoadedProgram;
+interface Analysis extends ProgramView {
   /** Every diagnostic of the driver's analysis. */
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** What a published diagnostic carries in `data`: its fixes, ready to apply. */
+interface DiagnosticData {
+  readonly fixes: readonly { readonly title: string; readonly uri: string; readonly range: Range; readonly newText: string }[];
+}
+
+/** The error pages of the installed package (`docs/errors/LCPxxxx.md`). */
+function defaultErrorDocsDir(): string {
+  return fileURLToPath(new URL('../../docs/errors', import.meta.url));
+}
+
+const SYMBOL_KINDS: Readonly<Record<OutlineKind, SymbolKind>> = {
+  pipeline: SymbolKind.Module,
+  env: SymbolKind.Variable,
+  site: SymbolKind.Namespace,
+  tool: SymbolKind.Function,
+  queue: SymbolKind.Object,
+  node: SymbolKind.Class,
+  library: SymbolKind.Package,
+  corner: SymbolKind.Constant,
+  'corner set': SymbolKind.Array,
+  stage: SymbolKind.Event,
+  property: SymbolKind.Property,
+  block: SymbolKind.Struct,
+};
+
+const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
+  property: CompletionItemKind.Property,
+  unit: CompletionItemKind.Unit,
+  variable: CompletionItemKind.Variable,
+  field: CompletionItemKind.Field,
+  keyword: CompletionItemKind.Keyword,
+  stage: CompletionItemKind.Event,
+  queue: CompletionItemKind.Reference,
+  tool: CompletionItemKind.Function,
+  corner: CompletionItemKind.Constant,
+  'corner set': CompletionItemKind.Constant,
+  node: CompletionItemKind.Class,
+  library: CompletionItemKind.Module,
+  env: CompletionItemKind.Variable,
+};
 
 class Workspace {
   /** Programs by root path: every program that contains an open document. */
@@ -137,6 +237,9 @@ class Workspace {
   private readonly uris = new Map<string, string>();
   /** What was last published, by program path (JSON), so only changes are sent. */
   private readonly published = new Map<string, string>();
+  /** Whether the error page of a code exists, by code. */
+  private readonly errorPages = new Map<string, string | undefined>();
+  private readonly errorDocsDir = defaultErrorDocsDir();
 
   private readonly host: LoaderHost = {
     readFile: (path) => {
@@ -180,10 +283,197 @@ class Workspace {
       }
       const source = analysis?.loaded.sources.get(path);
       if (analysis === undefined || source === undefined) return null;
-      const found = findDefinition(analysis.loaded, path, offsetOf(source, position));
+      const offset = offsetOf(source, position);
+      // Names: the checker's bindings, as for references and rename. What they do not hold —
+      // an import path (→ the file) and a name that is no binding's (the pipeline's, a second
+      // declaration's: → itself) — comes from the AST walk.
+      const bound = bindingAt(this.viewsOf(path), path, offset);
+      if (bound) return this.location(bound.hit.binding.declaration);
+      const found = findDefinition(analysis.loaded, path, offset);
       if (found === undefined) return null;
-      return { uri: this.uriOf(found.target.file), range: lspRange(analysis.loaded.sources.get(found.target.file), found.target) };
+      const self = found.origin.file === found.target.file && found.origin.start === found.target.start && found.origin.end === found.target.end;
+      if (found.kind !== 'file' && !self) return null;
+      return this.location(found.target);
     }) ?? null;
+  }
+
+  references(uri: string, position: LspPosition, includeDeclaration: boolean): Location[] | null {
+    return this.guard(`finding references in ${uri}`, () => {
+      const at = this.at(uri, position);
+      if (at === undefined) return null;
+      const views = this.viewsOf(at.path);
+      const bound = bindingAt(views, at.path, at.offset);
+      if (bound === undefined) return null;
+      return occurrences(views, bound.hit.binding, includeDeclaration).map((span) => this.location(span));
+    }) ?? null;
+  }
+
+  prepareRename(uri: string, position: LspPosition): { range: Range; placeholder: string } | ResponseError<void> | null {
+    return this.guard(`preparing a rename in ${uri}`, () => {
+      const at = this.at(uri, position);
+      if (at === undefined) return null;
+      const target = renameTarget(this.viewsOf(at.path), at.path, at.offset, wordAt(at.text, at.offset));
+      if (!target.ok) return new ResponseError(LSPErrorCodes.RequestFailed, target.message);
+      const { hit, view } = target.located;
+      return { range: lspRange(view.loaded.sources.get(hit.span.file), hit.span), placeholder: hit.binding.name };
+    }) ?? null;
+  }
+
+  rename(uri: string, position: LspPosition, newName: string): WorkspaceEdit | ResponseError<void> | null {
+    return this.guard(`renaming in ${uri}`, () => {
+      const at = this.at(uri, position);
+      if (at === undefined) return null;
+      const views = this.viewsOf(at.path);
+      const target = renameTarget(views, at.path, at.offset, wordAt(at.text, at.offset));
+      if (!target.ok) return new ResponseError(LSPErrorCodes.RequestFailed, target.message);
+      const invalid = invalidNewName(target.located, newName);
+      if (invalid !== undefined) return new ResponseError(LSPErrorCodes.RequestFailed, `cannot rename to \`${newName}\`: ${invalid}`);
+      const changes: Record<string, TextEdit[]> = {};
+      if (newName === target.located.hit.binding.name) return { changes };
+      for (const span of renameSpans(views, target.located)) {
+        const source = views.map((v) => v.loaded.sources.get(span.file)).find((s) => s !== undefined);
+        (changes[this.uriOf(span.file)] ??= []).push({ range: lspRange(source, span), newText: newName });
+      }
+      return { changes };
+    }) ?? null;
+  }
+
+  hover(uri: string, position: LspPosition): Hover | null {
+    return this.guard(`hovering in ${uri}`, () => {
+      const at = this.at(uri, position);
+      if (at === undefined) return null;
+      for (const view of this.viewsOf(at.path)) {
+        const found = hover(view, at.path, at.offset);
+        if (found) return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: lspRange(at.source, found.span) };
+      }
+      return null;
+    }) ?? null;
+  }
+
+  completion(uri: string, position: LspPosition): CompletionItem[] {
+    return this.guard(`completing in ${uri}`, () => {
+      const at = this.at(uri, position);
+      const view = at && this.viewsOf(at.path)[0];
+      if (at === undefined || view === undefined) return [];
+      return complete(view, at.path, at.offset).map((item, index): CompletionItem => ({
+        label: item.label,
+        kind: COMPLETION_KINDS[item.kind],
+        ...(item.detail ? { detail: item.detail } : {}),
+        ...(item.documentation ? { documentation: { kind: MarkupKind.Markdown, value: item.documentation } } : {}),
+        sortText: String(index).padStart(4, '0'),
+        filterText: item.label,
+        textEdit: { range: lspRange(at.source, { file: at.path, ...item.replace }), newText: item.insertText ?? item.label },
+      }));
+    }) ?? [];
+  }
+
+  documentSymbols(uri: string): DocumentSymbol[] {
+    return this.guard(`listing the symbols of ${uri}`, () => {
+      const path = uriToPath(uri);
+      const view = this.viewsOf(path)[0];
+      const file = view?.loaded.files.find((f) => f.path === path);
+      const source = view?.loaded.sources.get(path);
+      if (file === undefined || source === undefined) return [];
+      const convert = (symbol: OutlineSymbol): DocumentSymbol => ({
+        name: symbol.name,
+        kind: SYMBOL_KINDS[symbol.kind],
+        ...(symbol.detail ? { detail: symbol.detail } : {}),
+        range: lspRange(source, symbol.span),
+        selectionRange: lspRange(source, symbol.selection),
+        children: symbol.children.map(convert),
+      });
+      return outline(file, (span) => source.text.slice(span.start, span.end)).map(convert);
+    }) ?? [];
+  }
+
+  /** `libcc fmt` on an open `.lcp` document: one edit of the whole text, none when formatted or broken. */
+  format(uri: string): TextEdit[] {
+    return this.guard(`formatting ${uri}`, () => {
+      const document = this.documents.get(uri);
+      const path = uriToPath(uri);
+      if (document === undefined || !(path.endsWith('.lcp') || document.languageId === 'lcp')) return [];
+      const text = document.getText();
+      const result = formatLcp(createSourceFile(path, text));
+      if (!('text' in result) || result.text === text) return [];
+      return [{ range: { start: { line: 0, character: 0 }, end: document.positionAt(text.length) }, newText: result.text }];
+    }) ?? [];
+  }
+
+  /** Quick fixes: the fixes the diagnostics carry (did-you-mean suggestions and the like). */
+  codeActions(params: CodeActionParams): CodeAction[] {
+    return this.guard(`computing code actions in ${params.textDocument.uri}`, () => {
+      if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+      const actions: CodeAction[] = [];
+      for (const diagnostic of params.context.diagnostics) {
+        const data = (diagnostic.data ?? this.publishedData(params.textDocument.uri, diagnostic)) as DiagnosticData | undefined;
+        if (!data || !Array.isArray(data.fixes)) continue;
+        data.fixes.forEach((fix, index) => {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            ...(index === 0 ? { isPreferred: true } : {}),
+            edit: { changes: { [fix.uri]: [{ range: fix.range, newText: fix.newText }] } },
+          });
+        });
+      }
+      return actions;
+    }) ?? [];
+  }
+
+  /** Files changed on disk (`workspace/didChangeWatchedFiles`): re-check the programs that read them. */
+  filesChanged(changes: readonly FileEvent[]): void {
+    this.guard('re-checking changed files', () => {
+      const roots = new Set<string>();
+      for (const change of changes) {
+        const path = uriToPath(change.uri);
+        if (this.openDocument(path) !== undefined) continue; // the editor's text wins
+        for (const [root, analysis] of this.analyses) {
+          // A file created or deleted may be an import that was missing (or is now).
+          if (analysis.loaded.sources.has(path) || change.type !== FileChangeType.Changed) roots.add(root);
+        }
+      }
+      if (roots.size === 0) return;
+      for (const root of roots) this.analyse(root);
+      this.publish();
+    });
+  }
+
+  logError(what: string, error: unknown): void {
+    this.log(what, error);
+  }
+
+  /** The path, source, offset and text of a position in a checked document. */
+  private at(uri: string, position: LspPosition): { path: string; source: SourceFile; offset: number; text: string } | undefined {
+    const path = uriToPath(uri);
+    if (this.analysisOf(path) === undefined && this.openDocument(path) !== undefined) {
+      this.uris.set(path, uri);
+      this.update(path);
+    }
+    const source = this.analysisOf(path)?.loaded.sources.get(path);
+    if (source === undefined) return undefined;
+    return { path, source, offset: offsetOf(source, position), text: source.text };
+  }
+
+  /** Every program that contains the file, the one it was found in first. */
+  private viewsOf(path: string): Analysis[] {
+    const first = this.analysisOf(path);
+    if (first === undefined) return [];
+    return [first, ...[...this.analyses.values()].filter((a) => a !== first && a.loaded.sources.has(path))];
+  }
+
+  private location(span: Span): Location {
+    const source = [...this.analyses.values()].map((a) => a.loaded.sources.get(span.file)).find((s) => s !== undefined);
+    return { uri: this.uriOf(span.file), range: lspRange(source, span) };
+  }
+
+  /** The fixes of a published diagnostic, for clients that do not send `data` back. */
+  private publishedData(uri: string, diagnostic: LspDiagnostic): unknown {
+    const json = this.published.get(uriToPath(uri));
+    if (json === undefined) return undefined;
+    const list = JSON.parse(json) as LspDiagnostic[];
+    const same = list.find((d) => d.code === diagnostic.code && d.message === diagnostic.message && JSON.stringify(d.range) === JSON.stringify(diagnostic.range));
+    return same?.data;
   }
 
   /** Re-checks every program that contains `path`, finds programs for uncovered open documents, publishes. */
@@ -212,8 +502,15 @@ class Workspace {
       }
       // The same analysis as `libcc check`/`compile`: the editor shows what CI would report.
       const templates = fileSystemTemplates({ flowDir: posix.dirname(root), builtinDir: this.builtinTemplates });
-      const { diagnostics } = analyse(loaded, { templates });
-      this.analyses.set(root, { loaded, diagnostics });
+      const analysis = analyse(loaded, { templates });
+      const bindings = bindingsOf(loaded);
+      this.analyses.set(root, {
+        loaded,
+        diagnostics: analysis.diagnostics,
+        ...(bindings ? { bindings } : {}),
+        ...(analysis.program ? { program: analysis.program } : {}),
+        ...(analysis.plan ? { plan: analysis.plan } : {}),
+      });
     } catch (error) {
       this.log(`checking ${root}`, error);
     }
@@ -280,14 +577,32 @@ class Workspace {
       location: { uri: this.uriOf(label.span.file), range: lspRange(sources.get(label.span.file), label.span) },
       message: label.message === '' ? 'related' : label.message,
     }));
+    const page = this.errorPage(d.code);
+    const fixes: DiagnosticData['fixes'] = (d.fixes ?? []).map((fix) => ({
+      title: fix.title,
+      uri: this.uriOf(fix.span.file),
+      range: lspRange(sources.get(fix.span.file), fix.span),
+      newText: fix.replacement,
+    }));
     return {
       range: lspRange(sources.get(d.primary.span.file), d.primary.span),
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
       code: d.code,
+      ...(page ? { codeDescription: { href: page } } : {}),
       source: 'libcc',
       message: lines.join('\n'),
       ...(related.length > 0 ? { relatedInformation: related } : {}),
+      ...(fixes.length > 0 ? { data: { fixes } satisfies DiagnosticData } : {}),
     };
+  }
+
+  /** The `file:` URI of the code's page in the installed package's `docs/errors/`, when it exists. */
+  private errorPage(code: string): string | undefined {
+    if (!this.errorPages.has(code)) {
+      const path = posix.join(this.errorDocsDir.replace(/\\/g, '/'), `${code}.md`);
+      this.errorPages.set(code, existsSync(path) ? pathToFileURL(path).href : undefined);
+    }
+    return this.errorPages.get(code);
   }
 
   private analysisOf(path: string): Analysis | undefined {

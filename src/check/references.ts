@@ -1,0 +1,183 @@
+/**
+ * The checker's bindings: every declaration (of the namespaces a name can be looked up in) and
+ * every use the checker resolved to it. Recorded while checking, by the places that resolve
+ * names (`ctx.references.use(…)` next to `ctx.markUsed(…)`), never by a second resolver; built
+ * into a `Bindings` table against the symbol table at the end of `check()`.
+ *
+ * Editors read it (src/lsp): go-to-definition, find references and rename are lookups in this
+ * table. It also keeps the block schemas `readBlock` read each block against, for completion
+ * of property names.
+ *
+ * What is recorded as a use: a stage in `after`, the tool of `run`, the queue of
+ * `resources { queue }` and `site { default_queue }`, a library's node, corner and corner-set
+ * names (library `corners`, corner sets — `.lcp` and YAML `sets:` —, `corner.name in SET`),
+ * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, and `${ENV}`
+ * in strings. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
+ */
+import type { Span } from '../diagnostics/span.js';
+import type { Identifier } from '../syntax/ast.js';
+import type { LoadedProgram } from '../syntax/load.js';
+import type { CornerModel, EnvModel, LibraryModel, NodeModel, QueueModel, SiteModel, StageModel, ToolModel } from './model.js';
+import type { BlockSchema } from './schema.js';
+import type { SymbolTable } from './symbols.js';
+
+/** The namespaces names are looked up in (corners and corner sets share one). */
+export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage';
+
+export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage';
+
+export interface Binding {
+  readonly name: string;
+  readonly namespace: Namespace;
+  readonly kind: BindingKind;
+  /** The declaration's name (in a `.lcp` file or a YAML corner table). */
+  readonly declaration: Span;
+  /** The resolved uses, in program order, each once. */
+  readonly uses: readonly Span[];
+}
+
+export interface BindingHit {
+  readonly binding: Binding;
+  /** The declaration's name or the use under the offset. */
+  readonly span: Span;
+  readonly isDeclaration: boolean;
+}
+
+export interface RecordedSchema {
+  /** The block (`{ … }`) read against the schema. */
+  readonly block: Span;
+  readonly schema: BlockSchema;
+}
+
+/**
+ * The typed model of each declaration that built without errors of its own, by name: what
+ * editors show on hover even when the program as a whole has errors.
+ */
+export interface DeclaredModels {
+  readonly site?: SiteModel;
+  readonly envs: ReadonlyMap<string, EnvModel>;
+  readonly tools: ReadonlyMap<string, ToolModel>;
+  readonly queues: ReadonlyMap<string, QueueModel>;
+  readonly nodes: ReadonlyMap<string, NodeModel>;
+  readonly libraries: ReadonlyMap<string, LibraryModel>;
+  readonly corners: ReadonlyMap<string, CornerModel>;
+  readonly stages: ReadonlyMap<string, StageModel>;
+}
+
+export const NO_MODELS: DeclaredModels = {
+  envs: new Map(),
+  tools: new Map(),
+  queues: new Map(),
+  nodes: new Map(),
+  libraries: new Map(),
+  corners: new Map(),
+  stages: new Map(),
+};
+
+export class Bindings {
+  constructor(
+    readonly bindings: readonly Binding[],
+    /** Block schemas, in the order `readBlock` read them. */
+    readonly schemas: readonly RecordedSchema[],
+    readonly models: DeclaredModels = NO_MODELS,
+  ) {}
+
+  /** The names declared in a namespace, in program order. */
+  names(namespace: Namespace): Binding[] {
+    return this.bindings.filter((b) => b.namespace === namespace);
+  }
+
+  /** The binding whose declaration name or a use is at `offset` (a cursor right after counts). */
+  at(file: string, offset: number): BindingHit | undefined {
+    let after: BindingHit | undefined;
+    for (const binding of this.bindings) {
+      for (const [span, isDeclaration] of [[binding.declaration, true] as const, ...binding.uses.map((u) => [u, false] as const)]) {
+        if (span.file !== file) continue;
+        if (span.start <= offset && offset < span.end) return { binding, span, isDeclaration };
+        if (span.end === offset && after === undefined) after = { binding, span, isDeclaration };
+      }
+    }
+    return after;
+  }
+
+  /** The binding of a declared name. */
+  lookup(namespace: Namespace, name: string): Binding | undefined {
+    return this.bindings.find((b) => b.namespace === namespace && b.name === name);
+  }
+
+  /** The schema of the innermost recorded block containing `offset` (strictly inside its braces). */
+  schemaAt(file: string, offset: number): RecordedSchema | undefined {
+    let best: RecordedSchema | undefined;
+    for (const recorded of this.schemas) {
+      const b = recorded.block;
+      if (b.file !== file || !(b.start < offset && offset < b.end)) continue;
+      if (best === undefined || b.end - b.start < best.block.end - best.block.start) best = recorded;
+    }
+    return best;
+  }
+}
+
+/** Filled while checking (one per `CheckContext`). */
+export class ReferenceRecorder {
+  private readonly uses: { namespace: Namespace; name: string; span: Span }[] = [];
+  private readonly schemas: RecordedSchema[] = [];
+
+  /** A name the checker resolved in `namespace` (it is declared there). */
+  use(namespace: Namespace, identifier: Pick<Identifier, 'name' | 'span'>): void {
+    if (identifier.name === '') return;
+    this.uses.push({ namespace, name: identifier.name, span: identifier.span });
+  }
+
+  schema(block: Span, schema: BlockSchema): void {
+    this.schemas.push({ block, schema });
+  }
+
+  /** The table, against the binder's symbols (the first declaration of a name wins). */
+  build(symbols: SymbolTable, models: DeclaredModels = NO_MODELS): Bindings {
+    const bindings: Binding[] = [];
+    const index = new Map<string, { binding: Binding; uses: Span[]; seen: Set<string> }>();
+    const add = (namespace: Namespace, kind: BindingKind, name: Identifier) => {
+      const uses: Span[] = [];
+      const binding: Binding = { name: name.name, namespace, kind, declaration: name.span, uses };
+      bindings.push(binding);
+      index.set(`${namespace}\u0000${name.name}`, { binding, uses, seen: new Set() });
+    };
+    for (const d of symbols.envs.values()) add('env', 'env', d.name);
+    for (const d of symbols.tools.values()) add('tool', 'tool', d.name);
+    for (const d of symbols.queues.values()) add('queue', 'queue', d.name);
+    for (const d of symbols.nodes.values()) add('node', 'node', d.name);
+    for (const d of symbols.libraries.values()) add('library', 'library', d.name);
+    for (const d of symbols.corners.values()) add('corner', d.kind === 'CornerDecl' ? 'corner' : 'corner set', d.name);
+    for (const d of symbols.stages.values()) add('stage', 'stage', d.name);
+    for (const use of this.uses) {
+      const entry = index.get(`${use.namespace}\u0000${use.name}`);
+      if (entry === undefined) continue;
+      const key = `${use.span.file}\u0000${use.span.start}\u0000${use.span.end}`;
+      if (entry.seen.has(key) || sameSpan(use.span, entry.binding.declaration)) continue;
+      entry.seen.add(key);
+      entry.uses.push(use.span);
+    }
+    for (const entry of index.values()) entry.uses.sort(compareSpans);
+    return new Bindings(bindings, this.schemas, models);
+  }
+}
+
+/** The bindings of the last check of each loaded program (the driver's analysis does not carry them). */
+const BY_PROGRAM = new WeakMap<LoadedProgram, Bindings>();
+
+export function recordBindings(loaded: LoadedProgram, bindings: Bindings): void {
+  BY_PROGRAM.set(loaded, bindings);
+}
+
+/** The bindings `check()` recorded for this loaded program, if it was checked. */
+export function bindingsOf(loaded: LoadedProgram): Bindings | undefined {
+  return BY_PROGRAM.get(loaded);
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.file === b.file && a.start === b.start && a.end === b.end;
+}
+
+function compareSpans(a: Span, b: Span): number {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.start - b.start;
+}
