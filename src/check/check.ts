@@ -17,7 +17,7 @@ import type { RuleInput } from './rules/rule.js';
 import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
-import { recordBindings, type Bindings } from './references.js';
+import type { Bindings } from './references.js';
 import type { TemplateHost } from './template-host.js';
 import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
@@ -114,7 +114,6 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     corners: byName([...corners.values()].map((c) => c.model)),
     stages: byName([...stages.values()].map((s) => s.model)),
   });
-  recordBindings(loaded, bindings);
   if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics, bindings };
 
   const characterized = new Set([...libraries.values()].flatMap((l) => l.model?.corners ?? []));

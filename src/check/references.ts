@@ -162,18 +162,6 @@ export class ReferenceRecorder {
   }
 }
 
-/** The bindings of the last check of each loaded program (the driver's analysis does not carry them). */
-const BY_PROGRAM = new WeakMap<LoadedProgram, Bindings>();
-
-export function recordBindings(loaded: LoadedProgram, bindings: Bindings): void {
-  BY_PROGRAM.set(loaded, bindings);
-}
-
-/** The bindings `check()` recorded for this loaded program, if it was checked. */
-export function bindingsOf(loaded: LoadedProgram): Bindings | undefined {
-  return BY_PROGRAM.get(loaded);
-}
-
 function sameSpan(a: Span, b: Span): boolean {
   return a.file === b.file && a.start === b.start && a.end === b.end;
 }

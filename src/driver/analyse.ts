@@ -12,6 +12,7 @@
  */
 import { check } from '../check/check.js';
 import type { CheckedProgram } from '../check/model.js';
+import type { Bindings } from '../check/references.js';
 import type { TemplateHost } from '../check/template-host.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
@@ -30,6 +31,8 @@ export interface AnalyseOptions {
 
 export interface Analysis {
   readonly loaded: LoadedProgram;
+  /** Declarations and their resolved uses (for the language server), also when there are errors. */
+  readonly bindings: Bindings;
   /** Present when the check found no errors. */
   readonly program?: CheckedProgram;
   /** Present when the program expanded without errors. */
@@ -48,7 +51,7 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   const done = (parts: Partial<Pick<Analysis, 'program' | 'plan' | 'decks'>>): Analysis => {
     const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
     const ok = !hasErrors(sorted) && parts.decks !== undefined;
-    return { loaded, ...parts, diagnostics: sorted, ok };
+    return { loaded, bindings: checked.bindings, ...parts, diagnostics: sorted, ok };
   };
   const program = checked.program;
   if (program === undefined) return done({});

@@ -43,7 +43,6 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { bindingsOf } from '../check/references.js';
 import { analyse } from '../driver/analyse.js';
 import { fileSystemTemplates } from '../driver/templates.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -503,11 +502,10 @@ class Workspace {
       // The same analysis as `libcc check`/`compile`: the editor shows what CI would report.
       const templates = fileSystemTemplates({ flowDir: posix.dirname(root), builtinDir: this.builtinTemplates });
       const analysis = analyse(loaded, { templates });
-      const bindings = bindingsOf(loaded);
       this.analyses.set(root, {
         loaded,
         diagnostics: analysis.diagnostics,
-        ...(bindings ? { bindings } : {}),
+        bindings: analysis.bindings,
         ...(analysis.program ? { program: analysis.program } : {}),
         ...(analysis.plan ? { plan: analysis.plan } : {}),
       });

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/check/check.js';
-import { bindingsOf, type Bindings } from '../../src/check/references.js';
+import type { Bindings } from '../../src/check/references.js';
+import { analyse } from '../../src/driver/analyse.js';
+import { builtinTemplates } from '../helpers/analysis.js';
 import { findDefinition } from '../../src/lsp/definitions.js';
 import { loadProgram, type LoadedProgram } from '../../src/syntax/load.js';
 import { checkFiles, loadFiles } from '../helpers/program.js';
@@ -53,12 +55,9 @@ describe('bindings', () => {
   const result = checkFiles({ 'main.lcp': MAIN, 'corners.yaml': YAML });
   const bindings = result.bindings;
 
-  it('are returned by check() and kept for the loaded program', () => {
+  it('are returned by check() and carried by the driver\'s analysis', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(bindingsOf(result.loaded)).toBe(result.bindings);
-    // Checked again: the newest bindings are kept.
-    const again = check(result.loaded);
-    expect(bindingsOf(result.loaded)).toBe(again.bindings);
+    expect(analyse(result.loaded, { templates: builtinTemplates() }).bindings.bindings).toEqual(result.bindings.bindings);
   });
 
   it('record every use the checker resolves, per namespace', () => {

@@ -193,7 +193,7 @@ describe('libcc language server features', () => {
       const text = MAIN.replace('  estimate = 30m\n', '  estimate = 30m\n  \n');
       const properties = await labels(text, 'estimate = 30m\n  ', 17);
       // `run`, `resources` and `estimate` are already set.
-      expect(properties).toEqual(['fail_fast', 'array_limit', 'expect', 'retry']);
+      expect(properties).toEqual(['deck', 'fail_fast', 'array_limit', 'expect', 'retry']);
       const inResources = MAIN.replace('queue = short  mem = 64GB }', 'queue = short  mem = 64GB\n    \n  }');
       expect(await labels(inResources, 'mem = 64GB\n    ', 15)).toEqual(['cpus', 'runtime', 'licenses', 'requeue']);
     });
