@@ -19,7 +19,7 @@ import { loadProgram, type LoadedProgram } from '../syntax/load.js';
 import { emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
-import { ClobberError, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
 import { lspCommand } from '../lsp/server.js';
 import { diffGenerated } from './diff.js';
@@ -236,6 +236,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
       return;
     }
     const patch = refusalsAsUsageErrors(() => diffGenerated(generated.outDir, generated.files));
+    if (interrupted(generated.outDir)) {
+      output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
+    }
     output.stdout(patch);
     exitCode = options.exitCode && patch !== '' ? EXIT_DIAGNOSTICS : EXIT_OK;
   });
