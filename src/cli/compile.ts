@@ -269,6 +269,9 @@ function applyJournal(dir: string, journal: Journal): { written: number; removed
   let written = 0;
   let removed = 0;
   const stage = join(dir, STAGE);
+  if (journal.puts.length > 0 && probe(dir, STAGE).kind !== 'missing' && !isDirectoryNoFollow(stage)) {
+    throw new UnsafePathError(`refusing ${stage}: not a directory (a symbolic link?); remove it and ${JOURNAL}`);
+  }
   const applyPut = (put: Journal['puts'][number]) => {
     const source = join(stage, String(put.stage));
     let stat;

@@ -127,3 +127,32 @@ describe('planted symbolic links', () => {
     expect(result.stderr).toMatch(/jobs is not a directory/);
   });
 });
+
+describe('a planted journal', () => {
+  it('whose stage is a link out is refused: nothing is moved from outside', async () => {
+    expect((await compile()).code).toBe(0);
+    const { sha256 } = await import('../../src/cli/compile.js');
+    writeFileSync(join(h.outside, 'dir/0'), 'outside file\n');
+    symlinkSync(join(h.outside, 'dir'), join(h.out, '.libcc-stage'));
+    const body = 'libcc-journal 1\nput 0 644 stolen.txt\n';
+    writeFileSync(join(h.out, '.libcc-journal'), `${body}end ${sha256(body)}\n`);
+    const before = h.snapshot();
+    const result = await compile();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\.libcc-stage: not a directory \(a symbolic link\?\)/);
+    expect(h.snapshot()).toEqual(before);
+    expect(existsSync(join(h.out, 'stolen.txt'))).toBe(false);
+  });
+
+  it('removing a path outside is refused like a manifest line', async () => {
+    expect((await compile()).code).toBe(0);
+    const { sha256 } = await import('../../src/cli/compile.js');
+    const body = 'libcc-journal 1\nremove ../../outside/victim.txt\n';
+    writeFileSync(join(h.out, '.libcc-journal'), `${body}end ${sha256(body)}\n`);
+    const before = h.snapshot();
+    const result = await compile();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\.libcc-journal:2: refusing the path `\.\.\/\.\.\/outside\/victim\.txt`/);
+    expect(h.snapshot()).toEqual(before);
+  });
+});
