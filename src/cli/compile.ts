@@ -1,15 +1,31 @@
 /**
- * `libcc compile`: check, plan, emit, and write the generated directory — atomically, never
- * over a file libcc did not generate (or that was edited since), removing files a previous
- * compile generated that are no longer part of the output. `--check` writes nothing and
- * reports whether the directory is up to date.
+ * `libcc compile`: check, plan, emit, and write the generated directory — as a whole (a crash
+ * leaves the old tree or the new one, see `writeGenerated`), never over a file libcc did not
+ * generate (or that was edited since), removing files a previous compile generated that are no
+ * longer part of the output. `--check` writes nothing and reports whether the directory is up to
+ * date.
+ *
+ * The directory comes from a repository, so nothing in it is trusted: the manifest is validated
+ * before anything is read or removed (`parseManifest`), and every path is resolved without
+ * following links (`safe-fs.ts`).
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
+import { checkRelativePath, createExclusive, ensureParents, hasEntries, probe, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
+/** Lock held while a compile writes the directory (`pid host start`). */
+export const LOCK = '.libcc.lock';
+/** The list of renames and removals of a compile, written when every new file is staged: the commit point. */
+export const JOURNAL = '.libcc-journal';
+/** New files of a compile in progress, named by number. */
+export const STAGE = '.libcc-stage';
+const JOURNAL_TEMP = '.libcc-journal.tmp';
+/** Top-level names that are libcc's own bookkeeping or run state, never generated files. */
+const RESERVED = new Set([MANIFEST, LOCK, JOURNAL, JOURNAL_TEMP, STAGE, 'run']);
 
 export interface ManifestEntry {
   readonly hash: string;
@@ -26,126 +42,426 @@ export function renderManifest(files: ReadonlyMap<string, string>, header: strin
   return `${lines.join('\n')}\n`;
 }
 
-export function readManifest(dir: string): Map<string, string> | undefined {
-  const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return undefined;
+/** A manifest (or journal) that libcc did not write as it is; using it could touch files outside the directory. */
+export class ManifestError extends Error {}
+
+/** Why a path cannot be a generated file's, or undefined. */
+function checkGeneratedPath(path: string): string | undefined {
+  const problem = checkRelativePath(path);
+  if (problem !== undefined) return problem;
+  const top = path.split('/')[0]!;
+  if (RESERVED.has(top)) return top === 'run' ? 'the run state directory is never generated' : `\`${top}\` is libcc's own file`;
+  return undefined;
+}
+
+/**
+ * Parses and validates a manifest's text: `# ` comment lines, then `<sha256>  <path>` lines,
+ * every path relative, normalised, inside the directory, listed once. Throws `ManifestError`
+ * naming the line on anything else — before any listed file is looked at.
+ */
+export function parseManifest(text: string, where: string): Map<string, string> {
   const entries = new Map<string, string>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((line, index) => {
+    const at = `${where}:${index + 1}`;
+    if (line.startsWith('#')) return;
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    if (match) entries.set(match[2]!, match[1]!);
-  }
+    if (!match) throw new ManifestError(`${at}: not a manifest line (\`<sha256>  <path>\`)`);
+    const path = match[2]!;
+    const problem = checkGeneratedPath(path);
+    if (problem !== undefined) throw new ManifestError(`${at}: refusing the path \`${printable(path)}\`: ${problem}`);
+    if (entries.has(path)) throw new ManifestError(`${at}: \`${path}\` is listed twice`);
+    entries.set(path, match[1]!);
+  });
   return entries;
 }
 
-function hashOf(path: string): string | undefined {
-  try {
-    return sha256(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(text).slice(1, -1).replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 
-/** Files (relative, `/`) under `dir`, excluding the run state directory. */
-function listFiles(dir: string, prefix = ''): string[] {
-  if (!existsSync(dir)) return [];
-  const result: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (prefix === '' && entry.name === 'run') continue;
-    if (entry.isDirectory()) result.push(...listFiles(join(dir, entry.name), rel));
-    else result.push(rel);
-  }
-  return result;
+/**
+ * The validated manifest of `dir`, or undefined when there is none. A manifest that is a link,
+ * not a file, or not in libcc's format is refused (`ManifestError`, `UnsafePathError`).
+ */
+export function readManifest(dir: string): Map<string, string> | undefined {
+  const found = probe(dir, MANIFEST);
+  if (found.kind === 'missing') return undefined;
+  if (found.kind === 'unsafe') throw new UnsafePathError(`refusing ${join(dir, MANIFEST)}: ${found.reason}`);
+  return parseManifest(found.text, join(dir, MANIFEST));
+}
+
+/** A generated file's current text, undefined when missing; throws when it is a link or not a file. */
+function currentText(dir: string, path: string): string | undefined {
+  const found = probe(dir, path);
+  if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
+  return found.kind === 'file' ? found.text : undefined;
 }
 
 export interface Staleness {
   readonly changed: string[];
   readonly missing: string[];
   readonly extra: string[];
+  /** An interrupted compile left a journal: the next compile completes it. */
+  readonly interrupted: boolean;
 }
 
-/** How the directory differs from what a compile would write. */
+/** How the directory differs from what a compile would write. Reads only through `probe`. */
 export function staleness(dir: string, files: ReadonlyMap<string, string>): Staleness {
+  const previous = readManifest(dir) ?? new Map<string, string>();
   const changed: string[] = [];
   const missing: string[] = [];
   for (const [path, text] of files) {
-    const hash = hashOf(join(dir, path));
-    if (hash === undefined) missing.push(path);
-    else if (hash !== sha256(text)) changed.push(path);
+    const current = currentText(dir, path);
+    if (current === undefined) missing.push(path);
+    else if (current !== text) changed.push(path);
   }
-  const previous = readManifest(dir) ?? new Map<string, string>();
-  const extra = [...previous.keys()].filter((p) => !files.has(p) && existsSync(join(dir, p))).sort();
-  return { changed, missing, extra };
+  const extra = [...previous.keys()].filter((p) => !files.has(p) && currentText(dir, p) !== undefined).sort();
+  return { changed, missing, extra, interrupted: interrupted(dir) };
+}
+
+/** Whether a compile into `dir` was interrupted (a journal or a stage is left): the next compile completes or undoes it. */
+export function interrupted(dir: string): boolean {
+  return probe(dir, JOURNAL).kind !== 'missing' || probe(dir, STAGE).kind !== 'missing';
 }
 
 export class ClobberError extends Error {}
 
-/**
- * Writes `files` (including the manifest) into `dir`. Refuses, before writing anything, when
- * a file would replace one libcc did not generate or one edited since, unless `force`.
- */
-export function writeGenerated(dir: string, files: ReadonlyMap<string, string>, options: { force?: boolean } = {}): { written: number; removed: number } {
-  const previous = readManifest(dir);
-  if (previous === undefined && listFiles(dir).length > 0 && !options.force) {
-    throw new ClobberError(`${dir} is not empty and was not generated by libcc (no ${MANIFEST}); choose another directory with -o`);
-  }
-  const known = previous ?? new Map<string, string>();
-  const conflicts: string[] = [];
-  for (const path of [...files.keys(), ...known.keys()]) {
-    if (path === MANIFEST) continue;
-    const hash = hashOf(join(dir, path));
-    if (hash === undefined) continue;
-    const recorded = known.get(path);
-    if (recorded === undefined) conflicts.push(`${path} (not generated by libcc)`);
-    else if (recorded !== hash) conflicts.push(`${path} (edited since it was generated)`);
-  }
-  if (conflicts.length > 0 && !options.force) {
-    throw new ClobberError(`refusing to overwrite ${[...new Set(conflicts)].join(', ')} in ${dir}; move them away or pass --force`);
-  }
+// ---------------------------------------------------------------------------------------------
+// Test hook: crash after N changes to the directory
+// ---------------------------------------------------------------------------------------------
 
-  mkdirSync(dir, { recursive: true });
-  let written = 0;
-  for (const [path, text] of files) {
-    const target = join(dir, ...path.split('/'));
-    const mode = isExecutable(path) ? 0o755 : 0o644;
-    if (hashOf(target) === sha256(text)) {
-      if ((statSync(target).mode & 0o777) !== mode) chmodSync(target, mode);
+let changesMade = 0;
+/**
+ * Counts a change to the file system; with `LIBCC_TEST_CRASH_AFTER=N` (a test hook, used only
+ * by tests/attack/crash.test.ts) the process kills itself with SIGKILL right after the N-th.
+ */
+function changed(): void {
+  changesMade++;
+  const limit = process.env.LIBCC_TEST_CRASH_AFTER;
+  if (limit !== undefined && limit !== '' && changesMade >= Number(limit)) process.kill(process.pid, 'SIGKILL');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lock
+// ---------------------------------------------------------------------------------------------
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `dir/.libcc.lock` (created exclusively, `pid host start`). A lock left by a process of
+ * this host that no longer runs is stale and taken over; any other lock refuses the compile.
+ * Returns the release function.
+ */
+export function acquireLock(dir: string): () => void {
+  const path = join(dir, LOCK);
+  const content = `${process.pid} ${hostname()} ${new Date().toISOString()}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      createExclusive(path, content, 0o644);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readNoFollow(path)?.text ?? '';
+    const match = /^(\d+) (\S+) (\S+)\n?$/.exec(holder);
+    if (attempt === 0 && match && match[2] === hostname() && !processAlive(Number(match[1]))) {
+      unlinkIfPresent(path); // stale: its process is gone (killed, crashed); unlink never follows a link
       continue;
     }
-    mkdirSync(dirname(target), { recursive: true });
-    const temporary = `${target}.libcc-tmp-${process.pid}`;
-    writeFileSync(temporary, text, { mode });
-    chmodSync(temporary, mode);
-    renameSync(temporary, target);
-    written++;
+    const who = match ? `process ${match[1]} on ${match[2]}, since ${match[3]}` : 'an unknown process';
+    throw new ClobberError(`${dir} is locked by another libcc compile (${who}); wait for it to finish, or remove ${path} if no compile is running`);
   }
+  return () => {
+    try {
+      if (readNoFollow(path)?.text === content) unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journal: stage every new file, commit by renaming the journal into place, then apply
+// ---------------------------------------------------------------------------------------------
+
+interface Journal {
+  /** Staged file number → its path and mode; applied in order, the manifest last. */
+  readonly puts: readonly { readonly stage: number; readonly path: string; readonly mode: number }[];
+  readonly removes: readonly string[];
+}
+
+const JOURNAL_HEADER = 'libcc-journal 1';
+
+function renderJournal(journal: Journal): string {
+  const lines = [JOURNAL_HEADER];
+  for (const put of journal.puts) lines.push(`put ${put.stage} ${put.mode.toString(8)} ${put.path}`);
+  for (const path of journal.removes) lines.push(`remove ${path}`);
+  const body = `${lines.join('\n')}\n`;
+  return `${body}end ${sha256(body)}\n`;
+}
+
+/** Parses a journal, validating it like a manifest (it may come from a repository too). */
+function parseJournal(text: string, where: string): Journal {
+  const end = text.lastIndexOf('end ');
+  const body = end < 0 ? '' : text.slice(0, end);
+  if (!text.startsWith(`${JOURNAL_HEADER}\n`) || text.slice(end) !== `end ${sha256(body)}\n`) {
+    throw new ManifestError(`${where} is damaged (not written whole by libcc); remove it and ${STAGE}/, then compile again`);
+  }
+  const puts: { stage: number; path: string; mode: number }[] = [];
+  const removes: string[] = [];
+  const seen = new Set<string>();
+  body.split('\n').slice(1, -1).forEach((line, index) => {
+    const at = `${where}:${index + 2}`;
+    const put = /^put (\d{1,9}) (755|644) (.+)$/.exec(line);
+    const remove = /^remove (.+)$/.exec(line);
+    const path = put?.[3] ?? remove?.[1];
+    if (path === undefined) throw new ManifestError(`${at}: not a journal line`);
+    const problem = path === MANIFEST && put ? undefined : checkGeneratedPath(path);
+    if (problem !== undefined) throw new ManifestError(`${at}: refusing the path \`${printable(path)}\`: ${problem}`);
+    if (seen.has(path)) throw new ManifestError(`${at}: \`${path}\` is listed twice`);
+    seen.add(path);
+    if (put) puts.push({ stage: Number(put[1]), path, mode: parseInt(put[2]!, 8) });
+    else removes.push(path);
+  });
+  return { puts, removes };
+}
+
+/** Removes `dir/name` when it is a plain directory (never through a link); `rm` does not follow links inside. */
+function removeStage(dir: string): void {
+  const path = join(dir, STAGE);
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory()) rmSync(path, { recursive: true, force: true });
+  else unlinkSync(path);
+  changed();
+}
+
+function unlinkIfPresent(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Applies a committed journal: each staged file still in the stage is renamed into place (one
+ * already gone was moved by an earlier, interrupted run), each removed file is unlinked; then
+ * the journal and the stage go. Idempotent, so a crash during it is completed by the next run.
+ */
+function applyJournal(dir: string, journal: Journal): { written: number; removed: number } {
+  let written = 0;
   let removed = 0;
-  for (const path of known.keys()) {
-    if (files.has(path) || path === MANIFEST) continue;
-    const target = join(dir, ...path.split('/'));
-    if (existsSync(target)) {
-      rmSync(target);
+  const stage = join(dir, STAGE);
+  if (journal.puts.length > 0 && probe(dir, STAGE).kind !== 'missing' && !isDirectoryNoFollow(stage)) {
+    throw new UnsafePathError(`refusing ${stage}: not a directory (a symbolic link?); remove it and ${JOURNAL}`);
+  }
+  const applyPut = (put: Journal['puts'][number]) => {
+    const source = join(stage, String(put.stage));
+    let stat;
+    try {
+      stat = lstatSync(source);
+    } catch {
+      return; // moved already
+    }
+    if (!stat.isFile()) throw new UnsafePathError(`refusing ${source}: not a regular file`);
+    const target = ensureParents(dir, put.path);
+    const existing = probe(dir, put.path);
+    if (existing.kind === 'unsafe') throw new UnsafePathError(`refusing to write ${put.path} in ${dir}: ${existing.reason}`);
+    renameSync(source, target);
+    changed();
+    written++;
+  };
+  for (const put of journal.puts) if (put.path !== MANIFEST) applyPut(put);
+  for (const path of journal.removes) {
+    const existing = probe(dir, path);
+    if (existing.kind === 'unsafe') throw new UnsafePathError(`refusing to remove ${path} in ${dir}: ${existing.reason}`);
+    if (existing.kind === 'file' && unlinkIfPresent(existing.path)) {
+      changed();
       removed++;
-      removeEmptyParents(dirname(target), resolve(dir));
+      removeEmptyParents(dir, path);
     }
   }
+  for (const put of journal.puts) if (put.path === MANIFEST) applyPut(put);
+  unlinkIfPresent(join(dir, JOURNAL));
+  changed();
+  removeStage(dir);
   return { written, removed };
 }
 
-/** Replaces a file's content atomically (temporary file in the same directory, then rename), keeping its mode. */
-export function writeAtomically(path: string, text: string): void {
-  const mode = existsSync(path) ? statSync(path).mode & 0o777 : 0o644;
-  const temporary = `${path}.libcc-tmp-${process.pid}`;
-  writeFileSync(temporary, text, { mode });
-  chmodSync(temporary, mode);
-  renameSync(temporary, path);
+/** Removes the now-empty directories above a removed file, up to (not including) `dir`. */
+function removeEmptyParents(dir: string, path: string): void {
+  const parts = path.split('/').slice(0, -1);
+  while (parts.length > 0) {
+    const current = join(dir, ...parts);
+    try {
+      if (!lstatSync(current).isDirectory() || readdirSync(current).length > 0) return;
+      rmdirSync(current);
+    } catch {
+      return;
+    }
+    parts.pop();
+  }
 }
 
-function removeEmptyParents(dir: string, stop: string): void {
-  let current = resolve(dir);
-  while (current.startsWith(stop + sep) && existsSync(current) && readdirSync(current).length === 0) {
-    rmSync(current, { recursive: true });
-    current = dirname(current);
+/**
+ * Completes or undoes a compile that was interrupted: a journal (complete by construction: it is
+ * renamed into place whole) is applied — roll forward; a stage without a journal is removed —
+ * roll back, the old tree was never touched. Returns whether there was anything to recover.
+ */
+export function recover(dir: string): boolean {
+  const journal = probe(dir, JOURNAL);
+  if (journal.kind === 'unsafe') throw new UnsafePathError(`refusing ${join(dir, JOURNAL)}: ${journal.reason}`);
+  if (journal.kind === 'file') {
+    const parsed = parseJournal(journal.text, join(dir, JOURNAL));
+    // libcc's own journal always renames a manifest into place, or updates a directory that has
+    // one: a journal planted in a directory libcc never generated is not applied.
+    if (!parsed.puts.some((put) => put.path === MANIFEST) && probe(dir, MANIFEST).kind !== 'file') {
+      throw new ManifestError(`${join(dir, JOURNAL)} does not belong to a directory generated by libcc; remove it and ${STAGE}/`);
+    }
+    applyJournal(dir, parsed);
+    return true;
+  }
+  let recovered = false;
+  if (unlinkIfPresent(join(dir, JOURNAL_TEMP))) recovered = true;
+  if (probe(dir, STAGE).kind !== 'missing' || isDirectoryNoFollow(join(dir, STAGE))) {
+    removeStage(dir);
+    recovered = true;
+  }
+  return recovered;
+}
+
+function isDirectoryNoFollow(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes `files` (including the manifest) into `dir`, as a whole:
+ *
+ * 1. lock the directory (`.libcc.lock`) and complete or undo an interrupted compile (`recover`);
+ * 2. validate: the manifest, every path to write or remove (no link, nothing that is not a
+ *    file), and refuse — before writing anything — a file libcc did not generate or one edited
+ *    since, unless `force` (links and unsafe paths are refused even then);
+ * 3. stage every changed file as `.libcc-stage/<n>` (exclusive, no-follow, mode by `fchmod`);
+ * 4. commit: write `.libcc-journal.tmp` and rename it to `.libcc-journal`;
+ * 5. apply the journal (renames, the manifest last, removals), then delete it and the stage.
+ *
+ * A crash before 4 leaves the old tree (the next compile removes the stage); after 4, the next
+ * compile rolls the journal forward to the new tree.
+ */
+export function writeGenerated(dir: string, files: ReadonlyMap<string, string>, options: { force?: boolean } = {}): { written: number; removed: number } {
+  for (const path of files.keys()) {
+    const problem = path === MANIFEST ? undefined : checkGeneratedPath(path);
+    if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
+  }
+  mkdirSync(dir, { recursive: true });
+  if (lstatSync(dir).isSymbolicLink() || !statSync(dir).isDirectory()) throw new UnsafePathError(`refusing to use ${dir}: not a directory`);
+  // Refused before the lock is even taken: a directory libcc never generated is not written at all.
+  if (!options.force && probe(dir, MANIFEST).kind === 'missing' && probe(dir, JOURNAL).kind === 'missing') refuseForeign(dir);
+  const release = acquireLock(dir);
+  try {
+    recover(dir);
+    return writeLocked(dir, files, options);
+  } finally {
+    release();
+  }
+}
+
+/** Refuses a non-empty directory without a manifest: its files are not libcc's. */
+function refuseForeign(dir: string): void {
+  if (hasEntries(dir, RESERVED)) throw new ClobberError(`${dir} is not empty and was not generated by libcc (no ${MANIFEST}); choose another directory with -o`);
+}
+
+function writeLocked(dir: string, files: ReadonlyMap<string, string>, options: { force?: boolean }): { written: number; removed: number } {
+  const previous = readManifest(dir);
+  if (previous === undefined && !options.force) refuseForeign(dir);
+  const known = previous ?? new Map<string, string>();
+  const conflicts: string[] = [];
+  const unsafe: string[] = [];
+  const current = new Map<string, { text: string; mode: number } | undefined>();
+  for (const path of new Set([...files.keys(), ...known.keys()])) {
+    const found = probe(dir, path);
+    if (found.kind === 'unsafe') {
+      unsafe.push(found.reason);
+      continue;
+    }
+    current.set(path, found.kind === 'file' ? { text: found.text, mode: found.mode } : undefined);
+    if (found.kind === 'missing' || path === MANIFEST) continue;
+    const recorded = known.get(path);
+    if (recorded === undefined) conflicts.push(`${path} (not generated by libcc)`);
+    else if (recorded !== sha256(found.text)) conflicts.push(`${path} (edited since it was generated)`);
+  }
+  if (unsafe.length > 0) throw new UnsafePathError(`refusing to write in ${dir}: ${unsafe.join('; ')}`);
+  if (conflicts.length > 0 && !options.force) {
+    throw new ClobberError(`refusing to overwrite ${conflicts.join(', ')} in ${dir}; move them away or pass --force`);
+  }
+
+  const puts: { stage: number; path: string; mode: number }[] = [];
+  const texts: string[] = [];
+  for (const [path, text] of files) {
+    const mode = isExecutable(path) ? 0o755 : 0o644;
+    const now = current.get(path);
+    if (now !== undefined && now.text === text && now.mode === mode) continue;
+    puts.push({ stage: puts.length, path, mode });
+    texts.push(text);
+  }
+  const removes = [...known.keys()].filter((path) => !files.has(path) && current.get(path) !== undefined);
+  if (puts.length === 0 && removes.length === 0) return { written: 0, removed: 0 };
+
+  const stage = join(dir, STAGE);
+  mkdirSync(stage, { mode: 0o700 });
+  changed();
+  puts.forEach((put, i) => {
+    createExclusive(join(stage, String(put.stage)), texts[i]!, put.mode);
+    changed();
+  });
+  const journal: Journal = { puts, removes };
+  const temporary = join(dir, JOURNAL_TEMP);
+  createExclusive(temporary, renderJournal(journal), 0o644);
+  changed();
+  renameSync(temporary, join(dir, JOURNAL));
+  changed();
+  return applyJournal(dir, journal);
+}
+
+/**
+ * Replaces a file's content atomically (an exclusive, no-follow temporary file in the same
+ * directory, then rename), keeping its mode. Used by `libcc fmt`.
+ */
+export function writeAtomically(path: string, text: string): void {
+  let mode = 0o644;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    // A new file.
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.libcc-tmp-${process.pid}`);
+  try {
+    createExclusive(temporary, text, mode);
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkIfPresent(temporary);
+    throw error;
   }
 }
 
@@ -156,3 +472,4 @@ function removeEmptyParents(dir: string, stop: string): void {
 export function relativeFrom(dir: string, from: string): string {
   return relative(resolve(dir), resolve(from)).split(sep).join('/').replace(/[\u0000-\u001f\u007f]/g, '?');
 }
+

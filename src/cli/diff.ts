@@ -7,13 +7,14 @@
  * It compares exactly what `libcc compile --check` compares: the files a compile would write
  * (including the manifest, when the caller passes it) against the directory, plus the files a
  * previous compile generated (listed in its manifest) that would be removed. The diff is empty
- * exactly when `--check` passes. Reads `outDir`; writes nothing.
+ * exactly when `--check` passes. Reads `outDir`; writes nothing. Like compile, it reads only
+ * paths of a validated manifest, never through a symbolic link (`safe-fs.ts`): a hostile
+ * manifest or a planted link is an error (`ManifestError`, `UnsafePathError`), not a diff.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isExecutable } from '../emit/emit.js';
 import { MANIFEST, readManifest } from './compile.js';
+import { probe, UnsafePathError } from './safe-fs.js';
 
 /** Lines of context around each change, as git shows them. */
 const CONTEXT = 3;
@@ -26,20 +27,20 @@ const CONTEXT = 3;
  */
 export function diffGenerated(outDir: string, files: ReadonlyMap<string, string>): string {
   const removed = [...(readManifest(outDir)?.keys() ?? [])].filter(
-    (path) => path !== MANIFEST && !files.has(path) && readText(join(outDir, ...path.split('/'))) !== undefined,
+    (path) => path !== MANIFEST && !files.has(path) && current(outDir, path) !== undefined,
   );
   const paths = [...new Set([...files.keys(), ...removed])].sort(compareStrings);
   const parts: string[] = [];
   for (const path of paths) {
-    const target = join(outDir, ...path.split('/'));
-    const before = readText(target);
+    const found = current(outDir, path);
+    const before = found?.text;
     const after = files.get(path);
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
     if (before === undefined) {
       parts.push(`new file mode ${isExecutable(path) ? '100755' : '100644'}\n`, patch('/dev/null', `b/${path}`, '', after!));
     } else if (after === undefined) {
-      parts.push(`deleted file mode ${modeOf(target)}\n`, patch(`a/${path}`, '/dev/null', before, ''));
+      parts.push(`deleted file mode ${(found!.mode & 0o111) !== 0 ? '100755' : '100644'}\n`, patch(`a/${path}`, '/dev/null', before, ''));
     } else {
       parts.push(patch(`a/${path}`, `b/${path}`, before, after));
     }
@@ -53,22 +54,11 @@ function patch(oldName: string, newName: string, before: string, after: string):
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-/** A file's text; undefined when it does not exist or is not a readable file. */
-function readText(path: string): string | undefined {
-  try {
-    if (!existsSync(path) || !statSync(path).isFile()) return undefined;
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function modeOf(path: string): string {
-  try {
-    return (statSync(path).mode & 0o111) !== 0 ? '100755' : '100644';
-  } catch {
-    return '100644';
-  }
+/** A file's text and mode; undefined when it does not exist. Throws on a link or a non-file. */
+function current(dir: string, path: string): { text: string; mode: number } | undefined {
+  const found = probe(dir, path);
+  if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
+  return found.kind === 'file' ? found : undefined;
 }
 
 function compareStrings(a: string, b: string): number {

@@ -2,7 +2,7 @@
  * `libcc` command line. Exit codes: 0 ok (warnings allowed), 1 diagnostics with errors,
  * 2 usage or internal error. User mistakes never produce a stack trace.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
@@ -19,7 +19,8 @@ import { loadProgram, type LoadedProgram } from '../syntax/load.js';
 import { emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
-import { ClobberError, MANIFEST, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { checkOutputDir, UnsafePathError } from './safe-fs.js';
 import { lspCommand } from '../lsp/server.js';
 import { diffGenerated } from './diff.js';
 import { fmtCommand } from './fmt.js';
@@ -73,9 +74,17 @@ function positiveInteger(value: string): number {
 }
 
 function load(path: string): LoadedProgram {
-  const loaded = loadProgram(userPath(path), fileSystemHost);
+  const loaded = loadProgram(userPath(path), { ...fileSystemHost, realPath: realPathOrUndefined });
   if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
   return loaded;
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The one analysis (src/driver) of a loaded program, with templates from disk. */
@@ -226,7 +235,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
       exitCode = generated;
       return;
     }
-    const patch = diffGenerated(generated.outDir, generated.files);
+    const patch = refusalsAsUsageErrors(() => diffGenerated(generated.outDir, generated.files));
+    if (interrupted(generated.outDir)) {
+      output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
+    }
     output.stdout(patch);
     exitCode = options.exitCode && patch !== '' ? EXIT_DIAGNOSTICS : EXIT_OK;
   });
@@ -338,6 +350,7 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
     return EXIT_DIAGNOSTICS;
   }
   const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
+  refusalsAsUsageErrors(() => checkOutputDir(outDir));
   progress(`generating scripts for ${plan.jobs.length} jobs`);
   const emitted = emit({
     program,
@@ -380,8 +393,9 @@ function compileCommand(file: string, options: CompileOptions, output: Output): 
   if (typeof generated === 'number') return generated;
   const { outDir, rootPath, files } = generated;
   if (options.check) {
-    const stale = staleness(outDir, files);
+    const stale = refusalsAsUsageErrors(() => staleness(outDir, files));
     const problems = [
+      ...(stale.interrupted ? ['interrupted: a compile was interrupted; the next compile completes it'] : []),
       ...stale.changed.map((p) => `changed: ${p}`),
       ...stale.missing.map((p) => `missing: ${p}`),
       ...stale.extra.map((p) => `no longer generated: ${p}`),
@@ -393,14 +407,23 @@ function compileCommand(file: string, options: CompileOptions, output: Output): 
     output.stdout(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return EXIT_DIAGNOSTICS;
   }
+  const { written, removed } = refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
+  output.stdout(`wrote ${outDir}: ${files.size} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+  return EXIT_OK;
+}
+
+/**
+ * Runs `action`; a refusal to touch the generated directory (a file libcc did not generate, a
+ * hostile manifest, a planted link, an output directory it must not use, a lock) is a usage
+ * error: exit 2 with its message, nothing written.
+ */
+function refusalsAsUsageErrors<T>(action: () => T): T {
   try {
-    const { written, removed } = writeGenerated(outDir, files, { force: options.force ?? false });
-    output.stdout(`wrote ${outDir}: ${files.size} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+    return action();
   } catch (error) {
-    if (error instanceof ClobberError) throw new UsageError(error.message);
+    if (error instanceof ClobberError || error instanceof ManifestError || error instanceof UnsafePathError) throw new UsageError(error.message);
     throw error;
   }
-  return EXIT_OK;
 }
 
 // ---------------------------------------------------------------------------------------------

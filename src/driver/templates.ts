@@ -1,10 +1,13 @@
 /**
  * Templates on disk: the site's directory (`--templates DIR`) first, then libcc's own
  * (`templates/` in the package). A deck may also sit next to the pipeline file. Names are
- * relative, `/`-separated; one that would leave its root (`..`, absolute) resolves to nothing.
+ * relative, `/`-separated; one that would leave its root (`..`, absolute) resolves to nothing,
+ * and so does one whose file, once symbolic links are resolved, is not under its root's real
+ * path (a link in the pipeline's repository or a site directory that points out of it): the
+ * deck is then "not found" (LCP6001) and nothing outside the roots is read.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { TemplateHost } from '../check/template-host.js';
 
 export interface TemplateRoots {
@@ -19,12 +22,19 @@ export interface TemplateRoots {
 export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
   const searchPath = roots.siteDir === undefined ? [roots.builtinDir] : [roots.siteDir, roots.builtinDir];
   const texts = new Map<string, string | undefined>();
+  const realRoots = new Map<string, string | undefined>();
+  const realRoot = (dir: string): string | undefined => {
+    if (!realRoots.has(dir)) realRoots.set(dir, realPathOrUndefined(dir));
+    return realRoots.get(dir);
+  };
   const read = (name: string, dirs: readonly string[]): string | undefined => {
     if (!isSafeName(name)) return undefined;
     for (const dir of dirs) {
-      const path = join(dir, ...name.split('/'));
+      const root = realRoot(dir);
+      const real = realPathOrUndefined(join(dir, ...name.split('/')));
+      if (root === undefined || real === undefined || !isWithin(root, real)) continue;
       try {
-        if (statSync(path).isFile()) return readFileSync(path, 'utf8');
+        if (statSync(real).isFile()) return readFileSync(real, 'utf8');
       } catch {
         // Not in this directory: try the next.
       }
@@ -46,6 +56,19 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
       return known;
     },
   };
+}
+
+function realPathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 function isSafeName(name: string): boolean {

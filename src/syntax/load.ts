@@ -3,6 +3,11 @@
  * through a host (the CLI passes the file system; tests pass a map), each file is parsed once,
  * so diamond imports and import cycles are harmless.
  *
+ * Imports are confined to the root file's directory (the pipeline's repository root): an import
+ * that resolves outside it — `../x.lcp`, an absolute path, or a symbolic link that points out —
+ * is refused (LCP2005, unsupported import) and not read. Pipelines come from pull requests; a
+ * checker that followed `import "../../secrets.yaml"` would print its lines in diagnostics.
+ *
  * Declaration order is the program order: a file's declarations in source order, with an
  * imported file's declarations spliced in at its (first) `import`. Every later phase orders
  * entities by it, so output never depends on hashing or on how the files were read.
@@ -19,6 +24,12 @@ import { parseCornerTable } from './yaml-corners.js';
 export interface LoaderHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;
+  /**
+   * Where a path really is, symbolic links resolved (undefined when it does not exist). Hosts
+   * without links (tests, the editor's open documents) leave it out; with it, an import that
+   * leaves the root's directory through a link is refused like one written with `..`.
+   */
+  realPath?(path: string): string | undefined;
 }
 
 export interface LoadedProgram {
@@ -48,6 +59,8 @@ export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram |
   const root = displayPath(rootPath);
   const rootText = host.readFile(root);
   if (rootText === undefined) return undefined;
+  const confinement = posix.dirname(root);
+  const realConfinement = host.realPath?.(confinement);
 
   const sources = new Map<string, SourceFile>();
   const parsed = new Map<string, LcpFile>();
@@ -79,6 +92,25 @@ export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram |
     if (declaration.kind !== 'ImportDecl') continue;
     const target = resolveImport(frame.file.path, declaration, diagnostics);
     if (target === undefined || parsed.has(target)) continue;
+    if (!isWithin(confinement, target)) {
+      diagnostics.push(
+        makeDiagnostic('LCP2005', declaration.path.span, `cannot import \`${target}\`: it is outside the directory of \`${root}\``, {
+          label: 'leaves the directory of the root file',
+          help: 'imports must stay under the directory of the pipeline file; move the file there',
+        }),
+      );
+      continue;
+    }
+    const realTarget = realConfinement === undefined ? undefined : host.realPath?.(target);
+    if (realConfinement !== undefined && realTarget !== undefined && !isWithin(realConfinement, realTarget)) {
+      diagnostics.push(
+        makeDiagnostic('LCP2005', declaration.path.span, `cannot import \`${target}\`: a symbolic link takes it outside the directory of \`${root}\``, {
+          label: 'resolves to a file outside the directory of the root file',
+          help: 'imports must stay under the directory of the pipeline file; copy the file there instead of linking it',
+        }),
+      );
+      continue;
+    }
     const text = host.readFile(target);
     if (text === undefined) {
       diagnostics.push(
@@ -93,6 +125,13 @@ export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram |
   }
 
   return { rootPath: root, sources, files, declarations, diagnostics };
+}
+
+/** `path` is `dir` or below it (posix paths, both relative to the same directory or both absolute). */
+function isWithin(dir: string, path: string): boolean {
+  if (posix.isAbsolute(path) && !posix.isAbsolute(dir)) return false; // an absolute import from a relative root
+  const rel = posix.relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel));
 }
 
 function isYaml(path: string): boolean {

@@ -122,3 +122,16 @@ describe('diffGenerated', () => {
     expect(diff).toMatch(/^-# my edit\n\\ No newline at end of file\n$/m);
   });
 });
+
+describe('libcc diff on a hostile directory', () => {
+  it('refuses a manifest naming a file outside the directory instead of printing it', async () => {
+    expect(await compile()).toBe(0);
+    writeFileSync(join(out, MANIFEST), `${readFileSync(join(out, MANIFEST), 'utf8')}${'0'.repeat(64)}  /etc/passwd\n`);
+    edit('estimate = 10m', 'estimate = 20m');
+    const result = await runCli('diff', flow, '-o', out);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/libcc\.manifest:\d+: refusing the path `\/etc\/passwd`: absolute path/);
+    expect(() => diffGenerated(out, generated())).toThrow(/absolute path/);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * File-system access confined to a root directory, for the generated directory that `compile`,
+ * `compile --check` and `diff` read and write. Everything in that directory (the manifest
+ * included) comes from a repository, so it is untrusted:
+ *
+ * - a relative path is checked before use (`checkRelativePath`): `/`-separated, normalised, no
+ *   `..`, `.` or empty part, not absolute, no backslash or control character;
+ * - a path is resolved component by component with `lstat` (`probe`, `ensureParents`): a
+ *   symbolic link anywhere below the root, or a file where a directory should be, is refused —
+ *   libcc never creates symbolic links, so one it meets was planted;
+ * - files are created with `O_CREAT | O_EXCL | O_NOFOLLOW` (never through a link, never over an
+ *   existing file), their mode set with `fchmod` on the descriptor, and moved into place with
+ *   `rename`; reads use `O_NOFOLLOW` too.
+ *
+ * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
+ * ancestors (`checkOutputDir`).
+ */
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
+
+/** A path in (or the location of) the generated directory that libcc refuses to use; never overridden by `--force`. */
+export class UnsafePathError extends Error {}
+
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** Why `path` is not an acceptable relative path inside a root, or undefined when it is. */
+export function checkRelativePath(path: string): string | undefined {
+  if (path === '') return 'empty path';
+  if (path.length > 4096) return 'path too long';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'control character in path';
+  if (path.includes('\\')) return 'backslash in path';
+  if (path.startsWith('/') || isAbsolute(path)) return 'absolute path';
+  for (const part of path.split('/')) {
+    if (part === '') return 'empty path component (`//` or a trailing `/`)';
+    if (part === '..') return '`..` leaves the directory';
+    if (part === '.') return '`.` component (not normalised)';
+  }
+  return undefined;
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Refuses an output directory that libcc must never treat as its own: `/` (or a drive root),
+ * the home directory or one of its ancestors, a symbolic link, or something that is not a
+ * directory.
+ */
+export function checkOutputDir(dir: string): void {
+  const absolute = resolve(dir);
+  if (absolute === parse(absolute).root) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is the root of the file system; choose a directory of its own with -o`);
+  const home = process.env.HOME !== undefined && process.env.HOME !== '' ? resolve(process.env.HOME) : resolve(homedir());
+  const fromOut = relative(absolute, home);
+  if (fromOut === '' || (!fromOut.startsWith('..') && !isAbsolute(fromOut))) {
+    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${fromOut === '' ? 'is' : 'holds'} your home directory; choose a directory of its own with -o`);
+  }
+  const stat = lstatOrUndefined(absolute);
+  if (stat === undefined) return;
+  if (stat.isSymbolicLink()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is a symbolic link; give the real directory with -o`);
+  if (!stat.isDirectory()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it exists and is not a directory`);
+}
+
+/** What is at a relative path under a root, found without following any link. */
+export type Probe =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'file'; readonly path: string; readonly text: string; readonly mode: number }
+  | { readonly kind: 'unsafe'; readonly reason: string };
+
+/**
+ * Looks at `rel` under `root`: each existing component is `lstat`ed; a symbolic link or a
+ * non-directory on the way, or a link, directory or special file at the end, is `unsafe`.
+ */
+export function probe(root: string, rel: string): Probe {
+  const problem = checkRelativePath(rel);
+  if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
+  const parts = rel.split('/');
+  let current = root;
+  for (let i = 0; i < parts.length; i++) {
+    current = join(current, parts[i]!);
+    const shown = parts.slice(0, i + 1).join('/');
+    const stat = lstatOrUndefined(current);
+    if (stat === undefined) return { kind: 'missing' };
+    if (stat.isSymbolicLink()) return { kind: 'unsafe', reason: `${shown} is a symbolic link (libcc never creates one; remove it)` };
+    if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown} is not a directory` };
+    if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown} is not a regular file` };
+  }
+  const read = readNoFollow(current);
+  if (read === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
+  return { kind: 'file', path: current, text: read.text, mode: read.mode };
+}
+
+/** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
+export function readNoFollow(path: string): { text: string; mode: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    return { text: readFileSync(fd, 'utf8'), mode: stat.mode & 0o777 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Creates the directories above `rel` under `root` one by one, refusing links and files on the way; returns the full path. */
+export function ensureParents(root: string, rel: string): string {
+  const problem = checkRelativePath(rel);
+  if (problem !== undefined) throw new UnsafePathError(`${rel}: ${problem}`);
+  const parts = rel.split('/');
+  let current = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    current = join(current, parts[i]!);
+    const stat = lstatOrUndefined(current);
+    if (stat === undefined) {
+      mkdirSync(current, { mode: 0o755 });
+      continue;
+    }
+    if (stat.isSymbolicLink() || !stat.isDirectory()) {
+      throw new UnsafePathError(`refusing to write ${rel} in ${root}: ${parts.slice(0, i + 1).join('/')} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}`);
+    }
+  }
+  return join(current, parts[parts.length - 1]!);
+}
+
+/**
+ * Writes a new file exclusively (`O_CREAT | O_EXCL | O_NOFOLLOW`): fails when anything — file or
+ * link — already has that name. The mode is set on the descriptor (`fchmod`), so the umask does
+ * not change it and nothing but this file is ever chmod-ed.
+ */
+export function createExclusive(path: string, text: string, mode: number): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
+  try {
+    fchmodSync(fd, mode);
+    const buffer = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether `dir` holds anything but `ignored` top-level names (stops at the first entry found:
+ * never walks a whole tree). Symbolic links count as entries and are not followed.
+ */
+export function hasEntries(dir: string, ignored: ReadonlySet<string>): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (ignored.has(entry.name)) continue;
+    if (entry.isDirectory() && !entry.isSymbolicLink()) {
+      if (hasEntries(join(dir, entry.name), new Set())) return true;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/** `child` is `root` or below it (both absolute or both relative to the same directory). */
+export function isWithin(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}

@@ -1,0 +1,94 @@
+/**
+ * A manifest is data from a pull request: a line naming a path outside the generated directory
+ * must not make compile delete it, diff print it or `--check` list it. The manifest is validated
+ * before any listed file is looked at; a bad one is a usage error (exit 2) and nothing changes.
+ */
+import { readFileSync, writeFileSync, symlinkSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/cli/compile.js';
+import { runCli } from '../helpers/cli.js';
+import { hostile, SECRET, type Hostile } from './hostile.js';
+
+let h: Hostile;
+beforeEach(() => {
+  h = hostile();
+});
+afterEach(() => h.cleanup());
+
+const compile = (...args: string[]) => runCli('compile', h.flow, '-o', h.out, ...args);
+const diff = () => runCli('diff', h.flow, '-o', h.out);
+
+/** Compiles, then appends `line` to the manifest (as a pull request would). */
+async function plant(line: string): Promise<string> {
+  expect((await compile()).code).toBe(0);
+  const manifest = join(h.out, 'libcc.manifest');
+  const before = readFileSync(manifest, 'utf8');
+  writeFileSync(manifest, `${before}${line}\n`);
+  return readFileSync(manifest, 'utf8');
+}
+
+const victimHash = () => sha256(`${SECRET}\n`);
+
+describe('a hostile manifest', () => {
+  const cases: [string, () => string, RegExp][] = [
+    ['a `../` path', () => `${victimHash()}  ../../outside/victim.txt`, /`\.\.` leaves the directory/],
+    ['a `..` inside a path', () => `${victimHash()}  jobs/../../../outside/victim.txt`, /`\.\.` leaves the directory/],
+    ['an absolute path', () => `${victimHash()}  ${join(h.outside, 'victim.txt')}`, /absolute path/],
+    ['/etc/passwd', () => `${'0'.repeat(64)}  /etc/passwd`, /absolute path/],
+    ['a backslash', () => `${victimHash()}  ..\\..\\outside\\victim.txt`, /backslash/],
+    ['a `.` component', () => `${victimHash()}  ./submit.sh`, /not normalised/],
+    ['the manifest itself', () => `${victimHash()}  libcc.manifest`, /libcc's own file/],
+    ['the run state', () => `${victimHash()}  run/state/x.done`, /run state/],
+    ['a malformed line', () => `rm -rf ../outside`, /not a manifest line/],
+  ];
+  for (const [name, line, message] of cases) {
+    it(`with ${name}: compile, compile --check and diff refuse it, touching nothing`, async () => {
+      const manifest = await plant(line());
+      const before = h.snapshot();
+      // A new pipeline version, so that compile would remove files and diff would show them.
+      writeFileSync(h.flow, readFileSync(h.flow, 'utf8').replace(/stage merge[\s\S]*$/, ''));
+      for (const run of [compile, () => compile('--force'), () => compile('--check'), diff]) {
+        const result = await run();
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).toMatch(/libcc\.manifest:\d+/);
+        expect(result.stdout).not.toContain(SECRET);
+        expect(result.stdout).not.toContain('root:');
+      }
+      expect(h.snapshot()).toEqual(before);
+      expect(readFileSync(join(h.out, 'libcc.manifest'), 'utf8')).toBe(manifest);
+      expect(existsSync(join(h.out, 'jobs/merge.sh'))).toBe(true);
+    });
+  }
+
+  it('with a path listed twice is refused', async () => {
+    await plant(`${'0'.repeat(64)}  submit.sh`);
+    const result = await compile();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/`submit\.sh` is listed twice/);
+  });
+
+  it('with a control character in a path is refused, the character not echoed', async () => {
+    await plant(`${victimHash()}  jobs/x\u001b[2Jy.sh`);
+    const result = await compile();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/control character/);
+    expect(result.stderr).not.toContain('\u001b');
+  });
+
+  it('that is a symbolic link is refused, not followed', async () => {
+    const fake = join(h.outside, 'victim.txt');
+    expect((await compile()).code).toBe(0);
+    const before = h.snapshot();
+    const { rmSync } = await import('node:fs');
+    rmSync(join(h.out, 'libcc.manifest'));
+    symlinkSync(fake, join(h.out, 'libcc.manifest'));
+    for (const run of [compile, () => compile('--check'), diff]) {
+      const result = await run();
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/libcc\.manifest is a symbolic link/);
+    }
+    expect(h.snapshot()).toEqual(before);
+  });
+});
