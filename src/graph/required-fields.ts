@@ -1,6 +1,6 @@
 /**
  * Rule (language.md §6, LCP2007): a job may only read an optional field of its library or corner
- * (`${library.kit}`, `${library.cells}`, `${corner.rc}`, `${corner.mc_samples}`) when that entity
+ * that names something (`${library.kit}`, `${library.cells}`, `${corner.rc}`) when that entity
  * sets it. Otherwise the command would run with an empty value — `rsync "${library.kit}/LPE"`
  * becomes `rsync "/LPE"` — and fail, or worse succeed, on the farm. Decided per job, after
  * `where`, so a stage filtered to the libraries that set the field is fine.
@@ -11,8 +11,12 @@ import type { ExpandedStage, Universe } from './expand.js';
 
 type Entity = 'library' | 'corner';
 
-/** The optional fields of each entity. */
-const OPTIONAL: Readonly<Record<Entity, readonly string[]>> = { library: ['kit', 'cells'], corner: ['rc', 'mc_samples'] };
+/**
+ * Optional fields that name something (a directory, a file, an extraction corner): empty, they
+ * silently change what a command touches. `mc_samples` is not among them: unset means "no Monte
+ * Carlo samples", and it reads as empty (decks see 0).
+ */
+const OPTIONAL: Readonly<Record<Entity, readonly string[]>> = { library: ['kit', 'cells'], corner: ['rc'] };
 
 function isModel(value: LibraryModel | CornerModel | { readonly name: string }): value is LibraryModel | CornerModel {
   return 'span' in value;
@@ -23,8 +27,7 @@ function isSet(field: string, value: LibraryModel | CornerModel): boolean {
     const library = value as LibraryModel;
     return field === 'kit' ? library.kit !== undefined : library.cells !== undefined;
   }
-  const corner = value as CornerModel;
-  return field === 'rc' ? corner.rc !== undefined : corner.mcSamples !== undefined;
+  return (value as CornerModel).rc !== undefined;
 }
 
 interface Read {
