@@ -273,7 +273,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   program
     .command('lsp')
-    .description('run the language server on stdin/stdout (diagnostics and go-to-definition, for editors)')
+    .description('run the language server on stdin/stdout (diagnostics, hover, completion, definitions, references, rename, formatting, quick fixes)')
     .option('--stdio', 'use stdin/stdout (the default and only transport)')
     .allowUnknownOption() // editor clients may add e.g. --clientProcessId=<pid>
     .allowExcessArguments()
