@@ -16,12 +16,11 @@ import {
   type Diagnostic,
   type Location,
   type MessageConnection,
-  type Position,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node.js';
+import { positionOf, rangeOf, withTimeout } from './client.js';
 
 const SERVER = 'tests/lsp/run-server.mjs';
-const TIMEOUT = 10_000;
 
 const MAIN = `pipeline t
 import "corners.yaml"
@@ -35,36 +34,6 @@ const FIXED = MAIN.replace('ss_0p675v_m40c_typicl', 'ss_0p675v_m40c_typical');
 const CORNERS = `corners:
   - name: ss_0p675v_m40c_typical
 `;
-
-/** The 0-based LSP position of the `occurrence`-th `needle` (plus `delta` characters). */
-function positionOf(text: string, needle: string, occurrence = 1, delta = 0): Position {
-  let at = -1;
-  for (let i = 0; i < occurrence; i++) at = text.indexOf(needle, at + 1);
-  if (at < 0) throw new Error(`no ${needle}`);
-  const before = text.slice(0, at + delta).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1]!.length };
-}
-
-function rangeOf(text: string, needle: string, occurrence = 1) {
-  const start = positionOf(text, needle, occurrence);
-  return { start, end: { line: start.line, character: start.character + needle.length } };
-}
-
-function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 describe('libcc language server over stdio', () => {
   let dir: string;
