@@ -17,6 +17,7 @@ import type { RuleInput } from './rules/rule.js';
 import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
+import { buildAttributeSchemas } from './attributes.js';
 import type { TemplateHost } from './template-host.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
@@ -36,7 +37,8 @@ export interface CheckOptions {
 export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckResult {
   const ctx = new CheckContext();
   const symbols = bindDeclarations(ctx, loaded.declarations, loaded.rootPath);
-  const environment = { envNames: new Set(symbols.envs.keys()) };
+  const attributes = buildAttributeSchemas(ctx, symbols.attributes);
+  const environment = { envNames: new Set(symbols.envs.keys()), attributes };
 
   const site = buildSite(ctx, symbols, environment, loaded.rootPath);
   const envs = buildEnvs(ctx, symbols);
@@ -57,8 +59,8 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
   const siteModel = { ...site.model, ...(defaultQueue ? { defaultQueue } : {}) };
   if (defaultQueue) ctx.markUsed('queue', defaultQueue);
 
-  const nodes = buildNodes(ctx, symbols, siteModel);
-  const corners = buildCorners(ctx, symbols, siteModel);
+  const nodes = buildNodes(ctx, symbols, siteModel, attributes);
+  const corners = buildCorners(ctx, symbols, siteModel, attributes);
   const names = {
     node: new Set(symbols.nodes.keys()),
     library: new Set(symbols.libraries.keys()),
@@ -72,10 +74,12 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     rcCorners: siteModel.rcCorners,
     names,
     cornerSet: (name: Identifier) => resolver!.resolveName(name)?.map((choice) => choice.name),
+    attributes,
+    nodeAttributes: new Map([...nodes].map(([name, node]) => [name, node.model.attributes])),
   };
   resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
   for (const decl of symbols.corners.values()) if (decl.kind === 'CornerSetDecl') resolver.resolveSet(decl);
-  const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment);
+  const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment, attributes);
   const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });
 
   const input: RuleInput = {
@@ -112,6 +116,13 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     // Only corners some library characterizes: a shared YAML table may declare many more.
     corners: [...corners.values()].flatMap((c) => (c.model && characterized.has(c.model.name) ? [c.model] : [])),
     stages: [...stages.values()].flatMap((s) => (s.model ? [s.model] : [])),
+    ...(symbols.attributes.length > 0
+      ? {
+          attributes: (['node', 'library', 'corner'] as const).flatMap((entity) =>
+            [...attributes[entity].values()].map((a) => ({ entity, name: a.name, type: a.type, ...(a.default !== undefined ? { default: a.default } : {}) })),
+          ),
+        }
+      : {}),
   };
   return { program, diagnostics };
 }

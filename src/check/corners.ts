@@ -17,6 +17,8 @@ import { cornerField } from './fields.js';
 import { formatTemperature, formatVoltage } from './units.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
+import { suggestRcCorner } from './vocabulary.js';
+import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchemas } from './attributes.js';
 import type { SymbolTable } from './symbols.js';
 import { describeExpression, isMissing, readEnum, readInteger, readQuantity } from './values.js';
 
@@ -32,7 +34,7 @@ export interface CornerBuild {
 
 const CORNER_PROPERTIES = { process: 'value', voltage: 'value', temperature: 'value', rc: 'value', mc_samples: 'value' } as const;
 
-export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: SiteModel): Map<string, CornerBuild> {
+export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: SiteModel, attributes: AttributeSchemas = NO_ATTRIBUTES): Map<string, CornerBuild> {
   const compiled = compileCornerStyle(site.cornerStyle);
   const style = 'error' in compiled ? undefined : compiled;
   const corners = new Map<string, CornerBuild>();
@@ -41,7 +43,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (decl.kind !== 'CornerDecl') continue;
     const name = decl.name.name;
     const what = `corner \`${name}\``;
-    const contents = readBlock(ctx, decl.body, { properties: CORNER_PROPERTIES }, what, decl.name.span);
+    const contents = readBlock(ctx, decl.body, { properties: { ...CORNER_PROPERTIES, ...attributeProperties(attributes, 'corner') } }, what, decl.name.span);
     const value = (key: string) => contents.values.get(key)?.value;
     const fromName = style ? parseCornerName(style, name) : undefined;
     let ok = true;
@@ -58,6 +60,8 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     let rc = rcExpression ? readEnum(ctx, rcExpression, site.rcCorners, 'rc', 'RC corner') : fromName?.rc;
     const mcSamples = mcExpression ? readInteger(ctx, mcExpression, 'mc_samples', 1) : undefined;
     if (mcExpression && mcSamples === undefined) ok = false;
+    const attributeValues = readAttributes(ctx, attributes, 'corner', contents.values, what, decl.name.span, decl.body);
+    if (!attributeValues.ok) ok = false;
 
     if (voltage !== undefined && voltage <= 0 && voltageExpression) {
       ctx.report('LCP3005', voltageExpression.span, 'a corner voltage must be positive', { label: 'not a supply voltage' });
@@ -119,7 +123,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (!rcExpression && rc !== undefined && !site.rcCorners.includes(rc)) {
       ctx.report('LCP3006', decl.name.span, `corner \`${name}\` names the unknown RC corner \`${rc}\``, {
         label: 'derived from the name',
-        ...(didYouMean(rc, site.rcCorners) ? { help: didYouMean(rc, site.rcCorners)! } : {}),
+        ...(suggestRcCorner(rc, site.rcCorners) ? { help: suggestRcCorner(rc, site.rcCorners)! } : {}),
       });
       rc = undefined;
       ok = false;
@@ -134,6 +138,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
             temperature,
             ...(rc !== undefined ? { rc } : {}),
             ...(mcSamples !== undefined ? { mcSamples } : {}),
+            ...(attributeValues.attributes ? { attributes: attributeValues.attributes } : {}),
             span: decl.name.span,
           }
         : undefined;
