@@ -9,7 +9,7 @@ import { applyFormat } from '../../src/check/formats.js';
 import { DEFAULT_NOTATION } from '../../src/check/corner-name.js';
 import { suggestRcCorner } from '../../src/check/vocabulary.js';
 import { DEFAULT_RC_CORNERS } from '../../src/check/vocabulary.js';
-import { builtinTemplates } from '../helpers/analysis.js';
+import { builtinTemplates, templatesWith } from '../helpers/analysis.js';
 import { checkFiles, checkSource, codes, codesAndSpans, loadFiles, PRELUDE } from '../helpers/program.js';
 
 const ATTRIBUTES = `attribute library.lpe_dir: string = "LPE"
@@ -231,5 +231,71 @@ stage m for each library after c { run = shell "x"  expect "\${out}/../*/*.lib" 
     // With a count, or a single named file, or no gather: nothing.
     expect(codes(checkSource(PRELUDE + gather.replace('*.lib" }\n', '*.lib" == 2 }\n').replace('"${out}/../*/*.lib" }', '"${out}/../*/*.lib" == 2 }')))).toEqual([]);
     expect(codes(checkSource(PRELUDE + gather.replace('"${out}/../*/*.lib" }', '"${out}/merged.lib" }')))).toEqual([]);
+  });
+});
+
+describe('attributes in decks', () => {
+  it('are in the deck view as `attrs`, as text', () => {
+    const text = `${PROGRAM}
+tool liberate { path = "/opt/liberate"  kind = liberate }
+stage char for each library, corner where library.multibit {
+  run = liberate deck "attrs.tcl.hbs"
+  expect "x" == 1
+}
+`;
+    const deck = 'set lpe {{tcl library.attrs.lpe_dir}}\nset mb {{library.attrs.multibit}}\nset p {{tcl corner.attrs.product}}\nset v {{corner.attrs.vnom}}\nset f {{node.attrs.foundry}}\n';
+    const loaded = loadFiles({ 'main.lcp': `// libcc-ignore LCP3101\n${text}` });
+    const analysis = analyse(loaded, { templates: templatesWith(new Map([['attrs.tcl.hbs', deck]])) });
+    expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const bodies = [...analysis.decks!.byJob.values()].map((d) => d.body);
+    expect(bodies[0]).toBe('set lpe LPE_v2\nset mb true\nset p auto\nset v 0.5\nset f samsung\n');
+    expect(bodies[1]).toContain('set p consumer');
+  });
+});
+
+describe('YAML library tables', () => {
+  const yaml = `libraries:
+  - id: demo
+    node: n
+    name: demo_full_c240207
+    kit: \${KIT}/demo
+    lpe_dir: LPE_2024
+    multibit: true
+    corners: [tt_0p75v_25c_typical]
+  - id: other
+    node: n
+    corners: signoff
+sets:
+  signoff: [tt_0p75v_25c_typical]
+`;
+  const main = `pipeline t
+import "libs.yaml"
+env KIT: path
+attribute library.lpe_dir: string = "LPE"
+attribute library.multibit: bool = false
+node n { processes = [tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+`;
+
+  it('declare libraries with their node, corners, strings with interpolations, and attributes', () => {
+    const result = checkFiles({ 'main.lcp': main, 'libs.yaml': yaml });
+    expect(codesAndSpans(result)).toEqual([]);
+    const [demo, other] = result.program!.libraries;
+    expect(demo).toMatchObject({ id: 'demo', name: 'demo_full_c240207', node: 'n', corners: ['tt_0p75v_25c_typical'], attributes: { lpe_dir: 'LPE_2024', multibit: true } });
+    expect(demo!.kit!.parts).toEqual([{ kind: 'env', name: 'KIT' }, { kind: 'text', value: '/demo' }]);
+    expect(other).toMatchObject({ id: 'other', corners: ['tt_0p75v_25c_typical'], attributes: { lpe_dir: 'LPE', multibit: false } });
+  });
+
+  it('report unknown fields with did-you-mean at their YAML position, and entries without an id', () => {
+    const result = checkFiles({
+      'main.lcp': main,
+      'libs.yaml': yaml.replace('    multibit: true', '    multibt: true').replace('  - id: other\n    node: n', '  - node: n'),
+    });
+    expect(codesAndSpans(result)).toEqual([
+      ['LCP2006', 'multibt'],
+      ['LCP5002', 'node: n\n    corners: signoff\n'],
+    ]);
+    expect(result.diagnostics[0]!.help).toBe('did you mean `multibit`?');
+    expect(result.diagnostics[0]!.primary.span.file).toBe('libs.yaml');
   });
 });

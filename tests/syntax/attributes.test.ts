@@ -34,7 +34,7 @@ describe('attribute declarations', () => {
 
   it('are formatted canonically', () => {
     const result = formatLcp(createSourceFile('a.lcp', 'attribute   library . lpe_dir :string="LPE"\nattribute corner.v : voltage=0.5V\n'));
-    expect(result.text).toBe('attribute library.lpe_dir: string = "LPE"\nattribute corner.v: voltage = 0.5V\n');
+    expect('text' in result && result.text).toBe('attribute library.lpe_dir: string = "LPE"\nattribute corner.v: voltage = 0.5V\n');
   });
 });
 
