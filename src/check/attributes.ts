@@ -128,6 +128,8 @@ export function readAttributes(
   what: string,
   ownerSpan: Span,
   block?: Block,
+  /** Collect missing required attributes here instead of reporting them (shared YAML tables). */
+  deferMissing?: AttributeSchema[],
 ): { attributes?: Record<string, AttributeValue>; ok: boolean } {
   const schema = schemas[entity];
   if (schema.size === 0) return { ok: true };
@@ -144,16 +146,25 @@ export function readAttributes(
     } else if (attribute.default !== undefined) attributes[attribute.name] = attribute.default;
     else if (misspelled.some((key) => suggest(key, [attribute.name], 1).length > 0)) {
       ok = false; // `prodcut = …`: the unknown property (LCP2006) already says "did you mean `product`?"
+    } else if (deferMissing !== undefined) {
+      deferMissing.push(attribute);
+      ok = false;
     } else {
-      ctx.report('LCP2007', ownerSpan, `${what} is missing the required attribute \`${attribute.name}\``, {
-        label: `no \`${attribute.name}\``,
-        help: yaml ? `add \`${attribute.name}: …\` to its entry, or give the attribute a default` : `add \`${attribute.name} = …\` to its block, or give the attribute a default`,
-        secondary: [{ span: attribute.span, message: 'declared without a default here' }],
-      });
+      reportMissingAttribute(ctx, attribute, what, ownerSpan);
       ok = false;
     }
   }
   return { attributes, ok };
+}
+
+/** LCP2007 for a required attribute an entity does not set. */
+export function reportMissingAttribute(ctx: CheckContext, attribute: AttributeSchema, what: string, ownerSpan: Span): void {
+  const yaml = /\.ya?ml$/i.test(ownerSpan.file);
+  ctx.report('LCP2007', ownerSpan, `${what} is missing the required attribute \`${attribute.name}\``, {
+    label: `no \`${attribute.name}\``,
+    help: yaml ? `add \`${attribute.name}: …\` to its entry, or give the attribute a default` : `add \`${attribute.name} = …\` to its block, or give the attribute a default`,
+    secondary: [{ span: attribute.span, message: 'declared without a default here' }],
+  });
 }
 
 /** The block schema's properties for an entity's attributes. */

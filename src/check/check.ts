@@ -17,7 +17,7 @@ import type { RuleInput } from './rules/rule.js';
 import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
-import { buildAttributeSchemas } from './attributes.js';
+import { buildAttributeSchemas, reportMissingAttribute } from './attributes.js';
 import type { TemplateHost } from './template-host.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
@@ -80,6 +80,12 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
   resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
   for (const decl of symbols.corners.values()) if (decl.kind === 'CornerSetDecl') resolver.resolveSet(decl);
   const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment, attributes);
+  // Required attributes missing on corners of a shared YAML table matter only where used.
+  const used = new Set([...libraries.values()].flatMap((l) => l.choices.map((c) => c.name)));
+  for (const corner of corners.values()) {
+    if (corner.missingAttributes === undefined || !used.has(corner.decl.name.name)) continue;
+    for (const attribute of corner.missingAttributes) reportMissingAttribute(ctx, attribute, `corner \`${corner.decl.name.name}\``, corner.decl.name.span);
+  }
   const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });
 
   const input: RuleInput = {

@@ -18,7 +18,7 @@ import { formatTemperature, formatVoltage } from './units.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
 import { suggestRcCorner } from './vocabulary.js';
-import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchemas } from './attributes.js';
+import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchema, type AttributeSchemas } from './attributes.js';
 import type { SymbolTable } from './symbols.js';
 import { describeExpression, isMissing, readEnum, readInteger, readQuantity } from './values.js';
 
@@ -30,6 +30,11 @@ export interface CornerBuild {
   readonly fieldSpans: Readonly<Record<'process' | 'voltage' | 'temperature' | 'rc', Span>>;
   /** Declared in a YAML table: shared tables may hold corners a pipeline does not use. */
   readonly fromTable: boolean;
+  /**
+   * Required attributes a table corner does not set: reported (LCP2007) only when a library
+   * uses the corner, since a shared table may serve pipelines that do not declare them.
+   */
+  readonly missingAttributes?: readonly AttributeSchema[];
 }
 
 const CORNER_PROPERTIES = { process: 'value', voltage: 'value', temperature: 'value', rc: 'value', mc_samples: 'value' } as const;
@@ -60,7 +65,9 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     let rc = rcExpression ? readEnum(ctx, rcExpression, site.rcCorners, 'rc', 'RC corner') : fromName?.rc;
     const mcSamples = mcExpression ? readInteger(ctx, mcExpression, 'mc_samples', 1) : undefined;
     if (mcExpression && mcSamples === undefined) ok = false;
-    const attributeValues = readAttributes(ctx, attributes, 'corner', contents.values, what, decl.name.span, decl.body);
+    const fromTable = /\.ya?ml$/i.test(decl.span.file);
+    const missingAttributes: AttributeSchema[] = [];
+    const attributeValues = readAttributes(ctx, attributes, 'corner', contents.values, what, decl.name.span, decl.body, fromTable ? missingAttributes : undefined);
     if (!attributeValues.ok) ok = false;
 
     if (voltage !== undefined && voltage <= 0 && voltageExpression) {
@@ -151,7 +158,8 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
         temperature: temperatureExpression?.span ?? decl.name.span,
         rc: rcExpression?.span ?? decl.name.span,
       },
-      fromTable: /\.ya?ml$/i.test(decl.span.file),
+      fromTable,
+      ...(missingAttributes.length > 0 ? { missingAttributes } : {}),
     });
   }
   return corners;

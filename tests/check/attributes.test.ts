@@ -299,3 +299,17 @@ corner tt_0p75v_25c_typical {}
     expect(result.diagnostics[0]!.primary.span.file).toBe('libs.yaml');
   });
 });
+
+describe('required attributes of shared YAML corner tables', () => {
+  it('are reported only for the corners a library uses', () => {
+    const files = (corners: string) => ({
+      'main.lcp': `pipeline t\nimport "c.yaml"\nattribute corner.product: string\nnode n { processes = [tt, ss] }\nlibrary a : n { corners = [${corners}] }\n`,
+      'c.yaml': 'corners:\n  - name: tt_0p75v_25c_typical\n    product: auto\n  - name: ss_0p675v_m40c_typical\n',
+    });
+    expect(codes(checkFiles(files('tt_0p75v_25c_typical')))).toEqual([]);
+    const used = checkFiles(files('tt_0p75v_25c_typical, ss_0p675v_m40c_typical'));
+    expect(codesAndSpans(used)).toEqual([['LCP2007', 'ss_0p675v_m40c_typical']]);
+    expect(used.diagnostics[0]!.primary.span.file).toBe('c.yaml');
+    expect(used.diagnostics[0]!.help).toBe('add `product: …` to its entry, or give the attribute a default');
+  });
+});
