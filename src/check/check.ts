@@ -18,6 +18,7 @@ import { buildStages } from './stages.js';
 import { applySuppressions, collectSuppressions } from './suppressions.js';
 import { bindDeclarations } from './symbols.js';
 import type { Bindings } from './references.js';
+import { buildAttributeSchemas, reportMissingAttribute } from './attributes.js';
 import type { TemplateHost } from './template-host.js';
 import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Identifier } from '../syntax/ast.js';
@@ -39,7 +40,8 @@ export interface CheckOptions {
 export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckResult {
   const ctx = new CheckContext();
   const symbols = bindDeclarations(ctx, loaded.declarations, loaded.rootPath);
-  const environment = { envNames: new Set(symbols.envs.keys()) };
+  const attributes = buildAttributeSchemas(ctx, symbols.attributes);
+  const environment = { envNames: new Set(symbols.envs.keys()), attributes };
 
   const site = buildSite(ctx, symbols, environment, loaded.rootPath);
   const envs = buildEnvs(ctx, symbols);
@@ -64,8 +66,8 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     ctx.references.use('queue', site.defaultQueue!);
   }
 
-  const nodes = buildNodes(ctx, symbols, siteModel);
-  const corners = buildCorners(ctx, symbols, siteModel);
+  const nodes = buildNodes(ctx, symbols, siteModel, attributes);
+  const corners = buildCorners(ctx, symbols, siteModel, attributes);
   const names = {
     node: new Set(symbols.nodes.keys()),
     library: new Set(symbols.libraries.keys()),
@@ -79,10 +81,18 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     rcCorners: siteModel.rcCorners,
     names,
     cornerSet: (name: Identifier) => resolver!.resolveName(name)?.map((choice) => choice.name),
+    attributes,
+    nodeAttributes: new Map([...nodes].map(([name, node]) => [name, node.model.attributes])),
   };
   resolver = new CornerSetResolver(ctx, symbols, corners, conditionScope);
   for (const decl of symbols.corners.values()) if (decl.kind === 'CornerSetDecl') resolver.resolveSet(decl);
-  const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment);
+  const libraries = buildLibraries(ctx, symbols, nodes, resolver, environment, attributes);
+  // Required attributes missing on corners of a shared YAML table matter only where used.
+  const used = new Set([...libraries.values()].flatMap((l) => l.choices.map((c) => c.name)));
+  for (const corner of corners.values()) {
+    if (corner.missingAttributes === undefined || !used.has(corner.decl.name.name)) continue;
+    for (const attribute of corner.missingAttributes) reportMissingAttribute(ctx, attribute, `corner \`${corner.decl.name.name}\``, corner.decl.name.span);
+  }
   const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });
 
   const input: RuleInput = {
@@ -130,6 +140,13 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     // Only corners some library characterizes: a shared YAML table may declare many more.
     corners: [...corners.values()].flatMap((c) => (c.model && characterized.has(c.model.name) ? [c.model] : [])),
     stages: [...stages.values()].flatMap((s) => (s.model ? [s.model] : [])),
+    ...(symbols.attributes.length > 0
+      ? {
+          attributes: (['node', 'library', 'corner'] as const).flatMap((entity) =>
+            [...attributes[entity].values()].map((a) => ({ entity, name: a.name, type: a.type, ...(a.default !== undefined ? { default: a.default } : {}) })),
+          ),
+        }
+      : {}),
   };
   return { program, diagnostics, bindings };
 }

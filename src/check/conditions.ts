@@ -8,8 +8,10 @@
 import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { BinaryExpression, Expression, Identifier, Reference } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
-import { ENTITY_FIELDS, isFanoutKey, type FieldType } from './fields.js';
-import type { Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
+import type { AttributeSchemas } from './attributes.js';
+import { entityFields, isFanoutKey, type FieldType } from './fields.js';
+import { evaluateCondition } from './evaluate.js';
+import type { AttributeValue, Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
 import { checkEnum, describeExpression, isMissing, quantityValue } from './values.js';
 
 export interface ConditionScope {
@@ -22,6 +24,13 @@ export interface ConditionScope {
   readonly names: Readonly<Record<'node' | 'library' | 'corner', ReadonlySet<string>>>;
   /** The corners of a named corner set, for `corner.name in SET` (undefined after reporting). */
   readonly cornerSet?: (name: Identifier) => readonly string[] | undefined;
+  /** Declared user attributes (fields like the built-in ones). */
+  readonly attributes?: AttributeSchemas;
+  /**
+   * Each node's attribute values. Jobs know their node by name only, so a condition on a node
+   * attribute is resolved here into `node.name in [the nodes for which it holds]`.
+   */
+  readonly nodeAttributes?: ReadonlyMap<string, Readonly<Record<string, AttributeValue>> | undefined>;
 }
 
 interface FieldRef {
@@ -32,7 +41,7 @@ interface FieldRef {
 }
 
 const FLIPPED: Record<ExpectOperator, ExpectOperator> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-const NUMERIC: ReadonlySet<FieldType> = new Set(['voltage', 'temperature', 'integer']);
+const NUMERIC: ReadonlySet<FieldType> = new Set(['voltage', 'temperature', 'integer', 'memory', 'duration']);
 
 export function resolveCondition(ctx: CheckContext, expression: Expression, scope: ConditionScope): Condition | undefined {
   switch (expression.kind) {
@@ -44,6 +53,17 @@ export function resolveCondition(ctx: CheckContext, expression: Expression, scop
     }
     default:
       if (isMissing(expression)) return undefined;
+      if (isFieldReference(expression)) {
+        // A boolean field on its own: `where library.multibit`.
+        const field = resolveField(ctx, expression, scope);
+        if (field === undefined) return undefined;
+        if (field.type === 'bool') return onNode(field, { kind: 'compare', operator: '==', left: fieldOperand(field), right: { kind: 'value', value: true } }, scope);
+        ctx.report('LCP3001', expression.span, `\`${field.entity}.${field.field}\` is ${describeFieldType(field.type)}, not a condition`, {
+          label: 'not a boolean',
+          help: `compare it with a value, e.g. \`${field.entity}.${field.field} == …\``,
+        });
+        return undefined;
+      }
       ctx.report('LCP3001', expression.span, `a \`where\` clause needs a condition, found ${describeExpression(expression)}`, {
         label: 'not a condition',
         help: 'compare a field with a value, e.g. `corner.process == ssgnp`',
@@ -69,7 +89,7 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
       const low = literalOperand(ctx, right.low, field, scope);
       const high = literalOperand(ctx, right.high, field, scope);
       if (low === undefined || high === undefined) return undefined;
-      return { kind: 'between', operand: fieldOperand(field), low: low.value as number, high: high.value as number };
+      return onNode(field, { kind: 'between', operand: fieldOperand(field), low: low.value as number, high: high.value as number }, scope);
     }
     if (right.kind === 'List') {
       const set: Operand[] = [];
@@ -79,7 +99,7 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
         if (operand === undefined) ok = false;
         else set.push(operand);
       }
-      return ok ? { kind: 'in', operand: fieldOperand(field), set } : undefined;
+      return ok ? onNode(field, { kind: 'in', operand: fieldOperand(field), set }, scope) : undefined;
     }
     if (right.kind === 'Reference' && right.path.length === 1 && field.entity === 'corner' && field.field === 'name' && scope.cornerSet) {
       const members = scope.cornerSet(right.path[0]!);
@@ -123,7 +143,16 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
   }
   const value = literalOperand(ctx, valueSide, field, scope);
   if (value === undefined) return undefined;
-  return { kind: 'compare', operator: op, left: fieldOperand(field), right: value };
+  return onNode(field, { kind: 'compare', operator: op, left: fieldOperand(field), right: value }, scope);
+}
+
+/** A condition on a node attribute, as `node.name in [nodes where it holds]` (jobs know nodes by name). */
+function onNode(field: FieldRef, condition: Condition, scope: ConditionScope): Condition {
+  if (field.entity !== 'node' || field.field === 'name' || scope.nodeAttributes === undefined) return condition;
+  const holds = [...scope.nodeAttributes].filter(([, attributes]) =>
+    evaluateCondition(condition, (entity, name) => (entity === 'node' ? attributes?.[name] : undefined)),
+  );
+  return { kind: 'in', operand: { kind: 'field', entity: 'node', field: 'name' }, set: holds.map(([name]) => ({ kind: 'value', value: name })) };
 }
 
 function isFieldReference(expression: Expression): expression is Reference {
@@ -139,7 +168,7 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
   }
   const entity = expression.path[0]!.name as FanoutKey;
   const fieldName = expression.path[1]!;
-  const fields = ENTITY_FIELDS[entity];
+  const fields = entityFields(entity, scope.attributes);
   const type = fields[fieldName.name];
   if (type === undefined || expression.path.length > 2) {
     const hint = type === undefined ? didYouMean(fieldName.name, Object.keys(fields)) : undefined;
@@ -194,14 +223,25 @@ function describeFieldType(type: FieldType): string {
       return 'a temperature';
     case 'integer':
       return 'an integer';
+    case 'bool':
+      return 'a boolean';
+    case 'memory':
+      return 'a memory size';
+    case 'duration':
+      return 'a duration';
   }
 }
 
 /** A literal of the field's type, converted to base units. */
-function literalOperand(ctx: CheckContext, expression: Expression, field: FieldRef, scope: ConditionScope): { kind: 'value'; value: string | number } | undefined {
+function literalOperand(ctx: CheckContext, expression: Expression, field: FieldRef, scope: ConditionScope): { kind: 'value'; value: string | number | boolean } | undefined {
   switch (field.type) {
+    case 'bool':
+      if (expression.kind !== 'Boolean') return typeError(ctx, expression, field);
+      return { kind: 'value', value: expression.value };
     case 'voltage':
-    case 'temperature': {
+    case 'temperature':
+    case 'memory':
+    case 'duration': {
       if (expression.kind !== 'Quantity') return typeError(ctx, expression, field);
       const value = quantityValue(ctx, expression, field.type, `${field.entity}.${field.field}`);
       return value === undefined ? undefined : { kind: 'value', value };

@@ -17,6 +17,8 @@ import { cornerField } from './fields.js';
 import { formatTemperature, formatVoltage } from './units.js';
 import type { CornerModel, SiteModel } from './model.js';
 import { readBlock } from './schema.js';
+import { suggestRcCorner } from './vocabulary.js';
+import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchema, type AttributeSchemas } from './attributes.js';
 import type { SymbolTable } from './symbols.js';
 import { describeExpression, isMissing, readEnum, readInteger, readQuantity } from './values.js';
 
@@ -28,11 +30,16 @@ export interface CornerBuild {
   readonly fieldSpans: Readonly<Record<'process' | 'voltage' | 'temperature' | 'rc', Span>>;
   /** Declared in a YAML table: shared tables may hold corners a pipeline does not use. */
   readonly fromTable: boolean;
+  /**
+   * Required attributes a table corner does not set: reported (LCP2007) only when a library
+   * uses the corner, since a shared table may serve pipelines that do not declare them.
+   */
+  readonly missingAttributes?: readonly AttributeSchema[];
 }
 
 const CORNER_PROPERTIES = { process: 'value', voltage: 'value', temperature: 'value', rc: 'value', mc_samples: 'value' } as const;
 
-export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: SiteModel): Map<string, CornerBuild> {
+export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: SiteModel, attributes: AttributeSchemas = NO_ATTRIBUTES): Map<string, CornerBuild> {
   const compiled = compileCornerStyle(site.cornerStyle);
   const style = 'error' in compiled ? undefined : compiled;
   const corners = new Map<string, CornerBuild>();
@@ -41,7 +48,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (decl.kind !== 'CornerDecl') continue;
     const name = decl.name.name;
     const what = `corner \`${name}\``;
-    const contents = readBlock(ctx, decl.body, { properties: CORNER_PROPERTIES }, what, decl.name.span);
+    const contents = readBlock(ctx, decl.body, { properties: { ...CORNER_PROPERTIES, ...attributeProperties(attributes, 'corner') } }, what, decl.name.span);
     const value = (key: string) => contents.values.get(key)?.value;
     const fromName = style ? parseCornerName(style, name) : undefined;
     let ok = true;
@@ -58,6 +65,10 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     let rc = rcExpression ? readEnum(ctx, rcExpression, site.rcCorners, 'rc', 'RC corner') : fromName?.rc;
     const mcSamples = mcExpression ? readInteger(ctx, mcExpression, 'mc_samples', 1) : undefined;
     if (mcExpression && mcSamples === undefined) ok = false;
+    const fromTable = /\.ya?ml$/i.test(decl.span.file);
+    const missingAttributes: AttributeSchema[] = [];
+    const attributeValues = readAttributes(ctx, attributes, 'corner', contents.values, what, decl.name.span, decl.body, fromTable ? missingAttributes : undefined);
+    if (!attributeValues.ok) ok = false;
 
     if (voltage !== undefined && voltage <= 0 && voltageExpression) {
       ctx.report('LCP3005', voltageExpression.span, 'a corner voltage must be positive', { label: 'not a supply voltage' });
@@ -119,7 +130,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (!rcExpression && rc !== undefined && !site.rcCorners.includes(rc)) {
       ctx.report('LCP3006', decl.name.span, `corner \`${name}\` names the unknown RC corner \`${rc}\``, {
         label: 'derived from the name',
-        ...(didYouMean(rc, site.rcCorners) ? { help: didYouMean(rc, site.rcCorners)! } : {}),
+        ...(suggestRcCorner(rc, site.rcCorners) ? { help: suggestRcCorner(rc, site.rcCorners)! } : {}),
       });
       rc = undefined;
       ok = false;
@@ -134,6 +145,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
             temperature,
             ...(rc !== undefined ? { rc } : {}),
             ...(mcSamples !== undefined ? { mcSamples } : {}),
+            ...(attributeValues.attributes ? { attributes: attributeValues.attributes } : {}),
             span: decl.name.span,
           }
         : undefined;
@@ -146,7 +158,8 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
         temperature: temperatureExpression?.span ?? decl.name.span,
         rc: rcExpression?.span ?? decl.name.span,
       },
-      fromTable: /\.ya?ml$/i.test(decl.span.file),
+      fromTable,
+      ...(missingAttributes.length > 0 ? { missingAttributes } : {}),
     });
   }
   return corners;

@@ -8,6 +8,7 @@ import type { CheckContext } from './context.js';
 import { compileCornerStyle, DEFAULT_CORNER_STYLE } from './corner-name.js';
 import type { EnvModel, MemoryUnit, NodeModel, QueueModel, SiteModel, Template, ToolModel } from './model.js';
 import { readBlock } from './schema.js';
+import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchemas } from './attributes.js';
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment } from './templates.js';
 import { checkEnum, mismatch, readEnum, readInteger, readList, readName, readQuantity, readRange } from './values.js';
@@ -253,14 +254,14 @@ export interface NodeBuild {
   readonly rcCornersSpan?: Span;
 }
 
-export function buildNodes(ctx: CheckContext, symbols: SymbolTable, site: SiteModel): Map<string, NodeBuild> {
+export function buildNodes(ctx: CheckContext, symbols: SymbolTable, site: SiteModel, attributes: AttributeSchemas = NO_ATTRIBUTES): Map<string, NodeBuild> {
   const nodes = new Map<string, NodeBuild>();
   for (const decl of symbols.nodes.values()) {
     const what = `node \`${decl.name.name}\``;
     const contents = readBlock(
       ctx,
       decl.body,
-      { properties: { vdd: 'value', temperature: 'value', processes: 'value', rc_corners: 'value' }, required: ['processes'] },
+      { properties: { vdd: 'value', temperature: 'value', processes: 'value', rc_corners: 'value', ...attributeProperties(attributes, 'node') }, required: ['processes'] },
       what,
       decl.name.span,
     );
@@ -273,6 +274,7 @@ export function buildNodes(ctx: CheckContext, symbols: SymbolTable, site: SiteMo
     const rcExpression = value('rc_corners');
     const processes = processesExpression ? readEnumList(ctx, processesExpression, site.processes, 'processes', 'process corner') : [];
     const rcCorners = rcExpression ? readEnumList(ctx, rcExpression, site.rcCorners, 'rc_corners', 'RC corner') : undefined;
+    const attributeValues = readAttributes(ctx, attributes, 'node', contents.values, what, decl.name.span, decl.body);
     nodes.set(decl.name.name, {
       model: {
         name: decl.name.name,
@@ -280,6 +282,7 @@ export function buildNodes(ctx: CheckContext, symbols: SymbolTable, site: SiteMo
         ...(temperature ? { temperature } : {}),
         processes,
         ...(rcCorners ? { rcCorners } : {}),
+        ...(attributeValues.attributes ? { attributes: attributeValues.attributes } : {}),
         span: decl.name.span,
       },
       ...(vddExpression ? { vddSpan: vddExpression.span } : {}),

@@ -2,9 +2,30 @@
  * The fields of the fan-out entities, as seen by interpolation (`${corner.rc}`) and conditions
  * (`where corner.process == ssgnp`). One table, so both agree on what exists.
  */
+import type { AttributeSchemas, AttributeType } from './attributes.js';
 import type { CornerModel, FanoutKey, LibraryModel } from './model.js';
 
-export type FieldType = 'name' | 'string' | 'path' | 'process' | 'rc' | 'voltage' | 'temperature' | 'integer';
+export type FieldType = 'name' | 'string' | 'path' | 'process' | 'rc' | 'voltage' | 'temperature' | 'integer' | 'bool' | 'memory' | 'duration';
+
+const ATTRIBUTE_FIELD_TYPES: Readonly<Record<AttributeType, FieldType>> = {
+  string: 'string',
+  path: 'path',
+  int: 'integer',
+  bool: 'bool',
+  voltage: 'voltage',
+  temperature: 'temperature',
+  memory: 'memory',
+  duration: 'duration',
+};
+
+/** The fields of an entity: the built-in ones, then its declared attributes. */
+export function entityFields(entity: FanoutKey, attributes: AttributeSchemas | undefined): Readonly<Record<string, FieldType>> {
+  const declared = attributes?.[entity];
+  if (declared === undefined || declared.size === 0) return ENTITY_FIELDS[entity];
+  const fields: Record<string, FieldType> = { ...ENTITY_FIELDS[entity] };
+  for (const attribute of declared.values()) fields[attribute.name] = ATTRIBUTE_FIELD_TYPES[attribute.type];
+  return fields;
+}
 
 export const ENTITY_FIELDS: Readonly<Record<FanoutKey, Readonly<Record<string, FieldType>>>> = {
   node: { name: 'name' },
@@ -24,7 +45,7 @@ export function isFanoutKey(name: string): name is FanoutKey {
 }
 
 /** A corner's value for a comparable field (base units), undefined when absent or unknown. */
-export function cornerField(corner: CornerModel, field: string): string | number | undefined {
+export function cornerField(corner: CornerModel, field: string): string | number | boolean | undefined {
   switch (field) {
     case 'name':
       return corner.name;
@@ -39,12 +60,12 @@ export function cornerField(corner: CornerModel, field: string): string | number
     case 'mc_samples':
       return corner.mcSamples;
     default:
-      return undefined;
+      return corner.attributes?.[field];
   }
 }
 
 /** A library's value for a comparable field; `kit` and `cells` are templates, not comparable. */
-export function libraryField(library: LibraryModel, field: string): string | undefined {
+export function libraryField(library: LibraryModel, field: string): string | number | boolean | undefined {
   switch (field) {
     case 'id':
       return library.id;
@@ -52,7 +73,10 @@ export function libraryField(library: LibraryModel, field: string): string | und
       return library.name;
     case 'node':
       return library.node;
-    default:
+    case 'kit':
+    case 'cells':
       return undefined;
+    default:
+      return library.attributes?.[field];
   }
 }

@@ -13,6 +13,7 @@ import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 import type { TemplateEnvironment } from './templates.js';
 import { mismatch } from './values.js';
+import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchemas } from './attributes.js';
 
 export interface LibraryBuild {
   readonly decl: LibraryDecl;
@@ -27,6 +28,7 @@ export function buildLibraries(
   nodes: ReadonlyMap<string, NodeBuild>,
   resolver: CornerSetResolver,
   environment: TemplateEnvironment,
+  attributes: AttributeSchemas = NO_ATTRIBUTES,
 ): Map<string, LibraryBuild> {
   const libraries = new Map<string, LibraryBuild>();
   for (const decl of symbols.libraries.values()) {
@@ -58,7 +60,7 @@ export function buildLibraries(
     const contents = readBlock(
       ctx,
       decl.body,
-      { properties: { name: 'value', kit: 'value', cells: 'value', corners: 'value' }, required: ['corners'] },
+      { properties: { name: 'value', kit: 'value', cells: 'value', corners: 'value', ...attributeProperties(attributes, 'library') }, required: ['corners'] },
       what,
       decl.name.span,
     );
@@ -67,7 +69,12 @@ export function buildLibraries(
     const nameExpression = value('name');
     if (nameExpression) {
       if (nameExpression.kind !== 'String' || nameExpression.parts.some((p) => p.kind === 'Interpolation')) {
-        mismatch(ctx, nameExpression, 'a plain string', 'name');
+        if (nameExpression.kind === 'String') {
+          ctx.report('LCP3001', nameExpression.span, 'a library `name` cannot contain interpolations', {
+            label: 'interpolation is not allowed here',
+            help: 'write the full name literally: it names files and jobs when the pipeline is compiled, before any env variable is known',
+          });
+        } else mismatch(ctx, nameExpression, 'a string', 'name');
         ok = false;
       } else if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(nameExpression.text)) {
         ctx.report('LCP3005', nameExpression.span, 'a library name starts with a letter or digit and has only letters, digits, `_`, `.`, `+` and `-`', {
@@ -82,6 +89,9 @@ export function buildLibraries(
     const kit = kitExpression && readGlobalString(ctx, kitExpression, 'kit', environment);
     const cells = cellsExpression && readGlobalString(ctx, cellsExpression, 'cells', environment);
     if ((kitExpression && !kit) || (cellsExpression && !cells)) ok = false;
+
+    const attributeValues = readAttributes(ctx, attributes, 'library', contents.values, what, decl.name.span, decl.body);
+    if (!attributeValues.ok) ok = false;
 
     const cornersExpression = value('corners');
     const choices = cornersExpression ? resolver.evaluate(cornersExpression, what) : undefined;
@@ -103,6 +113,7 @@ export function buildLibraries(
             ...(kit ? { kit } : {}),
             ...(cells ? { cells } : {}),
             corners: choices.map((c) => c.name),
+            ...(attributeValues.attributes ? { attributes: attributeValues.attributes } : {}),
             span: decl.name.span,
           }
         : undefined;

@@ -20,6 +20,18 @@ export interface CheckedProgram {
   readonly libraries: readonly LibraryModel[];
   readonly corners: readonly CornerModel[];
   readonly stages: readonly StageModel[];
+  /** Declared user attributes (`attribute library.lpe_dir: string`); absent when none. */
+  readonly attributes?: readonly AttributeModel[];
+}
+
+/** A user attribute's value: strings and paths, integers, booleans, quantities in base units. */
+export type AttributeValue = string | number | boolean;
+
+export interface AttributeModel {
+  readonly entity: FanoutKey;
+  readonly name: string;
+  readonly type: 'string' | 'path' | 'int' | 'bool' | 'voltage' | 'temperature' | 'memory' | 'duration';
+  readonly default?: AttributeValue;
 }
 
 export type MemoryUnit = 'KB' | 'MB' | 'GB' | 'TB';
@@ -82,6 +94,8 @@ export interface NodeModel {
   readonly processes: readonly string[];
   /** Undefined: any RC corner. */
   readonly rcCorners?: readonly string[];
+  /** User attribute values by name (defaults filled in); absent when none are declared. */
+  readonly attributes?: Readonly<Record<string, AttributeValue>>;
   readonly span: Span;
 }
 
@@ -95,6 +109,8 @@ export interface LibraryModel {
   readonly cells?: Template;
   /** Corner names, in the library's order, without duplicates. */
   readonly corners: readonly string[];
+  /** User attribute values by name (defaults filled in); absent when none are declared. */
+  readonly attributes?: Readonly<Record<string, AttributeValue>>;
   readonly span: Span;
 }
 
@@ -107,6 +123,8 @@ export interface CornerModel {
   readonly temperature: number;
   readonly rc?: string;
   readonly mcSamples?: number;
+  /** User attribute values by name (defaults filled in); absent when none are declared. */
+  readonly attributes?: Readonly<Record<string, AttributeValue>>;
   readonly span: Span;
 }
 
@@ -213,6 +231,10 @@ export type TemplatePart =
   | { readonly kind: 'text'; readonly value: string }
   | { readonly kind: 'env'; readonly name: string }
   | { readonly kind: 'builtin'; readonly name: 'work' | 'out' | 'pipeline' | 'stage' }
+  /**
+   * A field or user attribute; a formatted one (`${corner.voltage:p}`) is named
+   * `<field>__<format>` (`voltage__p`, src/check/formats.ts), its own variable in scripts.
+   */
   | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */

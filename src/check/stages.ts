@@ -131,9 +131,9 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
   }
 
   const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup };
-  const template = (expression: Expression, property: string): Template | undefined => {
+  const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
-    return resolveTemplate(ctx, expression, scope, inputs.environment);
+    return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
   };
 
   const contents = readBlock(ctx, decl.body, STAGE_SCHEMA, what, decl.name.span);
@@ -332,10 +332,10 @@ function readRun(
   ctx: CheckContext,
   expression: Expression,
   inputs: StageInputs,
-  template: (expression: Expression, property: string) => Template | undefined,
+  template: (expression: Expression, property: string, shell?: boolean) => Template | undefined,
 ): RunModel | undefined {
   if (expression.kind === 'ShellRun') {
-    const command = template(expression.command, 'run');
+    const command = template(expression.command, 'run', true);
     return command && { kind: 'shell', command, span: expression.span };
   }
   let toolName: { name: string; span: Span } | undefined;

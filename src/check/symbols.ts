@@ -5,6 +5,7 @@
  * (LCP2004 when none) and at most one `site`.
  */
 import type {
+  AttributeDecl,
   CornerDecl,
   CornerSetDecl,
   Declaration,
@@ -31,6 +32,8 @@ export interface SymbolTable {
   /** Corners and corner sets: one namespace. */
   readonly corners: ReadonlyMap<string, CornerDecl | CornerSetDecl>;
   readonly stages: ReadonlyMap<string, StageDecl>;
+  /** `attribute` declarations in program order (checked by attributes.ts). */
+  readonly attributes: readonly AttributeDecl[];
 }
 
 /** Names built into interpolation that an env variable may not shadow. */
@@ -60,6 +63,7 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
   const libraries = new Map<string, LibraryDecl>();
   const corners = new Map<string, CornerDecl | CornerSetDecl>();
   const stages = new Map<string, StageDecl>();
+  const attributes: AttributeDecl[] = [];
 
   const add = <T extends { name: { name: string; span: Span } }>(map: Map<string, T>, decl: T, what: string): void => {
     const name = decl.name.name;
@@ -129,6 +133,9 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
       case 'StageDecl':
         add(stages, decl, 'stage');
         break;
+      case 'AttributeDecl':
+        attributes.push(decl);
+        break;
       case 'ImportDecl':
         break;
     }
@@ -150,5 +157,6 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
     libraries,
     corners,
     stages,
+    attributes,
   };
 }

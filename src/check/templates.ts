@@ -5,9 +5,11 @@
  * that key (LCP2009); an entity has only the fields of `ENTITY_FIELDS` (LCP2010).
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
-import type { Reference, StringLiteral } from '../syntax/ast.js';
+import type { Identifier, Reference, StringLiteral } from '../syntax/ast.js';
+import type { AttributeSchemas } from './attributes.js';
 import type { CheckContext } from './context.js';
-import { ENTITY_FIELDS, isFanoutKey } from './fields.js';
+import { entityFields, isFanoutKey } from './fields.js';
+import { FORMATS, formattedField, isFormattable } from './formats.js';
 import type { FanoutKey, Template, TemplatePart } from './model.js';
 
 export type TemplateScope =
@@ -20,6 +22,13 @@ type Builtin = (typeof BUILTINS)[number];
 
 export interface TemplateEnvironment {
   readonly envNames: ReadonlySet<string>;
+  /** Declared user attributes, fields of `node`, `library`, `corner` like the built-in ones. */
+  readonly attributes?: AttributeSchemas;
+}
+
+export interface TemplateOptions {
+  /** The string is a shell command: an unknown `${name}` may be meant as a shell variable. */
+  readonly shell?: boolean;
 }
 
 export function resolveTemplate(
@@ -27,6 +36,7 @@ export function resolveTemplate(
   literal: StringLiteral,
   scope: TemplateScope,
   environment: TemplateEnvironment,
+  options: TemplateOptions = {},
 ): Template | undefined {
   const parts: TemplatePart[] = [];
   let ok = true;
@@ -37,7 +47,7 @@ export function resolveTemplate(
       else parts.push({ kind: 'text', value: part.value });
       continue;
     }
-    const resolved = resolveInterpolation(ctx, part.reference, scope, environment);
+    const resolved = resolveInterpolation(ctx, part.reference, part.format, scope, environment, options);
     if (resolved === undefined) ok = false;
     else parts.push(resolved);
   }
@@ -47,31 +57,57 @@ export function resolveTemplate(
 function resolveInterpolation(
   ctx: CheckContext,
   reference: Reference,
+  format: Identifier | undefined,
   scope: TemplateScope,
   environment: TemplateEnvironment,
+  options: TemplateOptions,
 ): TemplatePart | undefined {
   const [head, ...rest] = reference.path;
   if (head === undefined || head.name === '') return undefined; // malformed, reported by the parser
   const name = head.name;
 
   if (isFanoutKey(name)) {
+    const fields = entityFields(name, environment.attributes);
     const field = rest[0];
     if (field === undefined || rest.length > 1) {
       ctx.report('LCP2010', reference.span, `\`${reference.path.map((p) => p.name).join('.')}\` is not a field`, {
         label: `write \`${name}.<field>\``,
-        notes: [`fields of \`${name}\`: ${Object.keys(ENTITY_FIELDS[name]).map((f) => `\`${f}\``).join(', ')}`],
+        notes: [`fields of \`${name}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
       });
       return undefined;
     }
-    if (!(field.name in ENTITY_FIELDS[name])) {
-      const hint = didYouMean(field.name, Object.keys(ENTITY_FIELDS[name]));
+    if (!(field.name in fields)) {
+      const hint = didYouMean(field.name, Object.keys(fields));
       ctx.report('LCP2010', field.span, `\`${name}\` has no field \`${field.name}\``, {
         label: 'unknown field',
         ...(hint ? { help: hint } : {}),
-        fixes: suggestionFixes(field.name, field.span, Object.keys(ENTITY_FIELDS[name])),
-        notes: [`fields of \`${name}\`: ${Object.keys(ENTITY_FIELDS[name]).map((f) => `\`${f}\``).join(', ')}`],
+        fixes: suggestionFixes(field.name, field.span, Object.keys(fields)),
+        notes: [`fields of \`${name}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
       });
       return undefined;
+    }
+    let fieldName = field.name;
+    if (format !== undefined) {
+      const type = fields[field.name]!;
+      if (!isFormattable(type)) {
+        ctx.report('LCP2013', format.span, `\`${name}.${field.name}\` takes no format`, {
+          label: `not a quantity`,
+          help: `write \`\${${name}.${field.name}}\``,
+          notes: ['formats apply to voltages, temperatures, memory sizes and durations'],
+        });
+        return undefined;
+      }
+      const known = FORMATS[type];
+      if (!(format.name in known)) {
+        const hint = didYouMean(format.name, Object.keys(known));
+        ctx.report('LCP2013', format.span, `unknown format \`${format.name}\` for ${type === 'memory' ? 'a memory size' : `a ${type}`}`, {
+          label: 'unknown format',
+          ...(hint ? { help: hint } : {}),
+          notes: [`${type} formats: ${Object.entries(known).map(([f, spec]) => `\`:${f}\` (${spec.example})`).join(', ')}`],
+        });
+        return undefined;
+      }
+      fieldName = formattedField(field.name, format.name);
     }
     if (scope.kind === 'global') {
       ctx.report('LCP2009', reference.span, `\`${name}.${field.name}\` can only be used inside a stage`, {
@@ -86,7 +122,15 @@ function resolveInterpolation(
       });
       return undefined;
     }
-    return { kind: 'field', entity: name, field: field.name };
+    return { kind: 'field', entity: name, field: fieldName };
+  }
+
+  if (format !== undefined) {
+    ctx.report('LCP2013', format.span, `\`${name}\` takes no format`, {
+      label: 'formats apply to quantity fields',
+      help: `write \`\${${reference.path.map((p) => p.name).join('.')}}\``,
+    });
+    return undefined;
   }
 
   if (rest.length > 0) {
@@ -113,6 +157,14 @@ function resolveInterpolation(
   const candidates = [...environment.envNames, ...(scope.kind === 'stage' ? BUILTINS : [])];
   const hint = didYouMean(name, candidates);
   for (const meant of suggest(name, environment.envNames, 1)) ctx.markUsed('env', meant);
+  if (options.shell) {
+    // In a shell command, `${decks}` is as likely a shell variable as an env variable.
+    ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
+      label: 'undeclared',
+      help: hint ?? `if \`${name}\` is a shell variable of the command, write \`$\${${name}}\` (libcc passes it to bash as \`\${${name}}\`); if it comes from the environment, declare it: \`env ${name}: string\``,
+    });
+    return undefined;
+  }
   ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
     label: 'undeclared',
     help: hint ?? `declare it: \`env ${name}: string\``,

@@ -10,6 +10,7 @@ import type { Expression, Identifier, QuantityLiteral } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import type { NumericRange } from './model.js';
 import { lookupUnit, suggestUnit, unitsOf, type Dimension } from './units.js';
+import { suggestRcCorner } from './vocabulary.js';
 
 /** "a string", "a list", … — how an expression reads in a type-mismatch message. */
 export function describeExpression(expression: Expression): string {
@@ -146,7 +147,7 @@ export function readEnum<T extends string>(
 
 export function checkEnum<T extends string>(ctx: CheckContext, identifier: Identifier, values: readonly T[], what: string): T | undefined {
   if ((values as readonly string[]).includes(identifier.name)) return identifier.name as T;
-  const hint = didYouMean(identifier.name, values);
+  const hint = what === 'RC corner' ? suggestRcCorner(identifier.name, values) : didYouMean(identifier.name, values);
   ctx.report('LCP3006', identifier.span, `unknown ${what} \`${identifier.name}\``, {
     label: `not a known ${what}`,
     ...(hint ? { help: hint } : {}),

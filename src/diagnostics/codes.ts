@@ -34,6 +34,7 @@ export const CATALOGUE = {
   LCP2010: { severity: 'error', title: 'unknown field' },
   LCP2011: { severity: 'error', title: 'undeclared environment variable' },
   LCP2012: { severity: 'error', title: 'unknown fan-out key' },
+  LCP2013: { severity: 'error', title: 'unknown interpolation format' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------
   LCP3001: { severity: 'error', title: 'type mismatch' },
@@ -61,6 +62,7 @@ export const CATALOGUE = {
   LCP3105: { severity: 'warning', title: 'secret-looking literal' },
   LCP3106: { severity: 'warning', title: 'estimate exceeds the run-time limit' },
   LCP3107: { severity: 'warning', title: 'suppression names no known code' },
+  LCP3108: { severity: 'warning', title: 'gathered output expected without a count' },
 
   // --- LCP4xxx: job graph -----------------------------------------------------------------------
   LCP4001: { severity: 'error', title: 'dependency cycle' },

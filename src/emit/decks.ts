@@ -6,8 +6,8 @@
 import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
-import type { DeckModel } from '../check/model.js';
-import { formatNumber, jobKey, type ProgramIndex } from './jobs.js';
+import type { AttributeValue, DeckModel } from '../check/model.js';
+import { attributeText, formatNumber, jobKey, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
 import { tclQuote, tclTemplate } from './tcl.js';
 
@@ -62,11 +62,13 @@ export function renderDeck(
     job: job.id,
     program: tool?.kind === 'variety' ? 'VARIETY' : 'LIBERATE',
     threads: stage.resources.cpus,
-    node: job.keys.node === undefined ? undefined : { name: job.keys.node },
+    node: job.keys.node === undefined ? undefined : { name: job.keys.node, attrs: deckAttributes(index.nodes?.get(job.keys.node)?.attributes) },
     library: library && {
       id: library.id,
       name: library.name,
       node: library.node,
+      /** User attributes (`attribute library.lpe_dir: string`), as text: `{{tcl library.attrs.lpe_dir}}`. */
+      attrs: deckAttributes(library.attributes),
       get kitTcl() {
         reads.kit ||= library.kit !== undefined;
         return library.kit ? tclTemplate(library.kit) : '{}';
@@ -84,6 +86,7 @@ export function renderDeck(
       rc: corner.rc ?? '',
       mcSamples: corner.mcSamples ?? 0,
       modelSection: modelSection(corner.process),
+      attrs: deckAttributes(corner.attributes),
     },
     /** The stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
     deck: {
@@ -100,6 +103,11 @@ export function renderDeck(
   };
   const body = template.render(view);
   return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
+}
+
+/** User attributes for a deck: strings as they are, booleans `true`/`false`, numbers in base units. */
+function deckAttributes(attributes: Readonly<Record<string, AttributeValue>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes ?? {}).map(([name, value]) => [name, attributeText(value)]));
 }
 
 export { tclQuote };

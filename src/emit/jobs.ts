@@ -6,7 +6,9 @@
  * invalidates its old results and everything computed from them.
  */
 import { createHash } from 'node:crypto';
-import type { CheckedProgram, CornerModel, FanoutKey, LibraryModel, StageModel, Template, TemplatePart } from '../check/model.js';
+import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, FanoutKey, LibraryModel, NodeModel, StageModel, Template, TemplatePart } from '../check/model.js';
+import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
+import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
 import { shDoubleQuote, shQuote } from './shell.js';
 
@@ -27,6 +29,11 @@ export interface ProgramIndex {
   readonly libraries: ReadonlyMap<string, LibraryModel>;
   readonly corners: ReadonlyMap<string, CornerModel>;
   readonly stages: ReadonlyMap<string, StageModel>;
+  readonly nodes?: ReadonlyMap<string, NodeModel>;
+  /** Declared user attributes by `entity.name`. */
+  readonly attributes?: ReadonlyMap<string, AttributeModel>;
+  /** The site's corner style, to spell `${corner.voltage:p}` as the corner's name does. */
+  readonly cornerStyle?: string;
 }
 
 export function indexProgram(program: CheckedProgram): ProgramIndex {
@@ -34,7 +41,67 @@ export function indexProgram(program: CheckedProgram): ProgramIndex {
     libraries: new Map(program.libraries.map((l) => [l.id, l])),
     corners: new Map(program.corners.map((c) => [c.name, c])),
     stages: new Map(program.stages.map((s) => [s.name, s])),
+    nodes: new Map(program.nodes.map((n) => [n.name, n])),
+    attributes: new Map((program.attributes ?? []).map((a) => [`${a.entity}.${a.name}`, a])),
+    cornerStyle: program.site.cornerStyle,
   };
+}
+
+/** The templates of a stage that are substituted per job. */
+function stageTemplates(stage: StageModel): Template[] {
+  const run = stage.run;
+  return [
+    ...(run.kind === 'shell' ? [run.command] : [...(run.deck ? [run.deck] : []), ...run.args]),
+    ...stage.expects.map((e) => e.pattern),
+    ...(stage.deck?.rshCmd ? [stage.deck.rshCmd] : []),
+  ];
+}
+
+/** An attribute value as text in scripts: `true`/`false`, numbers in base units. */
+export function attributeText(value: AttributeValue): string {
+  return typeof value === 'number' ? formatNumber(value) : String(value);
+}
+
+/**
+ * Values of the user attributes and formatted fields (`${library.lpe_dir}`,
+ * `${corner.voltage:p}`) the stage's strings read; the built-in fields are set by `jobLiterals`.
+ */
+function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageModel, index: ProgramIndex): void {
+  const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
+  const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
+  const node = job.keys.node === undefined ? undefined : index.nodes?.get(job.keys.node);
+  for (const template of stageTemplates(stage)) {
+    for (const part of template.parts) {
+      if (part.kind !== 'field') continue;
+      const variable = `lcp_${part.entity}_${part.field}`;
+      if (values.has(variable)) continue;
+      const { field, format } = splitFormattedField(part.field);
+      const attribute = index.attributes?.get(`${part.entity}.${field}`);
+      const entity = part.entity === 'node' ? node : part.entity === 'library' ? library : corner;
+      if (entity === undefined) continue;
+      let value: AttributeValue | undefined;
+      let type: string | undefined;
+      if (attribute !== undefined) {
+        value = entity.attributes?.[field];
+        type = attribute.type;
+      } else if (part.entity === 'corner' && (field === 'voltage' || field === 'temperature')) {
+        value = (entity as CornerModel)[field];
+        type = field;
+      }
+      if (value === undefined) continue;
+      if (format === undefined || typeof value !== 'number' || type === undefined || !isFormattable(type)) {
+        values.set(variable, attributeText(value));
+        continue;
+      }
+      let notation = DEFAULT_NOTATION;
+      if (part.entity === 'corner' && attribute === undefined && index.cornerStyle !== undefined) {
+        const style = compileCornerStyle(index.cornerStyle);
+        const parsed = 'error' in style ? undefined : parseCornerName(style, (entity as CornerModel).name);
+        if (parsed !== undefined) notation = notationOf(parsed);
+      }
+      values.set(variable, applyFormat(value, type, format, notation));
+    }
+  }
 }
 
 export function jobKey(job: PlanJob, keySet: readonly FanoutKey[]): { key: string; keyPath: string; group: string } {
@@ -70,6 +137,7 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
     values.set('lcp_corner_rc', corner.rc ?? '');
     values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
   }
+  extraLiterals(values, job, stage, index);
   return values;
 }
 

@@ -43,6 +43,7 @@ export type Declaration =
   | LibraryDecl
   | CornerDecl
   | CornerSetDecl
+  | AttributeDecl
   | StageDecl;
 
 /** `pipeline n2_tanager` */
@@ -122,6 +123,20 @@ export interface CornerSetDecl {
   readonly kind: 'CornerSetDecl';
   readonly name: Identifier;
   readonly value: Expression;
+  readonly span: Span;
+}
+
+/**
+ * `attribute library.lpe_dir: string = "LPE"` — a typed user attribute of every node, library
+ * or corner, with an optional default (without one, each entity must set it).
+ */
+export interface AttributeDecl {
+  readonly kind: 'AttributeDecl';
+  /** `node`, `library` or `corner` (the checker reports anything else). */
+  readonly entity: Identifier;
+  readonly name: Identifier;
+  readonly type: Identifier;
+  readonly default?: Expression;
   readonly span: Span;
 }
 
@@ -227,10 +242,14 @@ export interface TextPart {
   readonly span: Span;
 }
 
-/** `${corner.rc}`: the reference's span covers the name inside the braces. */
+/**
+ * `${corner.rc}`: the reference's span covers the name inside the braces. `${corner.voltage:p}`
+ * has a `format` (the name after `:`).
+ */
 export interface InterpolationPart {
   readonly kind: 'Interpolation';
   readonly reference: Reference;
+  readonly format?: Identifier;
   readonly span: Span;
 }
 

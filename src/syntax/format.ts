@@ -460,6 +460,11 @@ class Formatter {
         if (d.default !== undefined) docs.push(' ', this.tok('='), ' ', this.expression(d.default));
         return docs;
       }
+      case 'AttributeDecl': {
+        const docs: Doc[] = [this.tok('attribute'), ' ', this.name(d.entity), this.tok('.'), this.name(d.name), this.tok(':'), ' ', this.name(d.type)];
+        if (d.default !== undefined) docs.push(' ', this.tok('='), ' ', this.expression(d.default));
+        return docs;
+      }
       case 'SiteDecl':
         return [this.tok('site'), ' ', this.block(d.body)];
       case 'ToolDecl':

@@ -51,6 +51,7 @@ import {
   KwShell,
   KwSite,
   KwStage,
+  KwAttribute,
   KwTool,
   KwTrue,
   KwWhere,
@@ -111,6 +112,7 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwCorner, Identifier],
   [KwCorners, Identifier],
   [KwStage, Identifier],
+  [KwAttribute, Name],
 ]);
 
 /**
@@ -134,13 +136,14 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
   [KwCorner, [LCurly]],
   [KwCorners, [Equals]],
   [KwStage, [LCurly, KwFor, KwAfter, KwWhere]],
+  [KwAttribute, [Dot]],
 ]);
 
 /** How far recovery looks along a declaration header for its `{` (keeps parsing linear). */
 const HEADER_SCAN = 40;
 
 const DECLARATION_HELP =
-  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `stage`';
+  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `stage`';
 
 /** Rules whose failure means "a value was expected here". */
 const VALUE_RULES = new Set([
@@ -674,6 +677,7 @@ export class LcpParser extends CstParser {
       { ALT: () => this.SUBRULE(this.libraryDecl) },
       { ALT: () => this.SUBRULE(this.cornerDecl) },
       { ALT: () => this.SUBRULE(this.cornerSetDecl) },
+      { ALT: () => this.SUBRULE(this.attributeDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
   });
@@ -759,6 +763,19 @@ export class LcpParser extends CstParser {
     this.CONSUME(Identifier, { LABEL: 'declName' });
     this.CONSUME(Equals);
     this.valueAfterEquals(this.OPTION, () => this.valueMissingAtTop());
+  });
+
+  attributeDecl = this.RULE('attributeDecl', () => {
+    this.CONSUME(KwAttribute);
+    this.SUBRULE(this.name, { LABEL: 'entityName' });
+    this.CONSUME(Dot);
+    this.SUBRULE2(this.name, { LABEL: 'attributeName' });
+    this.CONSUME(Colon);
+    this.SUBRULE3(this.name, { LABEL: 'typeName' });
+    this.OPTION(() => {
+      this.CONSUME(Equals);
+      this.valueAfterEquals(this.OPTION2, () => this.valueMissingAtTop());
+    });
   });
 
   stageDecl = this.RULE('stageDecl', () => {

@@ -4,7 +4,7 @@
  *
  * - `\"`, `\\`, `\n`, `\t` are the escapes of `"…"`; any other `\x` is LCP1005 and decodes to `x`.
  * - `$${` is a literal `${`; a `$` not followed by `{` is a literal `$`.
- * - `${ a.b }` (blanks around the name allowed) becomes an InterpolationPart whose Reference has
+ * - `${ a.b }` or `${a.b:fmt}` (blanks around the name allowed) becomes an InterpolationPart whose Reference has
  *   the exact file spans of `a` and `b`; an empty, malformed or unclosed `${` is LCP1004 and its
  *   characters are kept as literal text.
  *
@@ -51,12 +51,34 @@ function parseDottedName(
   to: number,
   base: number,
   file: string,
-): Identifier[] | undefined {
+): { path: Identifier[]; format?: Identifier } | undefined {
   let i = from;
   while (i < to && isBlank(image[i])) i++;
   let end = to;
   while (end > i && isBlank(image[end - 1])) end--;
   if (i >= end) return undefined;
+  // `${corner.voltage:p}`: a format name after the last `:`.
+  let format: Identifier | undefined;
+  const colon = image.lastIndexOf(':', end - 1);
+  if (colon >= i) {
+    let f = colon + 1;
+    while (f < end && isBlank(image[f])) f++;
+    if (f >= end || !NAME_START.test(image[f]!)) return undefined;
+    const formatStart = f;
+    f++;
+    while (f < end && NAME_PART.test(image[f]!)) f++;
+    if (f !== end) return undefined;
+    format = { kind: 'Identifier', name: image.slice(formatStart, end), span: span(file, base + formatStart, base + end) };
+    end = colon;
+    while (end > i && isBlank(image[end - 1])) end--;
+    if (i >= end) return undefined;
+  }
+  const path = parseDottedPath(image, i, end, base, file);
+  return path && { path, ...(format ? { format } : {}) };
+}
+
+function parseDottedPath(image: string, from: number, end: number, base: number, file: string): Identifier[] | undefined {
+  let i = from;
   const path: Identifier[] = [];
   for (;;) {
     const segStart = i;
@@ -215,8 +237,8 @@ export function decodeString(file: string, token: StringToken, diagnostics: Diag
       i += 2;
       continue;
     }
-    const path = parseDottedName(image, i + 2, close, base, file);
-    if (path === undefined) {
+    const parsed = parseDottedName(image, i + 2, close, base, file);
+    if (parsed === undefined) {
       const inner = image.slice(i + 2, close);
       const empty = inner.trim() === '';
       const message = empty
@@ -236,6 +258,7 @@ export function decodeString(file: string, token: StringToken, diagnostics: Diag
       continue;
     }
     flush();
+    const { path, format } = parsed;
     const first = path[0]!;
     const last = path[path.length - 1]!;
     parts.push({
@@ -245,9 +268,10 @@ export function decodeString(file: string, token: StringToken, diagnostics: Diag
         path,
         span: span(file, first.span.start, last.span.end),
       },
+      ...(format ? { format } : {}),
       span: span(file, base + i, base + close + 1),
     });
-    text += `\${${path.map((p) => p.name).join('.')}}`;
+    text += `\${${path.map((p) => p.name).join('.')}${format ? `:${format.name}` : ''}}`;
     i = close + 1;
   }
   flush();

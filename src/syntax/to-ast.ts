@@ -19,6 +19,7 @@ import type {
   CompareOperator,
   Declaration,
   EnvDecl,
+  AttributeDecl,
   ExpectStatement,
   Expression,
   ForEachClause,
@@ -354,6 +355,28 @@ export class AstBuilder extends BaseVisitor {
       value: value.node,
       span: this.extent().token(keyword).span(name.span).token(equals).span(value.extent).result(at),
     };
+  }
+
+  attributeDecl(ctx: Ctx, at: number): AttributeDecl {
+    const keyword = tokens(ctx, 'KwAttribute')[0];
+    const dot = tokens(ctx, 'Dot')[0];
+    const colon = tokens(ctx, 'Colon')[0];
+    const equals = tokens(ctx, 'Equals')[0];
+    let pos = this.after(keyword, at);
+    const entity = this.nameOf(nodes(ctx, 'entityName')[0], pos);
+    pos = this.after(dot, Math.max(pos, entity.span.end));
+    const name = this.nameOf(nodes(ctx, 'attributeName')[0], pos);
+    pos = this.after(colon, Math.max(pos, name.span.end));
+    const type = this.nameOf(nodes(ctx, 'typeName')[0], pos);
+    pos = Math.max(pos, type.span.end);
+    const ext = this.extent().token(keyword).span(entity.span).token(dot).span(name.span).token(colon).span(type.span);
+    const valueNode = nodes(ctx, 'expression')[0];
+    if (equals === undefined && valueNode === undefined) {
+      return { kind: 'AttributeDecl', entity, name, type, span: ext.result(at) };
+    }
+    const value = this.ex(valueNode, this.after(equals, pos));
+    ext.token(equals).span(value.extent);
+    return { kind: 'AttributeDecl', entity, name, type, default: value.node, span: ext.result(at) };
   }
 
   stageDecl(ctx: Ctx, at: number): StageDecl {

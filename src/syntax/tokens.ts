@@ -134,6 +134,7 @@ export const KwLibrary = keyword('library');
 export const KwCorners = keyword('corners');
 export const KwCorner = keyword('corner');
 export const KwStage = keyword('stage');
+export const KwAttribute = keyword('attribute');
 export const KwFor = keyword('for');
 export const KwEach = keyword('each');
 export const KwAfter = keyword('after');
@@ -162,6 +163,7 @@ export const KEYWORDS: readonly TokenType[] = [
   KwCorners,
   KwCorner,
   KwStage,
+  KwAttribute,
   KwFor,
   KwEach,
   KwAfter,

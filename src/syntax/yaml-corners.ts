@@ -23,6 +23,11 @@
  *   `Reference` to another set. Filters (`where`) are written in `.lcp`:
  *   `corners slow = signoff where corner.process == ssgnp`.
  *
+ * - Each library (under `libraries`) becomes a `LibraryDecl`: `id` its name, `node` its node,
+ *   `corners` a `List` of `Reference`s (or one `Reference`), `name`/`kit`/`cells` strings whose
+ *   `${…}` are decoded as in a raw `.lcp` string; any other field a `Property` (the checker reports
+ *   unknown ones, and reads declared attributes).
+ *
  * Diagnostics: YAML syntax errors and warnings (including duplicate keys) → `LCP5001`; a shape
  * that is not a corner table → `LCP5002` at the offending node, and the rest is still converted.
  * Never throws.
@@ -49,6 +54,7 @@ import type {
   CornerDecl,
   CornerSetDecl,
   Declaration,
+  LibraryDecl,
   Expression,
   Identifier,
   LcpFile,
@@ -58,11 +64,15 @@ import type {
   StringLiteral,
 } from './ast.js';
 import type { ParseResult } from './result.js';
+import { decodeString } from './strings.js';
 
 /** The `.lcp` lexer's quantity rule: digits, optional fraction, optional unit letters. */
 const QUANTITY = /^(-?\d+(?:\.\d+)?)([A-Za-z]+)?$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_LEVEL_KEYS = ['corners', 'sets'] as const;
+const TOP_LEVEL_KEYS = ['corners', 'sets', 'libraries'] as const;
+
+/** Library fields that are strings (`kit: ${KIT}/base`), whatever YAML reads them as. */
+const LIBRARY_STRING_FIELDS = new Set(['name', 'kit', 'cells']);
 
 export function parseCornerTable(source: SourceFile): ParseResult {
   const converter = new Converter(source);
@@ -146,12 +156,13 @@ class Converter {
       if (key === undefined || isRepeated(seen, key)) continue;
       if (key.name === 'corners') this.corners(pair, declarations);
       else if (key.name === 'sets') this.sets(pair, declarations);
+      else if (key.name === 'libraries') this.libraries(pair, declarations);
       else {
         const help = didYouMean(key.name, TOP_LEVEL_KEYS);
         this.bag.report('LCP5002', key.span, `unknown key \`${key.name}\` in a corner table`, {
-          label: 'not `corners` or `sets`',
+          label: 'not `corners`, `sets` or `libraries`',
           ...(help === undefined ? {} : { help }),
-          notes: ['a corner table has the keys `corners` (a list of corners) and `sets` (named corner sets)'],
+          notes: ['a corner table has the keys `corners` (a list of corners), `sets` (named corner sets) and `libraries` (a list of libraries)'],
         });
       }
     }
@@ -264,6 +275,131 @@ class Converter {
       return undefined;
     }
     return this.scalarExpression(value);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // libraries
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * `libraries:` — each entry a `LibraryDecl`: `id` (the declaration name), `node`, `corners`
+   * (a list of corners and sets, or one set), any other library property or attribute.
+   */
+  private libraries(pair: Pair, out: Declaration[]): void {
+    const value = pair.value;
+    if (isEmpty(value)) return;
+    if (!isSeq(value)) {
+      this.structure(value, '`libraries` must be a list of libraries', { label: 'expected a list' });
+      return;
+    }
+    for (const item of value.items) {
+      const decl = this.library(item);
+      if (decl !== undefined) out.push(decl);
+    }
+  }
+
+  private library(item: unknown): LibraryDecl | undefined {
+    if (!isMap(item)) {
+      this.structure(item, 'a library must be a mapping with an `id`', { label: 'expected a mapping' });
+      return undefined;
+    }
+    const entrySpan = this.nodeSpan(item);
+    let id: Identifier | undefined;
+    let node: Identifier | undefined;
+    let sawId = false;
+    const properties: Property[] = [];
+    const seen = new Set<string>();
+    for (const pair of item.items) {
+      const key = this.keyIdentifier(pair);
+      if (key === undefined || isRepeated(seen, key)) continue;
+      if (key.name === 'id' || key.name === 'node') {
+        if (key.name === 'id') sawId = true;
+        const identifier = this.identifierValue(pair, key, key.name === 'id' ? 'a library id' : 'a node name');
+        if (key.name === 'id') id = identifier;
+        else node = identifier;
+        continue;
+      }
+      let value: Expression | undefined;
+      if (key.name === 'corners') value = this.cornerList(pair, key);
+      else if (LIBRARY_STRING_FIELDS.has(key.name)) value = this.stringValue(pair, key);
+      else value = this.fieldValue(pair, key);
+      if (value === undefined) continue;
+      properties.push({ kind: 'Property', key, value, span: this.span(key.span.start, Math.max(key.span.end, value.span.end)) });
+    }
+    if (!sawId) {
+      this.bag.report('LCP5002', entrySpan, 'library without an `id`', {
+        label: 'this library has no `id`',
+        help: 'add `id: <library>`, the name stages and conditions use (`library.id`); `name` is the full library name',
+      });
+      return undefined;
+    }
+    if (id === undefined) return undefined; // reported
+    return {
+      kind: 'LibraryDecl',
+      name: id,
+      ...(node ? { node } : {}),
+      body: { kind: 'Block', items: properties, span: entrySpan },
+      span: entrySpan,
+    };
+  }
+
+  private identifierValue(pair: Pair, key: Identifier, what: string): Identifier | undefined {
+    const value = pair.value;
+    if (isEmpty(value) || !isScalar(value)) {
+      this.structure(isEmpty(value) ? key : value, `\`${key.name}\` must be ${what}`, { label: `expected ${what}` });
+      return undefined;
+    }
+    const scalar = this.scalarText(value);
+    const valueSpan = this.textSpan(value, scalar);
+    if (!IDENTIFIER.test(scalar.text)) {
+      this.bag.report('LCP5002', valueSpan, `\`${scalar.text}\` is not a valid identifier`, {
+        label: 'not an identifier',
+        notes: ['names are identifiers: letters, digits and `_`, not starting with a digit'],
+      });
+      return undefined;
+    }
+    return { kind: 'Identifier', name: scalar.text, span: valueSpan };
+  }
+
+  private cornerList(pair: Pair, key: Identifier): Expression | undefined {
+    const value = pair.value;
+    if (isEmpty(value)) {
+      this.bag.report('LCP5002', key.span, '`corners` has no value', { label: 'expected a list of corners' });
+      return undefined;
+    }
+    if (isSeq(value)) {
+      const items: Expression[] = [];
+      for (const item of value.items) {
+        const reference = this.reference(item);
+        if (reference !== undefined) items.push(reference);
+      }
+      return { kind: 'List', items, span: this.nodeSpan(value) };
+    }
+    if (isScalar(value)) return this.reference(value);
+    this.structure(value, '`corners` must be a list of corners or a corner set name', { label: 'expected a list' });
+    return undefined;
+  }
+
+  /** A string field: the scalar's text as a string, `${…}` interpolations decoded. */
+  private stringValue(pair: Pair, key: Identifier): StringLiteral | undefined {
+    const value = pair.value;
+    if (isEmpty(value) || !isScalar(value)) return this.fieldValue(pair, key) as StringLiteral | undefined;
+    const scalar = this.scalarText(value);
+    return this.interpolated(scalar, this.nodeSpan(value));
+  }
+
+  /** Decode `${…}` in a scalar's text like a raw `.lcp` string (spans exact when verbatim). */
+  private interpolated(scalar: ScalarText, whole: Span): StringLiteral {
+    const diagnostics: Diagnostic[] = [];
+    const base = scalar.offset ?? whole.start;
+    const literal = decodeString(this.path, { image: `\"\"\"${scalar.text}\"\"\"`, start: base - 3, raw: true, terminated: true }, diagnostics);
+    if (scalar.offset === undefined) {
+      // Not a verbatim slice of the source: point every part at the whole scalar.
+      for (const d of diagnostics) this.bag.report(d.code, whole, d.message, { label: d.primary.message });
+      return { ...literal, parts: literal.parts.map((p) => ({ ...p, span: whole })), span: whole };
+    }
+    for (const d of diagnostics) this.bag.report(d.code, d.primary.span, d.message, { label: d.primary.message, ...(d.help ? { help: d.help } : {}) });
+    return { ...literal, span: whole };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ describe('explainCode', () => {
   });
 
   it('suggests known codes for an unknown one', () => {
-    const result = explainCode('LCP2013', docsDir);
-    expect(result).toEqual({ ok: false, message: expect.stringContaining('unknown diagnostic code `LCP2013`') });
+    const result = explainCode('LCP2903', docsDir);
+    expect(result).toEqual({ ok: false, message: expect.stringContaining('unknown diagnostic code `LCP2903`') });
     if (!result.ok) expect(result.message).toContain('did you mean `LCP2003`');
     const bare = explainCode('3017', docsDir);
     expect(bare.ok).toBe(false);

@@ -3,6 +3,7 @@ import { cornerNodeCompatibility } from './corner-node-compatibility.js';
 import { deckTemplates } from './deck-templates.js';
 import { estimateWithinRuntime } from './estimate-within-runtime.js';
 import { fanoutMatching } from './fanout-matching.js';
+import { gatherExpect } from './gather-expect.js';
 import { queueLimits } from './queue-limits.js';
 import type { Rule } from './rule.js';
 import { riskyShell } from './risky-shell.js';
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   deckTemplates,
   estimateWithinRuntime,
   stageExpect,
+  gatherExpect,
   absolutePaths,
   riskyShell,
   secretLiterals,

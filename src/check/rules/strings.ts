@@ -63,6 +63,9 @@ export function forEachString(declarations: readonly Declaration[], visit: (lite
       case 'CornerSetDecl':
         expression(d.value, 'value');
         break;
+      case 'AttributeDecl':
+        expression(d.default, 'value', d.name.name);
+        break;
       case 'StageDecl':
         expression(d.where, 'value');
         block(d.body);

@@ -1,0 +1,65 @@
+/**
+ * Lint (language.md §8, LCP3108): a stage that gathers the jobs of an upstream stage (its key set
+ * is a strict subset of the upstream's: `merge` per library after `characterize` per library,
+ * corner) and expects a glob without a count. `expect "…"` means `>= 1`, so the job passes when
+ * one of the N gathered outputs is there and the others are missing. Suggests `== N` (or
+ * `>= N`) when every group gathers the same number of jobs; silent when each gathers one.
+ */
+import type { FanoutKey } from '../model.js';
+import type { Rule } from './rule.js';
+
+export const gatherExpect: Rule = {
+  name: 'gather-expect',
+  run(ctx, input) {
+    // Every (node, library, corner) triple, as the fan-out sees them (before `where` filters).
+    const triples: Record<FanoutKey, string>[] = [];
+    for (const library of input.libraries.values()) {
+      const node = library.model?.node ?? library.decl.node?.name;
+      if (node === undefined) continue;
+      for (const choice of library.choices) triples.push({ node, library: library.decl.name.name, corner: choice.name });
+    }
+    for (const stage of input.stages.values()) {
+      const shape = stage.shape;
+      if (shape === undefined) continue;
+      const keys = new Set(shape.keySet);
+      let gathered: readonly FanoutKey[] | undefined;
+      let upstreamName: string | undefined;
+      for (const dependency of shape.after) {
+        const upstream = input.stages.get(dependency.stage)?.shape;
+        if (upstream === undefined) continue;
+        const superset = shape.keySet.every((k) => upstream.keySet.includes(k)) && upstream.keySet.length > shape.keySet.length;
+        if (superset) {
+          gathered = upstream.keySet;
+          upstreamName = upstream.name;
+          break;
+        }
+      }
+      if (gathered === undefined || upstreamName === undefined) continue;
+      const groups = new Map<string, Set<string>>();
+      for (const triple of triples) {
+        const group = shape.keySet.map((k) => triple[k]).join('\u0000');
+        const member = gathered.map((k) => triple[k]).join('\u0000');
+        if (!groups.has(group)) groups.set(group, new Set());
+        groups.get(group)!.add(member);
+      }
+      const sizes = new Set([...groups.values()].map((g) => g.size));
+      const n = sizes.size === 1 ? [...sizes][0]! : undefined;
+      if (n === 1) continue; // one job gathered: `>= 1` is all of it
+      const inner = gathered.filter((k) => !keys.has(k));
+      for (const item of stage.decl.body.items) {
+        if (item.kind !== 'ExpectStatement' || item.count !== undefined) continue;
+        if (!/[*?[]/.test(item.pattern.text)) continue;
+        const count = n === undefined ? 'N' : String(n);
+        ctx.report('LCP3108', item.pattern.span, `stage \`${shape.name}\` gathers the jobs of \`${upstreamName}\` but expects this glob without a count`, {
+          label: 'means `>= 1`: one output of all the gathered jobs is enough to pass',
+          help: `say how many files the stage must find, e.g. \`expect "${item.pattern.text}" == ${count}\` or \`>= ${count}\``,
+          notes: [
+            n === undefined
+              ? `each job gathers one job of \`${upstreamName}\` per ${inner.join(', ')}; the number differs between jobs`
+              : `each job gathers ${n} job${n === 1 ? '' : 's'} of \`${upstreamName}\` (one per ${inner.join(', ')})`,
+          ],
+        });
+      }
+    }
+  },
+};
