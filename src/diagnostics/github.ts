@@ -12,6 +12,7 @@
  */
 import { CATALOGUE } from './codes.js';
 import type { Diagnostic } from './diagnostic.js';
+import { capDiagnostics, MAX_DIAGNOSTICS_PER_FILE, safeText } from './render.js';
 import { lineText, positionAt, type SourceFile } from './source.js';
 import type { Span } from './span.js';
 
@@ -26,11 +27,17 @@ export function escapeProperty(text: string): string {
 }
 
 export function renderGithub(diagnostics: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): string {
-  return diagnostics.map((d) => `${annotation(d, files)}\n`).join('');
+  // Capped and escaped like the terminal output: a runner shows only a few annotations per step
+  // anyway, and the log must not carry raw control characters from user text.
+  const { shown, omitted } = capDiagnostics(diagnostics);
+  const more = [...omitted].map(
+    ([file, n]) => `::notice file=${escapeProperty(safeText(file))}::${escapeData(`and ${n} more diagnostic${n === 1 ? '' : 's'} not shown (at most ${MAX_DIAGNOSTICS_PER_FILE} per file)`)}\n`,
+  );
+  return shown.map((d) => `${annotation(d, files)}\n`).join('') + more.join('');
 }
 
 function annotation(d: Diagnostic, files: ReadonlyMap<string, SourceFile>): string {
-  const properties: [string, string][] = [['file', d.primary.span.file]];
+  const properties: [string, string][] = [['file', safeText(d.primary.span.file)]];
   const file = files.get(d.primary.span.file);
   if (file !== undefined) {
     const r = annotationRange(file, d.primary.span);
@@ -40,9 +47,9 @@ function annotation(d: Diagnostic, files: ReadonlyMap<string, SourceFile>): stri
     if (r.endColumn !== undefined) properties.push(['endColumn', String(r.endColumn)]);
   }
   properties.push(['title', `${d.code} ${CATALOGUE[d.code].title}`]);
-  const help = d.help === undefined ? '' : ` (help: ${d.help})`;
+  const help = d.help === undefined ? '' : ` (help: ${safeText(d.help)})`;
   const props = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
-  return `::${d.severity} ${props}::${escapeData(`${d.message}${help}`)}`;
+  return `::${d.severity} ${props}::${escapeData(`${safeText(d.message)}${help}`)}`;
 }
 
 interface AnnotationRange {

@@ -23,6 +23,50 @@ export interface RichOptions {
 const MAX_GAP = 3;
 /** A tab is shown as this many spaces, so carets line up with the text above them. */
 const TAB_WIDTH = 4;
+/**
+ * Output caps, so hostile input cannot flood a terminal or a CI log: at most this many
+ * diagnostics per file are printed (then one `… and K more` line; the summary counts them all),
+ * source lines longer than `MAX_LINE_WIDTH` columns are cut to a window around the labels with
+ * `…`, and a message, note or help longer than `MAX_MESSAGE` characters is cut with `…`.
+ */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+export const MAX_LINE_WIDTH = 200;
+export const MAX_MESSAGE = 1000;
+const ELLIPSIS = '\u2026';
+
+/**
+ * User text made safe for a terminal: control characters other than a line break (C0, DEL, C1,
+ * which could drive the terminal: an ESC in a corner name) are shown as `\u{1b}`, and text
+ * longer than `max` is cut with `…`. Messages quote user text (names, strings), so every
+ * renderer passes them through here.
+ */
+export function safeText(text: string, max = MAX_MESSAGE): string {
+  const cut = text.length > max ? `${text.slice(0, max)}${ELLIPSIS}` : text;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (ch) => `\\u{${ch.charCodeAt(0).toString(16)}}`);
+}
+
+/**
+ * The diagnostics to print: at most `MAX_DIAGNOSTICS_PER_FILE` per file (by primary span), in
+ * order, and how many were left out per file.
+ */
+export function capDiagnostics(diagnostics: readonly Diagnostic[]): { shown: Diagnostic[]; omitted: Map<string, number> } {
+  const perFile = new Map<string, number>();
+  const omitted = new Map<string, number>();
+  const shown: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const file = d.primary.span.file;
+    const n = (perFile.get(file) ?? 0) + 1;
+    perFile.set(file, n);
+    if (n <= MAX_DIAGNOSTICS_PER_FILE) shown.push(d);
+    else omitted.set(file, (omitted.get(file) ?? 0) + 1);
+  }
+  return { shown, omitted };
+}
+
+function omittedLines(omitted: ReadonlyMap<string, number>): string[] {
+  return [...omitted].map(([file, n]) => `${safeText(file)}: and ${n} more diagnostic${n === 1 ? '' : 's'} not shown (at most ${MAX_DIAGNOSTICS_PER_FILE} per file)`);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Rich
@@ -35,8 +79,10 @@ export function renderRich(
 ): string {
   if (diagnostics.length === 0) return '';
   const paint = painter(options.color);
-  const blocks = diagnostics.map((d) => renderOne(d, files, paint));
-  return `${blocks.join('\n')}\n${summaryLine(diagnostics, paint)}\n`;
+  const { shown, omitted } = capDiagnostics(diagnostics);
+  const blocks = shown.map((d) => renderOne(d, files, paint));
+  const more = omittedLines(omitted).map((line) => `${paint('note', 'note')}: ${line}\n`);
+  return `${blocks.join('\n')}\n${more.join('')}${summaryLine(diagnostics, paint)}\n`;
 }
 
 type Style = 'error' | 'warning' | 'gutter' | 'note' | 'plain';
@@ -95,7 +141,7 @@ function renderOne(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, paint:
   const severityStyle: Style = d.severity;
   const bar = `${pad} ${paint('|', 'gutter')}`;
 
-  const out: string[] = [`${paint(`${d.severity}[${d.code}]`, severityStyle)}: ${d.message}`];
+  const out: string[] = [`${paint(`${d.severity}[${d.code}]`, severityStyle)}: ${safeText(d.message).replace(/\n/g, ' ')}`];
   groups.forEach((group, index) => {
     if (index > 0) out.push(bar);
     const arrow = index === 0 ? '-->' : ':::';
@@ -112,7 +158,7 @@ function renderOne(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, paint:
     for (const [kind, text] of trailer) {
       const head = `${pad} ${paint('=', 'gutter')} ${paint(kind, 'note')}: `;
       const indent = ' '.repeat(`${pad} = ${kind}: `.length);
-      const [first = '', ...rest] = text.split(/\r?\n/);
+      const [first = '', ...rest] = safeText(text.replace(/\r\n/g, '\n')).split('\n');
       out.push(`${head}${first}`.trimEnd());
       for (const line of rest) out.push(`${indent}${line}`.trimEnd());
     }
@@ -121,9 +167,9 @@ function renderOne(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, paint:
 }
 
 function location(path: string, file: SourceFile | undefined, offset: number): string {
-  if (file === undefined) return path;
+  if (file === undefined) return safeText(path);
   const { line, column } = positionAt(file, offset);
-  return `${path}:${line}:${column}`;
+  return `${safeText(path)}:${line}:${column}`;
 }
 
 /** The primary label's file first, then other files in order of first appearance. */
@@ -165,7 +211,7 @@ function marksOf(file: SourceFile, label: Label, primary: boolean): Mark[] {
   const startCol = displayColumn(startText, start.column - 1);
   if (end.line === start.line) {
     const endCol = displayColumn(startText, end.column - 1);
-    return [{ line: start.line, start: startCol, end: Math.max(startCol + 1, endCol), primary, message: label.message }];
+    return [{ line: start.line, start: startCol, end: Math.max(startCol + 1, endCol), primary, message: safeText(label.message, MAX_LINE_WIDTH).replace(/\n/g, ' ') }];
   }
   const endText = lineText(file, end.line);
   const endIndex = end.column - 1;
@@ -185,15 +231,26 @@ function marksOf(file: SourceFile, label: Label, primary: boolean): Mark[] {
       start: lastStart,
       end: Math.max(lastStart + 1, displayColumn(endText, endIndex)),
       primary,
-      message: label.message,
+      message: safeText(label.message, MAX_LINE_WIDTH).replace(/\n/g, ' '),
     },
   ];
 }
 
 function renderExcerpt(group: Group, file: SourceFile, width: number, severity: Style, paint: Paint): string[] {
   const out: string[] = [];
-  const sourceLine = (line: number) => {
-    const text = displayLine(lineText(file, line)).trimEnd();
+  // A long line is shown as a window of `MAX_LINE_WIDTH` columns from a little before its first
+  // mark, with `…` where text was cut; its marks shift with it.
+  const windowStart = (line: number): number => {
+    const marks = group.marks.filter((m) => m.line === line);
+    const first = marks.length === 0 ? 0 : Math.min(...marks.map((m) => m.start));
+    return first + 1 > MAX_LINE_WIDTH - 20 ? first - 20 : 0;
+  };
+  const sourceLine = (line: number, from = 0) => {
+    let text = displayLine(lineText(file, line)).trimEnd();
+    if (from > 0 || text.length > MAX_LINE_WIDTH) {
+      const cut = text.slice(from, from + MAX_LINE_WIDTH);
+      text = `${from > 0 ? ELLIPSIS : ''}${cut}${from + MAX_LINE_WIDTH < text.length ? ELLIPSIS : ''}`;
+    }
     const gutter = paint(`${String(line).padStart(width)} |`, 'gutter');
     return text === '' ? gutter : `${gutter} ${text}`;
   };
@@ -203,8 +260,16 @@ function renderExcerpt(group: Group, file: SourceFile, width: number, severity: 
       if (line - previous > MAX_GAP) out.push(paint('...', 'gutter'));
       else for (let l = previous + 1; l < line; l++) out.push(sourceLine(l));
     }
-    out.push(sourceLine(line));
-    const marks = group.marks.filter((m) => m.line === line);
+    const from = windowStart(line);
+    out.push(sourceLine(line, from));
+    const shift = from > 0 ? from - 1 : 0; // the `…` takes one column
+    const limit = MAX_LINE_WIDTH + 1;
+    const marks = group.marks
+      .filter((m) => m.line === line)
+      .map((m) => {
+        const start = Math.min(m.start - shift, limit);
+        return { ...m, start, end: Math.max(start + 1, Math.min(m.end - shift, limit + 1)) };
+      });
     for (const row of underline(marks, severity)) {
       const content = row.render(paint);
       out.push(`${' '.repeat(width)} ${paint('|', 'gutter')}${content === '' ? '' : ` ${content}`}`);
@@ -299,7 +364,7 @@ class Row {
  */
 function displayLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\t/g, ' '.repeat(TAB_WIDTH)).replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+  return text.replace(/\t/g, ' '.repeat(TAB_WIDTH)).replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 /** Display column of a 0-based character index (tabs expanded; past the end counts on). */
@@ -323,15 +388,15 @@ function compareStrings(a: string, b: string): number {
 
 /** `path:line:col: error[LCP2001]: message (help: …)`, one line per diagnostic. */
 export function renderShort(diagnostics: readonly Diagnostic[], files: ReadonlyMap<string, SourceFile>): string {
-  return diagnostics
-    .map((d) => {
-      const { file: path, start } = d.primary.span;
-      const file = files.get(path);
-      const where = file === undefined ? path : location(path, file, start);
-      const help = d.help === undefined ? '' : ` (help: ${d.help})`;
-      return `${where}: ${d.severity}[${d.code}]: ${d.message}${help}`.replace(/\r?\n/g, ' ') + '\n';
-    })
-    .join('');
+  const { shown, omitted } = capDiagnostics(diagnostics);
+  const lines = shown.map((d) => {
+    const { file: path, start } = d.primary.span;
+    const file = files.get(path);
+    const where = location(path, file, start);
+    const help = d.help === undefined ? '' : ` (help: ${safeText(d.help)})`;
+    return `${where}: ${d.severity}[${d.code}]: ${safeText(d.message)}${help}`.replace(/\r?\n/g, ' ') + '\n';
+  });
+  return lines.join('') + omittedLines(omitted).map((line) => `${line}\n`).join('');
 }
 
 // ---------------------------------------------------------------------------------------------

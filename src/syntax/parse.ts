@@ -17,7 +17,9 @@ import {
   COMMENTS_GROUP,
   Colon,
   Comma,
+  CompareOp,
   Equals,
+  KwIn,
   KwWhere,
   OrOr,
   Identifier,
@@ -117,6 +119,16 @@ const NESTING_COST = new Map<TokenType, number>([
 ]);
 const BANG_COST = 1;
 
+/**
+ * At most this many binary operators (`&&`, `||`, comparisons, `in`) in one expression. The
+ * parser reads a chain in a loop, but it builds a tree as deep as the chain is long, and the
+ * checker and the evaluator walk that tree recursively: a `where` of ~1 500 `||` terms
+ * overflowed the stack. Past the limit the file ends in LCP1008 (expression too long).
+ */
+export const MAX_OPERATORS = 250;
+/** Tokens that end an expression: the operator count starts again after them. */
+const ENDS_EXPRESSION: ReadonlySet<TokenType> = new Set([Comma, Equals, Colon, KwWhere, LCurly, RCurly]);
+
 const DECLARATION_KEYWORDS: ReadonlySet<TokenType> = new Set([
   KwPipeline,
   KwEnv,
@@ -137,13 +149,17 @@ const ENDS_OPERAND: ReadonlySet<TokenType> = new Set([Comma, Equals, AndAnd, OrO
  * keyword followed by an identifier, which nothing nested can contain) resets the count: the
  * parser starts afresh there, however many brackets were left open before it.
  */
-function tooDeep(tokens: readonly IToken[]): IToken | undefined {
+function tooDeep(tokens: readonly IToken[]): { token: IToken; operators: boolean } | undefined {
   const frames: { cost: number; bangs: number }[] = [];
   let depth = 0;
   let bangs = 0;
+  let operators = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const type = token.tokenType;
+    if (type === AndAnd || type === OrOr || type === KwIn || type.CATEGORIES?.includes(CompareOp)) {
+      if (++operators > MAX_OPERATORS) return { token, operators: true };
+    } else if (ENDS_EXPRESSION.has(type)) operators = 0;
     const cost = NESTING_COST.get(type);
     if (cost !== undefined) {
       // `depth` counts the open brackets and the `!` pending around each of them.
@@ -166,8 +182,9 @@ function tooDeep(tokens: readonly IToken[]): IToken | undefined {
       frames.length = 0;
       depth = 0;
       bangs = 0;
+      operators = 0;
     }
-    if (depth + bangs > MAX_NESTING) return token;
+    if (depth + bangs > MAX_NESTING) return { token, operators: false };
   }
   return undefined;
 }
@@ -231,14 +248,17 @@ function parseUnsafe(source: SourceFile): ParseResult {
     }
   }
 
-  const deep = tooDeep(tokens);
-  if (deep !== undefined) {
+  const tooFar = tooDeep(tokens);
+  if (tooFar !== undefined) {
+    const deep = tooFar.token;
     diagnostics.push(
       makeDiagnostic(
         'LCP1008',
         span(file, deep.startOffset, endOf(deep)),
-        'nesting too deep',
-        { label: 'too deeply nested', notes: ['the rest of the file was not parsed'] },
+        tooFar.operators ? `expression too long: more than ${MAX_OPERATORS} operators` : 'nesting too deep',
+        tooFar.operators
+          ? { label: 'one operator too many', notes: ['the rest of the file was not parsed'], help: 'split the condition: name corner sets and combine them' }
+          : { label: 'too deeply nested', notes: ['the rest of the file was not parsed'] },
       ),
     );
     tokens = tokens.slice(0, tokens.indexOf(deep));
@@ -260,7 +280,7 @@ function parseUnsafe(source: SourceFile): ParseResult {
     const found = error.token;
     const atEof = !isReal(found);
     // After a truncation (nesting too deep) the end of input is not the end of the file.
-    if (atEof && deep !== undefined) continue;
+    if (atEof && tooFar !== undefined) continue;
     const foundKey = atEof ? -1 : found.startOffset;
     if (seenTokens.has(foundKey)) continue;
 

@@ -9,6 +9,7 @@ import { createSourceFile, type SourceFile } from '../../src/diagnostics/source.
 import { span } from '../../src/diagnostics/span.js';
 import { loadProgram } from '../../src/syntax/load.js';
 import { expectGolden } from '../helpers/golden.js';
+import { safeText } from '../../src/diagnostics/render.js';
 
 function diagnosticsOf(path: string): { diagnostics: Diagnostic[]; sources: ReadonlyMap<string, SourceFile> } {
   const loaded = loadProgram(path, { readFile: (p) => readFileSync(p, 'utf8') });
@@ -130,9 +131,10 @@ describe('renderGithub: annotations', () => {
           expect(line).not.toMatch(/[\r\n]/);
           const parsed = parseCommand(line);
           expect(parsed.command).toBe(d.severity);
-          expect(parsed.properties.file).toBe(d.primary.span.file);
+          // Control characters from user text are escaped (`\u{1b}`), so the log carries none.
+          expect(parsed.properties.file).toBe(safeText(d.primary.span.file));
           expect(parsed.properties.title).toBe(`${d.code} ${CATALOGUE[d.code].title}`);
-          expect(parsed.data).toBe(d.help === undefined ? d.message : `${d.message} (help: ${d.help})`);
+          expect(parsed.data).toBe(d.help === undefined ? safeText(d.message) : `${safeText(d.message)} (help: ${safeText(d.help)})`);
           if (parsed.properties.col !== undefined) {
             expect(parsed.properties.line).toBe(parsed.properties.endLine);
             expect(Number(parsed.properties.endColumn)).toBeGreaterThanOrEqual(Number(parsed.properties.col));
