@@ -65,8 +65,19 @@ export function isCornerStyleError(value: CornerStyle | CornerStyleError): value
   return 'error' in value;
 }
 
+/**
+ * Limits on a style, so that the regular expression built from it stays small and fast on any
+ * corner name: a real style is a few dozen characters with one or two optional parts (a
+ * 40 000-character style once ended in a raw "regular expression too large" error).
+ */
+export const MAX_CORNER_STYLE_LENGTH = 200;
+export const MAX_OPTIONAL_DEPTH = 4;
+
 /** Compiles a style; a malformed style gives `{ error }` with a lowercase message. */
 export function compileCornerStyle(style: string): CornerStyle | CornerStyleError {
+  if (style.length > MAX_CORNER_STYLE_LENGTH) {
+    return { error: `corner style is ${style.length} characters long; at most ${MAX_CORNER_STYLE_LENGTH} are allowed` };
+  }
   const placeholders: Placeholder[] = [];
   const optionalPlaceholders = new Set<Placeholder>();
   // Stack of open groups: the outermost is the style itself.
@@ -106,6 +117,9 @@ export function compileCornerStyle(style: string): CornerStyle | CornerStyleErro
     }
     if (ch === '}') return { error: `unmatched \`}\` at position ${i + 1} of corner style \`${style}\`` };
     if (ch === '[') {
+      if (stack.length > MAX_OPTIONAL_DEPTH) {
+        return { error: `optional parts nested more than ${MAX_OPTIONAL_DEPTH} deep in corner style \`${style}\`` };
+      }
       flushLiteral();
       stack.push([]);
       i++;
@@ -136,7 +150,12 @@ export function compileCornerStyle(style: string): CornerStyle | CornerStyleErro
   }
 
   const parts = stack[0]!;
-  const regex = new RegExp(`^${toRegExp(parts)}$`);
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^${toRegExp(parts)}$`);
+  } catch (error) {
+    return { error: `corner style \`${style}\` cannot be compiled: ${error instanceof Error ? error.message : String(error)}` };
+  }
   return { source: style, parts, regex, placeholders };
 }
 

@@ -45,6 +45,28 @@ export interface LoadedProgram {
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 
+/**
+ * Limits on one source file, so that hostile input ends in bounded time and memory: a file over
+ * 16 MiB (a real pipeline is a few kB; a corner table a few hundred kB) and a YAML file over
+ * 100 000 lines (the YAML parser takes ~3 s for that many) are not parsed. An import over a
+ * limit is refused (LCP2005); a root file over it is not loaded at all, like one that cannot be
+ * read. Hosts reading the file system should refuse such files before reading them
+ * (`readSourceFile` in read-source.ts: also device files and FIFOs).
+ */
+export const MAX_SOURCE_LENGTH = 16 * 1024 * 1024;
+export const MAX_YAML_LINES = 100_000;
+
+/** Why a file's text is over a limit, or undefined. */
+export function sourceTooLarge(path: string, text: string): string | undefined {
+  if (text.length > MAX_SOURCE_LENGTH) return `it is ${(text.length / 2 ** 20).toFixed(1)} MiB long, over the limit of ${MAX_SOURCE_LENGTH / 2 ** 20} MiB`;
+  if (isYaml(path)) {
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && lines <= MAX_YAML_LINES; i = text.indexOf('\n', i + 1)) lines++;
+    if (lines > MAX_YAML_LINES) return `it has more than ${MAX_YAML_LINES.toLocaleString('en-US')} lines, the limit for a YAML file`;
+  }
+  return undefined;
+}
+
 /** Normalises a user-given path to the display form used in spans: posix, no `./` prefix. */
 export function displayPath(path: string): string {
   const normalised = posix.normalize(path.replace(/\\/g, '/'));
@@ -58,7 +80,7 @@ export function displayPath(path: string): string {
 export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram | undefined {
   const root = displayPath(rootPath);
   const rootText = host.readFile(root);
-  if (rootText === undefined) return undefined;
+  if (rootText === undefined || sourceTooLarge(root, rootText) !== undefined) return undefined;
   const confinement = posix.dirname(root);
   const realConfinement = host.realPath?.(confinement);
 
@@ -117,6 +139,16 @@ export function loadProgram(rootPath: string, host: LoaderHost): LoadedProgram |
         makeDiagnostic('LCP2003', declaration.path.span, `cannot find imported file \`${target}\``, {
           label: 'no such file',
           help: 'import paths are relative to the importing file',
+        }),
+      );
+      continue;
+    }
+    const tooLarge = sourceTooLarge(target, text);
+    if (tooLarge !== undefined) {
+      diagnostics.push(
+        makeDiagnostic('LCP2005', declaration.path.span, `cannot import \`${target}\`: ${tooLarge}`, {
+          label: 'file too large',
+          help: 'split the file, or generate the corner table with fewer, shared entries',
         }),
       );
       continue;

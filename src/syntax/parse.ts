@@ -17,9 +17,7 @@ import {
   COMMENTS_GROUP,
   Colon,
   Comma,
-  CompareOp,
   Equals,
-  KwIn,
   KwWhere,
   OrOr,
   Identifier,
@@ -120,12 +118,12 @@ const NESTING_COST = new Map<TokenType, number>([
 const BANG_COST = 1;
 
 /**
- * At most this many binary operators (`&&`, `||`, comparisons, `in`) in one expression. The
+ * At most this many `&&` and `||` in one expression. The
  * parser reads a chain in a loop, but it builds a tree as deep as the chain is long, and the
  * checker and the evaluator walk that tree recursively: a `where` of ~1 500 `||` terms
  * overflowed the stack. Past the limit the file ends in LCP1008 (expression too long).
  */
-export const MAX_OPERATORS = 250;
+export const MAX_OPERATORS = 500;
 /** Tokens that end an expression: the operator count starts again after them. */
 const ENDS_EXPRESSION: ReadonlySet<TokenType> = new Set([Comma, Equals, Colon, KwWhere, LCurly, RCurly]);
 
@@ -157,7 +155,7 @@ function tooDeep(tokens: readonly IToken[]): { token: IToken; operators: boolean
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const type = token.tokenType;
-    if (type === AndAnd || type === OrOr || type === KwIn || type.CATEGORIES?.includes(CompareOp)) {
+    if (type === AndAnd || type === OrOr) {
       if (++operators > MAX_OPERATORS) return { token, operators: true };
     } else if (ENDS_EXPRESSION.has(type)) operators = 0;
     const cost = NESTING_COST.get(type);
@@ -255,7 +253,7 @@ function parseUnsafe(source: SourceFile): ParseResult {
       makeDiagnostic(
         'LCP1008',
         span(file, deep.startOffset, endOf(deep)),
-        tooFar.operators ? `expression too long: more than ${MAX_OPERATORS} operators` : 'nesting too deep',
+        tooFar.operators ? `expression too long: more than ${MAX_OPERATORS} \`&&\` and \`||\`` : 'nesting too deep',
         tooFar.operators
           ? { label: 'one operator too many', notes: ['the rest of the file was not parsed'], help: 'split the condition: name corner sets and combine them' }
           : { label: 'too deeply nested', notes: ['the rest of the file was not parsed'] },
