@@ -91,8 +91,27 @@ export function quantityValue(ctx: CheckContext, literal: QuantityLiteral, dimen
     });
     return undefined;
   }
-  return unit.toBase(literal.value);
+  const value = unit.toBase(literal.value);
+  const cap = SCHEDULER_CAP[dimension];
+  if (!Number.isFinite(value) || (cap !== undefined && Math.abs(value) > cap.max)) {
+    ctx.report('LCP3005', literal.span, `\`${property}\` is too large${cap ? `: at most ${cap.shown}` : ': not a finite number'}`, {
+      label: 'out of range',
+      ...(cap ? { notes: [cap.why] } : {}),
+    });
+    return undefined;
+  }
+  return value;
 }
+
+/**
+ * The largest memory and run time libcc passes to a scheduler: far above any host or queue, and
+ * small enough that `bsub -M`/`-W` and `sbatch --mem`/`--time` take them (a huge value once
+ * compiled to `-M Infinity` and `-W 1.0e+30:20`, which bsub rejects).
+ */
+const SCHEDULER_CAP: Partial<Record<Dimension, { max: number; shown: string; why: string }>> = {
+  memory: { max: 2 ** 50, shown: '1125TB (1 PiB)', why: 'memory limits are passed to the scheduler in KB; larger values are not accepted' },
+  duration: { max: 366 * 24 * 3600, shown: '366 days (8784h)', why: 'run limits are passed to the scheduler as hours:minutes; larger values are not accepted' },
+};
 
 /** A plain integer (no unit) of at least `min`. */
 export function readInteger(ctx: CheckContext, expression: Expression, property: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {

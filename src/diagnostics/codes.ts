@@ -53,6 +53,7 @@ export const CATALOGUE = {
   LCP3014: { severity: 'error', title: 'run time exceeds the queue limit' },
   LCP3015: { severity: 'error', title: 'slots exceed the queue limit' },
   LCP3016: { severity: 'error', title: 'corner listed twice' },
+  LCP3020: { severity: 'error', title: 'job name too long for the scheduler' },
 
   // --- LCP31xx: lints (warnings, suppressible with `// libcc-ignore LCPxxxx`) -----------------
   LCP3101: { severity: 'warning', title: 'hard-coded absolute path' },

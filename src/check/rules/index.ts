@@ -4,6 +4,7 @@ import { deckTemplates } from './deck-templates.js';
 import { estimateWithinRuntime } from './estimate-within-runtime.js';
 import { fanoutMatching } from './fanout-matching.js';
 import { gatherExpect } from './gather-expect.js';
+import { jobNames } from './job-names.js';
 import { queueLimits } from './queue-limits.js';
 import type { Rule } from './rule.js';
 import { riskyShell } from './risky-shell.js';
@@ -16,6 +17,7 @@ import { unusedDeclarations } from './unused-declarations.js';
 export const RULES: readonly Rule[] = [
   cornerNodeCompatibility,
   queueLimits,
+  jobNames,
   stageCycles,
   fanoutMatching,
   deckTemplates,
