@@ -80,6 +80,7 @@ async function main() {
           clearTimeout(timer);
           timer = setTimeout(() => {
             findings.push({ index: current, kind: 'hang', detail: `over ${o.timeout} ms` });
+            process.stderr.write(`fuzz: #${current} hang: over ${o.timeout} ms\n`);
             settled = true;
             next = current + 1;
             worker.terminate().then(start);
@@ -99,7 +100,10 @@ async function main() {
             stats.slowest = m.ms;
             stats.slowestIndex = m.index;
           }
-          for (const p of m.problems) findings.push({ index: m.index, kind: p.startsWith('crash') ? 'crash' : 'assertion', detail: p });
+          for (const p of m.problems) {
+            findings.push({ index: m.index, kind: p.startsWith('crash') ? 'crash' : 'assertion', detail: p });
+            process.stderr.write(`fuzz: #${m.index} ${p.slice(0, 300)}\n`);
+          }
           next = m.index + 1;
           if (performance.now() - lastReport > 10_000) {
             lastReport = performance.now();
@@ -112,6 +116,7 @@ async function main() {
           clearTimeout(timer);
           const oom = /ERR_WORKER_OUT_OF_MEMORY|heap/i.test(`${error.code} ${error.message}`);
           findings.push({ index: current, kind: oom ? 'heap' : 'crash', detail: String(error.message).slice(0, 300) });
+          process.stderr.write(`fuzz: #${current} ${oom ? 'heap' : 'crash'}: ${String(error.message).slice(0, 300)}\n`);
           next = current + 1;
         });
         worker.on('exit', () => {

@@ -32,7 +32,7 @@ type Align = 'left' | 'right';
 /** Columns separated by two spaces, padded to the widest cell; trailing spaces removed. */
 function table(header: readonly string[], align: readonly Align[], rows: readonly (readonly string[])[]): string[] {
   const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
+  const widths = header.map((_, c) => all.reduce((width, row) => Math.max(width, row[c]!.length), 0));
   return all.map((row) =>
     row
       .map((cell, c) => (align[c] === 'right' ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))

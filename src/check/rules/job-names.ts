@@ -20,7 +20,11 @@ export const jobNames: Rule = {
   run(ctx, input) {
     const pipeline = input.symbols.pipeline;
     if (pipeline === undefined) return;
-    const longest = (names: Iterable<string>) => Math.max(0, ...[...names].map((n) => n.length));
+    const longest = (names: Iterable<string>) => {
+      let max = 0;
+      for (const name of names) max = Math.max(max, name.length);
+      return max;
+    };
     const keyLength = {
       node: longest(input.nodes.keys()),
       library: longest(input.libraries.keys()),

@@ -65,7 +65,7 @@ export function findStageCycles(stages: readonly StageShape[]): Diagnostic[] {
   for (const component of alg.tarjan(graph)) {
     if (component.length < 2) continue;
     const members = new Set(component.map(Number));
-    const start = Math.min(...members);
+    const start = [...members].reduce((a, b) => Math.min(a, b), Infinity);
     const cycle = shortestCycle(out, members, start);
     if (cycle !== undefined) cycles.push(cycle);
   }
