@@ -136,10 +136,16 @@ async function main() {
     const b = Math.min(to, a + per);
     if (a < b) ranges.push(runRange(a, b));
   }
-  await Promise.all(ranges);
+  // Stopped early (SIGINT/SIGTERM): report what was done, no CLI sample.
+  let stopped = false;
+  const stop = new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => ((stopped = true), resolve()));
+  });
+  await Promise.race([Promise.all(ranges), stop]);
   const apiMs = performance.now() - started;
 
-  const cli = cliSample(o);
+  const cli = stopped ? { runs: 0, findings: [], slowest: 0, largest: 0 } : cliSample(o);
+  if (stopped) console.log(`fuzz: stopped after ${stats.inputs} of ${o.count} inputs`);
   const byKind = {};
   for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   console.log(`fuzz: seed ${o.seed}, inputs ${o.from}..${to - 1} (${stats.inputs} completed) in ${(apiMs / 1000).toFixed(1)} s, ${o.jobs} workers`);
@@ -148,6 +154,7 @@ async function main() {
   console.log(`  CLI sample: ${cli.runs} runs, ${cli.findings.length} findings, slowest ${cli.slowest.toFixed(0)} ms, largest output ${cli.largest} bytes`);
   for (const f of [...findings, ...cli.findings].slice(0, 50)) console.log(`  #${f.index} ${f.kind}: ${f.detail}`);
   if (findings.length + cli.findings.length > 0) process.exitCode = 1;
+  if (stopped) process.exit();
 }
 
 /** Every input's files written to a directory, then `libcc check` and `libcc fmt --check` on it. */
