@@ -45,7 +45,8 @@ done
 libcc_select
 
 # Submit options of each stage (argv words from the scheduler: queue or partition, CPUs,
-# memory, run limit, project or account, licences).
+# memory, run limit, project or account, licences), read by libcc_sched_submit.
+# shellcheck disable=SC2034
 libcc_stage_options() {
   case $1 in
     'characterize') options=('-n' '2' '-M' '3906250' '-R' 'rusage[mem=3815] span[hosts=1]' '-W' '4:00') ;;

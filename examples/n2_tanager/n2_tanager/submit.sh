@@ -45,7 +45,8 @@ done
 libcc_select
 
 # Submit options of each stage (argv words from the scheduler: queue or partition, CPUs,
-# memory, run limit, project or account, licences).
+# memory, run limit, project or account, licences), read by libcc_sched_submit.
+# shellcheck disable=SC2034
 libcc_stage_options() {
   case $1 in
     'copy_kits') options=('-q' 'short' '-P' 'libchar' '-M' '1908' '-R' 'rusage[mem=1908]' '-W' '30') ;;
