@@ -12,7 +12,7 @@ import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchem
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment } from './templates.js';
 import { checkEnum, mismatch, readEnum, readInteger, readList, readName, readQuantity, readRange } from './values.js';
-import { DEFAULT_PROCESSES, DEFAULT_RC_CORNERS, ENV_TYPES, MEM_LIMIT_MODES, MEMORY_UNITS, TOOL_KINDS } from './vocabulary.js';
+import { DEFAULT_PROCESSES, DEFAULT_RC_CORNERS, ENV_TYPES, MEM_LIMIT_MODES, MEMORY_UNITS, SCHEDULERS, TOOL_KINDS } from './vocabulary.js';
 
 const GLOBAL = { kind: 'global' } as const;
 
@@ -51,6 +51,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   const fallbackSpan: Span = { file: rootFile, start: 0, end: 0 };
   let lsfUnitForLimits: MemoryUnit | undefined;
   let memLimit: SiteModel['memLimit'] = 'per_job';
+  let scheduler: SiteModel['scheduler'];
   let project: string | undefined;
   let jobGroup = '/libcc';
   let maxArraySize = 1000;
@@ -69,6 +70,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
         properties: {
           lsf_unit_for_limits: 'value',
           mem_limit: 'value',
+          scheduler: 'value',
           project: 'value',
           job_group: 'value',
           max_array_size: 'value',
@@ -87,6 +89,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     const v = {
       unit: value('lsf_unit_for_limits'),
       memLimit: value('mem_limit'),
+      scheduler: value('scheduler'),
       project: value('project'),
       jobGroup: value('job_group'),
       maxArray: value('max_array_size'),
@@ -99,6 +102,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     };
     if (v.unit) lsfUnitForLimits = readEnum(ctx, v.unit, MEMORY_UNITS, 'lsf_unit_for_limits', 'LSF memory unit');
     if (v.memLimit) memLimit = readEnum(ctx, v.memLimit, MEM_LIMIT_MODES, 'mem_limit', 'memory limit mode') ?? memLimit;
+    if (v.scheduler) scheduler = readEnum(ctx, v.scheduler, SCHEDULERS, 'scheduler', 'scheduler');
     if (v.project) project = plainString(ctx, v.project, 'project');
     if (v.jobGroup) {
       const group = plainString(ctx, v.jobGroup, 'job_group');
@@ -136,6 +140,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   const model: SiteModel = {
     ...(lsfUnitForLimits ? { lsfUnitForLimits } : {}),
     memLimit,
+    ...(scheduler !== undefined ? { scheduler } : {}),
     ...(project !== undefined ? { project } : {}),
     jobGroup,
     maxArraySize,

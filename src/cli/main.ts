@@ -6,6 +6,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import { programRoots } from '../driver/roots.js';
 import { fileSystemTemplates } from '../driver/templates.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -88,14 +89,18 @@ function realPathOrUndefined(path: string): string | undefined {
 }
 
 /** The one analysis (src/driver) of a loaded program, with templates from disk. */
-function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number } = {}): Analysis {
+function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {}): Analysis {
   if (options.templates !== undefined && !isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
   const templates = fileSystemTemplates({
     flowDir: dirname(loaded.rootPath),
     ...(options.templates === undefined ? {} : { siteDir: options.templates }),
     builtinDir: join(packageRoot(), 'templates'),
   });
-  return analyse(loaded, { templates, ...(options.slots === undefined ? {} : { slots: options.slots }) });
+  return analyse(loaded, {
+    templates,
+    ...(options.slots === undefined ? {} : { slots: options.slots }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  });
 }
 
 function isDirectory(path: string): boolean {
@@ -135,6 +140,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   const formatOption = () =>
     new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich');
+  /** `--scheduler`: overrides the site's `scheduler` (check and plan validate for it too). */
+  const schedulerOption = () => new Option('--scheduler <name>', "scheduler to generate for (default: the site's `scheduler`, else lsf)").choices([...SCHEDULER_NAMES]);
   const colorOptions = (command: Command) =>
     command.option('--color', 'force colour on').option('--no-color', 'turn colour off (also NO_COLOR=1)');
 
@@ -150,8 +157,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
       )
       .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', nonNegativeInteger)
       .option('--strict', 'warnings fail the check too (exit 1)')
-      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)"),
-  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean; templates?: string }) => {
+      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
+      .addOption(schedulerOption()),
+  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean; templates?: string; scheduler?: SchedulerName }) => {
     const expansion = expandCheckPaths(paths);
     if ('problem' in expansion) throw new UsageError(expansion.problem);
     const files = expansion.files;
@@ -192,8 +200,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--slots <n>', 'also compute the makespan when at most N slots run at once', positiveInteger)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
-      .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean; templates?: string }) => {
+      .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich'))
+      .addOption(schedulerOption()),
+  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean; templates?: string; scheduler?: SchedulerName }) => {
     const loaded = load(file);
     const analysis = analyseProgram(loaded, options);
     const color = useColor(process.stderr, options.color);
@@ -209,13 +218,14 @@ export async function main(argv: readonly string[], output: Output = processOutp
   colorOptions(
     program
       .command('compile')
-      .description('check, plan and write the generated scripts: LSF submission, job wrappers, decks, local runner')
+      .description('check, plan and write the generated scripts: LSF or Slurm submission, job wrappers, decks, local runner')
       .argument('<file>', 'the pipeline (.lcp)')
       .option('-o, --output <dir>', 'output directory (default: <pipeline> next to the .lcp file)')
       .option('--templates <dir>', 'site templates that override libcc\'s own (same relative names)')
       .option('--check', 'write nothing; exit 1 when the output directory is not up to date')
       .option('--force', 'overwrite files that libcc did not generate or that were edited')
-      .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich')),
+      .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich'))
+      .addOption(schedulerOption()),
   ).action((file: string, options: CompileOptions) => {
     exitCode = compileCommand(file, options, output);
   });
@@ -319,6 +329,7 @@ interface CompileOptions {
   force?: boolean;
   diagnostics: DiagnosticFormat;
   color?: boolean;
+  scheduler?: SchedulerName;
 }
 
 /** What a compile would write: the generated files (manifest included), or an exit code. */

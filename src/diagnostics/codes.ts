@@ -79,6 +79,7 @@ export const CATALOGUE = {
   // --- LCP6xxx: emission ---------------------------------------------------------------------------
   LCP6001: { severity: 'error', title: 'deck template not found' },
   LCP6002: { severity: 'error', title: 'template error' },
+  LCP6003: { severity: 'error', title: 'setting the scheduler cannot honour' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;
