@@ -21,11 +21,9 @@ import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
 import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
-import { lspCommand } from '../lsp/server.js';
-import { diffGenerated } from './diff.js';
 import { fmtCommand } from './fmt.js';
 import { initCommand } from './init.js';
-import { configureGraphCommand, graphCommand, type GraphCliOptions } from './graph.js';
+import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
 import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
 
 export const EXIT_OK = 0;
@@ -229,12 +227,14 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--templates <dir>', 'site templates that override libcc\'s own')
       .option('--exit-code', 'exit 1 when there are differences')
       .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: CompileOptions & { exitCode?: boolean }) => {
+  ).action(async (file: string, options: CompileOptions & { exitCode?: boolean }) => {
     const generated = generate(file, options, output);
     if (typeof generated === 'number') {
       exitCode = generated;
       return;
     }
+    // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
+    const { diffGenerated } = await import('./diff.js');
     const patch = refusalsAsUsageErrors(() => diffGenerated(generated.outDir, generated.files));
     if (interrupted(generated.outDir)) {
       output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
@@ -252,8 +252,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
       exitCode = initCommand(dir, options, output);
     });
 
-  colorOptions(configureGraphCommand(program.command('graph'))).action((file: string, options: GraphCliOptions) => {
+  colorOptions(configureGraphCommand(program.command('graph'))).action(async (file: string, options: GraphCliOptions) => {
     const loaded = load(file);
+    // Loaded here, not at startup: only `graph` needs the layout library (startup time, issue 10).
+    const { graphCommand } = await import('./graph.js');
     exitCode = graphCommand(analyseProgram(loaded, options), { ...options, color: useColor(process.stderr, options.color) }, output);
   });
 
@@ -277,7 +279,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .option('--stdio', 'use stdin/stdout (the default and only transport)')
     .allowUnknownOption() // editor clients may add e.g. --clientProcessId=<pid>
     .allowExcessArguments()
-    .action(() => {
+    .action(async () => {
+      // Loaded here, not at startup: only `lsp` needs the protocol library (startup time, issue 10).
+      const { lspCommand } = await import('../lsp/server.js');
       lspCommand();
     });
 
