@@ -15,7 +15,10 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`libcc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `libcc: internal error: ${error instanceof Error ? error.message : String(error)}\n` +
+        'This is a bug in libcc; please report it with the output of `libcc --version` (see "Reporting problems" in libcc\'s README.md).\n',
+    );
     process.exitCode = 2;
   },
 );

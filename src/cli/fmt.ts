@@ -16,6 +16,7 @@ import { renderShort } from '../diagnostics/render.js';
 import { createSourceFile } from '../diagnostics/source.js';
 import { formatLcp } from '../syntax/format.js';
 import { displayPath } from '../syntax/load.js';
+import { REPORT_BUG } from './io.js';
 
 export interface FmtIo {
   /** The file's text, or undefined when it cannot be read. */
@@ -56,7 +57,7 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     } catch (error) {
       io.stderr(
         `libcc: internal error while formatting \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n` +
-          'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+          REPORT_BUG,
       );
       fail(EXIT_IO);
       continue;

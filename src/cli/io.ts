@@ -3,7 +3,7 @@
  * module (with main.ts) that touches `process`.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoaderHost } from '../syntax/load.js';
 
@@ -38,3 +38,14 @@ export function useColor(stream: NodeJS.WriteStream, requested?: boolean): boole
 export function packageRoot(): string {
   return resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 }
+
+/** libcc's version, from its package.json. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The end of every internal-error message: how to report it (README: "Reporting problems"). */
+export const REPORT_BUG =
+  'This is a bug in libcc, not in your pipeline; please report it with the input that caused it and the output of ' +
+  '`libcc --version` (see "Reporting problems" in libcc\'s README.md).\n';

@@ -24,7 +24,7 @@ import { checkOutputDir, UnsafePathError } from './safe-fs.js';
 import { fmtCommand } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
-import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
+import { fileSystemHost, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSTICS = 1;
@@ -61,8 +61,7 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 class UsageError extends Error {}
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 function positiveInteger(value: string): number {
@@ -310,7 +309,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const detail = process.env.LIBCC_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
     output.stderr(
       `libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n` +
-        'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+        REPORT_BUG,
     );
     return EXIT_USAGE;
   }
