@@ -25,12 +25,18 @@ export function userPath(path: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-/** Colour only on a terminal, and never under NO_COLOR (https://no-color.org). */
-export function useColor(stream: NodeJS.WriteStream, requested?: boolean): boolean {
+/**
+ * Colour on a terminal, unless the environment says otherwise: `--color`/`--no-color` first, then
+ * `NO_COLOR` (https://no-color.org), then `FORCE_COLOR` (`0` or `false` turns colour off, any
+ * other value on, as in Node), then `TERM=dumb` (off).
+ */
+export function useColor(stream: { readonly isTTY?: boolean }, requested?: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   if (requested !== undefined) return requested;
-  const noColor = process.env.NO_COLOR;
+  const noColor = env.NO_COLOR;
   if (noColor !== undefined && noColor !== '') return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
+  if (env.TERM === 'dumb') return false;
   return stream.isTTY === true;
 }
 
