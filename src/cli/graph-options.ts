@@ -41,7 +41,7 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-/** Adds the `graph` command's description, argument and options (not `--color`). */
+/** Adds the `graph` command's description, argument and options (not `--color`, `--quiet` and `--diagnostic-format`, which main.ts adds to every command; `--diagnostics` is its hidden alias). */
 export function configureGraphCommand(command: Command): Command {
   return command
     .description('draw the plan: stage or job DAG with the critical path, as DOT, Mermaid, SVG or a self-contained HTML report')
@@ -54,6 +54,7 @@ export function configureGraphCommand(command: Command): Command {
     .option('--slots <n>', 'also compute the makespan when at most N slots run at once (shown in the HTML summary)', wholeNumber)
     .option('-o, --output <file>', 'write to FILE instead of standard output')
     .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
-    .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich'));
+    // The older name of main.ts's `--diagnostic-format`, kept as an alias.
+    .addOption(new Option('--diagnostics <format>', 'the same as --diagnostic-format').choices(['rich', 'short', 'json']).default('rich').hideHelp());
 }
 
