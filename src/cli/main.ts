@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
 import { programRoots } from '../driver/roots.js';
 import { fileSystemTemplates } from '../driver/templates.js';
@@ -21,6 +21,7 @@ import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
 import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
+import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
@@ -321,6 +322,14 @@ export async function main(argv: readonly string[], output: Output = processOutp
       const result = explainCode(code, join(packageRoot(), 'docs', 'errors'));
       if (!result.ok) throw new UsageError(result.message);
       output.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: `source <(libcc completion bash)`; zsh and fish in the README')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .action((shell: Shell) => {
+      output.stdout(completionScript(shell, completionModel(program, { explain: ALL_CODES, completion: SHELLS })));
     });
 
   try {
