@@ -1,10 +1,13 @@
 /**
  * editors/vscode: the extension's manifest is consistent (language, grammar, configuration, entry
- * point, client library, commands) and its grammar is the one in grammar/. The `.vsix` is built
- * as editors/vscode/README.md says; building it needs `vscode-languageclient` and `@vscode/vsce`
- * from a registry, which the test suite does not download.
+ * point, client library, commands) and its grammar is the one in grammar/; the `.vsix` builds as
+ * editors/vscode/README.md says (`npm ci` of its lockfile — from npm's cache when it has the
+ * packages, else the registry; skipped with a message when neither is reachable — then `vsce
+ * package`) and holds the extension, its grammar and the client library.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -57,4 +60,32 @@ describe('the VS Code extension', () => {
     expect(manifest.engines.vscode).toMatch(/^\^1\.\d+\.0$/);
     expect(manifest.version).toBe(libcc.version);
   });
+});
+
+describe('the .vsix', () => {
+  it('builds with the pinned @vscode/vsce and holds the extension, its grammar and vscode-languageclient', ({ skip }) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'libcc-vsix-'));
+    try {
+      const work = join(tmp, 'vscode');
+      cpSync(dir, work, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.endsWith('.vsix') });
+      const env: NodeJS.ProcessEnv = {};
+      for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+      const install = spawnSync('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: work, encoding: 'utf8', env, timeout: 240_000 });
+      if (install.status !== 0) {
+        if (process.env.CI) throw new Error(`npm ci in editors/vscode failed:\n${install.stderr}`);
+        console.warn(`tests/install/editors.test.ts: .vsix not built: npm ci of editors/vscode needs its packages (npm cache or registry):\n${install.stderr.slice(-500)}`);
+        skip();
+      }
+      const vsix = join(tmp, 'libcc-lcp.vsix');
+      const pack = spawnSync('npx', ['--no-install', 'vsce', 'package', '--allow-missing-repository', '-o', vsix], { cwd: work, encoding: 'utf8', env, timeout: 240_000 });
+      expect(pack.status, pack.stderr + pack.stdout).toBe(0);
+      const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).stdout.split('\n');
+      for (const file of ['extension.vsixmanifest', 'extension/package.json', 'extension/extension.js', 'extension/language-configuration.json', 'extension/syntaxes/lcp.tmLanguage.json', 'extension/node_modules/vscode-languageclient/node.js']) {
+        expect(listing, file).toContain(file);
+      }
+      expect(listing.filter((file) => file.includes('node_modules/@vscode/vsce/'))).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

@@ -52,7 +52,7 @@ describe.runIf(hasNvim)('Neovim (editors/neovim)', () => {
         .trim()
         .split('\n')
         .map((line) => /^[^:]+:(\d+):(\d+): (error|warning)\[(LCP\d+)\]/.exec(line)!)
-        .map((m) => ({ lnum: Number(m[1]) - 1, col: Number(m[2]) - 1, code: m[4], severity: m[3] === 'error' ? 1 : 2 }));
+        .map((m) => ({ lnum: Number(m[1]) - 1, col: Number(m[2]) - 1, code: m[4]!, severity: m[3] === 'error' ? 1 : 2 }));
       const sort = (list: { lnum: number; col: number; code: string }[]) => [...list].sort((a, b) => a.lnum - b.lnum || a.col - b.col || a.code.localeCompare(b.code));
       expect(sort(result.diagnostics)).toEqual(sort(expected));
     } finally {
