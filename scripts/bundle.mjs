@@ -24,6 +24,17 @@ await build({
   minifySyntax: true,
   legalComments: 'inline',
   logLevel: 'warning',
+  // Handlebars loads `source-map` only to offer source maps of compiled templates, which libcc
+  // never asks for; without it Handlebars uses its own small stand-in (same generated code).
+  plugins: [
+    {
+      name: 'no-source-map',
+      setup(build) {
+        build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'libcc-empty' }));
+        build.onLoad({ filter: /.*/, namespace: 'libcc-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+      },
+    },
+  ],
   // CommonJS dependencies (commander, handlebars, …) `require` Node's built-in modules.
   banner: { js: "import { createRequire as __libccCreateRequire } from 'node:module';\nconst require = __libccCreateRequire(import.meta.url);" },
 });
