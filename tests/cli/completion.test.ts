@@ -1,7 +1,8 @@
 /**
  * `libcc completion bash|zsh|fish` (src/cli/completion.ts). The bash script is sourced in a real
  * bash and asked for completions the way bash asks (COMP_WORDS, COMP_CWORD, then `compgen`
- * inside the function); zsh and fish scripts are syntax-checked when those shells are installed.
+ * inside the function); zsh and fish scripts are syntax-checked when those shells are installed,
+ * and fish is asked for completions (`complete -C`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,6 +97,17 @@ describe('zsh and fish completion', () => {
       const file = join(tmp, 'libcc.fish');
       writeFileSync(file, stdout);
       expect(spawnSync('fish', ['--no-execute', file], { encoding: 'utf8' }).stderr).toBe('');
+      // What fish offers (`complete -C`), first column only.
+      const offered = (line: string) =>
+        spawnSync('fish', ['--no-config', '-c', `source ${file}; complete -C ${JSON.stringify(line)}`], { cwd: join(tmp, 'work'), encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map((row) => row.split('\t')[0])
+          .sort();
+      expect(offered('libcc check --diagnostic-format ')).toEqual(['github', 'json', 'rich', 'sarif', 'short', 'text']);
+      expect(offered('libcc com')).toEqual(['compile', 'completion']);
+      expect(offered('libcc explain LCP200')).toEqual(ALL_CODES.filter((c) => c.startsWith('LCP200')));
+      expect(offered('libcc check ')).toContain('flow.lcp');
     }
   });
 
