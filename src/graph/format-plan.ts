@@ -126,7 +126,7 @@ export function formatPlanJson(plan: Plan): string {
       start: step.start,
       finish: step.finish,
     })),
-    jobs: plan.jobs.map((job) => ({
+    jobs: plan.jobs.map((job, index) => ({
       id: job.id,
       stage: job.stage,
       keys: orderedKeys(job.keys),
@@ -138,6 +138,7 @@ export function formatPlanJson(plan: Plan): string {
       earliestFinish: job.earliestFinish,
       latestStart: job.latestStart,
       slack: job.slack,
+      ...(plan.slots === undefined ? {} : { scheduledStart: plan.slots.start[index]! }),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
