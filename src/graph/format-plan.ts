@@ -114,6 +114,7 @@ export function formatPlanJson(plan: Plan): string {
       earliestFinish: s.earliestFinish,
       slack: s.slack,
       slotSeconds: s.slotSeconds,
+      ...(s.licenses.length === 0 ? {} : { licenses: s.licenses.map((l) => ({ name: l.name, count: l.count })) }),
       arrays: s.arrays.map((a) => ({
         keys: orderedKeys(a.keys),
         indices: [...a.indices],

@@ -245,6 +245,7 @@ function summariseStage(
     earliestFinish,
     slack: count === 0 ? 0 : slack,
     slotSeconds: overridden ? stage.resources.cpus * seconds : stage.resources.cpus * stage.estimateSeconds * count,
+    licenses: stage.resources.licenses.map((l) => ({ name: l.name, count: l.count })),
     arrays,
   };
 }

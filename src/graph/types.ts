@@ -58,6 +58,8 @@ export interface PlanStage {
   readonly slack: number;
   /** cpus × estimate × jobs. */
   readonly slotSeconds: number;
+  /** Licence tokens per job (`resources.licenses`), sorted by name; empty for none. */
+  readonly licenses: readonly { readonly name: string; readonly count: number }[];
   /** Its jobs grouped into arrays, in canonical job order. */
   readonly arrays: readonly PlanArray[];
 }
