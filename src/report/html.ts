@@ -26,6 +26,7 @@ const CSS = [
   'body { margin: 24px; color: #1a202c; background: #ffffff; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 14px; }',
   'h1 { font-size: 20px; margin: 0 0 12px; }',
   'h2 { font-size: 16px; margin: 28px 0 8px; }',
+  'h3 { font-size: 14px; margin: 16px 0 6px; }',
   'code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; }',
   'dl.summary { display: grid; grid-template-columns: max-content auto; gap: 4px 16px; margin: 0; }',
   'dl.summary dt { font-weight: 600; }',
@@ -199,15 +200,35 @@ function renderFailures(model: ReportModel, out: string[]): void {
   }
 }
 
+/** Above this ratio of the planned to the actual span (or back), the two get charts of their own. */
+const SHARED_SCALE_RATIO = 4;
+
 function renderTimeline(model: ReportModel, out: string[]): void {
   out.push('<h2>Timeline: actual and planned</h2>');
   const planned = model.plannedSlots === undefined ? 'as soon as possible (unlimited slots)' : `under ${model.plannedSlots.cap} slots`;
-  out.push(`<p class="note">Solid bars: what ran (coloured by state); hollow grey bars: the plan, ${esc(planned)}. Times from the first job's start.</p>`);
-  let span = 1;
+  let actualSpan = 0;
+  let plannedSpan = 0;
   for (const j of model.jobs) {
-    if (j.end !== undefined) span = Math.max(span, j.end);
-    if (j.plannedStart !== undefined && j.plannedSeconds !== undefined) span = Math.max(span, j.plannedStart + j.plannedSeconds);
+    if (j.end !== undefined) actualSpan = Math.max(actualSpan, j.end);
+    if (j.plannedStart !== undefined && j.plannedSeconds !== undefined) plannedSpan = Math.max(plannedSpan, j.plannedStart + j.plannedSeconds);
   }
+  const shared = actualSpan === 0 || plannedSpan === 0 || Math.max(actualSpan, plannedSpan) <= SHARED_SCALE_RATIO * Math.min(actualSpan, plannedSpan);
+  if (shared) {
+    out.push(`<p class="note">Solid bars: what ran (coloured by state); dashed bars: the plan, ${esc(planned)}. Times from the first job's start.</p>`);
+    timelineChart(model, out, { actual: true, planned: true, span: Math.max(actualSpan, plannedSpan, 1) });
+    return;
+  }
+  out.push(
+    `<p class="note">The run took ${esc(formatDuration(actualSpan))} so far and the plan ${esc(formatDuration(plannedSpan))}: too far apart for one scale, so each has its own chart. Times from the first job's start.</p>`,
+  );
+  out.push('<h3>What ran</h3>');
+  timelineChart(model, out, { actual: true, planned: false, span: Math.max(actualSpan, 1) });
+  out.push(`<h3>The plan, ${esc(planned)}</h3>`);
+  timelineChart(model, out, { actual: false, planned: true, span: Math.max(plannedSpan, 1) });
+}
+
+function timelineChart(model: ReportModel, out: string[], options: { actual: boolean; planned: boolean; span: number }): void {
+  const span = options.span;
   const width = 1000;
   const label = 220;
   const scale = (width - label - 12) / span;
@@ -226,10 +247,10 @@ function renderTimeline(model: ReportModel, out: string[]): void {
         previousStage = job.stage;
       }
       rows.push(`<text x="10" y="${y + 11}" font-size="10">${esc(truncate(job.id, 34))}</text>`);
-      if (job.plannedStart !== undefined && job.plannedSeconds !== undefined) {
-        rows.push(`<rect class="planned" data-job="${esc(job.id)}" x="${x(job.plannedStart)}" y="${y + 1}" width="${w(job.plannedSeconds)}" height="${row - 3}" fill="none" stroke="#718096" stroke-dasharray="3 2"/>`);
+      if (options.planned && job.plannedStart !== undefined && job.plannedSeconds !== undefined) {
+        rows.push(`<rect class="planned" data-job="${esc(job.id)}" x="${x(job.plannedStart)}" y="${y + 1}" width="${w(job.plannedSeconds)}" height="${row - 3}" fill="none" stroke="#718096" stroke-dasharray="3 2"><title>${esc(`${job.id}: planned ${formatDuration(job.plannedStart)} – ${formatDuration(job.plannedStart + job.plannedSeconds)}`)}</title></rect>`);
       }
-      if (job.start !== undefined) {
+      if (options.actual && job.start !== undefined) {
         const end = job.end ?? job.start;
         rows.push(`<rect class="actual" data-job="${esc(job.id)}" data-state="${job.state}" x="${x(job.start)}" y="${y + 4}" width="${w(end - job.start)}" height="${row - 9}" fill="${STATE_COLOR[job.state]}"><title>${esc(`${job.id}: ${job.state}, ${formatDuration(job.start)} – ${formatDuration(end)}`)}</title></rect>`);
       }
@@ -240,21 +261,22 @@ function renderTimeline(model: ReportModel, out: string[]): void {
     out.push(`<p class="note">${model.jobs.length} jobs: one row per stage, from its first start to its last end.</p>`);
     for (const s of model.stages) {
       rows.push(`<text x="2" y="${y + 14}" font-size="11">${esc(truncate(`${s.name} (${s.jobs})`, 34))}</text>`);
-      if (s.planned !== undefined) rows.push(`<rect class="planned" data-stage="${esc(s.name)}" x="${x(s.planned.start)}" y="${y + 1}" width="${w(s.planned.end - s.planned.start)}" height="${row - 3}" fill="none" stroke="#718096" stroke-dasharray="3 2"/>`);
-      if (s.actual !== undefined) rows.push(`<rect class="actual" data-stage="${esc(s.name)}" data-state="${worst(s.counts)}" x="${x(s.actual.start)}" y="${y + 5}" width="${w(s.actual.end - s.actual.start)}" height="${row - 11}" fill="${STATE_COLOR[worst(s.counts)]}"><title>${esc(`${s.name}: ${countsText(s.counts)}`)}</title></rect>`);
+      if (options.planned && s.planned !== undefined) rows.push(`<rect class="planned" data-stage="${esc(s.name)}" x="${x(s.planned.start)}" y="${y + 1}" width="${w(s.planned.end - s.planned.start)}" height="${row - 3}" fill="none" stroke="#718096" stroke-dasharray="3 2"/>`);
+      if (options.actual && s.actual !== undefined) rows.push(`<rect class="actual" data-stage="${esc(s.name)}" data-state="${worst(s.counts)}" x="${x(s.actual.start)}" y="${y + 5}" width="${w(s.actual.end - s.actual.start)}" height="${row - 11}" fill="${STATE_COLOR[worst(s.counts)]}"><title>${esc(`${s.name}: ${countsText(s.counts)}`)}</title></rect>`);
       y += row;
     }
   }
   const axis = y + 12;
+  const grid: string[] = [];
   for (let i = 0; i <= 4; i++) {
     const t = (span * i) / 4;
-    rows.push(`<line x1="${x(t)}" y1="0" x2="${x(t)}" y2="${y}" stroke="#edf2f7"/>`);
+    grid.push(`<line x1="${x(t)}" y1="0" x2="${x(t)}" y2="${y}" stroke="#edf2f7"/>`);
     rows.push(`<text x="${x(t)}" y="${axis}" font-size="10" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${esc(formatDuration(t))}</text>`);
   }
+  const kind = options.actual && options.planned ? 'both' : options.actual ? 'actual' : 'planned';
   out.push('<div class="timeline-box">');
-  out.push(`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${axis + 6}" viewBox="0 0 ${width} ${axis + 6}" role="img" aria-label="timeline">`);
-  // Grid lines first, so bars draw over them.
-  out.push(...rows.filter((r) => r.startsWith('<line')), ...rows.filter((r) => !r.startsWith('<line')));
+  out.push(`<svg class="timeline" data-shows="${kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${axis + 6}" viewBox="0 0 ${width} ${axis + 6}" role="img" aria-label="timeline">`);
+  out.push(...grid, ...rows);
   out.push('</svg>', '</div>');
 }
 
