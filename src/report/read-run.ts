@@ -105,26 +105,30 @@ export interface ReadRunOptions {
 /** Reads a generated directory and its run. Never throws for bad content. */
 export function readRun(generatedDir: string, options: ReadRunOptions = {}): RunData {
   const problems: string[] = [];
-  const runDir = options.runDir ?? join(generatedDir, 'run');
+  // The default run directory is read as `run/…` under the generated directory, so a `run`
+  // that is a symbolic link is refused like any other link on the way.
+  const runRoot = options.runDir ?? generatedDir;
+  const prefix = options.runDir === undefined ? 'run/' : '';
   const runLabel = options.runDir === undefined ? 'run/' : `${options.runDir}/`;
 
   const planText = readText(generatedDir, 'plan.json', 'plan.json', problems);
   const plan = planText === undefined ? undefined : parsePlan(planText, problems);
   const jobsText = readText(generatedDir, 'lib/jobs.tsv', 'lib/jobs.tsv', problems);
   const jobs = jobsText === undefined ? [] : parseJobTable(jobsText, problems);
-  const events = readEvents(runDir, problems, runLabel);
-  const ledgerText = readText(runDir, 'ledger.tsv', `${runLabel}ledger.tsv`, problems, true);
+  const eventsText = readText(runRoot, `${prefix}events.jsonl`, `${runLabel}events.jsonl`, problems, true);
+  const events = eventsText === undefined ? [] : parseEvents(eventsText, `${runLabel}events.jsonl`, problems);
+  const ledgerText = readText(runRoot, `${prefix}ledger.tsv`, `${runLabel}ledger.tsv`, problems, true);
   const ledger = ledgerText === undefined ? [] : parseLedger(ledgerText, `${runLabel}ledger.tsv`, problems);
 
   const done = new Map<string, Marker>();
   const failed = new Map<string, Marker>();
-  const stages = listEntries(runDir, 'state', `${runLabel}state`, problems, 'directory');
+  const stages = listEntries(runRoot, `${prefix}state`, `${runLabel}state`, problems, 'directory');
   for (const stage of stages) {
-    for (const name of listEntries(runDir, `state/${stage}`, `${runLabel}state/${stage}`, problems, 'file')) {
+    for (const name of listEntries(runRoot, `${prefix}state/${stage}`, `${runLabel}state/${stage}`, problems, 'file')) {
       const kind = name.endsWith('.done') ? 'done' : name.endsWith('.failed') ? 'failed' : undefined;
       if (kind === undefined) continue;
       const key = name.slice(0, -(kind.length + 1));
-      const text = readText(runDir, `state/${stage}/${name}`, `${runLabel}state/${stage}/${name}`, problems);
+      const text = readText(runRoot, `${prefix}state/${stage}/${name}`, `${runLabel}state/${stage}/${name}`, problems);
       if (text === undefined) continue;
       (kind === 'done' ? done : failed).set(`${stage}/${key}`, parseMarker(text));
     }
@@ -313,7 +317,7 @@ function listEntries(root: string, rel: string, label: string, problems: string[
       return [];
     }
     if (stat.isSymbolicLink()) {
-      problems.push(`${label}: a symbolic link, not followed`);
+      problems.push(`${label}: ${current === join(root, rel) ? 'a' : 'under a'} symbolic link, not followed`);
       return [];
     }
     if (!stat.isDirectory()) return [];
