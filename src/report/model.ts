@@ -8,7 +8,8 @@
  *   rule of `libcc_done_valid` (docs/generated-scripts.md);
  * - `running`: its last event is a `start` without an `end` (a runner killed with `kill -9`
  *   leaves such a job "running" until it runs again);
- * - `failed`: a failed-marker (its reason and last output lines shown);
+ * - `failed`: a failed-marker (its reason and last output lines shown), or a last `end` event
+ *   with status `failed`;
  * - `stale`: a done-marker that no longer counts (changed fingerprint, an upstream job re-run);
  * - `not run`: none of these.
  *
@@ -249,7 +250,7 @@ export function buildReport(run: RunData): ReportModel {
     const last = attempts[i]![attempts[i]!.length - 1];
     if (validDone[i] === 1) states[i] = 'done';
     else if (last !== undefined && last.end === undefined) states[i] = 'running';
-    else if (run.failed.has(name)) states[i] = 'failed';
+    else if (run.failed.has(name) || last?.end?.status === 'failed') states[i] = 'failed';
     else if (marker !== undefined) states[i] = 'stale';
     else states[i] = 'not run';
   });
