@@ -6,9 +6,9 @@ import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CheckedProgram } from '../check/model.js';
-import { buildPlan, type Plan } from '../graph/plan.js';
-import { formatHistoryText } from '../history/format.js';
-import { durationLookup, learnEstimates, type HistoryResult, type HistoryRun } from '../history/learn.js';
+import type { Plan } from '../graph/plan.js';
+import type { HistoryResult, HistoryRun } from '../history/learn.js';
+import { replanWithHistory } from '../history/replan.js';
 import { renderReportHtml } from '../report/html.js';
 import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
@@ -63,6 +63,12 @@ function isRealDirectory(path: string): boolean {
   }
 }
 
+/** Learns estimates from `dirs` (read here) and plans again with them (src/history/replan.ts). */
+export function planWithHistory(program: CheckedProgram, plan: Plan, dirs: readonly string[], slots?: number): { plan: Plan; history: HistoryResult; text: string; problems: string[] } {
+  const { runs, problems } = readHistory(dirs);
+  return { ...replanWithHistory(program, plan, runs, slots), problems };
+}
+
 /** A `--history` argument: a run directory (with events.jsonl) or a generated directory (with run/). */
 export function readHistory(dirs: readonly string[]): { runs: HistoryRun[]; problems: string[] } {
   const problems: string[] = [];
@@ -78,12 +84,4 @@ export function readHistory(dirs: readonly string[]): { runs: HistoryRun[]; prob
     runs.push({ label: dir, events });
   }
   return { runs, problems };
-}
-
-/** Learns estimates from `dirs` and plans again with them; the text to print, and the new plan. */
-export function planWithHistory(program: CheckedProgram, plan: Plan, dirs: readonly string[], slots?: number): { plan: Plan; history: HistoryResult; text: string; problems: string[] } {
-  const { runs, problems } = readHistory(dirs);
-  const history = learnEstimates(program, plan, runs);
-  const replanned = buildPlan(program, { ...(slots === undefined ? {} : { slots }), durationOf: durationLookup(plan, history) }).plan ?? plan;
-  return { plan: replanned, history, text: formatHistoryText(history), problems };
 }
