@@ -268,16 +268,25 @@ function timelineChart(model: ReportModel, out: string[], options: { actual: boo
   }
   const axis = y + 12;
   const grid: string[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const t = (span * i) / 4;
+  const step = tickStep(span);
+  for (let t = 0; t <= span + 1e-9; t += step) {
     grid.push(`<line x1="${x(t)}" y1="0" x2="${x(t)}" y2="${y}" stroke="#edf2f7"/>`);
-    rows.push(`<text x="${x(t)}" y="${axis}" font-size="10" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${esc(formatDuration(t))}</text>`);
+    rows.push(`<text x="${x(t)}" y="${axis}" font-size="10" text-anchor="${t === 0 ? 'start' : 'middle'}">${esc(formatDuration(t))}</text>`);
   }
   const kind = options.actual && options.planned ? 'both' : options.actual ? 'actual' : 'planned';
   out.push('<div class="timeline-box">');
   out.push(`<svg class="timeline" data-shows="${kind}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${axis + 6}" viewBox="0 0 ${width} ${axis + 6}" role="img" aria-label="timeline">`);
   out.push(...grid, ...rows);
   out.push('</svg>', '</div>');
+}
+
+/** A round tick interval giving 3 to 8 ticks over `span` seconds. */
+export function tickStep(span: number): number {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+  for (const step of steps) if (span / step <= 8) return step;
+  let step = 86400;
+  while (span / step > 8) step *= 2;
+  return step;
 }
 
 function truncate(text: string, n: number): string {

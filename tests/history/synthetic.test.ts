@@ -70,6 +70,16 @@ describe('libcc plan --history on a synthetic run', () => {
     expect(r.stdout).toMatch(/^merge\s+1\s+10m\s+\S+\s+\S+\s+\S+\s+stage 1$/m);
   });
 
+  it('compile --history writes the learned estimates to plan.json and prints the errors', async () => {
+    const out = path.join(timed.root, 'learned');
+    const r = await runCli('compile', TIMED, '-o', out, '--history', timed.out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('estimates from history: 1 run(s), 7 sample(s)');
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'plan.json'), 'utf8'));
+    expect(plan.stages[0].estimateSource).toBe('history');
+    expect(plan.makespanSeconds).toBeLessThan(10);
+  });
+
   it('a directory without events is a warning, and the hand estimates stay', async () => {
     const r = await runCli('plan', TIMED, '--format', 'json', '--history', timed.kit);
     expect(r.code).toBe(0);

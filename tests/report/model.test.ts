@@ -165,3 +165,13 @@ describe('buildReport', () => {
     expect(renderReportJson(buildReport(runData()))).toBe(renderReportJson(model));
   });
 });
+
+describe('timeline ticks', () => {
+  it('are round and at most 8', async () => {
+    const { tickStep } = await import('../../src/report/html.js');
+    expect(tickStep(3)).toBe(1);
+    expect(tickStep(100)).toBe(15);
+    expect(tickStep(4200)).toBe(600);
+    expect(tickStep(30 * 86400)).toBe(4 * 86400);
+  });
+});
