@@ -97,6 +97,10 @@ export function renderReportHtml(model: ReportModel): string {
   if (model.plannedSlots !== undefined) summary.push([`planned with ${model.plannedSlots.cap} slots`, formatDuration(model.plannedSlots.makespanSeconds)]);
   summary.push(['slot-hours used / planned', `${hours(model.slotSecondsUsed)} / ${model.slotSecondsPlanned === undefined ? '-' : hours(model.slotSecondsPlanned)}`]);
   for (const l of model.licences) summary.push([`${l.name} licence-hours used / planned`, `${hours(l.usedSeconds)} / ${hours(l.plannedSeconds)}`]);
+  if (model.submissions.bsubs > 0) {
+    const ids = model.submissions.runIds;
+    summary.push(['LSF submissions', `${model.submissions.bsubs} bsub call(s) in ${ids.length} run(s), last ${ids[ids.length - 1]}`]);
+  }
   summary.push(['retries', `${model.retries.total} retried attempt(s) in ${model.retries.jobs} job(s); ${model.retries.reruns} re-run(s)`]);
   out.push('<dl class="summary">');
   for (const [k, v] of summary) out.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`);

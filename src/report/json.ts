@@ -19,6 +19,7 @@ export function renderReportJson(model: ReportModel): string {
     ...(model.slotSecondsPlanned === undefined ? {} : { slotSecondsPlanned: model.slotSecondsPlanned }),
     licences: model.licences,
     retries: model.retries,
+    submissions: model.submissions,
     stages: model.stages,
     libraries: model.libraries.map((l) => ({
       library: l.library,

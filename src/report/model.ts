@@ -126,6 +126,8 @@ export interface ReportModel {
   readonly slotSecondsPlanned?: number;
   readonly licences: readonly LicenceUse[];
   readonly retries: { readonly total: number; readonly jobs: number; readonly reruns: number };
+  /** From ledger.tsv (LSF runs only): `bsub` calls and run IDs, in order of first submission. */
+  readonly submissions: { readonly bsubs: number; readonly runIds: readonly string[] };
   /** Lines read that were malformed or refused; events naming jobs not in the plan. */
   readonly problems: readonly string[];
 }
@@ -412,6 +414,7 @@ export function buildReport(run: RunData): ReportModel {
       usedSeconds: licenceUsed.get(name) ?? 0,
       plannedSeconds: licencePlanned.get(name) ?? 0,
     })),
+    submissions: { bsubs: run.ledger.length, runIds: [...new Set(run.ledger.map((l) => l.runId))] },
     retries: { total: totalRetries, jobs: jobs.filter((j) => j.retries > 0).length, reruns: jobs.reduce((n, j) => n + Math.max(0, j.runs - 1), 0) },
     problems,
   };

@@ -130,6 +130,12 @@ describe('buildReport', () => {
     expect(model.stages[0]).toMatchObject({ slotSecondsUsed: 360, slotSecondsPlanned: 400, medianSeconds: 90, retries: 1 });
     expect(model.licences).toEqual([{ name: 'liberate', usedSeconds: 180, plannedSeconds: 200 }]);
     expect(model.retries).toEqual({ total: 1, jobs: 1, reruns: 0 });
+    expect(model.submissions).toEqual({ bsubs: 0, runIds: [] });
+    const ledger = [
+      { runId: 'r1', jobGroup: 'g', stage: 'a', group: 'n.L', unit: '0', lsfJob: '11', indices: '1-2' },
+      { runId: 'r2', jobGroup: 'g', stage: 'c', group: 'n', unit: '0', lsfJob: '12', indices: '1' },
+    ];
+    expect(buildReport(runData({ ledger })).submissions).toEqual({ bsubs: 2, runIds: ['r1', 'r2'] });
   });
 
   it('the matrix: library × stage counts and the corner grid', () => {
