@@ -27,6 +27,7 @@ import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
 import { fileSystemHost, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
+import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSTICS = 1;
@@ -219,8 +220,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--slots <n>', 'also compute the makespan when at most N slots run at once', positiveInteger)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
+      .option('--history <dirs...>', 'estimate each job from the measured times of earlier runs (run or generated directories; docs/report.md)')
       .addOption(schedulerOption()),
-  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; color?: boolean; templates?: string; quiet?: boolean; scheduler?: SchedulerName }, command: Command) => {
+  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; color?: boolean; templates?: string; quiet?: boolean; scheduler?: SchedulerName; history?: string[] }, command: Command) => {
     const loaded = load(file);
     const analysis = analyseProgram(loaded, options);
     const color = useColor(process.stderr, options.color);
@@ -230,8 +232,24 @@ export async function main(argv: readonly string[], output: Output = processOutp
       exitCode = EXIT_DIAGNOSTICS;
       return;
     }
-    output.stdout(options.format === 'json' ? formatPlanJson(analysis.plan) : formatPlanText(analysis.plan));
+    let plan = analysis.plan;
+    if (options.history !== undefined && analysis.program !== undefined) {
+      const learned = planWithHistory(analysis.program, plan, options.history, options.slots);
+      for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+      plan = learned.plan;
+      // The estimates' errors: after a text plan on stdout, on stderr beside JSON.
+      if (options.format === 'json') output.stderr(learned.text);
+      else output.stdout(`${formatPlanText(plan)}\n${learned.text}`);
+      if (options.format === 'json') output.stdout(formatPlanJson(plan));
+      exitCode = EXIT_OK;
+      return;
+    }
+    output.stdout(options.format === 'json' ? formatPlanJson(plan) : formatPlanText(plan));
     exitCode = EXIT_OK;
+  });
+
+  configureReportCommand(program.command('report')).action((dir: string, options: ReportCliOptions) => {
+    exitCode = reportCommand(dir, options, output);
   });
 
   colorOptions(
@@ -242,6 +260,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--templates <dir>', 'site templates that override libcc\'s own (same relative names)')
       .option('--check', 'write nothing; exit 1 when the output directory is not up to date')
       .option('--force', 'overwrite files that libcc did not generate or that were edited')
+      .option('--history <dirs...>', "plan.json's estimates from the measured times of earlier runs (docs/report.md)")
       .addOption(schedulerOption()),
   ).action((file: string, options: CompileOptions, command: Command) => {
     exitCode = compileCommand(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
@@ -372,6 +391,7 @@ interface CompileOptions {
   color?: boolean;
   scheduler?: SchedulerName;
   quiet?: boolean;
+  history?: string[];
 }
 
 /** What a compile would write: the generated files (manifest included), or an exit code. */
@@ -398,10 +418,17 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
     const shown = options.quiet ? errorsOnly(diagnostics) : diagnostics;
     if (shown.length > 0) output.stderr(renderDiagnostics(sortDiagnostics(shown), loaded.sources, options.diagnostics, color));
   };
-  const { program, plan, decks } = analysis;
+  const { program, decks } = analysis;
+  let plan = analysis.plan;
   if (!analysis.ok || program === undefined || plan === undefined || decks === undefined) {
     report();
     return EXIT_DIAGNOSTICS;
+  }
+  if (options.history !== undefined) {
+    const learned = planWithHistory(program, plan, options.history);
+    for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+    output.stderr(learned.text);
+    plan = learned.plan;
   }
   const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
   refusalsAsUsageErrors(() => checkOutputDir(outDir));

@@ -47,7 +47,7 @@ function complete(line: string): string[] {
 describe('bash completion', () => {
   it('completes commands', () => {
     expect(complete('libcc ')).toEqual(
-      ['--help', '--version', 'check', 'compile', 'completion', 'diff', 'explain', 'fmt', 'graph', 'init', 'lsp', 'plan'].sort(),
+      ['--help', '--version', 'check', 'compile', 'completion', 'diff', 'explain', 'fmt', 'graph', 'init', 'lsp', 'plan', 'report'].sort(),
     );
     expect(complete('libcc c')).toEqual(['check', 'compile', 'completion']);
   });
