@@ -18,7 +18,7 @@
  * whose primary span lies in a template get a secondary label at the stage's `extends`; an
  * error in a template extended by several stages is reported once.
  */
-import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
+import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Block, BlockItem, Identifier, NestedBlock, StageDecl, TemplateDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
@@ -64,6 +64,8 @@ export class StageTemplates {
     const template = this.symbols.templates.get(identifier.name);
     if (template === undefined) {
       const hint = didYouMean(identifier.name, this.symbols.templates.keys());
+      // The template the user meant is not "unused": one mistake, one diagnostic.
+      for (const meant of suggest(identifier.name, this.symbols.templates.keys(), 1)) this.ctx.markUsed('template', meant);
       this.ctx.report('LCP2001', identifier.span, `unknown stage template \`${identifier.name}\``, {
         label: 'no template of this name',
         help: hint ?? `declare it: \`template ${identifier.name} { … }\``,
