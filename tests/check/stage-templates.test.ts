@@ -83,9 +83,11 @@ describe('stage templates: merge rules', () => {
     expect(merged.items.map((i) => (i.kind === 'ExpectStatement' ? i.pattern.text : i.kind === 'RetryStatement' ? 'retry' : i.key.name))).toEqual(['a', 'x', 'b', 'r']);
     const r = merged.items[3];
     if (r?.kind !== 'NestedBlock') throw new Error('r');
-    expect(r.body.items.map((i) => (i.kind === 'Property' ? `${i.key.name}=${i.value.span.start}` : '?'))).toEqual([
-      `p=${(t.body.items[2] as { body: { items: { value: { span: { start: number } } }[] } }).body.items[0]!.value.span.start}`,
-      `q=${(s.body.items[1] as { body: { items: { value: { span: { start: number } } }[] } }).body.items[0]!.value.span.start}`,
+    // p from the template, q from the stage
+    const text = 'template t { expect "a"  x = 1  r { p = 1  q = 2 } }\nstage s extends t { expect "b"  r { q = 3 } }';
+    expect(r.body.items.map((i) => (i.kind === 'Property' ? `${i.key.name}=${text.slice(i.value.span.start, i.value.span.end)}@${i.value.span.start > text.indexOf('stage') ? 'stage' : 'template'}` : '?'))).toEqual([
+      'p=1@template',
+      'q=3@stage',
     ]);
   });
 });
