@@ -14,7 +14,8 @@
  * - `expect` statements accumulate: the base's first, then the derived body's;
  * - a `retry` in the derived body replaces the base's.
  *
- * A chain `base ← t ← stage` merges base into t, then the result into the stage. Diagnostics
+ * A chain `base ← t ← stage` merges base into t, then the result into the stage. The site's
+ * `stage_template` is under every stage's chain (unless the chain holds it already). Diagnostics
  * whose primary span lies in a template get a secondary label at the stage's `extends`; an
  * error in a template extended by several stages is reported once.
  */
@@ -39,10 +40,32 @@ export class StageTemplates {
   /** Diagnostics in template text already reported (through another stage). */
   private readonly reported = new Set<string>();
 
+  /** The site's `stage_template`, resolved on first use: its merged body, or why not. */
+  private site: { body: Block; name: string } | 'none' | 'broken' | undefined;
+
   constructor(
     private readonly ctx: CheckContext,
     private readonly symbols: SymbolTable,
+    /** `site { stage_template = t }`: the base of every stage. */
+    private readonly siteTemplate?: { readonly name: string; readonly span: Span },
   ) {}
+
+  private siteBase(): { body: Block; name: string } | 'none' | 'broken' {
+    if (this.site !== undefined) return this.site;
+    this.site = 'none';
+    if (this.siteTemplate === undefined) return this.site;
+    const template = this.lookup(this.siteTemplate);
+    const body = template === undefined ? undefined : this.resolve(template.name.name, []);
+    this.site = body === undefined ? 'broken' : { body, name: template!.name.name };
+    return this.site;
+  }
+
+  /** The names of a template and of every template it extends. */
+  private chain(name: string): Set<string> {
+    const names = new Set<string>();
+    for (let t = this.symbols.templates.get(name); t !== undefined && !names.has(t.name.name); t = t.extends && this.symbols.templates.get(t.extends.name)) names.add(t.name.name);
+    return names;
+  }
 
   /** Resolve every template (reports unknown bases and cycles even when no stage extends them). */
   checkAll(): void {
@@ -51,16 +74,28 @@ export class StageTemplates {
 
   /** The stage's body merged over its template chain. */
   extend(decl: StageDecl): ExtendedStage {
-    if (decl.extends === undefined || decl.extends.name === '') return { body: decl.body, ctx: this.ctx, ok: decl.extends === undefined };
+    const site = this.siteBase();
+    if (site === 'broken') {
+      // Still resolve the stage's own template: one mistake, one diagnostic.
+      if (decl.extends !== undefined && decl.extends.name !== '') this.lookup(decl.extends);
+      return { body: decl.body, ctx: this.ctx, ok: false };
+    }
+    if (decl.extends === undefined) {
+      if (site === 'none') return { body: decl.body, ctx: this.ctx, ok: true };
+      return { body: mergeBlocks(site.body, decl.body), ctx: this.inheriting(decl, this.siteTemplate!), ok: true };
+    }
+    if (decl.extends.name === '') return { body: decl.body, ctx: this.ctx, ok: false };
     const template = this.lookup(decl.extends);
     if (template === undefined) return { body: decl.body, ctx: this.ctx, ok: false };
-    const base = this.resolve(template.name.name, []);
+    let base = this.resolve(template.name.name, []);
     if (base === undefined) return { body: decl.body, ctx: this.ctx, ok: false };
+    // The site's template is under the chain, unless the chain already holds it.
+    if (site !== 'none' && !this.chain(template.name.name).has(site.name)) base = mergeBlocks(site.body, base);
     return { body: mergeBlocks(base, decl.body), ctx: this.inheriting(decl, decl.extends), ok: true };
   }
 
   /** Look a template name up; records the use or reports LCP2001. */
-  private lookup(identifier: Identifier): TemplateDecl | undefined {
+  private lookup(identifier: Pick<Identifier, 'name' | 'span'>): TemplateDecl | undefined {
     const template = this.symbols.templates.get(identifier.name);
     if (template === undefined) {
       const hint = didYouMean(identifier.name, this.symbols.templates.keys());
@@ -109,7 +144,7 @@ export class StageTemplates {
   }
 
   /** A context whose diagnostics in template text name the stage's `extends` (and come once). */
-  private inheriting(decl: StageDecl, base: Identifier): CheckContext {
+  private inheriting(decl: StageDecl, base: { readonly span: Span }): CheckContext {
     const parent = this.ctx;
     const templates = [...this.symbols.templates.values()].map((t) => t.span);
     const reported = this.reported;

@@ -73,6 +73,8 @@ export interface StageInputs {
   readonly symbols: SymbolTable;
   readonly queues: readonly QueueModel[];
   readonly defaultQueue?: string;
+  /** `site { stage_template = t }`: the template under every stage's own. */
+  readonly stageTemplate?: { readonly name: string; readonly span: Span };
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
 }
@@ -82,7 +84,7 @@ export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' 
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
-  const templates = new StageTemplates(ctx, inputs.symbols);
+  const templates = new StageTemplates(ctx, inputs.symbols, inputs.stageTemplate);
   for (const template of inputs.symbols.templates.values()) ctx.references.schema(template.body.span, TEMPLATE_SCHEMA);
   let index = 0;
   for (const decl of inputs.symbols.stages.values()) {

@@ -152,3 +152,37 @@ describe('stage templates: bindings', () => {
     expect(hit?.binding.name).toBe('merge_step');
   });
 });
+
+describe('stage templates: site { stage_template }', () => {
+  const SITE = `pipeline p
+site { stage_template = small_job }
+template small_job {
+  resources { cpus = 2  mem = 2GB  runtime = 1h }
+  retry 1 on exit 75
+}
+template merge_step {
+  run = shell "true"
+  expect "\${out}/\${stage}.lib" == 1
+  resources { mem = 4GB }
+}
+template merge_on_small extends small_job { run = shell "true"  expect "y"  retry 2 }
+stage a extends merge_step {}
+stage b { run = shell "true"  expect "x" }
+stage c extends merge_on_small {}
+`;
+
+  it('is under every stage, below the stage\'s own template, and not applied twice', () => {
+    const result = checkSource(SITE);
+    expect(codesAndSpans(result)).toEqual([]);
+    const byName = (name: string) => result.program!.stages.find((s) => s.name === name)!;
+    expect(byName('a').resources).toMatchObject({ cpus: 2, memBytes: 4e9, runtimeSeconds: 3600 });
+    expect(byName('a').retry).toEqual({ count: 1, exitCodes: [75], backoffSeconds: 0 });
+    expect(byName('b').resources).toMatchObject({ cpus: 2, memBytes: 2e9 });
+    expect(byName('c').retry).toEqual({ count: 2, exitCodes: [], backoffSeconds: 0 });
+  });
+
+  it('an unknown site template is LCP2001 once; the stages build nothing more', () => {
+    const result = checkSource(SITE.replace('stage_template = small_job', 'stage_template = small_jb'));
+    expect(codesAndSpans(result)).toEqual([['LCP2001', 'small_jb']]);
+  });
+});
