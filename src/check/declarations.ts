@@ -44,6 +44,8 @@ export interface SiteBuild {
   readonly model: SiteModel;
   /** The `default_queue` reference, resolved later against the queues. */
   readonly defaultQueue?: { name: string; span: Span };
+  /** `stage_template`: the stage template every stage builds on, resolved with the stages. */
+  readonly stageTemplate?: { name: string; span: Span };
 }
 
 export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: TemplateEnvironment, rootFile: string): SiteBuild {
@@ -61,6 +63,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   let processes = DEFAULT_PROCESSES;
   let rcCorners = DEFAULT_RC_CORNERS;
   let defaultQueue: { name: string; span: Span } | undefined;
+  let stageTemplate: { name: string; span: Span } | undefined;
 
   if (decl !== undefined) {
     const contents = readBlock(
@@ -80,6 +83,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
           processes: 'value',
           rc_corners: 'value',
           default_queue: 'value',
+          stage_template: 'value',
         },
       },
       'the site block',
@@ -99,6 +103,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       processes: value('processes'),
       rc: value('rc_corners'),
       queue: value('default_queue'),
+      stageTemplate: value('stage_template'),
     };
     if (v.unit) lsfUnitForLimits = readEnum(ctx, v.unit, MEMORY_UNITS, 'lsf_unit_for_limits', 'LSF memory unit');
     if (v.memLimit) memLimit = readEnum(ctx, v.memLimit, MEM_LIMIT_MODES, 'mem_limit', 'memory limit mode') ?? memLimit;
@@ -135,6 +140,10 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       const name = readName(ctx, v.queue, 'default_queue');
       if (name) defaultQueue = { name: name.name, span: name.span };
     }
+    if (v.stageTemplate) {
+      const name = readName(ctx, v.stageTemplate, 'stage_template');
+      if (name) stageTemplate = { name: name.name, span: name.span };
+    }
   }
 
   const model: SiteModel = {
@@ -151,7 +160,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     rcCorners,
     ...(decl ? { span: decl.keyword } : {}),
   };
-  return { model, ...(defaultQueue ? { defaultQueue } : {}) };
+  return { model, ...(defaultQueue ? { defaultQueue } : {}), ...(stageTemplate ? { stageTemplate } : {}) };
 }
 
 function readNameList(ctx: CheckContext, expression: Expression, property: string): string[] | undefined {

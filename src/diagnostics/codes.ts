@@ -35,6 +35,7 @@ export const CATALOGUE = {
   LCP2011: { severity: 'error', title: 'undeclared environment variable' },
   LCP2012: { severity: 'error', title: 'unknown fan-out key' },
   LCP2013: { severity: 'error', title: 'unknown interpolation format' },
+  LCP2019: { severity: 'error', title: 'stage template cycle' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------
   LCP3001: { severity: 'error', title: 'type mismatch' },

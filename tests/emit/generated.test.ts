@@ -12,7 +12,7 @@ import { entryDir } from '../helpers/golden.js';
 import { runCli } from '../helpers/cli.js';
 import { UPDATE_GOLDEN } from '../helpers/golden.js';
 
-const EXAMPLES = ['minimal', 'n2_tanager'];
+const EXAMPLES = ['minimal', 'n2_tanager', 'templates'];
 const temporary: string[] = [];
 afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
