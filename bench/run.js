@@ -1,8 +1,9 @@
 // The libcc benchmark: parse, check and plan synthetic pipelines of growing size, each in a
 // fresh process; prints times, throughput and peak memory. Run with `npm run bench`.
-// Sizes can be overridden: `npm run bench -- 1000 50000`.
+// Sizes can be overridden: `npm run bench -- 1000 50000`. Last, the CLI-startup rows (bench/startup.js).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { measureStartup } from './startup.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const targets = sizes.length > 0 ? sizes : [1_000, 10_000, 100_000];
@@ -38,4 +39,15 @@ if (rows.length >= 2) {
   const last = rows[rows.length - 1];
   const growth = last.totalMs / first.totalMs / (last.jobs / first.jobs);
   console.log(`growth: ${(last.jobs / first.jobs).toFixed(0)}x jobs → ${(last.totalMs / first.totalMs).toFixed(1)}x time (ratio ${growth.toFixed(2)}; 1.00 = linear)`);
+}
+
+// CLI startup: whole `libcc` processes against bare Node, in this run (bench/startup.js).
+const startup = measureStartup(10);
+const base = startup[0];
+console.log('');
+console.log('CLI startup (CPU time of the whole process, user + system; median of 10 runs)');
+const labelWidth = Math.max(...startup.map((r) => r.label.length));
+for (const r of startup) {
+  const extra = r === base ? '' : `  (${(r.medianMs - base.medianMs).toFixed(0)} ms over node)`;
+  console.log(`${r.label.padEnd(labelWidth)}  cpu ${r.medianMs.toFixed(0).padStart(4)} ms  min ${r.minMs.toFixed(0).padStart(4)} ms${extra}`);
 }

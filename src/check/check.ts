@@ -93,7 +93,14 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     if (corner.missingAttributes === undefined || !used.has(corner.decl.name.name)) continue;
     for (const attribute of corner.missingAttributes) reportMissingAttribute(ctx, attribute, `corner \`${corner.decl.name.name}\``, corner.decl.name.span);
   }
-  const stages = buildStages(ctx, { symbols, queues, ...(defaultQueue ? { defaultQueue } : {}), environment, conditionScope });
+  const stages = buildStages(ctx, {
+    symbols,
+    queues,
+    ...(defaultQueue ? { defaultQueue } : {}),
+    ...(site.stageTemplate ? { stageTemplate: site.stageTemplate } : {}),
+    environment,
+    conditionScope,
+  });
 
   const input: RuleInput = {
     sources: loaded.sources,

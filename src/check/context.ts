@@ -7,7 +7,7 @@ import { DiagnosticBag, type DiagnosticOptions } from '../diagnostics/diagnostic
 import type { Span } from '../diagnostics/span.js';
 import { ReferenceRecorder } from './references.js';
 
-export type UsageKind = 'env' | 'tool' | 'queue' | 'corner' | 'node';
+export type UsageKind = 'env' | 'tool' | 'queue' | 'corner' | 'node' | 'template';
 
 export class CheckContext {
   readonly diagnostics = new DiagnosticBag();

@@ -12,7 +12,7 @@ import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchem
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment } from './templates.js';
 import { checkEnum, mismatch, readEnum, readInteger, readList, readName, readQuantity, readRange } from './values.js';
-import { DEFAULT_PROCESSES, DEFAULT_RC_CORNERS, ENV_TYPES, MEM_LIMIT_MODES, MEMORY_UNITS, TOOL_KINDS } from './vocabulary.js';
+import { DEFAULT_PROCESSES, DEFAULT_RC_CORNERS, ENV_TYPES, MEM_LIMIT_MODES, MEMORY_UNITS, SCHEDULERS, TOOL_KINDS } from './vocabulary.js';
 
 const GLOBAL = { kind: 'global' } as const;
 
@@ -44,6 +44,8 @@ export interface SiteBuild {
   readonly model: SiteModel;
   /** The `default_queue` reference, resolved later against the queues. */
   readonly defaultQueue?: { name: string; span: Span };
+  /** `stage_template`: the stage template every stage builds on, resolved with the stages. */
+  readonly stageTemplate?: { name: string; span: Span };
 }
 
 export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: TemplateEnvironment, rootFile: string): SiteBuild {
@@ -51,6 +53,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   const fallbackSpan: Span = { file: rootFile, start: 0, end: 0 };
   let lsfUnitForLimits: MemoryUnit | undefined;
   let memLimit: SiteModel['memLimit'] = 'per_job';
+  let scheduler: SiteModel['scheduler'];
   let project: string | undefined;
   let jobGroup = '/libcc';
   let maxArraySize = 1000;
@@ -60,6 +63,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   let processes = DEFAULT_PROCESSES;
   let rcCorners = DEFAULT_RC_CORNERS;
   let defaultQueue: { name: string; span: Span } | undefined;
+  let stageTemplate: { name: string; span: Span } | undefined;
 
   if (decl !== undefined) {
     const contents = readBlock(
@@ -69,6 +73,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
         properties: {
           lsf_unit_for_limits: 'value',
           mem_limit: 'value',
+          scheduler: 'value',
           project: 'value',
           job_group: 'value',
           max_array_size: 'value',
@@ -78,6 +83,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
           processes: 'value',
           rc_corners: 'value',
           default_queue: 'value',
+          stage_template: 'value',
         },
       },
       'the site block',
@@ -87,6 +93,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     const v = {
       unit: value('lsf_unit_for_limits'),
       memLimit: value('mem_limit'),
+      scheduler: value('scheduler'),
       project: value('project'),
       jobGroup: value('job_group'),
       maxArray: value('max_array_size'),
@@ -96,9 +103,11 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       processes: value('processes'),
       rc: value('rc_corners'),
       queue: value('default_queue'),
+      stageTemplate: value('stage_template'),
     };
     if (v.unit) lsfUnitForLimits = readEnum(ctx, v.unit, MEMORY_UNITS, 'lsf_unit_for_limits', 'LSF memory unit');
     if (v.memLimit) memLimit = readEnum(ctx, v.memLimit, MEM_LIMIT_MODES, 'mem_limit', 'memory limit mode') ?? memLimit;
+    if (v.scheduler) scheduler = readEnum(ctx, v.scheduler, SCHEDULERS, 'scheduler', 'scheduler');
     if (v.project) project = plainString(ctx, v.project, 'project');
     if (v.jobGroup) {
       const group = plainString(ctx, v.jobGroup, 'job_group');
@@ -131,11 +140,16 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       const name = readName(ctx, v.queue, 'default_queue');
       if (name) defaultQueue = { name: name.name, span: name.span };
     }
+    if (v.stageTemplate) {
+      const name = readName(ctx, v.stageTemplate, 'stage_template');
+      if (name) stageTemplate = { name: name.name, span: name.span };
+    }
   }
 
   const model: SiteModel = {
     ...(lsfUnitForLimits ? { lsfUnitForLimits } : {}),
     memLimit,
+    ...(scheduler !== undefined ? { scheduler } : {}),
     ...(project !== undefined ? { project } : {}),
     jobGroup,
     maxArraySize,
@@ -146,7 +160,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     rcCorners,
     ...(decl ? { span: decl.keyword } : {}),
   };
-  return { model, ...(defaultQueue ? { defaultQueue } : {}) };
+  return { model, ...(defaultQueue ? { defaultQueue } : {}), ...(stageTemplate ? { stageTemplate } : {}) };
 }
 
 function readNameList(ctx: CheckContext, expression: Expression, property: string): string[] | undefined {

@@ -40,6 +40,8 @@ export interface SiteModel {
   /** The cluster's LSF_UNIT_FOR_LIMITS; undefined = LSF defaults (-M in KB, rusage in MB). */
   readonly lsfUnitForLimits?: MemoryUnit;
   readonly memLimit: 'per_job' | 'per_slot';
+  /** The scheduler the generated scripts submit to (src/schedulers); absent = `lsf`. */
+  readonly scheduler?: 'lsf' | 'slurm' | 'local';
   readonly project?: string;
   readonly jobGroup: string;
   readonly maxArraySize: number;

@@ -8,7 +8,7 @@
  * table. It also keeps the block schemas `readBlock` read each block against, for completion
  * of property names.
  *
- * What is recorded as a use: a stage in `after`, the tool of `run`, the queue of
+ * What is recorded as a use: a stage in `after`, a stage template in `extends`, the tool of `run`, the queue of
  * `resources { queue }` and `site { default_queue }`, a library's node, corner and corner-set
  * names (library `corners`, corner sets — `.lcp` and YAML `sets:` —, `corner.name in SET`),
  * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, and `${ENV}`
@@ -22,7 +22,7 @@ import type { BlockSchema } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 
 /** The namespaces names are looked up in (corners and corner sets share one). */
-export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage';
+export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template';
 
 export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage';
 
@@ -149,6 +149,7 @@ export class ReferenceRecorder {
     for (const d of symbols.libraries.values()) add('library', 'library', d.name);
     for (const d of symbols.corners.values()) add('corner', d.kind === 'CornerDecl' ? 'corner' : 'corner set', d.name);
     for (const d of symbols.stages.values()) add('stage', 'stage', d.name);
+    for (const d of symbols.templates.values()) add('template', 'stage', d.name); // a template is a stage's part; editors show it as one
     for (const use of this.uses) {
       const entry = index.get(`${use.namespace}\u0000${use.name}`);
       if (entry === undefined) continue;

@@ -7,7 +7,7 @@
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
-import type { Expression, StageDecl } from '../syntax/ast.js';
+import type { Block, Expression, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { isFanoutKey } from './fields.js';
@@ -28,11 +28,17 @@ import {
 import { DEFAULT_DECK, readDeck } from './deck.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
+import { StageTemplates } from './stage-templates.js';
 import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
 import { describeExpression, isMissing, mismatch, readInteger, readName, readQuantity } from './values.js';
 
 export interface StageBuild {
   readonly decl: StageDecl;
+  /**
+   * The body as read: with `extends`, the template chain's merged under the stage's (items from
+   * a template have spans in the template). Absent when the chain is broken (LCP2001, LCP2019).
+   */
+  readonly body?: Block;
   readonly model?: StageModel;
   /**
    * The stage's place in the stage graph — known even when its other properties have errors,
@@ -56,6 +62,9 @@ const STAGE_SCHEMA = {
   statements: ['expect', 'retry'],
 } as const;
 
+/** A template holds any stage property; none is required (the stage that extends it needs `run`). */
+const TEMPLATE_SCHEMA = { properties: STAGE_SCHEMA.properties, statements: STAGE_SCHEMA.statements } as const;
+
 const RESOURCES_SCHEMA = {
   properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value' },
 } as const;
@@ -64,6 +73,8 @@ export interface StageInputs {
   readonly symbols: SymbolTable;
   readonly queues: readonly QueueModel[];
   readonly defaultQueue?: string;
+  /** `site { stage_template = t }`: the template under every stage's own. */
+  readonly stageTemplate?: { readonly name: string; readonly span: Span };
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
 }
@@ -73,17 +84,23 @@ export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' 
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
+  const templates = new StageTemplates(ctx, inputs.symbols, inputs.stageTemplate);
+  for (const template of inputs.symbols.templates.values()) ctx.references.schema(template.body.span, TEMPLATE_SCHEMA);
   let index = 0;
   for (const decl of inputs.symbols.stages.values()) {
-    stages.set(decl.name.name, buildStage(ctx, decl, index++, inputs));
+    stages.set(decl.name.name, buildStage(ctx, decl, index++, inputs, templates));
   }
+  templates.checkAll();
   return stages;
 }
 
-function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: StageInputs): StageBuild {
+function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs: StageInputs, templates: StageTemplates): StageBuild {
   const name = decl.name.name;
   const what = `stage \`${name}\``;
-  let ok = true;
+  // With `extends`: the template chain's body under the stage's, read as one block.
+  const extended = templates.extend(decl);
+  const ctx = extended.ctx;
+  let ok = extended.ok;
 
   // Fan-out keys.
   const declared = new Set<FanoutKey>();
@@ -136,7 +153,9 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
   };
 
-  const contents = readBlock(ctx, decl.body, STAGE_SCHEMA, what, decl.name.span);
+  // A broken template chain: `run` may be in the template nobody could read; one error is enough.
+  const schema = extended.ok ? STAGE_SCHEMA : TEMPLATE_SCHEMA;
+  const contents = readBlock(ctx, extended.body, schema, what, decl.name.span);
   const value = (key: string) => contents.values.get(key)?.value;
 
   // run
@@ -325,7 +344,7 @@ function buildStage(ctx: CheckContext, decl: StageDecl, index: number, inputs: S
         }
       : undefined;
   const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
-  return { decl, ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
+  return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
 }
 
 function readRun(

@@ -16,6 +16,7 @@ import type {
   QueueDecl,
   SiteDecl,
   StageDecl,
+  TemplateDecl,
   ToolDecl,
 } from '../syntax/ast.js';
 import type { Span } from '../diagnostics/span.js';
@@ -32,6 +33,8 @@ export interface SymbolTable {
   /** Corners and corner sets: one namespace. */
   readonly corners: ReadonlyMap<string, CornerDecl | CornerSetDecl>;
   readonly stages: ReadonlyMap<string, StageDecl>;
+  /** Stage templates (`template t { … }`): a namespace of their own. */
+  readonly templates: ReadonlyMap<string, TemplateDecl>;
   /** `attribute` declarations in program order (checked by attributes.ts). */
   readonly attributes: readonly AttributeDecl[];
 }
@@ -63,6 +66,7 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
   const libraries = new Map<string, LibraryDecl>();
   const corners = new Map<string, CornerDecl | CornerSetDecl>();
   const stages = new Map<string, StageDecl>();
+  const templates = new Map<string, TemplateDecl>();
   const attributes: AttributeDecl[] = [];
 
   const add = <T extends { name: { name: string; span: Span } }>(map: Map<string, T>, decl: T, what: string): void => {
@@ -133,6 +137,9 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
       case 'StageDecl':
         add(stages, decl, 'stage');
         break;
+      case 'TemplateDecl':
+        add(templates, decl, 'stage template');
+        break;
       case 'AttributeDecl':
         attributes.push(decl);
         break;
@@ -157,6 +164,7 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
     libraries,
     corners,
     stages,
+    templates,
     attributes,
   };
 }

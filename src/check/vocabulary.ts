@@ -24,6 +24,8 @@ export const DEFAULT_RC_CORNERS: readonly string[] = [
 
 export const MEMORY_UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 export const MEM_LIMIT_MODES = ['per_job', 'per_slot'] as const;
+/** `site { scheduler = … }`: the schedulers the generated scripts can submit to (src/schedulers). */
+export const SCHEDULERS = ['lsf', 'slurm', 'local'] as const;
 export const ENV_TYPES = ['path', 'string', 'int'] as const;
 export const TOOL_KINDS = ['liberate', 'variety', 'generic'] as const;
 

@@ -5,6 +5,7 @@
  * own is the driver's decision (`src/driver/roots.ts`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 import { displayPath } from '../syntax/load.js';
 import { userPath } from './io.js';
 
@@ -15,9 +16,9 @@ export type Expansion = { readonly files: string[] } | { readonly problem: strin
 
 /**
  * The files `libcc check` was asked for, in order, each once: a directory stands for every `*.lcp`
- * under it (recursively, sorted, without `node_modules` and `.git`); a path with `*` or `?` that
- * names no file is a glob (`*` and `?` within a segment, `**` across segments; CI often passes
- * them quoted) standing for the `.lcp` files it matches, sorted; anything else is a file.
+ * under it (recursively, sorted, without `node_modules` and `.git`); a path with glob syntax that
+ * names no file is a glob (`*`, `?`, `**`, `{a,b}`, `[mn]*`, by tinyglobby; CI often passes them
+ * quoted) standing for the `.lcp` files it matches, sorted; anything else is a file.
  */
 export function expandCheckPaths(paths: readonly string[]): Expansion {
   const files: string[] = [];
@@ -26,7 +27,7 @@ export function expandCheckPaths(paths: readonly string[]): Expansion {
       const found = lcpFilesUnder(path);
       if (found.length === 0) return { problem: `no .lcp files under \`${path}\`` };
       files.push(...found);
-    } else if (/[*?]/.test(path) && !existsSync(path)) {
+    } else if (isDynamicPattern(path) && !existsSync(path)) {
       const found = globLcpFiles(path);
       if (found.length === 0) return { problem: `no .lcp files match \`${path}\`` };
       files.push(...found);
@@ -56,13 +57,10 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Every file under `dir` (paths `dir/…`), sorted, at most `depth` levels down; symlinked
- * directories are not followed.
- */
-function filesUnder(dir: string, depth = Infinity): string[] {
+/** Every file under `dir` (paths `dir/…`), sorted; symlinked directories are not followed. */
+function filesUnder(dir: string): string[] {
   const out: string[] = [];
-  const walk = (current: string, level: number) => {
+  const walk = (current: string) => {
     let entries;
     try {
       entries = readdirSync(current, { withFileTypes: true });
@@ -72,13 +70,13 @@ function filesUnder(dir: string, depth = Infinity): string[] {
     for (const entry of entries) {
       const path = current === '.' ? entry.name : `${current.replace(/\/+$/, '')}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && level < depth) walk(path, level + 1);
+        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(path);
       } else if (entry.isFile() || (entry.isSymbolicLink() && isFile(path))) {
         out.push(path);
       }
     }
   };
-  walk(dir, 1);
+  walk(dir);
   return out.sort(compareStrings);
 }
 
@@ -94,34 +92,30 @@ function lcpFilesUnder(dir: string): string[] {
   return filesUnder(dir).filter((path) => path.endsWith('.lcp'));
 }
 
-/** The `.lcp` files a glob matches: its leading segments without wildcards name the directory searched. */
+/**
+ * The `.lcp` files a glob matches (tinyglobby: `*`, `?`, `**`, `{a,b}`, `[mn]*`, `!(x)`…), sorted;
+ * its leading segments without wildcards name the directory searched, so the paths come out as
+ * the user wrote them. Symbolic links to directories are not followed; `node_modules` and `.git`
+ * are skipped as for directories.
+ */
 function globLcpFiles(pattern: string): string[] {
   const segments = pattern.replace(/\\/g, '/').split('/');
-  const firstWild = segments.findIndex((segment) => /[*?]/.test(segment));
+  const firstWild = segments.findIndex((segment) => isDynamicPattern(segment));
   const base = segments.slice(0, firstWild).join('/');
   const root = base === '' ? (pattern.startsWith('/') ? '/' : '.') : base;
-  const rest = segments.slice(firstWild).filter((segment) => segment !== '');
-  const matchers = rest.map((segment) => (segment === '**' ? '**' : segmentRegExp(segment)));
-  const depth = matchers.includes('**') ? Infinity : matchers.length;
-  return filesUnder(root, depth).filter((path) => {
-    if (!path.endsWith('.lcp')) return false;
-    const relative = root === '.' ? path : path.slice(root.replace(/\/+$/, '').length + 1);
-    return matchSegments(matchers, relative.split('/'));
+  const rest = segments.slice(firstWild).join('/');
+  if (!isDirectory(root)) return [];
+  const matches = globSync(rest, {
+    cwd: root,
+    onlyFiles: true,
+    dot: true,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+    ignore: ['**/node_modules/**', '**/.git/**'],
   });
-}
-
-function segmentRegExp(segment: string): RegExp {
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${source}$`);
-}
-
-function matchSegments(matchers: readonly (RegExp | '**')[], parts: readonly string[]): boolean {
-  const [first, ...restMatchers] = matchers;
-  if (first === undefined) return parts.length === 0;
-  if (first === '**') {
-    for (let skip = 0; skip <= parts.length; skip++) if (matchSegments(restMatchers, parts.slice(skip))) return true;
-    return false;
-  }
-  const [part, ...restParts] = parts;
-  return part !== undefined && first.test(part) && matchSegments(restMatchers, restParts);
+  const prefix = root === '.' ? '' : `${root.replace(/\/+$/, '')}/`;
+  return matches
+    .filter((path) => path.endsWith('.lcp'))
+    .map((path) => `${prefix}${path}`)
+    .sort(compareStrings);
 }

@@ -6,6 +6,10 @@
  *   (`formatted: <file>`); exit 0.
  * - With `--check`, nothing is written: the files that would change are listed
  *   (`would reformat: <file>`) and the exit code is 1 when there is any.
+ * - With `--diff`, nothing is written either: a unified diff of each file that would change is
+ *   printed, and the exit code is 1 when there is any.
+ * - `-` is standard input (named `--stdin-filename` in messages, `<stdin>` without it): its
+ *   formatted text goes to standard output (for editor plugins), unless `--check` or `--diff`.
  * - A file with syntax errors is left alone; its diagnostics are printed (short form) on stderr
  *   and the exit code is 1. A file that cannot be read (or written) is reported on stderr and
  *   the exit code is 2. The other files are still processed; the highest exit code wins.
@@ -16,6 +20,7 @@ import { renderShort } from '../diagnostics/render.js';
 import { createSourceFile } from '../diagnostics/source.js';
 import { formatLcp } from '../syntax/format.js';
 import { displayPath } from '../syntax/load.js';
+import { REPORT_BUG } from './io.js';
 
 export interface FmtIo {
   /** The file's text, or undefined when it cannot be read. */
@@ -24,12 +29,23 @@ export interface FmtIo {
   write(path: string, text: string): void;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Standard input's text (for `-`); undefined when it cannot be read. */
+  readStdin?(): string | undefined;
+  /** A unified diff between a file's text and its formatted text (for `--diff`). */
+  patch?(path: string, before: string, after: string): string;
 }
 
 export interface FmtOptions {
   /** Write nothing; exit 1 when a file is not formatted. */
   readonly check: boolean;
+  /** Write nothing; print a unified diff of every change; exit 1 when there is any. */
+  readonly diff?: boolean;
+  /** The name of standard input (`-`) in messages. */
+  readonly stdinFilename?: string;
 }
+
+/** The name of standard input in messages when `--stdin-filename` is not given. */
+export const STDIN_NAME = '<stdin>';
 
 const EXIT_OK = 0;
 const EXIT_DIAGNOSTICS = 1;
@@ -42,10 +58,12 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     exitCode = Math.max(exitCode, code);
   };
   const unformatted: string[] = [];
-  for (const file of files) {
-    const text = io.read(file);
+  for (const given of files) {
+    const stdin = given === '-';
+    const file = stdin ? (options.stdinFilename ?? STDIN_NAME) : given;
+    const text = stdin ? io.readStdin?.() : io.read(file);
     if (text === undefined) {
-      io.stderr(`libcc: error: cannot read \`${file}\`: no such file, or not readable\n`);
+      io.stderr(`libcc: error: cannot read \`${stdin ? 'standard input' : file}\`: no such file, or not readable\n`);
       fail(EXIT_IO);
       continue;
     }
@@ -56,7 +74,7 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     } catch (error) {
       io.stderr(
         `libcc: internal error while formatting \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n` +
-          'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+          REPORT_BUG,
       );
       fail(EXIT_IO);
       continue;
@@ -67,7 +85,17 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
       fail(EXIT_DIAGNOSTICS);
       continue;
     }
+    if (stdin && !options.check && !options.diff) {
+      io.stdout(result.text);
+      continue;
+    }
     if (result.text === text) continue;
+    if (options.diff) {
+      unformatted.push(file);
+      io.stdout(io.patch ? io.patch(file, text, result.text) : '');
+      fail(EXIT_DIAGNOSTICS);
+      continue;
+    }
     if (options.check) {
       unformatted.push(file);
       io.stdout(`would reformat: ${file}\n`);
@@ -83,8 +111,11 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     }
     io.stdout(`formatted: ${file}\n`);
   }
-  if (options.check && exitCode === EXIT_OK) {
-    io.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} already formatted\n`);
+  if (options.diff) {
+    // The patch is the whole output (pipe it to `git apply` or `patch -p1`).
+  } else if (options.check && exitCode === EXIT_OK) {
+    const only = files[0] === '-' ? (options.stdinFilename ?? STDIN_NAME) : files[0];
+    io.stdout(`ok: ${files.length === 1 ? only : `${files.length} files`} already formatted\n`);
   } else if (unformatted.length > 0) {
     const plural = unformatted.length === 1 ? 'file is' : 'files are';
     io.stdout(`${unformatted.length} ${plural} not formatted: run \`libcc fmt\` on ${unformatted.length === 1 ? 'it' : 'them'}\n`);

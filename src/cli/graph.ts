@@ -5,64 +5,24 @@
  *
  *   colorOptions(configureGraphCommand(program.command('graph')))
  *     .action((file: string, options: GraphCliOptions) => {
+ *       const { graphCommand } = await import('./graph.js');
  *       exitCode = graphCommand(analyseProgram(load(file), options), { ...options, color: … }, output);
  *     });
+ *
+ * The options live in graph-options.ts, which does not load the layout library (dagre): main.ts
+ * imports this module only when `graph` runs (startup time, issue 10).
  */
 import { writeFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import type { Analysis } from '../driver/analyse.js';
 import type { LoadedProgram } from '../syntax/load.js';
-import { DEFAULT_MAX_JOBS, GRAPH_FORMATS, renderGraph, type GraphFormat, type Rankdir } from '../emit/view/index.js';
+import { renderGraph } from '../emit/view/index.js';
+import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
+
+export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
 
 type DiagnosticFormat = 'rich' | 'short' | 'json';
-
-/** What commander hands the action (before the colour decision). */
-export interface GraphCliOptions {
-  readonly format: GraphFormat;
-  readonly stages?: boolean;
-  readonly jobs?: boolean;
-  readonly maxJobs?: number;
-  readonly rankdir?: Rankdir;
-  readonly slots?: number;
-  readonly output?: string;
-  readonly templates?: string;
-  readonly diagnostics: DiagnosticFormat;
-  readonly color?: boolean;
-}
-
-export interface GraphCommandOptions extends Omit<GraphCliOptions, 'color'> {
-  /** Colour in diagnostics (decided by the caller: `useColor(process.stderr, …)`). */
-  readonly color: boolean;
-}
-
-export interface GraphOutput {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
-
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
-
-/** Adds the `graph` command's description, argument and options (not `--color`). */
-export function configureGraphCommand(command: Command): Command {
-  return command
-    .description('draw the plan: stage or job DAG with the critical path, as DOT, Mermaid, SVG or a self-contained HTML report')
-    .argument('<file>', 'the pipeline (.lcp)')
-    .addOption(new Option('--format <format>', 'output format').choices([...GRAPH_FORMATS]).default('mermaid'))
-    .addOption(new Option('--stages', 'one node per stage (the default)').conflicts('jobs'))
-    .addOption(new Option('--jobs', 'one node per job; grouped by array above --max-jobs jobs').conflicts('stages'))
-    .option('--max-jobs <n>', `with --jobs, group jobs when there are more than N (default ${DEFAULT_MAX_JOBS})`, wholeNumber)
-    .addOption(new Option('--rankdir <dir>', 'layout direction').choices(['LR', 'TB']).default('LR'))
-    .option('--slots <n>', 'also compute the makespan when at most N slots run at once (shown in the HTML summary)', wholeNumber)
-    .option('-o, --output <file>', 'write to FILE instead of standard output')
-    .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
-    .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich'));
-}
 
 function renderDiagnostics(diagnostics: readonly Diagnostic[], loaded: LoadedProgram, format: DiagnosticFormat, color: boolean): string {
   if (format === 'json') return renderJson(diagnostics, loaded.sources);

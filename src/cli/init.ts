@@ -1,8 +1,10 @@
 /**
  * `libcc init [dir] [--name NAME]`: scaffold a small working pipeline — `flow.lcp` (an env
  * variable, a node, a library, three stages), `corners.yaml` (corners and a `signoff` set),
- * `site.lcp` (site block, queues, a tool), `.gitignore` and a `README.md` with the next
- * commands. It checks clean, compiles, and runs with `run-local.sh` without any EDA tool.
+ * `site.lcp` (site block, queues, a tool), `.gitignore`, a `README.md` with the next
+ * commands and a `package.json` that pins this libcc as a devDependency (`npm install` then
+ * installs it, from the registry mirror or tarball the README's install section describes) with
+ * the scripts `npm run check` and `npm run compile`. It checks clean, compiles, and runs with `run-local.sh` without any EDA tool.
  *
  * The files come from `templates/init/`: `NAME.hbs` is rendered (Handlebars, strict) with
  * `{ name }` and written as `NAME`; `gitignore.hbs` becomes `.gitignore` (npm drops files named
@@ -14,7 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { compileTemplate } from '../emit/render.js';
 import { shQuote } from '../emit/shell.js';
 import { KEYWORD_WORDS } from '../syntax/tokens.js';
-import { packageRoot } from './io.js';
+import { packageRoot, packageVersion } from './io.js';
 
 /** The files of a scaffold, in the order they are written: output name ← template name. */
 const FILES: readonly (readonly [output: string, template: string])[] = [
@@ -23,6 +25,7 @@ const FILES: readonly (readonly [output: string, template: string])[] = [
   ['site.lcp', 'site.lcp'],
   ['.gitignore', 'gitignore.hbs'],
   ['README.md', 'README.md.hbs'],
+  ['package.json', ''], // generated: see projectPackageJson
 ];
 
 /** Why `libcc init` wrote nothing: the directory is not empty, or the name is not usable. */
@@ -82,6 +85,7 @@ export function initProject(dir: string, options: { name?: string }): { written:
   const templates = join(packageRoot(), 'templates', 'init');
   // Render everything before writing anything: a broken template leaves no half scaffold.
   const rendered = FILES.map(([output, template]) => {
+    if (output === 'package.json') return [output, projectPackageJson(name)] as const;
     const text = readFileSync(join(templates, template), 'utf8');
     return [output, template.endsWith('.hbs') ? compileTemplate(`init/${template}`, text)({ name }) : text] as const;
   });
@@ -92,6 +96,28 @@ export function initProject(dir: string, options: { name?: string }): { written:
     written.push(output);
   }
   return { written };
+}
+
+/**
+ * The scaffold's `package.json`: private (never published by accident), this libcc pinned
+ * exactly as a devDependency, and npm scripts for the two commands CI runs. The npm name is the
+ * pipeline name in lower case with `-` for `_` (npm names are lower case).
+ */
+export function projectPackageJson(name: string): string {
+  const pkg = {
+    name: name.toLowerCase().replace(/_/g, '-'),
+    version: '0.0.0',
+    private: true,
+    description: `The characterization pipeline ${name}, in libcc's .lcp language`,
+    scripts: {
+      check: 'libcc check .',
+      compile: 'libcc compile flow.lcp',
+    },
+    devDependencies: {
+      libcc: packageVersion(),
+    },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
 interface Output {

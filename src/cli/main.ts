@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import { programRoots } from '../driver/roots.js';
 import { fileSystemTemplates } from '../driver/templates.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -15,18 +16,18 @@ import { renderGithub } from '../diagnostics/github.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
-import { loadProgram, type LoadedProgram } from '../syntax/load.js';
+import { displayPath, loadProgram, type LoadedProgram } from '../syntax/load.js';
 import { emit } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
 import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
-import { lspCommand } from '../lsp/server.js';
-import { diffGenerated } from './diff.js';
-import { fmtCommand } from './fmt.js';
+import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
+import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
-import { configureGraphCommand, graphCommand, type GraphCliOptions } from './graph.js';
-import { fileSystemHost, packageRoot, userPath, useColor } from './io.js';
+import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
+import { fileSystemHost, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
+import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DIAGNOSTICS = 1;
@@ -63,8 +64,7 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 class UsageError extends Error {}
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 function positiveInteger(value: string): number {
@@ -73,8 +73,11 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-function load(path: string): LoadedProgram {
-  const loaded = loadProgram(userPath(path), { ...fileSystemHost, realPath: realPathOrUndefined });
+/** Loads a pipeline from disk; `text`, when given, is the root file's text (standard input). */
+function load(path: string, text?: string): LoadedProgram {
+  const root = displayPath(userPath(path));
+  const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
+  const loaded = loadProgram(userPath(path), { readFile, realPath: realPathOrUndefined });
   if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
   return loaded;
 }
@@ -88,14 +91,18 @@ function realPathOrUndefined(path: string): string | undefined {
 }
 
 /** The one analysis (src/driver) of a loaded program, with templates from disk. */
-function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number } = {}): Analysis {
+function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {}): Analysis {
   if (options.templates !== undefined && !isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
   const templates = fileSystemTemplates({
     flowDir: dirname(loaded.rootPath),
     ...(options.templates === undefined ? {} : { siteDir: options.templates }),
     builtinDir: join(packageRoot(), 'templates'),
   });
-  return analyse(loaded, { templates, ...(options.slots === undefined ? {} : { slots: options.slots }) });
+  return analyse(loaded, {
+    templates,
+    ...(options.slots === undefined ? {} : { slots: options.slots }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  });
 }
 
 function isDirectory(path: string): boolean {
@@ -135,46 +142,68 @@ export async function main(argv: readonly string[], output: Output = processOutp
 
   const formatOption = () =>
     new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich');
+  /** `--scheduler`: overrides the site's `scheduler` (check and plan validate for it too). */
+  const schedulerOption = () => new Option('--scheduler <name>', "scheduler to generate for (default: the site's `scheduler`, else lsf)").choices([...SCHEDULER_NAMES]);
   const colorOptions = (command: Command) =>
-    command.option('--color', 'force colour on').option('--no-color', 'turn colour off (also NO_COLOR=1)');
+    command
+      .option('--color', 'force colour on')
+      .option('--no-color', 'turn colour off (also NO_COLOR=1, FORCE_COLOR=0, TERM=dumb)')
+      .option('-q, --quiet', 'print errors only: no warnings or notes, no success line');
+  /** `--diagnostic-format` (every command), with the command's older name kept as a hidden alias. */
+  const diagnosticFormatOptions = (command: Command, alias: '--format' | '--diagnostics', choices: readonly string[], description = 'format of diagnostics') => {
+    command.addOption(new Option('--diagnostic-format <format>', `${description} (also \`${alias}\`)`).choices(choices).default('rich'));
+    // graph-options.ts declares graph's `--diagnostics` itself (hidden there).
+    if (!command.options.some((option) => option.long === alias)) {
+      command.addOption(new Option(`${alias} <format>`, 'the same as --diagnostic-format').choices(choices).hideHelp());
+    }
+    return command;
+  };
 
   colorOptions(
-    program
-      .command('check')
+    diagnosticFormatOptions(
+      program.command('check'),
+      '--format',
+      CHECK_FORMATS,
+      'diagnostic format (`text` is `rich`; `sarif` for code scanning, `github` for workflow annotations)',
+    )
       .description('type-check pipelines and print every diagnostic')
-      .argument('<paths...>', '.lcp files, directories (every *.lcp under them) or globs (`flows/**/*.lcp`)')
-      .addOption(
-        new Option('--format <format>', 'diagnostic format (`text` is `rich`; `sarif` for code scanning, `github` for workflow annotations)')
-          .choices(CHECK_FORMATS)
-          .default('rich'),
-      )
+      .argument('<paths...>', '.lcp files, directories (every *.lcp under them) or globs (`flows/**/*.lcp`); `-` reads standard input')
+      .option('--stdin-filename <path>', 'the name of standard input (`-`) in diagnostics; its imports resolve next to it')
       .option('--max-warnings <n>', 'exit 1 when there are more than N warnings', nonNegativeInteger)
       .option('--strict', 'warnings fail the check too (exit 1)')
-      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)"),
-  ).action((paths: string[], options: { format: CheckFormat; maxWarnings?: number; strict?: boolean; color?: boolean; templates?: string }) => {
-    const expansion = expandCheckPaths(paths);
+      .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
+      .addOption(schedulerOption()),
+  ).action((paths: string[], options: CheckOptions, command: Command) => {
+    const named = paths.filter((path) => path !== '-');
+    const expansion = named.length === 0 ? { files: [] } : expandCheckPaths(named);
     if ('problem' in expansion) throw new UsageError(expansion.problem);
-    const files = expansion.files;
-    const programs = files.map((file) => load(file));
+    // `-`: standard input, named --stdin-filename (imports resolve next to that name).
+    const stdinName = options.stdinFilename ?? STDIN_NAME;
+    const stdinText = paths.includes('-') ? readStdin() : undefined;
+    if (paths.includes('-') && stdinText === undefined) throw new UsageError('cannot read standard input');
+    const files = stdinText === undefined ? expansion.files : [stdinName, ...expansion.files.filter((file) => file !== stdinName)];
+    const programs = files.map((file) => load(file, file === stdinName ? stdinText : undefined));
     const all: Diagnostic[] = [];
     const sources = new Map<string, SourceFile>();
     for (const loaded of programRoots(programs)) {
       all.push(...analyseProgram(loaded, options).diagnostics);
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
-    const diagnostics = sortDiagnostics(dedupeDiagnostics(all));
-    const format = options.format === 'text' ? 'rich' : options.format;
+    const everything = sortDiagnostics(dedupeDiagnostics(all));
+    const diagnostics = options.quiet ? errorsOnly(everything) : everything;
+    const chosen = diagnosticFormat(command, 'format') as CheckFormat;
+    const format = chosen === 'text' ? 'rich' : chosen;
     if (format === 'sarif') {
       output.stdout(renderSarif(diagnostics, sources, { toolVersion: version(), pages: errorPages() }));
     } else if (format === 'github') {
       output.stdout(renderGithub(diagnostics, sources));
     } else {
       output.stdout(renderDiagnostics(diagnostics, sources, format, useColor(process.stdout, options.color)));
-      if (format === 'rich' && diagnostics.length === 0) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
+      if (format === 'rich' && everything.length === 0 && !options.quiet) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
     }
-    const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+    const warnings = everything.filter((d) => d.severity === 'warning').length;
     const plural = `${warnings} warning${warnings === 1 ? '' : 's'}`;
-    if (hasErrors(diagnostics)) exitCode = EXIT_DIAGNOSTICS;
+    if (hasErrors(everything)) exitCode = EXIT_DIAGNOSTICS;
     else if (options.strict && warnings > 0) {
       output.stderr(`libcc: ${plural}, and --strict makes warnings fail the check\n`);
       exitCode = EXIT_DIAGNOSTICS;
@@ -185,56 +214,73 @@ export async function main(argv: readonly string[], output: Output = processOutp
   });
 
   colorOptions(
-    program
-      .command('plan')
+    diagnosticFormatOptions(program.command('plan'), '--diagnostics', DIAGNOSTIC_FORMATS, 'format of diagnostics (on stderr)')
       .description('expand a pipeline into its job graph: jobs per stage, critical path, makespan, slot-hours')
       .argument('<file>', 'the pipeline (.lcp)')
       .option('--slots <n>', 'also compute the makespan when at most N slots run at once', positiveInteger)
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .option('--templates <dir>', "site templates that override libcc's own (as for `compile`)")
-      .addOption(new Option('--diagnostics <format>', 'format of diagnostics (on stderr)').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; diagnostics: DiagnosticFormat; color?: boolean; templates?: string }) => {
+      .option('--history <dirs...>', 'estimate each job from the measured times of earlier runs (run or generated directories; docs/report.md)')
+      .addOption(schedulerOption()),
+  ).action((file: string, options: { slots?: number; format: 'text' | 'json'; color?: boolean; templates?: string; quiet?: boolean; scheduler?: SchedulerName; history?: string[] }, command: Command) => {
     const loaded = load(file);
     const analysis = analyseProgram(loaded, options);
     const color = useColor(process.stderr, options.color);
-    if (analysis.diagnostics.length > 0) output.stderr(renderDiagnostics(analysis.diagnostics, loaded.sources, options.diagnostics, color));
+    const shown = options.quiet ? errorsOnly(analysis.diagnostics) : analysis.diagnostics;
+    if (shown.length > 0) output.stderr(renderDiagnostics(shown, loaded.sources, diagnosticFormat(command, 'diagnostics') as DiagnosticFormat, color));
     if (!analysis.ok || analysis.plan === undefined) {
       exitCode = EXIT_DIAGNOSTICS;
       return;
     }
-    output.stdout(options.format === 'json' ? formatPlanJson(analysis.plan) : formatPlanText(analysis.plan));
+    let plan = analysis.plan;
+    if (options.history !== undefined && analysis.program !== undefined) {
+      const learned = planWithHistory(analysis.program, plan, options.history, options.slots);
+      for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+      plan = learned.plan;
+      // The estimates' errors: after a text plan on stdout, on stderr beside JSON.
+      if (options.format === 'json') output.stderr(learned.text);
+      else output.stdout(`${formatPlanText(plan)}\n${learned.text}`);
+      if (options.format === 'json') output.stdout(formatPlanJson(plan));
+      exitCode = EXIT_OK;
+      return;
+    }
+    output.stdout(options.format === 'json' ? formatPlanJson(plan) : formatPlanText(plan));
     exitCode = EXIT_OK;
   });
 
+  configureReportCommand(program.command('report')).action((dir: string, options: ReportCliOptions) => {
+    exitCode = reportCommand(dir, options, output);
+  });
+
   colorOptions(
-    program
-      .command('compile')
-      .description('check, plan and write the generated scripts: LSF submission, job wrappers, decks, local runner')
+    diagnosticFormatOptions(program.command('compile'), '--diagnostics', DIAGNOSTIC_FORMATS)
+      .description('check, plan and write the generated scripts: LSF or Slurm submission, job wrappers, decks, local runner')
       .argument('<file>', 'the pipeline (.lcp)')
       .option('-o, --output <dir>', 'output directory (default: <pipeline> next to the .lcp file)')
       .option('--templates <dir>', 'site templates that override libcc\'s own (same relative names)')
       .option('--check', 'write nothing; exit 1 when the output directory is not up to date')
       .option('--force', 'overwrite files that libcc did not generate or that were edited')
-      .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: CompileOptions) => {
-    exitCode = compileCommand(file, options, output);
+      .option('--history <dirs...>', "plan.json's estimates from the measured times of earlier runs (docs/report.md)")
+      .addOption(schedulerOption()),
+  ).action((file: string, options: CompileOptions, command: Command) => {
+    exitCode = compileCommand(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
   });
 
   colorOptions(
-    program
-      .command('diff')
+    diagnosticFormatOptions(program.command('diff'), '--diagnostics', DIAGNOSTIC_FORMATS)
       .description('print what a re-compile would change in the generated directory, as a unified diff')
       .argument('<file>', 'the pipeline (.lcp)')
       .option('-o, --output <dir>', 'output directory (default: <pipeline> next to the .lcp file)')
       .option('--templates <dir>', 'site templates that override libcc\'s own')
-      .option('--exit-code', 'exit 1 when there are differences')
-      .addOption(new Option('--diagnostics <format>', 'format of diagnostics').choices(['rich', 'short', 'json']).default('rich')),
-  ).action((file: string, options: CompileOptions & { exitCode?: boolean }) => {
-    const generated = generate(file, options, output);
+      .option('--exit-code', 'exit 1 when there are differences'),
+  ).action(async (file: string, options: CompileOptions & { exitCode?: boolean }, command: Command) => {
+    const generated = generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
     if (typeof generated === 'number') {
       exitCode = generated;
       return;
     }
+    // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
+    const { diffGenerated } = await import('./diff.js');
     const patch = refusalsAsUsageErrors(() => diffGenerated(generated.outDir, generated.files));
     if (interrupted(generated.outDir)) {
       output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
@@ -252,22 +298,36 @@ export async function main(argv: readonly string[], output: Output = processOutp
       exitCode = initCommand(dir, options, output);
     });
 
-  colorOptions(configureGraphCommand(program.command('graph'))).action((file: string, options: GraphCliOptions) => {
+  colorOptions(diagnosticFormatOptions(configureGraphCommand(program.command('graph')), '--diagnostics', DIAGNOSTIC_FORMATS, 'format of diagnostics (on stderr)')).action(async (file: string, cliOptions: GraphCliOptions & { quiet?: boolean }, command: Command) => {
+    const options = { ...cliOptions, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat };
     const loaded = load(file);
-    exitCode = graphCommand(analyseProgram(loaded, options), { ...options, color: useColor(process.stderr, options.color) }, output);
+    // Loaded here, not at startup: only `graph` needs the layout library (startup time, issue 10).
+    const { graphCommand } = await import('./graph.js');
+    const analysis = analyseProgram(loaded, options);
+    exitCode = graphCommand(options.quiet ? { ...analysis, diagnostics: errorsOnly(analysis.diagnostics) } : analysis, { ...options, color: useColor(process.stderr, options.color) }, output);
   });
 
   program
     .command('fmt')
     .description('format .lcp files in the canonical style (docs/formatting.md)')
-    .argument('<files...>', '.lcp files to format in place')
+    .argument('<paths...>', '.lcp files, directories (every *.lcp under them) or globs to format in place; `-` formats standard input to standard output')
     .option('--check', 'write nothing; exit 1 when a file is not formatted')
-    .action((files: string[], options: { check?: boolean }) => {
-      exitCode = fmtCommand(files, { check: options.check ?? false }, {
+    .option('--diff', 'write nothing; print a unified diff of the changes; exit 1 when there are any')
+    .option('--stdin-filename <path>', 'the name of standard input (`-`) in messages')
+    .action(async (paths: string[], options: { check?: boolean; diff?: boolean; stdinFilename?: string }) => {
+      const named = paths.filter((path) => path !== '-');
+      const expansion = named.length === 0 ? { files: [] } : expandCheckPaths(named);
+      if ('problem' in expansion) throw new UsageError(expansion.problem);
+      const all = paths.includes('-') ? ['-', ...expansion.files] : expansion.files;
+      // Loaded here, not at startup: only `fmt --diff` needs jsdiff.
+      const patch = options.diff ? await fmtPatcher() : undefined;
+      exitCode = fmtCommand(all, { check: options.check ?? false, diff: options.diff ?? false, ...(options.stdinFilename === undefined ? {} : { stdinFilename: options.stdinFilename }) }, {
         read: (path) => fileSystemHost.readFile(path),
+        readStdin,
         write: (path, text) => writeAtomically(path, text),
         stdout: (text) => output.stdout(text),
         stderr: (text) => output.stderr(text),
+        ...(patch === undefined ? {} : { patch }),
       });
     });
 
@@ -277,7 +337,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .option('--stdio', 'use stdin/stdout (the default and only transport)')
     .allowUnknownOption() // editor clients may add e.g. --clientProcessId=<pid>
     .allowExcessArguments()
-    .action(() => {
+    .action(async () => {
+      // Loaded here, not at startup: only `lsp` needs the protocol library (startup time, issue 10).
+      const { lspCommand } = await import('../lsp/server.js');
       lspCommand();
     });
 
@@ -289,6 +351,14 @@ export async function main(argv: readonly string[], output: Output = processOutp
       const result = explainCode(code, join(packageRoot(), 'docs', 'errors'));
       if (!result.ok) throw new UsageError(result.message);
       output.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: `source <(libcc completion bash)`; zsh and fish in the README')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .action((shell: Shell) => {
+      output.stdout(completionScript(shell, completionModel(program, { explain: ALL_CODES, completion: SHELLS })));
     });
 
   try {
@@ -306,7 +376,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const detail = process.env.LIBCC_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
     output.stderr(
       `libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n` +
-        'This is a bug in libcc, not in your pipeline; please report it with the input that caused it.\n',
+        REPORT_BUG,
     );
     return EXIT_USAGE;
   }
@@ -319,6 +389,9 @@ interface CompileOptions {
   force?: boolean;
   diagnostics: DiagnosticFormat;
   color?: boolean;
+  scheduler?: SchedulerName;
+  quiet?: boolean;
+  history?: string[];
 }
 
 /** What a compile would write: the generated files (manifest included), or an exit code. */
@@ -342,12 +415,20 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
   let diagnostics = analysis.diagnostics;
   const report = () => {
     progress(undefined);
-    if (diagnostics.length > 0) output.stderr(renderDiagnostics(sortDiagnostics(diagnostics), loaded.sources, options.diagnostics, color));
+    const shown = options.quiet ? errorsOnly(diagnostics) : diagnostics;
+    if (shown.length > 0) output.stderr(renderDiagnostics(sortDiagnostics(shown), loaded.sources, options.diagnostics, color));
   };
-  const { program, plan, decks } = analysis;
+  const { program, decks } = analysis;
+  let plan = analysis.plan;
   if (!analysis.ok || program === undefined || plan === undefined || decks === undefined) {
     report();
     return EXIT_DIAGNOSTICS;
+  }
+  if (options.history !== undefined) {
+    const learned = planWithHistory(program, plan, options.history);
+    for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+    output.stderr(learned.text);
+    plan = learned.plan;
   }
   const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
   refusalsAsUsageErrors(() => checkOutputDir(outDir));
@@ -432,6 +513,50 @@ function refusalsAsUsageErrors<T>(action: () => T): T {
 
 const CHECK_FORMATS = ['rich', 'text', 'short', 'json', 'sarif', 'github'] as const;
 type CheckFormat = (typeof CHECK_FORMATS)[number];
+const DIAGNOSTIC_FORMATS = ['rich', 'short', 'json'] as const;
+
+interface CheckOptions {
+  stdinFilename?: string;
+  maxWarnings?: number;
+  strict?: boolean;
+  color?: boolean;
+  templates?: string;
+  quiet?: boolean;
+  scheduler?: SchedulerName;
+}
+
+/**
+ * The diagnostic format asked for: `--diagnostic-format`, or the command's older name for it
+ * (`--format` for check, `--diagnostics` elsewhere) when only that one was given.
+ */
+function diagnosticFormat(command: Command, alias: 'format' | 'diagnostics'): string {
+  const options = command.opts<Record<string, string | undefined>>();
+  if (command.getOptionValueSource('diagnosticFormat') === 'default' && options[alias] !== undefined) return options[alias];
+  return options.diagnosticFormat ?? 'rich';
+}
+
+/** Standard input, read whole (for `-`); undefined when it cannot be read. */
+function readStdin(): string | undefined {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `fmt --diff`'s unified diff of one file (jsdiff, loaded on demand), `a/` and `b/` as git writes them. */
+async function fmtPatcher(): Promise<(path: string, before: string, after: string) => string> {
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
+  return (path, before, after) => {
+    const text = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+    return text.endsWith('\n') ? text : `${text}\n`;
+  };
+}
+
+/** `--quiet`: the errors only. */
+function errorsOnly(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error');
+}
 
 function nonNegativeInteger(value: string): number {
   const n = Number(value);

@@ -35,6 +35,7 @@ export const CATALOGUE = {
   LCP2011: { severity: 'error', title: 'undeclared environment variable' },
   LCP2012: { severity: 'error', title: 'unknown fan-out key' },
   LCP2013: { severity: 'error', title: 'unknown interpolation format' },
+  LCP2019: { severity: 'error', title: 'stage template cycle' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------
   LCP3001: { severity: 'error', title: 'type mismatch' },
@@ -80,6 +81,7 @@ export const CATALOGUE = {
   // --- LCP6xxx: emission ---------------------------------------------------------------------------
   LCP6001: { severity: 'error', title: 'deck template not found' },
   LCP6002: { severity: 'error', title: 'template error' },
+  LCP6003: { severity: 'error', title: 'setting the scheduler cannot honour' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -10,6 +10,7 @@
  * Diagnostics are printed in the order given; callers sort them with `sortDiagnostics`.
  * A span whose file is not in `files` never crashes a renderer: it is printed without an excerpt.
  */
+import { eastAsianWidth } from 'get-east-asian-width';
 import type { Diagnostic, Label, Severity } from './diagnostic.js';
 import { lineText, positionAt, type Position, type SourceFile } from './source.js';
 import type { Span } from './span.js';
@@ -367,12 +368,31 @@ function displayLine(text: string): string {
   return text.replace(/\t/g, ' '.repeat(TAB_WIDTH)).replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
-/** Display column of a 0-based character index (tabs expanded; past the end counts on). */
+/**
+ * Display column of a 0-based character index (UTF-16, like the spans): tabs count `TAB_WIDTH`,
+ * wide characters (CJK, fullwidth forms, most emoji) two terminal cells, combining marks and
+ * other zero-width characters none, a surrogate pair one character; past the end counts on.
+ */
 function displayColumn(text: string, index: number): number {
-  const before = text.slice(0, index);
-  const tabs = before.length - before.replace(/\t/g, '').length;
-  return index + tabs * (TAB_WIDTH - 1);
+  let column = 0;
+  const end = Math.min(index, text.length);
+  for (let i = 0; i < end; ) {
+    const codePoint = text.codePointAt(i)!;
+    column += cellWidth(codePoint);
+    i += codePoint > 0xffff ? 2 : 1;
+  }
+  return column + Math.max(0, index - text.length);
 }
+
+/** Terminal cells of one code point as `displayLine` shows it. */
+function cellWidth(codePoint: number): number {
+  if (codePoint === 0x09) return TAB_WIDTH;
+  if (codePoint < 0x20 || codePoint === 0x7f) return 1; // shown as U+FFFD
+  if (ZERO_WIDTH.test(String.fromCodePoint(codePoint))) return 0;
+  return eastAsianWidth(codePoint);
+}
+
+const ZERO_WIDTH = /^[\p{Mark}\p{Default_Ignorable_Code_Point}]$/u;
 
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(value, high));

@@ -5,6 +5,7 @@
  *
  *   load → check (incl. stage-level rules: cycles, key matching, deck templates)
  *        → graph (expansion rules: unmatched jobs, empty stages, array sizes; `--slots`)
+ *        → scheduler (settings the site's scheduler cannot honour)
  *        → decks (every job's deck rendered: template errors)
  *
  * Each phase runs only on a program the previous one accepted (a plan needs a checked program,
@@ -20,6 +21,7 @@ import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
 import { renderDecks, type RenderedDecks } from '../emit/render-decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
+import { SCHEDULER_TEMPLATES, schedulerOf, type SchedulerName } from '../schedulers/index.js';
 import type { LoadedProgram } from '../syntax/load.js';
 
 export interface AnalyseOptions {
@@ -27,6 +29,8 @@ export interface AnalyseOptions {
   readonly templates: TemplateHost;
   /** Also schedule under a cap of N slots (`plan --slots N`): adds LCP4006 only. */
   readonly slots?: number;
+  /** The scheduler to generate for, overriding the site's `scheduler` (`--scheduler`). */
+  readonly scheduler?: SchedulerName;
 }
 
 export interface Analysis {
@@ -53,13 +57,17 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
     const ok = !hasErrors(sorted) && parts.decks !== undefined;
     return { loaded, bindings: checked.bindings, ...parts, diagnostics: sorted, ok };
   };
-  const program = checked.program;
-  if (program === undefined) return done({});
+  const checkedProgram = checked.program;
+  if (checkedProgram === undefined) return done({});
+  // The scheduler is known from here on: the program carries it (site setting or --scheduler).
+  const program = options.scheduler === undefined ? checkedProgram : { ...checkedProgram, site: { ...checkedProgram.site, scheduler: options.scheduler } };
 
   const planned = buildPlan(program, options.slots === undefined ? {} : { slots: options.slots });
   diagnostics.push(...planned.diagnostics);
   const plan = planned.plan;
   if (plan === undefined || hasErrors(diagnostics)) return done({ program, ...(plan ? { plan } : {}) });
+
+  diagnostics.push(...schedulerOf(program).validate(program, plan));
 
   diagnostics.push(...scriptTemplateErrors(program, options.templates));
   const rendered = renderDecks(program, plan, options.templates);
@@ -70,7 +78,7 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
 /** A generated script's template (a site may override them) that does not compile. */
 function scriptTemplateErrors(program: CheckedProgram, templates: TemplateHost): Diagnostic[] {
   const found: Diagnostic[] = [];
-  for (const name of DRIVER_TEMPLATES) {
+  for (const name of [...DRIVER_TEMPLATES, ...SCHEDULER_TEMPLATES]) {
     const text = templates.text(name);
     try {
       if (text === undefined) throw new TemplateError(`template ${name} is missing`);

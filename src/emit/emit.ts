@@ -1,6 +1,8 @@
 /**
- * The LSF/local back end: from the checked program and its plan to the files of a generated
- * pipeline directory. Pure: templates come in as text, files go out as a map from relative path
+ * The back end: from the checked program and its plan to the files of a generated pipeline
+ * directory. The submission plan (src/submission) goes to the scripts as data (lib/units.tsv,
+ * lib/deps.tsv); the site's scheduler (src/schedulers) contributes its submit options and
+ * lib/scheduler.sh; everything else is shared. Pure: templates come in as text, files go out as a map from relative path
  * to content; nothing here reads or writes the file system. Output is byte-for-byte
  * deterministic: sorted, LF-terminated, no timestamps, no absolute paths.
  */
@@ -13,10 +15,10 @@ import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
 import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts } from './jobs.js';
-import { bsubOptions } from './lsf.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
-import { indexSpec, planSubmission, stageOrder } from './submission.js';
+import { schedulerOf } from '../schedulers/index.js';
+import { indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../submission/plan.js';
 
 /** The built-in templates every output needs, by name under `templates/`. */
 export const DRIVER_TEMPLATES = ['sh/runtime.sh.hbs', 'sh/job.sh.hbs', 'sh/submit.sh.hbs', 'sh/run-local.sh.hbs', 'sh/status.sh.hbs', 'sh/kill.sh.hbs'] as const;
@@ -93,32 +95,35 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
     put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, facts, header, deckReads)));
   }
 
-  const jobGroup = `${program.site.jobGroup === '/' ? '' : program.site.jobGroup}/${plan.pipeline}`;
+  const scheduler = schedulerOf(program);
   const ordered = stageOrder(plan);
-  const units = planSubmission(plan);
+  const units = planSubmission(plan, { maxArraySpec: scheduler.capabilities.maxArraySpec });
+  put('lib/units.tsv', unitsTable(units, index.stages, header));
+  put('lib/deps.tsv', depsTable(units, header));
+  for (const file of scheduler.files({ program, plan, header })) {
+    put(file.path, compileTemplate(file.template, input.templates.text(file.template) ?? missing(file.template))(file.view));
+  }
   const stagesView = ordered.map((stage) => ({
     name: stage.name,
-    options: bsubOptions(program, index.stages.get(stage.name)!).flat(),
-    downstream: downstreamOf(plan, stage.name),
+    options: scheduler.stageOptions(program, index.stages.get(stage.name)!),
   }));
   put(
     'submit.sh',
     drivers['sh/submit.sh.hbs']({
       header,
       pipeline: plan.pipeline,
+      scheduler: scheduler.title,
       jobCount: plan.jobs.length,
       unitCount: units.length,
-      jobGroup,
       stages: stagesView,
-      units: units.map((u) => ({ ...u, spec: indexSpec(u.indices), jobs: u.jobs.join(' ') })),
     }),
   );
   const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
   put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
-  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, jobGroup, stages: ordered, stageWidth }));
-  put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline, jobGroup }));
+  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth }));
+  put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('plan.json', formatPlanJson(plan));
-  put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and LSF runs.\n/run/\n`);
+  put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
 
   return sortedMap(files);
 }
@@ -139,19 +144,29 @@ function jobsTable(facts: readonly JobFacts[], header: string): string {
   return lines.join('\n');
 }
 
-function downstreamOf(plan: Plan, name: string): string[] {
-  const result = new Set([name]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const stage of plan.stages) {
-      if (!result.has(stage.name) && stage.after.some((d) => result.has(d.stage))) {
-        result.add(stage.name);
-        grew = true;
-      }
-    }
+/**
+ * lib/units.tsv: one line per submission unit, in submission order. `array` is 1 for a job
+ * array, 0 for a plain job; `indices` an index list (`1-3,5`); `jobs` the units' job numbers in
+ * lib/jobs.tsv, parallel to the indices; `limit` the stage's `array_limit` or `-`.
+ */
+function unitsTable(units: readonly SubmissionUnit[], stages: ReadonlyMap<string, StageModel>, header: string): string {
+  const lines = [`# ${header}`, '# unit\tstage\tgroup\tname\tarray\tindices\tjobs\tlimit'];
+  for (const u of units) {
+    const limit = stages.get(u.stage)?.arrayLimit;
+    lines.push([u.id, u.stage, u.group, u.name, u.array ? 1 : 0, indexSpec(u.indices), u.jobs.join(','), limit === undefined ? '-' : limit].join('\t'));
   }
-  return plan.stages.map((s) => s.name).filter((s) => result.has(s));
+  return lines.join('\n');
+}
+
+/**
+ * lib/deps.tsv: one line per dependency of a unit, in the unit's order. `kind` is `each`
+ * (element-wise between arrays with identical index lists), `all` (the whole parent unit) or
+ * `element` (element `index` of the parent; `-` for the other kinds).
+ */
+function depsTable(units: readonly SubmissionUnit[], header: string): string {
+  const lines = [`# ${header}`, '# unit\tkind\tparent\tindex'];
+  for (const u of units) for (const d of u.deps) lines.push([u.id, d.kind, d.unit, d.kind === 'element' ? d.index : '-'].join('\t'));
+  return lines.join('\n');
 }
 
 /** Env variables a stage reads (through any of its strings), sorted. */

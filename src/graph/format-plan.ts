@@ -114,6 +114,7 @@ export function formatPlanJson(plan: Plan): string {
       earliestFinish: s.earliestFinish,
       slack: s.slack,
       slotSeconds: s.slotSeconds,
+      ...(s.licenses.length === 0 ? {} : { licenses: s.licenses.map((l) => ({ name: l.name, count: l.count })) }),
       arrays: s.arrays.map((a) => ({
         keys: orderedKeys(a.keys),
         indices: [...a.indices],
@@ -126,7 +127,7 @@ export function formatPlanJson(plan: Plan): string {
       start: step.start,
       finish: step.finish,
     })),
-    jobs: plan.jobs.map((job) => ({
+    jobs: plan.jobs.map((job, index) => ({
       id: job.id,
       stage: job.stage,
       keys: orderedKeys(job.keys),
@@ -138,6 +139,7 @@ export function formatPlanJson(plan: Plan): string {
       earliestFinish: job.earliestFinish,
       latestStart: job.latestStart,
       slack: job.slack,
+      ...(plan.slots === undefined ? {} : { scheduledStart: plan.slots.start[index]! }),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -22,8 +22,8 @@ import {
   type Universe,
 } from './expand.js';
 import { childrenOf, stableTopologicalOrder } from './order.js';
-import { scheduledMakespan } from './schedule.js';
-import type { CriticalStep, Plan, PlanArray, PlanJob, PlanStage } from './types.js';
+import { listSchedule } from './schedule.js';
+import type { CriticalStep, JobKeys, Plan, PlanArray, PlanJob, PlanStage } from './types.js';
 
 export type * from './types.js';
 export { jobGraph, jobChildren } from './job-graph.js';
@@ -31,6 +31,12 @@ export { jobGraph, jobChildren } from './job-graph.js';
 export interface PlanOptions {
   /** Slot cap for the scheduled makespan (`--slots N`): a positive integer. */
   readonly slots?: number;
+  /**
+   * Per-job duration overrides (seconds), e.g. estimates learned from earlier runs
+   * (`src/history`): called once per job with its stage and keys; `undefined` keeps the stage's
+   * `estimate`. Values must be finite and non-negative.
+   */
+  readonly durationOf?: (stage: string, keys: JobKeys) => number | undefined;
 }
 
 export interface PlanResult {
@@ -90,9 +96,21 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
   const duration = new Float64Array(jobCount);
   const cpus = new Int32Array(jobCount);
   const parents: (readonly number[])[] = new Array<readonly number[]>(jobCount);
+  const names = new JobNames(universe, codec);
+  const overridden = new Uint8Array(stages.length);
   for (let v = 0; v < jobCount; v++) {
     const stage = stages[stageOf[order[v]!]!]!;
     duration[v] = stage.estimateSeconds;
+    if (options.durationOf !== undefined) {
+      const s = stageOf[order[v]!]!;
+      const e = expanded[s]!;
+      const j = order[v]! - offsets[s]!;
+      const override = options.durationOf(stage.name, names.get(e.node[j]!, e.library[j]!, e.corner[j]!).keys);
+      if (override !== undefined && Number.isFinite(override) && override >= 0) {
+        duration[v] = override;
+        overridden[s] = 1;
+      }
+    }
     cpus[v] = stage.resources.cpus;
     // Parent lists are shared between jobs (broadcast) and never mutated: map or sort copies.
     const canonicalParents = dependencies.parents[order[v]!]!;
@@ -102,7 +120,6 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
   const children = childrenOf(parents);
   const timing = analyseTiming(duration, parents, children);
 
-  const names = new JobNames(universe, codec);
   const jobs: PlanJob[] = new Array<PlanJob>(jobCount);
   for (let v = 0; v < jobCount; v++) {
     const canonical = order[v]!;
@@ -132,7 +149,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
   }
 
   const planStages = expanded.map((e, s) =>
-    summariseStage(universe, e, offsets[s]!, position, jobs, dependencies.relations[s]!),
+    summariseStage(universe, e, offsets[s]!, position, jobs, dependencies.relations[s]!, overridden[s] === 1),
   );
   const criticalPath: CriticalStep[] = timing.criticalChain.map((v) => ({
     job: v,
@@ -151,19 +168,14 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     criticalPath,
     makespanSeconds: timing.makespan,
     slotSeconds,
-    ...(cap !== undefined && fitsCap
-      ? {
-          slots: {
-            cap,
-            makespanSeconds: scheduledMakespan(
-              { duration, cpus, canonical: order, parents, children },
-              cap,
-            ),
-          },
-        }
-      : {}),
+    ...(cap !== undefined && fitsCap ? { slots: slotSchedule(cap, { duration, cpus, canonical: order, parents, children }) } : {}),
   };
   return { plan, diagnostics };
+}
+
+function slotSchedule(cap: number, input: Parameters<typeof listSchedule>[0]): NonNullable<Plan['slots']> {
+  const schedule = listSchedule(input, cap);
+  return { cap, makespanSeconds: schedule.makespan, start: Array.from(schedule.start) };
 }
 
 function isAscending(values: readonly number[]): boolean {
@@ -184,14 +196,17 @@ function summariseStage(
   position: Int32Array,
   jobs: readonly PlanJob[],
   after: PlanStage['after'],
+  overridden: boolean,
 ): PlanStage {
   const stage = e.stage;
   const count = e.node.length;
   let earliestStart = Infinity;
   let earliestFinish = 0;
   let slack = Infinity;
+  let seconds = 0;
   for (let j = 0; j < count; j++) {
     const job = jobs[position[offset + j]!]!;
+    seconds += job.estimateSeconds;
     if (job.earliestStart < earliestStart) earliestStart = job.earliestStart;
     if (job.earliestFinish > earliestFinish) earliestFinish = job.earliestFinish;
     if (job.slack < slack) slack = job.slack;
@@ -223,12 +238,14 @@ function summariseStage(
     after,
     jobCount: count,
     cpus: stage.resources.cpus,
-    estimateSeconds: stage.estimateSeconds,
-    estimateSource: stage.estimateSource,
+    // With per-job overrides (history), the stage's estimate is the mean of its jobs'.
+    estimateSeconds: overridden && count > 0 ? seconds / count : stage.estimateSeconds,
+    estimateSource: overridden ? 'history' : stage.estimateSource,
     earliestStart: count === 0 ? 0 : earliestStart,
     earliestFinish,
     slack: count === 0 ? 0 : slack,
-    slotSeconds: stage.resources.cpus * stage.estimateSeconds * count,
+    slotSeconds: overridden ? stage.resources.cpus * seconds : stage.resources.cpus * stage.estimateSeconds * count,
+    licenses: stage.resources.licenses.map((l) => ({ name: l.name, count: l.count })),
     arrays,
   };
 }

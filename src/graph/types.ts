@@ -48,7 +48,8 @@ export interface PlanStage {
   readonly jobCount: number;
   readonly cpus: number;
   readonly estimateSeconds: number;
-  readonly estimateSource: 'estimate' | 'runtime' | 'none';
+  /** `history`: per-job durations learned from earlier runs (`PlanOptions.durationOf`); the estimate is their mean. */
+  readonly estimateSource: 'estimate' | 'runtime' | 'none' | 'history';
   /** Earliest start of any job of the stage (unlimited slots). */
   readonly earliestStart: number;
   /** Latest earliest-finish of any job of the stage (unlimited slots). */
@@ -57,6 +58,8 @@ export interface PlanStage {
   readonly slack: number;
   /** cpus × estimate × jobs. */
   readonly slotSeconds: number;
+  /** Licence tokens per job (`resources.licenses`), sorted by name; empty for none. */
+  readonly licenses: readonly { readonly name: string; readonly count: number }[];
   /** Its jobs grouped into arrays, in canonical job order. */
   readonly arrays: readonly PlanArray[];
 }
@@ -95,6 +98,8 @@ export interface SlotSchedule {
   readonly cap: number;
   /** Makespan under list scheduling with at most `cap` slots in use. */
   readonly makespanSeconds: number;
+  /** Start time of every job under that schedule, parallel to `Plan.jobs`. */
+  readonly start: readonly number[];
 }
 
 export interface Plan {

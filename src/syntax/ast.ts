@@ -44,6 +44,7 @@ export type Declaration =
   | CornerDecl
   | CornerSetDecl
   | AttributeDecl
+  | TemplateDecl
   | StageDecl;
 
 /** `pipeline n2_tanager` */
@@ -148,6 +149,20 @@ export interface StageDecl {
   readonly forEach?: ForEachClause;
   readonly after: readonly Identifier[];
   readonly where?: Expression;
+  /** `extends merge_step`: the stage template whose properties the body overrides. */
+  readonly extends?: Identifier;
+  readonly body: Block;
+  readonly span: Span;
+}
+
+/**
+ * `template merge_step extends base { run = … resources { … } }` — stage properties shared by
+ * the stages that extend it (language.md, "Stage templates").
+ */
+export interface TemplateDecl {
+  readonly kind: 'TemplateDecl';
+  readonly name: Identifier;
+  readonly extends?: Identifier;
   readonly body: Block;
   readonly span: Span;
 }

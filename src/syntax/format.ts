@@ -501,6 +501,13 @@ class Formatter {
         if (d.forEach !== undefined) docs.push(' ', this.tok('for'), ' ', this.tok('each'), ' ', ...this.names(d.forEach.keys));
         if (d.after.length > 0) docs.push(' ', this.tok('after'), ' ', ...this.names(d.after));
         if (d.where !== undefined) docs.push(' ', this.tok('where'), ' ', this.expression(d.where));
+        if (d.extends !== undefined) docs.push(' ', this.tok('extends'), ' ', this.name(d.extends));
+        docs.push(' ', this.block(d.body));
+        return docs;
+      }
+      case 'TemplateDecl': {
+        const docs: Doc[] = [this.tok('template'), ' ', this.name(d.name)];
+        if (d.extends !== undefined) docs.push(' ', this.tok('extends'), ' ', this.name(d.extends));
         docs.push(' ', this.block(d.body));
         return docs;
       }

@@ -52,6 +52,8 @@ import {
   KwSite,
   KwStage,
   KwAttribute,
+  KwExtends,
+  KwTemplate,
   KwTool,
   KwTrue,
   KwWhere,
@@ -112,6 +114,7 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwCorner, Identifier],
   [KwCorners, Identifier],
   [KwStage, Identifier],
+  [KwTemplate, Identifier],
   [KwAttribute, Name],
 ]);
 
@@ -135,7 +138,8 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
   [KwLibrary, [Colon, LCurly]],
   [KwCorner, [LCurly]],
   [KwCorners, [Equals]],
-  [KwStage, [LCurly, KwFor, KwAfter, KwWhere]],
+  [KwStage, [LCurly, KwFor, KwAfter, KwWhere, KwExtends]],
+  [KwTemplate, [LCurly, KwExtends]],
   [KwAttribute, [Dot]],
 ]);
 
@@ -143,7 +147,7 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
 const HEADER_SCAN = 40;
 
 const DECLARATION_HELP =
-  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `stage`';
+  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `template`, `stage`';
 
 /** Rules whose failure means "a value was expected here". */
 const VALUE_RULES = new Set([
@@ -678,6 +682,7 @@ export class LcpParser extends CstParser {
       { ALT: () => this.SUBRULE(this.cornerDecl) },
       { ALT: () => this.SUBRULE(this.cornerSetDecl) },
       { ALT: () => this.SUBRULE(this.attributeDecl) },
+      { ALT: () => this.SUBRULE(this.templateDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
   });
@@ -784,7 +789,21 @@ export class LcpParser extends CstParser {
     this.OPTION(() => this.SUBRULE(this.forEachClause));
     this.OPTION2(() => this.SUBRULE(this.afterClause));
     this.OPTION3(() => this.SUBRULE(this.whereClause));
+    this.OPTION4(() => this.SUBRULE(this.extendsClause));
     this.SUBRULE(this.block);
+  });
+
+  /** `template merge_step extends base { … }`: stage properties a stage can extend. */
+  templateDecl = this.RULE('templateDecl', () => {
+    this.CONSUME(KwTemplate);
+    this.CONSUME(Identifier, { LABEL: 'declName' });
+    this.OPTION(() => this.SUBRULE(this.extendsClause));
+    this.SUBRULE(this.block);
+  });
+
+  extendsClause = this.RULE('extendsClause', () => {
+    this.CONSUME(KwExtends);
+    this.CONSUME(Identifier);
   });
 
   forEachClause = this.RULE('forEachClause', () => {

@@ -32,6 +32,7 @@ import type {
   Reference,
   RetryStatement,
   StageDecl,
+  TemplateDecl,
   StringLiteral,
 } from './ast.js';
 import { lcpParser } from './parser.js';
@@ -410,6 +411,14 @@ export class AstBuilder extends BaseVisitor {
       ext.span(clause.span);
       pos = ext.endOr(pos);
     }
+    const extendsNode = nodes(ctx, 'extendsClause')[0];
+    let base: Identifier | undefined;
+    if (extendsNode !== undefined) {
+      const clause = this.visit(extendsNode, pos) as { name: Identifier; span: Span };
+      base = clause.name;
+      ext.span(clause.span);
+      pos = ext.endOr(pos);
+    }
     const body = this.blockOf(nodes(ctx, 'block')[0], pos);
     ext.span(body.span);
     return {
@@ -418,9 +427,37 @@ export class AstBuilder extends BaseVisitor {
       ...(forEach === undefined ? {} : { forEach }),
       after,
       ...(where === undefined ? {} : { where: where.node }),
+      ...(base === undefined ? {} : { extends: base }),
       body,
       span: ext.result(at),
     };
+  }
+
+  templateDecl(ctx: Ctx, at: number): TemplateDecl {
+    const keyword = tokens(ctx, 'KwTemplate')[0];
+    const nameToken = tokens(ctx, 'declName')[0];
+    let pos = this.after(keyword, at);
+    const name = this.identifier(nameToken, pos);
+    pos = this.after(nameToken, pos);
+    const ext = this.extent().token(keyword).span(name.span);
+    const extendsNode = nodes(ctx, 'extendsClause')[0];
+    let base: Identifier | undefined;
+    if (extendsNode !== undefined) {
+      const clause = this.visit(extendsNode, pos) as { name: Identifier; span: Span };
+      base = clause.name;
+      ext.span(clause.span);
+      pos = ext.endOr(pos);
+    }
+    const body = this.blockOf(nodes(ctx, 'block')[0], pos);
+    ext.span(body.span);
+    return { kind: 'TemplateDecl', name, ...(base === undefined ? {} : { extends: base }), body, span: ext.result(at) };
+  }
+
+  extendsClause(ctx: Ctx, at: number): { name: Identifier; span: Span } {
+    const keyword = tokens(ctx, 'KwExtends')[0];
+    const token = tokens(ctx, 'Identifier')[0];
+    const name = this.identifier(token, this.after(keyword, at));
+    return { name, span: this.extent().token(keyword).span(name.span).result(at) };
   }
 
   forEachClause(ctx: Ctx, at: number): ForEachClause {

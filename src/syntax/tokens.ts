@@ -135,6 +135,8 @@ export const KwCorners = keyword('corners');
 export const KwCorner = keyword('corner');
 export const KwStage = keyword('stage');
 export const KwAttribute = keyword('attribute');
+export const KwTemplate = keyword('template');
+export const KwExtends = keyword('extends');
 export const KwFor = keyword('for');
 export const KwEach = keyword('each');
 export const KwAfter = keyword('after');
@@ -164,6 +166,8 @@ export const KEYWORDS: readonly TokenType[] = [
   KwCorner,
   KwStage,
   KwAttribute,
+  KwTemplate,
+  KwExtends,
   KwFor,
   KwEach,
   KwAfter,

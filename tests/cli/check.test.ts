@@ -166,9 +166,19 @@ describe('libcc check with directories and globs', () => {
     const glob = await runCli('check', 'examples/**/*.lcp', '--format', 'short');
     expect(glob).toEqual(await runCli('check', 'examples', '--format', 'short'));
     const flows = await runCli('check', 'examples/*/flow.lcp');
-    expect(flows).toEqual({ code: 0, stdout: 'ok: 2 files checked, no problems\n', stderr: '' });
+    expect(flows).toEqual({ code: 0, stdout: 'ok: 3 files checked, no problems\n', stderr: '' });
     const units = await runCli('check', 'examples/errors/u?its.lcp', '--format', 'short');
     expect(units).toEqual(await runCli('check', 'examples/errors/units.lcp', '--format', 'short'));
+  });
+
+  it('expands braces and character classes (tinyglobby)', async () => {
+    const braces = await runCli('check', 'examples/{minimal,n2_tanager}/flow.lcp');
+    expect(braces).toEqual({ code: 0, stdout: 'ok: 2 files checked, no problems\n', stderr: '' });
+    const classes = await runCli('check', 'examples/[mn]*/*.lcp');
+    expect(classes).toEqual(await runCli('check', 'examples/minimal', 'examples/n2_tanager'));
+    expect(classes.stdout).toBe('ok: 3 files checked, no problems\n');
+    const both = await runCli('check', 'examples/errors/{units,names}.lcp', '--format', 'short');
+    expect(both).toEqual(await runCli('check', 'examples/errors/names.lcp', 'examples/errors/units.lcp', '--format', 'short'));
   });
 
   it('fails with a usage error (exit 2) when a directory or glob names no .lcp file', async () => {

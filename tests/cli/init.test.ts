@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InitError, initCommand, initProject, isPipelineName, pipelineNameFor } from '../../src/cli/init.js';
 import { runCli } from '../helpers/cli.js';
 
+const libccVersion = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 let tmp: string;
 const cwd = process.cwd();
 beforeEach(() => {
@@ -38,7 +39,17 @@ describe('libcc init', () => {
   it('scaffolds a pipeline that checks clean, compiles and runs as its README says', async () => {
     const dir = join(tmp, 'my-flow');
     const { written } = initProject(dir, {});
-    expect(written).toEqual(['flow.lcp', 'corners.yaml', 'site.lcp', '.gitignore', 'README.md']);
+    expect(written).toEqual(['flow.lcp', 'corners.yaml', 'site.lcp', '.gitignore', 'README.md', 'package.json']);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg).toEqual({
+      name: 'my-flow',
+      version: '0.0.0',
+      private: true,
+      description: "The characterization pipeline my_flow, in libcc's .lcp language",
+      scripts: { check: 'libcc check .', compile: 'libcc compile flow.lcp' },
+      devDependencies: { libcc: libccVersion },
+    });
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toContain('/node_modules/\n');
     expect(readdirSync(dir).sort()).toEqual([...written].sort());
     const flow = readFileSync(join(dir, 'flow.lcp'), 'utf8');
     expect(flow).toMatch(/^pipeline my_flow$/m);
@@ -132,7 +143,7 @@ describe('libcc init', () => {
     expect(initCommand(undefined, {}, output)).toBe(0);
     expect(out.stderr).toBe('');
     expect(out.stdout).toBe(
-      'created pipeline `empty` in the current directory: flow.lcp, corners.yaml, site.lcp, .gitignore, README.md\n' +
+      'created pipeline `empty` in the current directory: flow.lcp, corners.yaml, site.lcp, .gitignore, README.md, package.json\n' +
         'next: npx libcc check . && npx libcc compile flow.lcp && KIT_DIR=/tmp ./empty/run-local.sh -j 2  (see README.md)\n',
     );
     expect(existsSync(join(dir, 'flow.lcp'))).toBe(true);

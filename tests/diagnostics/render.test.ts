@@ -237,6 +237,33 @@ describe('renderRich', () => {
     );
   });
 
+  it('puts carets under wide (CJK, fullwidth, emoji) characters and after combining marks', () => {
+    const text = 'stage 特性化 {\n  note = "日本語 ｘ 🚀 e\u0301"  bad = 3\n}\n';
+    const file = createSourceFile('wide.lcp', text);
+    const one = new Map([[file.path, file]]);
+    const first = makeDiagnostic('LCP2001', span(file.path, text.indexOf('特'), text.indexOf(' {')), 'unknown stage', { label: 'here' });
+    const second = makeDiagnostic('LCP3002', span(file.path, text.indexOf('bad'), text.indexOf('bad') + 3), 'missing unit', { label: 'here' });
+    const lines = (d: Diagnostic) => renderRich([d], one, { color: false }).split('\n');
+    // Each CJK character takes two terminal cells: six carets under three characters.
+    expect(lines(first).slice(3, 5)).toEqual(['1 | stage 特性化 {', '  |       ^^^^^^ here']);
+    // After 日本語 (6 cells), a fullwidth ｘ (2), a rocket (2, one surrogate pair) and e + U+0301 (1).
+    const [source, carets] = lines(second).slice(3, 5) as [string, string];
+    expect(source).toBe('2 |   note = "日本語 ｘ 🚀 e\u0301"  bad = 3');
+    expect(carets).toBe(`  | ${' '.repeat(27)}^^^ here`);
+    // Display width of what precedes `bad`: its carets start right under it.
+    const prefix = '  note = "日本語 ｘ 🚀 e\u0301"  ';
+    expect(carets.indexOf('^') - 4).toBe([...prefix.normalize('NFD')].reduce((w, ch) => w + (/[\u0300-\u036f]/.test(ch) ? 0 : /[\u3000-\u9fff\uff00-\uffef]|\p{Extended_Pictographic}/u.test(ch) ? 2 : 1), 0));
+  });
+
+  it('expands tabs before and inside a span', () => {
+    const text = 'a\tb\t= 1\n';
+    const file = createSourceFile('tabs.lcp', text);
+    const d = makeDiagnostic('LCP3002', span(file.path, 2, 6), 'tabbed', { label: 'here' });
+    const [source, carets] = renderRich([d], new Map([[file.path, file]]), { color: false }).split('\n').slice(3, 5);
+    expect(source).toBe('1 | a    b    = 1');
+    expect(carets).toBe('  |      ^^^^^^^ here'); // b, a tab (4), =, a space
+  });
+
   it('never copies control characters of the source to the terminal', () => {
     const text = 'x = "\u001b[31mred\u0007"\n';
     const file = createSourceFile('ctl.lcp', text);

@@ -48,7 +48,7 @@ describe('fail_fast on the LSF stand-in', () => {
       if (job.stage !== 'work') continue;
       const reason = s.failedReason(job);
       if (/ss_0p675v|tt_0p80v/.test(job.key)) expect(reason, jobName(job)).toBe('command exited with code 3 (attempt 1)');
-      else expect(reason, jobName(job)).toMatch(/^killed by signal SIG(INT|TERM) \(bkill, a run limit, or an interrupt\)$/);
+      else expect(reason, jobName(job)).toMatch(/^killed by signal SIG(INT|TERM) \(a kill of the run, a run limit, or an interrupt\)$/);
     }
     const logs = fs.readdirSync(path.join(s.runDir, 'logs/work')).map((f) => fs.readFileSync(path.join(s.runDir, 'logs/work', f), 'utf8')).join('');
     expect(logs).toContain(`libcc: more than 1 jobs of stage work failed: killing job group ${group}`);

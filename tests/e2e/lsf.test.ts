@@ -64,7 +64,7 @@ describe('submit.sh on the LSF stand-in', () => {
     const byJob = eventsByJob(s.events());
     for (const job of s.jobs) {
       const { record } = lsfElement(records, job, group)!;
-      expect((byJob.get(jobName(job))!.starts[0] as unknown as { lsf_job: string }).lsf_job, jobName(job)).toBe(String(record.id));
+      expect((byJob.get(jobName(job))!.starts[0] as unknown as { job_id: string }).job_id, jobName(job)).toBe(String(record.id));
       expect(byJob.get(jobName(job))!.ends.map((e) => e.status), jobName(job)).toEqual(['done']);
       expect(s.isDone(job), jobName(job)).toBe(true);
     }
@@ -234,7 +234,7 @@ describe('submit.sh on the LSF stand-in', () => {
           expect(element.state, jobName(job)).toBe('EXIT');
           expect(element.exitReason, jobName(job)).toBe('TERM_OWNER');
           expect([130, 143], jobName(job)).toContain(element.exitCode);
-          expect(s.failedReason(job), jobName(job)).toMatch(/^killed by signal SIG(INT|TERM) \(bkill, a run limit, or an interrupt\)$/);
+          expect(s.failedReason(job), jobName(job)).toMatch(/^killed by signal SIG(INT|TERM) \(a kill of the run, a run limit, or an interrupt\)$/);
           expect(eventsByJob(s.events()).get(jobName(job))!.ends.map((e) => e.status)).toEqual(['failed']);
         } else {
           expect(element.state, jobName(job)).toBe('EXIT');

@@ -10,7 +10,7 @@ import { compiledPipeline, elements, jobName, orderViolationsFromEvents, orderVi
 
 const pipeline = compiledPipeline('submit');
 const site = () => pipeline.site();
-const unitCountOf = () => fs.readFileSync(path.join(pipeline.out, 'submit.sh'), 'utf8').split('\n').filter((l) => /^libcc_unit \d+ /.test(l)).length;
+const unitCountOf = () => fs.readFileSync(path.join(pipeline.out, 'lib/units.tsv'), 'utf8').split('\n').filter((l) => /^\d+\t/.test(l)).length;
 
 const bsubCalls = (dir: string) => {
   const file = path.join(dir, 'bsub_calls');

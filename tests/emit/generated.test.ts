@@ -12,7 +12,7 @@ import { entryDir } from '../helpers/golden.js';
 import { runCli } from '../helpers/cli.js';
 import { UPDATE_GOLDEN } from '../helpers/golden.js';
 
-const EXAMPLES = ['minimal', 'n2_tanager'];
+const EXAMPLES = ['minimal', 'n2_tanager', 'templates'];
 const temporary: string[] = [];
 afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
@@ -85,21 +85,20 @@ describe.each(EXAMPLES)('examples/%s: generated scripts', (example) => {
     expect(shellcheck.status).toBe(0);
   });
 
-  it('never silences a scheduler command: no bsub/bjobs/bkill with `|| true` or stderr thrown away', () => {
+  it('never silences a scheduler command: no bsub/bjobs/bkill/sbatch/squeue/scancel/scontrol with `|| true` or stderr thrown away', () => {
     const calls: string[] = [];
     for (const script of files(committed).filter((f) => f.endsWith('.sh'))) {
       const lines = readFileSync(join(committed, script), 'utf8').split('\n');
       lines.forEach((line, i) => {
-        if (/^\s*#/.test(line) || !/(^|[\s($])(bsub|bjobs|bkill) /.test(line)) return;
+        if (/^\s*#/.test(line) || !/(^|[\s($])(bsub|bjobs|bkill|sbatch|squeue|scancel|scontrol) /.test(line)) return;
         calls.push(`${script}:${i + 1}`);
         expect(line, `${script}:${i + 1}`).not.toMatch(/\|\|\s*true|2>\s*\/dev\/null|\|\s*(grep|wc)/);
       });
     }
-    // The calls this guards: bsub and the bkill of an aborted submission (submit.sh), bjobs via
-    // libcc_bjobs (runtime), kill.sh's and fail-fast's bkill.
-    expect(calls.filter((c) => c.startsWith('submit.sh')).length).toBeGreaterThanOrEqual(2);
-    expect(calls.some((c) => c.startsWith('kill.sh'))).toBe(true);
-    expect(calls.filter((c) => c.startsWith('lib/runtime.sh')).length).toBeGreaterThanOrEqual(3);
+    // The calls this guards are all in lib/scheduler.sh (the shared scripts call its functions):
+    // bsub, bjobs via libcc_bjobs, the bkill of kill.sh, fail-fast and an aborted submission.
+    expect(calls.filter((c) => c.startsWith('lib/scheduler.sh')).length).toBeGreaterThanOrEqual(4);
+    expect(calls.filter((c) => !c.startsWith('lib/scheduler.sh'))).toEqual([]);
   });
 
   it('every deck is valid Tcl, parsed by a real tclsh', () => {

@@ -635,7 +635,7 @@ describe('a compiled pipeline with hostile values, run for real', () => {
 
   it('every generated script passes bash -n', () => {
     const scripts = scriptsOf(outDir);
-    expect(scripts).toEqual(['jobs/decked.sh', 'jobs/quoted.sh', 'jobs/tooled.sh', 'jobs/unquoted.sh', 'kill.sh', 'lib/runtime.sh', 'run-local.sh', 'status.sh', 'submit.sh']);
+    expect(scripts).toEqual(['jobs/decked.sh', 'jobs/quoted.sh', 'jobs/tooled.sh', 'jobs/unquoted.sh', 'kill.sh', 'lib/runtime.sh', 'lib/scheduler.sh', 'run-local.sh', 'status.sh', 'submit.sh']);
     for (const script of scripts) {
       const result = spawnSync('bash', ['-n', join(outDir, script)], { encoding: 'utf8' });
       expect(result.stderr, script).toBe('');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bsubOptions, runLimit } from '../../src/emit/lsf.js';
-import { indexSpec, planSubmission } from '../../src/emit/submission.js';
+import { bsubOptions, lsfDependency, runLimit } from '../../src/schedulers/lsf/index.js';
+import { indexSpec, planSubmission } from '../../src/submission/plan.js';
 import { buildPlan } from '../../src/graph/plan.js';
 import { checkSource } from '../helpers/program.js';
 
@@ -17,7 +17,7 @@ function units(source: string) {
   const checked = checkSource(BASE + source);
   expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const planned = buildPlan(checked.program!);
-  return planSubmission(planned.plan!).map((u) => [u.stage, u.group, u.array ? indexSpec(u.indices) : '-', u.dependency]);
+  return planSubmission(planned.plan!).map((u) => [u.stage, u.group, u.array ? indexSpec(u.indices) : '-', lsfDependency(u.deps)]);
 }
 
 const stage = (header: string) => `stage ${header} { run = shell "x"  expect "y" }\n`;

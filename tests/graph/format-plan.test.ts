@@ -126,6 +126,7 @@ describe('formatPlanJson', () => {
       earliestFinish: 45 + 600 + 8 * 3600 + 300,
       latestStart: 45 + 600 + 9 * 3600 - 300,
       slack: 3300,
+      scheduledStart: plan.slots!.start[plan.jobs.findIndex((j) => j.id === 'merge[base_lvt]')],
     });
     expect(document.stages[3].arrays).toEqual([
       { keys: { node: 'n2', library: 'base_svt' }, indices: [1], jobs: ['lvf[base_svt,ssgnp_0p48v_m40c_cworst_CCworst_T]'] },

@@ -183,7 +183,7 @@ describe('--slots', () => {
       { slots: 2 },
     );
     expect(plan.makespanSeconds).toBe(30);
-    expect(plan.slots).toEqual({ cap: 2, makespanSeconds: 40 });
+    expect(plan.slots).toEqual({ cap: 2, makespanSeconds: 40, start: plan.jobs.map((j) => ({ a: 0, b: 0, c: 10, d: 30 })[j.stage]) });
   });
 
   test('LCP4006 once per stage whose jobs need more slots; the plan stays, without `slots`', () => {

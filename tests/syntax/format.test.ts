@@ -84,6 +84,13 @@ describe('formatLcp: style', () => {
       ].join('\n'),
     );
   });
+  it('formats stage templates and `extends`', () => {
+    expect(fmt('template   t   extends b{retry 1}\nstage s  after a\n extends   t {}\n')).toBe('template t extends b { retry 1 }\nstage s after a extends t {}\n');
+    const out = fmt('template t { // shared\n  run = shell "x"\n}\nstage s extends t { } // one line\n');
+    expect(out).toBe('template t {  // shared\n  run = shell "x"\n}\n\nstage s extends t {}  // one line\n');
+    expect(fmt(out)).toBe(out);
+  });
+
   it('normalises spacing around every kind of token', () => {
     const input = [
       'pipeline   p',

@@ -190,6 +190,20 @@ describe('declarations', () => {
     expect(at(text, retry!.span)).toBe('retry 2 on exit 75, 76 backoff 10m');
   });
 
+  it('parses stage templates and `extends` on templates and stages', () => {
+    const text = 'template step extends base { retry 1 }\nstage s for each library after a where corner.process == ss extends step { }';
+    const file = parseClean(text);
+    const [template, stage] = file.declarations;
+    expect(template).toMatchObject({ kind: 'TemplateDecl', name: { name: 'step' }, extends: { name: 'base' }, body: { items: [{ kind: 'RetryStatement' }] } });
+    if (template?.kind !== 'TemplateDecl' || stage?.kind !== 'StageDecl') throw new Error('kinds');
+    expect(at(text, template.span)).toBe('template step extends base { retry 1 }');
+    expect(at(text, template.extends!.span)).toBe('base');
+    expect(stage).toMatchObject({ after: [{ name: 'a' }], where: { kind: 'Binary' }, extends: { name: 'step' } });
+    expect(at(text, stage.extends!.span)).toBe('step');
+    expect(only('template t { run = shell "x" }')).not.toHaveProperty('extends');
+    expect(only('stage s extends t { }')).toMatchObject({ kind: 'StageDecl', extends: { name: 't' } });
+  });
+
   it('accepts a stage with no clauses and keywords as keys and field names', () => {
     expect(only('stage merge { run = shell "true" }')).toMatchObject({ kind: 'StageDecl', after: [] });
     expect(only('stage s for each node { x = node.name }')).toMatchObject({

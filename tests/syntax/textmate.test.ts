@@ -277,6 +277,8 @@ const SAMPLE = [
   /* 16 */ '  resources { queue = normal  mem = 512MiB  cpus = 64 }  // libcc-ignore lcp3106, LCP3102',
   /* 17 */ '}',
   /* 18 */ 'tool cornerstone { path = "${KIT}/bin ; unterminated',
+  /* 19 */ 'template step extends base { retry 1 }',
+  /* 20 */ 'stage s1 after go extends step { }',
 ].join('\n');
 
 describe('a hand-written sample', () => {
@@ -317,6 +319,15 @@ describe('a hand-written sample', () => {
     expect(scopes(11, 'stage')).toEqual(['keyword.other.declaration.lcp']);
     expect(scopes(11, 'go')).toEqual(['entity.name.type.lcp']);
     expect(scopes(18, 'cornerstone')).toEqual(['entity.name.type.lcp']);
+    expect(scopes(19, 'template')).toEqual(['keyword.other.declaration.lcp']);
+    expect(scopes(19, 'step')).toEqual(['entity.name.type.lcp']);
+  });
+
+  it('scopes stage templates and `extends`', () => {
+    expect(scopes(19, 'extends')).toEqual(['keyword.control.lcp']);
+    expect(scopes(19, 'base')).toEqual(['variable.other.lcp']);
+    expect(scopes(20, 'extends')).toEqual(['keyword.control.lcp']);
+    expect(scopes(20, 'step')).toEqual(['variable.other.lcp']);
   });
 
   it('scopes the other keywords, and keywords used as names', () => {
@@ -457,7 +468,7 @@ describe('keywords in step with src/syntax/tokens.ts', () => {
     const named = rawGrammar.repository['named-declaration']!.match!;
     const env = rawGrammar.repository['env-declaration']!.match!;
     expect(/^\(([a-z|]+)\)/.exec(named)![1]!.split('|').sort()).toEqual(
-      ['corner', 'corners', 'library', 'node', 'pipeline', 'queue', 'stage', 'tool'],
+      ['corner', 'corners', 'library', 'node', 'pipeline', 'queue', 'stage', 'template', 'tool'],
     );
     for (const source of [named, env]) {
       const exclusion = /\(\?!\(\?:([a-z|]+)\)\(\?!\[A-Za-z0-9_\]\)\)/.exec(source);

@@ -46,7 +46,7 @@ export const gatherExpect: Rule = {
       const n = sizes.size === 1 ? [...sizes][0]! : undefined;
       if (n === 1) continue; // one job gathered: `>= 1` is all of it
       const inner = gathered.filter((k) => !keys.has(k));
-      for (const item of stage.decl.body.items) {
+      for (const item of (stage.body ?? stage.decl.body).items) {
         if (item.kind !== 'ExpectStatement' || item.count !== undefined) continue;
         if (!/[*?[]/.test(item.pattern.text)) continue;
         const count = n === undefined ? 'N' : String(n);

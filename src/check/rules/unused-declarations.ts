@@ -1,7 +1,8 @@
 /**
  * Lint (language.md §8, LCP3103): declarations nothing uses — an env variable no string
  * interpolates, a tool no stage runs, a queue no stage uses, a corner set nothing names, a
- * corner declared in a `.lcp` file that no library characterizes, a node without libraries.
+ * corner declared in a `.lcp` file that no library characterizes, a node without libraries, a
+ * stage template no `extends` names.
  * Corners and sets of YAML tables are exempt: a table is shared by pipelines that use parts of it.
  */
 import type { Rule } from './rule.js';
@@ -29,6 +30,9 @@ export const unusedDeclarations: Rule = {
       } else if (!input.corners.get(decl.name.name)?.fromTable && !characterized.has(decl.name.name) && !ctx.isUsed('corner', decl.name.name)) {
         warn(decl.name.span, `corner \`${decl.name.name}\``, 'add it to a library\'s `corners` or remove it');
       }
+    }
+    for (const template of input.symbols.templates.values()) {
+      if (!ctx.isUsed('template', template.name.name)) warn(template.name.span, `stage template \`${template.name.name}\``, 'extend it from a stage (`stage s … extends t { … }`) or remove it');
     }
     for (const node of input.symbols.nodes.values()) {
       if (!ctx.isUsed('node', node.name.name)) warn(node.name.span, `node \`${node.name.name}\``, 'declare a library of it (`library x : node { … }`) or remove it');

@@ -86,6 +86,8 @@ export function renderHtml(plan: Plan, model: ViewModel, options: { rankdir?: Ra
   out.push('</tbody>');
   out.push('</table>');
 
+  if (plan.slots !== undefined) out.push(...scheduleGantt(plan));
+
   out.push('<h2>Jobs per stage</h2>');
   out.push('<table class="stages">');
   out.push(
@@ -122,4 +124,70 @@ export function renderHtml(plan: Plan, model: ViewModel, options: { rankdir?: Ra
   out.push('</body>');
   out.push('</html>');
   return `${out.join('\n')}\n`;
+}
+
+/** Above this many jobs, the Gantt draws one bar per stage (its first start to its last finish). */
+const GANTT_MAX_BARS = 200;
+
+/**
+ * The slot-capped schedule (`--slots N`) as a Gantt chart in inline SVG: one row per job under
+ * its stage's name (`rect.bar` with `data-job`), or one row per stage (`rect.span` with
+ * `data-stage`) when the plan has more than GANTT_MAX_BARS jobs. Critical-path jobs are red.
+ */
+function scheduleGantt(plan: Plan): string[] {
+  const slots = plan.slots!;
+  const span = Math.max(slots.makespanSeconds, 1);
+  const width = 1000;
+  const label = 260;
+  const critical = new Set(plan.criticalPath.map((s) => s.job));
+  const x = (t: number) => (label + (t / span) * (width - label - 10)).toFixed(1);
+  const w = (d: number) => Math.max(1, (d / span) * (width - label - 10)).toFixed(1);
+  const byStage = new Map<string, number[]>();
+  plan.jobs.forEach((job, v) => {
+    const list = byStage.get(job.stage) ?? [];
+    list.push(v);
+    byStage.set(job.stage, list);
+  });
+  const many = plan.jobs.length > GANTT_MAX_BARS;
+  const rows: string[] = [];
+  let y = 4;
+  for (const stage of plan.stages) {
+    const jobs = byStage.get(stage.name) ?? [];
+    if (jobs.length === 0) continue;
+    if (many) {
+      let first = Infinity;
+      let last = 0;
+      for (const v of jobs) {
+        first = Math.min(first, slots.start[v]!);
+        last = Math.max(last, slots.start[v]! + plan.jobs[v]!.estimateSeconds);
+      }
+      rows.push(`<text x="4" y="${y + 13}" font-size="12">${xmlEscape(`${stage.name} (${jobs.length})`)}</text>`);
+      rows.push(`<rect class="span" data-stage="${xmlEscape(stage.name)}" x="${x(first)}" y="${y + 2}" width="${w(last - first)}" height="14" fill="#90cdf4"><title>${xmlEscape(`${stage.name}: ${jobs.length} jobs, ${formatDuration(first)} – ${formatDuration(last)}`)}</title></rect>`);
+      y += 20;
+      continue;
+    }
+    rows.push(`<text x="4" y="${y + 11}" font-size="11" font-weight="600">${xmlEscape(stage.name)}</text>`);
+    y += 15;
+    for (const v of jobs) {
+      const job = plan.jobs[v]!;
+      const start = slots.start[v]!;
+      const fill = critical.has(v) ? CRITICAL_COLOR : '#4299e1';
+      const name = job.id.length > 44 ? `${job.id.slice(0, 43)}…` : job.id;
+      rows.push(`<text x="12" y="${y + 10}" font-size="10">${xmlEscape(name)}</text>`);
+      rows.push(`<rect class="bar" data-job="${xmlEscape(job.id)}" x="${x(start)}" y="${y + 2}" width="${w(job.estimateSeconds)}" height="10" fill="${fill}"><title>${xmlEscape(`${job.id}: ${formatDuration(start)} – ${formatDuration(start + job.estimateSeconds)}`)}</title></rect>`);
+      y += 14;
+    }
+  }
+  const axisY = y + 12;
+  for (let i = 0; i <= 4; i++) {
+    const t = (span * i) / 4;
+    rows.push(`<text x="${x(t)}" y="${axisY}" font-size="10" text-anchor="${i === 0 ? 'start' : i === 4 ? 'end' : 'middle'}">${xmlEscape(formatDuration(t))}</text>`);
+  }
+  const out: string[] = [];
+  out.push(`<h2>Schedule with ${plural(slots.cap, 'slot')}</h2>`);
+  out.push(`<p class="note">List schedule of the jobs with at most ${plural(slots.cap, 'slot')} in use; makespan ${xmlEscape(formatDuration(slots.makespanSeconds))}. Critical-path jobs are red.</p>`);
+  out.push('<div class="graph">');
+  out.push(`<svg class="gantt" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${axisY + 6}" viewBox="0 0 ${width} ${axisY + 6}" role="img" aria-label="schedule">`);
+  out.push(...rows, '</svg>', '</div>');
+  return out;
 }

@@ -63,6 +63,14 @@ describe('libcc graph --format html in headless Chromium', () => {
       await expect(critical.nth(i).isVisible()).resolves.toBe(true);
     }
     expect(await page.locator('table').count()).toBeGreaterThanOrEqual(2);
+    // The slot-capped schedule (--slots 64) as a Gantt: a bar per job, critical ones red.
+    const bars = page.locator('svg.gantt rect.bar');
+    expect(await bars.count()).toBeGreaterThan(5);
+    const first = await bars.first().boundingBox();
+    expect(first!.width).toBeGreaterThanOrEqual(1);
+    const red = page.locator('svg.gantt rect.bar[fill="#d62728"]');
+    expect(await red.count(), 'one red bar per critical job').toBe(names.length);
+    expect((await red.last().boundingBox())!.x).toBeGreaterThan((await red.first().boundingBox())!.x);
     expect(await page.textContent('body')).toContain('17h 15m');
 
     const screenshot = join(dir, 'report.png');

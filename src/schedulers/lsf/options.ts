@@ -5,7 +5,7 @@
  * LSF's KB/MB/GB are binary (1 MB = 1024 KB); `LSF_UNIT_FOR_LIMITS` rescales both `-M` and
  * `rusage[mem=]`, whose defaults differ (KB and MB).
  */
-import type { CheckedProgram, MemoryUnit, StageModel } from '../check/model.js';
+import type { CheckedProgram, MemoryUnit, StageModel } from '../../check/model.js';
 
 const UNIT_BYTES: Record<MemoryUnit, number> = { KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 

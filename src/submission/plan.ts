@@ -1,14 +1,18 @@
 /**
- * The static submission plan for LSF: which `bsub` calls submit which jobs, and with which
- * dependency expressions. One unit per plan array (a stage and the values of its outer keys),
- * so the number of bsub calls grows with stages × libraries, not with jobs.
+ * The static submission plan, scheduler-neutral: which units (one scheduler submission each)
+ * submit which jobs, and what each unit waits for, as typed dependencies — never a scheduler's
+ * syntax. One unit per plan array (a stage and the values of its outer keys), so the number of
+ * submissions grows with stages × libraries, not with jobs.
  *
- * Dependencies (docs/lsf.md, "Job arrays"): an element-wise edge between arrays with identical
- * index lists is LSF's native 1:1 `done(ID[*])`; a parent set shared by every element is
- * `done(ID)` (a whole array or a single job) or `done(ID[i])` terms; anything else — each element
+ * Dependencies:
+ * - `each`: element-wise 1:1 between two arrays with identical index lists (LSF `done(ID[*])`,
+ *   Slurm `aftercorr:ID`);
+ * - `all`: the whole parent unit (an array gather, or a plain job);
+ * - `element`: element `index` of an array parent.
+ * A parent set shared by every element is `all` or `element` terms; anything else — each element
  * waiting for different jobs — cannot be said in one array submission, so the unit is split into
- * one-element submissions with explicit terms. Expressions refer to units as `<N>`; submit.sh
- * substitutes the job IDs LSF returns.
+ * one-element units. A scheduler turns these into its syntax (src/schedulers/*); the generated
+ * scripts get them as data (lib/units.tsv, lib/deps.tsv).
  */
 import type { Plan } from '../graph/plan.js';
 
@@ -18,21 +22,31 @@ export interface SubmissionUnit {
   readonly stage: string;
   /** The array's outer key values joined by `.`, or `_` for a stage with one array. */
   readonly group: string;
-  /** LSF job name without the array spec. */
+  /** Job name without any array spec: `pipeline.stage.group`. */
   readonly name: string;
-  /** Submitted as a job array (`name[spec]`), or as one plain job (a stage without fan-out). */
+  /** Submitted as a job array, or as one plain job (a stage without fan-out). */
   readonly array: boolean;
   readonly indices: readonly number[];
   /** Positions in `Plan.jobs`, parallel to `indices`. */
   readonly jobs: readonly number[];
-  /** `-w` expression with `<unit>` references, or '' for none. */
-  readonly dependency: string;
+  /** What the unit waits for, in unit order; empty for none. */
+  readonly deps: readonly Dependency[];
+}
+
+export type Dependency =
+  | { readonly kind: 'each'; readonly unit: number }
+  | { readonly kind: 'all'; readonly unit: number }
+  | { readonly kind: 'element'; readonly unit: number; readonly index: number };
+
+export interface PlanLimits {
+  /** Longest array specification the scheduler takes, name and `%N` included (LSF: 255). */
+  readonly maxArraySpec: number;
 }
 
 /** LSF limits a job array specification (`name[…]%N`) to 255 characters. */
 export const MAX_ARRAY_SPEC = 255;
 
-/** `1-3,5,7-9`: an LSF index list. */
+/** `1-3,5,7-9`: an index list (LSF and Slurm spell it alike). */
 export function indexSpec(indices: readonly number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < indices.length; ) {
@@ -49,7 +63,7 @@ interface Slot {
   readonly index: number;
 }
 
-export function planSubmission(plan: Plan): SubmissionUnit[] {
+export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: MAX_ARRAY_SPEC }): SubmissionUnit[] {
   const units: SubmissionUnit[] = [];
   const slotOf = new Map<number, Slot>();
   const arrayUnits = new Map<number, boolean>();
@@ -59,16 +73,16 @@ export function planSubmission(plan: Plan): SubmissionUnit[] {
     for (const planArray of stage.arrays) {
       const group = groupName(planArray.keys);
       const name = `${plan.pipeline}.${stage.name}.${group}`;
-      for (const chunk of chunks(planArray.indices, planArray.jobs, name)) {
-        const dependency = uniformDependency(plan, array, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
-        if (dependency !== undefined) {
-          addUnit({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, dependency });
+      for (const chunk of chunks(planArray.indices, planArray.jobs, name, limits.maxArraySpec)) {
+        const deps = uniformDependency(plan, array, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
+        if (deps !== undefined) {
+          addUnit({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, deps });
           continue;
         }
         // Elements wait for different jobs: one submission each, with explicit terms.
         chunk.jobs.forEach((job, k) => {
-          const dependency = elementDependency(plan.jobs[job]!.parents, slotOf, units, arrayUnits);
-          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], dependency });
+          const deps = elementDependency(plan.jobs[job]!.parents, slotOf, units, arrayUnits);
+          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], deps });
         });
       }
     }
@@ -83,17 +97,17 @@ export function planSubmission(plan: Plan): SubmissionUnit[] {
   }
 }
 
-/** A dependency expression every element of the chunk shares, or undefined when none does. */
+/** Dependencies every element of the chunk shares, or undefined when there are none such. */
 function uniformDependency(
   plan: Plan,
-  /** Is the dependant an array? `done(A[*])` pairs elements of two arrays; a plain job cannot use it. */
+  /** Is the dependant an array? `each` pairs elements of two arrays; a plain job cannot use it. */
   array: boolean,
   jobs: readonly number[],
   indices: readonly number[],
   slotOf: ReadonlyMap<number, Slot>,
   units: readonly SubmissionUnit[],
   arrayUnits: ReadonlyMap<number, boolean>,
-): string | undefined {
+): Dependency[] | undefined {
   // Per parent unit, each element's parents in it.
   const byUnit = new Map<number, Slot[][]>();
   jobs.forEach((job, k) => {
@@ -107,7 +121,7 @@ function uniformDependency(
       perElement[k]!.push(slot);
     }
   });
-  const terms: string[] = [];
+  const terms: Dependency[] = [];
   for (const [unitId, perElement] of [...byUnit].sort((a, b) => a[0] - b[0])) {
     const unit = units[unitId]!;
     const oneToOne =
@@ -116,16 +130,16 @@ function uniformDependency(
       sameNumbers(unit.indices, indices) &&
       perElement.every((slots, k) => slots.length === 1 && slots[0]!.index === indices[k]);
     if (oneToOne) {
-      terms.push(`done(<${unitId}>[*])`);
+      terms.push({ kind: 'each', unit: unitId });
       continue;
     }
     const first = perElement[0]!.map((s) => s.index).sort((a, b) => a - b);
     const shared = perElement.every((slots) => sameNumbers(slots.map((s) => s.index).sort((a, b) => a - b), first));
     if (!shared) return undefined;
-    if (first.length === unit.indices.length) terms.push(`done(<${unitId}>)`);
+    if (first.length === unit.indices.length) terms.push({ kind: 'all', unit: unitId });
     else terms.push(...first.map((index) => term({ unit: unitId, index }, arrayUnits)));
   }
-  return terms.join(' && ');
+  return terms;
 }
 
 /** One job's dependency: a whole unit when it waits for all of it, else its elements. */
@@ -134,7 +148,7 @@ function elementDependency(
   slotOf: ReadonlyMap<number, Slot>,
   units: readonly SubmissionUnit[],
   arrayUnits: ReadonlyMap<number, boolean>,
-): string {
+): Dependency[] {
   const byUnit = new Map<number, Slot[]>();
   for (const parent of parents) {
     const slot = slotOf.get(parent)!;
@@ -142,24 +156,25 @@ function elementDependency(
     slots.push(slot);
     byUnit.set(slot.unit, slots);
   }
-  const terms: string[] = [];
+  const terms: Dependency[] = [];
   for (const [unitId, slots] of [...byUnit].sort((a, b) => a[0] - b[0])) {
-    if (slots.length === units[unitId]!.jobs.length) terms.push(`done(<${unitId}>)`);
+    if (slots.length === units[unitId]!.jobs.length) terms.push({ kind: 'all', unit: unitId });
     else terms.push(...slots.sort((a, b) => a.index - b.index).map((slot) => term(slot, arrayUnits)));
   }
-  return terms.join(' && ');
+  return terms;
 }
 
-function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): string {
-  return arrayUnits.get(slot.unit) ? `done(<${slot.unit}>[${slot.index}])` : `done(<${slot.unit}>)`;
+/** One element of a parent: `element`, or `all` for a plain job (it has no elements). */
+function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): Dependency {
+  return arrayUnits.get(slot.unit) ? { kind: 'element', unit: slot.unit, index: slot.index } : { kind: 'all', unit: slot.unit };
 }
 
-/** Splits an array whose specification would exceed LSF's limit into several. */
-function chunks(indices: readonly number[], jobs: readonly number[], name: string): { indices: number[]; jobs: number[] }[] {
+/** Splits an array whose specification would exceed the scheduler's limit into several. */
+function chunks(indices: readonly number[], jobs: readonly number[], name: string, maxArraySpec: number): { indices: number[]; jobs: number[] }[] {
   const result: { indices: number[]; jobs: number[] }[] = [];
   let current = { indices: [] as number[], jobs: [] as number[] };
   // Room for the name, brackets and a `%N` limit.
-  const budget = MAX_ARRAY_SPEC - name.length - 2 - 8;
+  const budget = maxArraySpec - name.length - 2 - 8;
   indices.forEach((index, k) => {
     const candidate = [...current.indices, index];
     if (current.indices.length > 0 && indexSpec(candidate).length > budget) {

@@ -1,0 +1,87 @@
+/**
+ * `libcc report <generated dir> [-o report.html] [--format html|json] [--run-dir DIR]`: the run
+ * report (src/report), and the `--history` option of `plan` and `compile` (src/history).
+ */
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CheckedProgram } from '../check/model.js';
+import type { Plan } from '../graph/plan.js';
+import type { HistoryResult, HistoryRun } from '../history/learn.js';
+import { replanWithHistory } from '../history/replan.js';
+import { renderReportHtml } from '../report/html.js';
+import { renderReportJson } from '../report/json.js';
+import { buildReport } from '../report/model.js';
+import { readEvents, readRun } from '../report/read-run.js';
+import { writeAtomically } from './compile.js';
+
+export interface ReportCliOptions {
+  readonly output?: string;
+  readonly format: 'html' | 'json';
+  readonly runDir?: string;
+}
+
+export interface ReportOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export function configureReportCommand(command: Command): Command {
+  return command
+    .description('write the run report of a generated directory: matrix, failures, timeline vs plan, critical path, slot- and licence-hours, retries')
+    .argument('<dir>', 'the generated directory (with plan.json, lib/jobs.tsv and run/)')
+    .option('-o, --output <file>', 'write to FILE instead of standard output')
+    .addOption(new Option('--format <format>', 'output format').choices(['html', 'json']).default('html'))
+    .option('--run-dir <dir>', 'the run directory when it is not <dir>/run ($LIBCC_RUN_DIR of the run)');
+}
+
+/** Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory. */
+export function reportCommand(dir: string, options: ReportCliOptions, output: ReportOutput): number {
+  if (!isRealDirectory(dir)) {
+    output.stderr(`libcc: error: \`${dir}\` is not a directory (a symbolic link is refused: give the real directory)\n`);
+    return 2;
+  }
+  if (options.runDir !== undefined && !isRealDirectory(options.runDir)) {
+    output.stderr(`libcc: error: run directory \`${options.runDir}\` is not a directory\n`);
+    return 2;
+  }
+  const run = readRun(dir, options.runDir === undefined ? {} : { runDir: options.runDir });
+  const model = buildReport(run);
+  for (const p of model.problems.slice(0, 20)) output.stderr(`libcc: warning: ${p}\n`);
+  if (model.problems.length > 20) output.stderr(`libcc: warning: … and ${model.problems.length - 20} more (listed in the report)\n`);
+  const text = options.format === 'json' ? renderReportJson(model) : renderReportHtml(model);
+  if (options.output === undefined) output.stdout(text);
+  else writeAtomically(options.output, text);
+  return 0;
+}
+
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Learns estimates from `dirs` (read here) and plans again with them (src/history/replan.ts). */
+export function planWithHistory(program: CheckedProgram, plan: Plan, dirs: readonly string[], slots?: number): { plan: Plan; history: HistoryResult; text: string; problems: string[] } {
+  const { runs, problems } = readHistory(dirs);
+  return { ...replanWithHistory(program, plan, runs, slots), problems };
+}
+
+/** A `--history` argument: a run directory (with events.jsonl) or a generated directory (with run/). */
+export function readHistory(dirs: readonly string[]): { runs: HistoryRun[]; problems: string[] } {
+  const problems: string[] = [];
+  const runs: HistoryRun[] = [];
+  for (const dir of dirs) {
+    if (!isRealDirectory(dir)) {
+      problems.push(`${dir}: not a directory`);
+      continue;
+    }
+    const runDir = existsSync(join(dir, 'events.jsonl')) || !isRealDirectory(join(dir, 'run')) ? dir : join(dir, 'run');
+    const events = readEvents(runDir, problems, `${runDir}/`);
+    if (events.length === 0) problems.push(`${runDir}: no events (events.jsonl missing or empty)`);
+    runs.push({ label: dir, events });
+  }
+  return { runs, problems };
+}

@@ -1,0 +1,341 @@
+/**
+ * Reads what a run of the generated scripts left behind, defensively: the generated directory's
+ * `plan.json` and `lib/jobs.tsv`, and the run directory's `events.jsonl`, `state/<stage>/<key>.done
+ * |.failed` markers and `ledger.tsv` (docs/generated-scripts.md, "Jobs, keys and run state").
+ *
+ * Nothing here trusts the files: a malformed line or marker is a `problem` (file and line), never
+ * an exception; every path is resolved under its root component by component with `lstat`, and a
+ * symbolic link (to a file or a directory) is reported and skipped, never followed; files are
+ * opened with O_NOFOLLOW. The result is plain data for the pure model (`model.ts`).
+ */
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { probe } from '../cli/safe-fs.js';
+
+export interface RunEvent {
+  /** 1-based line in events.jsonl. */
+  readonly line: number;
+  /** Epoch seconds. */
+  readonly time: number;
+  readonly event: string;
+  readonly stage: string;
+  /** The job's key (`n5.demo.tt_0p75v_25c_typical`, `_`). */
+  readonly job: string;
+  readonly host?: string;
+  readonly lsfJob?: string;
+  readonly status?: string;
+  readonly exitCode?: number;
+  readonly seconds?: number;
+  readonly attempts?: number;
+  readonly attempt?: number;
+  readonly reason?: string;
+}
+
+/** A marker's `name=value` lines; `output` lines (a failed job's last lines) collected apart. */
+export interface Marker {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly output: readonly string[];
+}
+
+export interface JobTableRow {
+  readonly num: number;
+  readonly stage: string;
+  readonly group: string;
+  readonly index: number;
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly parents: readonly number[];
+}
+
+export interface LedgerRow {
+  readonly runId: string;
+  readonly jobGroup: string;
+  readonly stage: string;
+  readonly group: string;
+  readonly unit: string;
+  readonly lsfJob: string;
+  readonly indices: string;
+}
+
+/** The subset of `libcc plan --format json` the report reads (validated field by field). */
+export interface PlanDocument {
+  readonly pipeline: string;
+  readonly makespanSeconds: number;
+  readonly slotSeconds: number;
+  readonly slots?: { readonly cap: number; readonly makespanSeconds: number };
+  readonly stages: readonly {
+    readonly name: string;
+    readonly keySet: readonly string[];
+    readonly cpus: number;
+    readonly estimateSeconds: number;
+    readonly jobCount: number;
+    readonly licenses: readonly { readonly name: string; readonly count: number }[];
+  }[];
+  readonly criticalPath: readonly { readonly job: string; readonly stage: string; readonly start: number; readonly finish: number }[];
+  readonly jobs: readonly {
+    readonly id: string;
+    readonly stage: string;
+    readonly keys: { readonly node?: string; readonly library?: string; readonly corner?: string };
+    readonly parents: readonly string[];
+    readonly cpus: number;
+    readonly estimateSeconds: number;
+    readonly earliestStart: number;
+    readonly scheduledStart?: number;
+  }[];
+}
+
+export interface RunData {
+  /** From plan.json; undefined when it is missing or unreadable (a problem says why). */
+  readonly plan?: PlanDocument;
+  readonly jobs: readonly JobTableRow[];
+  readonly events: readonly RunEvent[];
+  /** `stage/key` → marker. */
+  readonly done: ReadonlyMap<string, Marker>;
+  readonly failed: ReadonlyMap<string, Marker>;
+  readonly ledger: readonly LedgerRow[];
+  /** What could not be read, one line each (`run/events.jsonl:12: not JSON`). */
+  readonly problems: readonly string[];
+}
+
+export interface ReadRunOptions {
+  /** The run directory (default `<generated dir>/run`). */
+  readonly runDir?: string;
+}
+
+/** Reads a generated directory and its run. Never throws for bad content. */
+export function readRun(generatedDir: string, options: ReadRunOptions = {}): RunData {
+  const problems: string[] = [];
+  // The default run directory is read as `run/…` under the generated directory, so a `run`
+  // that is a symbolic link is refused like any other link on the way.
+  const runRoot = options.runDir ?? generatedDir;
+  const prefix = options.runDir === undefined ? 'run/' : '';
+  const runLabel = options.runDir === undefined ? 'run/' : `${options.runDir}/`;
+
+  const planText = readText(generatedDir, 'plan.json', 'plan.json', problems);
+  const plan = planText === undefined ? undefined : parsePlan(planText, problems);
+  const jobsText = readText(generatedDir, 'lib/jobs.tsv', 'lib/jobs.tsv', problems);
+  const jobs = jobsText === undefined ? [] : parseJobTable(jobsText, problems);
+  const eventsText = readText(runRoot, `${prefix}events.jsonl`, `${runLabel}events.jsonl`, problems, true);
+  const events = eventsText === undefined ? [] : parseEvents(eventsText, `${runLabel}events.jsonl`, problems);
+  const ledgerText = readText(runRoot, `${prefix}ledger.tsv`, `${runLabel}ledger.tsv`, problems, true);
+  const ledger = ledgerText === undefined ? [] : parseLedger(ledgerText, `${runLabel}ledger.tsv`, problems);
+
+  const done = new Map<string, Marker>();
+  const failed = new Map<string, Marker>();
+  const stages = listEntries(runRoot, `${prefix}state`, `${runLabel}state`, problems, 'directory');
+  for (const stage of stages) {
+    for (const name of listEntries(runRoot, `${prefix}state/${stage}`, `${runLabel}state/${stage}`, problems, 'file')) {
+      const kind = name.endsWith('.done') ? 'done' : name.endsWith('.failed') ? 'failed' : undefined;
+      if (kind === undefined) continue;
+      const key = name.slice(0, -(kind.length + 1));
+      const text = readText(runRoot, `${prefix}state/${stage}/${name}`, `${runLabel}state/${stage}/${name}`, problems);
+      if (text === undefined) continue;
+      (kind === 'done' ? done : failed).set(`${stage}/${key}`, parseMarker(text));
+    }
+  }
+  return { ...(plan === undefined ? {} : { plan }), jobs, events, done, failed, ledger, problems };
+}
+
+/**
+ * The events of one run directory (for `--history` too): `<dir>/events.jsonl`. Missing is no
+ * events (and no problem); malformed lines are problems.
+ */
+export function readEvents(runDir: string, problems: string[], label = ''): RunEvent[] {
+  const text = readText(runDir, 'events.jsonl', `${label}events.jsonl`, problems, true);
+  return text === undefined ? [] : parseEvents(text, `${label}events.jsonl`, problems);
+}
+
+/** Parses events.jsonl: one JSON object per line; blank lines skipped; anything else a problem. */
+export function parseEvents(text: string, label: string, problems: string[]): RunEvent[] {
+  const events: RunEvent[] = [];
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      problems.push(`${label}:${i + 1}: not a JSON line`);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push(`${label}:${i + 1}: not a JSON object`);
+      return;
+    }
+    const o = value as Record<string, unknown>;
+    if (!isFiniteNumber(o.time) || typeof o.event !== 'string' || typeof o.stage !== 'string' || typeof o.job !== 'string') {
+      problems.push(`${label}:${i + 1}: an event needs a numeric \`time\` and string \`event\`, \`stage\` and \`job\``);
+      return;
+    }
+    events.push({
+      line: i + 1,
+      time: o.time,
+      event: o.event,
+      stage: o.stage,
+      job: o.job,
+      ...(typeof o.host === 'string' ? { host: o.host } : {}),
+      ...(typeof o.lsf_job === 'string' && o.lsf_job !== '' ? { lsfJob: o.lsf_job } : {}),
+      ...(typeof o.status === 'string' ? { status: o.status } : {}),
+      ...(isFiniteNumber(o.exit_code) ? { exitCode: o.exit_code } : {}),
+      ...(isFiniteNumber(o.seconds) && o.seconds >= 0 ? { seconds: o.seconds } : {}),
+      ...(isFiniteNumber(o.attempts) ? { attempts: o.attempts } : {}),
+      ...(isFiniteNumber(o.attempt) ? { attempt: o.attempt } : {}),
+      ...(typeof o.reason === 'string' ? { reason: o.reason } : {}),
+    });
+  });
+  return events;
+}
+
+export function parseMarker(text: string): Marker {
+  const fields: Record<string, string> = {};
+  const output: string[] = [];
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const name = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (name === 'output') output.push(value);
+    else if (!(name in fields)) fields[name] = value;
+  }
+  return { fields, output };
+}
+
+export function parseJobTable(text: string, problems: string[]): JobTableRow[] {
+  const rows: JobTableRow[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '' || line.startsWith('#')) return;
+    const cols = line.split('\t');
+    const num = Number(cols[0]);
+    const index = Number(cols[3]);
+    const parents = cols[6] === '-' ? [] : (cols[6] ?? '').split(',').map(Number);
+    if (cols.length < 7 || !Number.isInteger(num) || !Number.isInteger(index) || parents.some((p) => !Number.isInteger(p))) {
+      problems.push(`lib/jobs.tsv:${i + 1}: not a job row`);
+      return;
+    }
+    rows.push({ num, stage: cols[1]!, group: cols[2]!, index, key: cols[4]!, fingerprint: cols[5]!, parents });
+  });
+  return rows;
+}
+
+export function parseLedger(text: string, label: string, problems: string[]): LedgerRow[] {
+  const rows: LedgerRow[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line === '' || line.startsWith('#')) return;
+    const c = line.split('\t');
+    if (c.length < 7) {
+      problems.push(`${label}:${i + 1}: expected 7 tab-separated columns`);
+      return;
+    }
+    rows.push({ runId: c[0]!, jobGroup: c[1]!, stage: c[2]!, group: c[3]!, unit: c[4]!, lsfJob: c[5]!, indices: c[6]! });
+  });
+  return rows;
+}
+
+/** Validates the fields of plan.json the report uses; anything off is one problem and no plan. */
+export function parsePlan(text: string, problems: string[]): PlanDocument | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    problems.push('plan.json: not JSON');
+    return undefined;
+  }
+  const bad = (what: string) => {
+    problems.push(`plan.json: ${what}; the report shows no plan`);
+    return undefined;
+  };
+  if (!isObject(doc)) return bad('not an object');
+  if (typeof doc.pipeline !== 'string' || !isFiniteNumber(doc.makespanSeconds) || !isFiniteNumber(doc.slotSeconds)) return bad('no pipeline, makespanSeconds or slotSeconds');
+  if (!Array.isArray(doc.stages) || !Array.isArray(doc.jobs) || !Array.isArray(doc.criticalPath)) return bad('no stages, jobs or criticalPath list');
+  const stages: PlanDocument['stages'][number][] = [];
+  for (const s of doc.stages as unknown[]) {
+    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.keySet) || !isFiniteNumber(s.cpus) || !isFiniteNumber(s.estimateSeconds) || !isFiniteNumber(s.jobCount)) return bad('a malformed stage');
+    const licenses = Array.isArray(s.licenses)
+      ? (s.licenses as unknown[]).filter((l): l is { name: string; count: number } => isObject(l) && typeof l.name === 'string' && isFiniteNumber(l.count))
+      : [];
+    stages.push({ name: s.name, keySet: (s.keySet as unknown[]).filter((k): k is string => typeof k === 'string'), cpus: s.cpus, estimateSeconds: s.estimateSeconds, jobCount: s.jobCount, licenses });
+  }
+  const jobs: PlanDocument['jobs'][number][] = [];
+  for (const j of doc.jobs as unknown[]) {
+    if (!isObject(j) || typeof j.id !== 'string' || typeof j.stage !== 'string' || !isObject(j.keys) || !Array.isArray(j.parents) || !isFiniteNumber(j.cpus) || !isFiniteNumber(j.estimateSeconds) || !isFiniteNumber(j.earliestStart)) return bad('a malformed job');
+    const keys: { node?: string; library?: string; corner?: string } = {};
+    for (const k of ['node', 'library', 'corner'] as const) if (typeof j.keys[k] === 'string') keys[k] = j.keys[k] as string;
+    jobs.push({
+      id: j.id,
+      stage: j.stage,
+      keys,
+      parents: (j.parents as unknown[]).filter((p): p is string => typeof p === 'string'),
+      cpus: j.cpus,
+      estimateSeconds: j.estimateSeconds,
+      earliestStart: j.earliestStart,
+      ...(isFiniteNumber(j.scheduledStart) ? { scheduledStart: j.scheduledStart } : {}),
+    });
+  }
+  const criticalPath: PlanDocument['criticalPath'][number][] = [];
+  for (const c of doc.criticalPath as unknown[]) {
+    if (!isObject(c) || typeof c.job !== 'string' || typeof c.stage !== 'string' || !isFiniteNumber(c.start) || !isFiniteNumber(c.finish)) return bad('a malformed critical-path step');
+    criticalPath.push({ job: c.job, stage: c.stage, start: c.start, finish: c.finish });
+  }
+  const slots = isObject(doc.slots) && isFiniteNumber(doc.slots.cap) && isFiniteNumber(doc.slots.makespanSeconds) ? { cap: doc.slots.cap, makespanSeconds: doc.slots.makespanSeconds } : undefined;
+  return { pipeline: doc.pipeline, makespanSeconds: doc.makespanSeconds, slotSeconds: doc.slotSeconds, ...(slots ? { slots } : {}), stages, criticalPath, jobs };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** A regular file under `root` (no link anywhere on the way); undefined (and a problem) otherwise. */
+function readText(root: string, rel: string, label: string, problems: string[], optional = false): string | undefined {
+  const found = probe(root, rel);
+  if (found.kind === 'file') return found.text;
+  if (found.kind === 'missing') {
+    if (!optional) problems.push(`${label}: missing`);
+    return undefined;
+  }
+  problems.push(`${label}: not read: ${found.reason}`);
+  return undefined;
+}
+
+/**
+ * Names in the directory `rel` under `root` of the wanted kind (links and other kinds skipped,
+ * links reported), sorted. Every component of `rel` is `lstat`ed: a link on the way is a problem
+ * and no entries.
+ */
+function listEntries(root: string, rel: string, label: string, problems: string[], kind: 'file' | 'directory'): string[] {
+  let current = root;
+  for (const part of rel.split('/')) {
+    current = join(current, part);
+    let stat;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      return [];
+    }
+    if (stat.isSymbolicLink()) {
+      problems.push(`${label}: ${current === join(root, rel) ? 'a' : 'under a'} symbolic link, not followed`);
+      return [];
+    }
+    if (!stat.isDirectory()) return [];
+  }
+  let entries;
+  try {
+    entries = readdirSync(current, { withFileTypes: true });
+  } catch {
+    problems.push(`${label}: cannot be listed`);
+    return [];
+  }
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (entry.isSymbolicLink()) {
+      problems.push(`${label}/${entry.name}: a symbolic link, not followed`);
+      continue;
+    }
+    if (kind === 'file' ? entry.isFile() : entry.isDirectory()) names.push(entry.name);
+  }
+  return names.sort();
+}

@@ -1,0 +1,108 @@
+/**
+ * CLI conventions (issue 10): `-` and `--stdin-filename` for check and fmt, fmt on directories
+ * and `--diff`, `--quiet`, one `--diagnostic-format` option with the older names as aliases.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const root = process.cwd();
+const bin = join(root, 'bin/libcc.js');
+let tmp: string;
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'libcc-conventions-'));
+});
+afterEach(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function libcc(args: string[], input?: string, cwd = root) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, input: input ?? '', encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('standard input', () => {
+  it('check - reads the pipeline from stdin; --stdin-filename names it and places its imports', () => {
+    const flow = readFileSync('examples/n2_tanager/flow.lcp', 'utf8');
+    expect(libcc(['check', '-', '--stdin-filename', 'examples/n2_tanager/flow.lcp'], flow)).toEqual({
+      code: 0,
+      stdout: 'ok: examples/n2_tanager/flow.lcp checked, no problems\n',
+      stderr: '',
+    });
+    const broken = flow.replace('cpus = 16', 'cpus = "x"');
+    const run = libcc(['check', '-', '--stdin-filename', 'examples/n2_tanager/flow.lcp', '--diagnostic-format', 'short'], broken);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^examples\/n2_tanager\/flow\.lcp:\d+:\d+: error\[LCP3001\]: `cpus` expects an integer/);
+    // Without a name: `<stdin>`, imports next to the working directory.
+    expect(libcc(['check', '-'], 'pipeline p\n', tmp).stdout).toMatch(/<stdin>/);
+  });
+
+  it('fmt - prints the formatted text; with --check and --diff it reports instead', () => {
+    expect(libcc(['fmt', '-'], 'pipeline   demo\n')).toEqual({ code: 0, stdout: 'pipeline demo\n', stderr: '' });
+    expect(libcc(['fmt', '-'], 'pipeline demo\n')).toEqual({ code: 0, stdout: 'pipeline demo\n', stderr: '' });
+    expect(libcc(['fmt', '-', '--check', '--stdin-filename', 'x.lcp'], 'pipeline   demo\n')).toMatchObject({ code: 1, stdout: expect.stringContaining('would reformat: x.lcp\n') });
+    expect(libcc(['fmt', '-', '--check'], 'pipeline demo\n')).toEqual({ code: 0, stdout: 'ok: <stdin> already formatted\n', stderr: '' });
+    expect(libcc(['fmt', '-', '--diff', '--stdin-filename', 'x.lcp'], 'pipeline   demo\n')).toEqual({
+      code: 1,
+      stdout: '--- a/x.lcp\n+++ b/x.lcp\n@@ -1,1 +1,1 @@\n-pipeline   demo\n+pipeline demo\n',
+      stderr: '',
+    });
+    const bad = libcc(['fmt', '-', '--stdin-filename', 'x.lcp'], 'pipeline {\n');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^x\.lcp:1:\d+: error\[LCP1/);
+  });
+});
+
+describe('fmt on directories and globs, and --diff', () => {
+  it('formats every .lcp file under a directory; --diff prints a patch git can apply and writes nothing', async () => {
+    const dir = join(tmp, 'flows');
+    mkdirSync(join(dir, 'deep'), { recursive: true });
+    cpSync('examples/minimal/flow.lcp', join(dir, 'deep', 'flow.lcp'));
+    writeFileSync(join(dir, 'a.lcp'), 'pipeline   a\n');
+    writeFileSync(join(dir, 'notes.txt'), 'pipeline   not lcp\n');
+    const diff = libcc(['fmt', '--diff', 'flows'], undefined, tmp);
+    expect(diff).toEqual({ code: 1, stdout: '--- a/flows/a.lcp\n+++ b/flows/a.lcp\n@@ -1,1 +1,1 @@\n-pipeline   a\n+pipeline a\n', stderr: '' });
+    expect(readFileSync(join(dir, 'a.lcp'), 'utf8')).toBe('pipeline   a\n');
+    // The patch applies (git apply) and leaves the files formatted.
+    writeFileSync(join(tmp, 'fmt.patch'), diff.stdout);
+    const applied = spawnSync('git', ['apply', 'fmt.patch'], { cwd: tmp, encoding: 'utf8' });
+    expect(applied.stderr).toBe('');
+    expect(readFileSync(join(dir, 'a.lcp'), 'utf8')).toBe('pipeline a\n');
+    writeFileSync(join(dir, 'a.lcp'), 'pipeline   a\n');
+    expect(libcc(['fmt', 'flows'], undefined, tmp)).toEqual({ code: 0, stdout: 'formatted: flows/a.lcp\n', stderr: '' });
+    expect(libcc(['fmt', '--check', 'flows/**/*.lcp'], undefined, tmp)).toEqual({ code: 0, stdout: 'ok: 2 files already formatted\n', stderr: '' });
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('pipeline   not lcp\n');
+    expect((await runCli('fmt', join(tmp, 'nothing-here'))).code).toBe(2);
+  });
+});
+
+describe('--quiet and --diagnostic-format', () => {
+  it('--quiet prints errors only, and no success line', async () => {
+    expect(await runCli('check', '--quiet', 'examples/errors/lints.lcp')).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await runCli('check', '-q', 'examples/minimal/flow.lcp')).toEqual({ code: 0, stdout: '', stderr: '' });
+    const errors = await runCli('check', '-q', '--diagnostic-format', 'short', 'examples/errors/units.lcp');
+    expect(errors.code).toBe(1);
+    expect(errors.stdout.split('\n').filter(Boolean).every((line) => / error\[LCP\d+\]/.test(line))).toBe(true);
+    // Warnings still count for --strict.
+    expect((await runCli('check', '-q', '--strict', 'examples/errors/lints.lcp')).code).toBe(1);
+    const plan = await runCli('plan', '-q', 'examples/errors/lints.lcp');
+    expect(plan.stderr).toBe('');
+  });
+
+  it('--diagnostic-format on every command; --format (check) and --diagnostics (others) are aliases', async () => {
+    const file = 'examples/errors/units.lcp';
+    const check = await runCli('check', '--diagnostic-format', 'json', file);
+    expect(await runCli('check', '--format', 'json', file)).toEqual(check);
+    for (const command of ['plan', 'compile', 'diff', 'graph']) {
+      const run = await runCli(command, '--diagnostic-format', 'short', file);
+      expect(run.code, command).toBe(1);
+      expect(run.stderr, command).toMatch(/^examples\/errors\/units\.lcp:\d+:\d+: error\[LCP/);
+      expect(await runCli(command, '--diagnostics', 'short', file), command).toEqual(run);
+      expect((await runCli(command, '--help')).stdout, command).toContain('--diagnostic-format <format>');
+    }
+    expect((await runCli('check', '--diagnostic-format', 'xml', file)).code).toBe(2);
+  });
+});

@@ -1,0 +1,165 @@
+// The Slurm back end on a real slurmctld (scripts/slurm/up.sh): examples/n2_tanager, compiled for
+// Slurm (tests/slurm/pipeline.ts), runs to completion with the Liberate/Variety stubs; the order
+// of execution respects the DAG by Slurm's own StartTime/EndTime; a failing element cancels
+// exactly its descendants (--kill-on-invalid-dep) while the rest completes; a resume re-runs
+// only the failed part; kill.sh leaves nothing of the run in the queue. Skipped, with the reason,
+// only where Slurm cannot be started (not root, no apt-get); under CI as root it must run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { descendants, jobName, orderViolationsFromEvents, Site, type JobRow } from '../e2e/harness.js';
+import { ensureSlurm, showJob, squeueAll } from '../helpers/slurm.js';
+import { cancelAll, compileForSlurm, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
+
+const slurm = ensureSlurm();
+const title = slurm.available ? 'n2_tanager on a real Slurm' : `n2_tanager on a real Slurm (skipped: ${slurm.reason})`;
+
+/** Per job number, the Slurm id of its element in run `runId` (`ARRAY_INDEX`), from the ledger. */
+export function slurmElements(site: Site, runId?: string): Map<number, string> {
+  const result = new Map<number, string>();
+  const file = path.join(site.runDir, 'ledger.tsv');
+  for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '')) {
+    const [run, , stage, group, , id, indices] = line.split('\t') as string[];
+    if (runId !== undefined && run !== runId) continue;
+    for (const index of expandIndices(indices!)) {
+      const job = site.jobs.find((j) => j.stage === stage && j.group === group && j.index === index);
+      if (!job) throw new Error(`ledger names no job: ${line}`);
+      result.set(job.num, `${id}_${index}`);
+    }
+  }
+  return result;
+}
+
+/** Violations of the DAG order by Slurm's own times (1 s resolution: a child may start in its parent's last second). */
+function orderViolationsFromSlurm(jobs: readonly JobRow[], elements: ReadonlyMap<number, string>): string[] {
+  const times = new Map<number, { start: number; end: number; state: string }>();
+  for (const [num, id] of elements) {
+    const j = showJob(id);
+    times.set(num, { start: Date.parse(j.StartTime ?? ''), end: Date.parse(j.EndTime ?? ''), state: j.JobState ?? '' });
+  }
+  const problems: string[] = [];
+  for (const job of jobs) {
+    const mine = times.get(job.num);
+    if (!mine || mine.state !== 'COMPLETED') continue;
+    for (const p of job.parents) {
+      const parent = times.get(p);
+      if (!parent) continue; // done before this run
+      if (parent.state !== 'COMPLETED' || !(parent.end <= mine.start)) {
+        problems.push(`${jobName(job)} started ${mine.start}, parent ${jobName(jobs[p]!)} ${parent.state} ended ${parent.end}`);
+      }
+    }
+  }
+  return problems;
+}
+
+describe.skipIf(!slurm.available)(title, () => {
+  let root = '';
+  let out = '';
+  const sites: Site[] = [];
+  const site = () => {
+    const s = Site.create(out, 'libcc-slurm-site-');
+    fs.chmodSync(s.root, 0o755);
+    sites.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    ({ root, out } = await compileForSlurm('slurm-e2e'));
+  }, 60_000);
+  afterEach(async () => {
+    while (sites.length) {
+      const s = sites.pop()!;
+      cancelAll(ledgerIds(s.runDir));
+      await s.cleanup();
+    }
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('runs the whole DAG: every job COMPLETED in DAG order by Slurm\'s times; status.sh agrees; a second submit has nothing to do', async () => {
+    const s = site();
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/libcc: submitted run \S+ as run \S+; follow it with status.sh/);
+    const ids = ledgerIds(s.runDir);
+    expect(ids.length).toBeLessThan(s.jobs.length); // arrays, not one sbatch per job
+    const rows = await waitIdle(ids);
+    expect(rows.filter((r) => r.state !== 'COMPLETED')).toEqual([]);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    const elements = slurmElements(s);
+    expect(elements.size).toBe(s.jobs.length);
+    expect(orderViolationsFromSlurm(s.jobs, elements)).toEqual([]);
+    expect(orderViolationsFromEvents(s.jobs, s.events())).toEqual([]);
+    // The wrapper knows its element: the start event names Slurm's ARRAY_INDEX id.
+    const started = new Map(s.events().filter((e) => e.event === 'start').map((e) => [`${e.stage} ${e.job}`, (e as unknown as { job_id: string }).job_id]));
+    for (const job of s.jobs) expect(started.get(jobName(job)), jobName(job)).toBe(elements.get(job.num));
+
+    const status = await s.run('status.sh');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^release\s+2\s+2\s+0\s+0\s+0\s+0\s+0$/m);
+    const again = await s.run('submit.sh');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe('libcc: nothing to submit: every selected job is done\n');
+  }, 240_000);
+
+  it('a failing element cancels exactly its descendants, the rest completes; a resume re-runs only the failed part', async () => {
+    const s = site();
+    const model = path.join(s.base, 'kits/base_svt/models/ttg.scs');
+    const saved = fs.readFileSync(model);
+    fs.rmSync(model);
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    const firstRun = s.ledger()[0]!.runId;
+    await waitIdle(ledgerIds(s.runDir));
+    const failed = s.jobs.filter((j) => j.stage === 'characterize' && j.key.startsWith('tcbn02.base_svt.ttg_')).map((j) => j.num);
+    expect(failed.length).toBe(2);
+    const doomed = descendants(s.jobs, failed);
+    const elements = slurmElements(s, firstRun);
+    const states = elementRows(ledgerIds(s.runDir));
+    for (const job of s.jobs) {
+      const row = states.get(elements.get(job.num)!);
+      if (failed.includes(job.num)) expect(row?.state, jobName(job)).toBe('FAILED');
+      else if (doomed.has(job.num)) expect(row, jobName(job)).toMatchObject({ state: 'CANCELLED', reason: 'DependencyNeverSatisfied' });
+      else expect(row?.state, jobName(job)).toBe('COMPLETED');
+    }
+    expect(orderViolationsFromSlurm(s.jobs, elements)).toEqual([]);
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^characterize\s+12\s+10\s+0\s+0\s+2\s+0\s+0$/m);
+    for (const n of doomed) expect(status.stdout).toContain(`  ${jobName(s.jobs[n]!)}: terminated by Slurm before it ran`);
+
+    // Fix the kit, resume: exactly the failed jobs and their descendants are submitted again.
+    fs.writeFileSync(model, saved);
+    const resume = await s.run('submit.sh');
+    expect(resume.code, resume.stderr).toBe(0);
+    const secondRun = s.ledger().at(-1)!.runId;
+    expect(secondRun).not.toBe(firstRun);
+    await waitIdle(ledgerIds(s.runDir, secondRun));
+    const rerun = [...slurmElements(s, secondRun).keys()].sort((a, b) => a - b);
+    expect(rerun).toEqual([...failed, ...doomed].sort((a, b) => a - b));
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect(orderViolationsFromSlurm(s.jobs, slurmElements(s, secondRun))).toEqual([]);
+  }, 300_000);
+
+  it('kill.sh midway leaves nothing of the run pending or running', async () => {
+    const s = site();
+    // The tools wait for a gate that never opens: characterize and lvf hang once they start.
+    const r = await s.run('submit.sh', [], { env: { E2E_TOOL_GATE: path.join(s.root, 'never') } });
+    expect(r.code, r.stderr).toBe(0);
+    const ids = ledgerIds(s.runDir);
+    const squeueNames = new Map(s.ledger().map((l) => [String(l.id), l.stage]));
+    const deadline = Date.now() + 60_000;
+    while (!squeueAll(ids).some((row) => row.state === 'RUNNING' && row.id.includes('_') && /characterize|lvf/.test(squeueNames.get(row.arrayJobId) ?? ''))) {
+      if (Date.now() > deadline) throw new Error('nothing started');
+      await new Promise((res) => setTimeout(res, 250));
+    }
+    const killed = await s.run('kill.sh');
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(killed.stderr).toContain('libcc: killing run ');
+    expect(killed.stdout).toContain(`cancelled job(s) ${ids.join(' ')}`);
+    const rows = await waitIdle(ids, 60_000);
+    expect(rows.filter((row) => !['COMPLETED', 'CANCELLED', 'FAILED'].includes(row.state))).toEqual([]);
+    expect(rows.some((row) => row.state === 'CANCELLED')).toBe(true);
+    const status = await s.run('status.sh');
+    expect(status.stdout).toMatch(/^release\s+2\s+0\s+0\s+0\s+\d+\s+\d+\s+0$/m);
+  }, 180_000);
+});
