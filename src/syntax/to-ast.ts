@@ -411,14 +411,8 @@ export class AstBuilder extends BaseVisitor {
       ext.span(clause.span);
       pos = ext.endOr(pos);
     }
-    const extendsNode = nodes(ctx, 'extendsClause')[0];
-    let base: Identifier | undefined;
-    if (extendsNode !== undefined) {
-      const clause = this.visit(extendsNode, pos) as { name: Identifier; span: Span };
-      base = clause.name;
-      ext.span(clause.span);
-      pos = ext.endOr(pos);
-    }
+    const base = this.optionalExtends(ctx, pos, ext);
+    if (base !== undefined) pos = ext.endOr(pos);
     const body = this.blockOf(nodes(ctx, 'block')[0], pos);
     ext.span(body.span);
     return {
@@ -440,17 +434,20 @@ export class AstBuilder extends BaseVisitor {
     const name = this.identifier(nameToken, pos);
     pos = this.after(nameToken, pos);
     const ext = this.extent().token(keyword).span(name.span);
-    const extendsNode = nodes(ctx, 'extendsClause')[0];
-    let base: Identifier | undefined;
-    if (extendsNode !== undefined) {
-      const clause = this.visit(extendsNode, pos) as { name: Identifier; span: Span };
-      base = clause.name;
-      ext.span(clause.span);
-      pos = ext.endOr(pos);
-    }
+    const base = this.optionalExtends(ctx, pos, ext);
+    if (base !== undefined) pos = ext.endOr(pos);
     const body = this.blockOf(nodes(ctx, 'block')[0], pos);
     ext.span(body.span);
     return { kind: 'TemplateDecl', name, ...(base === undefined ? {} : { extends: base }), body, span: ext.result(at) };
+  }
+
+  /** The template named by an optional `extends NAME` clause of a stage or template; extends `ext`. */
+  private optionalExtends(ctx: Ctx, pos: number, ext: ReturnType<typeof this.extent>): Identifier | undefined {
+    const extendsNode = nodes(ctx, 'extendsClause')[0];
+    if (extendsNode === undefined) return undefined;
+    const clause = this.visit(extendsNode, pos) as { name: Identifier; span: Span };
+    ext.span(clause.span);
+    return clause.name;
   }
 
   extendsClause(ctx: Ctx, at: number): { name: Identifier; span: Span } {
