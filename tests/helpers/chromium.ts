@@ -8,6 +8,7 @@
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'] as const;
 
@@ -51,4 +52,23 @@ export function chromiumMissingMessage(missing: string): string {
     'Run `npm run setup:test` (installs Debian\'s chromium as root, or prints what to install), ' +
     'or set LIBCC_CHROMIUM=/path/to/chromium.'
   );
+}
+
+/**
+ * Headless Chromium for a browser test, or the reason there is none: a workstation without a
+ * browser skips with that reason (and says so); under CI a missing browser is an error.
+ */
+export async function launchTestBrowser(): Promise<{ readonly browser?: Browser; readonly missing?: string }> {
+  const lookup = findChromium();
+  if ('missing' in lookup) {
+    const missing = chromiumMissingMessage(lookup.missing);
+    if (underCI()) throw new Error(`${missing} Under CI (CI=${process.env.CI}) the browser test must run, not be skipped.`);
+    console.warn(`skipping the browser test: ${missing}`);
+    return { missing };
+  }
+  const browser = await chromium.launch({
+    executablePath: lookup.path,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { browser };
 }

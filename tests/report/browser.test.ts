@@ -9,15 +9,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissingMessage, findChromium, underCI } from '../helpers/chromium.js';
+import { launchTestBrowser } from '../helpers/chromium.js';
 import { runCli } from '../helpers/cli.js';
 import { compileTimed, type TimedRun } from '../history/timed.js';
 
-const lookup = findChromium();
-const missing = 'missing' in lookup ? chromiumMissingMessage(lookup.missing) : undefined;
 let browser: Browser | undefined;
+let missing: string | undefined;
 let dir: string;
 let timed: TimedRun;
 
@@ -25,16 +24,9 @@ beforeAll(async () => {
   timed = await compileTimed('libcc-report-browser-');
   const run = await timed.run({ fail: ['tt_0p8v_m40c_typical'] });
   expect(run.code).not.toBe(0);
-  if (missing !== undefined) {
-    if (underCI()) throw new Error(`${missing} Under CI (CI=${process.env.CI}) the browser test must run, not be skipped.`);
-    console.warn(`skipping the browser test: ${missing}`);
-    return;
-  }
+  ({ browser, missing } = await launchTestBrowser());
+  if (browser === undefined) return;
   dir = mkdtempSync(join(tmpdir(), 'libcc-report-'));
-  browser = await chromium.launch({
-    executablePath: (lookup as { path: string }).path,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }, 60_000);
 
 afterAll(async () => {
