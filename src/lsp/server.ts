@@ -209,6 +209,8 @@ const SYMBOL_KINDS: Readonly<Record<OutlineKind, SymbolKind>> = {
   corner: SymbolKind.Constant,
   'corner set': SymbolKind.Array,
   stage: SymbolKind.Event,
+  template: SymbolKind.Interface,
+  attribute: SymbolKind.Field,
   property: SymbolKind.Property,
   block: SymbolKind.Struct,
 };
@@ -227,6 +229,8 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
   node: CompletionItemKind.Class,
   library: CompletionItemKind.Module,
   env: CompletionItemKind.Variable,
+  template: CompletionItemKind.Interface,
+  attribute: CompletionItemKind.Field,
 };
 
 class Workspace {
