@@ -100,7 +100,7 @@ describe('run-local.sh on examples/lib_char_auto', () => {
     for (const library of libraries) {
       for (const corner of library.cornerNames) {
         const dir = path.join(root, 'run/out', library.node, library.id, corner);
-        const merged = fs.readFileSync(path.join(dir, `${library.name}_${corner}_hm_lvf_p_ccs_max_cap_8th.lib`), 'utf8');
+        const merged = fs.readFileSync(path.join(dir, 'create_8th_index_max_cap', `${library.name}_${corner}_hm_lvf_p_ccs_max_cap_8th.lib`), 'utf8');
         expect(merged, `${library.id} ${corner}`).toMatch(new RegExp(`^library \\(${library.name}_${corner}\\) \\{`));
         // Every LVF sensitivity reached it: delay (psocv), hold and setup constraint sigmas.
         expect(merged).toMatch(/ocv_sigma_cell_rise/);
