@@ -105,8 +105,15 @@ describe('run-local.sh on examples/lib_char_auto', () => {
         // Every LVF sensitivity reached it: delay (psocv), hold and setup constraint sigmas.
         expect(merged).toMatch(/ocv_sigma_cell_rise/);
         expect(merged).toMatch(/ocv_sigma_rise_constraint|ocv_sigma_fall_constraint/);
-        // A multi-bit library's nominal halves were joined by replace_constraint.pl.
-        expect(merged.includes('replace_constraint.pl stub'), `${library.id} ${corner}`).toBe(library.multibit);
+        // The nominal library the chain merged into: a multi-bit library's halves joined by
+        // replace_constraint.pl, in copy_kits' Postprocess/input_source (work/<stage>/<keys>).
+        const inputs = path.join(root, 'run/work/copy_kits', library.node, library.id, corner, 'Postprocess/input_source');
+        const nominal = fs.readFileSync(path.join(inputs, `${library.name}_${corner}_ccs_lib2lib.lib`), 'utf8');
+        expect(nominal.includes('replace_constraint.pl stub'), `${library.id} ${corner}`).toBe(library.multibit);
+        expect(nominal).toMatch(/timing_type : setup_rising/);
+        expect(fs.readdirSync(inputs).filter((f) => f.endsWith('.sens.lib')).sort()).toEqual(
+          ['hold_unc', 'mpw_unc', 'psocv', 'setup_unc'].map((kind) => `${library.name}_${corner}_${kind}.sens.lib`),
+        );
       }
     }
   });

@@ -6,8 +6,9 @@
 #
 # Strict like the Liberate stubs: exactly two Liberty files, NON_CONS without constraint tables,
 # CONS with them, the same library name; constraint_replaced/ is created in the working directory.
-# The result is NON_CONS with a comment saying how many constraint tables came from CONS (the
-# values are placeholders, as the stubs' are). Exit 1 on any violation, 2 on usage.
+# The result is NON_CONS with each cell that CONS characterized (its clocked cells) replaced by
+# CONS's group of that cell, which holds the constraint tables, and a comment saying how many
+# (the values are placeholders, as the stubs' are). Exit 1 on any violation, 2 on usage.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -42,9 +43,31 @@ if [[ "$tables" -eq 0 ]]; then
 fi
 mkdir -p constraint_replaced
 out="constraint_replaced/$(basename -- "$non_cons")"
+# Cell groups are `  cell (NAME) {` … `  }` in the Liberty files the Liberate stubs write.
+awk -v cons_file="$cons" -v cons_name="$(basename -- "$cons")" '
+  BEGIN {
+    while ((getline line < cons_file) > 0) {
+      if (match(line, /^  cell \(.*\) \{$/)) { cell = substr(line, 9, length(line) - 11); block[cell] = "" }
+      if (cell != "") block[cell] = block[cell] line "\n"
+      if (line == "  }") cell = ""
+    }
+    close(cons_file)
+  }
+  NR == 1 { print; next }
+  /^  cell \(.*\) \{$/ {
+    name = substr($0, 9, length($0) - 11)
+    if (name in block) { printf "%s", block[name]; skipping = 1; replaced++; next }
+  }
+  skipping { if ($0 == "  }") skipping = 0; next }
+  { print }
+  END {
+    if (replaced == 0) { print "replace_constraint.pl: no cell of " cons_name " in the non_cons library" > "/dev/stderr"; exit 1 }
+  }
+' "$non_cons" >"$out.body" || { rm -f -- "$out.body"; exit 1; }
 {
-  head -n 1 "$non_cons"
-  printf '  /* replace_constraint.pl stub: %s constraint tables from %s */\n' "$tables" "$(basename -- "$cons")"
-  tail -n +2 "$non_cons"
+  head -n 1 "$out.body"
+  printf '  /* replace_constraint.pl stub: the cells of %s replaced (%s constraint tables) */\n' "$(basename -- "$cons")" "$tables"
+  tail -n +2 "$out.body"
 } >"$out"
+rm -f -- "$out.body"
 echo "replace_constraint.pl: wrote $out ($tables constraint tables from $cons)"
