@@ -1,23 +1,33 @@
 // libcc_json_string (templates/sh/runtime.sh.hbs): the JSON string literal status.sh --json and
 // the event log write, built with bash builtins only. Real bash; JSON.parse is the judge.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shQuote } from '../../src/emit/shell.js';
-import { bashScript, hostileString, runtimeScript } from './injection-harness.js';
+import { cleanEnv, hostileString, runtimeScript } from './injection-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'libcc-json-string-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** For each value: libcc_json_string's literal, libcc_json's, and ${#value} after the call. */
+/**
+ * For each value: libcc_json_string's literal, libcc_json's, and ${#value} after the call, as
+ * decoded with a fatal UTF-8 decoder: a literal that is not UTF-8 fails the test.
+ */
 function literals(values: readonly (string | Uint8Array)[], locale = 'C.UTF-8'): { outputs: string[]; stderr: string; code: number | null } {
   const lines = [runtimeScript(), 'set -u'];
   for (const v of values) {
     lines.push(`v=${typeof v === 'string' ? shQuote(v) : ansiC(v)}`, 'libcc_json_string lit "$v"', `printf '%s\\0%s\\0%s\\0' "$lit" "$(libcc_json "$v")" "\${#v}"`);
   }
-  return bashScript(lines.join('\n'), dir, { LANG: locale, LC_ALL: locale });
+  const script = join(dir, 'script.sh');
+  writeFileSync(script, lines.join('\n'));
+  const r = spawnSync('bash', ['--norc', '--noprofile', script], { cwd: dir, env: cleanEnv({ LANG: locale, LC_ALL: locale }), maxBuffer: 64 << 20 });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const outputs = decoder.decode(r.stdout).split('\0');
+  outputs.pop();
+  return { outputs, stderr: r.stderr.toString('utf8'), code: r.status };
 }
 
 /** Bytes as a bash $'…' word. */
