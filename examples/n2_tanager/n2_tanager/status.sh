@@ -131,39 +131,39 @@ why_not_run() { # num
 
 if ((json)); then
   # The latest attempt of each job from the event log, one pass: its start (time, host, job ID),
-  # retries, and end (time, exit code, attempts). The lines are libcc's own (libcc_event), so
-  # a pattern reads them; any other line is skipped. Host and job ID stay JSON literals.
+  # retries, and end (time, exit code, attempts). The lines are libcc's own (libcc_event: fixed
+  # field order, host and job ID plain names), so splitting at `"` reads them, with no regular
+  # expression per line; any other line is skipped.
   declare -A ev_start=() ev_end=() ev_code=() ev_tries=() ev_host=() ev_jobid=()
   if [[ -f $LIBCC_RUN_DIR/events.jsonl ]]; then
-    ev_line='^\{"time":([0-9]+),"event":"([a-z_]+)","stage":"([^"\\]*)","job":"([^"\\]*)"(.*)\}$'
-    ev_str='"([a-z_]+)":("([^"\\]|\\.)*")' ev_num='"(exit_code|attempts)":(-?[0-9]+)'
-    while IFS= read -r line || [[ -n $line ]]; do
-      [[ $line =~ $ev_line ]] || continue
-      time=${BASH_REMATCH[1]} event=${BASH_REMATCH[2]} id="${BASH_REMATCH[3]}/${BASH_REMATCH[4]}" rest=${BASH_REMATCH[5]}
-      case $event in
+    f=()
+    while IFS='"' read -r -a f || ((${#f[@]} > 0)); do
+      [[ ${f[1]:-} == time && ${f[3]:-} == event && ${f[7]:-} == stage && ${f[11]:-} == job ]] || { f=(); continue; }
+      time=${f[2]#:} time=${time%,} id="${f[9]}/${f[13]}"
+      [[ -n $time && $time != *[!0-9]* ]] || { f=(); continue; }
+      case ${f[5]} in
         start)
-          ev_start[$id]=$time ev_end[$id]='' ev_code[$id]='' ev_tries[$id]=1 ev_host[$id]=null ev_jobid[$id]=null
-          while [[ $rest =~ $ev_str ]]; do
-            case ${BASH_REMATCH[1]} in
-              host) ev_host[$id]=${BASH_REMATCH[2]} ;;
-              job_id) [[ ${BASH_REMATCH[2]} == '""' ]] || ev_jobid[$id]=${BASH_REMATCH[2]} ;;
-            esac
-            rest=${rest#*"${BASH_REMATCH[0]}"}
-          done
+          ev_start[$id]=$time ev_end[$id]='' ev_code[$id]='' ev_tries[$id]=1 ev_host[$id]='' ev_jobid[$id]=''
+          [[ ${f[15]:-} != host ]] || ev_host[$id]=${f[17]:-}
+          [[ ${f[19]:-} != job_id ]] || ev_jobid[$id]=${f[21]:-}
           ;;
         retry) [[ -z ${ev_start[$id]:-} ]] || ev_tries[$id]=$((${ev_tries[$id]} + 1)) ;;
         end)
-          [[ -n ${ev_start[$id]:-} ]] || continue
-          ev_end[$id]=$time
-          while [[ $rest =~ $ev_num ]]; do
-            case ${BASH_REMATCH[1]} in
-              exit_code) ev_code[$id]=${BASH_REMATCH[2]} ;;
-              attempts) ev_tries[$id]=${BASH_REMATCH[2]} ;;
-            esac
-            rest=${rest#*"${BASH_REMATCH[0]}"}
-          done
+          if [[ -n ${ev_start[$id]:-} ]]; then
+            ev_end[$id]=$time
+            # name, then `:` and a string (three fields on), or `:N,` / `:N}` (a number).
+            for ((k = 15; k + 1 < ${#f[@]}; k += 2)); do
+              value=${f[k + 1]#:} value=${value%[,\}]}
+              case ${f[k]} in
+                exit_code) [[ -z $value || $value == *[!0-9-]* ]] || ev_code[$id]=$value ;;
+                attempts) [[ -z $value || $value == *[!0-9]* ]] || ev_tries[$id]=$value ;;
+              esac
+              [[ ${f[k + 1]} != : ]] || k=$((k + 2))
+            done
+          fi
           ;;
       esac
+      f=()
     done <"$LIBCC_RUN_DIR/events.jsonl"
   fi
 
@@ -216,7 +216,9 @@ if ((json)); then
     j_attempts=null j_start=null j_end=null j_code=null j_host=null j_jobid=null j_reason=null j_fail_fast=null j_output='[]' j_blocked=null
     # Times and attempts of the latest attempt, for jobs that ran or run in this state.
     if [[ $st == 'done' || $st == failed || $st == running || $st == unknown ]] && [[ -n ${ev_start[$id]:-} ]]; then
-      j_start=${ev_start[$id]} j_attempts=${ev_tries[$id]} j_host=${ev_host[$id]} j_jobid=${ev_jobid[$id]}
+      j_start=${ev_start[$id]} j_attempts=${ev_tries[$id]}
+      orz j_host "${ev_host[$id]}"
+      orz j_jobid "${ev_jobid[$id]}"
       if [[ $st != running ]]; then nz j_end "${ev_end[$id]}"; fi
       nz j_code "${ev_code[$id]}"
     fi

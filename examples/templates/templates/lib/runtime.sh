@@ -46,6 +46,11 @@ printf -v LIBCC_UTF8_CHAR '%b' '([\x01-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\x
 # byte that is not part of valid UTF-8 (a tool's Latin-1, say) becomes U+FFFD, as JSON must be
 # UTF-8 (RFC 8259, section 8.1). Builtins only (no subshell): status.sh --json calls it per job.
 libcc_json_string() { # variable value
+  # Most values (keys, names, paths) need nothing: a set without ranges is locale-independent.
+  if [[ $2 != *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,\ -]* ]]; then
+    printf -v "$1" '"%s"' "$2"
+    return 0
+  fi
   # Byte-wise in the C locale: ranges mean byte values, ${s:i:1} is one byte.
   local LC_ALL=C
   local _ljs_s=$2 _ljs_out='' _ljs_c _ljs_i _ljs_code
