@@ -230,7 +230,7 @@ describe('status.sh on a pipeline of 502 jobs', () => {
 });
 
 // A small pipeline on the LSF stand-in: `work` waits for a gate file, or fails with the contents
-// of $SCHED_DIR/fail.<corner> as its last output line.
+// of $SCHED_DIR/fail.<corner> as its last output line; `summary` succeeds on its second attempt.
 const FLOW = `pipeline lsfstatus
 node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
 corner tt_0p75v_25c_typical {}
@@ -242,8 +242,9 @@ stage work for each library, corner {
   expect "\${out}/x" == 1
 }
 stage summary for each library after work {
-  run = shell """touch "\${out}/y" """
+  run = shell """if [ ! -e tried ]; then touch tried; exit 75; fi; touch "\${out}/y" """
   expect "\${out}/y" == 1
+  retry 1 on exit 75 backoff 0s
 }
 `;
 
@@ -293,7 +294,7 @@ describe('status.sh --json on the LSF stand-in', () => {
     await lsf.waitIdle(30_000);
     const done = parseStatus(await s.submitWith(lsf, 'status.sh', ['--json']));
     expect(done.exit_code).toBe(0);
-    for (const j of done.jobs) expect(j, `${j.stage} ${j.key}`).toMatchObject({ state: 'done', scheduler_state: 'DONE', exit_code: 0 });
+    for (const j of done.jobs) expect(j, `${j.stage} ${j.key}`).toMatchObject({ state: 'done', scheduler_state: 'DONE', exit_code: 0, attempts: j.stage === 'summary' ? 2 : 1 });
   }, 120_000);
 
   it('a failed job: its reason and last line (quotes, backslashes, a byte that is not UTF-8) in text and JSON; its dependant blocked', async () => {
