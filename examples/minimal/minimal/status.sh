@@ -214,12 +214,20 @@ if ((json)); then
     orz j_corner "${K_CORNER[num]:-}"
     orz j_sched_state "${sched[num]}"
     j_attempts=null j_start=null j_end=null j_code=null j_host=null j_jobid=null j_reason=null j_fail_fast=null j_output='[]' j_blocked=null
-    # Times and attempts of the latest attempt, for jobs that ran or run in this state.
-    if [[ $st == 'done' || $st == failed || $st == running || $st == unknown ]] && [[ -n ${ev_start[$id]:-} ]]; then
+    # The latest attempt's times, when it is the one this state is about: a done job's, a failed
+    # one's (with its failed-marker), a running (or unknown) one's that has not ended. Not that
+    # of an earlier run for a job pending, not run or blocked now.
+    ran=0
+    case $st in
+      'done') ran=1 ;;
+      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed ]]; then ran=1; fi ;;
+      running | unknown) if [[ -z ${ev_end[$id]:-} ]]; then ran=1; fi ;;
+    esac
+    if ((ran)) && [[ -n ${ev_start[$id]:-} ]]; then
       j_start=${ev_start[$id]} j_attempts=${ev_tries[$id]}
       orz j_host "${ev_host[$id]}"
       orz j_jobid "${ev_jobid[$id]}"
-      if [[ $st != running ]]; then nz j_end "${ev_end[$id]}"; fi
+      nz j_end "${ev_end[$id]}"
       nz j_code "${ev_code[$id]}"
     fi
     [[ $st != 'done' ]] || j_code=0
