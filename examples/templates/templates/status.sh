@@ -106,7 +106,7 @@ for num in "${!J_STAGE[@]}"; do
   esac
   if [[ $st == terminated || $st == not_run ]]; then
     for parent in ${J_PARENTS[num]}; do
-      case ${state[parent]} in
+      case ${state[parent]:-} in
         failed) blocker[num]=$parent ;;
         blocked) blocker[num]=${blocker[parent]} ;;
         *) continue ;;
