@@ -308,7 +308,7 @@ describe('status.sh --json on the LSF stand-in', () => {
     const text = await s.submitWith(lsf, 'status.sh');
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('  work n5.a.ss_0p675v_m40c_typical: command exited with code 3 (attempt 1)\n      | tool: cannot open "C:\\kits\\ss.db" (caf');
-    expect(text.stdout).toContain('  summary n5.a: terminated by LSF before it ran');
+    expect(text.stdout).toContain('  summary n5.a: terminated by LSF before it ran: upstream job work n5.a.ss_0p675v_m40c_typical failed\n');
     const rows = matrix(text.stdout).get('library n5.a')!;
     expect(Object.fromEntries(rows)).toEqual({ tt_0p75v_25c_typical: '.', ss_0p675v_m40c_typical: 'F', tt_0p80v_25c_typical: '.', '(all corners)': ' B' });
 

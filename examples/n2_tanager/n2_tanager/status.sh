@@ -339,6 +339,8 @@ if ((${#failures[@]} > 0)); then
     if libcc_read_failed "$failed_marker"; then
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_F_REASON"
       libcc_print_failure "$failed_marker" '      ' details
+    elif [[ ${state[num]} == blocked ]]; then
+      printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${J_STAGE[blocker[num]]}" "${J_KEY[blocker[num]]}"
     else
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
     fi
