@@ -6,7 +6,7 @@
  * to content; nothing here reads or writes the file system. Output is byte-for-byte
  * deterministic: sorted, LF-terminated, no timestamps, no absolute paths.
  */
-import type { CheckedProgram, StageModel, Template, TemplatePart } from '../check/model.js';
+import { FANOUT_KEYS, type CheckedProgram, type StageModel, type Template, type TemplatePart } from '../check/model.js';
 import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
@@ -22,6 +22,9 @@ import { indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../s
 
 /** The built-in templates every output needs, by name under `templates/`. */
 export const DRIVER_TEMPLATES = ['sh/runtime.sh.hbs', 'sh/job.sh.hbs', 'sh/submit.sh.hbs', 'sh/run-local.sh.hbs', 'sh/status.sh.hbs', 'sh/kill.sh.hbs'] as const;
+
+/** status.sh shows its library × corner × stage matrix by default up to this many jobs. */
+export const STATUS_MATRIX_MAX = 500;
 
 export interface EmitInput {
   readonly program: CheckedProgram;
@@ -82,6 +85,7 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('lib/jobs.tsv', jobsTable(facts, header));
+  put('lib/keys.tsv', keysTable(facts, index.stages, header));
   for (const deck of decks.values()) put(deck.path, deckText(deck, header));
   for (const stage of program.stages) {
     const deckReads = { kit: false, cells: false };
@@ -120,7 +124,7 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
   );
   const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
   put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
-  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth }));
+  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('plan.json', formatPlanJson(plan));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
@@ -140,6 +144,20 @@ function jobsTable(facts: readonly JobFacts[], header: string): string {
   const lines = [`# ${header}`, '# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents'];
   facts.forEach((f, num) => {
     lines.push([num, f.job.stage, f.group, f.job.arrayIndex, f.key, f.fingerprint, f.job.parents.join(',') || '-'].join('\t'));
+  });
+  return lines.join('\n');
+}
+
+/**
+ * lib/keys.tsv: the key values of each job of lib/jobs.tsv (same numbers), one column per fan-out
+ * key, `-` where the job's stage does not fan out by it: status.sh reads the values from here
+ * instead of splitting the key.
+ */
+function keysTable(facts: readonly JobFacts[], stages: ReadonlyMap<string, StageModel>, header: string): string {
+  const lines = [`# ${header}`, `# num\t${FANOUT_KEYS.join('\t')}`];
+  facts.forEach((f, num) => {
+    const keySet = stages.get(f.job.stage)?.keySet ?? [];
+    lines.push([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
   });
   return lines.join('\n');
 }
