@@ -273,6 +273,7 @@ export function buildQueues(ctx: CheckContext, symbols: SymbolTable): QueueModel
         label: 'reserved: `queue = default` means the cluster default',
         help: 'give the declaration another name and the cluster\'s queue name: `queue std { name = "default" }`',
       });
+      ctx.markUsed('queue', 'default'); // one error is enough
       continue;
     }
     const contents = readBlock(
