@@ -14,7 +14,7 @@ import { formatPlanJson } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
-import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts } from './jobs.js';
+import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type JobFacts } from './jobs.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
@@ -208,12 +208,18 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
   const stageTemplates: Template[] = [
     ...(stage.run.kind === 'shell' ? [stage.run.command] : stage.run.args),
     ...stage.expects.map((e) => e.pattern),
+    ...(stage.deck?.dirs ?? []).map((d) => d.value),
   ];
+  const toolReads = toolReadsOf(stage);
+  const readTools = toolReads.map((r) => program.tools.find((t) => t.name === r.tool)).filter((t) => t !== undefined);
   const libraries = stage.keySet.includes('library') ? program.libraries : [];
   const required = envOf([
     ...stageTemplates,
     tool?.path,
     ...(tool?.args ?? []),
+    tool?.setup,
+    ...(tool?.env ?? []).map((e) => e.value),
+    ...readTools.map((t) => t.path),
     program.site.workRoot,
     program.site.outRoot,
     ...libraries.flatMap((l) => [l.kit, l.cells]),
@@ -259,7 +265,20 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
     libraries: libraries.map((l) => ({ id: l.id, ...Object.fromEntries([...libraryTemplates(l)].map(([k, v]) => [k === 'lcp_library_kit' ? 'kit' : 'cells', v])) })),
     workRoot: rootTemplate(program.site.workRoot),
     outRoot: rootTemplate(program.site.outRoot),
+    // Other stages' directories and tools the stage's strings read (`${copy_kits.work}`, `${tool.liberate.path}`).
+    reads: [
+      ...stageReadsOf(stage).flatMap((read) => [
+        ...(read.fields.has('work') ? [`lcp_stage_${read.stage}_work="$LIBCC_WORK_ROOT/$lcp_stage_${read.stage}_work_path"`] : []),
+        ...(read.fields.has('work_root') ? [`lcp_stage_${read.stage}_work_root="$LIBCC_WORK_ROOT"/${shQuote(read.stage)}`] : []),
+      ]),
+      ...toolReads.map((read) => {
+        const t = program.tools.find((candidate) => candidate.name === read.tool)!;
+        return `lcp_tool_${read.tool}_${read.field}=${read.field === 'path' ? shDoubleQuote(t.path) : shQuote(t.version ?? '')}`;
+      }),
+    ],
     tool: tool ? shDoubleQuote(tool.path) : "''",
+    toolSetup: tool?.setup ? shDoubleQuote(tool.setup) : "''",
+    toolEnv: (tool?.env ?? []).map((e) => `${e.name}=${shDoubleQuote(e.value)}`),
     inputs,
     command,
     expects: stage.expects.map((e) => ({ pattern: shGlobPattern(e.pattern), operator: e.operator, count: e.count, source: templateSource(e.pattern) })),

@@ -483,6 +483,23 @@ libcc_preflight() {
   if [[ -n ${LIBCC_TOOL:-} ]]; then
     [[ -f $LIBCC_TOOL && -x $LIBCC_TOOL ]] || libcc_die "tool not executable: $LIBCC_TOOL"
   fi
+  if [[ -n ${LIBCC_TOOL_SETUP:-} ]]; then
+    [[ -f $LIBCC_TOOL_SETUP && -r $LIBCC_TOOL_SETUP ]] || libcc_die "tool setup not found: $LIBCC_TOOL_SETUP"
+  fi
+}
+
+# The tool's environment, in the command's subshell: its `setup` file sourced (vendor scripts
+# may read unset variables; only its final status counts), then its `env` exported.
+libcc_tool_environment() {
+  if [[ -n ${LIBCC_TOOL_SETUP:-} ]]; then
+    set +u
+    # shellcheck disable=SC1090 # the site's file
+    if ! . "$LIBCC_TOOL_SETUP"; then
+      libcc_die "tool setup failed: $LIBCC_TOOL_SETUP"
+    fi
+    set -u
+  fi
+  libcc_tool_env
 }
 
 # The command's output, passed through line by line. For the failed-marker, the file named by
@@ -543,6 +560,7 @@ libcc_run_job() { # group [index]
     (
       set -euo pipefail
       cd -- "$lcp_work"
+      libcc_tool_environment
       libcc_command
     ) 2>&1 | libcc_tail_filter
     code=${PIPESTATUS[0]}
