@@ -98,7 +98,14 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     queues,
     ...(defaultQueue ? { defaultQueue } : {}),
     ...(site.stageTemplate ? { stageTemplate: site.stageTemplate } : {}),
-    environment,
+    ...(siteModel.schedulerOptions ? { schedulerOptions: siteModel.schedulerOptions } : {}),
+    // Stages also read other stages' directories and the tools' paths and versions.
+    environment: {
+      ...environment,
+      stageNames: new Set(symbols.stages.keys()),
+      // A tool with errors of its own still exists: no second error where it is read.
+      tools: new Map([...symbols.tools.keys()].map((name) => [name, { version: tools.find((t) => t.name === name)?.version !== undefined || !tools.some((t) => t.name === name) }])),
+    },
     conditionScope,
   });
 

@@ -51,8 +51,30 @@ export interface SiteModel {
   readonly processes: readonly string[];
   readonly rcCorners: readonly string[];
   readonly defaultQueue?: string;
+  /** `site { scheduler_options { … } }`: defaults of every stage's `resources { scheduler { … } }`. */
+  readonly schedulerOptions?: SchedulerOptions;
   readonly span?: Span;
 }
+
+/**
+ * Pass-through scheduler options (docs/language.md §2.1, docs/schedulers.md): typed, validated
+ * against what the chosen scheduler supports when compiling (LCP6003). Spans point at the value
+ * that set each option, the stage's or the site's.
+ */
+export interface SchedulerOptions {
+  /** LSF user-assigned job priority (`bsub -sp`). */
+  readonly priority?: number;
+  /** LSF host selection string (`bsub -R "select[…]"`). */
+  readonly select?: string;
+  /** LSF application profile (`bsub -app`). */
+  readonly app?: string;
+  /** Fair-share group: LSF `bsub -G`, Slurm `--account`. */
+  readonly group?: string;
+  readonly spans: Readonly<Partial<Record<SchedulerOptionName, Span>>>;
+}
+
+export const SCHEDULER_OPTION_NAMES = ['priority', 'select', 'app', 'group'] as const;
+export type SchedulerOptionName = (typeof SCHEDULER_OPTION_NAMES)[number];
 
 export type EnvType = 'path' | 'string' | 'int';
 
@@ -69,6 +91,12 @@ export interface ToolModel {
   readonly path: Template;
   readonly args: readonly Template[];
   readonly kind: 'liberate' | 'variety' | 'generic';
+  /** `version = "21.1.2"`: a plain string, readable as `${tool.NAME.version}`. */
+  readonly version?: string;
+  /** A bash file sourced before the tool runs (in the job's command subshell). */
+  readonly setup?: Template;
+  /** Variables exported for the command of a stage that runs the tool, in declaration order. */
+  readonly env: readonly { readonly name: string; readonly value: Template }[];
   readonly span: Span;
 }
 
@@ -188,7 +216,10 @@ export interface ExpectModel {
 }
 
 export interface ResourcesModel {
+  /** The declared queue; absent: the cluster's default queue (no `-q` / `--partition`). */
   readonly queue?: string;
+  /** The stage's scheduler options over the site's (`resources { scheduler { … } }`). */
+  readonly scheduler?: SchedulerOptions;
   readonly cpus: number;
   readonly memBytes?: number;
   readonly runtimeSeconds?: number;
@@ -211,6 +242,8 @@ export interface DeckModel {
   readonly netlistFormat: NetlistFormat;
   /** Monte Carlo samples of a Variety run; overrides the corner's `mc_samples`. */
   readonly mcSamples?: number;
+  /** `dirs { NAME = "…" }`: directories a deck template reads (`{{dir deck.dirs "NAME"}}`), by name. */
+  readonly dirs?: readonly { readonly name: string; readonly value: Template }[];
 }
 
 export interface RetryModel {
@@ -237,7 +270,14 @@ export type TemplatePart =
    * A field or user attribute; a formatted one (`${corner.voltage:p}`) is named
    * `<field>__<format>` (`voltage__p`, src/check/formats.ts), its own variable in scripts.
    */
-  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string };
+  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /**
+   * `${S.work}`: the work directory of the job of stage `S` this job reads (same or coarser
+   * keys); `${S.work_root}`: the directory holding every job directory of `S`.
+   */
+  | { readonly kind: 'stage'; readonly stage: string; readonly field: 'work' | 'work_root' }
+  /** `${tool.T.path}`, `${tool.T.version}`. */
+  | { readonly kind: 'tool'; readonly tool: string; readonly field: 'path' | 'version' };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
 export type Condition =

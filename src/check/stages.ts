@@ -19,6 +19,7 @@ import {
   type FanoutKey,
   type QueueModel,
   type ResourcesModel,
+  type SchedulerOptions,
   type RetryModel,
   type RunModel,
   type StageDependency,
@@ -29,7 +30,8 @@ import { DEFAULT_DECK, readDeck } from './deck.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 import { StageTemplates } from './stage-templates.js';
-import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { resolveTemplate, type StageRead, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { mergeSchedulerOptions, readSchedulerOptions } from './scheduler-options.js';
 import { describeExpression, isMissing, mismatch, readInteger, readName, readQuantity } from './values.js';
 
 export interface StageBuild {
@@ -54,6 +56,8 @@ export interface StageBuild {
     readonly runtime?: Span;
     readonly estimate?: Span;
   };
+  /** `${S.work}` / `${S.work_root}` reads of other stages' directories (rules/stage-reads.ts). */
+  readonly reads: readonly StageRead[];
 }
 
 const STAGE_SCHEMA = {
@@ -66,7 +70,7 @@ const STAGE_SCHEMA = {
 const TEMPLATE_SCHEMA = { properties: STAGE_SCHEMA.properties, statements: STAGE_SCHEMA.statements } as const;
 
 const RESOURCES_SCHEMA = {
-  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value' },
+  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value', scheduler: 'block' },
 } as const;
 
 export interface StageInputs {
@@ -75,6 +79,8 @@ export interface StageInputs {
   readonly defaultQueue?: string;
   /** `site { stage_template = t }`: the template under every stage's own. */
   readonly stageTemplate?: { readonly name: string; readonly span: Span };
+  /** `site { scheduler_options { … } }`: under every stage's `resources { scheduler { … } }`. */
+  readonly schedulerOptions?: SchedulerOptions;
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
 }
@@ -147,7 +153,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
     if (where === undefined) ok = false;
   }
 
-  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup };
+  const reads: StageRead[] = [];
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, onStageRead: (read) => reads.push(read) };
   const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
@@ -170,7 +177,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   let deck: DeckModel | undefined;
   const deckBlock = contents.blocks.get('deck');
   if (deckBlock) {
-    deck = readDeck(ctx, deckBlock, run, what, inputs.environment);
+    deck = readDeck(ctx, deckBlock, run, what, inputs.environment, scope);
     if (deck === undefined) ok = false;
   } else if (run?.kind === 'tool' && run.deck !== undefined) deck = DEFAULT_DECK;
 
@@ -207,6 +214,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   let resources: ResourcesModel = { cpus: 1, licenses: [], requeueExitCodes: [] };
   const resourcesBlock = contents.blocks.get('resources');
   let queueName: string | undefined;
+  let clusterDefaultQueue = false;
+  let schedulerOptions = inputs.schedulerOptions;
   if (resourcesBlock) {
     const r = readBlock(ctx, resourcesBlock.body, RESOURCES_SCHEMA, `the resources of ${what}`, resourcesBlock.key.span);
     const rv = (key: string) => r.values.get(key)?.value;
@@ -216,12 +225,16 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       // A declared queue with errors of its own is still the queue this name refers to.
       if (identifier !== undefined && inputs.symbols.queues.has(identifier.name)) ctx.references.use('queue', identifier);
       if (identifier === undefined) ok = false;
-      else if (!inputs.queues.some((q) => q.name === identifier.name)) {
+      else if (identifier.name === 'default') {
+        // The cluster's default queue: no `-q` / `--partition` (declarations cannot be named so).
+        clusterDefaultQueue = true;
+        spans.queue = identifier.span;
+      } else if (!inputs.queues.some((q) => q.name === identifier.name)) {
         if (!inputs.symbols.queues.has(identifier.name)) {
           const hint = didYouMean(identifier.name, inputs.symbols.queues.keys());
           ctx.report('LCP2001', identifier.span, `unknown queue \`${identifier.name}\``, {
             label: 'no queue of this name',
-            ...(hint ? { help: hint } : {}),
+            help: hint ?? 'declare it with `queue NAME { … }`, or write `queue = default` for the cluster\'s default queue',
             fixes: suggestionFixes(identifier.name, identifier.span, inputs.symbols.queues.keys()),
           });
         }
@@ -274,6 +287,12 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       }
       requeueExitCodes.sort((a, b) => a - b);
     }
+    const schedulerBlock = r.blocks.get('scheduler');
+    if (schedulerBlock) {
+      const own = readSchedulerOptions(ctx, schedulerBlock, `the scheduler options of ${what}`);
+      if (own === undefined) ok = false;
+      else schedulerOptions = mergeSchedulerOptions(inputs.schedulerOptions, own);
+    }
     resources = {
       requeueExitCodes,
       cpus: cpus ?? 1,
@@ -283,13 +302,13 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
     };
   }
 
-  if (queueName === undefined) {
+  if (queueName === undefined && !clusterDefaultQueue) {
     if (inputs.defaultQueue !== undefined) queueName = inputs.defaultQueue;
     else if (inputs.symbols.queues.size === 1) queueName = inputs.queues[0]?.name;
     else if (inputs.symbols.queues.size > 1 && !spans.queue) {
       ctx.report('LCP2007', decl.name.span, `${what} does not say which queue it runs in`, {
         label: 'no queue',
-        help: 'set `resources { queue = … }` or `site { default_queue = … }`',
+        help: 'set `resources { queue = … }` (`queue = default`: the cluster\'s default queue) or `site { default_queue = … }`',
       });
       ok = false;
     }
@@ -298,6 +317,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
     ctx.markUsed('queue', queueName);
     resources = { ...resources, queue: queueName };
   }
+  if (schedulerOptions !== undefined) resources = { ...resources, scheduler: schedulerOptions };
 
   // estimate and array settings
   let estimateSeconds = 0;
@@ -344,7 +364,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
         }
       : undefined;
   const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
-  return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
+  return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans, reads };
 }
 
 function readRun(

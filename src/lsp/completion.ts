@@ -79,11 +79,19 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   const interpolation = /\$\{([A-Za-z0-9_.]*)$/.exec(line);
   if (interpolation) {
     const written = interpolation[1]!;
-    const dot = written.indexOf('.');
-    if (dot >= 0) return fields(view, written.slice(0, dot), replace);
+    const parts = written.split('.');
+    const field = (label: string, documentation: string): Completion => ({ label, kind: 'field', detail: 'field', documentation, replace });
+    if (parts[0] === 'tool' && parts.length === 2) return names('tool').map((c) => ({ ...c, insertText: c.label }));
+    if (parts[0] === 'tool' && parts.length === 3) return [field('path', "the tool's `path`"), field('version', "the tool's `version`")];
+    if (parts.length === 2 && (bindings?.names('stage') ?? []).some((b) => b.name === parts[0])) {
+      return [field('work', "the work directory of this job's job of the stage"), field('work_root', 'the directory of all its jobs')];
+    }
+    if (parts.length > 1) return fields(view, parts[0]!, replace);
     return [
       ...names('env').map((c) => ({ ...c, kind: 'env' as const, detail: 'env variable' })),
       ...[...RESERVED_NAMES].map((name): Completion => ({ label: name, kind: 'variable', detail: 'built-in', ...(BUILTIN_DOCS[name] ? { documentation: BUILTIN_DOCS[name] } : {}), replace })),
+      { label: 'tool', kind: 'variable', detail: 'built-in', documentation: '`${tool.NAME.path}`, `${tool.NAME.version}`', replace },
+      ...names('stage').map((c) => ({ ...c, detail: 'stage: `${NAME.work}`, `${NAME.work_root}`', insertText: c.label })),
     ];
   }
   if (/"(?:[^"\\\n]|\\.)*$/.test(line) && (line.match(/"/g) ?? []).length % 2 === 1) return []; // inside a string

@@ -32,16 +32,19 @@ export const PROPERTY_DOCS: Readonly<Record<string, { readonly type: string; rea
   project: { type: 'string', doc: 'the LSF project (`bsub -P`)' },
   job_group: { type: 'string', doc: 'the LSF job group (`bsub -g`)' },
   max_array_size: { type: 'integer', doc: 'the cluster’s largest job array (`MAX_JOB_ARRAY_SIZE`)' },
-  work_root: { type: 'path', doc: 'where jobs’ work directories go' },
+  work_root: { type: 'path', doc: 'where jobs’ work directories go: `<work_root>/<stage>/<keys>`' },
   out_root: { type: 'path', doc: 'where results go' },
   corner_style: { type: 'string', doc: 'how corner names spell process, voltage, temperature and RC corner' },
   processes: { type: 'list of process corners', doc: 'the process corners known (site) or offered (node)' },
   rc_corners: { type: 'list of RC corners', doc: 'the RC corners known (site) or offered (node)' },
   default_queue: { type: 'queue', doc: 'the queue of stages that do not name one' },
+  scheduler_options: { type: 'block', doc: 'scheduler options of every stage (`priority`, `select`, `app`, `group`)' },
   // tool
   path: { type: 'path', doc: 'the tool’s executable' },
   args: { type: 'list of strings', doc: 'arguments passed on every run' },
   kind: { type: '`liberate` | `variety` | `generic`', doc: 'what kind of tool it is (decks are rendered for Liberate and Variety)' },
+  version: { type: 'string', doc: 'the tool’s version, readable as `${tool.NAME.version}`' },
+  setup: { type: 'path', doc: 'a bash file sourced before the tool runs, in the stages that run it' },
   // queue
   name: { type: 'string', doc: 'the full name (the LSF queue name, the library’s full name)' },
   max_mem: { type: 'memory', doc: 'the most memory a job of the queue may ask for' },
@@ -70,11 +73,16 @@ export const PROPERTY_DOCS: Readonly<Record<string, { readonly type: string; rea
   mem: { type: 'memory', doc: 'memory per job' },
   runtime: { type: 'duration', doc: 'the run-time limit of one job' },
   requeue: { type: 'list of exit codes', doc: 'exit codes on which LSF requeues the job' },
+  priority: { type: 'integer', doc: 'LSF user-assigned job priority (`bsub -sp`)' },
+  select: { type: 'string', doc: 'LSF host selection (`bsub -R "select[…]"`)' },
+  app: { type: 'string', doc: 'LSF application profile (`bsub -app`)' },
+  group: { type: 'string', doc: 'fair-share group: LSF `bsub -G`, Slurm `--account`' },
+  dirs: { type: 'block', doc: 'directories a deck reads, by name (`netlists = "${copy_kits.work}/netlists"`)' },
 };
 
 /** Built-in names of interpolation. */
 export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
-  work: 'the job’s work directory (under the site’s `work_root`)',
+  work: 'the job’s work directory: `<work_root>/<stage>/<keys>`; another stage’s is `${STAGE.work}`',
   out: 'the job’s output directory (under the site’s `out_root`)',
   pipeline: 'the pipeline’s name',
   stage: 'the stage’s name',
