@@ -22,6 +22,15 @@ export interface CheckedProgram {
   readonly stages: readonly StageModel[];
   /** Declared user attributes (`attribute library.lpe_dir: string`); absent when none. */
   readonly attributes?: readonly AttributeModel[];
+  /** Declared dimensions (`dimension arcs = [cons, non_cons]`), in declaration order; absent when none. */
+  readonly dimensions?: readonly DimensionModel[];
+}
+
+/** A fan-out key of the user's own (language.md §4.1): its values in the order written. */
+export interface DimensionModel {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly span: Span;
 }
 
 /** A user attribute's value: strings and paths, integers, booleans, quantities in base units. */
@@ -143,6 +152,11 @@ export interface StageModel {
   readonly keys: readonly FanoutKey[];
   /** The key set: `keys` plus `node` when `library` is present; canonical order. */
   readonly keySet: readonly FanoutKey[];
+  /**
+   * Declared dimensions in `for each`, in the order of their declarations (canonical order:
+   * after the built-in keys); absent when none, so programs without dimensions are unchanged.
+   */
+  readonly dimensions?: readonly string[];
   readonly where?: Condition;
   readonly after: readonly StageDependency[];
   readonly run: RunModel;
@@ -237,7 +251,9 @@ export type TemplatePart =
    * A field or user attribute; a formatted one (`${corner.voltage:p}`) is named
    * `<field>__<format>` (`voltage__p`, src/check/formats.ts), its own variable in scripts.
    */
-  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string };
+  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /** `${arcs}`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
 export type Condition =
@@ -255,4 +271,6 @@ export type Condition =
 /** Numbers are in base units; enumerations and identifiers are strings. */
 export type Operand =
   | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /** `arcs` in `where arcs == cons`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string }
   | { readonly kind: 'value'; readonly value: string | number | boolean };

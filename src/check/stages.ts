@@ -15,6 +15,7 @@ import {
   FANOUT_KEYS,
   type Condition,
   type DeckModel,
+  type DimensionModel,
   type ExpectModel,
   type FanoutKey,
   type QueueModel,
@@ -77,10 +78,12 @@ export interface StageInputs {
   readonly stageTemplate?: { readonly name: string; readonly span: Span };
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
+  /** The valid declared dimensions, in declaration order. */
+  readonly dimensions: ReadonlyMap<string, DimensionModel>;
 }
 
 /** What stage-graph rules need of a stage. */
-export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' | 'nameSpan'>;
+export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'dimensions' | 'after' | 'nameSpan'>;
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
@@ -102,16 +105,28 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const ctx = extended.ctx;
   let ok = extended.ok;
 
-  // Fan-out keys.
+  // Fan-out keys: the built-in ones and declared dimensions.
   const declared = new Set<FanoutKey>();
+  const declaredDimensions = new Set<string>();
+  const dimensionNames = [...inputs.dimensions.keys()];
+  const keyNames = [...FANOUT_KEYS, ...dimensionNames];
   for (const key of decl.forEach?.keys ?? []) {
     if (key.name === '') continue;
-    if (!isFanoutKey(key.name)) {
-      const hint = didYouMean(key.name, FANOUT_KEYS);
+    if (inputs.dimensions.has(key.name) && !isFanoutKey(key.name)) {
+      ctx.references.use('dimension', key);
+      if (declaredDimensions.has(key.name)) ctx.report('LCP2002', key.span, `\`${key.name}\` is listed twice in \`for each\``, { label: 'listed again' });
+      else declaredDimensions.add(key.name);
+    } else if (!isFanoutKey(key.name)) {
+      // A dimension declared with errors (LCP2014) is not a key, but the name is no typo.
+      if (inputs.symbols.dimensions.has(key.name)) {
+        ok = false;
+        continue;
+      }
+      const hint = didYouMean(key.name, keyNames);
       ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
         label: 'not a fan-out key',
-        help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
-        fixes: suggestionFixes(key.name, key.span, FANOUT_KEYS),
+        help: hint ?? `fan-out keys are \`node\`, \`library\` and \`corner\`${dimensionNames.length > 0 ? ` and the declared dimensions (${dimensionNames.map((d) => `\`${d}\``).join(', ')})` : ', or a dimension declared with `dimension NAME = [values]`'}`,
+        fixes: suggestionFixes(key.name, key.span, keyNames),
       });
       ok = false;
     } else if (declared.has(key.name)) {
@@ -121,6 +136,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const keysValid = ok;
   const keys = FANOUT_KEYS.filter((k) => declared.has(k));
   const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
+  /** Declaration order, so every stage lists the same dimensions in the same order. */
+  const dimensions = dimensionNames.filter((d) => declaredDimensions.has(d));
   const keySetLookup = new Set(keySet);
 
   // Dependencies.
@@ -143,11 +160,11 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
 
   let where: Condition | undefined;
   if (decl.where !== undefined) {
-    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup });
+    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup, dimensions: inputs.dimensions, dimensionSet: declaredDimensions });
     if (where === undefined) ok = false;
   }
 
-  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup };
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, dimensions: declaredDimensions };
   const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
@@ -328,6 +345,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           index,
           keys,
           keySet,
+          ...(dimensions.length > 0 ? { dimensions } : {}),
           ...(where ? { where } : {}),
           after,
           run,
@@ -343,7 +361,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           nameSpan: decl.name.span,
         }
       : undefined;
-  const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
+  const shape: StageShape | undefined = keysValid ? { name, index, keySet, ...(dimensions.length > 0 ? { dimensions } : {}), after, nameSpan: decl.name.span } : undefined;
   return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
 }
 

@@ -15,7 +15,13 @@ import type { FanoutKey, Template, TemplatePart } from './model.js';
 export type TemplateScope =
   | { readonly kind: 'global' }
   /** `keySet`: the stage's keys including implied ones. */
-  | { readonly kind: 'stage'; readonly stage: string; readonly keySet: ReadonlySet<FanoutKey> };
+  | {
+      readonly kind: 'stage';
+      readonly stage: string;
+      readonly keySet: ReadonlySet<FanoutKey>;
+      /** The declared dimensions the stage fans out over (`${arcs}`). */
+      readonly dimensions?: ReadonlySet<string>;
+    };
 
 const BUILTINS = ['work', 'out', 'pipeline', 'stage'] as const;
 type Builtin = (typeof BUILTINS)[number];
@@ -24,6 +30,8 @@ export interface TemplateEnvironment {
   readonly envNames: ReadonlySet<string>;
   /** Declared user attributes, fields of `node`, `library`, `corner` like the built-in ones. */
   readonly attributes?: AttributeSchemas;
+  /** Declared dimensions (valid ones), for `${arcs}`. */
+  readonly dimensions?: ReadonlySet<string>;
 }
 
 export interface TemplateOptions {
@@ -136,6 +144,16 @@ function resolveInterpolation(
   if (rest.length > 0) {
     ctx.report('LCP2010', reference.span, `\`${name}\` has no fields`, {
       label: 'only `node`, `library` and `corner` have fields',
+    });
+    return undefined;
+  }
+
+  if (environment.dimensions?.has(name) && rest.length === 0 && format === undefined) {
+    ctx.references.use('dimension', head);
+    if (scope.kind === 'stage' && scope.dimensions?.has(name)) return { kind: 'dimension', name };
+    ctx.report('LCP2009', head.span, scope.kind === 'stage' ? `dimension \`${name}\` is not in scope: stage \`${scope.stage}\` does not run per ${name}` : `dimension \`${name}\` can only be used inside a stage`, {
+      label: 'not in scope here',
+      ...(scope.kind === 'stage' ? { help: `add \`${name}\` to the stage's \`for each\`` } : {}),
     });
     return undefined;
   }

@@ -35,6 +35,8 @@ export const CATALOGUE = {
   LCP2011: { severity: 'error', title: 'undeclared environment variable' },
   LCP2012: { severity: 'error', title: 'unknown fan-out key' },
   LCP2013: { severity: 'error', title: 'unknown interpolation format' },
+  LCP2014: { severity: 'error', title: 'invalid dimension declaration' },
+  LCP2015: { severity: 'error', title: 'unknown dimension value' },
   LCP2019: { severity: 'error', title: 'stage template cycle' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------

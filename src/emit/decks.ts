@@ -51,7 +51,7 @@ export function renderDeck(
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
-  const { key } = jobKey(job, stage.keySet);
+  const { key } = jobKey(job, stage);
   const settings = stage.deck ?? DEFAULT_DECK;
   // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
   // the job wrapper checks that they exist before it runs the tool.
@@ -88,6 +88,8 @@ export function renderDeck(
       modelSection: modelSection(corner.process),
       attrs: deckAttributes(corner.attributes),
     },
+    /** The job's values of the declared dimensions it fans out over: `{{tcl dimensions.arcs}}`. */
+    dimensions: { ...job.keys.dimensions },
     /** The stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
     deck: {
       packetClients: settings.packetClients,

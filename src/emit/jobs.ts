@@ -104,9 +104,16 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   }
 }
 
-export function jobKey(job: PlanJob, keySet: readonly FanoutKey[]): { key: string; keyPath: string; group: string } {
-  const values = keySet.map((k) => job.keys[k]!);
-  const outer = values.slice(0, -1);
+/**
+ * The job's key values: the built-in keys, then its declared dimensions' values (§4.1). The
+ * group is the array's outer keys: all but the innermost built-in key, or, without one, all
+ * but the last dimension.
+ */
+export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): { key: string; keyPath: string; group: string } {
+  const builtin = stage.keySet.map((k) => job.keys[k]!);
+  const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
+  const values = [...builtin, ...dimensions];
+  const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
   return {
     key: values.length === 0 ? '_' : values.join('.'),
     keyPath: values.join('/'),
@@ -137,6 +144,7 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
     values.set('lcp_corner_rc', corner.rc ?? '');
     values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
   }
+  for (const [name, value] of Object.entries(job.keys.dimensions ?? {})) values.set(`lcp_dim_${name}`, value);
   extraLiterals(values, job, stage, index);
   return values;
 }
@@ -154,7 +162,7 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
   const facts: JobFacts[] = [];
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
-    const { key, keyPath, group } = jobKey(job, stage.keySet);
+    const { key, keyPath, group } = jobKey(job, stage);
     const literals = jobLiterals(job, stage, index);
     const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
     const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;

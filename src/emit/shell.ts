@@ -28,6 +28,8 @@ export function variableOf(part: Exclude<TemplatePart, { kind: 'text' }>): strin
       return part.name === 'work' ? 'lcp_work' : part.name === 'out' ? 'lcp_out' : part.name === 'pipeline' ? 'LIBCC_PIPELINE' : 'LIBCC_STAGE';
     case 'field':
       return `lcp_${part.entity}_${part.field}`;
+    case 'dimension':
+      return `lcp_dim_${part.name}`;
   }
 }
 

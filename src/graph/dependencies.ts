@@ -45,14 +45,14 @@ export function matchDependencies(
 
   /** P's jobs (canonical indices) grouped by their projection onto `shared`. */
   const indexOf = (p: number, shared: number): Map<number, number[]> => {
-    const cacheKey = p * 8 + shared;
+    const cacheKey = p * 2 ** (3 + universe.dimensions.length) + shared;
     let index = indexes.get(cacheKey);
     if (index === undefined) {
       index = new Map();
       const up = expanded[p]!;
       const base = offsets[p]!;
       for (let j = 0; j < up.node.length; j++) {
-        const key = codec.encode(shared, up.node[j]!, up.library[j]!, up.corner[j]!);
+        const key = codec.encode(shared, up.node[j]!, up.library[j]!, up.corner[j]!, up.dimension[j]!);
         const group = index.get(key);
         if (group === undefined) index.set(key, [base + j]);
         else group.push(base + j);
@@ -84,7 +84,7 @@ export function matchDependencies(
       const base = offsets[s]!;
       const missing: number[] = [];
       for (let j = 0; j < down.node.length; j++) {
-        const group = index.get(codec.encode(shared, down.node[j]!, down.library[j]!, down.corner[j]!));
+        const group = index.get(codec.encode(shared, down.node[j]!, down.library[j]!, down.corner[j]!, down.dimension[j]!));
         if (group === undefined) {
           missing.push(j);
           continue;
@@ -107,7 +107,7 @@ export function relationOf(downMask: number, upMask: number): DependencyRelation
 
 /** `` `base_svt`/`ttg_0p48v_25c` `` — the key values of job `j` for messages. */
 export function describeJob(universe: Universe, stage: ExpandedStage, j: number): string {
-  return jobLabelParts(universe, stage.node[j]!, stage.library[j]!, stage.corner[j]!)
+  return jobLabelParts(universe, stage.node[j]!, stage.library[j]!, stage.corner[j]!, stage.dimension[j]!)
     .map((part) => `\`${part}\``)
     .join('/');
 }

@@ -2,7 +2,7 @@
  * `libcc plan` output: a plain-text report and a JSON document. Pure functions of the Plan:
  * deterministic, no colours, no trailing spaces, LF line endings, one trailing newline.
  */
-import type { JobKeys, Plan } from './plan.js';
+import type { JobKeys, Plan, PlanStage } from './plan.js';
 
 /** `0s`, `45s`, `10m`, `8h 10m`, `1d 2h 3m 4s`: nonzero units, rounded to the second. */
 export function formatDuration(seconds: number): string {
@@ -55,7 +55,7 @@ export function formatPlanText(plan: Plan): string {
       ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
       plan.stages.map((s) => [
         s.name,
-        s.keys.length === 0 ? '-' : s.keys.join(', '),
+        forEachText(s),
         String(s.jobCount),
         String(s.cpus),
         formatDuration(s.estimateSeconds),
@@ -105,6 +105,7 @@ export function formatPlanJson(plan: Plan): string {
       name: s.name,
       keys: [...s.keys],
       keySet: [...s.keySet],
+      ...(s.dimensions === undefined ? {} : { dimensions: [...s.dimensions] }),
       after: s.after.map((d) => ({ stage: d.stage, relation: d.relation })),
       jobCount: s.jobCount,
       cpus: s.cpus,
@@ -145,10 +146,17 @@ export function formatPlanJson(plan: Plan): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/** `library, corner, arcs`: the built-in keys, then the declared dimensions. */
+export function forEachText(s: Pick<PlanStage, 'keys' | 'dimensions'>): string {
+  const keys = [...s.keys, ...(s.dimensions ?? [])];
+  return keys.length === 0 ? '-' : keys.join(', ');
+}
+
 function orderedKeys(keys: JobKeys): JobKeys {
   return {
     ...(keys.node === undefined ? {} : { node: keys.node }),
     ...(keys.library === undefined ? {} : { library: keys.library }),
     ...(keys.corner === undefined ? {} : { corner: keys.corner }),
+    ...(keys.dimensions === undefined ? {} : { dimensions: { ...keys.dimensions } }),
   };
 }

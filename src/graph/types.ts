@@ -10,6 +10,8 @@ export interface JobKeys {
   readonly node?: string;
   readonly library?: string;
   readonly corner?: string;
+  /** Declared dimension → value (language.md §4.1), in declaration order; absent without dimensions. */
+  readonly dimensions?: Readonly<Record<string, string>>;
 }
 
 /** How the jobs of a stage are matched to the jobs of a stage it runs after (language.md §4.2). */
@@ -44,6 +46,8 @@ export interface PlanStage {
   readonly keys: readonly FanoutKey[];
   /** `keys` plus the implied `node`, canonical order; what jobs are distinguished by. */
   readonly keySet: readonly FanoutKey[];
+  /** Declared dimensions it fans out over, declaration order; absent when none. */
+  readonly dimensions?: readonly string[];
   readonly after: readonly PlanDependency[];
   readonly jobCount: number;
   readonly cpus: number;

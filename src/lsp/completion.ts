@@ -25,7 +25,7 @@ import { lookupUnit, UNITS, type Dimension } from '../check/units.js';
 import { BUILTIN_DOCS, FIELD_DOCS, PROPERTY_DOCS } from './hover.js';
 import { bodyOf, declarationAt, fileOf, nestedBlocksAt, type ProgramView } from './view.js';
 
-export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env';
+export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'dimension';
 
 export interface Completion {
   readonly label: string;
@@ -37,7 +37,7 @@ export interface Completion {
   readonly insertText?: string;
 }
 
-const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'stage'];
+const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'dimension', 'stage'];
 
 /** The dimension of a property's quantities, for unit completion. */
 const PROPERTY_DIMENSION: Readonly<Record<string, Dimension>> = {

@@ -44,6 +44,7 @@ export type Declaration =
   | CornerDecl
   | CornerSetDecl
   | AttributeDecl
+  | DimensionDecl
   | TemplateDecl
   | StageDecl;
 
@@ -138,6 +139,18 @@ export interface AttributeDecl {
   readonly name: Identifier;
   readonly type: Identifier;
   readonly default?: Expression;
+  readonly span: Span;
+}
+
+/**
+ * `dimension arcs = [cons, non_cons]` — a fan-out key of the user's own: `for each library, arcs`
+ * runs a job per library and value (language.md §4.1).
+ */
+export interface DimensionDecl {
+  readonly kind: 'DimensionDecl';
+  readonly name: Identifier;
+  /** In the order written: the order of the jobs. */
+  readonly values: readonly Identifier[];
   readonly span: Span;
 }
 

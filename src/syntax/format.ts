@@ -494,6 +494,8 @@ class Formatter {
         docs.push(' ', this.block(d.body));
         return docs;
       }
+      case 'DimensionDecl':
+        return [this.tok('dimension'), ' ', this.name(d.name), ' ', this.tok('='), ' ', this.tok('['), ...this.names(d.values), this.tok(']')];
       case 'CornerSetDecl':
         return [this.tok('corners'), ' ', this.name(d.name), ' ', this.tok('='), ' ', this.expression(d.value)];
       case 'StageDecl': {

@@ -52,6 +52,7 @@ import {
   KwSite,
   KwStage,
   KwAttribute,
+  KwDimension,
   KwExtends,
   KwTemplate,
   KwTool,
@@ -116,6 +117,7 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwStage, Identifier],
   [KwTemplate, Identifier],
   [KwAttribute, Name],
+  [KwDimension, Identifier],
 ]);
 
 /**
@@ -141,13 +143,14 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
   [KwStage, [LCurly, KwFor, KwAfter, KwWhere, KwExtends]],
   [KwTemplate, [LCurly, KwExtends]],
   [KwAttribute, [Dot]],
+  [KwDimension, [Equals]],
 ]);
 
 /** How far recovery looks along a declaration header for its `{` (keeps parsing linear). */
 const HEADER_SCAN = 40;
 
 const DECLARATION_HELP =
-  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `template`, `stage`';
+  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `dimension`, `template`, `stage`';
 
 /** Rules whose failure means "a value was expected here". */
 const VALUE_RULES = new Set([
@@ -682,6 +685,7 @@ export class LcpParser extends CstParser {
       { ALT: () => this.SUBRULE(this.cornerDecl) },
       { ALT: () => this.SUBRULE(this.cornerSetDecl) },
       { ALT: () => this.SUBRULE(this.attributeDecl) },
+      { ALT: () => this.SUBRULE(this.dimensionDecl) },
       { ALT: () => this.SUBRULE(this.templateDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
@@ -781,6 +785,22 @@ export class LcpParser extends CstParser {
       this.CONSUME(Equals);
       this.valueAfterEquals(this.OPTION2, () => this.valueMissingAtTop());
     });
+  });
+
+  /** `dimension arcs = [cons, non_cons]`: a fan-out key of the user's own (language.md §4.1). */
+  dimensionDecl = this.RULE('dimensionDecl', () => {
+    this.CONSUME(KwDimension);
+    this.CONSUME(Identifier, { LABEL: 'declName' });
+    this.CONSUME(Equals);
+    this.CONSUME(LBracket);
+    this.OPTION(() => {
+      this.CONSUME2(Identifier, { LABEL: 'valueName' });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.CONSUME3(Identifier, { LABEL: 'valueName' });
+      });
+    });
+    this.CONSUME(RBracket);
   });
 
   stageDecl = this.RULE('stageDecl', () => {

@@ -20,6 +20,7 @@ import type {
   Declaration,
   EnvDecl,
   AttributeDecl,
+  DimensionDecl,
   ExpectStatement,
   Expression,
   ForEachClause,
@@ -356,6 +357,27 @@ export class AstBuilder extends BaseVisitor {
       value: value.node,
       span: this.extent().token(keyword).span(name.span).token(equals).span(value.extent).result(at),
     };
+  }
+
+  dimensionDecl(ctx: Ctx, at: number): DimensionDecl {
+    const keyword = tokens(ctx, 'KwDimension')[0];
+    const nameToken = tokens(ctx, 'declName')[0];
+    const equals = tokens(ctx, 'Equals')[0];
+    const open = tokens(ctx, 'LBracket')[0];
+    const close = tokens(ctx, 'RBracket')[0];
+    let pos = this.after(keyword, at);
+    const name = this.identifier(nameToken, pos);
+    pos = this.after(open, this.after(equals, this.after(nameToken, pos)));
+    const ext = this.extent().token(keyword).span(name.span).token(equals).token(open);
+    const values = tokens(ctx, 'valueName').map((token) => {
+      const value = this.identifier(token, pos);
+      pos = Math.max(pos, value.span.end);
+      ext.span(value.span);
+      return value;
+    });
+    for (const comma of tokens(ctx, 'Comma')) ext.token(comma);
+    ext.token(close);
+    return { kind: 'DimensionDecl', name, values, span: ext.result(at) };
   }
 
   attributeDecl(ctx: Ctx, at: number): AttributeDecl {

@@ -135,6 +135,7 @@ export const KwCorners = keyword('corners');
 export const KwCorner = keyword('corner');
 export const KwStage = keyword('stage');
 export const KwAttribute = keyword('attribute');
+export const KwDimension = keyword('dimension');
 export const KwTemplate = keyword('template');
 export const KwExtends = keyword('extends');
 export const KwFor = keyword('for');
@@ -166,6 +167,7 @@ export const KEYWORDS: readonly TokenType[] = [
   KwCorner,
   KwStage,
   KwAttribute,
+  KwDimension,
   KwTemplate,
   KwExtends,
   KwFor,
