@@ -117,7 +117,7 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwStage, Identifier],
   [KwTemplate, Identifier],
   [KwAttribute, Name],
-  [KwDimension, Identifier],
+  [KwDimension, Name],
 ]);
 
 /**
@@ -790,7 +790,8 @@ export class LcpParser extends CstParser {
   /** `dimension arcs = [cons, non_cons]`: a fan-out key of the user's own (language.md §4.1). */
   dimensionDecl = this.RULE('dimensionDecl', () => {
     this.CONSUME(KwDimension);
-    this.CONSUME(Identifier, { LABEL: 'declName' });
+    // A name, keywords included, so that `dimension corner = […]` gets the checker's LCP2014.
+    this.SUBRULE(this.name, { LABEL: 'declName' });
     this.CONSUME(Equals);
     this.CONSUME(LBracket);
     this.OPTION(() => {

@@ -361,13 +361,12 @@ export class AstBuilder extends BaseVisitor {
 
   dimensionDecl(ctx: Ctx, at: number): DimensionDecl {
     const keyword = tokens(ctx, 'KwDimension')[0];
-    const nameToken = tokens(ctx, 'declName')[0];
     const equals = tokens(ctx, 'Equals')[0];
     const open = tokens(ctx, 'LBracket')[0];
     const close = tokens(ctx, 'RBracket')[0];
     let pos = this.after(keyword, at);
-    const name = this.identifier(nameToken, pos);
-    pos = this.after(open, this.after(equals, this.after(nameToken, pos)));
+    const name = this.nameOf(nodes(ctx, 'declName')[0], pos);
+    pos = this.after(open, this.after(equals, Math.max(pos, name.span.end)));
     const ext = this.extent().token(keyword).span(name.span).token(equals).token(open);
     const values = tokens(ctx, 'valueName').map((token) => {
       const value = this.identifier(token, pos);
