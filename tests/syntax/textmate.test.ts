@@ -468,7 +468,7 @@ describe('keywords in step with src/syntax/tokens.ts', () => {
     const named = rawGrammar.repository['named-declaration']!.match!;
     const env = rawGrammar.repository['env-declaration']!.match!;
     expect(/^\(([a-z|]+)\)/.exec(named)![1]!.split('|').sort()).toEqual(
-      ['corner', 'corners', 'library', 'node', 'pipeline', 'queue', 'stage', 'template', 'tool'],
+      ['corner', 'corners', 'dimension', 'library', 'node', 'pipeline', 'queue', 'stage', 'template', 'tool'],
     );
     for (const source of [named, env]) {
       const exclusion = /\(\?!\(\?:([a-z|]+)\)\(\?!\[A-Za-z0-9_\]\)\)/.exec(source);
