@@ -180,6 +180,11 @@ export interface StageDependency {
   readonly stage: string;
   /** The name in the `after` clause. */
   readonly span: Span;
+  /**
+   * For an alternative of a join (`after copy, char | char_mb`): the join's position among the
+   * stage's joins; each job waits for exactly one alternative of it (language.md §4.2).
+   */
+  readonly join?: number;
 }
 
 export type RunModel =

@@ -7,7 +7,7 @@
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
-import type { Block, Expression, StageDecl } from '../syntax/ast.js';
+import type { Block, Expression, Identifier, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { isFanoutKey } from './fields.js';
@@ -142,6 +142,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
 
   // Dependencies.
   const after: StageDependency[] = [];
+  const joinOf = new Map<Identifier, number>();
+  (decl.joins ?? []).forEach((join, i) => join.alternatives.forEach((alternative) => joinOf.set(alternative, i)));
   for (const dependency of decl.after) {
     if (dependency.name === '') continue;
     if (!inputs.symbols.stages.has(dependency.name)) {
@@ -154,7 +156,10 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       ok = false;
     } else if (after.some((a) => a.stage === dependency.name)) {
       ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
-    } else after.push({ stage: dependency.name, span: dependency.span });
+    } else {
+      const join = joinOf.get(dependency);
+      after.push({ stage: dependency.name, span: dependency.span, ...(join === undefined ? {} : { join }) });
+    }
     if (inputs.symbols.stages.has(dependency.name)) ctx.references.use('stage', dependency);
   }
 

@@ -75,6 +75,8 @@ export const CATALOGUE = {
   LCP4004: { severity: 'error', title: 'stage expands to zero jobs' },
   LCP4005: { severity: 'error', title: 'job array larger than the site maximum' },
   LCP4006: { severity: 'error', title: 'job needs more slots than the plan allows' },
+  LCP4007: { severity: 'error', title: 'job matches no alternative of a join' },
+  LCP4008: { severity: 'error', title: 'job matches more than one alternative of a join' },
 
   // --- LCP5xxx: YAML and configuration ------------------------------------------------------------
   LCP5001: { severity: 'error', title: 'invalid YAML' },

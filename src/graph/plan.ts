@@ -143,6 +143,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
       keys: name.keys,
       arrayIndex: e.arrayIndex[j]!,
       parents: parents[v]!,
+      ...(dependencies.choices[canonical] === undefined ? {} : { joins: dependencies.choices[canonical] }),
       estimateSeconds: duration[v]!,
       cpus: cpus[v]!,
       earliestStart,

@@ -22,6 +22,8 @@ export interface PlanDependency {
   readonly stage: string;
   /** equal key sets: element-wise; upstream keys a subset: broadcast; a superset: gather. */
   readonly relation: DependencyRelation;
+  /** An alternative of a join (`after a | b`): the join's position among the stage's joins. */
+  readonly join?: number;
 }
 
 /**
@@ -79,6 +81,8 @@ export interface PlanJob {
   readonly arrayIndex: number;
   /** Positions in `Plan.jobs` of the jobs it waits for; ascending, each smaller than its own. */
   readonly parents: readonly number[];
+  /** Of a stage with joins (`after a | b`): the alternative it waits for, per join; absent otherwise. */
+  readonly joins?: readonly string[];
   readonly estimateSeconds: number;
   readonly cpus: number;
   readonly earliestStart: number;

@@ -160,7 +160,10 @@ export interface StageDecl {
   readonly name: Identifier;
   /** Absent: the stage runs once. */
   readonly forEach?: ForEachClause;
+  /** Every stage the `after` clause names, alternatives of joins included, in source order. */
   readonly after: readonly Identifier[];
+  /** `after copy, char | char_mb`: each `|` group; absent when the clause has none. */
+  readonly joins?: readonly AfterJoin[];
   readonly where?: Expression;
   /** `extends merge_step`: the stage template whose properties the body overrides. */
   readonly extends?: Identifier;
@@ -177,6 +180,16 @@ export interface TemplateDecl {
   readonly name: Identifier;
   readonly extends?: Identifier;
   readonly body: Block;
+  readonly span: Span;
+}
+
+/**
+ * `char | char_mb` in an `after` clause: wait for exactly one of the alternatives, the one whose
+ * jobs match (language.md §4.2, "Joins"). The identifiers are the same objects as in `after`.
+ */
+export interface AfterJoin {
+  readonly kind: 'AfterJoin';
+  readonly alternatives: readonly Identifier[];
   readonly span: Span;
 }
 

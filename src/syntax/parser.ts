@@ -63,6 +63,7 @@ import {
   LParen,
   Name,
   OrOr,
+  Pipe,
   Quantity,
   RBracket,
   RCurly,
@@ -837,11 +838,12 @@ export class LcpParser extends CstParser {
     });
   });
 
+  /** `after a, b | c`: `,` separates dependencies, `|` the alternatives of one (a join). */
   afterClause = this.RULE('afterClause', () => {
     this.CONSUME(KwAfter);
     this.CONSUME(Identifier);
     this.MANY(() => {
-      this.CONSUME(Comma);
+      this.OR([{ ALT: () => this.CONSUME(Comma) }, { ALT: () => this.CONSUME(Pipe) }]);
       this.CONSUME2(Identifier);
     });
   });

@@ -19,6 +19,7 @@ import type {
   CompareOperator,
   Declaration,
   EnvDecl,
+  AfterJoin,
   AttributeDecl,
   DimensionDecl,
   ExpectStatement,
@@ -418,9 +419,11 @@ export class AstBuilder extends BaseVisitor {
     }
     const afterNode = nodes(ctx, 'afterClause')[0];
     let after: Identifier[] = [];
+    let joins: AfterJoin[] = [];
     if (afterNode !== undefined) {
-      const clause = this.visit(afterNode, pos) as { names: Identifier[]; span: Span };
+      const clause = this.visit(afterNode, pos) as { names: Identifier[]; joins: AfterJoin[]; span: Span };
       after = clause.names;
+      joins = clause.joins;
       ext.span(clause.span);
       pos = ext.endOr(pos);
     }
@@ -441,6 +444,7 @@ export class AstBuilder extends BaseVisitor {
       name,
       ...(forEach === undefined ? {} : { forEach }),
       after,
+      ...(joins.length === 0 ? {} : { joins }),
       ...(where === undefined ? {} : { where: where.node }),
       ...(base === undefined ? {} : { extends: base }),
       body,
@@ -497,22 +501,30 @@ export class AstBuilder extends BaseVisitor {
     return { kind: 'ForEach', keys, span: ext.result(at) };
   }
 
-  afterClause(ctx: Ctx, at: number): { names: Identifier[]; span: Span } {
+  afterClause(ctx: Ctx, at: number): { names: Identifier[]; joins: AfterJoin[]; span: Span } {
     const keyword = tokens(ctx, 'KwAfter')[0];
     const ext = this.extent().token(keyword);
     let pos = this.after(keyword, at);
-    const commas = tokens(ctx, 'Comma');
+    // Separators in source order: `,` starts a new dependency, `|` adds an alternative.
+    const separators = [...tokens(ctx, 'Comma'), ...tokens(ctx, 'Pipe')].sort((a, b) => a.startOffset - b.startOffset);
     const names: Identifier[] = [];
+    const groups: Identifier[][] = [];
     tokens(ctx, 'Identifier').forEach((token, index) => {
-      if (index > 0) pos = this.after(commas[index - 1], pos);
+      const separator = index > 0 ? separators[index - 1] : undefined;
+      if (index > 0) pos = this.after(separator, pos);
       const name = this.identifier(token, pos);
       names.push(name);
+      if (separator?.image === '|' && groups.length > 0) groups[groups.length - 1]!.push(name);
+      else groups.push([name]);
       ext.span(name.span);
       pos = this.after(token, pos);
     });
     if (names.length === 0) names.push(this.identifier(undefined, pos));
-    for (const comma of commas) ext.token(comma);
-    return { names, span: ext.result(at) };
+    for (const separator of separators) ext.token(separator);
+    const joins = groups
+      .filter((group) => group.length > 1)
+      .map((alternatives): AfterJoin => ({ kind: 'AfterJoin', alternatives, span: span(alternatives[0]!.span.file, alternatives[0]!.span.start, alternatives[alternatives.length - 1]!.span.end) }));
+    return { names, joins, span: ext.result(at) };
   }
 
   whereClause(ctx: Ctx, at: number): { condition: Ex; span: Span } {

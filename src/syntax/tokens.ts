@@ -214,6 +214,8 @@ export const Greater = punct('Greater', '>', [CompareOp]);
 export const Equals = punct('Equals', '=');
 export const AndAnd = punct('AndAnd', '&&');
 export const OrOr = punct('OrOr', '||');
+/** `after copy, char | char_mb`: alternatives of a join (language.md §4.2). After `||`. */
+export const Pipe = punct('Pipe', '|');
 export const Bang = punct('Bang', '!');
 
 /** Every token type, in the order the lexer tries them. */
@@ -248,6 +250,7 @@ export const allTokens: readonly TokenType[] = [
   Equals,
   AndAnd,
   OrOr,
+  Pipe,
   Bang,
 ];
 
