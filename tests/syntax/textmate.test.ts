@@ -370,6 +370,9 @@ describe('a hand-written sample', () => {
     expect(scopes(11, '<')).toEqual(['keyword.operator.comparison.lcp']);
     expect(scopes(11, '!')).toEqual(['keyword.operator.logical.lcp']);
     expect(scopes(11, '&&')).toEqual(['keyword.operator.logical.lcp']);
+    expect(tokenizeText('stage m after a, b | c {}')[0]!.tokens.find((t) => t.endIndex - t.startIndex === 1 && 'stage m after a, b | c {}'[t.startIndex] === '|')!.scopes.slice(1)).toEqual([
+      'punctuation.separator.alternative.lcp',
+    ]);
     expect(scopes(14, '>=')).toEqual(['keyword.operator.comparison.lcp']);
     expect(scopes(11, '(')).toEqual(['punctuation.section.parens.begin.lcp']);
     expect(scopes(11, ')')).toEqual(['punctuation.section.parens.end.lcp']);
