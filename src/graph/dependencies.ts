@@ -209,16 +209,16 @@ function reportMissing(
         help:
           complement === undefined
             ? `give \`${down.stage.name}\` the same \`where\` as \`${up.stage.name}\` so it skips these jobs too`
-            : `every job of \`${down.stage.name}\` matches exactly one of \`${up.stage.name}\` and \`${complement}\`: to wait for whichever matches, write \`after ${joinText(down, up.stage.name, complement)}\``,
+            : `every job of \`${down.stage.name}\` matches exactly one of ${joinText(down, up.stage.name, complement, (a, b) => `\`${a}\` and \`${b}\``)}: to wait for whichever matches, write \`after ${joinText(down, up.stage.name, complement, (a, b) => `${a} | ${b}`)}\``,
       }),
     );
   });
 }
 
-/** `a | b` in the order the stage's `after` names them. */
-function joinText(down: ExpandedStage, a: string, b: string): string {
+/** Two dependencies spelt by `spell`, in the order the stage's `after` names them. */
+function joinText(down: ExpandedStage, a: string, b: string, spell: (first: string, second: string) => string): string {
   const order = down.stage.after.map((d) => d.stage);
-  return order.indexOf(a) < order.indexOf(b) ? `${a} | ${b}` : `${b} | ${a}`;
+  return order.indexOf(a) < order.indexOf(b) ? spell(a, b) : spell(b, a);
 }
 
 /** LCP4007 (jobs no alternative matches) and LCP4008 (jobs several match), one of each per join. */
