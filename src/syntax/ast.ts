@@ -196,6 +196,15 @@ export interface AfterJoin {
 export interface ForEachClause {
   readonly kind: 'ForEach';
   readonly keys: readonly Identifier[];
+  /** `for each library, corner group by process, rc`: corners grouped by those fields. */
+  readonly groupBy?: GroupByClause;
+  readonly span: Span;
+}
+
+/** `group by process, rc, temperature` (contextual words): the corner fields a group shares. */
+export interface GroupByClause {
+  readonly kind: 'GroupBy';
+  readonly fields: readonly Identifier[];
   readonly span: Span;
 }
 

@@ -513,6 +513,7 @@ class Formatter {
       case 'StageDecl': {
         const docs: Doc[] = [this.tok('stage'), ' ', this.name(d.name)];
         if (d.forEach !== undefined) docs.push(' ', this.tok('for'), ' ', this.tok('each'), ' ', ...this.names(d.forEach.keys));
+        if (d.forEach?.groupBy !== undefined) docs.push(' ', this.tok('group'), ' ', this.tok('by'), ' ', ...this.names(d.forEach.groupBy.fields));
         if (d.after.length > 0) docs.push(' ', this.tok('after'), ' ', ...this.afterNames(d.after, d.joins ?? []));
         if (d.where !== undefined) docs.push(' ', this.tok('where'), ' ', this.expression(d.where));
         if (d.extends !== undefined) docs.push(' ', this.tok('extends'), ' ', this.name(d.extends));

@@ -836,6 +836,22 @@ export class LcpParser extends CstParser {
       this.CONSUME(Comma);
       this.SUBRULE2(this.name);
     });
+    this.OPTION({
+      // `group by` are contextual words, not keywords: `group` stays an ordinary name elsewhere.
+      GATE: () => this.LA(1).image === 'group' && this.LA(2).image === 'by',
+      DEF: () => this.SUBRULE(this.groupByClause),
+    });
+  });
+
+  /** `group by process, rc, temperature`: one job per group of corners sharing those fields. */
+  groupByClause = this.RULE('groupByClause', () => {
+    this.CONSUME(Identifier, { LABEL: 'groupWord' });
+    this.CONSUME2(Identifier, { LABEL: 'byWord' });
+    this.SUBRULE(this.name, { LABEL: 'field' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.name, { LABEL: 'field' });
+    });
   });
 
   /** `after a, b | c`: `,` separates dependencies, `|` the alternatives of one (a join). */

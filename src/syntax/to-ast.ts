@@ -25,6 +25,7 @@ import type {
   ExpectStatement,
   Expression,
   ForEachClause,
+  GroupByClause,
   Identifier,
   LibraryDecl,
   ListExpression,
@@ -498,7 +499,29 @@ export class AstBuilder extends BaseVisitor {
     });
     if (keys.length === 0) keys.push(this.identifier(undefined, pos));
     for (const comma of commas) ext.token(comma);
-    return { kind: 'ForEach', keys, span: ext.result(at) };
+    const groupNode = nodes(ctx, 'groupByClause')[0];
+    if (groupNode === undefined) return { kind: 'ForEach', keys, span: ext.result(at) };
+    const groupBy = this.visit(groupNode, pos) as GroupByClause;
+    ext.span(groupBy.span);
+    return { kind: 'ForEach', keys, groupBy, span: ext.result(at) };
+  }
+
+  groupByClause(ctx: Ctx, at: number): GroupByClause {
+    const group = tokens(ctx, 'groupWord')[0];
+    const by = tokens(ctx, 'byWord')[0];
+    const ext = this.extent().token(group).token(by);
+    let pos = this.after(by, this.after(group, at));
+    const commas = tokens(ctx, 'Comma');
+    const fields: Identifier[] = [];
+    nodes(ctx, 'field').forEach((node, index) => {
+      if (index > 0) pos = this.after(commas[index - 1], pos);
+      const field = this.nameOf(node, pos);
+      fields.push(field);
+      ext.span(field.span);
+      pos = Math.max(pos, field.span.end);
+    });
+    for (const comma of commas) ext.token(comma);
+    return { kind: 'GroupBy', fields, span: ext.result(at) };
   }
 
   afterClause(ctx: Ctx, at: number): { names: Identifier[]; joins: AfterJoin[]; span: Span } {
