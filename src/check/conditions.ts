@@ -7,6 +7,7 @@
  */
 import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { BinaryExpression, Expression, Identifier, Reference } from '../syntax/ast.js';
+import type { Span } from '../diagnostics/span.js';
 import type { CheckContext } from './context.js';
 import type { AttributeSchemas } from './attributes.js';
 import { entityFields, isFanoutKey, type FieldType } from './fields.js';
@@ -35,6 +36,8 @@ export interface ConditionScope {
   readonly dimensions?: ReadonlyMap<string, DimensionModel>;
   /** The dimensions the stage fans out over. */
   readonly dimensionSet?: ReadonlySet<string>;
+  /** `group by`: only these corner fields are in scope (a job has a group of corners). */
+  readonly groupBy?: readonly string[];
 }
 
 interface FieldRef {
@@ -179,6 +182,14 @@ function onNode(field: FieldRef, condition: Condition, scope: ConditionScope): C
   return { kind: 'in', operand: { kind: 'field', entity: 'node', field: 'name' }, set: holds.map(([name]) => ({ kind: 'value', value: name })) };
 }
 
+/** LCP2009: a corner field a grouped stage's corners do not share. */
+export function reportUngrouped(ctx: CheckContext, span: Span, field: string, what: string, groupBy: readonly string[]): void {
+  ctx.report('LCP2009', span, `\`corner.${field}\` is not in scope in ${what}: its jobs are groups of corners, which share only ${groupBy.map((f) => `\`${f}\``).join(', ')}`, {
+    label: 'differs between the corners of a group',
+    help: field === 'name' ? 'use `${group}`, the name of the group' : `add \`${field}\` to \`group by\`, or use \`\${group}\``,
+  });
+}
+
 interface DimensionRef {
   readonly model: DimensionModel;
   readonly reference: Reference;
@@ -273,6 +284,10 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
     ctx.report('LCP2009', expression.span, `\`${entity}.${fieldName.name}\` is not in scope in ${scope.what}`, {
       label: `not fanned out per ${entity}`,
     });
+    return undefined;
+  }
+  if (entity === 'corner' && scope.groupBy !== undefined && !scope.groupBy.includes(fieldName.name)) {
+    reportUngrouped(ctx, expression.span, fieldName.name, scope.what, scope.groupBy);
     return undefined;
   }
   if (type === 'path') {

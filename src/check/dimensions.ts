@@ -14,7 +14,7 @@ export function buildDimensions(ctx: CheckContext, declarations: ReadonlyMap<str
   for (const decl of declarations.values()) {
     const name = decl.name.name;
     let ok = true;
-    if (RESERVED_NAMES.has(name)) {
+    if (RESERVED_NAMES.has(name) || name === 'group') {
       const builtinKey = name === 'node' || name === 'library' || name === 'corner';
       ctx.report('LCP2014', decl.name.span, `\`${name}\` is a built-in ${builtinKey ? 'fan-out key' : 'name'} and cannot be a dimension`, {
         label: builtinKey ? 'already a fan-out key' : 'a built-in interpolation name',

@@ -144,6 +144,9 @@ export type FanoutKey = 'node' | 'library' | 'corner';
 /** Canonical key order: outermost first. */
 export const FANOUT_KEYS: readonly FanoutKey[] = ['node', 'library', 'corner'];
 
+/** The corner fields `group by` takes, in canonical order (the corner style's, then the rest). */
+export const GROUP_FIELDS = ['process', 'voltage', 'temperature', 'rc', 'mc_samples'] as const;
+
 export interface StageModel {
   readonly name: string;
   /** Position among all stages in declaration order (0-based); ties in orderings use it. */
@@ -157,6 +160,11 @@ export interface StageModel {
    * after the built-in keys); absent when none, so programs without dimensions are unchanged.
    */
   readonly dimensions?: readonly string[];
+  /**
+   * `group by process, rc, temperature`: the corner fields its corner groups share, in the
+   * canonical order of `GROUP_FIELDS`; a job per group instead of per corner. Absent otherwise.
+   */
+  readonly groupBy?: readonly string[];
   readonly where?: Condition;
   readonly after: readonly StageDependency[];
   readonly run: RunModel;
@@ -258,7 +266,9 @@ export type TemplatePart =
    */
   | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
   /** `${arcs}`: the job's value of a declared dimension. */
-  | { readonly kind: 'dimension'; readonly name: string };
+  | { readonly kind: 'dimension'; readonly name: string }
+  /** `${group}`: the name of the job's corner group (`group by`). */
+  | { readonly kind: 'group' };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
 export type Condition =

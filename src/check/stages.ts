@@ -13,6 +13,7 @@ import { resolveCondition, type ConditionScope } from './conditions.js';
 import { isFanoutKey } from './fields.js';
 import {
   FANOUT_KEYS,
+  GROUP_FIELDS,
   type Condition,
   type DeckModel,
   type DimensionModel,
@@ -83,7 +84,7 @@ export interface StageInputs {
 }
 
 /** What stage-graph rules need of a stage. */
-export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'dimensions' | 'after' | 'nameSpan'>;
+export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'dimensions' | 'groupBy' | 'after' | 'nameSpan'>;
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
@@ -95,6 +96,45 @@ export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string,
   }
   templates.checkAll();
   return stages;
+}
+
+/**
+ * `group by` (LCP2016): corner fields, with `corner` among the keys. The fields in canonical
+ * order; undefined without `group by`; null after an error.
+ */
+function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): readonly string[] | undefined | null {
+  const clause = decl.forEach?.groupBy;
+  if (clause === undefined) return undefined;
+  let ok = true;
+  if (!perCorner) {
+    ctx.report('LCP2016', clause.span, '`group by` groups corners, but the stage does not fan out over `corner`', {
+      label: 'nothing to group',
+      help: 'add `corner` to `for each`: `for each library, corner group by …`',
+    });
+    ok = false;
+  }
+  const fields = new Set<string>();
+  for (const field of clause.fields) {
+    if (field.name === '') continue;
+    if (field.name === 'name') {
+      ctx.report('LCP2016', field.span, 'corners cannot be grouped by `name`: each group would be one corner', {
+        label: 'one corner per group',
+        help: 'drop `group by` to run per corner, or group by fields corners share (`process`, `rc`, `temperature`)',
+      });
+      ok = false;
+    } else if (!(GROUP_FIELDS as readonly string[]).includes(field.name)) {
+      const hint = didYouMean(field.name, GROUP_FIELDS);
+      ctx.report('LCP2016', field.span, `corners cannot be grouped by \`${field.name}\``, {
+        label: 'not a corner field',
+        help: hint ?? `group by corner fields: ${GROUP_FIELDS.map((f) => `\`${f}\``).join(', ')}`,
+        fixes: suggestionFixes(field.name, field.span, GROUP_FIELDS),
+      });
+      ok = false;
+    } else if (fields.has(field.name)) {
+      ctx.report('LCP2002', field.span, `\`${field.name}\` is listed twice in \`group by\``, { label: 'listed again' });
+    } else fields.add(field.name);
+  }
+  return ok ? GROUP_FIELDS.filter((f) => fields.has(f)) : null;
 }
 
 function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs: StageInputs, templates: StageTemplates): StageBuild {
@@ -138,6 +178,9 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
   /** Declaration order, so every stage lists the same dimensions in the same order. */
   const dimensions = dimensionNames.filter((d) => declaredDimensions.has(d));
+  const groupBy = readGroupBy(ctx, decl, declared.has('corner'));
+  if (groupBy === null) ok = false;
+  const grouped = groupBy ?? undefined;
   const keySetLookup = new Set(keySet);
 
   // Dependencies.
@@ -165,11 +208,18 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
 
   let where: Condition | undefined;
   if (decl.where !== undefined) {
-    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup, dimensions: inputs.dimensions, dimensionSet: declaredDimensions });
+    where = resolveCondition(ctx, decl.where, {
+      ...inputs.conditionScope,
+      what,
+      keySet: keySetLookup,
+      dimensions: inputs.dimensions,
+      dimensionSet: declaredDimensions,
+      ...(grouped ? { groupBy: grouped } : {}),
+    });
     if (where === undefined) ok = false;
   }
 
-  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, dimensions: declaredDimensions };
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, dimensions: declaredDimensions, ...(grouped ? { groupBy: grouped } : {}) };
   const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
@@ -351,6 +401,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           keys,
           keySet,
           ...(dimensions.length > 0 ? { dimensions } : {}),
+          ...(grouped ? { groupBy: grouped } : {}),
           ...(where ? { where } : {}),
           after,
           run,
@@ -366,7 +417,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           nameSpan: decl.name.span,
         }
       : undefined;
-  const shape: StageShape | undefined = keysValid ? { name, index, keySet, ...(dimensions.length > 0 ? { dimensions } : {}), after, nameSpan: decl.name.span } : undefined;
+  const shape: StageShape | undefined = keysValid ? { name, index, keySet, ...(dimensions.length > 0 ? { dimensions } : {}), ...(grouped ? { groupBy: grouped } : {}), after, nameSpan: decl.name.span } : undefined;
   return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
 }
 

@@ -9,6 +9,7 @@ import type { Identifier, Reference, StringLiteral } from '../syntax/ast.js';
 import type { AttributeSchemas } from './attributes.js';
 import type { CheckContext } from './context.js';
 import { entityFields, isFanoutKey } from './fields.js';
+import { reportUngrouped } from './conditions.js';
 import { FORMATS, formattedField, isFormattable } from './formats.js';
 import type { FanoutKey, Template, TemplatePart } from './model.js';
 
@@ -21,6 +22,8 @@ export type TemplateScope =
       readonly keySet: ReadonlySet<FanoutKey>;
       /** The declared dimensions the stage fans out over (`${arcs}`). */
       readonly dimensions?: ReadonlySet<string>;
+      /** `group by`: the corner fields a job's group of corners shares (`${group}` in scope). */
+      readonly groupBy?: readonly string[];
     };
 
 const BUILTINS = ['work', 'out', 'pipeline', 'stage'] as const;
@@ -78,7 +81,9 @@ function resolveInterpolation(
     const fields = entityFields(name, environment.attributes);
     const field = rest[0];
     if (field === undefined || rest.length > 1) {
+      const grouped = name === 'corner' && field === undefined && scope.kind === 'stage' && scope.groupBy !== undefined;
       ctx.report('LCP2010', reference.span, `\`${reference.path.map((p) => p.name).join('.')}\` is not a field`, {
+        ...(grouped ? { help: `the stage's jobs are groups of corners: use \`\${group}\` or the fields they share (${scope.groupBy!.map((f) => `\`\${corner.${f}}\``).join(', ')})` } : {}),
         label: `write \`${name}.<field>\``,
         notes: [`fields of \`${name}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
       });
@@ -130,6 +135,10 @@ function resolveInterpolation(
       });
       return undefined;
     }
+    if (name === 'corner' && scope.groupBy !== undefined && !scope.groupBy.includes(field.name)) {
+      reportUngrouped(ctx, reference.span, field.name, `stage \`${scope.stage}\``, scope.groupBy);
+      return undefined;
+    }
     return { kind: 'field', entity: name, field: fieldName };
   }
 
@@ -146,6 +155,10 @@ function resolveInterpolation(
       label: 'only `node`, `library` and `corner` have fields',
     });
     return undefined;
+  }
+
+  if (name === 'group' && rest.length === 0 && format === undefined && scope.kind === 'stage' && scope.groupBy !== undefined) {
+    return { kind: 'group' };
   }
 
   if (environment.dimensions?.has(name) && rest.length === 0 && format === undefined) {

@@ -37,6 +37,7 @@ export const CATALOGUE = {
   LCP2013: { severity: 'error', title: 'unknown interpolation format' },
   LCP2014: { severity: 'error', title: 'invalid dimension declaration' },
   LCP2015: { severity: 'error', title: 'unknown dimension value' },
+  LCP2016: { severity: 'error', title: 'invalid corner grouping' },
   LCP2019: { severity: 'error', title: 'stage template cycle' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------

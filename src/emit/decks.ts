@@ -6,7 +6,7 @@
 import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
-import type { AttributeValue, DeckModel } from '../check/model.js';
+import type { AttributeValue, CornerModel, DeckModel } from '../check/model.js';
 import { attributeText, formatNumber, jobKey, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
 import { tclQuote, tclTemplate } from './tcl.js';
@@ -78,16 +78,13 @@ export function renderDeck(
         return library.cells ? tclTemplate(library.cells) : '{}';
       },
     },
-    corner: corner && {
-      name: corner.name,
-      process: corner.process,
-      voltage: formatNumber(corner.voltage),
-      temperature: formatNumber(corner.temperature),
-      rc: corner.rc ?? '',
-      mcSamples: corner.mcSamples ?? 0,
-      modelSection: modelSection(corner.process),
-      attrs: deckAttributes(corner.attributes),
-    },
+    corner: corner && deckCorner(corner),
+    /** `group by`: the group's name and its corners (each with the fields of `corner`). */
+    group: job.keys.group,
+    corners: job.keys.corners?.flatMap((name) => {
+      const c = index.corners.get(name);
+      return c === undefined ? [] : [deckCorner(c)];
+    }),
     /** The job's values of the declared dimensions it fans out over: `{{tcl dimensions.arcs}}`. */
     dimensions: { ...job.keys.dimensions },
     /** The stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
@@ -105,6 +102,19 @@ export function renderDeck(
   };
   const body = template.render(view);
   return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
+}
+
+function deckCorner(corner: CornerModel) {
+  return {
+    name: corner.name,
+    process: corner.process,
+    voltage: formatNumber(corner.voltage),
+    temperature: formatNumber(corner.temperature),
+    rc: corner.rc ?? '',
+    mcSamples: corner.mcSamples ?? 0,
+    modelSection: modelSection(corner.process),
+    attrs: deckAttributes(corner.attributes),
+  };
 }
 
 /** User attributes for a deck: strings as they are, booleans `true`/`false`, numbers in base units. */

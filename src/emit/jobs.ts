@@ -110,7 +110,8 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
  * but the last dimension.
  */
 export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): { key: string; keyPath: string; group: string } {
-  const builtin = stage.keySet.map((k) => job.keys[k]!);
+  // A grouped stage (`group by`) has the group's name where the corner's would be.
+  const builtin = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
   const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
   const values = [...builtin, ...dimensions];
   const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
@@ -143,6 +144,16 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
     values.set('lcp_corner_temperature', formatNumber(corner.temperature));
     values.set('lcp_corner_rc', corner.rc ?? '');
     values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
+  }
+  if (job.keys.group !== undefined) {
+    values.set('lcp_group_name', job.keys.group);
+    // The fields the group's corners share, from its first corner: the checker allows no other.
+    const first = index.corners.get(job.keys.corners![0]!);
+    for (const field of stage.groupBy ?? []) {
+      if (first === undefined) break;
+      const value = field === 'process' ? first.process : field === 'voltage' ? formatNumber(first.voltage) : field === 'temperature' ? formatNumber(first.temperature) : field === 'rc' ? (first.rc ?? '') : first.mcSamples === undefined ? '' : String(first.mcSamples);
+      values.set(`lcp_corner_${field}`, value);
+    }
   }
   for (const [name, value] of Object.entries(job.keys.dimensions ?? {})) values.set(`lcp_dim_${name}`, value);
   extraLiterals(values, job, stage, index);

@@ -30,6 +30,8 @@ export function variableOf(part: Exclude<TemplatePart, { kind: 'text' }>): strin
       return `lcp_${part.entity}_${part.field}`;
     case 'dimension':
       return `lcp_dim_${part.name}`;
+    case 'group':
+      return 'lcp_group_name';
   }
 }
 
@@ -72,7 +74,7 @@ export function isAbsoluteTemplate(template: Template): boolean {
 export function templateSource(template: Template): string {
   return template.parts
     .map((part) =>
-      part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : `\${${part.name}}`,
+      part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : part.kind === 'group' ? '${group}' : `\${${part.name}}`,
     )
     .join('');
 }

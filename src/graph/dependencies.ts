@@ -10,7 +10,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { jobLabelParts, type ExpandedStage, type KeyCodec, type Universe } from './expand.js';
+import { CORNER, jobLabelParts, type ExpandedStage, type KeyCodec, type Universe } from './expand.js';
+import type { Grouping } from './groups.js';
 import type { DependencyRelation, PlanDependency } from './types.js';
 
 /** At most this many `LCP4003` per (stage, dependency); the last one counts the rest. */
@@ -46,18 +47,22 @@ export function matchDependencies(
   const relations: PlanDependency[][] = [];
   const choices: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(jobCount);
   const diagnostics: Diagnostic[] = [];
-  const indexes = new Map<number, Map<number, number[]>>();
+  const indexes = new Map<string, Map<number, number[]>>();
 
-  /** P's jobs (canonical indices) grouped by their projection onto `shared`. */
-  const indexOf = (p: number, shared: number): Map<number, number[]> => {
-    const cacheKey = p * 2 ** (3 + universe.dimensions.length) + shared;
+  /**
+   * P's jobs (canonical indices) grouped by their projection onto `shared`; with `grouping`,
+   * P's corners are replaced by their groups (a grouped stage after a per-corner one).
+   */
+  const indexOf = (p: number, shared: number, grouping: Grouping | undefined): Map<number, number[]> => {
+    const cacheKey = `${p}:${shared}:${grouping?.key ?? ''}`;
     let index = indexes.get(cacheKey);
     if (index === undefined) {
       index = new Map();
       const up = expanded[p]!;
       const base = offsets[p]!;
       for (let j = 0; j < up.node.length; j++) {
-        const key = codec.encode(shared, up.node[j]!, up.library[j]!, up.corner[j]!, up.dimension[j]!);
+        const c = grouping === undefined || up.corner[j]! < 0 ? up.corner[j]! : grouping.groupOf[up.corner[j]!]!;
+        const key = codec.encode(shared, up.node[j]!, up.library[j]!, c, up.dimension[j]!);
         const group = index.get(key);
         if (group === undefined) index.set(key, [base + j]);
         else group.push(base + j);
@@ -81,7 +86,7 @@ export function matchDependencies(
       if (p === undefined || seen.has(p)) continue;
       seen.add(p);
       const up = expanded[p]!;
-      const relation = relationOf(down.mask, up.mask);
+      const relation = groupedRelation(down, up) ?? relationOf(down.mask, up.mask);
       // The checker rejects key sets that cannot be matched (LCP4002): only checked programs get here.
       if (relation === undefined) throw new Error(`internal error: \`${stage.name}\` cannot be matched to \`${up.stage.name}\` (LCP4002 not reported)`);
       stageRelations.push({ stage: up.stage.name, relation, ...(clause.join === undefined ? {} : { join: clause.join }) });
@@ -145,7 +150,12 @@ export function matchDependencies(
   function groupOf(p: number, down: ExpandedStage, j: number): readonly number[] | undefined {
     const up = expanded[p]!;
     const shared = down.mask & up.mask;
-    return indexOf(p, shared).get(codec.encode(shared, down.node[j]!, down.library[j]!, down.corner[j]!, down.dimension[j]!));
+    // Corner groups (`group by`): the per-corner side's corners are mapped to the other's groups.
+    const grouping = shared & CORNER ? (down.grouping ?? up.grouping) : undefined;
+    const mapUp = grouping !== undefined && up.grouping === undefined ? grouping : undefined;
+    const mapDown = grouping !== undefined && down.grouping === undefined ? grouping : undefined;
+    const c = mapDown === undefined || down.corner[j]! < 0 ? down.corner[j]! : mapDown.groupOf[down.corner[j]!]!;
+    return indexOf(p, shared, mapUp).get(codec.encode(shared, down.node[j]!, down.library[j]!, c, down.dimension[j]!));
   }
 
   function addParents(job: number, group: readonly number[]): void {
@@ -160,6 +170,16 @@ function isComplement(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * Between a stage grouping corners and a per-corner one: a group gathers its corners' jobs; a
+ * corner's job waits for its group's (broadcast). Undefined when no grouping is involved.
+ */
+function groupedRelation(down: ExpandedStage, up: ExpandedStage): DependencyRelation | undefined {
+  if ((down.mask & up.mask & CORNER) === 0 || (down.grouping === undefined) === (up.grouping === undefined)) return undefined;
+  if (down.grouping !== undefined) return 'gather';
+  return (up.mask & ~down.mask) === 0 ? 'broadcast' : 'gather';
+}
+
 export function relationOf(downMask: number, upMask: number): DependencyRelation | undefined {
   if (downMask === upMask) return 'elementwise';
   if ((upMask & ~downMask) === 0) return 'broadcast';
@@ -169,7 +189,7 @@ export function relationOf(downMask: number, upMask: number): DependencyRelation
 
 /** `` `base_svt`/`ttg_0p48v_25c` `` — the key values of job `j` for messages. */
 export function describeJob(universe: Universe, stage: ExpandedStage, j: number): string {
-  return jobLabelParts(universe, stage.node[j]!, stage.library[j]!, stage.corner[j]!, stage.dimension[j]!)
+  return jobLabelParts(universe, stage.node[j]!, stage.library[j]!, stage.corner[j]!, stage.dimension[j]!, stage.grouping)
     .map((part) => `\`${part}\``)
     .join('/');
 }

@@ -9,6 +9,7 @@
 import type { CornerModel, DimensionModel, FanoutKey, LibraryModel, StageModel, CheckedProgram } from '../check/model.js';
 import { evaluateCondition } from '../check/evaluate.js';
 import { jobFieldLookup, type JobEntities } from './condition.js';
+import { groupingOf, type Grouping } from './groups.js';
 import type { JobKeys } from './types.js';
 
 export const NODE = 1;
@@ -70,6 +71,8 @@ export interface Universe {
    */
   readonly dimensions: readonly DimensionModel[];
   readonly dimensionRadix: readonly number[];
+  /** The site's corner style, to name corner groups (`group by`). */
+  readonly cornerStyle: string;
 }
 
 /** The value index of dimension `i` in dimension code `d`; -1 when the job has none. */
@@ -170,6 +173,7 @@ export function buildUniverse(program: CheckedProgram): Universe {
     triplePosition,
     dimensions,
     dimensionRadix,
+    cornerStyle: program.site.cornerStyle,
   };
 }
 
@@ -182,6 +186,8 @@ export interface ExpandedStage {
   readonly corner: readonly number[];
   /** Dimension codes (`Universe`): 0 for every job of a stage without dimensions. */
   readonly dimension: readonly number[];
+  /** `group by`: the `corner` column holds group ids of this grouping. */
+  readonly grouping?: Grouping;
   readonly arrayIndex: readonly number[];
   /** Jobs before the `where`. */
   readonly candidates: number;
@@ -214,6 +220,9 @@ export class KeyCodec {
 export function expandStage(universe: Universe, codec: KeyCodec, stage: StageModel): ExpandedStage {
   const builtinMask = keyMask(stage.keySet);
   const mask = stageMask(universe, stage);
+  const grouping = stage.groupBy !== undefined && (builtinMask & CORNER) !== 0 ? groupingOf(universe, stage.groupBy) : undefined;
+  /** With a grouping and `library`: how many groups of each library were seen (a group's position). */
+  const groupsSeen = new Map<number, number>();
   let node: number[] = [];
   let library: number[] = [];
   let corner: number[] = [];
@@ -227,12 +236,12 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
     position.push(0);
   } else {
     // Every triple is distinct when both library and corner are keys: no need to deduplicate.
-    const seen = (builtinMask & LIBRARY) !== 0 && (builtinMask & CORNER) !== 0 ? undefined : new Set<number>();
+    const seen = (builtinMask & LIBRARY) !== 0 && (builtinMask & CORNER) !== 0 && grouping === undefined ? undefined : new Set<number>();
     const { tripleNode, tripleLibrary, tripleCorner, triplePosition } = universe;
     for (let t = 0; t < tripleNode.length; t++) {
       const n = mask & NODE ? tripleNode[t]! : -1;
       const l = mask & LIBRARY ? tripleLibrary[t]! : -1;
-      const c = mask & CORNER ? tripleCorner[t]! : -1;
+      const c = mask & CORNER ? (grouping ? grouping.groupOf[tripleCorner[t]!]! : tripleCorner[t]!) : -1;
       if (seen !== undefined) {
         const key = codec.encode(mask, n, l, c);
         if (seen.has(key)) continue;
@@ -241,12 +250,18 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
       node.push(n);
       library.push(l);
       corner.push(c);
-      position.push(triplePosition[t]!);
+      if (grouping !== undefined && l >= 0) {
+        // Triples of a library are consecutive: its groups in order of first appearance.
+        const count = (groupsSeen.get(l) ?? 0) + 1;
+        groupsSeen.set(l, count);
+        position.push(count);
+      } else position.push(triplePosition[t]!);
     }
     if (builtinMask === CORNER) {
       // Triples are grouped by node; `for each corner` alone orders by first appearance over
       // libraries in declaration order.
-      corner.sort((a, b) => universe.cornerRank[a]! - universe.cornerRank[b]!);
+      const rank = grouping ? grouping.rank : universe.cornerRank;
+      corner.sort((a, b) => rank[a]! - rank[b]!);
     }
   }
 
@@ -280,7 +295,7 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
       const c = corner[j]!;
       entities.node = n >= 0 ? universe.nodes[n] : undefined;
       entities.library = l >= 0 ? universe.libraries[l] : undefined;
-      entities.corner = c >= 0 ? universe.corners[c] : undefined;
+      entities.corner = c >= 0 ? universe.corners[grouping ? grouping.representative[c]! : c] : undefined;
       if (evaluateCondition(where, lookup, dimensionLookup)) {
         keptNode.push(n);
         keptLibrary.push(l);
@@ -301,9 +316,11 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
     arrayIndex[j] =
       builtinMask === 0 && mask !== 0
         ? dimensionValue(universe, codes[j]!, innermostDimension(mask)) + 1
-        : innermostPosition(universe, builtinMask, node[j]!, library[j]!, corner[j]!, position[j]!);
+        : grouping !== undefined && (builtinMask & LIBRARY) === 0
+          ? grouping.rank[corner[j]!]!
+          : innermostPosition(universe, builtinMask, node[j]!, library[j]!, corner[j]!, position[j]!);
   }
-  return { stage, mask, node, library, corner, dimension: codes, arrayIndex, candidates };
+  return { stage, mask, node, library, corner, dimension: codes, arrayIndex, candidates, ...(grouping ? { grouping } : {}) };
 }
 
 interface Columns {
@@ -370,22 +387,37 @@ function innermostPosition(
  * The values that name a job, outermost first: the library id stands for its node, so the node
  * name appears only when the key set has no library.
  */
-export function jobLabelParts(universe: Universe, n: number, l: number, c: number, d = 0): string[] {
+export function jobLabelParts(universe: Universe, n: number, l: number, c: number, d = 0, grouping?: Grouping): string[] {
   const parts: string[] = [];
   if (l >= 0) parts.push(universe.libraries[l]!.id);
   else if (n >= 0) parts.push(universe.nodes[n]!);
-  if (c >= 0) parts.push(universe.corners[c]!.name);
+  if (c >= 0) parts.push(grouping ? grouping.names[c]! : universe.corners[c]!.name);
   if (d !== 0) parts.push(...Object.values(dimensionKeys(universe, d)));
   return parts;
 }
 
-export function jobKeys(universe: Universe, n: number, l: number, c: number, d = 0): JobKeys {
-  const keys: { node?: string; library?: string; corner?: string; dimensions?: Record<string, string> } = {};
+export function jobKeys(universe: Universe, n: number, l: number, c: number, d = 0, grouping?: Grouping): JobKeys {
+  const keys: { node?: string; library?: string; corner?: string; group?: string; corners?: string[]; dimensions?: Record<string, string> } = {};
   if (n >= 0) keys.node = universe.nodes[n]!;
   if (l >= 0) keys.library = universe.libraries[l]!.id;
-  if (c >= 0) keys.corner = universe.corners[c]!.name;
+  if (c >= 0 && grouping !== undefined) {
+    keys.group = grouping.names[c]!;
+    keys.corners = groupCorners(universe, grouping, c, n, l);
+  } else if (c >= 0) keys.corner = universe.corners[c]!.name;
   if (d !== 0) keys.dimensions = dimensionKeys(universe, d);
   return keys;
+}
+
+/** The corners of group `g` a job has: its library's (list order), else its node's or all in use (first appearance). */
+function groupCorners(universe: Universe, grouping: Grouping, g: number, n: number, l: number): string[] {
+  const names: string[] = [];
+  for (let t = 0; t < universe.tripleCorner.length; t++) {
+    if ((l >= 0 && universe.tripleLibrary[t] !== l) || (n >= 0 && universe.tripleNode[t] !== n)) continue;
+    const c = universe.tripleCorner[t]!;
+    const name = universe.corners[c]!.name;
+    if (grouping.groupOf[c] === g && !names.includes(name)) names.push(name);
+  }
+  return names;
 }
 
 /** Dimension name → value of a dimension code, in declaration order. */
@@ -404,21 +436,28 @@ function dimensionKeys(universe: Universe, d: number): Record<string, string> {
  */
 export class JobNames {
   private readonly cache = new Map<number, { readonly keys: JobKeys; readonly suffix: string }>();
+  private readonly grouped = new Map<string, Map<number, { readonly keys: JobKeys; readonly suffix: string }>>();
 
   constructor(
     private readonly universe: Universe,
     private readonly codec: KeyCodec,
   ) {}
 
-  get(n: number, l: number, c: number, d = 0): { readonly keys: JobKeys; readonly suffix: string } {
+  get(n: number, l: number, c: number, d = 0, grouping?: Grouping): { readonly keys: JobKeys; readonly suffix: string } {
     let mask = (n >= 0 ? NODE : 0) | (l >= 0 ? LIBRARY : 0) | (c >= 0 ? CORNER : 0);
     if (d !== 0) mask |= ~BUILTIN_KEYS;
     const code = this.codec.encode(mask, n, l, c, d);
-    let entry = this.cache.get(code);
+    // Group ids and corner ids share the `corner` column: one cache per grouping.
+    let cache = this.cache;
+    if (grouping !== undefined) {
+      cache = this.grouped.get(grouping.key) ?? new Map();
+      this.grouped.set(grouping.key, cache);
+    }
+    let entry = cache.get(code);
     if (entry === undefined) {
-      const parts = jobLabelParts(this.universe, n, l, c, d);
-      entry = { keys: jobKeys(this.universe, n, l, c, d), suffix: parts.length === 0 ? '' : `[${parts.join(',')}]` };
-      this.cache.set(code, entry);
+      const parts = jobLabelParts(this.universe, n, l, c, d, grouping);
+      entry = { keys: jobKeys(this.universe, n, l, c, d, grouping), suffix: parts.length === 0 ? '' : `[${parts.join(',')}]` };
+      cache.set(code, entry);
     }
     return entry;
   }

@@ -106,6 +106,7 @@ export function formatPlanJson(plan: Plan): string {
       keys: [...s.keys],
       keySet: [...s.keySet],
       ...(s.dimensions === undefined ? {} : { dimensions: [...s.dimensions] }),
+      ...(s.groupBy === undefined ? {} : { groupBy: [...s.groupBy] }),
       after: s.after.map((d) => ({ stage: d.stage, relation: d.relation, ...(d.join === undefined ? {} : { join: d.join }) })),
       jobCount: s.jobCount,
       cpus: s.cpus,
@@ -148,9 +149,10 @@ export function formatPlanJson(plan: Plan): string {
 }
 
 /** `library, corner, arcs`: the built-in keys, then the declared dimensions. */
-export function forEachText(s: Pick<PlanStage, 'keys' | 'dimensions'>): string {
+export function forEachText(s: Pick<PlanStage, 'keys' | 'dimensions' | 'groupBy'>): string {
   const keys = [...s.keys, ...(s.dimensions ?? [])];
-  return keys.length === 0 ? '-' : keys.join(', ');
+  if (keys.length === 0) return '-';
+  return s.groupBy === undefined ? keys.join(', ') : `${keys.join(', ')} group by ${s.groupBy.join(', ')}`;
 }
 
 function orderedKeys(keys: JobKeys): JobKeys {
@@ -158,6 +160,7 @@ function orderedKeys(keys: JobKeys): JobKeys {
     ...(keys.node === undefined ? {} : { node: keys.node }),
     ...(keys.library === undefined ? {} : { library: keys.library }),
     ...(keys.corner === undefined ? {} : { corner: keys.corner }),
+    ...(keys.group === undefined ? {} : { group: keys.group, corners: [...(keys.corners ?? [])] }),
     ...(keys.dimensions === undefined ? {} : { dimensions: { ...keys.dimensions } }),
   };
 }

@@ -109,7 +109,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
       const s = stageOf[order[v]!]!;
       const e = expanded[s]!;
       const j = order[v]! - offsets[s]!;
-      const override = options.durationOf(stage.name, names.get(e.node[j]!, e.library[j]!, e.corner[j]!, e.dimension[j]!).keys);
+      const override = options.durationOf(stage.name, names.get(e.node[j]!, e.library[j]!, e.corner[j]!, e.dimension[j]!, e.grouping).keys);
       if (override !== undefined && Number.isFinite(override) && override >= 0) {
         duration[v] = override;
         overridden[s] = 1;
@@ -135,7 +135,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     const c = e.corner[j]!;
     const earliestStart = timing.earliestStart[v]!;
     const latestStart = timing.latestStart[v]!;
-    const name = names.get(n, l, c, e.dimension[j]!);
+    const name = names.get(n, l, c, e.dimension[j]!, e.grouping);
     jobs[v] = {
       id: e.stage.name + name.suffix,
       stage: e.stage.name,
@@ -243,6 +243,7 @@ function summariseStage(
     keys: stage.keys,
     keySet: stage.keySet,
     ...(stage.dimensions ? { dimensions: stage.dimensions } : {}),
+    ...(e.grouping ? { groupBy: e.grouping.fields } : {}),
     after,
     jobCount: count,
     cpus: stage.resources.cpus,

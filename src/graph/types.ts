@@ -10,6 +10,9 @@ export interface JobKeys {
   readonly node?: string;
   readonly library?: string;
   readonly corner?: string;
+  /** `group by`: the name of the job's corner group (instead of `corner`) and its corners. */
+  readonly group?: string;
+  readonly corners?: readonly string[];
   /** Declared dimension → value (language.md §4.1), in declaration order; absent without dimensions. */
   readonly dimensions?: Readonly<Record<string, string>>;
 }
@@ -50,6 +53,8 @@ export interface PlanStage {
   readonly keySet: readonly FanoutKey[];
   /** Declared dimensions it fans out over, declaration order; absent when none. */
   readonly dimensions?: readonly string[];
+  /** `group by`: the corner fields its corner groups share; absent otherwise. */
+  readonly groupBy?: readonly string[];
   readonly after: readonly PlanDependency[];
   readonly jobCount: number;
   readonly cpus: number;

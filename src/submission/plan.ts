@@ -202,8 +202,8 @@ export function stageOrder(plan: Plan): Plan['stages'][number][] {
   return order;
 }
 
-export function groupName(keys: { node?: string; library?: string; corner?: string; dimensions?: Readonly<Record<string, string>> }): string {
-  const values = [keys.node, keys.library, keys.corner, ...Object.values(keys.dimensions ?? {})].filter((v): v is string => v !== undefined);
+export function groupName(keys: { node?: string; library?: string; corner?: string; group?: string; dimensions?: Readonly<Record<string, string>> }): string {
+  const values = [keys.node, keys.library, keys.corner ?? keys.group, ...Object.values(keys.dimensions ?? {})].filter((v): v is string => v !== undefined);
   return values.length === 0 ? '_' : values.join('.');
 }
 

@@ -32,6 +32,6 @@ export const deckTemplates: Rule = {
 /** The deck's name as written: templates are looked up by their literal name, `${…}` included. */
 export function deckName(deck: Template): string {
   return deck.parts
-    .map((part) => (part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : `\${${part.name}}`))
+    .map((part) => (part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : part.kind === 'group' ? '${group}' : `\${${part.name}}`))
     .join('');
 }

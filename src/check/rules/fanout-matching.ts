@@ -30,6 +30,18 @@ export function findUnmatchableFanout(models: readonly StageShape[]): Diagnostic
       seen.add(up.name);
       const keys = keysOf(stage);
       const upKeys = keysOf(up);
+      if (stage.groupBy && up.groupBy && stage.keySet.includes('corner') && up.keySet.includes('corner') && stage.groupBy.join() !== up.groupBy.join()) {
+        found.push(makeDiagnostic('LCP4002', clause.span, `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.name}\``, {
+          label: 'the two stages group corners differently',
+          notes: [
+            `\`${stage.name}\` groups corners by ${stage.groupBy.join(', ')}`,
+            `\`${up.name}\` groups corners by ${up.groupBy.join(', ')}`,
+            'a group of one stage may hold corners of several groups of the other, and the reverse',
+          ],
+          help: `give both stages the same \`group by\`, or make one of them per corner`,
+        }));
+        continue;
+      }
       if (contains(keys, upKeys) || contains(upKeys, keys)) continue;
       found.push(makeDiagnostic('LCP4002', clause.span, `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.name}\``, {
         label: 'neither key set contains the other',

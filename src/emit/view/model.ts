@@ -204,6 +204,7 @@ function arrayTitle(stage: string, keys: JobKeys): string {
   if (keys.library !== undefined) values.push(keys.library);
   else if (keys.node !== undefined) values.push(keys.node);
   if (keys.corner !== undefined) values.push(keys.corner);
+  if (keys.group !== undefined) values.push(keys.group);
   values.push(...Object.values(keys.dimensions ?? {}));
   return values.length === 0 ? stage : `${stage}[${values.join(',')}]`;
 }
