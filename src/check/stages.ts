@@ -99,10 +99,10 @@ export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string,
 }
 
 /**
- * `group by` (LCP2016): corner fields, with `corner` among the keys. The fields in canonical
- * order; undefined without `group by`; null after an error.
+ * `group by` (LCP2016): corner fields, with `corner` among the keys. The valid fields in
+ * canonical order; undefined without `group by`.
  */
-function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): readonly string[] | undefined | null {
+function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): { readonly fields: readonly string[]; readonly ok: boolean } | undefined {
   const clause = decl.forEach?.groupBy;
   if (clause === undefined) return undefined;
   let ok = true;
@@ -134,7 +134,7 @@ function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): re
       ctx.report('LCP2002', field.span, `\`${field.name}\` is listed twice in \`group by\``, { label: 'listed again' });
     } else fields.add(field.name);
   }
-  return ok ? GROUP_FIELDS.filter((f) => fields.has(f)) : null;
+  return { fields: GROUP_FIELDS.filter((f) => fields.has(f)), ok };
 }
 
 function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs: StageInputs, templates: StageTemplates): StageBuild {
@@ -179,8 +179,9 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   /** Declaration order, so every stage lists the same dimensions in the same order. */
   const dimensions = dimensionNames.filter((d) => declaredDimensions.has(d));
   const groupBy = readGroupBy(ctx, decl, declared.has('corner'));
-  if (groupBy === null) ok = false;
-  const grouped = groupBy ?? undefined;
+  if (groupBy?.ok === false) ok = false;
+  // After an error the valid fields still scope `${group}` and `corner.*`: one error, not a cascade.
+  const grouped = groupBy?.fields;
   const keySetLookup = new Set(keySet);
 
   // Dependencies.
