@@ -67,6 +67,7 @@ function declarationSymbol(decl: Declaration, textOf: (span: Span) => string): O
     case 'StageDecl': {
       const parts = [
         ...(decl.forEach && decl.forEach.keys.length > 0 ? [`for each ${decl.forEach.keys.map((k) => k.name).join(', ')}`] : []),
+        ...(decl.forEach?.groupBy ? [`group by ${decl.forEach.groupBy.fields.map((f) => f.name).join(', ')}`] : []),
         ...(decl.after.length > 0 ? [`after ${decl.after.map((a) => a.name).join(', ')}`] : []),
       ];
       return named('stage', parts.join(' '), decl.body);
