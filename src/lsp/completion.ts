@@ -10,7 +10,7 @@
  * | `run = …` | tools and `shell` |
  * | `corners = [a, …`, `corners s = …` | corners and corner sets |
  * | `library x : …` | nodes |
- * | `for each …` | fan-out keys |
+ * | `for each …` | fan-out keys and declared dimensions |
  * | `corner.…`, `library.…`, `node.…` (conditions) | the entity's fields |
  * | the start of an item in a block | the block's properties (its schema, as `readBlock` read it) |
  * | the start of a top-level line | declaration keywords |
@@ -98,9 +98,10 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   }
 
   if (decl?.kind === 'StageDecl' && !before.includes('{')) {
-    if (/\bafter\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
+    if (/\bafter\s+(?:[A-Za-z_]\w*\s*[,|]\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
     if (/\bfor\s+each\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) {
-      return ['node', 'library', 'corner'].map((key) => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      const builtin = ['node', 'library', 'corner'].map((key): Completion => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      return [...builtin, ...names('dimension')];
     }
   }
   if (/\b(?:default_)?queue\s*=\s*[A-Za-z_]*$/.test(line)) return names('queue');

@@ -38,3 +38,17 @@ describe('dimensions in the editor', () => {
     expect(symbols.find((s) => s.name === 'arcs')).toMatchObject({ kind: 'dimension', detail: 'cons, non_cons' });
   });
 });
+
+describe('completion', () => {
+  it('`for each` offers the declared dimensions after the built-in keys; `after a |` offers stages', async () => {
+    const { complete } = await import('../../src/lsp/completion.js');
+    const text = `${TEXT}stage t for each library, ar`;
+    const checked = checkSource(text);
+    const view = { loaded: checked.loaded, bindings: checked.bindings };
+    const labels = complete(view, 'main.lcp', text.length).map((c) => c.label);
+    expect(labels).toEqual(['node', 'library', 'corner', 'arcs']);
+    const joined = `${TEXT}stage u after s |`;
+    const again = checkSource(joined);
+    expect(complete({ loaded: again.loaded, bindings: again.bindings }, 'main.lcp', joined.length).map((c) => c.label)).toContain('s');
+  });
+});
