@@ -112,3 +112,13 @@ stage s for each arcs where arcs == cons { run = shell "echo \${arcs}" expect "x
     expect(binding.uses).toHaveLength(3);
   });
 });
+
+describe('LCP3108 with dimensions', () => {
+  test('a stage gathering the values of a dimension and expecting a glob without a count', () => {
+    const result = checkSource(`${PRELUDE}dimension arcs = [cons, non_cons]
+stage char for each library, arcs { run = shell "true" expect "x" }
+stage merge for each library after char { run = shell "true" expect "\${out}/*.lib" }`);
+    const lint = result.diagnostics.find((d) => d.code === 'LCP3108')!;
+    expect(lint.notes).toEqual(['each job gathers 2 jobs of `char` (one per arcs)']);
+  });
+});
