@@ -22,6 +22,15 @@ export interface CheckedProgram {
   readonly stages: readonly StageModel[];
   /** Declared user attributes (`attribute library.lpe_dir: string`); absent when none. */
   readonly attributes?: readonly AttributeModel[];
+  /** Declared dimensions (`dimension arcs = [cons, non_cons]`), in declaration order; absent when none. */
+  readonly dimensions?: readonly DimensionModel[];
+}
+
+/** A fan-out key of the user's own (language.md §4.1): its values in the order written. */
+export interface DimensionModel {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly span: Span;
 }
 
 /** A user attribute's value: strings and paths, integers, booleans, quantities in base units. */
@@ -163,6 +172,9 @@ export type FanoutKey = 'node' | 'library' | 'corner';
 /** Canonical key order: outermost first. */
 export const FANOUT_KEYS: readonly FanoutKey[] = ['node', 'library', 'corner'];
 
+/** The corner fields `group by` takes, in canonical order (the corner style's, then the rest). */
+export const GROUP_FIELDS = ['process', 'voltage', 'temperature', 'rc', 'mc_samples'] as const;
+
 export interface StageModel {
   readonly name: string;
   /** Position among all stages in declaration order (0-based); ties in orderings use it. */
@@ -171,6 +183,16 @@ export interface StageModel {
   readonly keys: readonly FanoutKey[];
   /** The key set: `keys` plus `node` when `library` is present; canonical order. */
   readonly keySet: readonly FanoutKey[];
+  /**
+   * Declared dimensions in `for each`, in the order of their declarations (canonical order:
+   * after the built-in keys); absent when none, so programs without dimensions are unchanged.
+   */
+  readonly dimensions?: readonly string[];
+  /**
+   * `group by process, rc, temperature`: the corner fields its corner groups share, in the
+   * canonical order of `GROUP_FIELDS`; a job per group instead of per corner. Absent otherwise.
+   */
+  readonly groupBy?: readonly string[];
   readonly where?: Condition;
   readonly after: readonly StageDependency[];
   readonly run: RunModel;
@@ -194,6 +216,11 @@ export interface StageDependency {
   readonly stage: string;
   /** The name in the `after` clause. */
   readonly span: Span;
+  /**
+   * For an alternative of a join (`after copy, char | char_mb`): the join's position among the
+   * stage's joins; each job waits for exactly one alternative of it (language.md §4.2).
+   */
+  readonly join?: number;
 }
 
 export type RunModel =
@@ -277,7 +304,11 @@ export type TemplatePart =
    */
   | { readonly kind: 'stage'; readonly stage: string; readonly field: 'work' | 'work_root' }
   /** `${tool.T.path}`, `${tool.T.version}`. */
-  | { readonly kind: 'tool'; readonly tool: string; readonly field: 'path' | 'version' };
+  | { readonly kind: 'tool'; readonly tool: string; readonly field: 'path' | 'version' }
+  /** `${arcs}`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string }
+  /** `${group}`: the name of the job's corner group (`group by`). */
+  | { readonly kind: 'group' };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
 export type Condition =
@@ -295,4 +326,6 @@ export type Condition =
 /** Numbers are in base units; enumerations and identifiers are strings. */
 export type Operand =
   | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /** `arcs` in `where arcs == cons`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string }
   | { readonly kind: 'value'; readonly value: string | number | boolean };

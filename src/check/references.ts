@@ -11,10 +11,10 @@
  * What is recorded as a use: a stage in `after`, a stage template in `extends`, the tool of `run`, the queue of
  * `resources { queue }` and `site { default_queue }`, a library's node, corner and corner-set
  * names (library `corners`, corner sets — `.lcp` and YAML `sets:` —, `corner.name in SET`),
- * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, and `${ENV}`
- * in strings, and a declared attribute (`library.multibit`) where an entity sets it (its block or
- * YAML entry), in a condition and in an interpolation. Only uses that resolve; an unknown name
- * has no binding (it has a diagnostic).
+ * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, `${ENV}`
+ * in strings, a declared dimension in `for each`, `where` and `${…}`, and a declared attribute
+ * (`library.multibit`) where an entity sets it (its block or YAML entry), in a condition and in
+ * an interpolation. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
  *
  * Attributes are named `<entity>.<name>` in their namespace (`library.multibit`): a library and
  * a corner attribute may share a name. Their spans cover the name alone (`multibit`).
@@ -28,9 +28,9 @@ import type { BlockSchema } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 
 /** The namespaces names are looked up in (corners and corner sets share one). */
-export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template' | 'attribute';
+export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template' | 'attribute' | 'dimension';
 
-export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'template' | 'attribute';
+export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'template' | 'attribute' | 'dimension';
 
 export interface Binding {
   readonly name: string;
@@ -165,6 +165,7 @@ export class ReferenceRecorder {
       attributes.add(qualified);
       add('attribute', 'attribute', { kind: 'Identifier', name: qualified, span: d.name.span });
     }
+    for (const d of symbols.dimensions.values()) add('dimension', 'dimension', d.name);
     for (const use of this.uses) {
       const entry = index.get(`${use.namespace}\u0000${use.name}`);
       if (entry === undefined) continue;

@@ -7,14 +7,16 @@
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
-import type { Block, Expression, StageDecl } from '../syntax/ast.js';
+import type { Block, Expression, Identifier, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { isFanoutKey } from './fields.js';
 import {
   FANOUT_KEYS,
+  GROUP_FIELDS,
   type Condition,
   type DeckModel,
+  type DimensionModel,
   type ExpectModel,
   type FanoutKey,
   type QueueModel,
@@ -83,10 +85,12 @@ export interface StageInputs {
   readonly schedulerOptions?: SchedulerOptions;
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
+  /** The valid declared dimensions, in declaration order. */
+  readonly dimensions: ReadonlyMap<string, DimensionModel>;
 }
 
 /** What stage-graph rules need of a stage. */
-export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' | 'nameSpan'>;
+export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'dimensions' | 'groupBy' | 'after' | 'nameSpan'>;
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
@@ -100,6 +104,45 @@ export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string,
   return stages;
 }
 
+/**
+ * `group by` (LCP2016): corner fields, with `corner` among the keys. The valid fields in
+ * canonical order; undefined without `group by`.
+ */
+function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): { readonly fields: readonly string[]; readonly ok: boolean } | undefined {
+  const clause = decl.forEach?.groupBy;
+  if (clause === undefined) return undefined;
+  let ok = true;
+  if (!perCorner) {
+    ctx.report('LCP2016', clause.span, '`group by` groups corners, but the stage does not fan out over `corner`', {
+      label: 'nothing to group',
+      help: 'add `corner` to `for each`: `for each library, corner group by …`',
+    });
+    ok = false;
+  }
+  const fields = new Set<string>();
+  for (const field of clause.fields) {
+    if (field.name === '') continue;
+    if (field.name === 'name') {
+      ctx.report('LCP2016', field.span, 'corners cannot be grouped by `name`: each group would be one corner', {
+        label: 'one corner per group',
+        help: 'drop `group by` to run per corner, or group by fields corners share (`process`, `rc`, `temperature`)',
+      });
+      ok = false;
+    } else if (!(GROUP_FIELDS as readonly string[]).includes(field.name)) {
+      const hint = didYouMean(field.name, GROUP_FIELDS);
+      ctx.report('LCP2016', field.span, `corners cannot be grouped by \`${field.name}\``, {
+        label: 'not a corner field',
+        help: hint ?? `group by corner fields: ${GROUP_FIELDS.map((f) => `\`${f}\``).join(', ')}`,
+        fixes: suggestionFixes(field.name, field.span, GROUP_FIELDS),
+      });
+      ok = false;
+    } else if (fields.has(field.name)) {
+      ctx.report('LCP2002', field.span, `\`${field.name}\` is listed twice in \`group by\``, { label: 'listed again' });
+    } else fields.add(field.name);
+  }
+  return { fields: GROUP_FIELDS.filter((f) => fields.has(f)), ok };
+}
+
 function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs: StageInputs, templates: StageTemplates): StageBuild {
   const name = decl.name.name;
   const what = `stage \`${name}\``;
@@ -108,16 +151,28 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const ctx = extended.ctx;
   let ok = extended.ok;
 
-  // Fan-out keys.
+  // Fan-out keys: the built-in ones and declared dimensions.
   const declared = new Set<FanoutKey>();
+  const declaredDimensions = new Set<string>();
+  const dimensionNames = [...inputs.dimensions.keys()];
+  const keyNames = [...FANOUT_KEYS, ...dimensionNames];
   for (const key of decl.forEach?.keys ?? []) {
     if (key.name === '') continue;
-    if (!isFanoutKey(key.name)) {
-      const hint = didYouMean(key.name, FANOUT_KEYS);
+    if (inputs.dimensions.has(key.name) && !isFanoutKey(key.name)) {
+      ctx.references.use('dimension', key);
+      if (declaredDimensions.has(key.name)) ctx.report('LCP2002', key.span, `\`${key.name}\` is listed twice in \`for each\``, { label: 'listed again' });
+      else declaredDimensions.add(key.name);
+    } else if (!isFanoutKey(key.name)) {
+      // A dimension declared with errors (LCP2014) is not a key, but the name is no typo.
+      if (inputs.symbols.dimensions.has(key.name)) {
+        ok = false;
+        continue;
+      }
+      const hint = didYouMean(key.name, keyNames);
       ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
         label: 'not a fan-out key',
-        help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
-        fixes: suggestionFixes(key.name, key.span, FANOUT_KEYS),
+        help: hint ?? `fan-out keys are \`node\`, \`library\` and \`corner\`${dimensionNames.length > 0 ? ` and the declared dimensions (${dimensionNames.map((d) => `\`${d}\``).join(', ')})` : ', or a dimension declared with `dimension NAME = [values]`'}`,
+        fixes: suggestionFixes(key.name, key.span, keyNames),
       });
       ok = false;
     } else if (declared.has(key.name)) {
@@ -127,10 +182,18 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const keysValid = ok;
   const keys = FANOUT_KEYS.filter((k) => declared.has(k));
   const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
+  /** Declaration order, so every stage lists the same dimensions in the same order. */
+  const dimensions = dimensionNames.filter((d) => declaredDimensions.has(d));
+  const groupBy = readGroupBy(ctx, decl, declared.has('corner'));
+  if (groupBy?.ok === false) ok = false;
+  // After an error the valid fields still scope `${group}` and `corner.*`: one error, not a cascade.
+  const grouped = groupBy?.fields;
   const keySetLookup = new Set(keySet);
 
   // Dependencies.
   const after: StageDependency[] = [];
+  const joinOf = new Map<Identifier, number>();
+  (decl.joins ?? []).forEach((join, i) => join.alternatives.forEach((alternative) => joinOf.set(alternative, i)));
   for (const dependency of decl.after) {
     if (dependency.name === '') continue;
     if (!inputs.symbols.stages.has(dependency.name)) {
@@ -143,18 +206,28 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       ok = false;
     } else if (after.some((a) => a.stage === dependency.name)) {
       ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
-    } else after.push({ stage: dependency.name, span: dependency.span });
+    } else {
+      const join = joinOf.get(dependency);
+      after.push({ stage: dependency.name, span: dependency.span, ...(join === undefined ? {} : { join }) });
+    }
     if (inputs.symbols.stages.has(dependency.name)) ctx.references.use('stage', dependency);
   }
 
   let where: Condition | undefined;
   if (decl.where !== undefined) {
-    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup });
+    where = resolveCondition(ctx, decl.where, {
+      ...inputs.conditionScope,
+      what,
+      keySet: keySetLookup,
+      dimensions: inputs.dimensions,
+      dimensionSet: declaredDimensions,
+      ...(grouped ? { groupBy: grouped } : {}),
+    });
     if (where === undefined) ok = false;
   }
 
   const reads: StageRead[] = [];
-  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, onStageRead: (read) => reads.push(read) };
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, dimensions: declaredDimensions, ...(grouped ? { groupBy: grouped } : {}), onStageRead: (read) => reads.push(read) };
   const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
@@ -348,6 +421,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           index,
           keys,
           keySet,
+          ...(dimensions.length > 0 ? { dimensions } : {}),
+          ...(grouped ? { groupBy: grouped } : {}),
           ...(where ? { where } : {}),
           after,
           run,
@@ -363,7 +438,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           nameSpan: decl.name.span,
         }
       : undefined;
-  const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
+  const shape: StageShape | undefined = keysValid ? { name, index, keySet, ...(dimensions.length > 0 ? { dimensions } : {}), ...(grouped ? { groupBy: grouped } : {}), after, nameSpan: decl.name.span } : undefined;
   return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans, reads };
 }
 

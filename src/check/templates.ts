@@ -11,6 +11,7 @@ import type { AttributeSchemas } from './attributes.js';
 import { attributeName } from './references.js';
 import type { CheckContext } from './context.js';
 import { entityFields, isFanoutKey } from './fields.js';
+import { reportUngrouped } from './conditions.js';
 import { FORMATS, formattedField, isFormattable } from './formats.js';
 import type { FanoutKey, Template, TemplatePart } from './model.js';
 
@@ -21,6 +22,10 @@ export type TemplateScope =
       readonly kind: 'stage';
       readonly stage: string;
       readonly keySet: ReadonlySet<FanoutKey>;
+      /** The declared dimensions the stage fans out over (`${arcs}`). */
+      readonly dimensions?: ReadonlySet<string>;
+      /** `group by`: the corner fields a job's group of corners shares (`${group}` in scope). */
+      readonly groupBy?: readonly string[];
       /** Told of every `${S.work}` / `${S.work_root}`, for the rule that checks `S` is upstream. */
       readonly onStageRead?: (read: StageRead) => void;
     };
@@ -46,6 +51,8 @@ export interface TemplateEnvironment {
   readonly stageNames?: ReadonlySet<string>;
   /** Declared tools and whether each has a `version`, for `${tool.T.path}`. */
   readonly tools?: ReadonlyMap<string, { readonly version: boolean }>;
+  /** Declared dimensions (valid ones), for `${arcs}`. */
+  readonly dimensions?: ReadonlySet<string>;
 }
 
 export interface TemplateOptions {
@@ -98,7 +105,9 @@ function resolveInterpolation(
     const fields = entityFields(name, environment.attributes);
     const field = rest[0];
     if (field === undefined || rest.length > 1) {
+      const grouped = name === 'corner' && field === undefined && scope.kind === 'stage' && scope.groupBy !== undefined;
       ctx.report('LCP2010', reference.span, `\`${reference.path.map((p) => p.name).join('.')}\` is not a field`, {
+        ...(grouped ? { help: `the stage's jobs are groups of corners: use \`\${group}\` or the fields they share (${scope.groupBy!.map((f) => `\`\${corner.${f}}\``).join(', ')})` } : {}),
         label: `write \`${name}.<field>\``,
         notes: [`fields of \`${name}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
       });
@@ -151,6 +160,10 @@ function resolveInterpolation(
       });
       return undefined;
     }
+    if (name === 'corner' && scope.groupBy !== undefined && !scope.groupBy.includes(field.name)) {
+      reportUngrouped(ctx, reference.span, field.name, `stage \`${scope.stage}\``, scope.groupBy);
+      return undefined;
+    }
     return { kind: 'field', entity: name, field: fieldName };
   }
 
@@ -165,6 +178,20 @@ function resolveInterpolation(
   if (rest.length > 0) {
     ctx.report('LCP2010', reference.span, `\`${name}\` has no fields`, {
       label: 'only `node`, `library` and `corner` have fields',
+    });
+    return undefined;
+  }
+
+  if (name === 'group' && rest.length === 0 && format === undefined && scope.kind === 'stage' && scope.groupBy !== undefined) {
+    return { kind: 'group' };
+  }
+
+  if (environment.dimensions?.has(name) && rest.length === 0 && format === undefined) {
+    ctx.references.use('dimension', head);
+    if (scope.kind === 'stage' && scope.dimensions?.has(name)) return { kind: 'dimension', name };
+    ctx.report('LCP2009', head.span, scope.kind === 'stage' ? `dimension \`${name}\` is not in scope: stage \`${scope.stage}\` does not run per ${name}` : `dimension \`${name}\` can only be used inside a stage`, {
+      label: 'not in scope here',
+      ...(scope.kind === 'stage' ? { help: `add \`${name}\` to the stage's \`for each\`` } : {}),
     });
     return undefined;
   }
@@ -305,6 +332,8 @@ export function referenceSource(part: Exclude<TemplatePart, { kind: 'text' }>): 
       return `\${${part.stage}.${part.field}}`;
     case 'tool':
       return `\${tool.${part.tool}.${part.field}}`;
+    case 'group':
+      return '${group}';
     default:
       return `\${${part.name}}`;
   }

@@ -58,9 +58,9 @@ function stageTemplates(stage: StageModel): Template[] {
   ];
 }
 
-/** `base_svt/ssgnp_…`: the job's keys projected onto `keySet` (a coarser stage's, for `${S.work}`). */
-export function keyPathOf(job: PlanJob, keySet: readonly FanoutKey[]): string {
-  return keySet.map((k) => job.keys[k]!).join('/');
+/** `base_svt/ssgnp_…`: the job's keys projected onto `stage`'s (a coarser stage's, for `${S.work}`). */
+export function keyPathOf(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): string {
+  return jobKey(job, stage).keyPath;
 }
 
 /**
@@ -73,7 +73,7 @@ function stageReadLiterals(values: Map<string, string>, job: PlanJob, stage: Sta
       if (part.kind !== 'stage' || part.field !== 'work') continue;
       const source = index.stages.get(part.stage);
       if (source === undefined) continue;
-      const keyPath = keyPathOf(job, source.keySet);
+      const keyPath = keyPathOf(job, source);
       values.set(`lcp_stage_${part.stage}_work_path`, keyPath === '' ? part.stage : `${part.stage}/${keyPath}`);
     }
   }
@@ -149,9 +149,17 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   }
 }
 
-export function jobKey(job: PlanJob, keySet: readonly FanoutKey[]): { key: string; keyPath: string; group: string } {
-  const values = keySet.map((k) => job.keys[k]!);
-  const outer = values.slice(0, -1);
+/**
+ * The job's key values: the built-in keys, then its declared dimensions' values (§4.1). The
+ * group is the array's outer keys: all but the innermost built-in key, or, without one, all
+ * but the last dimension.
+ */
+export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): { key: string; keyPath: string; group: string } {
+  // A grouped stage (`group by`) has the group's name where the corner's would be.
+  const builtin = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
+  const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
+  const values = [...builtin, ...dimensions];
+  const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
   return {
     key: values.length === 0 ? '_' : values.join('.'),
     keyPath: values.join('/'),
@@ -182,6 +190,17 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
     values.set('lcp_corner_rc', corner.rc ?? '');
     values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
   }
+  if (job.keys.group !== undefined) {
+    values.set('lcp_group_name', job.keys.group);
+    // The fields the group's corners share, from its first corner: the checker allows no other.
+    const first = index.corners.get(job.keys.corners![0]!);
+    for (const field of stage.groupBy ?? []) {
+      if (first === undefined) break;
+      const value = field === 'process' ? first.process : field === 'voltage' ? formatNumber(first.voltage) : field === 'temperature' ? formatNumber(first.temperature) : field === 'rc' ? (first.rc ?? '') : first.mcSamples === undefined ? '' : String(first.mcSamples);
+      values.set(`lcp_corner_${field}`, value);
+    }
+  }
+  for (const [name, value] of Object.entries(job.keys.dimensions ?? {})) values.set(`lcp_dim_${name}`, value);
   extraLiterals(values, job, stage, index);
   stageReadLiterals(values, job, stage, index);
   return values;
@@ -200,7 +219,7 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
   const facts: JobFacts[] = [];
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
-    const { key, keyPath, group } = jobKey(job, stage.keySet);
+    const { key, keyPath, group } = jobKey(job, stage);
     const literals = jobLiterals(job, stage, index);
     const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
     const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;

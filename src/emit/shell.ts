@@ -33,6 +33,10 @@ export function variableOf(part: Exclude<TemplatePart, { kind: 'text' }>): strin
       return `lcp_stage_${part.stage}_${part.field}`;
     case 'tool':
       return `lcp_tool_${part.tool}_${part.field}`;
+    case 'dimension':
+      return `lcp_dim_${part.name}`;
+    case 'group':
+      return 'lcp_group_name';
   }
 }
 

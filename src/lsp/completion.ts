@@ -11,7 +11,7 @@
  * | `run = …` | tools and `shell` |
  * | `corners = [a, …`, `corners s = …` | corners and corner sets |
  * | `library x : …` | nodes |
- * | `for each …` | fan-out keys |
+ * | `for each …` | fan-out keys and declared dimensions |
  * | `corner.…`, `library.…`, `node.…` (conditions) | the entity's fields and declared attributes |
  * | the start of an item in a block | the block's properties (its schema, as `readBlock` read it) |
  * | the start of a top-level line | declaration keywords |
@@ -27,7 +27,7 @@ import { lookupUnit, UNITS, type Dimension } from '../check/units.js';
 import { BUILTIN_DOCS, FIELD_DOCS, PROPERTY_DOCS } from './hover.js';
 import { bodyOf, declarationAt, fileOf, nestedBlocksAt, type ProgramView } from './view.js';
 
-export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'template' | 'attribute';
+export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'template' | 'attribute' | 'dimension';
 
 export interface Completion {
   readonly label: string;
@@ -39,7 +39,7 @@ export interface Completion {
   readonly insertText?: string;
 }
 
-const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'stage'];
+const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'dimension', 'stage'];
 
 /** The dimension of a property's quantities, for unit completion. */
 const PROPERTY_DIMENSION: Readonly<Record<string, Dimension>> = {
@@ -108,9 +108,10 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   }
 
   if (decl?.kind === 'StageDecl' && !before.includes('{')) {
-    if (/\bafter\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
+    if (/\bafter\s+(?:[A-Za-z_]\w*\s*[,|]\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
     if (/\bfor\s+each\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) {
-      return ['node', 'library', 'corner'].map((key) => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      const builtin = ['node', 'library', 'corner'].map((key): Completion => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      return [...builtin, ...names('dimension')];
     }
   }
   if (/\bextends\s+[A-Za-z_]*$/.test(line) || /\bstage_template\s*=\s*[A-Za-z_]*$/.test(line)) {

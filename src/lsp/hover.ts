@@ -222,6 +222,13 @@ function describeBinding(view: ProgramView, binding: Binding): string {
       if (users.length > 0) fact('characterized by', code(users));
       break;
     }
+    case 'dimension': {
+      const decl = declarationFor(view, binding);
+      if (decl?.kind === 'DimensionDecl') lines.push('```lcp', textOf(view, decl.span), '```');
+      const stages = [...models.stages.values()].filter((s) => s.dimensions?.includes(name)).map((s) => s.name);
+      if (stages.length > 0) fact('fanned out by', code(stages));
+      break;
+    }
     case 'corner set': {
       const decl = declarationFor(view, binding);
       if (decl?.kind === 'CornerSetDecl') lines.push('```lcp', `corners ${name} = ${textOf(view, decl.value.span)}`, '```');

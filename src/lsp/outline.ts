@@ -6,7 +6,7 @@
 import type { Span } from '../diagnostics/span.js';
 import type { Block, Declaration, LcpFile } from '../syntax/ast.js';
 
-export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'template' | 'attribute' | 'property' | 'block';
+export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'dimension' | 'stage' | 'template' | 'attribute' | 'property' | 'block';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -77,9 +77,12 @@ function declarationSymbol(decl: Declaration, textOf: (span: Span) => string): O
     }
     case 'TemplateDecl':
       return named('template', decl.extends && decl.extends.name !== '' ? `extends ${decl.extends.name}` : undefined, decl.body);
+    case 'DimensionDecl':
+      return named('dimension', decl.values.map((v) => v.name).join(', '));
     case 'StageDecl': {
       const parts = [
         ...(decl.forEach && decl.forEach.keys.length > 0 ? [`for each ${decl.forEach.keys.map((k) => k.name).join(', ')}`] : []),
+        ...(decl.forEach?.groupBy ? [`group by ${decl.forEach.groupBy.fields.map((f) => f.name).join(', ')}`] : []),
         ...(decl.after.length > 0 ? [`after ${decl.after.map((a) => a.name).join(', ')}`] : []),
         ...(decl.extends && decl.extends.name !== '' ? [`extends ${decl.extends.name}`] : []),
       ];

@@ -208,6 +208,7 @@ const SYMBOL_KINDS: Readonly<Record<OutlineKind, SymbolKind>> = {
   library: SymbolKind.Package,
   corner: SymbolKind.Constant,
   'corner set': SymbolKind.Array,
+  dimension: SymbolKind.Enum,
   stage: SymbolKind.Event,
   template: SymbolKind.Interface,
   attribute: SymbolKind.Field,
@@ -231,6 +232,7 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
   env: CompletionItemKind.Variable,
   template: CompletionItemKind.Interface,
   attribute: CompletionItemKind.Field,
+  dimension: CompletionItemKind.Enum,
 };
 
 class Workspace {

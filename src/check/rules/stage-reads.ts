@@ -5,7 +5,6 @@
  * that of the job of `S` matching this job, which exists when `S`'s key set is contained in
  * this stage's (the same job or a coarser one); a finer `S` has many jobs per job here.
  */
-import type { FanoutKey } from '../model.js';
 import type { StageShape } from '../stages.js';
 import type { Rule } from './rule.js';
 
@@ -31,10 +30,10 @@ export const stageReads: Rule = {
             label: `\`${stage.name}\` may start before \`${read.stage}\` wrote it`,
             help: `add \`after ${read.stage}\` to stage \`${stage.name}\``,
           });
-        } else if (read.field === 'work' && !contains(stage.keySet, source.keySet)) {
+        } else if (read.field === 'work' && !coarserOrEqual(stage, source)) {
           ctx.report('LCP4011', read.span, `\`${read.stage}.work\` is not one directory for a job of \`${stage.name}\``, {
             label: `\`${read.stage}\` has several jobs per job of \`${stage.name}\``,
-            notes: [`\`${read.stage}\` has the key set ${describeKeys(source.keySet)}, \`${stage.name}\` ${describeKeys(stage.keySet)}`],
+            notes: [`\`${read.stage}\` has the key set ${describeKeys(source)}, \`${stage.name}\` ${describeKeys(stage)}`],
             help: `read \`\${${read.stage}.work_root}\`, the directory holding every job directory of \`${read.stage}\` (\`<work_root>/${read.stage}/<keys>\`)`,
           });
         }
@@ -58,10 +57,19 @@ function ancestors(name: string, shapes: ReadonlyMap<string, StageShape>): Set<s
   return found;
 }
 
-function contains(outer: readonly FanoutKey[], inner: readonly FanoutKey[]): boolean {
-  return inner.every((key) => outer.includes(key));
+/**
+ * Whether each job of `stage` matches one job of `source`: `source`'s keys and dimensions are
+ * among `stage`'s, and a corner key means the same in both (per corner, or the same `group by`).
+ */
+function coarserOrEqual(stage: StageShape, source: StageShape): boolean {
+  if (!source.keySet.every((key) => stage.keySet.includes(key))) return false;
+  if (!(source.dimensions ?? []).every((d) => (stage.dimensions ?? []).includes(d))) return false;
+  if (!source.keySet.includes('corner')) return true;
+  return (source.groupBy ?? []).join(',') === (stage.groupBy ?? []).join(',');
 }
 
-function describeKeys(keys: readonly FanoutKey[]): string {
-  return keys.length === 0 ? '{} (a single job)' : `{${keys.join(', ')}}`;
+function describeKeys(shape: StageShape): string {
+  const keys = [...shape.keySet, ...(shape.dimensions ?? [])];
+  const grouped = shape.groupBy && shape.keySet.includes('corner') ? ` grouped by ${shape.groupBy.join(', ')}` : '';
+  return keys.length === 0 ? '{} (a single job)' : `{${keys.join(', ')}}${grouped}`;
 }

@@ -44,6 +44,24 @@ stage merge for each library after copy { run = shell "true"  expect "\${copy.wo
     expect(result.diagnostics[0]!.help).toContain('${copy.work_root}');
   });
 
+  test('LCP4011: a stage split by a dimension, or by another corner grouping, is finer too', () => {
+    const result = checkSource(`${PRELUDE}${COPY}
+dimension arcs = [cons, non_cons]
+stage split for each library, corner, arcs after copy { run = shell "true"  expect "\${work}/x" }
+stage joined for each library, corner after split { run = shell """ls "\${split.work}" """  expect "x" }
+stage reads_split for each library, corner, arcs after split { run = shell """ls "\${split.work}" "\${copy.work}" """  expect "x" }
+stage grouped for each library, corner group by process after copy { run = shell """ls "\${copy.work}" """  expect "x" }
+`);
+    expect(codesAndSpans(result)).toEqual([
+      ['LCP4011', 'split.work'],
+      ['LCP4011', 'copy.work'],
+    ]);
+    expect(result.diagnostics.map((d) => d.notes?.[0])).toEqual([
+      '`split` has the key set {node, library, corner, arcs}, `joined` {node, library, corner}',
+      '`copy` has the key set {node, library, corner}, `grouped` {node, library, corner} grouped by process',
+    ]);
+  });
+
   test('work_root of a finer stage is fine', () => {
     const result = checkSource(`${PRELUDE}${COPY}
 stage merge for each library after copy { run = shell """ls "\${copy.work_root}" """  expect "x" }
