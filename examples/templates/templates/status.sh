@@ -41,7 +41,7 @@ if [[ -n $run_id ]]; then
 fi
 
 libcc_load_jobs
-declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=()
+declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() lost=()
 failures=()
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
@@ -73,6 +73,17 @@ for num in "${!J_STAGE[@]}"; do
   elif [[ $stat == UNKNOWN ]]; then
     # The scheduler lost contact with the job's host: it may still be running.
     n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1))
+  elif libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; then
+    # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
+    case $LIBCC_INFLIGHT in
+      running) n_run[$stage]=$((${n_run[$stage]:-0} + 1)) ;;
+      lost)
+        n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
+        lost[$num]=$LIBCC_LOST_REASON
+        failures+=("$num")
+        ;;
+      *) n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1)) ;;
+    esac
   elif [[ -f $failed_marker ]]; then
     n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
     failures+=("$num")
@@ -92,7 +103,9 @@ if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
   for num in "${failures[@]}"; do
     failed_marker="$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed"
-    if [[ -f $failed_marker ]]; then
+    if [[ -n ${lost[$num]:-} ]]; then
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[$num]}"
+    elif [[ -f $failed_marker ]]; then
       reason=''
       while IFS= read -r line || [[ -n $line ]]; do
         if [[ $line == reason=* ]]; then reason=${line#reason=}; fi
