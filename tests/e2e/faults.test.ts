@@ -238,6 +238,12 @@ describe('killed jobs and runners (local)', () => {
     expect(submit.stderr).toContain(`make n5.${keys[0]}: running, started on host ${HOST} (process ${pids[0]})`);
     expect(lsf.jobs()).toEqual([]);
 
+    // Nor does the job's wrapper started by hand.
+    const aTt = s.job('make', `n5.${keys[0]}`);
+    const twice = await s.run('jobs/make.sh', [aTt.group, String(aTt.index)]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(new RegExp(`^libcc: error: job make n5\\.a\\.tt_0p75v_25c_typical is already running \\(process ${pids[0]} on this host, since [^)]+\\): not starting it twice\n$`));
+
     const next = s.start('run-local.sh', ['-j', '2']);
     await waitFor('the second runner to adopt the jobs', () => {
       const owner = path.join(s.runDir, 'lock/owner');

@@ -65,7 +65,7 @@ for num in "${!J_STAGE[@]}"; do
       state[$num]='done'
       continue
     fi
-  else
+  elif libcc_selected "${J_STAGE[num]}"; then
     libcc_inflight "$num"
     case $LIBCC_INFLIGHT in
       running)
