@@ -277,10 +277,11 @@ libcc_self_ids() {
 }
 
 # Is process $1 alive on this host, and the very process that started at $2 (empty: not
-# known)? A recycled PID is not; a zombie is not; another user's process is (kill: EPERM).
+# known)? A recycled PID is not (nor this process's own: a holder recorded before a reboot);
+# a zombie is not; another user's process is (kill: EPERM).
 libcc_pid_alive() { # pid [start]
   local err
-  [[ $1 =~ ^[1-9][0-9]*$ ]] || return 1
+  [[ $1 =~ ^[1-9][0-9]*$ && $1 != "$$" ]] || return 1
   if libcc_proc_stat "$1"; then
     [[ $LIBCC_P_STATE != [ZX] && (-z ${2:-} || $2 == "$LIBCC_P_START") ]]
     return
