@@ -9,6 +9,7 @@ import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { LoadedProgram } from '../syntax/load.js';
 import { CheckContext } from './context.js';
 import { buildCorners, CornerSetResolver } from './corners.js';
+import { buildDimensions } from './dimensions.js';
 import { buildEnvs, buildNodes, buildQueues, buildSite, buildTools } from './declarations.js';
 import { buildLibraries } from './libraries.js';
 import type { CheckedProgram } from './model.js';
@@ -41,7 +42,8 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
   const ctx = new CheckContext();
   const symbols = bindDeclarations(ctx, loaded.declarations, loaded.rootPath);
   const attributes = buildAttributeSchemas(ctx, symbols.attributes);
-  const environment = { envNames: new Set(symbols.envs.keys()), attributes };
+  const dimensions = buildDimensions(ctx, symbols.dimensions, symbols.envs);
+  const environment = { envNames: new Set(symbols.envs.keys()), attributes, ...(dimensions.size > 0 ? { dimensions: new Set(dimensions.keys()) } : {}) };
 
   const site = buildSite(ctx, symbols, environment, loaded.rootPath);
   const envs = buildEnvs(ctx, symbols);
@@ -94,11 +96,19 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     for (const attribute of corner.missingAttributes) reportMissingAttribute(ctx, attribute, `corner \`${corner.decl.name.name}\``, corner.decl.name.span);
   }
   const stages = buildStages(ctx, {
+    dimensions,
     symbols,
     queues,
     ...(defaultQueue ? { defaultQueue } : {}),
     ...(site.stageTemplate ? { stageTemplate: site.stageTemplate } : {}),
-    environment,
+    ...(siteModel.schedulerOptions ? { schedulerOptions: siteModel.schedulerOptions } : {}),
+    // Stages also read other stages' directories and the tools' paths and versions.
+    environment: {
+      ...environment,
+      stageNames: new Set(symbols.stages.keys()),
+      // A tool with errors of its own still exists: no second error where it is read.
+      tools: new Map([...symbols.tools.keys()].map((name) => [name, { version: tools.find((t) => t.name === name)?.version !== undefined || !tools.some((t) => t.name === name) }])),
+    },
     conditionScope,
   });
 
@@ -147,6 +157,7 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     // Only corners some library characterizes: a shared YAML table may declare many more.
     corners: [...corners.values()].flatMap((c) => (c.model && characterized.has(c.model.name) ? [c.model] : [])),
     stages: [...stages.values()].flatMap((s) => (s.model ? [s.model] : [])),
+    ...(dimensions.size > 0 ? { dimensions: [...dimensions.values()] } : {}),
     ...(symbols.attributes.length > 0
       ? {
           attributes: (['node', 'library', 'corner'] as const).flatMap((entity) =>

@@ -7,11 +7,12 @@
  */
 import { didYouMean, suggestionFixes } from '../diagnostics/suggest.js';
 import type { BinaryExpression, Expression, Identifier, Reference } from '../syntax/ast.js';
+import type { Span } from '../diagnostics/span.js';
 import type { CheckContext } from './context.js';
 import type { AttributeSchemas } from './attributes.js';
 import { entityFields, isFanoutKey, type FieldType } from './fields.js';
 import { evaluateCondition } from './evaluate.js';
-import type { AttributeValue, Condition, ExpectOperator, FanoutKey, Operand } from './model.js';
+import type { AttributeValue, Condition, DimensionModel, ExpectOperator, FanoutKey, Operand } from './model.js';
 import { checkEnum, describeExpression, isMissing, quantityValue } from './values.js';
 
 export interface ConditionScope {
@@ -31,6 +32,12 @@ export interface ConditionScope {
    * attribute is resolved here into `node.name in [the nodes for which it holds]`.
    */
   readonly nodeAttributes?: ReadonlyMap<string, Readonly<Record<string, AttributeValue>> | undefined>;
+  /** Declared dimensions (stages only): `where arcs == cons`. */
+  readonly dimensions?: ReadonlyMap<string, DimensionModel>;
+  /** The dimensions the stage fans out over. */
+  readonly dimensionSet?: ReadonlySet<string>;
+  /** `group by`: only these corner fields are in scope (a job has a group of corners). */
+  readonly groupBy?: readonly string[];
 }
 
 interface FieldRef {
@@ -81,6 +88,8 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
   }
 
   if (operator === 'in') {
+    const dimension = dimensionOf(expression.left, scope);
+    if (dimension !== undefined) return resolveDimensionIn(ctx, expression, dimension, scope);
     const field = resolveField(ctx, expression.left, scope);
     if (field === undefined) return undefined;
     const right = expression.right;
@@ -110,6 +119,24 @@ function resolveBinary(ctx: CheckContext, expression: BinaryExpression, scope: C
       ...(right.kind === 'Reference' ? { help: 'only `corner.name` can be tested against a corner set: `corner.name in my_set`' } : {}),
     });
     return undefined;
+  }
+
+  // A dimension compared with one of its values: `arcs == cons` (either order).
+  const leftDimension = isFieldReference(expression.right) ? undefined : dimensionOf(expression.left, scope);
+  const rightDimension = leftDimension !== undefined || isFieldReference(expression.left) ? undefined : dimensionOf(expression.right, scope);
+  if (leftDimension !== undefined || rightDimension !== undefined) {
+    const dimension = (leftDimension ?? rightDimension)!;
+    const valueSide = leftDimension !== undefined ? expression.right : expression.left;
+    if (operator !== '==' && operator !== '!=') {
+      ctx.report('LCP3001', expression.operatorSpan, `\`${operator}\` does not apply to dimension \`${dimension.model.name}\``, {
+        label: 'its values are names, not numbers',
+        help: 'use `==`, `!=` or `in [...]`',
+      });
+      return undefined;
+    }
+    if (!inScope(ctx, dimension, scope)) return undefined;
+    const value = dimensionValue(ctx, valueSide, dimension);
+    return value && { kind: 'compare', operator, left: { kind: 'dimension', name: dimension.model.name }, right: value };
   }
 
   // A comparison: one side a field, the other a literal (either order).
@@ -155,6 +182,79 @@ function onNode(field: FieldRef, condition: Condition, scope: ConditionScope): C
   return { kind: 'in', operand: { kind: 'field', entity: 'node', field: 'name' }, set: holds.map(([name]) => ({ kind: 'value', value: name })) };
 }
 
+/** LCP2009: a corner field a grouped stage's corners do not share. */
+export function reportUngrouped(ctx: CheckContext, span: Span, field: string, what: string, groupBy: readonly string[]): void {
+  ctx.report('LCP2009', span, `\`corner.${field}\` is not in scope in ${what}: its jobs are groups of corners, which share only ${groupBy.map((f) => `\`${f}\``).join(', ')}`, {
+    label: 'differs between the corners of a group',
+    help: field === 'name' ? 'use `${group}`, the name of the group' : `add \`${field}\` to \`group by\`, or use \`\${group}\``,
+  });
+}
+
+interface DimensionRef {
+  readonly model: DimensionModel;
+  readonly reference: Reference;
+}
+
+/** `arcs`: a single name that is a declared dimension (in a stage's condition). */
+function dimensionOf(expression: Expression, scope: ConditionScope): DimensionRef | undefined {
+  if (expression.kind !== 'Reference' || expression.path.length !== 1) return undefined;
+  const model = scope.dimensions?.get(expression.path[0]!.name);
+  return model && { model, reference: expression };
+}
+
+function inScope(ctx: CheckContext, dimension: DimensionRef, scope: ConditionScope): boolean {
+  ctx.references.use('dimension', dimension.reference.path[0]!);
+  if (scope.dimensionSet?.has(dimension.model.name)) return true;
+  ctx.report('LCP2009', dimension.reference.span, `dimension \`${dimension.model.name}\` is not in scope in ${scope.what}`, {
+    label: `not fanned out per ${dimension.model.name}`,
+    help: `add \`${dimension.model.name}\` to the stage's \`for each\``,
+  });
+  return false;
+}
+
+function resolveDimensionIn(ctx: CheckContext, expression: BinaryExpression, dimension: DimensionRef, scope: ConditionScope): Condition | undefined {
+  if (!inScope(ctx, dimension, scope)) return undefined;
+  const right = expression.right;
+  if (right.kind !== 'List') {
+    ctx.report('LCP3001', right.span, `\`in\` expects a list of values of \`${dimension.model.name}\`, found ${describeExpression(right)}`, {
+      label: 'expected `[…]`',
+    });
+    return undefined;
+  }
+  const set: Operand[] = [];
+  for (const item of right.items) {
+    const value = dimensionValue(ctx, item, dimension);
+    if (value === undefined) return undefined;
+    set.push(value);
+  }
+  return { kind: 'in', operand: { kind: 'dimension', name: dimension.model.name }, set };
+}
+
+/** A value of the dimension (LCP2015 with a did-you-mean when it is not one). */
+function dimensionValue(ctx: CheckContext, expression: Expression, dimension: DimensionRef): Operand | undefined {
+  const { name, values } = dimension.model;
+  const listed = values.map((v) => `\`${v}\``).join(', ');
+  if (expression.kind !== 'Reference' || expression.path.length !== 1) {
+    ctx.report('LCP3001', expression.span, `dimension \`${name}\` takes one of its values, found ${describeExpression(expression)}`, {
+      label: 'not a value of the dimension',
+      notes: [`values of \`${name}\`: ${listed}`],
+    });
+    return undefined;
+  }
+  const identifier = expression.path[0]!;
+  if (!values.includes(identifier.name)) {
+    const hint = didYouMean(identifier.name, values);
+    ctx.report('LCP2015', identifier.span, `\`${identifier.name}\` is not a value of dimension \`${name}\``, {
+      label: 'unknown value',
+      help: hint ?? `use one of ${listed}, or add the value to \`dimension ${name}\``,
+      fixes: suggestionFixes(identifier.name, identifier.span, values),
+      notes: [`values of \`${name}\`: ${listed}`],
+    });
+    return undefined;
+  }
+  return { kind: 'value', value: identifier.name };
+}
+
 function isFieldReference(expression: Expression): expression is Reference {
   return expression.kind === 'Reference' && expression.path.length >= 2 && isFanoutKey(expression.path[0]!.name);
 }
@@ -184,6 +284,10 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
     ctx.report('LCP2009', expression.span, `\`${entity}.${fieldName.name}\` is not in scope in ${scope.what}`, {
       label: `not fanned out per ${entity}`,
     });
+    return undefined;
+  }
+  if (entity === 'corner' && scope.groupBy !== undefined && !scope.groupBy.includes(fieldName.name)) {
+    reportUngrouped(ctx, expression.span, fieldName.name, scope.what, scope.groupBy);
     return undefined;
   }
   if (type === 'path') {

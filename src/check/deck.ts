@@ -4,19 +4,20 @@
  * has one (LCP2006); `packet_clients` is an integer ≥ 0 (LCP3001, LCP3005); remote clients
  * (`packet_clients` > 0) need `rsh_cmd`, the command that starts one (LCP2007); `rsh_cmd` is a
  * string that may read env variables; `netlist_format` is `hspice` or `spectre` (LCP3006);
- * `mc_samples` is an integer ≥ 1.
+ * `mc_samples` is an integer ≥ 1; `dirs { NAME = "…" }` names directories the deck reads
+ * (strings in the stage's scope: `${copy_kits.work}/netlists`).
  */
 import type { Span } from '../diagnostics/span.js';
 import type { NestedBlock } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { readGlobalString } from './declarations.js';
-import { NETLIST_FORMATS, type DeckModel, type NetlistFormat, type RunModel } from './model.js';
+import { NETLIST_FORMATS, type DeckModel, type NetlistFormat, type RunModel, type Template } from './model.js';
 import { readBlock } from './schema.js';
-import type { TemplateEnvironment } from './templates.js';
-import { readEnum, readInteger } from './values.js';
+import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { mismatch, readEnum, readInteger } from './values.js';
 
 const DECK_SCHEMA = {
-  properties: { packet_clients: 'value', rsh_cmd: 'value', netlist_format: 'value', mc_samples: 'value' },
+  properties: { packet_clients: 'value', rsh_cmd: 'value', netlist_format: 'value', mc_samples: 'value', dirs: 'block' },
 } as const;
 
 /** The settings when a stage has no `deck` block: what the bundled decks are correct with. */
@@ -32,6 +33,8 @@ export function readDeck(
   run: RunModel | undefined,
   what: string,
   environment: TemplateEnvironment,
+  /** The stage's scope: `dirs` may read job fields and other stages' directories. */
+  scope: TemplateScope,
 ): DeckModel | undefined {
   if (run !== undefined && !(run.kind === 'tool' && run.deck !== undefined)) {
     ctx.report('LCP2006', block.key.span, `${what} has a \`deck\` block but runs no deck`, {
@@ -75,11 +78,23 @@ export function readDeck(
   const mcSamples = samplesExpression ? readInteger(ctx, samplesExpression, 'mc_samples', 1) : undefined;
   if (samplesExpression && mcSamples === undefined) ok = false;
 
+  const dirs: { name: string; value: Template }[] = [];
+  const dirsBlock = contents.blocks.get('dirs');
+  if (dirsBlock) {
+    const d = readBlock(ctx, dirsBlock.body, { properties: {}, open: true }, `the deck directories of ${what}`, dirsBlock.key.span);
+    for (const [name, property] of d.values) {
+      const dir = property.value.kind === 'String' ? resolveTemplate(ctx, property.value, scope, environment) : mismatch(ctx, property.value, 'a string', name);
+      if (dir === undefined) ok = false;
+      else dirs.push({ name, value: dir });
+    }
+  }
+
   if (!ok || packetClients === undefined || netlistFormat === undefined) return undefined;
   return {
     packetClients,
     ...(rshCmd ? { rshCmd } : {}),
     netlistFormat,
     ...(mcSamples !== undefined ? { mcSamples } : {}),
+    ...(dirs.length > 0 ? { dirs } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { CheckContext } from './context.js';
 import { compileCornerStyle, DEFAULT_CORNER_STYLE } from './corner-name.js';
 import type { EnvModel, MemoryUnit, NodeModel, QueueModel, SiteModel, Template, ToolModel } from './model.js';
 import { readBlock } from './schema.js';
+import { readSchedulerOptions } from './scheduler-options.js';
 import { attributeProperties, NO_ATTRIBUTES, readAttributes, type AttributeSchemas } from './attributes.js';
 import type { SymbolTable } from './symbols.js';
 import { resolveTemplate, type TemplateEnvironment } from './templates.js';
@@ -64,6 +65,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   let rcCorners = DEFAULT_RC_CORNERS;
   let defaultQueue: { name: string; span: Span } | undefined;
   let stageTemplate: { name: string; span: Span } | undefined;
+  let schedulerOptions: SiteModel['schedulerOptions'];
 
   if (decl !== undefined) {
     const contents = readBlock(
@@ -84,6 +86,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
           rc_corners: 'value',
           default_queue: 'value',
           stage_template: 'value',
+          scheduler_options: 'block',
         },
       },
       'the site block',
@@ -144,6 +147,8 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       const name = readName(ctx, v.stageTemplate, 'stage_template');
       if (name) stageTemplate = { name: name.name, span: name.span };
     }
+    const optionsBlock = contents.blocks.get('scheduler_options');
+    if (optionsBlock) schedulerOptions = readSchedulerOptions(ctx, optionsBlock, 'the scheduler options of the site');
   }
 
   const model: SiteModel = {
@@ -158,6 +163,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     cornerStyle,
     processes,
     rcCorners,
+    ...(schedulerOptions ? { schedulerOptions } : {}),
     ...(decl ? { span: decl.keyword } : {}),
   };
   return { model, ...(defaultQueue ? { defaultQueue } : {}), ...(stageTemplate ? { stageTemplate } : {}) };
@@ -201,7 +207,13 @@ export function buildTools(ctx: CheckContext, symbols: SymbolTable, environment:
   const tools: ToolModel[] = [];
   for (const decl of symbols.tools.values()) {
     const what = `tool \`${decl.name.name}\``;
-    const contents = readBlock(ctx, decl.body, { properties: { path: 'value', args: 'value', kind: 'value' }, required: ['path'] }, what, decl.name.span);
+    const contents = readBlock(
+      ctx,
+      decl.body,
+      { properties: { path: 'value', args: 'value', kind: 'value', version: 'value', setup: 'value', env: 'block' }, required: ['path'] },
+      what,
+      decl.name.span,
+    );
     const pathExpression = contents.values.get('path')?.value;
     const path = pathExpression && readGlobalString(ctx, pathExpression, 'path', environment);
     const args: Template[] = [];
@@ -214,8 +226,39 @@ export function buildTools(ctx: CheckContext, symbols: SymbolTable, environment:
     }
     const kindExpression = contents.values.get('kind')?.value;
     const kind = kindExpression ? readEnum(ctx, kindExpression, TOOL_KINDS, 'kind', 'tool kind') : 'generic';
-    if (path === undefined || kind === undefined) continue;
-    tools.push({ name: decl.name.name, path, args, kind, span: decl.name.span });
+    let ok = true;
+    const versionExpression = contents.values.get('version')?.value;
+    const version = versionExpression && plainString(ctx, versionExpression, 'version');
+    if (versionExpression && version === undefined) ok = false;
+    const setupExpression = contents.values.get('setup')?.value;
+    const setup = setupExpression && readGlobalString(ctx, setupExpression, 'setup', environment);
+    if (setupExpression && setup === undefined) ok = false;
+    const env: { name: string; value: Template }[] = [];
+    const envBlock = contents.blocks.get('env');
+    if (envBlock) {
+      const e = readBlock(ctx, envBlock.body, { properties: {}, open: true }, `the env of ${what}`, envBlock.key.span);
+      for (const [name, property] of e.values) {
+        if (name.startsWith('LIBCC_') || name.startsWith('lcp_')) {
+          ctx.report('LCP3005', property.key.span, `\`${name}\` is reserved for the generated scripts`, { label: 'reserved name', help: 'names starting with `LIBCC_` or `lcp_` belong to libcc' });
+          ok = false;
+          continue;
+        }
+        const value = readGlobalString(ctx, property.value, name, environment);
+        if (value === undefined) ok = false;
+        else env.push({ name, value });
+      }
+    }
+    if (path === undefined || kind === undefined || !ok) continue;
+    tools.push({
+      name: decl.name.name,
+      path,
+      args,
+      kind,
+      ...(version !== undefined ? { version } : {}),
+      ...(setup ? { setup } : {}),
+      env,
+      span: decl.name.span,
+    });
   }
   return tools;
 }
@@ -224,6 +267,15 @@ export function buildQueues(ctx: CheckContext, symbols: SymbolTable): QueueModel
   const queues: QueueModel[] = [];
   for (const decl of symbols.queues.values()) {
     const what = `queue \`${decl.name.name}\``;
+    if (decl.name.name === 'default') {
+      // `resources { queue = default }` means the cluster's default queue: the name is taken.
+      ctx.report('LCP2017', decl.name.span, '`default` cannot name a queue declaration', {
+        label: 'reserved: `queue = default` means the cluster default',
+        help: 'give the declaration another name and the cluster\'s queue name: `queue std { name = "default" }`',
+      });
+      ctx.markUsed('queue', 'default'); // one error is enough
+      continue;
+    }
     const contents = readBlock(
       ctx,
       decl.body,

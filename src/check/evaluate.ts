@@ -7,26 +7,30 @@ import type { Condition, FanoutKey, Operand } from './model.js';
 
 export type FieldValue = string | number | boolean | undefined;
 export type FieldLookup = (entity: FanoutKey, field: string) => FieldValue;
+/** The job's value of a declared dimension (undefined outside its key set). */
+export type DimensionLookup = (name: string) => string | undefined;
 
-export function evaluateCondition(condition: Condition, lookup: FieldLookup): boolean {
+const NO_DIMENSIONS: DimensionLookup = () => undefined;
+
+export function evaluateCondition(condition: Condition, lookup: FieldLookup, dimension: DimensionLookup = NO_DIMENSIONS): boolean {
   switch (condition.kind) {
     case 'and':
-      return evaluateCondition(condition.left, lookup) && evaluateCondition(condition.right, lookup);
+      return evaluateCondition(condition.left, lookup, dimension) && evaluateCondition(condition.right, lookup, dimension);
     case 'or':
-      return evaluateCondition(condition.left, lookup) || evaluateCondition(condition.right, lookup);
+      return evaluateCondition(condition.left, lookup, dimension) || evaluateCondition(condition.right, lookup, dimension);
     case 'not':
-      return !evaluateCondition(condition.operand, lookup);
+      return !evaluateCondition(condition.operand, lookup, dimension);
     case 'in': {
-      const value = operandValue(condition.operand, lookup);
-      return value !== undefined && condition.set.some((item) => equal(value, operandValue(item, lookup)));
+      const value = operandValue(condition.operand, lookup, dimension);
+      return value !== undefined && condition.set.some((item) => equal(value, operandValue(item, lookup, dimension)));
     }
     case 'between': {
-      const value = operandValue(condition.operand, lookup);
+      const value = operandValue(condition.operand, lookup, dimension);
       return typeof value === 'number' && compareNumbers(value, condition.low) >= 0 && compareNumbers(value, condition.high) <= 0;
     }
     case 'compare': {
-      const left = operandValue(condition.left, lookup);
-      const right = operandValue(condition.right, lookup);
+      const left = operandValue(condition.left, lookup, dimension);
+      const right = operandValue(condition.right, lookup, dimension);
       if (left === undefined || right === undefined) return condition.operator === '!=';
       switch (condition.operator) {
         case '==':
@@ -46,8 +50,9 @@ export function evaluateCondition(condition: Condition, lookup: FieldLookup): bo
   }
 }
 
-function operandValue(operand: Operand, lookup: FieldLookup): FieldValue {
-  return operand.kind === 'value' ? operand.value : lookup(operand.entity, operand.field);
+function operandValue(operand: Operand, lookup: FieldLookup, dimension: DimensionLookup): FieldValue {
+  if (operand.kind === 'value') return operand.value;
+  return operand.kind === 'dimension' ? dimension(operand.name) : lookup(operand.entity, operand.field);
 }
 
 function equal(a: FieldValue, b: FieldValue): boolean {

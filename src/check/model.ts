@@ -22,6 +22,15 @@ export interface CheckedProgram {
   readonly stages: readonly StageModel[];
   /** Declared user attributes (`attribute library.lpe_dir: string`); absent when none. */
   readonly attributes?: readonly AttributeModel[];
+  /** Declared dimensions (`dimension arcs = [cons, non_cons]`), in declaration order; absent when none. */
+  readonly dimensions?: readonly DimensionModel[];
+}
+
+/** A fan-out key of the user's own (language.md §4.1): its values in the order written. */
+export interface DimensionModel {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly span: Span;
 }
 
 /** A user attribute's value: strings and paths, integers, booleans, quantities in base units. */
@@ -51,8 +60,30 @@ export interface SiteModel {
   readonly processes: readonly string[];
   readonly rcCorners: readonly string[];
   readonly defaultQueue?: string;
+  /** `site { scheduler_options { … } }`: defaults of every stage's `resources { scheduler { … } }`. */
+  readonly schedulerOptions?: SchedulerOptions;
   readonly span?: Span;
 }
+
+/**
+ * Pass-through scheduler options (docs/language.md §2.1, docs/schedulers.md): typed, validated
+ * against what the chosen scheduler supports when compiling (LCP6003). Spans point at the value
+ * that set each option, the stage's or the site's.
+ */
+export interface SchedulerOptions {
+  /** LSF user-assigned job priority (`bsub -sp`). */
+  readonly priority?: number;
+  /** LSF host selection string (`bsub -R "select[…]"`). */
+  readonly select?: string;
+  /** LSF application profile (`bsub -app`). */
+  readonly app?: string;
+  /** Fair-share group: LSF `bsub -G`, Slurm `--account`. */
+  readonly group?: string;
+  readonly spans: Readonly<Partial<Record<SchedulerOptionName, Span>>>;
+}
+
+export const SCHEDULER_OPTION_NAMES = ['priority', 'select', 'app', 'group'] as const;
+export type SchedulerOptionName = (typeof SCHEDULER_OPTION_NAMES)[number];
 
 export type EnvType = 'path' | 'string' | 'int';
 
@@ -69,6 +100,12 @@ export interface ToolModel {
   readonly path: Template;
   readonly args: readonly Template[];
   readonly kind: 'liberate' | 'variety' | 'generic';
+  /** `version = "21.1.2"`: a plain string, readable as `${tool.NAME.version}`. */
+  readonly version?: string;
+  /** A bash file sourced before the tool runs (in the job's command subshell). */
+  readonly setup?: Template;
+  /** Variables exported for the command of a stage that runs the tool, in declaration order. */
+  readonly env: readonly { readonly name: string; readonly value: Template }[];
   readonly span: Span;
 }
 
@@ -135,6 +172,9 @@ export type FanoutKey = 'node' | 'library' | 'corner';
 /** Canonical key order: outermost first. */
 export const FANOUT_KEYS: readonly FanoutKey[] = ['node', 'library', 'corner'];
 
+/** The corner fields `group by` takes, in canonical order (the corner style's, then the rest). */
+export const GROUP_FIELDS = ['process', 'voltage', 'temperature', 'rc', 'mc_samples'] as const;
+
 export interface StageModel {
   readonly name: string;
   /** Position among all stages in declaration order (0-based); ties in orderings use it. */
@@ -143,6 +183,16 @@ export interface StageModel {
   readonly keys: readonly FanoutKey[];
   /** The key set: `keys` plus `node` when `library` is present; canonical order. */
   readonly keySet: readonly FanoutKey[];
+  /**
+   * Declared dimensions in `for each`, in the order of their declarations (canonical order:
+   * after the built-in keys); absent when none, so programs without dimensions are unchanged.
+   */
+  readonly dimensions?: readonly string[];
+  /**
+   * `group by process, rc, temperature`: the corner fields its corner groups share, in the
+   * canonical order of `GROUP_FIELDS`; a job per group instead of per corner. Absent otherwise.
+   */
+  readonly groupBy?: readonly string[];
   readonly where?: Condition;
   readonly after: readonly StageDependency[];
   readonly run: RunModel;
@@ -166,6 +216,11 @@ export interface StageDependency {
   readonly stage: string;
   /** The name in the `after` clause. */
   readonly span: Span;
+  /**
+   * For an alternative of a join (`after copy, char | char_mb`): the join's position among the
+   * stage's joins; each job waits for exactly one alternative of it (language.md §4.2).
+   */
+  readonly join?: number;
 }
 
 export type RunModel =
@@ -188,7 +243,10 @@ export interface ExpectModel {
 }
 
 export interface ResourcesModel {
+  /** The declared queue; absent: the cluster's default queue (no `-q` / `--partition`). */
   readonly queue?: string;
+  /** The stage's scheduler options over the site's (`resources { scheduler { … } }`). */
+  readonly scheduler?: SchedulerOptions;
   readonly cpus: number;
   readonly memBytes?: number;
   readonly runtimeSeconds?: number;
@@ -211,6 +269,8 @@ export interface DeckModel {
   readonly netlistFormat: NetlistFormat;
   /** Monte Carlo samples of a Variety run; overrides the corner's `mc_samples`. */
   readonly mcSamples?: number;
+  /** `dirs { NAME = "…" }`: directories a deck template reads (`{{dir deck.dirs "NAME"}}`), by name. */
+  readonly dirs?: readonly { readonly name: string; readonly value: Template }[];
 }
 
 export interface RetryModel {
@@ -237,7 +297,18 @@ export type TemplatePart =
    * A field or user attribute; a formatted one (`${corner.voltage:p}`) is named
    * `<field>__<format>` (`voltage__p`, src/check/formats.ts), its own variable in scripts.
    */
-  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string };
+  | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /**
+   * `${S.work}`: the work directory of the job of stage `S` this job reads (same or coarser
+   * keys); `${S.work_root}`: the directory holding every job directory of `S`.
+   */
+  | { readonly kind: 'stage'; readonly stage: string; readonly field: 'work' | 'work_root' }
+  /** `${tool.T.path}`, `${tool.T.version}`. */
+  | { readonly kind: 'tool'; readonly tool: string; readonly field: 'path' | 'version' }
+  /** `${arcs}`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string }
+  /** `${group}`: the name of the job's corner group (`group by`). */
+  | { readonly kind: 'group' };
 
 /** A `where` condition, resolved and type-checked; evaluated per job by `src/graph`. */
 export type Condition =
@@ -255,4 +326,6 @@ export type Condition =
 /** Numbers are in base units; enumerations and identifiers are strings. */
 export type Operand =
   | { readonly kind: 'field'; readonly entity: FanoutKey; readonly field: string }
+  /** `arcs` in `where arcs == cons`: the job's value of a declared dimension. */
+  | { readonly kind: 'dimension'; readonly name: string }
   | { readonly kind: 'value'; readonly value: string | number | boolean };

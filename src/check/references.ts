@@ -11,8 +11,8 @@
  * What is recorded as a use: a stage in `after`, a stage template in `extends`, the tool of `run`, the queue of
  * `resources { queue }` and `site { default_queue }`, a library's node, corner and corner-set
  * names (library `corners`, corner sets — `.lcp` and YAML `sets:` —, `corner.name in SET`),
- * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, and `${ENV}`
- * in strings. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
+ * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, `${ENV}`
+ * in strings, and a declared dimension in `for each`, `where` and `${…}`. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
  */
 import type { Span } from '../diagnostics/span.js';
 import type { Identifier } from '../syntax/ast.js';
@@ -22,9 +22,9 @@ import type { BlockSchema } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 
 /** The namespaces names are looked up in (corners and corner sets share one). */
-export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template';
+export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template' | 'dimension';
 
-export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage';
+export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'dimension';
 
 export interface Binding {
   readonly name: string;
@@ -150,6 +150,7 @@ export class ReferenceRecorder {
     for (const d of symbols.corners.values()) add('corner', d.kind === 'CornerDecl' ? 'corner' : 'corner set', d.name);
     for (const d of symbols.stages.values()) add('stage', 'stage', d.name);
     for (const d of symbols.templates.values()) add('template', 'stage', d.name); // a template is a stage's part; editors show it as one
+    for (const d of symbols.dimensions.values()) add('dimension', 'dimension', d.name);
     for (const use of this.uses) {
       const entry = index.get(`${use.namespace}\u0000${use.name}`);
       if (entry === undefined) continue;

@@ -7,18 +7,21 @@
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
 import type { Span } from '../diagnostics/span.js';
-import type { Block, Expression, StageDecl } from '../syntax/ast.js';
+import type { Block, Expression, Identifier, StageDecl } from '../syntax/ast.js';
 import type { CheckContext } from './context.js';
 import { resolveCondition, type ConditionScope } from './conditions.js';
 import { isFanoutKey } from './fields.js';
 import {
   FANOUT_KEYS,
+  GROUP_FIELDS,
   type Condition,
   type DeckModel,
+  type DimensionModel,
   type ExpectModel,
   type FanoutKey,
   type QueueModel,
   type ResourcesModel,
+  type SchedulerOptions,
   type RetryModel,
   type RunModel,
   type StageDependency,
@@ -29,7 +32,8 @@ import { DEFAULT_DECK, readDeck } from './deck.js';
 import { readBlock } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 import { StageTemplates } from './stage-templates.js';
-import { resolveTemplate, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { resolveTemplate, type StageRead, type TemplateEnvironment, type TemplateScope } from './templates.js';
+import { mergeSchedulerOptions, readSchedulerOptions } from './scheduler-options.js';
 import { describeExpression, isMissing, mismatch, readInteger, readName, readQuantity } from './values.js';
 
 export interface StageBuild {
@@ -54,6 +58,8 @@ export interface StageBuild {
     readonly runtime?: Span;
     readonly estimate?: Span;
   };
+  /** `${S.work}` / `${S.work_root}` reads of other stages' directories (rules/stage-reads.ts). */
+  readonly reads: readonly StageRead[];
 }
 
 const STAGE_SCHEMA = {
@@ -66,7 +72,7 @@ const STAGE_SCHEMA = {
 const TEMPLATE_SCHEMA = { properties: STAGE_SCHEMA.properties, statements: STAGE_SCHEMA.statements } as const;
 
 const RESOURCES_SCHEMA = {
-  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value' },
+  properties: { queue: 'value', cpus: 'value', mem: 'value', runtime: 'value', licenses: 'block', requeue: 'value', scheduler: 'block' },
 } as const;
 
 export interface StageInputs {
@@ -75,12 +81,16 @@ export interface StageInputs {
   readonly defaultQueue?: string;
   /** `site { stage_template = t }`: the template under every stage's own. */
   readonly stageTemplate?: { readonly name: string; readonly span: Span };
+  /** `site { scheduler_options { … } }`: under every stage's `resources { scheduler { … } }`. */
+  readonly schedulerOptions?: SchedulerOptions;
   readonly environment: TemplateEnvironment;
   readonly conditionScope: Omit<ConditionScope, 'what' | 'keySet'>;
+  /** The valid declared dimensions, in declaration order. */
+  readonly dimensions: ReadonlyMap<string, DimensionModel>;
 }
 
 /** What stage-graph rules need of a stage. */
-export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'after' | 'nameSpan'>;
+export type StageShape = Pick<StageModel, 'name' | 'index' | 'keySet' | 'dimensions' | 'groupBy' | 'after' | 'nameSpan'>;
 
 export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string, StageBuild> {
   const stages = new Map<string, StageBuild>();
@@ -94,6 +104,45 @@ export function buildStages(ctx: CheckContext, inputs: StageInputs): Map<string,
   return stages;
 }
 
+/**
+ * `group by` (LCP2016): corner fields, with `corner` among the keys. The valid fields in
+ * canonical order; undefined without `group by`.
+ */
+function readGroupBy(ctx: CheckContext, decl: StageDecl, perCorner: boolean): { readonly fields: readonly string[]; readonly ok: boolean } | undefined {
+  const clause = decl.forEach?.groupBy;
+  if (clause === undefined) return undefined;
+  let ok = true;
+  if (!perCorner) {
+    ctx.report('LCP2016', clause.span, '`group by` groups corners, but the stage does not fan out over `corner`', {
+      label: 'nothing to group',
+      help: 'add `corner` to `for each`: `for each library, corner group by …`',
+    });
+    ok = false;
+  }
+  const fields = new Set<string>();
+  for (const field of clause.fields) {
+    if (field.name === '') continue;
+    if (field.name === 'name') {
+      ctx.report('LCP2016', field.span, 'corners cannot be grouped by `name`: each group would be one corner', {
+        label: 'one corner per group',
+        help: 'drop `group by` to run per corner, or group by fields corners share (`process`, `rc`, `temperature`)',
+      });
+      ok = false;
+    } else if (!(GROUP_FIELDS as readonly string[]).includes(field.name)) {
+      const hint = didYouMean(field.name, GROUP_FIELDS);
+      ctx.report('LCP2016', field.span, `corners cannot be grouped by \`${field.name}\``, {
+        label: 'not a corner field',
+        help: hint ?? `group by corner fields: ${GROUP_FIELDS.map((f) => `\`${f}\``).join(', ')}`,
+        fixes: suggestionFixes(field.name, field.span, GROUP_FIELDS),
+      });
+      ok = false;
+    } else if (fields.has(field.name)) {
+      ctx.report('LCP2002', field.span, `\`${field.name}\` is listed twice in \`group by\``, { label: 'listed again' });
+    } else fields.add(field.name);
+  }
+  return { fields: GROUP_FIELDS.filter((f) => fields.has(f)), ok };
+}
+
 function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs: StageInputs, templates: StageTemplates): StageBuild {
   const name = decl.name.name;
   const what = `stage \`${name}\``;
@@ -102,16 +151,28 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const ctx = extended.ctx;
   let ok = extended.ok;
 
-  // Fan-out keys.
+  // Fan-out keys: the built-in ones and declared dimensions.
   const declared = new Set<FanoutKey>();
+  const declaredDimensions = new Set<string>();
+  const dimensionNames = [...inputs.dimensions.keys()];
+  const keyNames = [...FANOUT_KEYS, ...dimensionNames];
   for (const key of decl.forEach?.keys ?? []) {
     if (key.name === '') continue;
-    if (!isFanoutKey(key.name)) {
-      const hint = didYouMean(key.name, FANOUT_KEYS);
+    if (inputs.dimensions.has(key.name) && !isFanoutKey(key.name)) {
+      ctx.references.use('dimension', key);
+      if (declaredDimensions.has(key.name)) ctx.report('LCP2002', key.span, `\`${key.name}\` is listed twice in \`for each\``, { label: 'listed again' });
+      else declaredDimensions.add(key.name);
+    } else if (!isFanoutKey(key.name)) {
+      // A dimension declared with errors (LCP2014) is not a key, but the name is no typo.
+      if (inputs.symbols.dimensions.has(key.name)) {
+        ok = false;
+        continue;
+      }
+      const hint = didYouMean(key.name, keyNames);
       ctx.report('LCP2012', key.span, `cannot fan out over \`${key.name}\``, {
         label: 'not a fan-out key',
-        help: hint ?? 'fan-out keys are `node`, `library` and `corner`',
-        fixes: suggestionFixes(key.name, key.span, FANOUT_KEYS),
+        help: hint ?? `fan-out keys are \`node\`, \`library\` and \`corner\`${dimensionNames.length > 0 ? ` and the declared dimensions (${dimensionNames.map((d) => `\`${d}\``).join(', ')})` : ', or a dimension declared with `dimension NAME = [values]`'}`,
+        fixes: suggestionFixes(key.name, key.span, keyNames),
       });
       ok = false;
     } else if (declared.has(key.name)) {
@@ -121,10 +182,18 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   const keysValid = ok;
   const keys = FANOUT_KEYS.filter((k) => declared.has(k));
   const keySet = FANOUT_KEYS.filter((k) => declared.has(k) || (k === 'node' && declared.has('library')));
+  /** Declaration order, so every stage lists the same dimensions in the same order. */
+  const dimensions = dimensionNames.filter((d) => declaredDimensions.has(d));
+  const groupBy = readGroupBy(ctx, decl, declared.has('corner'));
+  if (groupBy?.ok === false) ok = false;
+  // After an error the valid fields still scope `${group}` and `corner.*`: one error, not a cascade.
+  const grouped = groupBy?.fields;
   const keySetLookup = new Set(keySet);
 
   // Dependencies.
   const after: StageDependency[] = [];
+  const joinOf = new Map<Identifier, number>();
+  (decl.joins ?? []).forEach((join, i) => join.alternatives.forEach((alternative) => joinOf.set(alternative, i)));
   for (const dependency of decl.after) {
     if (dependency.name === '') continue;
     if (!inputs.symbols.stages.has(dependency.name)) {
@@ -137,17 +206,28 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       ok = false;
     } else if (after.some((a) => a.stage === dependency.name)) {
       ctx.report('LCP2002', dependency.span, `\`${dependency.name}\` is listed twice in \`after\``, { label: 'listed again' });
-    } else after.push({ stage: dependency.name, span: dependency.span });
+    } else {
+      const join = joinOf.get(dependency);
+      after.push({ stage: dependency.name, span: dependency.span, ...(join === undefined ? {} : { join }) });
+    }
     if (inputs.symbols.stages.has(dependency.name)) ctx.references.use('stage', dependency);
   }
 
   let where: Condition | undefined;
   if (decl.where !== undefined) {
-    where = resolveCondition(ctx, decl.where, { ...inputs.conditionScope, what, keySet: keySetLookup });
+    where = resolveCondition(ctx, decl.where, {
+      ...inputs.conditionScope,
+      what,
+      keySet: keySetLookup,
+      dimensions: inputs.dimensions,
+      dimensionSet: declaredDimensions,
+      ...(grouped ? { groupBy: grouped } : {}),
+    });
     if (where === undefined) ok = false;
   }
 
-  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup };
+  const reads: StageRead[] = [];
+  const scope: TemplateScope = { kind: 'stage', stage: name, keySet: keySetLookup, dimensions: declaredDimensions, ...(grouped ? { groupBy: grouped } : {}), onStageRead: (read) => reads.push(read) };
   const template = (expression: Expression, property: string, shell = false): Template | undefined => {
     if (expression.kind !== 'String') return mismatch(ctx, expression, 'a string', property);
     return resolveTemplate(ctx, expression, scope, inputs.environment, { shell });
@@ -170,7 +250,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   let deck: DeckModel | undefined;
   const deckBlock = contents.blocks.get('deck');
   if (deckBlock) {
-    deck = readDeck(ctx, deckBlock, run, what, inputs.environment);
+    deck = readDeck(ctx, deckBlock, run, what, inputs.environment, scope);
     if (deck === undefined) ok = false;
   } else if (run?.kind === 'tool' && run.deck !== undefined) deck = DEFAULT_DECK;
 
@@ -207,6 +287,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
   let resources: ResourcesModel = { cpus: 1, licenses: [], requeueExitCodes: [] };
   const resourcesBlock = contents.blocks.get('resources');
   let queueName: string | undefined;
+  let clusterDefaultQueue = false;
+  let schedulerOptions = inputs.schedulerOptions;
   if (resourcesBlock) {
     const r = readBlock(ctx, resourcesBlock.body, RESOURCES_SCHEMA, `the resources of ${what}`, resourcesBlock.key.span);
     const rv = (key: string) => r.values.get(key)?.value;
@@ -216,12 +298,16 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       // A declared queue with errors of its own is still the queue this name refers to.
       if (identifier !== undefined && inputs.symbols.queues.has(identifier.name)) ctx.references.use('queue', identifier);
       if (identifier === undefined) ok = false;
-      else if (!inputs.queues.some((q) => q.name === identifier.name)) {
+      else if (identifier.name === 'default') {
+        // The cluster's default queue: no `-q` / `--partition` (declarations cannot be named so).
+        clusterDefaultQueue = true;
+        spans.queue = identifier.span;
+      } else if (!inputs.queues.some((q) => q.name === identifier.name)) {
         if (!inputs.symbols.queues.has(identifier.name)) {
           const hint = didYouMean(identifier.name, inputs.symbols.queues.keys());
           ctx.report('LCP2001', identifier.span, `unknown queue \`${identifier.name}\``, {
             label: 'no queue of this name',
-            ...(hint ? { help: hint } : {}),
+            help: hint ?? 'declare it with `queue NAME { … }`, or write `queue = default` for the cluster\'s default queue',
             fixes: suggestionFixes(identifier.name, identifier.span, inputs.symbols.queues.keys()),
           });
         }
@@ -274,6 +360,12 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
       }
       requeueExitCodes.sort((a, b) => a - b);
     }
+    const schedulerBlock = r.blocks.get('scheduler');
+    if (schedulerBlock) {
+      const own = readSchedulerOptions(ctx, schedulerBlock, `the scheduler options of ${what}`);
+      if (own === undefined) ok = false;
+      else schedulerOptions = mergeSchedulerOptions(inputs.schedulerOptions, own);
+    }
     resources = {
       requeueExitCodes,
       cpus: cpus ?? 1,
@@ -283,13 +375,13 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
     };
   }
 
-  if (queueName === undefined) {
+  if (queueName === undefined && !clusterDefaultQueue) {
     if (inputs.defaultQueue !== undefined) queueName = inputs.defaultQueue;
     else if (inputs.symbols.queues.size === 1) queueName = inputs.queues[0]?.name;
     else if (inputs.symbols.queues.size > 1 && !spans.queue) {
       ctx.report('LCP2007', decl.name.span, `${what} does not say which queue it runs in`, {
         label: 'no queue',
-        help: 'set `resources { queue = … }` or `site { default_queue = … }`',
+        help: 'set `resources { queue = … }` (`queue = default`: the cluster\'s default queue) or `site { default_queue = … }`',
       });
       ok = false;
     }
@@ -298,6 +390,7 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
     ctx.markUsed('queue', queueName);
     resources = { ...resources, queue: queueName };
   }
+  if (schedulerOptions !== undefined) resources = { ...resources, scheduler: schedulerOptions };
 
   // estimate and array settings
   let estimateSeconds = 0;
@@ -328,6 +421,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           index,
           keys,
           keySet,
+          ...(dimensions.length > 0 ? { dimensions } : {}),
+          ...(grouped ? { groupBy: grouped } : {}),
           ...(where ? { where } : {}),
           after,
           run,
@@ -343,8 +438,8 @@ function buildStage(outer: CheckContext, decl: StageDecl, index: number, inputs:
           nameSpan: decl.name.span,
         }
       : undefined;
-  const shape: StageShape | undefined = keysValid ? { name, index, keySet, after, nameSpan: decl.name.span } : undefined;
-  return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans };
+  const shape: StageShape | undefined = keysValid ? { name, index, keySet, ...(dimensions.length > 0 ? { dimensions } : {}), ...(grouped ? { groupBy: grouped } : {}), after, nameSpan: decl.name.span } : undefined;
+  return { decl, ...(extended.ok ? { body: extended.body } : {}), ...(model ? { model } : {}), ...(shape ? { shape } : {}), spans, reads };
 }
 
 function readRun(

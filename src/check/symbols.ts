@@ -8,6 +8,7 @@ import type {
   AttributeDecl,
   CornerDecl,
   CornerSetDecl,
+  DimensionDecl,
   Declaration,
   EnvDecl,
   LibraryDecl,
@@ -37,6 +38,8 @@ export interface SymbolTable {
   readonly templates: ReadonlyMap<string, TemplateDecl>;
   /** `attribute` declarations in program order (checked by attributes.ts). */
   readonly attributes: readonly AttributeDecl[];
+  /** `dimension` declarations (checked by dimensions.ts). */
+  readonly dimensions: ReadonlyMap<string, DimensionDecl>;
 }
 
 /** Names built into interpolation that an env variable may not shadow. */
@@ -68,6 +71,7 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
   const stages = new Map<string, StageDecl>();
   const templates = new Map<string, TemplateDecl>();
   const attributes: AttributeDecl[] = [];
+  const dimensions = new Map<string, DimensionDecl>();
 
   const add = <T extends { name: { name: string; span: Span } }>(map: Map<string, T>, decl: T, what: string): void => {
     const name = decl.name.name;
@@ -143,6 +147,9 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
       case 'AttributeDecl':
         attributes.push(decl);
         break;
+      case 'DimensionDecl':
+        add(dimensions, decl, 'dimension');
+        break;
       case 'ImportDecl':
         break;
     }
@@ -166,5 +173,6 @@ export function bindDeclarations(ctx: CheckContext, declarations: readonly Decla
     stages,
     templates,
     attributes,
+    dimensions,
   };
 }

@@ -5,17 +5,39 @@
  * that key (LCP2009); an entity has only the fields of `ENTITY_FIELDS` (LCP2010).
  */
 import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js';
+import type { Span } from '../diagnostics/span.js';
 import type { Identifier, Reference, StringLiteral } from '../syntax/ast.js';
 import type { AttributeSchemas } from './attributes.js';
 import type { CheckContext } from './context.js';
 import { entityFields, isFanoutKey } from './fields.js';
+import { reportUngrouped } from './conditions.js';
 import { FORMATS, formattedField, isFormattable } from './formats.js';
 import type { FanoutKey, Template, TemplatePart } from './model.js';
 
 export type TemplateScope =
   | { readonly kind: 'global' }
   /** `keySet`: the stage's keys including implied ones. */
-  | { readonly kind: 'stage'; readonly stage: string; readonly keySet: ReadonlySet<FanoutKey> };
+  | {
+      readonly kind: 'stage';
+      readonly stage: string;
+      readonly keySet: ReadonlySet<FanoutKey>;
+      /** The declared dimensions the stage fans out over (`${arcs}`). */
+      readonly dimensions?: ReadonlySet<string>;
+      /** `group by`: the corner fields a job's group of corners shares (`${group}` in scope). */
+      readonly groupBy?: readonly string[];
+      /** Told of every `${S.work}` / `${S.work_root}`, for the rule that checks `S` is upstream. */
+      readonly onStageRead?: (read: StageRead) => void;
+    };
+
+/** A read of another stage's directory, checked against the stage graph (rules/stage-reads.ts). */
+export interface StageRead {
+  readonly stage: string;
+  readonly field: 'work' | 'work_root';
+  readonly span: Span;
+}
+
+const STAGE_FIELDS = ['work', 'work_root'] as const;
+const TOOL_FIELDS = ['path', 'version'] as const;
 
 const BUILTINS = ['work', 'out', 'pipeline', 'stage'] as const;
 type Builtin = (typeof BUILTINS)[number];
@@ -24,6 +46,12 @@ export interface TemplateEnvironment {
   readonly envNames: ReadonlySet<string>;
   /** Declared user attributes, fields of `node`, `library`, `corner` like the built-in ones. */
   readonly attributes?: AttributeSchemas;
+  /** Declared stages, for `${S.work}`; absent outside stages. */
+  readonly stageNames?: ReadonlySet<string>;
+  /** Declared tools and whether each has a `version`, for `${tool.T.path}`. */
+  readonly tools?: ReadonlyMap<string, { readonly version: boolean }>;
+  /** Declared dimensions (valid ones), for `${arcs}`. */
+  readonly dimensions?: ReadonlySet<string>;
 }
 
 export interface TemplateOptions {
@@ -66,11 +94,19 @@ function resolveInterpolation(
   if (head === undefined || head.name === '') return undefined; // malformed, reported by the parser
   const name = head.name;
 
+  if (name === 'tool' && rest.length > 0 && format === undefined) return resolveTool(ctx, reference, scope, environment);
+  const stageField = rest.length === 1 && (STAGE_FIELDS as readonly string[]).includes(rest[0]!.name) ? (rest[0]!.name as StageRead['field']) : undefined;
+  if (!isFanoutKey(name) && format === undefined && (stageField !== undefined || (rest.length > 0 && environment.stageNames?.has(name)))) {
+    return resolveStageRead(ctx, reference, stageField, scope, environment);
+  }
+
   if (isFanoutKey(name)) {
     const fields = entityFields(name, environment.attributes);
     const field = rest[0];
     if (field === undefined || rest.length > 1) {
+      const grouped = name === 'corner' && field === undefined && scope.kind === 'stage' && scope.groupBy !== undefined;
       ctx.report('LCP2010', reference.span, `\`${reference.path.map((p) => p.name).join('.')}\` is not a field`, {
+        ...(grouped ? { help: `the stage's jobs are groups of corners: use \`\${group}\` or the fields they share (${scope.groupBy!.map((f) => `\`\${corner.${f}}\``).join(', ')})` } : {}),
         label: `write \`${name}.<field>\``,
         notes: [`fields of \`${name}\`: ${Object.keys(fields).map((f) => `\`${f}\``).join(', ')}`],
       });
@@ -122,6 +158,10 @@ function resolveInterpolation(
       });
       return undefined;
     }
+    if (name === 'corner' && scope.groupBy !== undefined && !scope.groupBy.includes(field.name)) {
+      reportUngrouped(ctx, reference.span, field.name, `stage \`${scope.stage}\``, scope.groupBy);
+      return undefined;
+    }
     return { kind: 'field', entity: name, field: fieldName };
   }
 
@@ -136,6 +176,20 @@ function resolveInterpolation(
   if (rest.length > 0) {
     ctx.report('LCP2010', reference.span, `\`${name}\` has no fields`, {
       label: 'only `node`, `library` and `corner` have fields',
+    });
+    return undefined;
+  }
+
+  if (name === 'group' && rest.length === 0 && format === undefined && scope.kind === 'stage' && scope.groupBy !== undefined) {
+    return { kind: 'group' };
+  }
+
+  if (environment.dimensions?.has(name) && rest.length === 0 && format === undefined) {
+    ctx.references.use('dimension', head);
+    if (scope.kind === 'stage' && scope.dimensions?.has(name)) return { kind: 'dimension', name };
+    ctx.report('LCP2009', head.span, scope.kind === 'stage' ? `dimension \`${name}\` is not in scope: stage \`${scope.stage}\` does not run per ${name}` : `dimension \`${name}\` can only be used inside a stage`, {
+      label: 'not in scope here',
+      ...(scope.kind === 'stage' ? { help: `add \`${name}\` to the stage's \`for each\`` } : {}),
     });
     return undefined;
   }
@@ -173,10 +227,112 @@ function resolveInterpolation(
   return undefined;
 }
 
+/** `${S.work}` / `${S.work_root}`: whether `S` is upstream is a graph rule (rules/stage-reads.ts). */
+function resolveStageRead(
+  ctx: CheckContext,
+  reference: Reference,
+  field: StageRead['field'] | undefined,
+  scope: TemplateScope,
+  environment: TemplateEnvironment,
+): TemplatePart | undefined {
+  const head = reference.path[0]!;
+  const text = reference.path.map((p) => p.name).join('.');
+  if (scope.kind === 'global') {
+    ctx.report('LCP2009', reference.span, `\`${text}\` can only be used inside a stage`, { label: 'not in scope here' });
+    return undefined;
+  }
+  const stages = environment.stageNames ?? new Set<string>();
+  if (!stages.has(head.name)) {
+    const hint = didYouMean(head.name, stages);
+    ctx.report('LCP2001', head.span, `unknown stage \`${head.name}\``, {
+      label: 'no stage of this name',
+      help: hint ?? '`${S.work}` reads the work directory of the stage `S`',
+      fixes: suggestionFixes(head.name, head.span, stages),
+    });
+    return undefined;
+  }
+  if (field === undefined) {
+    const given = reference.path[1]!;
+    const hint = didYouMean(given.name, STAGE_FIELDS);
+    ctx.report('LCP2010', reference.path.length > 2 ? reference.span : given.span, `stage \`${head.name}\` has no field \`${reference.path.slice(1).map((p) => p.name).join('.')}\``, {
+      label: 'unknown field',
+      ...(hint ? { help: hint } : {}),
+      notes: ['fields of a stage: `work` (the directory of the matching job), `work_root` (the directory of all its jobs)'],
+    });
+    return undefined;
+  }
+  ctx.references.use('stage', head);
+  scope.onStageRead?.({ stage: head.name, field, span: reference.span });
+  return { kind: 'stage', stage: head.name, field };
+}
+
+/** `${tool.T.path}` / `${tool.T.version}`: the tool's declaration, in one place. */
+function resolveTool(ctx: CheckContext, reference: Reference, scope: TemplateScope, environment: TemplateEnvironment): TemplatePart | undefined {
+  const [, toolName, field, ...extra] = reference.path;
+  const text = reference.path.map((p) => p.name).join('.');
+  if (toolName === undefined || field === undefined || extra.length > 0) {
+    ctx.report('LCP2010', reference.span, `\`${text}\` is not a field`, {
+      label: 'write `tool.<name>.path` or `tool.<name>.version`',
+    });
+    return undefined;
+  }
+  if (scope.kind === 'global') {
+    ctx.report('LCP2009', reference.span, `\`${text}\` can only be used inside a stage`, { label: 'not in scope here' });
+    return undefined;
+  }
+  const tools = environment.tools ?? new Map<string, { version: boolean }>();
+  const tool = tools.get(toolName.name);
+  if (tool === undefined) {
+    const hint = didYouMean(toolName.name, tools.keys());
+    for (const meant of suggest(toolName.name, tools.keys(), 1)) ctx.markUsed('tool', meant);
+    ctx.report('LCP2001', toolName.span, `unknown tool \`${toolName.name}\``, {
+      label: 'no tool of this name',
+      help: hint ?? `declare it: \`tool ${toolName.name} { path = "…" }\``,
+      fixes: suggestionFixes(toolName.name, toolName.span, tools.keys()),
+    });
+    return undefined;
+  }
+  ctx.markUsed('tool', toolName.name);
+  ctx.references.use('tool', toolName);
+  if (!(TOOL_FIELDS as readonly string[]).includes(field.name)) {
+    const hint = didYouMean(field.name, TOOL_FIELDS);
+    ctx.report('LCP2010', field.span, `tool \`${toolName.name}\` has no field \`${field.name}\``, {
+      label: 'unknown field',
+      ...(hint ? { help: hint } : {}),
+      notes: ['fields of a tool: `path`, `version`'],
+    });
+    return undefined;
+  }
+  if (field.name === 'version' && !tool.version) {
+    ctx.report('LCP2007', field.span, `tool \`${toolName.name}\` has no \`version\``, {
+      label: 'not set',
+      help: `set it in the tool: \`tool ${toolName.name} { version = "…" }\``,
+    });
+    return undefined;
+  }
+  return { kind: 'tool', tool: toolName.name, field: field.name as 'path' | 'version' };
+}
+
 function scopeHelp(key: FanoutKey, keySet: ReadonlySet<FanoutKey>): string {
   const keys = new Set(keySet);
   keys.add(key);
   if (keys.has('library')) keys.delete('node'); // implied by library
   const ordered = (['node', 'library', 'corner'] as const).filter((k) => keys.has(k));
   return `fan the stage out with \`for each ${ordered.join(', ')}\``;
+}
+
+/** A reference as the user wrote it: `${corner.rc}`, `${copy_kits.work}`, `${TOOLS_ROOT}`. */
+export function referenceSource(part: Exclude<TemplatePart, { kind: 'text' }>): string {
+  switch (part.kind) {
+    case 'field':
+      return `\${${part.entity}.${part.field}}`;
+    case 'stage':
+      return `\${${part.stage}.${part.field}}`;
+    case 'tool':
+      return `\${tool.${part.tool}.${part.field}}`;
+    case 'group':
+      return '${group}';
+    default:
+      return `\${${part.name}}`;
+  }
 }

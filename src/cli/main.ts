@@ -272,7 +272,9 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .argument('<file>', 'the pipeline (.lcp)')
       .option('-o, --output <dir>', 'output directory (default: <pipeline> next to the .lcp file)')
       .option('--templates <dir>', 'site templates that override libcc\'s own')
-      .option('--exit-code', 'exit 1 when there are differences'),
+      .option('--exit-code', 'exit 1 when there are differences')
+      .option('--history <dirs...>', "plan.json's estimates from the measured times of earlier runs, as compile")
+      .addOption(schedulerOption()),
   ).action(async (file: string, options: CompileOptions & { exitCode?: boolean }, command: Command) => {
     const generated = generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
     if (typeof generated === 'number') {

@@ -35,6 +35,10 @@ export const CATALOGUE = {
   LCP2011: { severity: 'error', title: 'undeclared environment variable' },
   LCP2012: { severity: 'error', title: 'unknown fan-out key' },
   LCP2013: { severity: 'error', title: 'unknown interpolation format' },
+  LCP2014: { severity: 'error', title: 'invalid dimension declaration' },
+  LCP2015: { severity: 'error', title: 'unknown dimension value' },
+  LCP2016: { severity: 'error', title: 'invalid corner grouping' },
+  LCP2017: { severity: 'error', title: 'reserved queue name' },
   LCP2019: { severity: 'error', title: 'stage template cycle' },
 
   // --- LCP3xxx: types, units and domain rules ---------------------------------------------------
@@ -73,6 +77,10 @@ export const CATALOGUE = {
   LCP4004: { severity: 'error', title: 'stage expands to zero jobs' },
   LCP4005: { severity: 'error', title: 'job array larger than the site maximum' },
   LCP4006: { severity: 'error', title: 'job needs more slots than the plan allows' },
+  LCP4007: { severity: 'error', title: 'job matches no alternative of a join' },
+  LCP4008: { severity: 'error', title: 'job matches more than one alternative of a join' },
+  LCP4010: { severity: 'error', title: 'reads the directory of a stage it does not depend on' },
+  LCP4011: { severity: 'error', title: 'reads the work directory of a finer-grained stage' },
 
   // --- LCP5xxx: YAML and configuration ------------------------------------------------------------
   LCP5001: { severity: 'error', title: 'invalid YAML' },

@@ -6,10 +6,10 @@
 import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
-import type { AttributeValue, DeckModel } from '../check/model.js';
-import { attributeText, formatNumber, jobKey, type ProgramIndex } from './jobs.js';
+import type { AttributeValue, CornerModel, DeckModel, TemplatePart } from '../check/model.js';
+import { attributeText, formatNumber, jobKey, jobLiterals, keyPathOf, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
-import { tclQuote, tclTemplate } from './tcl.js';
+import { tclEscaped, tclQuote, tclTemplate, tclTemplateBody } from './tcl.js';
 
 export type DeckTemplates = Map<string, { readonly name: string; readonly render: TemplateFunction }>;
 
@@ -51,7 +51,7 @@ export function renderDeck(
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
-  const { key } = jobKey(job, stage.keySet);
+  const { key } = jobKey(job, stage);
   const settings = stage.deck ?? DEFAULT_DECK;
   // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
   // the job wrapper checks that they exist before it runs the tool.
@@ -78,16 +78,15 @@ export function renderDeck(
         return library.cells ? tclTemplate(library.cells) : '{}';
       },
     },
-    corner: corner && {
-      name: corner.name,
-      process: corner.process,
-      voltage: formatNumber(corner.voltage),
-      temperature: formatNumber(corner.temperature),
-      rc: corner.rc ?? '',
-      mcSamples: corner.mcSamples ?? 0,
-      modelSection: modelSection(corner.process),
-      attrs: deckAttributes(corner.attributes),
-    },
+    corner: corner && deckCorner(corner),
+    /** `group by`: the group's name and its corners (each with the fields of `corner`). */
+    group: job.keys.group,
+    corners: job.keys.corners?.flatMap((name) => {
+      const c = index.corners.get(name);
+      return c === undefined ? [] : [deckCorner(c)];
+    }),
+    /** The job's values of the declared dimensions it fans out over: `{{tcl dimensions.arcs}}`. */
+    dimensions: { ...job.keys.dimensions },
     /** The stage's `deck { … }` settings (docs/language.md, "Deck settings"). */
     deck: {
       packetClients: settings.packetClients,
@@ -95,14 +94,64 @@ export function renderDeck(
       rshCmdTcl: settings.rshCmd ? tclTemplate(settings.rshCmd) : '',
       netlistFormat: settings.netlistFormat,
       netlistGlob: NETLIST_GLOBS[settings.netlistFormat],
+      /** The netlists' file pattern inside their directory (`*.spi`). */
+      netlistPattern: NETLIST_GLOBS[settings.netlistFormat].replace(/^netlists\//, ''),
       /** Monte Carlo samples: the deck's `mc_samples`, else the corner's; 0 when neither sets it. */
       mcSamples: settings.mcSamples ?? corner?.mcSamples ?? 0,
+      /** `dirs { NAME = "…" }` as Tcl words; templates read them with `{{dir deck.dirs "NAME"}}`. */
+      dirs: Object.fromEntries((settings.dirs ?? []).map((d) => [d.name, tclTemplate(d.value, (part) => deckReference(part, context))])),
     },
     /** `library_corner`, the name of the characterized library at this corner. */
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
   };
   const body = template.render(view);
   return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
+}
+
+/** The Tcl text of a job's reference in a deck's `dirs` (env variables are `$::env(NAME)`). */
+function deckReference(part: Exclude<TemplatePart, { kind: 'text' | 'env' }>, context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex }): string {
+  const { program, job, index } = context;
+  const stage = index.stages.get(job.stage)!;
+  const under = (root: string, ...parts: string[]) => [`$::env(${root})`, ...parts.filter((p) => p !== '').map(tclEscaped)].join('/');
+  switch (part.kind) {
+    case 'builtin':
+      if (part.name === 'work') return under('LIBCC_WORK_ROOT', stage.name, keyPathOf(job, stage));
+      if (part.name === 'out') return under('LIBCC_OUT_ROOT', keyPathOf(job, stage));
+      return tclEscaped(part.name === 'pipeline' ? program.pipeline.name : stage.name);
+    case 'stage': {
+      const source = index.stages.get(part.stage)!;
+      return part.field === 'work_root' ? under('LIBCC_WORK_ROOT', part.stage) : under('LIBCC_WORK_ROOT', part.stage, keyPathOf(job, source));
+    }
+    case 'tool': {
+      const tool = program.tools.find((t) => t.name === part.tool)!;
+      return part.field === 'path' ? tclTemplateBody(tool.path) : tclEscaped(tool.version ?? '');
+    }
+    case 'dimension':
+      return tclEscaped(job.keys.dimensions?.[part.name] ?? '');
+    case 'group':
+      return tclEscaped(job.keys.group ?? '');
+    case 'field': {
+      const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
+      if (part.entity === 'library' && (part.field === 'kit' || part.field === 'cells')) {
+        const value = library?.[part.field];
+        return value ? tclTemplateBody(value) : '';
+      }
+      return tclEscaped(jobLiterals(job, stage, index).get(`lcp_${part.entity}_${part.field}`) ?? '');
+    }
+  }
+}
+
+function deckCorner(corner: CornerModel) {
+  return {
+    name: corner.name,
+    process: corner.process,
+    voltage: formatNumber(corner.voltage),
+    temperature: formatNumber(corner.temperature),
+    rc: corner.rc ?? '',
+    mcSamples: corner.mcSamples ?? 0,
+    modelSection: modelSection(corner.process),
+    attrs: deckAttributes(corner.attributes),
+  };
 }
 
 /** User attributes for a deck: strings as they are, booleans `true`/`false`, numbers in base units. */

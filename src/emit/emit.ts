@@ -6,7 +6,7 @@
  * to content; nothing here reads or writes the file system. Output is byte-for-byte
  * deterministic: sorted, LF-terminated, no timestamps, no absolute paths.
  */
-import type { CheckedProgram, StageModel, Template, TemplatePart } from '../check/model.js';
+import { FANOUT_KEYS, type CheckedProgram, type StageModel, type Template, type TemplatePart } from '../check/model.js';
 import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
@@ -14,7 +14,7 @@ import { formatPlanJson } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
-import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts } from './jobs.js';
+import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type JobFacts } from './jobs.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
@@ -22,6 +22,9 @@ import { indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../s
 
 /** The built-in templates every output needs, by name under `templates/`. */
 export const DRIVER_TEMPLATES = ['sh/runtime.sh.hbs', 'sh/job.sh.hbs', 'sh/submit.sh.hbs', 'sh/run-local.sh.hbs', 'sh/status.sh.hbs', 'sh/kill.sh.hbs'] as const;
+
+/** status.sh shows its library × corner × stage matrix by default up to this many jobs. */
+export const STATUS_MATRIX_MAX = 500;
 
 export interface EmitInput {
   readonly program: CheckedProgram;
@@ -82,6 +85,7 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('lib/jobs.tsv', jobsTable(facts, header));
+  put('lib/keys.tsv', keysTable(facts, index.stages, header));
   for (const deck of decks.values()) put(deck.path, deckText(deck, header));
   for (const stage of program.stages) {
     const deckReads = { kit: false, cells: false };
@@ -120,7 +124,7 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
   );
   const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
   put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
-  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth }));
+  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('plan.json', formatPlanJson(plan));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
@@ -140,6 +144,20 @@ function jobsTable(facts: readonly JobFacts[], header: string): string {
   const lines = [`# ${header}`, '# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents'];
   facts.forEach((f, num) => {
     lines.push([num, f.job.stage, f.group, f.job.arrayIndex, f.key, f.fingerprint, f.job.parents.join(',') || '-'].join('\t'));
+  });
+  return lines.join('\n');
+}
+
+/**
+ * lib/keys.tsv: the key values of each job of lib/jobs.tsv (same numbers), one column per fan-out
+ * key, `-` where the job's stage does not fan out by it: status.sh reads the values from here
+ * instead of splitting the key.
+ */
+function keysTable(facts: readonly JobFacts[], stages: ReadonlyMap<string, StageModel>, header: string): string {
+  const lines = [`# ${header}`, `# num\t${FANOUT_KEYS.join('\t')}`];
+  facts.forEach((f, num) => {
+    const keySet = stages.get(f.job.stage)?.keySet ?? [];
+    lines.push([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
   });
   return lines.join('\n');
 }
@@ -190,12 +208,18 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
   const stageTemplates: Template[] = [
     ...(stage.run.kind === 'shell' ? [stage.run.command] : stage.run.args),
     ...stage.expects.map((e) => e.pattern),
+    ...(stage.deck?.dirs ?? []).map((d) => d.value),
   ];
+  const toolReads = toolReadsOf(stage);
+  const readTools = toolReads.map((r) => program.tools.find((t) => t.name === r.tool)).filter((t) => t !== undefined);
   const libraries = stage.keySet.includes('library') ? program.libraries : [];
   const required = envOf([
     ...stageTemplates,
     tool?.path,
     ...(tool?.args ?? []),
+    tool?.setup,
+    ...(tool?.env ?? []).map((e) => e.value),
+    ...readTools.map((t) => t.path),
     program.site.workRoot,
     program.site.outRoot,
     ...libraries.flatMap((l) => [l.kit, l.cells]),
@@ -241,7 +265,20 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
     libraries: libraries.map((l) => ({ id: l.id, ...Object.fromEntries([...libraryTemplates(l)].map(([k, v]) => [k === 'lcp_library_kit' ? 'kit' : 'cells', v])) })),
     workRoot: rootTemplate(program.site.workRoot),
     outRoot: rootTemplate(program.site.outRoot),
+    // Other stages' directories and tools the stage's strings read (`${copy_kits.work}`, `${tool.liberate.path}`).
+    reads: [
+      ...stageReadsOf(stage).flatMap((read) => [
+        ...(read.fields.has('work') ? [`lcp_stage_${read.stage}_work="$LIBCC_WORK_ROOT/$lcp_stage_${read.stage}_work_path"`] : []),
+        ...(read.fields.has('work_root') ? [`lcp_stage_${read.stage}_work_root="$LIBCC_WORK_ROOT"/${shQuote(read.stage)}`] : []),
+      ]),
+      ...toolReads.map((read) => {
+        const t = program.tools.find((candidate) => candidate.name === read.tool)!;
+        return `lcp_tool_${read.tool}_${read.field}=${read.field === 'path' ? shDoubleQuote(t.path) : shQuote(t.version ?? '')}`;
+      }),
+    ],
     tool: tool ? shDoubleQuote(tool.path) : "''",
+    toolSetup: tool?.setup ? shDoubleQuote(tool.setup) : "''",
+    toolEnv: (tool?.env ?? []).map((e) => `${e.name}=${shDoubleQuote(e.value)}`),
     inputs,
     command,
     expects: stage.expects.map((e) => ({ pattern: shGlobPattern(e.pattern), operator: e.operator, count: e.count, source: templateSource(e.pattern) })),

@@ -54,7 +54,52 @@ function stageTemplates(stage: StageModel): Template[] {
     ...(run.kind === 'shell' ? [run.command] : [...(run.deck ? [run.deck] : []), ...run.args]),
     ...stage.expects.map((e) => e.pattern),
     ...(stage.deck?.rshCmd ? [stage.deck.rshCmd] : []),
+    ...(stage.deck?.dirs ?? []).map((d) => d.value),
   ];
+}
+
+/** `base_svt/ssgnp_…`: the job's keys projected onto `stage`'s (a coarser stage's, for `${S.work}`). */
+export function keyPathOf(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): string {
+  return jobKey(job, stage).keyPath;
+}
+
+/**
+ * `lcp_stage_S_work_path` (`S/base_svt`): where the job of `S` that this job reads from runs,
+ * under the work root; the checker made sure `S`'s keys are among this job's (rules/stage-reads.ts).
+ */
+function stageReadLiterals(values: Map<string, string>, job: PlanJob, stage: StageModel, index: ProgramIndex): void {
+  for (const template of stageTemplates(stage)) {
+    for (const part of template.parts) {
+      if (part.kind !== 'stage' || part.field !== 'work') continue;
+      const source = index.stages.get(part.stage);
+      if (source === undefined) continue;
+      const keyPath = keyPathOf(job, source);
+      values.set(`lcp_stage_${part.stage}_work_path`, keyPath === '' ? part.stage : `${part.stage}/${keyPath}`);
+    }
+  }
+}
+
+/** The stages whose directories a stage reads, in order of first use, with the fields it reads. */
+export function stageReadsOf(stage: StageModel): { stage: string; fields: Set<'work' | 'work_root'> }[] {
+  const reads = new Map<string, Set<'work' | 'work_root'>>();
+  for (const template of stageTemplates(stage)) {
+    for (const part of template.parts) {
+      if (part.kind !== 'stage') continue;
+      const fields = reads.get(part.stage) ?? new Set();
+      fields.add(part.field);
+      reads.set(part.stage, fields);
+    }
+  }
+  return [...reads].map(([name, fields]) => ({ stage: name, fields }));
+}
+
+/** The tools whose path or version a stage's strings read (`${tool.T.path}`), sorted. */
+export function toolReadsOf(stage: StageModel): { tool: string; field: 'path' | 'version' }[] {
+  const reads = new Map<string, { tool: string; field: 'path' | 'version' }>();
+  for (const template of stageTemplates(stage)) {
+    for (const part of template.parts) if (part.kind === 'tool') reads.set(`${part.tool}.${part.field}`, { tool: part.tool, field: part.field });
+  }
+  return [...reads.values()].sort((a, b) => (`${a.tool}.${a.field}` < `${b.tool}.${b.field}` ? -1 : 1));
 }
 
 /** An attribute value as text in scripts: `true`/`false`, numbers in base units. */
@@ -104,9 +149,17 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   }
 }
 
-export function jobKey(job: PlanJob, keySet: readonly FanoutKey[]): { key: string; keyPath: string; group: string } {
-  const values = keySet.map((k) => job.keys[k]!);
-  const outer = values.slice(0, -1);
+/**
+ * The job's key values: the built-in keys, then its declared dimensions' values (§4.1). The
+ * group is the array's outer keys: all but the innermost built-in key, or, without one, all
+ * but the last dimension.
+ */
+export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): { key: string; keyPath: string; group: string } {
+  // A grouped stage (`group by`) has the group's name where the corner's would be.
+  const builtin = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
+  const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
+  const values = [...builtin, ...dimensions];
+  const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
   return {
     key: values.length === 0 ? '_' : values.join('.'),
     keyPath: values.join('/'),
@@ -137,7 +190,19 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
     values.set('lcp_corner_rc', corner.rc ?? '');
     values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
   }
+  if (job.keys.group !== undefined) {
+    values.set('lcp_group_name', job.keys.group);
+    // The fields the group's corners share, from its first corner: the checker allows no other.
+    const first = index.corners.get(job.keys.corners![0]!);
+    for (const field of stage.groupBy ?? []) {
+      if (first === undefined) break;
+      const value = field === 'process' ? first.process : field === 'voltage' ? formatNumber(first.voltage) : field === 'temperature' ? formatNumber(first.temperature) : field === 'rc' ? (first.rc ?? '') : first.mcSamples === undefined ? '' : String(first.mcSamples);
+      values.set(`lcp_corner_${field}`, value);
+    }
+  }
+  for (const [name, value] of Object.entries(job.keys.dimensions ?? {})) values.set(`lcp_dim_${name}`, value);
   extraLiterals(values, job, stage, index);
+  stageReadLiterals(values, job, stage, index);
   return values;
 }
 
@@ -154,7 +219,7 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
   const facts: JobFacts[] = [];
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
-    const { key, keyPath, group } = jobKey(job, stage.keySet);
+    const { key, keyPath, group } = jobKey(job, stage);
     const literals = jobLiterals(job, stage, index);
     const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
     const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
@@ -164,7 +229,23 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
         pipeline: program.pipeline.name,
         stage: stage.name,
         key,
-        run: stage.run.kind === 'shell' ? templateKey(stage.run.command) : { tool: tool && { path: templateKey(tool.path), args: tool.args.map(templateKey) }, args: stage.run.args.map(templateKey) },
+        run:
+          stage.run.kind === 'shell'
+            ? templateKey(stage.run.command)
+            : {
+                tool: tool && {
+                  path: templateKey(tool.path),
+                  args: tool.args.map(templateKey),
+                  version: tool.version ?? null,
+                  setup: tool.setup ? templateKey(tool.setup) : null,
+                  env: tool.env.map((e) => [e.name, templateKey(e.value)]),
+                },
+                args: stage.run.args.map(templateKey),
+              },
+        tools: toolReadsOf(stage).map((r) => {
+          const read = program.tools.find((t) => t.name === r.tool);
+          return [r.tool, r.field, r.field === 'path' ? read && templateKey(read.path) : (read?.version ?? null)];
+        }),
         expects: stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]),
         literals: [...literals],
         library: library && { kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) },

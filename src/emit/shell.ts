@@ -4,6 +4,7 @@
  * corner name, path or env value can never be parsed as shell code.
  */
 import type { Template, TemplatePart } from '../check/model.js';
+import { referenceSource } from '../check/templates.js';
 
 /**
  * A bash word for any string: single-quoted (`'` becomes `'\''`), or ANSI-C quoted (`$'…'`)
@@ -28,8 +29,18 @@ export function variableOf(part: Exclude<TemplatePart, { kind: 'text' }>): strin
       return part.name === 'work' ? 'lcp_work' : part.name === 'out' ? 'lcp_out' : part.name === 'pipeline' ? 'LIBCC_PIPELINE' : 'LIBCC_STAGE';
     case 'field':
       return `lcp_${part.entity}_${part.field}`;
+    case 'stage':
+      return `lcp_stage_${part.stage}_${part.field}`;
+    case 'tool':
+      return `lcp_tool_${part.tool}_${part.field}`;
+    case 'dimension':
+      return `lcp_dim_${part.name}`;
+    case 'group':
+      return 'lcp_group_name';
   }
 }
+
+
 
 /** Text for inside a double-quoted bash string: `\`, `"`, `$` and backquote escaped. */
 export function escapeDoubleQuoted(text: string): string {
@@ -68,9 +79,5 @@ export function isAbsoluteTemplate(template: Template): boolean {
 
 /** The plain text of a template as the user wrote it (`${…}` for references), for comments. */
 export function templateSource(template: Template): string {
-  return template.parts
-    .map((part) =>
-      part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : `\${${part.name}}`,
-    )
-    .join('');
+  return template.parts.map((part) => (part.kind === 'text' ? part.value : referenceSource(part))).join('');
 }

@@ -6,14 +6,28 @@
  * Entities are numbered once (node, library and corner *ids* are positions in the `Universe`
  * lists) so that jobs are rows of integer columns and keys are numbers, never strings.
  */
-import type { CornerModel, FanoutKey, LibraryModel, StageModel, CheckedProgram } from '../check/model.js';
+import type { CornerModel, DimensionModel, FanoutKey, LibraryModel, StageModel, CheckedProgram } from '../check/model.js';
 import { evaluateCondition } from '../check/evaluate.js';
 import { jobFieldLookup, type JobEntities } from './condition.js';
+import { groupingOf, type Grouping } from './groups.js';
 import type { JobKeys } from './types.js';
 
 export const NODE = 1;
 export const LIBRARY = 2;
 export const CORNER = 4;
+/** The built-in keys' bits; declared dimension `i` (declaration order) is bit `8 << i`. */
+export const BUILTIN_KEYS = NODE | LIBRARY | CORNER;
+
+export function dimensionBit(i: number): number {
+  return 8 << i;
+}
+
+/** Bit mask of a stage's key set, its declared dimensions included. */
+export function stageMask(universe: Universe, stage: Pick<StageModel, 'keySet' | 'dimensions'>): number {
+  let mask = keyMask(stage.keySet);
+  for (const name of stage.dimensions ?? []) mask |= dimensionBit(universe.dimensions.findIndex((d) => d.name === name));
+  return mask;
+}
 
 /** Bit mask of a key set (node 1, library 2, corner 4); library implies node. */
 export function keyMask(keySet: readonly FanoutKey[]): number {
@@ -51,6 +65,29 @@ export interface Universe {
   readonly tripleCorner: readonly number[];
   /** 1-based position of the triple's corner in its library's corner list. */
   readonly triplePosition: readonly number[];
+  /**
+   * Declared dimensions (declaration order). A job's dimension values are one number, its
+   * *dimension code*: Σ (value index + 1) · `dimensionRadix[i]` (0: no dimension).
+   */
+  readonly dimensions: readonly DimensionModel[];
+  readonly dimensionRadix: readonly number[];
+  /** The site's corner style, to name corner groups (`group by`). */
+  readonly cornerStyle: string;
+}
+
+/** The value index of dimension `i` in dimension code `d`; -1 when the job has none. */
+export function dimensionValue(universe: Universe, d: number, i: number): number {
+  return (Math.floor(d / universe.dimensionRadix[i]!) % (universe.dimensions[i]!.values.length + 1)) - 1;
+}
+
+/** Dimension code `d` with only the dimensions of `mask` kept. */
+export function projectDimensions(universe: Universe, mask: number, d: number): number {
+  if (d === 0) return 0;
+  let code = 0;
+  universe.dimensions.forEach((_, i) => {
+    if (mask & dimensionBit(i)) code += (dimensionValue(universe, d, i) + 1) * universe.dimensionRadix[i]!;
+  });
+  return code;
 }
 
 export function buildUniverse(program: CheckedProgram): Universe {
@@ -85,6 +122,14 @@ export function buildUniverse(program: CheckedProgram): Universe {
     return id;
   });
   const libraryCorners = libraries.map((library) => library.corners.map(cornerId));
+
+  const dimensions = program.dimensions ?? [];
+  const dimensionRadix: number[] = [];
+  let radix = 1;
+  for (const dimension of dimensions) {
+    dimensionRadix.push(radix);
+    radix *= dimension.values.length + 1;
+  }
 
   const cornerRank = new Array<number>(corners.length).fill(0);
   let rank = 0;
@@ -126,6 +171,9 @@ export function buildUniverse(program: CheckedProgram): Universe {
     tripleLibrary,
     tripleCorner,
     triplePosition,
+    dimensions,
+    dimensionRadix,
+    cornerStyle: program.site.cornerStyle,
   };
 }
 
@@ -136,53 +184,64 @@ export interface ExpandedStage {
   readonly node: readonly number[];
   readonly library: readonly number[];
   readonly corner: readonly number[];
+  /** Dimension codes (`Universe`): 0 for every job of a stage without dimensions. */
+  readonly dimension: readonly number[];
+  /** `group by`: the `corner` column holds group ids of this grouping. */
+  readonly grouping?: Grouping;
   readonly arrayIndex: readonly number[];
   /** Jobs before the `where`. */
   readonly candidates: number;
 }
 
 /**
- * A number identifying the projection of (node, library, corner) ids onto `mask`: equal keys give
- * equal numbers. Exact while (nodes+1)·(libraries+1)·(corners+1) < 2^53.
+ * A number identifying the projection of (node, library, corner, dimension code) onto `mask`:
+ * equal keys give equal numbers. Exact while (nodes+1)·(libraries+1)·(corners+1)·Π(values+1) < 2^53.
  */
 export class KeyCodec {
   private readonly nodeBase: number;
   private readonly libraryBase: number;
+  private readonly builtinSpace: number;
 
-  constructor(universe: Universe) {
+  constructor(private readonly universe: Universe) {
     this.nodeBase = universe.nodes.length + 1;
     this.libraryBase = universe.libraries.length + 1;
+    this.builtinSpace = this.nodeBase * this.libraryBase * (universe.corners.length + 1);
   }
 
-  encode(mask: number, node: number, library: number, corner: number): number {
+  encode(mask: number, node: number, library: number, corner: number, dimension = 0): number {
     const n = mask & NODE ? node + 1 : 0;
     const l = mask & LIBRARY ? library + 1 : 0;
     const c = mask & CORNER ? corner + 1 : 0;
-    return n + this.nodeBase * (l + this.libraryBase * c);
+    const builtin = n + this.nodeBase * (l + this.libraryBase * c);
+    return dimension === 0 ? builtin : builtin + this.builtinSpace * projectDimensions(this.universe, mask, dimension);
   }
 }
 
 export function expandStage(universe: Universe, codec: KeyCodec, stage: StageModel): ExpandedStage {
-  const mask = keyMask(stage.keySet);
+  const builtinMask = keyMask(stage.keySet);
+  const mask = stageMask(universe, stage);
+  const grouping = stage.groupBy !== undefined && (builtinMask & CORNER) !== 0 ? groupingOf(universe, stage.groupBy) : undefined;
+  /** With a grouping and `library`: how many groups of each library were seen (a group's position). */
+  const groupsSeen = new Map<number, number>();
   let node: number[] = [];
   let library: number[] = [];
   let corner: number[] = [];
   /** Position of the corner in its library's list, for key sets with library and corner. */
   let position: number[] = [];
 
-  if (mask === 0) {
+  if (builtinMask === 0) {
     node.push(-1);
     library.push(-1);
     corner.push(-1);
     position.push(0);
   } else {
     // Every triple is distinct when both library and corner are keys: no need to deduplicate.
-    const seen = (mask & LIBRARY) !== 0 && (mask & CORNER) !== 0 ? undefined : new Set<number>();
+    const seen = (builtinMask & LIBRARY) !== 0 && (builtinMask & CORNER) !== 0 && grouping === undefined ? undefined : new Set<number>();
     const { tripleNode, tripleLibrary, tripleCorner, triplePosition } = universe;
     for (let t = 0; t < tripleNode.length; t++) {
       const n = mask & NODE ? tripleNode[t]! : -1;
       const l = mask & LIBRARY ? tripleLibrary[t]! : -1;
-      const c = mask & CORNER ? tripleCorner[t]! : -1;
+      const c = mask & CORNER ? (grouping ? grouping.groupOf[tripleCorner[t]!]! : tripleCorner[t]!) : -1;
       if (seen !== undefined) {
         const key = codec.encode(mask, n, l, c);
         if (seen.has(key)) continue;
@@ -191,14 +250,27 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
       node.push(n);
       library.push(l);
       corner.push(c);
-      position.push(triplePosition[t]!);
+      if (grouping !== undefined && l >= 0) {
+        // Triples of a library are consecutive: its groups in order of first appearance.
+        const count = (groupsSeen.get(l) ?? 0) + 1;
+        groupsSeen.set(l, count);
+        position.push(count);
+      } else position.push(triplePosition[t]!);
     }
-    if (mask === CORNER) {
+    if (builtinMask === CORNER) {
       // Triples are grouped by node; `for each corner` alone orders by first appearance over
       // libraries in declaration order.
-      corner.sort((a, b) => universe.cornerRank[a]! - universe.cornerRank[b]!);
+      const rank = grouping ? grouping.rank : universe.cornerRank;
+      corner.sort((a, b) => rank[a]! - rank[b]!);
     }
   }
+
+  const dimension = crossDimensions(universe, mask, { node, library, corner, position });
+  node = dimension.node;
+  library = dimension.library;
+  corner = dimension.corner;
+  position = dimension.position;
+  let codes = dimension.codes;
 
   const candidates = node.length;
   if (stage.where !== undefined) {
@@ -207,33 +279,89 @@ export function expandStage(universe: Universe, codec: KeyCodec, stage: StageMod
     const keptLibrary: number[] = [];
     const keptCorner: number[] = [];
     const keptPosition: number[] = [];
+    const keptCodes: number[] = [];
     const entities: JobEntities = {};
     const lookup = jobFieldLookup(entities);
+    let code = 0;
+    const dimensionLookup = (name: string): string | undefined => {
+      const i = universe.dimensions.findIndex((d) => d.name === name);
+      const v = i < 0 ? -1 : dimensionValue(universe, code, i);
+      return v < 0 ? undefined : universe.dimensions[i]!.values[v];
+    };
     for (let j = 0; j < candidates; j++) {
+      code = codes[j]!;
       const n = node[j]!;
       const l = library[j]!;
       const c = corner[j]!;
       entities.node = n >= 0 ? universe.nodes[n] : undefined;
       entities.library = l >= 0 ? universe.libraries[l] : undefined;
-      entities.corner = c >= 0 ? universe.corners[c] : undefined;
-      if (evaluateCondition(where, lookup)) {
+      entities.corner = c >= 0 ? universe.corners[grouping ? grouping.representative[c]! : c] : undefined;
+      if (evaluateCondition(where, lookup, dimensionLookup)) {
         keptNode.push(n);
         keptLibrary.push(l);
         keptCorner.push(c);
         keptPosition.push(position[j]!);
+        keptCodes.push(code);
       }
     }
     node = keptNode;
     library = keptLibrary;
     corner = keptCorner;
     position = keptPosition;
+    codes = keptCodes;
   }
 
   const arrayIndex = new Array<number>(node.length);
   for (let j = 0; j < node.length; j++) {
-    arrayIndex[j] = innermostPosition(universe, mask, node[j]!, library[j]!, corner[j]!, position[j]!);
+    arrayIndex[j] =
+      builtinMask === 0 && mask !== 0
+        ? dimensionValue(universe, codes[j]!, innermostDimension(mask)) + 1
+        : grouping !== undefined && (builtinMask & LIBRARY) === 0
+          ? grouping.rank[corner[j]!]!
+          : innermostPosition(universe, builtinMask, node[j]!, library[j]!, corner[j]!, position[j]!);
   }
-  return { stage, mask, node, library, corner, arrayIndex, candidates };
+  return { stage, mask, node, library, corner, dimension: codes, arrayIndex, candidates, ...(grouping ? { grouping } : {}) };
+}
+
+interface Columns {
+  readonly node: number[];
+  readonly library: number[];
+  readonly corner: number[];
+  readonly position: number[];
+}
+
+/**
+ * The jobs over the built-in keys, repeated for each combination of the stage's dimension values
+ * (§4.1): dimensions are outermost — the first declared varies slowest — so the jobs sharing
+ * dimension values stay together, as the arrays need.
+ */
+function crossDimensions(universe: Universe, mask: number, base: Columns): Columns & { readonly codes: number[] } {
+  const dims = universe.dimensions.flatMap((_, i) => (mask & dimensionBit(i) ? [i] : []));
+  if (dims.length === 0) return { ...base, codes: new Array<number>(base.node.length).fill(0) };
+  let combos = [0];
+  for (const i of dims) {
+    const next: number[] = [];
+    for (const code of combos) universe.dimensions[i]!.values.forEach((_, v) => next.push(code + (v + 1) * universe.dimensionRadix[i]!));
+    combos = next;
+  }
+  const out = { node: [] as number[], library: [] as number[], corner: [] as number[], position: [] as number[], codes: [] as number[] };
+  for (const code of combos) {
+    for (let j = 0; j < base.node.length; j++) {
+      out.node.push(base.node[j]!);
+      out.library.push(base.library[j]!);
+      out.corner.push(base.corner[j]!);
+      out.position.push(base.position[j]!);
+      out.codes.push(code);
+    }
+  }
+  return out;
+}
+
+/** The last declared dimension of a mask (the innermost key when there is no built-in one). */
+export function innermostDimension(mask: number): number {
+  let i = -1;
+  for (let bit = 0; dimensionBit(bit) <= mask; bit++) if (mask & dimensionBit(bit)) i = bit;
+  return i;
 }
 
 /** 1-based position of the innermost key's value in its natural order (§4.3); 1 without keys. */
@@ -259,20 +387,47 @@ function innermostPosition(
  * The values that name a job, outermost first: the library id stands for its node, so the node
  * name appears only when the key set has no library.
  */
-export function jobLabelParts(universe: Universe, n: number, l: number, c: number): string[] {
+export function jobLabelParts(universe: Universe, n: number, l: number, c: number, d = 0, grouping?: Grouping): string[] {
   const parts: string[] = [];
   if (l >= 0) parts.push(universe.libraries[l]!.id);
   else if (n >= 0) parts.push(universe.nodes[n]!);
-  if (c >= 0) parts.push(universe.corners[c]!.name);
+  if (c >= 0) parts.push(grouping ? grouping.names[c]! : universe.corners[c]!.name);
+  if (d !== 0) parts.push(...Object.values(dimensionKeys(universe, d)));
   return parts;
 }
 
-export function jobKeys(universe: Universe, n: number, l: number, c: number): JobKeys {
-  const keys: { node?: string; library?: string; corner?: string } = {};
+export function jobKeys(universe: Universe, n: number, l: number, c: number, d = 0, grouping?: Grouping): JobKeys {
+  const keys: { node?: string; library?: string; corner?: string; group?: string; corners?: string[]; dimensions?: Record<string, string> } = {};
   if (n >= 0) keys.node = universe.nodes[n]!;
   if (l >= 0) keys.library = universe.libraries[l]!.id;
-  if (c >= 0) keys.corner = universe.corners[c]!.name;
+  if (c >= 0 && grouping !== undefined) {
+    keys.group = grouping.names[c]!;
+    keys.corners = groupCorners(universe, grouping, c, n, l);
+  } else if (c >= 0) keys.corner = universe.corners[c]!.name;
+  if (d !== 0) keys.dimensions = dimensionKeys(universe, d);
   return keys;
+}
+
+/** The corners of group `g` a job has: its library's (list order), else its node's or all in use (first appearance). */
+function groupCorners(universe: Universe, grouping: Grouping, g: number, n: number, l: number): string[] {
+  const names: string[] = [];
+  for (let t = 0; t < universe.tripleCorner.length; t++) {
+    if ((l >= 0 && universe.tripleLibrary[t] !== l) || (n >= 0 && universe.tripleNode[t] !== n)) continue;
+    const c = universe.tripleCorner[t]!;
+    const name = universe.corners[c]!.name;
+    if (grouping.groupOf[c] === g && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** Dimension name → value of a dimension code, in declaration order. */
+function dimensionKeys(universe: Universe, d: number): Record<string, string> {
+  const values: Record<string, string> = {};
+  universe.dimensions.forEach((dimension, i) => {
+    const v = dimensionValue(universe, d, i);
+    if (v >= 0) values[dimension.name] = dimension.values[v]!;
+  });
+  return values;
 }
 
 /**
@@ -281,20 +436,28 @@ export function jobKeys(universe: Universe, n: number, l: number, c: number): Jo
  */
 export class JobNames {
   private readonly cache = new Map<number, { readonly keys: JobKeys; readonly suffix: string }>();
+  private readonly grouped = new Map<string, Map<number, { readonly keys: JobKeys; readonly suffix: string }>>();
 
   constructor(
     private readonly universe: Universe,
     private readonly codec: KeyCodec,
   ) {}
 
-  get(n: number, l: number, c: number): { readonly keys: JobKeys; readonly suffix: string } {
-    const mask = (n >= 0 ? NODE : 0) | (l >= 0 ? LIBRARY : 0) | (c >= 0 ? CORNER : 0);
-    const code = this.codec.encode(mask, n, l, c);
-    let entry = this.cache.get(code);
+  get(n: number, l: number, c: number, d = 0, grouping?: Grouping): { readonly keys: JobKeys; readonly suffix: string } {
+    let mask = (n >= 0 ? NODE : 0) | (l >= 0 ? LIBRARY : 0) | (c >= 0 ? CORNER : 0);
+    if (d !== 0) mask |= ~BUILTIN_KEYS;
+    const code = this.codec.encode(mask, n, l, c, d);
+    // Group ids and corner ids share the `corner` column: one cache per grouping.
+    let cache = this.cache;
+    if (grouping !== undefined) {
+      cache = this.grouped.get(grouping.key) ?? new Map();
+      this.grouped.set(grouping.key, cache);
+    }
+    let entry = cache.get(code);
     if (entry === undefined) {
-      const parts = jobLabelParts(this.universe, n, l, c);
-      entry = { keys: jobKeys(this.universe, n, l, c), suffix: parts.length === 0 ? '' : `[${parts.join(',')}]` };
-      this.cache.set(code, entry);
+      const parts = jobLabelParts(this.universe, n, l, c, d, grouping);
+      entry = { keys: jobKeys(this.universe, n, l, c, d, grouping), suffix: parts.length === 0 ? '' : `[${parts.join(',')}]` };
+      cache.set(code, entry);
     }
     return entry;
   }

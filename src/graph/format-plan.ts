@@ -2,7 +2,7 @@
  * `libcc plan` output: a plain-text report and a JSON document. Pure functions of the Plan:
  * deterministic, no colours, no trailing spaces, LF line endings, one trailing newline.
  */
-import type { JobKeys, Plan } from './plan.js';
+import type { JobKeys, Plan, PlanStage } from './plan.js';
 
 /** `0s`, `45s`, `10m`, `8h 10m`, `1d 2h 3m 4s`: nonzero units, rounded to the second. */
 export function formatDuration(seconds: number): string {
@@ -55,7 +55,7 @@ export function formatPlanText(plan: Plan): string {
       ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
       plan.stages.map((s) => [
         s.name,
-        s.keys.length === 0 ? '-' : s.keys.join(', '),
+        forEachText(s),
         String(s.jobCount),
         String(s.cpus),
         formatDuration(s.estimateSeconds),
@@ -105,7 +105,9 @@ export function formatPlanJson(plan: Plan): string {
       name: s.name,
       keys: [...s.keys],
       keySet: [...s.keySet],
-      after: s.after.map((d) => ({ stage: d.stage, relation: d.relation })),
+      ...(s.dimensions === undefined ? {} : { dimensions: [...s.dimensions] }),
+      ...(s.groupBy === undefined ? {} : { groupBy: [...s.groupBy] }),
+      after: s.after.map((d) => ({ stage: d.stage, relation: d.relation, ...(d.join === undefined ? {} : { join: d.join }) })),
       jobCount: s.jobCount,
       cpus: s.cpus,
       estimateSeconds: s.estimateSeconds,
@@ -133,6 +135,7 @@ export function formatPlanJson(plan: Plan): string {
       keys: orderedKeys(job.keys),
       arrayIndex: job.arrayIndex,
       parents: job.parents.map((p) => ids[p]!),
+      ...(job.joins === undefined ? {} : { joins: [...job.joins] }),
       cpus: job.cpus,
       estimateSeconds: job.estimateSeconds,
       earliestStart: job.earliestStart,
@@ -145,10 +148,19 @@ export function formatPlanJson(plan: Plan): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/** `library, corner, arcs`: the built-in keys, then the declared dimensions. */
+export function forEachText(s: Pick<PlanStage, 'keys' | 'dimensions' | 'groupBy'>): string {
+  const keys = [...s.keys, ...(s.dimensions ?? [])];
+  if (keys.length === 0) return '-';
+  return s.groupBy === undefined ? keys.join(', ') : `${keys.join(', ')} group by ${s.groupBy.join(', ')}`;
+}
+
 function orderedKeys(keys: JobKeys): JobKeys {
   return {
     ...(keys.node === undefined ? {} : { node: keys.node }),
     ...(keys.library === undefined ? {} : { library: keys.library }),
     ...(keys.corner === undefined ? {} : { corner: keys.corner }),
+    ...(keys.group === undefined ? {} : { group: keys.group, corners: [...(keys.corners ?? [])] }),
+    ...(keys.dimensions === undefined ? {} : { dimensions: { ...keys.dimensions } }),
   };
 }

@@ -10,10 +10,14 @@ import { analyseTiming } from './critical-path.js';
 import { matchDependencies } from './dependencies.js';
 import { checkRequiredFields } from './required-fields.js';
 import {
+  BUILTIN_KEYS,
   CORNER,
   LIBRARY,
   NODE,
   JobNames,
+  dimensionBit,
+  innermostDimension,
+  projectDimensions,
   KeyCodec,
   buildUniverse,
   expandStage,
@@ -105,7 +109,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
       const s = stageOf[order[v]!]!;
       const e = expanded[s]!;
       const j = order[v]! - offsets[s]!;
-      const override = options.durationOf(stage.name, names.get(e.node[j]!, e.library[j]!, e.corner[j]!).keys);
+      const override = options.durationOf(stage.name, names.get(e.node[j]!, e.library[j]!, e.corner[j]!, e.dimension[j]!, e.grouping).keys);
       if (override !== undefined && Number.isFinite(override) && override >= 0) {
         duration[v] = override;
         overridden[s] = 1;
@@ -131,7 +135,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     const c = e.corner[j]!;
     const earliestStart = timing.earliestStart[v]!;
     const latestStart = timing.latestStart[v]!;
-    const name = names.get(n, l, c);
+    const name = names.get(n, l, c, e.dimension[j]!, e.grouping);
     jobs[v] = {
       id: e.stage.name + name.suffix,
       stage: e.stage.name,
@@ -139,6 +143,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
       keys: name.keys,
       arrayIndex: e.arrayIndex[j]!,
       parents: parents[v]!,
+      ...(dependencies.choices[canonical] === undefined ? {} : { joins: dependencies.choices[canonical] }),
       estimateSeconds: duration[v]!,
       cpus: cpus[v]!,
       earliestStart,
@@ -149,7 +154,7 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
   }
 
   const planStages = expanded.map((e, s) =>
-    summariseStage(universe, e, offsets[s]!, position, jobs, dependencies.relations[s]!, overridden[s] === 1),
+    summariseStage(universe, codec, e, offsets[s]!, position, jobs, dependencies.relations[s]!, overridden[s] === 1),
   );
   const criticalPath: CriticalStep[] = timing.criticalChain.map((v) => ({
     job: v,
@@ -191,6 +196,7 @@ function slackOf(earliestStart: number, latestStart: number): number {
 
 function summariseStage(
   universe: Universe,
+  codec: KeyCodec,
   e: ExpandedStage,
   offset: number,
   position: Int32Array,
@@ -220,9 +226,10 @@ function summariseStage(
   for (let j = 0; j < count; j++) {
     const n = outer & NODE ? e.node[j]! : -1;
     const l = outer & LIBRARY ? e.library[j]! : -1;
-    const key = (n + 1) * (universe.libraries.length + 1) + (l + 1);
+    const d = projectDimensions(universe, outer, e.dimension[j]!);
+    const key = codec.encode(outer, n, l, -1, d);
     if (current === undefined || key !== currentKey) {
-      current = { keys: jobKeys(universe, n, l, -1), indices: [], jobs: [] };
+      current = { keys: jobKeys(universe, n, l, -1, d), indices: [], jobs: [] };
       currentKey = key;
       arrays.push(current);
     }
@@ -235,6 +242,8 @@ function summariseStage(
     index: stage.index,
     keys: stage.keys,
     keySet: stage.keySet,
+    ...(stage.dimensions ? { dimensions: stage.dimensions } : {}),
+    ...(e.grouping ? { groupBy: e.grouping.fields } : {}),
     after,
     jobCount: count,
     cpus: stage.resources.cpus,
@@ -250,9 +259,12 @@ function summariseStage(
   };
 }
 
-/** The innermost key of a mask: corner, else library, else node; 0 without keys. */
+/** The innermost key of a mask: corner, else library, else node, else the last dimension; 0 without keys. */
 function innermostKey(mask: number): number {
-  return mask & CORNER ? CORNER : mask & LIBRARY ? LIBRARY : mask & NODE ? NODE : 0;
+  if (mask & CORNER) return CORNER;
+  if (mask & LIBRARY) return LIBRARY;
+  if (mask & NODE) return NODE;
+  return mask === 0 ? 0 : dimensionBit(innermostDimension(mask));
 }
 
 const INNERMOST_ORDER: Record<number, string> = {
@@ -290,7 +302,7 @@ function checkArraySize(bag: DiagnosticBag, e: ExpandedStage, maxArraySize: numb
     `a job array of \`${stage.name}\` needs index ${largest}, above the site maximum of ${maxArraySize}`,
     {
       label: `array index up to ${largest}`,
-      notes: [`an array index is ${INNERMOST_ORDER[e.mask] ?? 'the position of the innermost key'}`],
+      notes: [`an array index is ${INNERMOST_ORDER[e.mask & BUILTIN_KEYS] ?? "the value's position in its dimension"}`],
       help: "raise `max_array_size` in the `site` block if the cluster's `MAX_JOB_ARRAY_SIZE` allows it",
     },
   );

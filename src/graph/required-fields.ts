@@ -57,8 +57,10 @@ export function checkRequiredFields(bag: DiagnosticBag, universe: Universe, expa
   const reported = new Set<string>();
   for (let j = 0; j < expanded.node.length; j++) {
     for (const read of reads) {
-      const id = read.entity === 'library' ? expanded.library[j]! : expanded.corner[j]!;
+      let id = read.entity === 'library' ? expanded.library[j]! : expanded.corner[j]!;
       if (id < 0) continue;
+      // A group's grouped fields are its first corner's (`group by`).
+      if (read.entity === 'corner' && expanded.grouping !== undefined) id = expanded.grouping.representative[id]!;
       const entity = read.entity === 'library' ? universe.libraries[id]! : universe.corners[id]!;
       // A corner a library names without declaring it has no model to read (reported by the checker).
       if (!isModel(entity) || isSet(read.field, entity)) continue;

@@ -10,6 +10,11 @@ export interface JobKeys {
   readonly node?: string;
   readonly library?: string;
   readonly corner?: string;
+  /** `group by`: the name of the job's corner group (instead of `corner`) and its corners. */
+  readonly group?: string;
+  readonly corners?: readonly string[];
+  /** Declared dimension → value (language.md §4.1), in declaration order; absent without dimensions. */
+  readonly dimensions?: Readonly<Record<string, string>>;
 }
 
 /** How the jobs of a stage are matched to the jobs of a stage it runs after (language.md §4.2). */
@@ -20,6 +25,8 @@ export interface PlanDependency {
   readonly stage: string;
   /** equal key sets: element-wise; upstream keys a subset: broadcast; a superset: gather. */
   readonly relation: DependencyRelation;
+  /** An alternative of a join (`after a | b`): the join's position among the stage's joins. */
+  readonly join?: number;
 }
 
 /**
@@ -44,6 +51,10 @@ export interface PlanStage {
   readonly keys: readonly FanoutKey[];
   /** `keys` plus the implied `node`, canonical order; what jobs are distinguished by. */
   readonly keySet: readonly FanoutKey[];
+  /** Declared dimensions it fans out over, declaration order; absent when none. */
+  readonly dimensions?: readonly string[];
+  /** `group by`: the corner fields its corner groups share; absent otherwise. */
+  readonly groupBy?: readonly string[];
   readonly after: readonly PlanDependency[];
   readonly jobCount: number;
   readonly cpus: number;
@@ -75,6 +86,8 @@ export interface PlanJob {
   readonly arrayIndex: number;
   /** Positions in `Plan.jobs` of the jobs it waits for; ascending, each smaller than its own. */
   readonly parents: readonly number[];
+  /** Of a stage with joins (`after a | b`): the alternative it waits for, per join; absent otherwise. */
+  readonly joins?: readonly string[];
   readonly estimateSeconds: number;
   readonly cpus: number;
   readonly earliestStart: number;

@@ -245,7 +245,12 @@ export function durationLookup(plan: Plan, result: HistoryResult): (stage: strin
   const byKey = new Map<string, number>();
   for (const job of plan.jobs) {
     const seconds = result.durations.get(job.id);
-    if (seconds !== undefined) byKey.set(`${job.stage}\u0000${job.keys.node ?? ''}\u0000${job.keys.library ?? ''}\u0000${job.keys.corner ?? ''}`, seconds);
+    if (seconds !== undefined) byKey.set(jobIdentity(job.stage, job.keys), seconds);
   }
-  return (stage, keys) => byKey.get(`${stage}\u0000${keys.node ?? ''}\u0000${keys.library ?? ''}\u0000${keys.corner ?? ''}`);
+  return (stage, keys) => byKey.get(jobIdentity(stage, keys));
+}
+
+/** A job's identity by its keys: jobs differing only in a dimension value or corner group are distinct. */
+function jobIdentity(stage: string, keys: JobKeys): string {
+  return [stage, keys.node ?? '', keys.library ?? '', keys.corner ?? keys.group ?? '', ...Object.values(keys.dimensions ?? {})].join('\u0000');
 }

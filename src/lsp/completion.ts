@@ -10,7 +10,7 @@
  * | `run = …` | tools and `shell` |
  * | `corners = [a, …`, `corners s = …` | corners and corner sets |
  * | `library x : …` | nodes |
- * | `for each …` | fan-out keys |
+ * | `for each …` | fan-out keys and declared dimensions |
  * | `corner.…`, `library.…`, `node.…` (conditions) | the entity's fields |
  * | the start of an item in a block | the block's properties (its schema, as `readBlock` read it) |
  * | the start of a top-level line | declaration keywords |
@@ -25,7 +25,7 @@ import { lookupUnit, UNITS, type Dimension } from '../check/units.js';
 import { BUILTIN_DOCS, FIELD_DOCS, PROPERTY_DOCS } from './hover.js';
 import { bodyOf, declarationAt, fileOf, nestedBlocksAt, type ProgramView } from './view.js';
 
-export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env';
+export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'dimension';
 
 export interface Completion {
   readonly label: string;
@@ -37,7 +37,7 @@ export interface Completion {
   readonly insertText?: string;
 }
 
-const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'stage'];
+const KEYWORDS = ['pipeline', 'import', 'env', 'site', 'tool', 'queue', 'node', 'library', 'corner', 'corners', 'dimension', 'stage'];
 
 /** The dimension of a property's quantities, for unit completion. */
 const PROPERTY_DIMENSION: Readonly<Record<string, Dimension>> = {
@@ -77,11 +77,19 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   const interpolation = /\$\{([A-Za-z0-9_.]*)$/.exec(line);
   if (interpolation) {
     const written = interpolation[1]!;
-    const dot = written.indexOf('.');
-    if (dot >= 0) return fields(written.slice(0, dot), replace);
+    const parts = written.split('.');
+    const field = (label: string, documentation: string): Completion => ({ label, kind: 'field', detail: 'field', documentation, replace });
+    if (parts[0] === 'tool' && parts.length === 2) return names('tool').map((c) => ({ ...c, insertText: c.label }));
+    if (parts[0] === 'tool' && parts.length === 3) return [field('path', "the tool's `path`"), field('version', "the tool's `version`")];
+    if (parts.length === 2 && (bindings?.names('stage') ?? []).some((b) => b.name === parts[0])) {
+      return [field('work', "the work directory of this job's job of the stage"), field('work_root', 'the directory of all its jobs')];
+    }
+    if (parts.length > 1) return fields(parts[0]!, replace);
     return [
       ...names('env').map((c) => ({ ...c, kind: 'env' as const, detail: 'env variable' })),
       ...[...RESERVED_NAMES].map((name): Completion => ({ label: name, kind: 'variable', detail: 'built-in', ...(BUILTIN_DOCS[name] ? { documentation: BUILTIN_DOCS[name] } : {}), replace })),
+      { label: 'tool', kind: 'variable', detail: 'built-in', documentation: '`${tool.NAME.path}`, `${tool.NAME.version}`', replace },
+      ...names('stage').map((c) => ({ ...c, detail: 'stage: `${NAME.work}`, `${NAME.work_root}`', insertText: c.label })),
     ];
   }
   if (/"(?:[^"\\\n]|\\.)*$/.test(line) && (line.match(/"/g) ?? []).length % 2 === 1) return []; // inside a string
@@ -98,9 +106,10 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   }
 
   if (decl?.kind === 'StageDecl' && !before.includes('{')) {
-    if (/\bafter\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
+    if (/\bafter\s+(?:[A-Za-z_]\w*\s*[,|]\s*)*[A-Za-z_]*$/.test(before)) return names('stage', decl.name.name);
     if (/\bfor\s+each\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$/.test(before)) {
-      return ['node', 'library', 'corner'].map((key) => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      const builtin = ['node', 'library', 'corner'].map((key): Completion => ({ label: key, kind: 'keyword', detail: 'fan-out key', documentation: `one job per ${key}`, replace, ...(pad ? { insertText: `${pad}${key}` } : {}) }));
+      return [...builtin, ...names('dimension')];
     }
   }
   if (/\b(?:default_)?queue\s*=\s*[A-Za-z_]*$/.test(line)) return names('queue');

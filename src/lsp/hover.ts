@@ -30,16 +30,19 @@ export const PROPERTY_DOCS: Readonly<Record<string, { readonly type: string; rea
   project: { type: 'string', doc: 'the LSF project (`bsub -P`)' },
   job_group: { type: 'string', doc: 'the LSF job group (`bsub -g`)' },
   max_array_size: { type: 'integer', doc: 'the cluster’s largest job array (`MAX_JOB_ARRAY_SIZE`)' },
-  work_root: { type: 'path', doc: 'where jobs’ work directories go' },
+  work_root: { type: 'path', doc: 'where jobs’ work directories go: `<work_root>/<stage>/<keys>`' },
   out_root: { type: 'path', doc: 'where results go' },
   corner_style: { type: 'string', doc: 'how corner names spell process, voltage, temperature and RC corner' },
   processes: { type: 'list of process corners', doc: 'the process corners known (site) or offered (node)' },
   rc_corners: { type: 'list of RC corners', doc: 'the RC corners known (site) or offered (node)' },
   default_queue: { type: 'queue', doc: 'the queue of stages that do not name one' },
+  scheduler_options: { type: 'block', doc: 'scheduler options of every stage (`priority`, `select`, `app`, `group`)' },
   // tool
   path: { type: 'path', doc: 'the tool’s executable' },
   args: { type: 'list of strings', doc: 'arguments passed on every run' },
   kind: { type: '`liberate` | `variety` | `generic`', doc: 'what kind of tool it is (decks are rendered for Liberate and Variety)' },
+  version: { type: 'string', doc: 'the tool’s version, readable as `${tool.NAME.version}`' },
+  setup: { type: 'path', doc: 'a bash file sourced before the tool runs, in the stages that run it' },
   // queue
   name: { type: 'string', doc: 'the full name (the LSF queue name, the library’s full name)' },
   max_mem: { type: 'memory', doc: 'the most memory a job of the queue may ask for' },
@@ -68,11 +71,16 @@ export const PROPERTY_DOCS: Readonly<Record<string, { readonly type: string; rea
   mem: { type: 'memory', doc: 'memory per job' },
   runtime: { type: 'duration', doc: 'the run-time limit of one job' },
   requeue: { type: 'list of exit codes', doc: 'exit codes on which LSF requeues the job' },
+  priority: { type: 'integer', doc: 'LSF user-assigned job priority (`bsub -sp`)' },
+  select: { type: 'string', doc: 'LSF host selection (`bsub -R "select[…]"`)' },
+  app: { type: 'string', doc: 'LSF application profile (`bsub -app`)' },
+  group: { type: 'string', doc: 'fair-share group: LSF `bsub -G`, Slurm `--account`' },
+  dirs: { type: 'block', doc: 'directories a deck reads, by name (`netlists = "${copy_kits.work}/netlists"`)' },
 };
 
 /** Built-in names of interpolation. */
 export const BUILTIN_DOCS: Readonly<Record<string, string>> = {
-  work: 'the job’s work directory (under the site’s `work_root`)',
+  work: 'the job’s work directory: `<work_root>/<stage>/<keys>`; another stage’s is `${STAGE.work}`',
   out: 'the job’s output directory (under the site’s `out_root`)',
   pipeline: 'the pipeline’s name',
   stage: 'the stage’s name',
@@ -210,6 +218,13 @@ function describeBinding(view: ProgramView, binding: Binding): string {
       }
       const users = [...models.libraries.values()].filter((l) => l.corners.includes(name)).map((l) => l.id);
       if (users.length > 0) fact('characterized by', code(users));
+      break;
+    }
+    case 'dimension': {
+      const decl = declarationFor(view, binding);
+      if (decl?.kind === 'DimensionDecl') lines.push('```lcp', textOf(view, decl.span), '```');
+      const stages = [...models.stages.values()].filter((s) => s.dimensions?.includes(name)).map((s) => s.name);
+      if (stages.length > 0) fact('fanned out by', code(stages));
       break;
     }
     case 'corner set': {

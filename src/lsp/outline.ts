@@ -6,7 +6,7 @@
 import type { Span } from '../diagnostics/span.js';
 import type { Block, Declaration, LcpFile } from '../syntax/ast.js';
 
-export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'property' | 'block';
+export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'dimension' | 'stage' | 'property' | 'block';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -62,9 +62,12 @@ function declarationSymbol(decl: Declaration, textOf: (span: Span) => string): O
       return named('corner', undefined, decl.body);
     case 'CornerSetDecl':
       return named('corner set', oneLine(textOf(decl.value.span)));
+    case 'DimensionDecl':
+      return named('dimension', decl.values.map((v) => v.name).join(', '));
     case 'StageDecl': {
       const parts = [
         ...(decl.forEach && decl.forEach.keys.length > 0 ? [`for each ${decl.forEach.keys.map((k) => k.name).join(', ')}`] : []),
+        ...(decl.forEach?.groupBy ? [`group by ${decl.forEach.groupBy.fields.map((f) => f.name).join(', ')}`] : []),
         ...(decl.after.length > 0 ? [`after ${decl.after.map((a) => a.name).join(', ')}`] : []),
       ];
       return named('stage', parts.join(' '), decl.body);

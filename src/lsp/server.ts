@@ -208,6 +208,7 @@ const SYMBOL_KINDS: Readonly<Record<OutlineKind, SymbolKind>> = {
   library: SymbolKind.Package,
   corner: SymbolKind.Constant,
   'corner set': SymbolKind.Array,
+  dimension: SymbolKind.Enum,
   stage: SymbolKind.Event,
   property: SymbolKind.Property,
   block: SymbolKind.Struct,
@@ -227,6 +228,7 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
   node: CompletionItemKind.Class,
   library: CompletionItemKind.Module,
   env: CompletionItemKind.Variable,
+  dimension: CompletionItemKind.Enum,
 };
 
 class Workspace {

@@ -69,7 +69,7 @@ export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: 
   const arrayUnits = new Map<number, boolean>();
 
   for (const stage of stageOrder(plan)) {
-    const array = stage.keySet.length > 0;
+    const array = stage.keySet.length > 0 || (stage.dimensions?.length ?? 0) > 0;
     for (const planArray of stage.arrays) {
       const group = groupName(planArray.keys);
       const name = `${plan.pipeline}.${stage.name}.${group}`;
@@ -202,8 +202,8 @@ export function stageOrder(plan: Plan): Plan['stages'][number][] {
   return order;
 }
 
-export function groupName(keys: { node?: string; library?: string; corner?: string }): string {
-  const values = [keys.node, keys.library, keys.corner].filter((v): v is string => v !== undefined);
+export function groupName(keys: { node?: string; library?: string; corner?: string; group?: string; dimensions?: Readonly<Record<string, string>> }): string {
+  const values = [keys.node, keys.library, keys.corner ?? keys.group, ...Object.values(keys.dimensions ?? {})].filter((v): v is string => v !== undefined);
   return values.length === 0 ? '_' : values.join('.');
 }
 

@@ -44,6 +44,7 @@ export type Declaration =
   | CornerDecl
   | CornerSetDecl
   | AttributeDecl
+  | DimensionDecl
   | TemplateDecl
   | StageDecl;
 
@@ -141,13 +142,28 @@ export interface AttributeDecl {
   readonly span: Span;
 }
 
+/**
+ * `dimension arcs = [cons, non_cons]` — a fan-out key of the user's own: `for each library, arcs`
+ * runs a job per library and value (language.md §4.1).
+ */
+export interface DimensionDecl {
+  readonly kind: 'DimensionDecl';
+  readonly name: Identifier;
+  /** In the order written: the order of the jobs. */
+  readonly values: readonly Identifier[];
+  readonly span: Span;
+}
+
 /** `stage characterize for each library, corner after copy_kits where … { … }` */
 export interface StageDecl {
   readonly kind: 'StageDecl';
   readonly name: Identifier;
   /** Absent: the stage runs once. */
   readonly forEach?: ForEachClause;
+  /** Every stage the `after` clause names, alternatives of joins included, in source order. */
   readonly after: readonly Identifier[];
+  /** `after copy, char | char_mb`: each `|` group; absent when the clause has none. */
+  readonly joins?: readonly AfterJoin[];
   readonly where?: Expression;
   /** `extends merge_step`: the stage template whose properties the body overrides. */
   readonly extends?: Identifier;
@@ -167,9 +183,28 @@ export interface TemplateDecl {
   readonly span: Span;
 }
 
+/**
+ * `char | char_mb` in an `after` clause: wait for exactly one of the alternatives, the one whose
+ * jobs match (language.md §4.2, "Joins"). The identifiers are the same objects as in `after`.
+ */
+export interface AfterJoin {
+  readonly kind: 'AfterJoin';
+  readonly alternatives: readonly Identifier[];
+  readonly span: Span;
+}
+
 export interface ForEachClause {
   readonly kind: 'ForEach';
   readonly keys: readonly Identifier[];
+  /** `for each library, corner group by process, rc`: corners grouped by those fields. */
+  readonly groupBy?: GroupByClause;
+  readonly span: Span;
+}
+
+/** `group by process, rc, temperature` (contextual words): the corner fields a group shares. */
+export interface GroupByClause {
+  readonly kind: 'GroupBy';
+  readonly fields: readonly Identifier[];
   readonly span: Span;
 }
 

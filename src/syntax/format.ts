@@ -46,6 +46,7 @@ import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createSourceFile, type SourceFile } from '../diagnostics/source.js';
 import type {
+  AfterJoin,
   Block,
   BlockItem,
   Comment,
@@ -460,6 +461,17 @@ class Formatter {
     return docs;
   }
 
+  /** `a, b | c`: `|` between the alternatives of a join, `,` elsewhere. */
+  private afterNames(names: readonly Identifier[], joins: readonly AfterJoin[]): Doc[] {
+    const joined = new Set(joins.flatMap((j) => j.alternatives.slice(1)));
+    const docs: Doc[] = [];
+    names.forEach((name, i) => {
+      if (i > 0) docs.push(joined.has(name) ? [' ', this.tok('|'), ' '] : [this.tok(','), ' ']);
+      docs.push(this.name(name));
+    });
+    return docs;
+  }
+
   // --- declarations --------------------------------------------------------------------------
 
   private declaration(d: Declaration): Doc {
@@ -494,12 +506,15 @@ class Formatter {
         docs.push(' ', this.block(d.body));
         return docs;
       }
+      case 'DimensionDecl':
+        return [this.tok('dimension'), ' ', this.name(d.name), ' ', this.tok('='), ' ', this.tok('['), ...this.names(d.values), this.tok(']')];
       case 'CornerSetDecl':
         return [this.tok('corners'), ' ', this.name(d.name), ' ', this.tok('='), ' ', this.expression(d.value)];
       case 'StageDecl': {
         const docs: Doc[] = [this.tok('stage'), ' ', this.name(d.name)];
         if (d.forEach !== undefined) docs.push(' ', this.tok('for'), ' ', this.tok('each'), ' ', ...this.names(d.forEach.keys));
-        if (d.after.length > 0) docs.push(' ', this.tok('after'), ' ', ...this.names(d.after));
+        if (d.forEach?.groupBy !== undefined) docs.push(' ', this.tok('group'), ' ', this.tok('by'), ' ', ...this.names(d.forEach.groupBy.fields));
+        if (d.after.length > 0) docs.push(' ', this.tok('after'), ' ', ...this.afterNames(d.after, d.joins ?? []));
         if (d.where !== undefined) docs.push(' ', this.tok('where'), ' ', this.expression(d.where));
         if (d.extends !== undefined) docs.push(' ', this.tok('extends'), ' ', this.name(d.extends));
         docs.push(' ', this.block(d.body));

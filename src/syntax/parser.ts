@@ -52,6 +52,7 @@ import {
   KwSite,
   KwStage,
   KwAttribute,
+  KwDimension,
   KwExtends,
   KwTemplate,
   KwTool,
@@ -62,6 +63,7 @@ import {
   LParen,
   Name,
   OrOr,
+  Pipe,
   Quantity,
   RBracket,
   RCurly,
@@ -116,6 +118,7 @@ const DECLARATION_NEEDS: ReadonlyMap<TokenType, TokenType> = new Map([
   [KwStage, Identifier],
   [KwTemplate, Identifier],
   [KwAttribute, Name],
+  [KwDimension, Name],
 ]);
 
 /**
@@ -141,13 +144,14 @@ const DECLARATION_HEAD_THIRD: ReadonlyMap<TokenType, readonly TokenType[] | unde
   [KwStage, [LCurly, KwFor, KwAfter, KwWhere, KwExtends]],
   [KwTemplate, [LCurly, KwExtends]],
   [KwAttribute, [Dot]],
+  [KwDimension, [Equals]],
 ]);
 
 /** How far recovery looks along a declaration header for its `{` (keeps parsing linear). */
 const HEADER_SCAN = 40;
 
 const DECLARATION_HELP =
-  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `template`, `stage`';
+  'a file holds declarations: `pipeline`, `import`, `env`, `site`, `tool`, `queue`, `node`, `library`, `corner`, `corners`, `attribute`, `dimension`, `template`, `stage`';
 
 /** Rules whose failure means "a value was expected here". */
 const VALUE_RULES = new Set([
@@ -682,6 +686,7 @@ export class LcpParser extends CstParser {
       { ALT: () => this.SUBRULE(this.cornerDecl) },
       { ALT: () => this.SUBRULE(this.cornerSetDecl) },
       { ALT: () => this.SUBRULE(this.attributeDecl) },
+      { ALT: () => this.SUBRULE(this.dimensionDecl) },
       { ALT: () => this.SUBRULE(this.templateDecl) },
       { ALT: () => this.SUBRULE(this.stageDecl) },
     ]);
@@ -783,6 +788,23 @@ export class LcpParser extends CstParser {
     });
   });
 
+  /** `dimension arcs = [cons, non_cons]`: a fan-out key of the user's own (language.md §4.1). */
+  dimensionDecl = this.RULE('dimensionDecl', () => {
+    this.CONSUME(KwDimension);
+    // A name, keywords included, so that `dimension corner = […]` gets the checker's LCP2014.
+    this.SUBRULE(this.name, { LABEL: 'declName' });
+    this.CONSUME(Equals);
+    this.CONSUME(LBracket);
+    this.OPTION(() => {
+      this.CONSUME2(Identifier, { LABEL: 'valueName' });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.CONSUME3(Identifier, { LABEL: 'valueName' });
+      });
+    });
+    this.CONSUME(RBracket);
+  });
+
   stageDecl = this.RULE('stageDecl', () => {
     this.CONSUME(KwStage);
     this.CONSUME(Identifier, { LABEL: 'declName' });
@@ -814,13 +836,30 @@ export class LcpParser extends CstParser {
       this.CONSUME(Comma);
       this.SUBRULE2(this.name);
     });
+    this.OPTION({
+      // `group by` are contextual words, not keywords: `group` stays an ordinary name elsewhere.
+      GATE: () => this.LA(1).image === 'group' && this.LA(2).image === 'by',
+      DEF: () => this.SUBRULE(this.groupByClause),
+    });
   });
 
+  /** `group by process, rc, temperature`: one job per group of corners sharing those fields. */
+  groupByClause = this.RULE('groupByClause', () => {
+    this.CONSUME(Identifier, { LABEL: 'groupWord' });
+    this.CONSUME2(Identifier, { LABEL: 'byWord' });
+    this.SUBRULE(this.name, { LABEL: 'field' });
+    this.MANY(() => {
+      this.CONSUME(Comma);
+      this.SUBRULE2(this.name, { LABEL: 'field' });
+    });
+  });
+
+  /** `after a, b | c`: `,` separates dependencies, `|` the alternatives of one (a join). */
   afterClause = this.RULE('afterClause', () => {
     this.CONSUME(KwAfter);
     this.CONSUME(Identifier);
     this.MANY(() => {
-      this.CONSUME(Comma);
+      this.OR([{ ALT: () => this.CONSUME(Comma) }, { ALT: () => this.CONSUME(Pipe) }]);
       this.CONSUME2(Identifier);
     });
   });

@@ -19,10 +19,13 @@ import type {
   CompareOperator,
   Declaration,
   EnvDecl,
+  AfterJoin,
   AttributeDecl,
+  DimensionDecl,
   ExpectStatement,
   Expression,
   ForEachClause,
+  GroupByClause,
   Identifier,
   LibraryDecl,
   ListExpression,
@@ -358,6 +361,26 @@ export class AstBuilder extends BaseVisitor {
     };
   }
 
+  dimensionDecl(ctx: Ctx, at: number): DimensionDecl {
+    const keyword = tokens(ctx, 'KwDimension')[0];
+    const equals = tokens(ctx, 'Equals')[0];
+    const open = tokens(ctx, 'LBracket')[0];
+    const close = tokens(ctx, 'RBracket')[0];
+    let pos = this.after(keyword, at);
+    const name = this.nameOf(nodes(ctx, 'declName')[0], pos);
+    pos = this.after(open, this.after(equals, Math.max(pos, name.span.end)));
+    const ext = this.extent().token(keyword).span(name.span).token(equals).token(open);
+    const values = tokens(ctx, 'valueName').map((token) => {
+      const value = this.identifier(token, pos);
+      pos = Math.max(pos, value.span.end);
+      ext.span(value.span);
+      return value;
+    });
+    for (const comma of tokens(ctx, 'Comma')) ext.token(comma);
+    ext.token(close);
+    return { kind: 'DimensionDecl', name, values, span: ext.result(at) };
+  }
+
   attributeDecl(ctx: Ctx, at: number): AttributeDecl {
     const keyword = tokens(ctx, 'KwAttribute')[0];
     const dot = tokens(ctx, 'Dot')[0];
@@ -397,9 +420,11 @@ export class AstBuilder extends BaseVisitor {
     }
     const afterNode = nodes(ctx, 'afterClause')[0];
     let after: Identifier[] = [];
+    let joins: AfterJoin[] = [];
     if (afterNode !== undefined) {
-      const clause = this.visit(afterNode, pos) as { names: Identifier[]; span: Span };
+      const clause = this.visit(afterNode, pos) as { names: Identifier[]; joins: AfterJoin[]; span: Span };
       after = clause.names;
+      joins = clause.joins;
       ext.span(clause.span);
       pos = ext.endOr(pos);
     }
@@ -420,6 +445,7 @@ export class AstBuilder extends BaseVisitor {
       name,
       ...(forEach === undefined ? {} : { forEach }),
       after,
+      ...(joins.length === 0 ? {} : { joins }),
       ...(where === undefined ? {} : { where: where.node }),
       ...(base === undefined ? {} : { extends: base }),
       body,
@@ -473,25 +499,55 @@ export class AstBuilder extends BaseVisitor {
     });
     if (keys.length === 0) keys.push(this.identifier(undefined, pos));
     for (const comma of commas) ext.token(comma);
-    return { kind: 'ForEach', keys, span: ext.result(at) };
+    const groupNode = nodes(ctx, 'groupByClause')[0];
+    if (groupNode === undefined) return { kind: 'ForEach', keys, span: ext.result(at) };
+    const groupBy = this.visit(groupNode, pos) as GroupByClause;
+    ext.span(groupBy.span);
+    return { kind: 'ForEach', keys, groupBy, span: ext.result(at) };
   }
 
-  afterClause(ctx: Ctx, at: number): { names: Identifier[]; span: Span } {
+  groupByClause(ctx: Ctx, at: number): GroupByClause {
+    const group = tokens(ctx, 'groupWord')[0];
+    const by = tokens(ctx, 'byWord')[0];
+    const ext = this.extent().token(group).token(by);
+    let pos = this.after(by, this.after(group, at));
+    const commas = tokens(ctx, 'Comma');
+    const fields: Identifier[] = [];
+    nodes(ctx, 'field').forEach((node, index) => {
+      if (index > 0) pos = this.after(commas[index - 1], pos);
+      const field = this.nameOf(node, pos);
+      fields.push(field);
+      ext.span(field.span);
+      pos = Math.max(pos, field.span.end);
+    });
+    for (const comma of commas) ext.token(comma);
+    return { kind: 'GroupBy', fields, span: ext.result(at) };
+  }
+
+  afterClause(ctx: Ctx, at: number): { names: Identifier[]; joins: AfterJoin[]; span: Span } {
     const keyword = tokens(ctx, 'KwAfter')[0];
     const ext = this.extent().token(keyword);
     let pos = this.after(keyword, at);
-    const commas = tokens(ctx, 'Comma');
+    // Separators in source order: `,` starts a new dependency, `|` adds an alternative.
+    const separators = [...tokens(ctx, 'Comma'), ...tokens(ctx, 'Pipe')].sort((a, b) => a.startOffset - b.startOffset);
     const names: Identifier[] = [];
+    const groups: Identifier[][] = [];
     tokens(ctx, 'Identifier').forEach((token, index) => {
-      if (index > 0) pos = this.after(commas[index - 1], pos);
+      const separator = index > 0 ? separators[index - 1] : undefined;
+      if (index > 0) pos = this.after(separator, pos);
       const name = this.identifier(token, pos);
       names.push(name);
+      if (separator?.image === '|' && groups.length > 0) groups[groups.length - 1]!.push(name);
+      else groups.push([name]);
       ext.span(name.span);
       pos = this.after(token, pos);
     });
     if (names.length === 0) names.push(this.identifier(undefined, pos));
-    for (const comma of commas) ext.token(comma);
-    return { names, span: ext.result(at) };
+    for (const separator of separators) ext.token(separator);
+    const joins = groups
+      .filter((group) => group.length > 1)
+      .map((alternatives): AfterJoin => ({ kind: 'AfterJoin', alternatives, span: span(alternatives[0]!.span.file, alternatives[0]!.span.start, alternatives[alternatives.length - 1]!.span.end) }));
+    return { names, joins, span: ext.result(at) };
   }
 
   whereClause(ctx: Ctx, at: number): { condition: Ex; span: Span } {

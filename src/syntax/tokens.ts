@@ -135,6 +135,7 @@ export const KwCorners = keyword('corners');
 export const KwCorner = keyword('corner');
 export const KwStage = keyword('stage');
 export const KwAttribute = keyword('attribute');
+export const KwDimension = keyword('dimension');
 export const KwTemplate = keyword('template');
 export const KwExtends = keyword('extends');
 export const KwFor = keyword('for');
@@ -166,6 +167,7 @@ export const KEYWORDS: readonly TokenType[] = [
   KwCorner,
   KwStage,
   KwAttribute,
+  KwDimension,
   KwTemplate,
   KwExtends,
   KwFor,
@@ -212,6 +214,8 @@ export const Greater = punct('Greater', '>', [CompareOp]);
 export const Equals = punct('Equals', '=');
 export const AndAnd = punct('AndAnd', '&&');
 export const OrOr = punct('OrOr', '||');
+/** `after copy, char | char_mb`: alternatives of a join (language.md §4.2). After `||`. */
+export const Pipe = punct('Pipe', '|');
 export const Bang = punct('Bang', '!');
 
 /** Every token type, in the order the lexer tries them. */
@@ -246,6 +250,7 @@ export const allTokens: readonly TokenType[] = [
   Equals,
   AndAnd,
   OrOr,
+  Pipe,
   Bang,
 ];
 

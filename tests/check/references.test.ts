@@ -118,7 +118,7 @@ describe('bindings', () => {
 
   it('keep the schema each block was read against', () => {
     const offset = MAIN.indexOf('queue = short');
-    expect(Object.keys(bindings.schemaAt('main.lcp', offset)!.schema.properties)).toEqual(['queue', 'cpus', 'mem', 'runtime', 'licenses', 'requeue']);
+    expect(Object.keys(bindings.schemaAt('main.lcp', offset)!.schema.properties)).toEqual(['queue', 'cpus', 'mem', 'runtime', 'licenses', 'requeue', 'scheduler']);
     expect(bindings.schemaAt('main.lcp', MAIN.indexOf('expect "${work}/x"'))!.schema.statements).toEqual(['expect', 'retry']);
     expect(bindings.schemaAt('main.lcp', 0)).toBeUndefined();
   });

@@ -117,6 +117,12 @@ describe('libcc init and diff are wired', () => {
       expect(changed.code).toBe(1);
       expect(changed.stdout).toContain('diff --git a/plan.json b/plan.json');
       expect((await runCli('init', dir)).code).toBe(2);
+      // diff takes compile's --scheduler: compared with a Slurm compile, only the LSF view differs.
+      expect((await runCli('compile', join(dir, 'flow.lcp'), '--scheduler', 'slurm')).code).toBe(0);
+      expect((await runCli('diff', join(dir, 'flow.lcp'), '--scheduler', 'slurm', '--exit-code')).code).toBe(0);
+      const lsf = await runCli('diff', join(dir, 'flow.lcp'), '--scheduler', 'lsf', '--exit-code');
+      expect(lsf.code).toBe(1);
+      expect(lsf.stdout).toContain('diff --git a/lib/scheduler.sh b/lib/scheduler.sh');
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });
     }

@@ -116,7 +116,7 @@ describe('submit.sh on the LSF stand-in', () => {
         expect(element.state, jobName(job)).toBe('EXIT');
         expect(element.exitCode, jobName(job)).toBe(1);
         expect(s.failedReason(job)).toBe(
-          `expect failed: \${work}/netlists/*.spi matched 0 file(s), expected >= 1 (pattern ${s.runDir}/work/tcbn02/base_svt/${job.key.split('.')[2]}/netlists/*.spi)`,
+          `expect failed: \${work}/netlists/*.spi matched 0 file(s), expected >= 1 (pattern ${s.runDir}/work/copy_kits/tcbn02/base_svt/${job.key.split('.')[2]}/netlists/*.spi)`,
         );
       } else if (doomed.has(job.num)) {
         // Terminated as an orphan (-ti), not left pending forever, and never started.

@@ -89,7 +89,7 @@ describe('job wrappers fail loudly', () => {
     expect((await runJob(s, copy)).code).toBe(0);
     // A stale database from an earlier attempt: `expect "${work}/char/*.ldb.gz" == 1` would see
     // two, but only files written since the attempt started count.
-    const work = path.join(s.runDir, 'work/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T');
+    const work = path.join(s.runDir, 'work/characterize/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T');
     fs.mkdirSync(path.join(work, 'char'), { recursive: true });
     fs.writeFileSync(path.join(work, 'char/stale.ldb.gz'), '');
     const r = await runJob(s, char);
@@ -100,13 +100,15 @@ describe('job wrappers fail loudly', () => {
     const lvf = s.job('lvf', SVT_SS);
     const post = s.job('post_lvf', SVT_SS);
     expect((await runJob(s, lvf)).code).toBe(0);
-    fs.cpSync(path.join(work, 'lvf', fs.readdirSync(path.join(work, 'lvf'))[0]!), path.join(work, 'lvf/altos_copy.ldb.gz'), { recursive: true });
+    // post_lvf reads lvf's work directory (`dirs { lvf = "${lvf.work}/lvf" }`).
+    const lvfWork = path.join(s.runDir, 'work/lvf/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T');
+    fs.cpSync(path.join(lvfWork, 'lvf', fs.readdirSync(path.join(lvfWork, 'lvf'))[0]!), path.join(lvfWork, 'lvf/altos_copy.ldb.gz'), { recursive: true });
     const p = await runJob(s, post);
     expect(p.code).toBe(1);
-    expect(p.stdout).toMatch(/expected exactly one lvf\/altos\*\.ldb\.gz in .*, found 2/);
+    expect(p.stdout).toMatch(/expected exactly one altos\*\.ldb\.gz in .*\/work\/lvf\/.*\/lvf, found 2/);
     expect(s.failedReason(post)).toBe('command exited with code 1 (attempt 1)');
     // The reason, not only the exit code: the deck's own message is in the failed-marker.
-    expect(fs.readFileSync(s.stateFile(post, 'failed'), 'utf8')).toMatch(/^output=.*expected exactly one lvf\/altos\*\.ldb\.gz in .*, found 2/m);
+    expect(fs.readFileSync(s.stateFile(post, 'failed'), 'utf8')).toMatch(/^output=.*expected exactly one altos\*\.ldb\.gz in .*, found 2/m);
   });
 
   it('retries a transient failure (exit 75) after the stage\'s backoff and succeeds on the second attempt', async () => {

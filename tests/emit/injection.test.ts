@@ -584,7 +584,8 @@ describe('a compiled pipeline with hostile values, run for real', () => {
     run = runLocal(outDir, root, { KIT_DIR: kit, LIBCC_RUN_DIR: runDir });
   });
 
-  const work = (...path: string[]) => join(runDir, 'work', 'n1', 'lib1', ...path);
+  // Every stage's jobs run in <work_root>/<stage>/<keys>.
+  const work = (stage: string, ...path: string[]) => join(runDir, 'work', stage, 'n1', 'lib1', ...path);
 
   it('runs every job to completion', () => {
     expect(run.stderr).toBe('');
@@ -597,11 +598,11 @@ describe('a compiled pipeline with hostile values, run for real', () => {
   });
 
   it('the job sees quoted values byte for byte', () => {
-    expect(readFileSync(work('kit_env.txt'), 'utf8')).toBe(kit);
-    expect(readFileSync(work('kit_lib.txt'), 'utf8')).toBe(`${kit}/kit`);
-    expect(readFileSync(work('cells.txt'), 'utf8')).toBe(kit + CELLS_TEXT);
-    expect(readFileSync(work('tag.txt'), 'utf8')).toBe(TAG);
-    expect(readFileSync(work('name.txt'), 'utf8')).toBe(LIBRARY_NAME);
+    expect(readFileSync(work('quoted', 'kit_env.txt'), 'utf8')).toBe(kit);
+    expect(readFileSync(work('quoted', 'kit_lib.txt'), 'utf8')).toBe(`${kit}/kit`);
+    expect(readFileSync(work('quoted', 'cells.txt'), 'utf8')).toBe(kit + CELLS_TEXT);
+    expect(readFileSync(work('quoted', 'tag.txt'), 'utf8')).toBe(TAG);
+    expect(readFileSync(work('quoted', 'name.txt'), 'utf8')).toBe(LIBRARY_NAME);
   });
 
   it('a glob in expect matches the value literally: decoys exist, the count is exactly 1', () => {
@@ -611,11 +612,11 @@ describe('a compiled pipeline with hostile values, run for real', () => {
   });
 
   it('a tool gets its arguments (tool args, stage args, values) as exact words', () => {
-    expect(nulRecords(work('args.bin'))).toEqual([`--kit=${kit}`, TOOL_ARG, `${kit}/arg`, `${kit}/kit`, STAGE_ARG, TAG]);
+    expect(nulRecords(work('tooled', 'args.bin'))).toEqual([`--kit=${kit}`, TOOL_ARG, `${kit}/arg`, `${kit}/kit`, STAGE_ARG, TAG]);
   });
 
   it('the deck is valid Tcl and every value reaches it literally', () => {
-    const records = nulRecords(work('tt_0p75v_25c_typical', 'deck.bin'));
+    const records = nulRecords(work('decked', 'tt_0p75v_25c_typical', 'deck.bin'));
     const byKey = Object.fromEntries(records.flatMap((r, i) => (i % 2 === 0 ? [[r, records[i + 1]]] : [])));
     expect(byKey).toEqual({
       arg1: TAG,
@@ -795,7 +796,7 @@ describe('weaknesses found end to end', () => {
     expect(rejected.output).toMatch(/LCP3005.*control characters/);
     const result = stage('cr', { CRV: 'r\rs' });
     expect(result.code).toBe(0);
-    expect(readFileSync(join(result.runDir, 'work', 'cr.txt'), 'utf8')).toBe('r\rs');
+    expect(readFileSync(join(result.runDir, 'work', 'cr', 'cr.txt'), 'utf8')).toBe('r\rs');
   });
 
   // weakness: libcc_json (templates/sh/runtime.sh.hbs) escapes \ " \n \r \t but no other control

@@ -151,7 +151,7 @@ describe('findDefinition', () => {
     const flow = 'examples/n2_tanager/flow.lcp';
     expect(definition(flow, 'after copy_kits', 1, 6, loaded)).toEqual(['stage', flow, 'copy_kits', 38]);
     expect(definition(flow, 'corners = signoff\n', 1, 10, loaded)).toEqual(['corner set', 'examples/n2_tanager/corners.yaml', 'signoff', 23]);
-    expect(definition(flow, 'run = variety', 1, 6, loaded)).toEqual(['tool', 'examples/n2_tanager/site.lcp', 'variety', 23]);
+    expect(definition(flow, 'run = variety', 1, 6, loaded)).toEqual(['tool', 'examples/n2_tanager/site.lcp', 'variety', 24]);
     expect(definition(flow, 'queue = short', 1, 8, loaded)).toEqual(['queue', 'examples/n2_tanager/site.lcp', 'short', 15]);
     expect(definition(flow, 'LIB_CHAR_BASE}', 1, 0, loaded)).toEqual(['env', flow, 'LIB_CHAR_BASE', 11]);
     expect(definition('examples/n2_tanager/site.lcp', 'TOOLS_ROOT}', 1, 0, loaded)).toEqual(['env', 'examples/n2_tanager/site.lcp', 'TOOLS_ROOT', 3]);

@@ -178,8 +178,15 @@ describe('libcc language server features', () => {
     });
 
     it('offers env variables, built-ins and fields inside ${…}', async () => {
-      expect(await labels(MAIN, '${ROOT}', 2, 2)).toEqual(['ROOT', 'work', 'out', 'pipeline', 'stage', 'node', 'library', 'corner']);
+      expect(await labels(MAIN, '${ROOT}', 2, 2)).toEqual(['ROOT', 'work', 'out', 'pipeline', 'stage', 'node', 'library', 'corner', 'tool', 'prep', 'char']);
       expect(await labels(MAIN, '${corner.name}', 9)).toEqual(['name', 'process', 'voltage', 'temperature', 'rc', 'mc_samples']);
+    });
+
+    it('offers tools and their fields after ${tool., a stage\'s directories after ${STAGE.', async () => {
+      const text = MAIN.replace(/(stage char[^\n]*\n)/, '$1  // ${tool.liberate.path} ${prep.work}\n');
+      expect(await labels(text, '${tool.liberate', 7)).toEqual(['liberate']);
+      expect(await labels(text, '${tool.liberate.path', 16)).toEqual(['path', 'version']);
+      expect(await labels(text, '${prep.work', 7)).toEqual(['work', 'work_root']);
     });
 
     it('offers units of the property’s dimension after a number, replacing the partial unit', async () => {
@@ -195,7 +202,7 @@ describe('libcc language server features', () => {
       // `run`, `resources` and `estimate` are already set.
       expect(properties).toEqual(['deck', 'fail_fast', 'array_limit', 'expect', 'retry']);
       const inResources = MAIN.replace('queue = short  mem = 64GB }', 'queue = short  mem = 64GB\n    \n  }');
-      expect(await labels(inResources, 'mem = 64GB\n    ', 15)).toEqual(['cpus', 'runtime', 'licenses', 'requeue']);
+      expect(await labels(inResources, 'mem = 64GB\n    ', 15)).toEqual(['cpus', 'runtime', 'licenses', 'requeue', 'scheduler']);
     });
   });
 

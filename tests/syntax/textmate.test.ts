@@ -370,6 +370,9 @@ describe('a hand-written sample', () => {
     expect(scopes(11, '<')).toEqual(['keyword.operator.comparison.lcp']);
     expect(scopes(11, '!')).toEqual(['keyword.operator.logical.lcp']);
     expect(scopes(11, '&&')).toEqual(['keyword.operator.logical.lcp']);
+    expect(tokenizeText('stage m after a, b | c {}')[0]!.tokens.find((t) => t.endIndex - t.startIndex === 1 && 'stage m after a, b | c {}'[t.startIndex] === '|')!.scopes.slice(1)).toEqual([
+      'punctuation.separator.alternative.lcp',
+    ]);
     expect(scopes(14, '>=')).toEqual(['keyword.operator.comparison.lcp']);
     expect(scopes(11, '(')).toEqual(['punctuation.section.parens.begin.lcp']);
     expect(scopes(11, ')')).toEqual(['punctuation.section.parens.end.lcp']);
@@ -468,7 +471,7 @@ describe('keywords in step with src/syntax/tokens.ts', () => {
     const named = rawGrammar.repository['named-declaration']!.match!;
     const env = rawGrammar.repository['env-declaration']!.match!;
     expect(/^\(([a-z|]+)\)/.exec(named)![1]!.split('|').sort()).toEqual(
-      ['corner', 'corners', 'library', 'node', 'pipeline', 'queue', 'stage', 'template', 'tool'],
+      ['corner', 'corners', 'dimension', 'library', 'node', 'pipeline', 'queue', 'stage', 'template', 'tool'],
     );
     for (const source of [named, env]) {
       const exclusion = /\(\?!\(\?:([a-z|]+)\)\(\?!\[A-Za-z0-9_\]\)\)/.exec(source);

@@ -91,7 +91,7 @@ describe('generated decks under the strict stubs', () => {
     const r = await site.run('run-local.sh', ['-j', '2', '--only', 'copy_kits', '--only', 'lvf', '--only', 'post_lvf']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const dirs = dirsNamed(site.runDir, 'post_lvf').filter((d) => fs.readdirSync(d).some((f) => f.endsWith('.sens.lib')));
+    const dirs = dirsNamed(path.join(site.runDir, 'work', 'post_lvf'), 'post_lvf').filter((d) => fs.readdirSync(d).some((f) => f.endsWith('.sens.lib')));
     expect(dirs).toHaveLength(site.jobs.filter((j) => j.stage === 'post_lvf').length);
     const dir = dirs[0]!;
     const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');

@@ -3,31 +3,46 @@
 #
 # Where pipeline `templates` stands: per stage, jobs done / running / pending / failed, from
 # the jobs' own markers plus one call to the scheduler for the run (never one per job:
-# libcc_sched_states in lib/scheduler.sh).
-# Failed jobs are listed with their reason, the last lines they printed, and their log.
+# libcc_sched_states in lib/scheduler.sh). Then a matrix, per library, of corners × stages with
+# one character per job (by default only up to 500 jobs; --matrix always, --no-matrix
+# never). Failed jobs are listed with their reason, the last lines they printed, and their log.
+# --json prints one JSON document instead (schema libcc-status/1, docs/generated-scripts.md).
 #
 # Exit status: 0 nothing failed; 1 a job failed; 3 the scheduler did not answer:
-# jobs it would know about are shown as `unknown`, never as `not run`.
+# jobs it would know about are shown as `unknown`, never as `not run`; 2 usage.
 #
-# Usage: status.sh [--run-id ID]
+# Usage: status.sh [--run-id ID] [--json | --matrix | --no-matrix]
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
 . "$LIBCC_HOME/lib/runtime.sh"
 
+usage() {
+  sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}"
+  exit "$1"
+}
 run_id=${LIBCC_RUN_ID:-}
+json=0 matrix=auto
 while (($# > 0)); do
   case $1 in
-    --run-id) (($# >= 2)) || { sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}"; exit 2; }; run_id=$2; shift ;;
-    -h | --help) sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --run-id) (($# >= 2)) || usage 2; run_id=$2; shift ;;
+    --json) json=1 ;;
+    --matrix) matrix=yes ;;
+    --no-matrix) matrix=no ;;
+    -h | --help) usage 0 ;;
     *) printf 'status.sh: unknown argument %s\n' "$1" >&2; exit 2 ;;
   esac
   shift
 done
+if ((json)) && [[ $matrix != auto ]]; then
+  printf 'status.sh: --json prints every job; --matrix and --no-matrix are for the text output\n' >&2
+  exit 2
+fi
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
 fi
+stages=('characterize' 'hybrid_hold' 'hybrid_setup' 'swap_hold' 'swap_setup' 'merge_lvf' 'merge_socv' 'merge_hold' 'merge_setup' 'max_cap' 'release' )
 
 # The scheduler's view of the run: job name[index] → PEND, RUN, DONE, EXIT or UNKNOWN, in one
 # call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
@@ -40,78 +55,306 @@ if [[ -n $run_id ]]; then
   fi
 fi
 
+# Each job's state: done, running, pending, failed, not_run, unknown or blocked (not run, or
+# terminated by the scheduler before it ran, because an upstream job failed: blocker[num] is
+# that failed job). The table folds blocked jobs into `failed` (terminated) or `not run`, as it
+# always did. Parents come first in lib/jobs.tsv, so one pass sees a parent's state first.
 libcc_load_jobs
-declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() lost=()
-failures=()
+declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=() lost=()
+declare -a state=() sched=() blocker=() failures=()
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
   failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
   name="templates.$stage.${J_GROUP[num]}"
   stat=${LIBCC_SCHED_STATE["${name}[${J_INDEX[num]}]"]:-${LIBCC_SCHED_STATE[$name]:-}}
+  sched[num]=$stat
   # A job this run has pending or running again is not failed, whatever an earlier attempt left.
   if libcc_done_valid "$num"; then
-    n_done[$stage]=$((${n_done[$stage]:-0} + 1))
+    st='done'
   elif [[ -n $sched_error ]]; then
     # Without the scheduler, only a failed-marker of this very run is known to be final.
-    marker_run=''
-    if [[ -f $failed_marker ]]; then
-      while IFS= read -r line || [[ -n $line ]]; do
-        case $line in run=*) marker_run=${line#run=} ;; esac
-      done <"$failed_marker"
-    fi
-    if [[ -n $marker_run && $marker_run == "$run_id" ]]; then
-      n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-      failures+=("$num")
+    if libcc_read_failed "$failed_marker" && [[ -n $LIBCC_F_RUN && $LIBCC_F_RUN == "$run_id" ]]; then
+      st=failed
     else
-      n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1))
+      st=unknown
     fi
   elif [[ $stat == RUN ]]; then
-    n_run[$stage]=$((${n_run[$stage]:-0} + 1))
+    st=running
   elif [[ $stat == PEND ]]; then
-    n_pend[$stage]=$((${n_pend[$stage]:-0} + 1))
+    st=pending
   elif [[ $stat == UNKNOWN ]]; then
     # The scheduler lost contact with the job's host: it may still be running.
-    n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1))
+    st=unknown
   elif libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; then
     # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
     case $LIBCC_INFLIGHT in
-      running) n_run[$stage]=$((${n_run[$stage]:-0} + 1)) ;;
+      running) st=running ;;
       lost)
-        n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-        lost[$num]=$LIBCC_LOST_REASON
-        failures+=("$num")
+        st=failed
+        lost[num]=$LIBCC_LOST_REASON
         ;;
-      *) n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1)) ;;
+      *) st=unknown ;;
     esac
   elif [[ -f $failed_marker ]]; then
-    n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-    failures+=("$num")
+    st=failed
   elif [[ $stat == EXIT ]]; then
-    n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-    failures+=("$num")
+    st=terminated
   else
-    n_none[$stage]=$((${n_none[$stage]:-0} + 1))
+    st=not_run
   fi
+  case $st in
+    done) n_done[$stage]=$((${n_done[$stage]:-0} + 1)) ;;
+    running) n_run[$stage]=$((${n_run[$stage]:-0} + 1)) ;;
+    pending) n_pend[$stage]=$((${n_pend[$stage]:-0} + 1)) ;;
+    unknown) n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1)) ;;
+    not_run) n_none[$stage]=$((${n_none[$stage]:-0} + 1)) ;;
+    failed | terminated)
+      n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
+      failures+=("$num")
+      ;;
+  esac
+  if [[ $st == terminated || $st == not_run ]]; then
+    for parent in ${J_PARENTS[num]}; do
+      case ${state[parent]:-} in
+        failed) blocker[num]=$parent ;;
+        blocked) blocker[num]=${blocker[parent]} ;;
+        *) continue ;;
+      esac
+      st=blocked
+      break
+    done
+    [[ $st != terminated ]] || st=failed
+  fi
+  state[num]=$st
+  counts[$stage.$st]=$((${counts[$stage.$st]:-0} + 1))
 done
 
+# The reason a job without a failed-marker is failed or blocked, into `why`.
+why_not_run() { # num
+  if [[ ${state[$1]} == blocked ]]; then
+    why="upstream job ${J_STAGE[blocker[$1]]} ${J_KEY[blocker[$1]]} failed"
+  elif [[ -n ${lost[$1]:-} ]]; then
+    why=${lost[$1]}
+  else
+    why="terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
+  fi
+}
+
+if ((json)); then
+  # The latest attempt of each job from the event log, one pass: its start (time, host, job ID),
+  # retries, and end (time, exit code, attempts). The lines are libcc's own (libcc_event: fixed
+  # field order, host and job ID plain names), so splitting at `"` reads them, with no regular
+  # expression per line; any other line is skipped.
+  declare -A ev_start=() ev_end=() ev_code=() ev_tries=() ev_host=() ev_jobid=()
+  if [[ -f $LIBCC_RUN_DIR/events.jsonl ]]; then
+    f=()
+    while IFS='"' read -r -a f || ((${#f[@]} > 0)); do
+      [[ ${f[1]:-} == time && ${f[3]:-} == event && ${f[7]:-} == stage && ${f[11]:-} == job ]] || { f=(); continue; }
+      time=${f[2]#:} time=${time%,} id="${f[9]}/${f[13]}"
+      [[ -n $time && $time != *[!0-9]* ]] || { f=(); continue; }
+      case ${f[5]} in
+        start)
+          ev_start[$id]=$time ev_end[$id]='' ev_code[$id]='' ev_tries[$id]=1 ev_host[$id]='' ev_jobid[$id]=''
+          [[ ${f[15]:-} != host ]] || ev_host[$id]=${f[17]:-}
+          [[ ${f[19]:-} != job_id ]] || ev_jobid[$id]=${f[21]:-}
+          ;;
+        retry) [[ -z ${ev_start[$id]:-} ]] || ev_tries[$id]=$((${ev_tries[$id]} + 1)) ;;
+        end)
+          if [[ -n ${ev_start[$id]:-} ]]; then
+            ev_end[$id]=$time
+            # name, then `:` and a string (three fields on), or `:N,` / `:N}` (a number).
+            for ((k = 15; k + 1 < ${#f[@]}; k += 2)); do
+              value=${f[k + 1]#:} value=${value%[,\}]}
+              case ${f[k]} in
+                exit_code) [[ -z $value || $value == *[!0-9-]* ]] || ev_code[$id]=$value ;;
+                attempts) [[ -z $value || $value == *[!0-9]* ]] || ev_tries[$id]=$value ;;
+              esac
+              [[ ${f[k + 1]} != : ]] || k=$((k + 2))
+            done
+          fi
+          ;;
+      esac
+      f=()
+    done <"$LIBCC_RUN_DIR/events.jsonl"
+  fi
+
+  libcc_load_keys
+  # Set through printf -v by libcc_json_string, orz and nz.
+  j_run='' j_pipeline='' j_sched='' j_error='' j_stage='' j_key='' j_group='' j_node='' j_library='' j_corner=''
+  j_sched_state='' j_line='' j_bstage='' j_bkey=''
+  orz() { # variable value: JSON string of a non-empty value, else null
+    if [[ -n $2 ]]; then libcc_json_string "$1" "$2"; else printf -v "$1" null; fi
+  }
+  nz() { # variable value: a number, else null
+    printf -v "$1" '%s' "${2:-null}"
+  }
+  orz j_run "$run_id"
+  libcc_json_string j_pipeline 'templates'
+  libcc_json_string j_sched "$LIBCC_SCHEDULER"
+  orz j_error "$sched_error"
+  queried=false answered=null
+  if [[ -n $run_id ]]; then
+    queried=true answered=true
+    [[ -z $sched_error ]] || answered=false
+  fi
+  exit_code=0
+  ((${#failures[@]} == 0)) || exit_code=1
+  [[ -z $sched_error ]] || exit_code=3
+  printf '{\n  "schema": "libcc-status/1",\n  "pipeline": %s,\n  "run_id": %s,\n' "$j_pipeline" "$j_run"
+  printf '  "scheduler": {"name": %s, "queried": %s, "answered": %s, "error": %s},\n' "$j_sched" "$queried" "$answered" "$j_error"
+  printf '  "exit_code": %s,\n  "stages": [\n' "$exit_code"
+  sep=''
+  for stage in "${stages[@]}"; do
+    libcc_json_string j_stage "$stage"
+    printf '%s    {"name": %s, "jobs": %d' "$sep" "$j_stage" "${total[$stage]:-0}"
+    for st in 'done' running pending failed not_run unknown blocked; do
+      printf ', "%s": %d' "$st" "${counts[$stage.$st]:-0}"
+    done
+    printf '}'
+    sep=$',\n'
+  done
+  printf '\n  ],\n  "jobs": [\n'
+  sep=''
+  for num in "${!J_STAGE[@]}"; do
+    stage=${J_STAGE[num]} key=${J_KEY[num]} st=${state[num]} id="${J_STAGE[num]}/${J_KEY[num]}"
+    libcc_json_string j_stage "$stage"
+    libcc_json_string j_key "$key"
+    libcc_json_string j_group "${J_GROUP[num]}"
+    orz j_node "${K_NODE[num]:-}"
+    orz j_library "${K_LIBRARY[num]:-}"
+    orz j_corner "${K_CORNER[num]:-}"
+    orz j_sched_state "${sched[num]}"
+    j_attempts=null j_start=null j_end=null j_code=null j_host=null j_jobid=null j_reason=null j_fail_fast=null j_output='[]' j_blocked=null
+    # The latest attempt's times, when it is the one this state is about: a done job's, a failed
+    # one's (with its failed-marker), a running (or unknown) one's that has not ended. Not that
+    # of an earlier run for a job pending, not run or blocked now.
+    ran=0
+    case $st in
+      'done') ran=1 ;;
+      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed || -n ${lost[num]:-} ]]; then ran=1; fi ;;
+      running | unknown) if [[ -z ${ev_end[$id]:-} ]]; then ran=1; fi ;;
+    esac
+    if ((ran)) && [[ -n ${ev_start[$id]:-} ]]; then
+      j_start=${ev_start[$id]} j_attempts=${ev_tries[$id]}
+      orz j_host "${ev_host[$id]}"
+      orz j_jobid "${ev_jobid[$id]}"
+      nz j_end "${ev_end[$id]}"
+      nz j_code "${ev_code[$id]}"
+    fi
+    [[ $st != 'done' ]] || j_code=0
+    if [[ $st == failed ]] && libcc_read_failed "$LIBCC_RUN_DIR/state/$id.failed"; then
+      orz j_reason "$LIBCC_F_REASON"
+      [[ ! $LIBCC_F_CODE =~ ^-?[0-9]+$ ]] || j_code=$LIBCC_F_CODE
+      orz j_fail_fast "$LIBCC_F_FAIL_FAST"
+      j_output=''
+      for line in ${LIBCC_F_OUTPUT[@]+"${LIBCC_F_OUTPUT[@]}"}; do
+        libcc_json_string j_line "$line"
+        j_output+="${j_output:+, }$j_line"
+      done
+      j_output="[$j_output]"
+    elif [[ $st == failed || $st == blocked ]]; then
+      why_not_run "$num"
+      libcc_json_string j_reason "$why"
+      if [[ $st == blocked ]]; then
+        libcc_json_string j_bstage "${J_STAGE[blocker[num]]}"
+        libcc_json_string j_bkey "${J_KEY[blocker[num]]}"
+        j_blocked="{\"stage\": $j_bstage, \"key\": $j_bkey}"
+      fi
+    fi
+    printf '%s    {"num": %d, "stage": %s, "key": %s, "group": %s, "index": %d, "node": %s, "library": %s, "corner": %s, "state": "%s", "scheduler_state": %s, "attempts": %s, "started": %s, "ended": %s, "exit_code": %s, "host": %s, "job_id": %s, "reason": %s, "output": %s, "fail_fast": %s, "blocked_by": %s}' \
+      "$sep" "$num" "$j_stage" "$j_key" "$j_group" "${J_INDEX[num]}" "$j_node" "$j_library" "$j_corner" "$st" "$j_sched_state" "$j_attempts" "$j_start" "$j_end" "$j_code" "$j_host" "$j_jobid" "$j_reason" "$j_output" "$j_fail_fast" "$j_blocked"
+    sep=$',\n'
+  done
+  printf '\n  ]\n}\n'
+  exit "$exit_code"
+fi
+
 printf '%-12s %6s %6s %8s %8s %7s %9s %8s\n' 'stage' 'jobs' 'done' 'running' 'pending' 'failed' 'not run' 'unknown'
-for stage in 'characterize' 'hybrid_hold' 'hybrid_setup' 'swap_hold' 'swap_setup' 'merge_lvf' 'merge_socv' 'merge_hold' 'merge_setup' 'max_cap' 'release' ; do
+for stage in "${stages[@]}"; do
   printf '%-12s %6d %6d %8d %8d %7d %9d %8d\n' "$stage" "${total[$stage]:-0}" "${n_done[$stage]:-0}" "${n_run[$stage]:-0}" "${n_pend[$stage]:-0}" "${n_failed[$stage]:-0}" "${n_none[$stage]:-0}" "${n_unknown[$stage]:-0}"
 done
+
+# The matrix: a section per library (node, or the whole pipeline, for jobs without one), a row
+# per corner (`(all corners)` for jobs not fanned out by corner), a column per stage. Rows are
+# numbered in lib/jobs.tsv order, then grouped by section with a counting sort: linear.
+if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
+  libcc_load_keys
+  declare -A col=() sec_ix=() row_ix=() cell=()
+  declare -a sec_name=() sec_rows=() row_sec=() row_label=() ordered=()
+  for i in "${!stages[@]}"; do col[${stages[i]}]=$((i + 1)); done
+  declare -A glyph=([done]=. [running]=R [pending]=P [failed]=F [not_run]=- [unknown]='?' [blocked]=B)
+  width=9
+  for num in "${!J_STAGE[@]}"; do
+    node=${K_NODE[num]:-} library=${K_LIBRARY[num]:-} corner=${K_CORNER[num]:-}
+    if [[ -n $library ]]; then
+      sec="library ${node:+$node.}$library"
+    elif [[ -n $node ]]; then
+      sec="node $node"
+    else
+      sec=pipeline
+    fi
+    row=${corner:-(all corners)}
+    if [[ -z ${sec_ix[$sec]:-} ]]; then
+      sec_ix[$sec]=${#sec_name[@]}
+      sec_name+=("$sec")
+      sec_rows+=(0)
+      ((${#sec} <= width)) || width=${#sec}
+    fi
+    s=${sec_ix[$sec]}
+    if [[ -z ${row_ix[$s/$row]:-} ]]; then
+      row_ix[$s/$row]=${#row_label[@]}
+      row_label+=("$row")
+      row_sec+=("$s")
+      sec_rows[s]=$((sec_rows[s] + 1))
+      ((${#row} + 2 <= width)) || width=$((${#row} + 2))
+    fi
+    cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=${glyph[${state[num]}]}
+  done
+  declare -a next=()
+  at=0
+  for s in "${!sec_name[@]}"; do
+    next[s]=$at
+    at=$((at + sec_rows[s]))
+  done
+  for r in "${!row_label[@]}"; do
+    s=${row_sec[r]}
+    ordered[next[s]]=$r
+    next[s]=$((next[s] + 1))
+  done
+  cw=$((${#stages[@]} > 99 ? 4 : (${#stages[@]} > 9 ? 3 : 2)))
+  printf '\nby library, corner and stage: . done  R running  P pending  F failed  - not run  ? unknown\n'
+  printf '  B blocked (an upstream job failed)  blank: no such job\nstages:'
+  for i in "${!stages[@]}"; do printf '  %d %s' $((i + 1)) "${stages[i]}"; done
+  printf '\n'
+  header=''
+  for i in "${!stages[@]}"; do printf -v header '%s%*d' "$header" "$cw" $((i + 1)); done
+  last=-1
+  for r in "${ordered[@]}"; do
+    s=${row_sec[r]}
+    if ((s != last)); then
+      printf '%-*s%s\n' "$width" "${sec_name[s]}" "$header"
+      last=$s
+    fi
+    line=''
+    for i in "${!stages[@]}"; do printf -v line '%s%*s' "$line" "$cw" "${cell[$r,$((i + 1))]:-}"; done
+    printf '  %-*s%s\n' $((width - 2)) "${row_label[r]}" "${line%"${line##*[! ]}"}"
+  done
+elif [[ $matrix == auto ]]; then
+  printf '\n(%d jobs: status.sh --matrix shows them by library, corner and stage)\n' "${#J_STAGE[@]}"
+fi
+
 if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
   for num in "${failures[@]}"; do
     failed_marker="$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed"
-    if [[ -n ${lost[$num]:-} ]]; then
-      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[$num]}"
-    elif [[ -f $failed_marker ]]; then
-      reason=''
-      while IFS= read -r line || [[ -n $line ]]; do
-        if [[ $line == reason=* ]]; then reason=${line#reason=}; fi
-      done <"$failed_marker"
-      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$reason"
+    if libcc_read_failed "$failed_marker"; then
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_F_REASON"
       libcc_print_failure "$failed_marker" '      ' details
+    elif [[ -n ${lost[num]:-} ]]; then
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[num]}"
+    elif [[ ${state[num]} == blocked ]]; then
+      printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${J_STAGE[blocker[num]]}" "${J_KEY[blocker[num]]}"
     else
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
     fi

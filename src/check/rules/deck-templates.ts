@@ -7,6 +7,7 @@
  */
 import { didYouMean } from '../../diagnostics/suggest.js';
 import type { Template } from '../model.js';
+import { referenceSource } from '../templates.js';
 import type { Rule } from './rule.js';
 
 export const deckTemplates: Rule = {
@@ -32,6 +33,6 @@ export const deckTemplates: Rule = {
 /** The deck's name as written: templates are looked up by their literal name, `${…}` included. */
 export function deckName(deck: Template): string {
   return deck.parts
-    .map((part) => (part.kind === 'text' ? part.value : part.kind === 'field' ? `\${${part.entity}.${part.field}}` : `\${${part.name}}`))
+    .map((part) => (part.kind === 'text' ? part.value : referenceSource(part)))
     .join('');
 }

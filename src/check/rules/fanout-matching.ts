@@ -6,7 +6,6 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
-import type { FanoutKey } from '../model.js';
 import type { StageShape } from '../stages.js';
 import type { Rule } from './rule.js';
 
@@ -29,10 +28,24 @@ export function findUnmatchableFanout(models: readonly StageShape[]): Diagnostic
       const up = byName.get(clause.stage);
       if (up === undefined || seen.has(up.name)) continue;
       seen.add(up.name);
-      if (contains(stage.keySet, up.keySet) || contains(up.keySet, stage.keySet)) continue;
+      const keys = keysOf(stage);
+      const upKeys = keysOf(up);
+      if (stage.groupBy && up.groupBy && stage.keySet.includes('corner') && up.keySet.includes('corner') && stage.groupBy.join() !== up.groupBy.join()) {
+        found.push(makeDiagnostic('LCP4002', clause.span, `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.name}\``, {
+          label: 'the two stages group corners differently',
+          notes: [
+            `\`${stage.name}\` groups corners by ${stage.groupBy.join(', ')}`,
+            `\`${up.name}\` groups corners by ${up.groupBy.join(', ')}`,
+            'a group of one stage may hold corners of several groups of the other, and the reverse',
+          ],
+          help: `give both stages the same \`group by\`, or make one of them per corner`,
+        }));
+        continue;
+      }
+      if (contains(keys, upKeys) || contains(upKeys, keys)) continue;
       found.push(makeDiagnostic('LCP4002', clause.span, `the jobs of \`${stage.name}\` cannot be matched to the jobs of \`${up.name}\``, {
         label: 'neither key set contains the other',
-        notes: [`\`${stage.name}\` has the key set ${describeKeys(stage.keySet)}`, `\`${up.name}\` has the key set ${describeKeys(up.keySet)}`],
+        notes: [`\`${stage.name}\` has the key set ${describeKeys(keys)}`, `\`${up.name}\` has the key set ${describeKeys(upKeys)}`],
         help: `fan \`${stage.name}\` out over keys that include or are included in those of \`${up.name}\``,
       }));
     }
@@ -40,10 +53,15 @@ export function findUnmatchableFanout(models: readonly StageShape[]): Diagnostic
   return found;
 }
 
-function contains(outer: readonly FanoutKey[], inner: readonly FanoutKey[]): boolean {
+/** The key set with the declared dimensions (which match like built-in keys, §4.2). */
+function keysOf(stage: StageShape): readonly string[] {
+  return [...stage.keySet, ...(stage.dimensions ?? [])];
+}
+
+function contains(outer: readonly string[], inner: readonly string[]): boolean {
   return inner.every((key) => outer.includes(key));
 }
 
-function describeKeys(keys: readonly FanoutKey[]): string {
+function describeKeys(keys: readonly string[]): string {
   return keys.length === 0 ? '{} (a single job)' : `{${keys.join(', ')}}`;
 }

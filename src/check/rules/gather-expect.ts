@@ -4,32 +4,41 @@
  * corner) and expects a glob without a count. `expect "…"` means `>= 1`, so the job passes when
  * one of the N gathered outputs is there and the others are missing. Suggests `== N` (or
  * `>= N`) when every group gathers the same number of jobs; silent when each gathers one.
+ * Declared dimensions count as keys; corner groups (`group by`) are not checked.
  */
-import type { FanoutKey } from '../model.js';
 import type { Rule } from './rule.js';
 
 export const gatherExpect: Rule = {
   name: 'gather-expect',
   run(ctx, input) {
-    // Every (node, library, corner) triple, as the fan-out sees them (before `where` filters).
-    const triples: Record<FanoutKey, string>[] = [];
+    // Every (node, library, corner) triple, as the fan-out sees them (before `where` filters),
+    // repeated for each combination of the declared dimensions' values.
+    let triples: Record<string, string>[] = [];
     for (const library of input.libraries.values()) {
       const node = library.model?.node ?? library.decl.node?.name;
       if (node === undefined) continue;
       for (const choice of library.choices) triples.push({ node, library: library.decl.name.name, corner: choice.name });
     }
+    for (const dimension of input.symbols.dimensions.values()) {
+      const values = dimension.values.map((v) => v.name);
+      if (values.length > 0) triples = triples.flatMap((t) => values.map((v) => ({ ...t, [dimension.name.name]: v })));
+    }
     for (const stage of input.stages.values()) {
       const shape = stage.shape;
       if (shape === undefined) continue;
-      const keys = new Set(shape.keySet);
-      let gathered: readonly FanoutKey[] | undefined;
+      const ownKeys: readonly string[] = [...shape.keySet, ...(shape.dimensions ?? [])];
+      const keys = new Set(ownKeys);
+      let gathered: readonly string[] | undefined;
       let upstreamName: string | undefined;
       for (const dependency of shape.after) {
         const upstream = input.stages.get(dependency.stage)?.shape;
         if (upstream === undefined) continue;
-        const superset = shape.keySet.every((k) => upstream.keySet.includes(k)) && upstream.keySet.length > shape.keySet.length;
+        const upstreamKeys: readonly string[] = [...upstream.keySet, ...(upstream.dimensions ?? [])];
+        // A grouped stage gathers the corners of its groups: not counted here.
+        if (shape.groupBy !== undefined || upstream.groupBy !== undefined) continue;
+        const superset = ownKeys.every((k) => upstreamKeys.includes(k)) && upstreamKeys.length > ownKeys.length;
         if (superset) {
-          gathered = upstream.keySet;
+          gathered = upstreamKeys;
           upstreamName = upstream.name;
           break;
         }
@@ -37,7 +46,7 @@ export const gatherExpect: Rule = {
       if (gathered === undefined || upstreamName === undefined) continue;
       const groups = new Map<string, Set<string>>();
       for (const triple of triples) {
-        const group = shape.keySet.map((k) => triple[k]).join('\u0000');
+        const group = ownKeys.map((k) => triple[k]).join('\u0000');
         const member = gathered.map((k) => triple[k]).join('\u0000');
         if (!groups.has(group)) groups.set(group, new Set());
         groups.get(group)!.add(member);

@@ -11,6 +11,7 @@ import { riskyShell } from './risky-shell.js';
 import { secretLiterals } from './secret-literals.js';
 import { stageCycles } from './stage-cycles.js';
 import { stageExpect } from './stage-expect.js';
+import { stageReads } from './stage-reads.js';
 import { unusedDeclarations } from './unused-declarations.js';
 
 /** Every rule, in the order they run (output is sorted afterwards, so order only affects speed). */
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   jobNames,
   stageCycles,
   fanoutMatching,
+  stageReads,
   deckTemplates,
   estimateWithinRuntime,
   stageExpect,

@@ -71,6 +71,7 @@ export function forEachString(declarations: readonly Declaration[], visit: (lite
         block(d.body);
         break;
       case 'PipelineDecl':
+      case 'DimensionDecl':
         break;
       default:
         block(d.body);

@@ -5,7 +5,7 @@
  * can check it with an XML tag stack. Critical graph nodes are `g.node.critical` with
  * `data-critical="true"` (see svg.ts); critical table rows have the class `critical` only.
  */
-import { formatDuration, formatSlotHours } from '../../graph/format-plan.js';
+import { formatDuration, formatSlotHours, forEachText } from '../../graph/format-plan.js';
 import type { Plan } from '../../graph/plan.js';
 import { CRITICAL_COLOR } from './dot.js';
 import { collapseNote, relationName, type ViewModel } from './model.js';
@@ -106,7 +106,7 @@ export function renderHtml(plan: Plan, model: ViewModel, options: { rankdir?: Ra
   for (const s of plan.stages) {
     const row = [
       cell(s.name),
-      cell(s.keys.length === 0 ? '-' : s.keys.join(', ')),
+      cell(forEachText(s)),
       cell(s.after.length === 0 ? '-' : s.after.map((d) => `${d.stage} (${relationName(d.relation)})`).join(', ')),
       cell(String(s.jobCount), 'num'),
       cell(String(s.cpus), 'num'),

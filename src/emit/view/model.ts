@@ -8,7 +8,7 @@
  * order) and node ids (`n0`, `n1`, …) are positions in that order, so they are stable across runs
  * and safe as identifiers in every output format.
  */
-import { formatDuration, formatSlotHours } from '../../graph/format-plan.js';
+import { formatDuration, formatSlotHours, forEachText } from '../../graph/format-plan.js';
 import type { DependencyRelation, JobKeys, Plan, PlanJob, PlanStage } from '../../graph/plan.js';
 
 export type ViewLevel = 'stages' | 'jobs';
@@ -125,7 +125,7 @@ function stageGraph(plan: Plan): { nodes: ViewNode[]; edges: ViewEdge[] } {
   const nodes = plan.stages.map((s, i): ViewNode => {
     const window = windows.get(s.name);
     const details = [
-      ...(s.keys.length === 0 ? [] : [`for each ${s.keys.join(', ')}`]),
+      ...(s.keys.length === 0 && s.dimensions === undefined ? [] : [`for each ${forEachText(s)}`]),
       jobsTimesCpus(s.jobCount, s.cpus),
       `estimate ${formatDuration(s.estimateSeconds)}, slack ${formatDuration(s.slack)}`,
       ...(window === undefined ? [] : [criticalLine(window)]),
@@ -204,6 +204,8 @@ function arrayTitle(stage: string, keys: JobKeys): string {
   if (keys.library !== undefined) values.push(keys.library);
   else if (keys.node !== undefined) values.push(keys.node);
   if (keys.corner !== undefined) values.push(keys.corner);
+  if (keys.group !== undefined) values.push(keys.group);
+  values.push(...Object.values(keys.dimensions ?? {}));
   return values.length === 0 ? stage : `${stage}[${values.join(',')}]`;
 }
 

@@ -1,7 +1,7 @@
 /**
- * bsub resource options of a stage (docs/lsf.md, "Resources"): queue, slots on one host,
- * memory in the site's LSF units (per job or per slot), run limit in minutes, project, licence
- * tokens.
+ * bsub resource options of a stage (docs/lsf.md, "Resources"): queue (none: the cluster's
+ * default), slots on one host, memory in the site's LSF units (per job or per slot), run limit in
+ * minutes, project, licence tokens, and the scheduler options (`-app`, `-G`, `-sp`, `select[]`).
  * LSF's KB/MB/GB are binary (1 MB = 1024 KB); `LSF_UNIT_FOR_LIMITS` rescales both `-M` and
  * `rusage[mem=]`, whose defaults differ (KB and MB).
  */
@@ -15,8 +15,15 @@ export function bsubOptions(program: CheckedProgram, stage: StageModel): string[
   const queue = program.queues.find((q) => q.name === resources.queue);
   if (queue) options.push(['-q', queue.lsfName]);
   if (program.site.project !== undefined) options.push(['-P', program.site.project]);
+  const scheduler = resources.scheduler;
+  // Pass-through options (docs/schedulers.md, "Scheduler options").
+  if (scheduler?.app !== undefined) options.push(['-app', scheduler.app]);
+  if (scheduler?.group !== undefined) options.push(['-G', scheduler.group]);
+  if (scheduler?.priority !== undefined) options.push(['-sp', String(scheduler.priority)]);
   if (resources.cpus > 1) options.push(['-n', String(resources.cpus)]);
   const select: string[] = [];
+  // One -R string: its select[], rusage[] and span[] sections together.
+  if (scheduler?.select !== undefined) select.push(`select[${scheduler.select}]`);
   const rusage: string[] = [];
   if (resources.memBytes !== undefined) {
     const perSlot = program.site.memLimit === 'per_slot';

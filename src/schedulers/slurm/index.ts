@@ -4,7 +4,7 @@
  * dependant with `--kill-on-invalid-dep=yes` (docs/slurm.md, docs/slurm-facts.md). The shell
  * side is templates/sh/slurm/scheduler.sh.hbs.
  */
-import type { CheckedProgram, StageModel } from '../../check/model.js';
+import type { CheckedProgram, SchedulerOptionName, StageModel } from '../../check/model.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../../graph/plan.js';
 import type { Dependency } from '../../submission/plan.js';
@@ -25,7 +25,9 @@ export function sbatchOptions(program: CheckedProgram, stage: StageModel): strin
   const options: string[] = [];
   const queue = program.queues.find((q) => q.name === resources.queue);
   if (queue) options.push(`--partition=${queue.lsfName}`);
-  if (program.site.project !== undefined) options.push(`--account=${program.site.project}`);
+  // The fair-share group is the Slurm account; it replaces the site's project for the stage.
+  const account = resources.scheduler?.group ?? program.site.project;
+  if (account !== undefined) options.push(`--account=${account}`);
   if (resources.cpus > 1) options.push(`--cpus-per-task=${resources.cpus}`);
   if (resources.memBytes !== undefined) {
     if (program.site.memLimit === 'per_slot') options.push(`--mem-per-cpu=${Math.max(1, Math.ceil(resources.memBytes / resources.cpus / MIB))}M`);
@@ -46,9 +48,33 @@ export function slurmDependency(deps: readonly Dependency[]): string {
 /** Slurm 22.05 refuses a job name longer than 1024 characters (docs/slurm-facts.md). */
 const MAX_JOB_NAME = 1024;
 
+/** Scheduler options sbatch has no equivalent for, and why (docs/schedulers.md). */
+const UNSUPPORTED_OPTIONS: Partial<Record<SchedulerOptionName, string>> = {
+  priority: 'sbatch `--priority` is for Slurm operators and administrators only, and `--nice` can only lower a job\'s priority',
+  select: 'an LSF `select[]` expression has no Slurm equivalent; node features are requested with `--constraint`',
+  app: 'Slurm has no application profiles',
+};
+
 function validate(program: CheckedProgram, plan: Plan): Diagnostic[] {
   const found: Diagnostic[] = [];
+  const reported = new Set<string>();
   for (const stage of program.stages) {
+    const options = stage.resources.scheduler;
+    for (const [name, why] of Object.entries(UNSUPPORTED_OPTIONS) as [SchedulerOptionName, string][]) {
+      const span = options?.spans[name];
+      if (options?.[name] === undefined || span === undefined) continue;
+      // A site default or a template is reported once, where it is written.
+      const key = `${name}@${span.file}:${span.start}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      found.push(
+        makeDiagnostic('LCP6003', span, `Slurm has no scheduler option \`${name}\``, {
+          label: `\`${name}\` is an LSF option`,
+          notes: [why],
+          help: `remove \`${name}\` or compile for LSF (\`--scheduler lsf\`)`,
+        }),
+      );
+    }
     if (stage.resources.requeueExitCodes.length > 0) {
       found.push(
         makeDiagnostic('LCP6003', stage.nameSpan, `Slurm cannot requeue stage \`${stage.name}\` on exit codes ${stage.resources.requeueExitCodes.join(', ')}`, {

@@ -27,7 +27,7 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'n5:1')
-      LIBCC_NUM=2 LIBCC_KEY='n5.demo' LIBCC_KEY_PATH='n5/demo' LIBCC_FINGERPRINT='4a886e1cac8bb9a6'
+      LIBCC_NUM=2 LIBCC_KEY='n5.demo' LIBCC_KEY_PATH='n5/demo' LIBCC_FINGERPRINT='74f307bd6cf32382'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5'
       ;;
     *) return 1 ;;
@@ -40,10 +40,23 @@ libcc_expand() {
   case $lcp_library_id in
     'demo') lcp_library_kit="${KIT_DIR}/demo" lcp_library_cells='' ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
   LIBCC_TOOL=''
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=()
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -29,52 +29,52 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_NUM=12 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='a4fa40fb907f68d3'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=12 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='a069f43fbfa0541d'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_NUM=13 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='7da0ede847d2a8a6'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=13 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='b633c52dd055f55d'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_NUM=14 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bb522768165d5412'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=14 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='c1251610479e75d1'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:4')
-      LIBCC_NUM=15 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='2fb2546f0e7d5930'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=15 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='52147d574f937690'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ttg_0p48v_25c_typical'
       ;;
     'tcbn02.base_svt:5')
-      LIBCC_NUM=16 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='9ead2e783d9c0762'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=16 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='106f2d6b74970bdd'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ttg_0p54v_85c_typical'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_NUM=17 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='e0b71a9caa9b5716'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=17 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='d970f0266f8afe89'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_NUM=18 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='a2f7a8c21b012569'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=18 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='41422b0659b131d8'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_NUM=19 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='be1c60fed3c6d9b7'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=19 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d3dc6d155cc633ff'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_NUM=20 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='41ebc8bb01376f23'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=20 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='b47fe717996ebbf8'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_NUM=21 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='de073bfa9000fd2a'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=21 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='daa8201c9f2f0c11'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:4')
-      LIBCC_NUM=22 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='a26acb2f4dc01848'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=22 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b384627a12feb545'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ttg_0p48v_25c_typical'
       ;;
     'tcbn02.base_lvt:5')
-      LIBCC_NUM=23 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='52ff5bcbd0a1a00a'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=23 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='edf4522b55f36c09'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ttg_0p54v_85c_typical'
       ;;
     *) return 1 ;;
   esac
@@ -87,10 +87,24 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_stage_copy_kits_work="$LIBCC_WORK_ROOT/$lcp_stage_copy_kits_work_path"
   LIBCC_TOOL="${TOOLS_ROOT}/cadence/liberate/21.1.2/bin/liberate"
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=("$lcp_library_kit" "$lcp_library_cells" "$LIBCC_HOME/decks/$LIBCC_STAGE/$LIBCC_KEY.tcl")
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -27,51 +27,51 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_NUM=0 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='0f31ae382b37d8ff'
+      LIBCC_NUM=0 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e20035273e7aa95b'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_NUM=1 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='51d8e30fcd96780c'
+      LIBCC_NUM=1 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='3f488e39f7f34390'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_NUM=2 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='eb83377d3d5a574b'
+      LIBCC_NUM=2 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='528b7c76558bff4f'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_svt:4')
-      LIBCC_NUM=3 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='c4ff23f8a7df2377'
+      LIBCC_NUM=3 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='1f13bce4d56c5855'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:5')
-      LIBCC_NUM=4 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='dcd316bb2137f1d8'
+      LIBCC_NUM=4 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='b7d55c3754347413'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_NUM=5 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='fc1e04afd72926a5'
+      LIBCC_NUM=5 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='386aca56a88a57e0'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_NUM=6 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='5b54a66524a2a20e'
+      LIBCC_NUM=6 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='025449c232ce5c6a'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_NUM=7 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='818323e3db0fd371'
+      LIBCC_NUM=7 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='0709788121a9f0b7'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_NUM=8 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='1f49e34dbd44a34a'
+      LIBCC_NUM=8 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='d9c0061223880923'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_NUM=9 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='075908215714814c'
+      LIBCC_NUM=9 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e3ac8942fecf52d8'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
       ;;
     'tcbn02.base_lvt:4')
-      LIBCC_NUM=10 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='55f44fa701e5bb00'
+      LIBCC_NUM=10 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='fb0587595eb53c18'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'tcbn02.base_lvt:5')
-      LIBCC_NUM=11 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='1b0b65e6fba1c940'
+      LIBCC_NUM=11 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='cad07f38be95a08e'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;
@@ -85,10 +85,23 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
   LIBCC_TOOL=''
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=("$lcp_library_kit")
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -27,20 +27,20 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:4')
-      LIBCC_NUM=40 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b62ac1a0ac885f51'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=40 LIBCC_KEY='tcbn02.base_svt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='b4ed17fd06a5a923'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ttg_0p48v_25c_typical'
       ;;
     'tcbn02.base_svt:5')
-      LIBCC_NUM=41 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='310d3947f0706bbf'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=41 LIBCC_KEY='tcbn02.base_svt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_svt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='e4597cff2d17b21e'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ttg_0p54v_85c_typical'
       ;;
     'tcbn02.base_lvt:4')
-      LIBCC_NUM=42 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='efdf1a003389be4f'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=42 LIBCC_KEY='tcbn02.base_lvt.ttg_0p48v_25c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p48v_25c_typical' LIBCC_FINGERPRINT='46ec100f02b9bc22'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p48v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_characterize_work_path='characterize/tcbn02/base_lvt/ttg_0p48v_25c_typical'
       ;;
     'tcbn02.base_lvt:5')
-      LIBCC_NUM=43 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='660adb01ac5f6e5b'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples=''
+      LIBCC_NUM=43 LIBCC_KEY='tcbn02.base_lvt.ttg_0p54v_85c_typical' LIBCC_KEY_PATH='tcbn02/base_lvt/ttg_0p54v_85c_typical' LIBCC_FINGERPRINT='d66d58ee76009ec4'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p54v_85c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.54' lcp_corner_temperature='85' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_characterize_work_path='characterize/tcbn02/base_lvt/ttg_0p54v_85c_typical'
       ;;
     *) return 1 ;;
   esac
@@ -53,14 +53,28 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_stage_characterize_work="$LIBCC_WORK_ROOT/$lcp_stage_characterize_work_path"
   LIBCC_TOOL=''
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=()
 }
 
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
+}
+
 libcc_command() {
-mkdir -p "${lcp_out}" && cp "${lcp_work}/char/${lcp_library_name}_${lcp_corner_name}.lib" "${lcp_out}/" 
+mkdir -p "${lcp_out}" && cp "${lcp_stage_characterize_work}/char/${lcp_library_name}_${lcp_corner_name}.lib" "${lcp_out}/" 
 }
 
 libcc_check_outputs() {

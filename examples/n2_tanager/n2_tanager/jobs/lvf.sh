@@ -29,36 +29,36 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_NUM=24 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='a3ec26a1acb7968e'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=24 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='6b578c2d49f421ba'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_NUM=25 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='d43933d6da495381'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=25 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='225a49e68a80666c'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_NUM=26 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='db37cdb34d238d44'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=26 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='4649b3b63407f7b3'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_NUM=27 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='8f13f7072823a351'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=27 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='f8124b6b0dbca553'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_NUM=28 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='0ddf0779bbc5812d'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=28 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='6bc7d82c8fb96cb0'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_NUM=29 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='b0dbdaf6e3d8ef8f'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=29 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='101551113375eb21'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_NUM=30 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='48e574928ab5e55e'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=30 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='3f2401b089d4054d'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_NUM=31 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='8be365d8d6d25e5c'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=31 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e7ee0b10487f8f7f'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     *) return 1 ;;
   esac
@@ -71,10 +71,24 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_stage_copy_kits_work="$LIBCC_WORK_ROOT/$lcp_stage_copy_kits_work_path"
   LIBCC_TOOL="${TOOLS_ROOT}/cadence/liberate/21.1.2/bin/variety"
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=("$lcp_library_kit" "$lcp_library_cells" "$LIBCC_HOME/decks/$LIBCC_STAGE/$LIBCC_KEY.tcl")
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -29,36 +29,36 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_NUM=44 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='69742bdcb2d7e4e9'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=44 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='9f3f013d7311898f'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_NUM=45 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='8b395938a5016d9a'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=45 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='636f582aa0c2b02d'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_NUM=46 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='52a3f6395ac83d10'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=46 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='0ab5e21e29860e20'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_NUM=47 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='fc2c46609f25e61a'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=47 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='0face714c8999371'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_NUM=48 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='f1c73553586b7457'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=48 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='4062b95339075134'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_characterize_work_path='characterize/tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_NUM=49 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='b270cddc16ec25c4'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=49 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='39b9db0db0716cc1'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_NUM=50 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='133c49193d87b108'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=50 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='1d461db66c6fee34'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_NUM=51 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='2c6cf08b64e8c5a0'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=51 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d1b5fb93175ae79d'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_characterize_work_path='characterize/tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_stage_post_lvf_work_path='post_lvf/tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     *) return 1 ;;
   esac
@@ -71,10 +71,25 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_stage_characterize_work="$LIBCC_WORK_ROOT/$lcp_stage_characterize_work_path"
+  lcp_stage_post_lvf_work="$LIBCC_WORK_ROOT/$lcp_stage_post_lvf_work_path"
   LIBCC_TOOL="${TOOLS_ROOT}/cadence/liberate/21.1.2/bin/liberate"
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=("$LIBCC_HOME/decks/$LIBCC_STAGE/$LIBCC_KEY.tcl")
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -29,36 +29,36 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.base_svt:1')
-      LIBCC_NUM=32 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='737be74ac740aef5'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=32 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='f295e81573019cce'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:2')
-      LIBCC_NUM=33 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='11231679a383a726'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=33 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='659d006ad4d903e8'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:3')
-      LIBCC_NUM=34 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='1f6b9dd4ee3f5ba0'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=34 LIBCC_KEY='tcbn02.base_svt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='d2a47d38bd985003'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_svt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_svt:6')
-      LIBCC_NUM=35 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='40cb0704e6a3fe1c'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=35 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T' LIBCC_FINGERPRINT='de6975804c69d897'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_m40c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='-40' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_lvf_work_path='lvf/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_svt:7')
-      LIBCC_NUM=36 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='e9e202c3d88e9bf1'
-      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500'
+      LIBCC_NUM=36 LIBCC_KEY='tcbn02.base_svt.ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_KEY_PATH='tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T' LIBCC_FINGERPRINT='15f2f5fc7f929a3d'
+      lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ffgnp_0p60v_125c_rcbest_CCbest_T' lcp_corner_process='ffgnp' lcp_corner_voltage='0.6' lcp_corner_temperature='125' lcp_corner_rc='rcbest_CCbest_T' lcp_corner_mc_samples='500' lcp_stage_lvf_work_path='lvf/tcbn02/base_svt/ffgnp_0p60v_125c_rcbest_CCbest_T'
       ;;
     'tcbn02.base_lvt:1')
-      LIBCC_NUM=37 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='f4c4aa28b9e3fca6'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=37 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='6b8854567a1efe91'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_lvt/ssgnp_0p48v_m40c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:2')
-      LIBCC_NUM=38 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='f62a9a31381d0073'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=38 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T' LIBCC_FINGERPRINT='349ded16feec652e'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p48v_125c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.48' lcp_corner_temperature='125' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T'
       ;;
     'tcbn02.base_lvt:3')
-      LIBCC_NUM=39 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='caa155479be9dd30'
-      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000'
+      LIBCC_NUM=39 LIBCC_KEY='tcbn02.base_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='3d1cc5ec336cf630'
+      lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='1000' lcp_stage_lvf_work_path='lvf/tcbn02/base_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     *) return 1 ;;
   esac
@@ -71,10 +71,24 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_stage_lvf_work="$LIBCC_WORK_ROOT/$lcp_stage_lvf_work_path"
   LIBCC_TOOL="${TOOLS_ROOT}/cadence/liberate/21.1.2/bin/variety"
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=("$LIBCC_HOME/decks/$LIBCC_STAGE/$LIBCC_KEY.tcl")
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -27,11 +27,11 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02:1')
-      LIBCC_NUM=52 LIBCC_KEY='tcbn02.base_svt' LIBCC_KEY_PATH='tcbn02/base_svt' LIBCC_FINGERPRINT='551095a45d39136f'
+      LIBCC_NUM=52 LIBCC_KEY='tcbn02.base_svt' LIBCC_KEY_PATH='tcbn02/base_svt' LIBCC_FINGERPRINT='b8eff0b974587627'
       lcp_node_name='tcbn02' lcp_library_id='base_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02'
       ;;
     'tcbn02:2')
-      LIBCC_NUM=53 LIBCC_KEY='tcbn02.base_lvt' LIBCC_KEY_PATH='tcbn02/base_lvt' LIBCC_FINGERPRINT='fb37efd9ae289642'
+      LIBCC_NUM=53 LIBCC_KEY='tcbn02.base_lvt' LIBCC_KEY_PATH='tcbn02/base_lvt' LIBCC_FINGERPRINT='c7df032838087c05'
       lcp_node_name='tcbn02' lcp_library_id='base_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b' lcp_library_node='tcbn02'
       ;;
     *) return 1 ;;
@@ -45,10 +45,23 @@ libcc_expand() {
     'base_svt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_svt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_svt/cells.list" ;;
     'base_lvt') lcp_library_kit="${LIB_CHAR_BASE}/kits/base_lvt" lcp_library_cells="${LIB_CHAR_BASE}/kits/base_lvt/cells.list" ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
   LIBCC_TOOL=''
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=()
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

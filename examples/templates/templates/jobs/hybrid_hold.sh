@@ -27,11 +27,11 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'n5.demo:1')
-      LIBCC_NUM=2 LIBCC_KEY='n5.demo.tt_0p75v_25c_typical' LIBCC_KEY_PATH='n5/demo/tt_0p75v_25c_typical' LIBCC_FINGERPRINT='f373aad88b213af0'
+      LIBCC_NUM=2 LIBCC_KEY='n5.demo.tt_0p75v_25c_typical' LIBCC_KEY_PATH='n5/demo/tt_0p75v_25c_typical' LIBCC_FINGERPRINT='d69640228b346845'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='tt_0p75v_25c_typical' lcp_corner_process='tt' lcp_corner_voltage='0.75' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     'n5.demo:2')
-      LIBCC_NUM=3 LIBCC_KEY='n5.demo.ss_0p675v_m40c_typical' LIBCC_KEY_PATH='n5/demo/ss_0p675v_m40c_typical' LIBCC_FINGERPRINT='daac5eadb633b26d'
+      LIBCC_NUM=3 LIBCC_KEY='n5.demo.ss_0p675v_m40c_typical' LIBCC_KEY_PATH='n5/demo/ss_0p675v_m40c_typical' LIBCC_FINGERPRINT='f546d3bfa6209220'
       lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='ss_0p675v_m40c_typical' lcp_corner_process='ss' lcp_corner_voltage='0.675' lcp_corner_temperature='-40' lcp_corner_rc='typical' lcp_corner_mc_samples=''
       ;;
     *) return 1 ;;
@@ -44,10 +44,23 @@ libcc_expand() {
   case $lcp_library_id in
     'demo') lcp_library_kit="${KIT_DIR}/demo" lcp_library_cells='' ;;
   esac
-  lcp_work="$LIBCC_RUN_DIR"/"work"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
-  lcp_out="$LIBCC_RUN_DIR"/"out"${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
+  # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
+  LIBCC_WORK_ROOT="$LIBCC_RUN_DIR"/"work"
+  LIBCC_OUT_ROOT="$LIBCC_RUN_DIR"/"out"
+  [[ $LIBCC_WORK_ROOT == /* ]] || LIBCC_WORK_ROOT=$PWD/$LIBCC_WORK_ROOT
+  [[ $LIBCC_OUT_ROOT == /* ]] || LIBCC_OUT_ROOT=$PWD/$LIBCC_OUT_ROOT
+  export LIBCC_WORK_ROOT LIBCC_OUT_ROOT
+  lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
+  lcp_out=$LIBCC_OUT_ROOT${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}
   LIBCC_TOOL=''
+  LIBCC_TOOL_SETUP=''
   LIBCC_INPUTS=()
+}
+
+# The tool's `env { … }`, exported in the command's subshell only (after its `setup`).
+libcc_tool_env() {
+  :
 }
 
 libcc_command() {

@@ -31,27 +31,61 @@ libcc_note() {
   printf 'libcc: %s\n' "$*" >&2
 }
 
-# A JSON string literal for $1 (quotes, backslashes and control characters escaped).
+# A JSON string literal for $1 (libcc_json_string, printed).
 libcc_json() {
-  local s=$1 out='' c i code
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  if [[ $s == *[$'\001'-$'\037'$'\177']* ]]; then
-    for ((i = 0; i < ${#s}; i++)); do
-      c=${s:i:1}
-      if [[ $c == [$'\001'-$'\037'$'\177'] ]]; then
-        printf -v code '\\u%04x' "'$c"
-        out+=$code
+  local literal
+  libcc_json_string literal "$1"
+  printf '%s' "$literal"
+}
+
+# One UTF-8 encoded character (RFC 3629, section 4), as bytes: a pattern for the C locale.
+printf -v LIBCC_UTF8_CHAR '%b' '([\x01-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf][\x80-\xbf]|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf][\x80-\xbf]|[\xf1-\xf3][\x80-\xbf][\x80-\xbf][\x80-\xbf]|\xf4[\x80-\x8f][\x80-\xbf][\x80-\xbf])'
+
+# Set the variable named $1 to a JSON string literal for $2: backslashes, quotes and control
+# characters escaped (\n, \r, \t, the rest and DEL as \u00XX); UTF-8 passes unchanged, and each
+# byte that is not part of valid UTF-8 (a tool's Latin-1, say) becomes U+FFFD, as JSON must be
+# UTF-8 (RFC 8259, section 8.1). Builtins only (no subshell): status.sh --json calls it per job.
+libcc_json_string() { # variable value
+  # Most values (keys, names, paths) need nothing: a set without ranges is locale-independent.
+  if [[ $2 != *[!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=,\ -]* ]]; then
+    printf -v "$1" '"%s"' "$2"
+    return 0
+  fi
+  # Byte-wise in the C locale: ranges mean byte values, ${s:i:1} is one byte.
+  local LC_ALL=C
+  local _ljs_s=$2 _ljs_out='' _ljs_c _ljs_i _ljs_code
+  if [[ $_ljs_s == *[$'\200'-$'\377']* && ! $_ljs_s =~ ^$LIBCC_UTF8_CHAR*$ ]]; then
+    for ((_ljs_i = 0; _ljs_i < ${#_ljs_s}; )); do
+      if [[ ${_ljs_s:_ljs_i:4} =~ ^$LIBCC_UTF8_CHAR ]]; then
+        _ljs_out+=${BASH_REMATCH[0]}
+        _ljs_i=$((_ljs_i + ${#BASH_REMATCH[0]}))
       else
-        out+=$c
+        _ljs_out+=$'\xef\xbf\xbd'
+        _ljs_i=$((_ljs_i + 1))
       fi
     done
-    s=$out
+    _ljs_s=$_ljs_out _ljs_out=''
   fi
-  printf '"%s"' "$s"
+  if [[ $_ljs_s == *[\\\"$'\001'-$'\037'$'\177']* ]]; then
+    _ljs_s=${_ljs_s//\\/\\\\}
+    _ljs_s=${_ljs_s//\"/\\\"}
+    _ljs_s=${_ljs_s//$'\n'/\\n}
+    _ljs_s=${_ljs_s//$'\r'/\\r}
+    _ljs_s=${_ljs_s//$'\t'/\\t}
+    if [[ $_ljs_s == *[$'\001'-$'\037'$'\177']* ]]; then
+      for ((_ljs_i = 0; _ljs_i < ${#_ljs_s}; _ljs_i++)); do
+        _ljs_c=${_ljs_s:_ljs_i:1}
+        if [[ $_ljs_c == [$'\001'-$'\037'$'\177'] ]]; then
+          printf -v _ljs_code '\\u%04x' "'$_ljs_c"
+          _ljs_out+=$_ljs_code
+        else
+          _ljs_out+=$_ljs_c
+        fi
+      done
+      _ljs_s=$_ljs_out
+    fi
+  fi
+  printf -v "$1" '"%s"' "$_ljs_s"
 }
 
 # Append one event as a JSON line to the run's event log. Lines are short, so one write(2)
@@ -120,6 +154,41 @@ libcc_load_jobs() {
     J_PARENTS[num]=${parents//,/ }
   done <"$LIBCC_HOME/lib/jobs.tsv"
   LIBCC_JOBS_LOADED=1
+}
+
+# The jobs' key values (lib/keys.tsv), read once into K_NODE, K_LIBRARY and K_CORNER indexed by
+# job number; empty where the job's stage does not fan out by that key.
+declare -a K_NODE=() K_LIBRARY=() K_CORNER=()
+libcc_load_keys() {
+  [[ -z ${LIBCC_KEYS_LOADED:-} ]] || return 0
+  local num node library corner
+  while IFS=$'\t' read -r num node library corner; do
+    [[ $num == '#'* ]] && continue
+    [[ $node == - ]] && node=''
+    [[ $library == - ]] && library=''
+    [[ $corner == - ]] && corner=''
+    K_NODE[num]=$node K_LIBRARY[num]=$library K_CORNER[num]=$corner
+  done <"$LIBCC_HOME/lib/keys.tsv"
+  LIBCC_KEYS_LOADED=1
+}
+
+# Read a failed-marker into LIBCC_F_REASON, LIBCC_F_CODE (exit code), LIBCC_F_RUN (run ID),
+# LIBCC_F_FAIL_FAST and the array LIBCC_F_OUTPUT (the last lines the command printed), without a
+# subshell. Status 1 when there is none.
+declare -a LIBCC_F_OUTPUT=()
+libcc_read_failed() { # path
+  LIBCC_F_REASON='' LIBCC_F_CODE='' LIBCC_F_RUN='' LIBCC_F_FAIL_FAST='' LIBCC_F_OUTPUT=()
+  [[ -f $1 ]] || return 1
+  local line
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      reason=*) LIBCC_F_REASON=${line#reason=} ;;
+      exit_code=*) LIBCC_F_CODE=${line#exit_code=} ;;
+      run=*) LIBCC_F_RUN=${line#run=} ;;
+      fail_fast=*) LIBCC_F_FAIL_FAST=${line#fail_fast=} ;;
+      output=*) LIBCC_F_OUTPUT+=("${line#output=}") ;;
+    esac
+  done 2>/dev/null <"$1" || return 1
 }
 
 # Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
@@ -707,6 +776,23 @@ libcc_preflight() {
   if [[ -n ${LIBCC_TOOL:-} ]]; then
     [[ -f $LIBCC_TOOL && -x $LIBCC_TOOL ]] || libcc_die "tool not executable: $LIBCC_TOOL"
   fi
+  if [[ -n ${LIBCC_TOOL_SETUP:-} ]]; then
+    [[ -f $LIBCC_TOOL_SETUP && -r $LIBCC_TOOL_SETUP ]] || libcc_die "tool setup not found: $LIBCC_TOOL_SETUP"
+  fi
+}
+
+# The tool's environment, in the command's subshell: its `setup` file sourced (vendor scripts
+# may read unset variables; only its final status counts), then its `env` exported.
+libcc_tool_environment() {
+  if [[ -n ${LIBCC_TOOL_SETUP:-} ]]; then
+    set +u
+    # shellcheck disable=SC1090 # the site's file
+    if ! . "$LIBCC_TOOL_SETUP"; then
+      libcc_die "tool setup failed: $LIBCC_TOOL_SETUP"
+    fi
+    set -u
+  fi
+  libcc_tool_env
 }
 
 # The command's output, passed through line by line. For the failed-marker, the file named by
@@ -781,6 +867,7 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
     (
       set -euo pipefail
       cd -- "$lcp_work"
+      libcc_tool_environment
       libcc_command
     ) 2>&1 | libcc_tail_filter
     code=${PIPESTATUS[0]}

@@ -3,7 +3,7 @@
 # Nominal characterization of tcbn02_bwph130pnpnl3p48cpd_base_lvt_c240207_094b at ssgnp_0p48v_125c_cworst_CCworst_T (LIBERATE).
 # Sections in the order of every public deck (docs/generated-scripts.md, "Decks"): settings,
 # operating condition, supplies, templates, cells, models and netlists, characterization, outputs.
-# Runs in the job's work directory: netlists/ holds the copied LPE netlists.
+# Runs in the job's work directory; reads the copied LPE netlists (`dirs { netlists = … }`).
 # The stage's `deck { … }` block sets the packet clients, rsh_cmd and the netlist format.
 # The cell list has one cell per line: `NAME define_cell-options…`, e.g. `INVX1 -input {A} -output {Y}`.
 
@@ -58,8 +58,11 @@ define_leafcell -type nmos -pin_position {0 1 2 3} {nch_svt}
 define_leafcell -type pmos -pin_position {0 1 2 3} {pch_svt}
 # The models reach the simulator through extsim_model_include; read_spice reads the netlists,
 # in their own syntax.
-set netlists [lsort [glob -nocomplain netlists/*.spi]]
-if {[llength $netlists] == 0} { error "no netlists/*.spi in [pwd]" }
+# The netlists' directory: the deck's `dirs { netlists = "…" }` (e.g. the copy stage's
+# `${copy_kits.work}/netlists`), else netlists/ in the job's work directory.
+set netlist_dir "$::env(LIBCC_WORK_ROOT)/copy_kits/tcbn02/base_lvt/ssgnp_0p48v_125c_cworst_CCworst_T/netlists"
+set netlists [lsort [glob -nocomplain -directory $netlist_dir *.spi]]
+if {[llength $netlists] == 0} { error "no *.spi in $netlist_dir" }
 read_spice -format hspice $netlists
 
 # ---- characterize

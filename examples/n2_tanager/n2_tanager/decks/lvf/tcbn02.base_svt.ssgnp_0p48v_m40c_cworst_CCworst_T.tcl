@@ -56,8 +56,11 @@ define_leafcell -type nmos -pin_position {0 1 2 3} {nch_svt}
 define_leafcell -type pmos -pin_position {0 1 2 3} {pch_svt}
 # The models reach the simulator through extsim_model_include; read_spice reads the netlists,
 # in their own syntax.
-set netlists [lsort [glob -nocomplain netlists/*.spi]]
-if {[llength $netlists] == 0} { error "no netlists/*.spi in [pwd]" }
+# The netlists' directory: the deck's `dirs { netlists = "…" }` (e.g. the copy stage's
+# `${copy_kits.work}/netlists`), else netlists/ in the job's work directory.
+set netlist_dir "$::env(LIBCC_WORK_ROOT)/copy_kits/tcbn02/base_svt/ssgnp_0p48v_m40c_cworst_CCworst_T/netlists"
+set netlists [lsort [glob -nocomplain -directory $netlist_dir *.spi]]
+if {[llength $netlists] == 0} { error "no *.spi in $netlist_dir" }
 read_spice -format hspice $netlists
 
 # ---- characterize: delay, constraint and mpw variation (input capacitance, power and leakage

@@ -8,10 +8,15 @@
 set_var set_var_failure_action error
 if {$argc < 1} { error "usage: merge deck OUT_DIR" }
 set out [lindex $argv 0]
-set nominal char/tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b_ffgnp_0p60v_m40c_rcbest_CCbest_T.lib
-set sensitivities {post_lvf/psocv.sens.lib post_lvf/setup_unc.sens.lib post_lvf/hold_unc.sens.lib post_lvf/mpw_unc.sens.lib}
+# Inputs: the deck's `dirs { char = "…"  post_lvf = "…" }` (the upstream stages' directories),
+# else char/ and post_lvf/ in the job's work directory.
+set nominal [file join "$::env(LIBCC_WORK_ROOT)/characterize/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T/char" tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b_ffgnp_0p60v_m40c_rcbest_CCbest_T.lib]
+set sensitivities {}
+foreach kind {psocv setup_unc hold_unc mpw_unc} {
+    lappend sensitivities [file join "$::env(LIBCC_WORK_ROOT)/post_lvf/tcbn02/base_svt/ffgnp_0p60v_m40c_rcbest_CCbest_T/post_lvf" $kind.sens.lib]
+}
 foreach f [list $nominal {*}$sensitivities] {
-    if {![file exists $f]} { error "missing input [pwd]/$f" }
+    if {![file exists $f]} { error "missing input [file join [pwd] $f]" }
 }
 file mkdir merge $out
 set library $nominal

@@ -6,9 +6,11 @@
 # The legacy flow silently returned when it did not find exactly one; this deck fails loudly.
 
 set_var set_var_failure_action error
-set ldbs [lsort [glob -nocomplain lvf/altos*.ldb.gz]]
+# The LVF stage's outputs: the deck's `dirs { lvf = "…" }`, else lvf/ in the job's work directory.
+set lvf_dir "$::env(LIBCC_WORK_ROOT)/lvf/tcbn02/base_svt/ssgnp_0p48v_125c_cworst_CCworst_T/lvf"
+set ldbs [lsort [glob -nocomplain -directory $lvf_dir altos*.ldb.gz]]
 if {[llength $ldbs] != 1} {
-    error "expected exactly one lvf/altos*.ldb.gz in [pwd], found [llength $ldbs]: $ldbs"
+    error "expected exactly one altos*.ldb.gz in $lvf_dir, found [llength $ldbs]: $ldbs"
 }
 read_ldb [lindex $ldbs 0]
 file mkdir post_lvf

@@ -1,0 +1,75 @@
+/** Fan-out over declared dimensions (language.md §4.1–§4.3): jobs, ids, arrays and each matching rule. */
+import { describe, expect, test } from 'vitest';
+import { buildPlan } from '../../src/graph/plan.js';
+import { PRELUDE, checkSource } from '../helpers/program.js';
+import { parentIds, planOf, stageJobIds, stageOf } from './helpers.js';
+
+const TT = 'tt_0p75v_25c_typical';
+const SS = 'ss_0p675v_m40c_typical';
+
+function planFor(stages: string) {
+  const result = checkSource(`${PRELUDE}dimension arcs = [cons, non_cons]\n${stages}`);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return planOf(result.program!);
+}
+
+const body = '{ run = shell "true" expect "x" }';
+
+describe('dimensions', () => {
+  test('a job per value, dimensions outermost; the array index is the innermost built-in key', () => {
+    const p = planFor(`stage char for each library, corner, arcs ${body}`);
+    expect(stageJobIds(p, 'char')).toEqual([`char[lib,${TT},cons]`, `char[lib,${SS},cons]`, `char[lib,${TT},non_cons]`, `char[lib,${SS},non_cons]`]);
+    expect(stageOf(p, 'char').arrays.map((a) => [a.keys, a.indices])).toEqual([
+      [{ node: 'n', library: 'lib', dimensions: { arcs: 'cons' } }, [1, 2]],
+      [{ node: 'n', library: 'lib', dimensions: { arcs: 'non_cons' } }, [1, 2]],
+    ]);
+    expect(p.jobs.find((j) => j.id === `char[lib,${SS},non_cons]`)!.keys).toEqual({ node: 'n', library: 'lib', corner: SS, dimensions: { arcs: 'non_cons' } });
+  });
+
+  test('a stage over a dimension alone: one array indexed by the value position', () => {
+    const p = planFor(`stage prep for each arcs ${body}`);
+    expect(stageOf(p, 'prep').arrays.map((a) => [a.keys, a.indices])).toEqual([[{}, [1, 2]]]);
+  });
+
+  test('`where` on a dimension keeps the matching jobs', () => {
+    const p = planFor(`stage char for each library, arcs where arcs != non_cons ${body}`);
+    expect(stageJobIds(p, 'char')).toEqual(['char[lib,cons]']);
+  });
+
+  test('element-wise: equal key sets including the dimension', () => {
+    const p = planFor(`stage a for each library, corner, arcs ${body}
+stage b for each library, corner, arcs after a ${body}`);
+    expect(stageOf(p, 'b').after).toEqual([{ stage: 'a', relation: 'elementwise' }]);
+    expect(parentIds(p, `b[lib,${SS},non_cons]`)).toEqual([`a[lib,${SS},non_cons]`]);
+  });
+
+  test('broadcast: a per-value stage to every job with that value', () => {
+    const p = planFor(`stage prep for each arcs ${body}
+stage char for each library, corner, arcs after prep ${body}`);
+    expect(stageOf(p, 'char').after).toEqual([{ stage: 'prep', relation: 'broadcast' }]);
+    expect(parentIds(p, `char[lib,${TT},cons]`)).toEqual(['prep[cons]']);
+  });
+
+  test('gather: a stage without the dimension waits for every value', () => {
+    const p = planFor(`stage char for each library, corner, arcs ${body}
+stage merge for each library, corner after char ${body}
+stage per_arcs for each library, arcs after char ${body}`);
+    expect(stageOf(p, 'merge').after).toEqual([{ stage: 'char', relation: 'gather' }]);
+    expect(parentIds(p, `merge[lib,${TT}]`)).toEqual([`char[lib,${TT},cons]`, `char[lib,${TT},non_cons]`]);
+    expect(parentIds(p, 'per_arcs[lib,cons]')).toEqual([`char[lib,${TT},cons]`, `char[lib,${SS},cons]`]);
+  });
+
+  test('LCP4003: a value removed upstream by `where`', () => {
+    const result = checkSource(`${PRELUDE}dimension arcs = [cons, non_cons]
+stage a for each library, arcs where arcs == cons ${body}
+stage b for each library, arcs after a ${body}`);
+    const diagnostics = buildPlan(result.program!).diagnostics;
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['LCP4003', '`b` for `lib`/`non_cons` has no matching job in `a`']]);
+  });
+
+  test('no dimension: job ids and keys as before', () => {
+    const p = planOf(checkSource(`${PRELUDE}stage char for each library, corner ${body}`).program!);
+    expect(p.jobs[0]!.keys).toEqual({ node: 'n', library: 'lib', corner: TT });
+    expect(stageOf(p, 'char').dimensions).toBeUndefined();
+  });
+});
