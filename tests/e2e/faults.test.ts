@@ -206,6 +206,9 @@ describe('killed jobs and runners (local)', () => {
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
     expect(status.stdout).toMatch(/killed: started on .* and never recorded its end/);
+    const json = JSON.parse((await s.run('status.sh', ['--json'])).stdout) as { jobs: { stage: string; key: string; state: string; reason: string | null }[] };
+    expect(json.jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'failed', reason: expect.stringMatching(KILLED) });
+    expect(json.jobs.find((j) => j.stage === 'gather' && j.key === 'n5.a')).toMatchObject({ state: 'blocked' });
 
     fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`));
     const next = await s.run('run-local.sh');

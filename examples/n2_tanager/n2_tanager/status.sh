@@ -92,7 +92,7 @@ for num in "${!J_STAGE[@]}"; do
       running) st=running ;;
       lost)
         st=failed
-        lost[num]=$LIBCC_LOST_REASON
+        lost[$num]=$LIBCC_LOST_REASON
         ;;
       *) st=unknown ;;
     esac
@@ -232,7 +232,7 @@ if ((json)); then
     ran=0
     case $st in
       'done') ran=1 ;;
-      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed || -n ${lost[num]:-} ]]; then ran=1; fi ;;
+      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed || -n ${lost[$num]:-} ]]; then ran=1; fi ;;
       running | unknown) if [[ -z ${ev_end[$id]:-} ]]; then ran=1; fi ;;
     esac
     if ((ran)) && [[ -n ${ev_start[$id]:-} ]]; then
@@ -351,8 +351,8 @@ if ((${#failures[@]} > 0)); then
     if libcc_read_failed "$failed_marker"; then
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_F_REASON"
       libcc_print_failure "$failed_marker" '      ' details
-    elif [[ -n ${lost[num]:-} ]]; then
-      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[num]}"
+    elif [[ -n ${lost[$num]:-} ]]; then
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[$num]}"
     elif [[ ${state[num]} == blocked ]]; then
       printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${J_STAGE[blocker[num]]}" "${J_KEY[blocker[num]]}"
     else
