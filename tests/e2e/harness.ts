@@ -140,6 +140,20 @@ export class Site {
     return spawnCollect('bash', [path.join(this.out, script), ...args], this.root, cleanEnv({ ...this.env, ...opts.env }, opts.path));
   }
 
+  /** Starts a generated script with bash in the background: its process (to signal it) and its result. */
+  start(script: string, args: string[] = [], opts: { env?: Record<string, string | undefined> } = {}): { pid: number; done: Promise<RunResult> } {
+    const child = spawn('bash', [path.join(this.out, script), ...args], { cwd: this.root, env: cleanEnv({ ...this.env, ...opts.env }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<RunResult>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : -1), stdout, stderr }));
+    });
+    return { pid: child.pid!, done };
+  }
+
   /** An LSF stand-in whose submission environment is this site's. */
   lsf(opts: { slots?: number; pollMs?: number; env?: Record<string, string> } = {}): Standin {
     const lsf = createStandin({

@@ -27,7 +27,7 @@ describe('job wrappers fail loudly', () => {
     const copy = s.job('copy_kits', SVT_SS);
     const r = await runJob(s, copy, { LIB_CHAR_BASE: undefined });
     expect(r.code).toBe(1);
-    const reason = 'preflight: environment variable(s) not set: LIB_CHAR_BASE (declared with `env` in the pipeline)';
+    const reason = 'preflight: environment variable(s) not set or empty: LIB_CHAR_BASE (declared with `env` in the pipeline)';
     expect(r.stderr).toContain(`libcc: job copy_kits ${SVT_SS} failed: ${reason}`);
     expect(s.failedReason(copy)).toBe(reason);
     expect(s.isDone(copy)).toBe(false);

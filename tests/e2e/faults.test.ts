@@ -1,0 +1,412 @@
+// Fault injection on the generated scripts (docs/generated-scripts.md, "Locking, markers and
+// faults"): two runners at once, a lock left by a crashed or remote runner, SIGKILL of a job and
+// of the runner, SIGTERM of the runner, bsub failing midway, a full disk when the done-marker is
+// written, a tool that exits 0 without its output, an empty required variable. After each:
+// nothing finished is lost, no done job runs again, no job pends forever, status.sh tells the
+// truth. A small shell pipeline whose tool (a bash hook) takes its faults from files.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compiledPipeline, elements, jobName, type JobRow, Site } from './harness.js';
+
+const FLOW = `pipeline faults
+
+env FAULT_HOOK: path  // the test tool
+
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+corner ss_0p675v_m40c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
+library b : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
+
+stage make for each library, corner {
+  run = shell """"\${FAULT_HOOK}" make "\${library.id}.\${corner.name}" "\${out}" """
+  expect "\${out}/result" == 1
+}
+stage gather for each library after make {
+  run = shell """"\${FAULT_HOOK}" gather "\${library.id}" "\${out}" """
+  expect "\${out}/result" == 1
+}
+`;
+
+// The tool: records each run in $FAULT_DIR/ran and touches running.<stage>.<key>; then, per
+// file in $FAULT_DIR: gate.<stage>.<key> waits for `open` (or for the directory to go), noout.<stage>.<key> exits 0 without
+// writing, fill.<stage>.<key> fills the file system its content names, then writes `result`.
+const HOOK = `#!/bin/bash
+stage=$1 key=$2 out=$3 d=$FAULT_DIR
+mkdir -p "$out"
+echo "$stage $key" >>"$d/ran"
+touch "$d/running.$stage.$key"
+if [ -e "$d/gate.$stage.$key" ]; then while [ ! -e "$d/open" ] && [ -d "$d" ]; do sleep 0.05; done; fi
+if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; fi
+if [ -e "$d/fill.$stage.$key" ]; then head -c 64M /dev/zero >"$(cat "$d/fill.$stage.$key")" 2>/dev/null || true; fi
+echo ok >"$out/result"
+`;
+
+const pipeline = compiledPipeline('faults', FLOW);
+const A_TT = 'n5.a.tt_0p75v_25c_typical';
+const HOST = os.hostname();
+const KILLED = /^killed: started on \S+ at [\d-]+ [\d:]+ \(process \d+(, job \d+)?, attempt 1\) and never recorded its end: SIGKILL, a crash, a lost host, or a full disk$/;
+
+interface FaultSite extends Site {
+  faults: string;
+}
+
+function site(): FaultSite {
+  const s = pipeline.site() as FaultSite;
+  s.faults = path.join(s.root, 'faults');
+  fs.mkdirSync(s.faults);
+  const hook = path.join(s.root, 'hook.sh');
+  fs.writeFileSync(hook, HOOK, { mode: 0o755 });
+  Object.defineProperty(s, 'env', { value: { ...s.env, FAULT_HOOK: hook, FAULT_DIR: s.faults } });
+  return s;
+}
+
+const touch = (s: FaultSite, name: string, content = '') => fs.writeFileSync(path.join(s.faults, name), content);
+/** The tool's runs, `stage key` per line. */
+const ran = (s: FaultSite) => (fs.existsSync(path.join(s.faults, 'ran')) ? fs.readFileSync(path.join(s.faults, 'ran'), 'utf8').trim().split('\n') : []);
+const toolKey = (job: JobRow) => `${job.stage} ${job.key.replace(/^n5\./, '')}`;
+const markerIds = (s: FaultSite) => Object.fromEntries(s.jobs.filter((j) => s.isDone(j)).map((j) => [jobName(j), /^id=(.*)$/m.exec(fs.readFileSync(s.stateFile(j, 'done'), 'utf8'))![1]]));
+const startedFile = (s: FaultSite, job: JobRow) => path.join(s.runDir, 'state', job.stage, `${job.key}.started`);
+const started = (s: FaultSite, job: JobRow) => Object.fromEntries(fs.readFileSync(startedFile(s, job), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** The live (not zombie) processes of process group `pgid`, from /proc. */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(pid));
+  }
+  return members;
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const running = (s: FaultSite, job: JobRow) => waitFor(`${jobName(job)} to run`, () => fs.existsSync(path.join(s.faults, `running.${job.stage}.${job.key.replace(/^n5\./, '')}`)));
+
+describe('one runner per run directory', () => {
+  it('a second run-local.sh or submit.sh refuses with exit 2 and names the holder; the lock is released at the end', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const first = s.start('run-local.sh', ['-j', '4']);
+    await running(s, make);
+    const second = await s.run('run-local.sh');
+    expect(second.code).toBe(2);
+    expect(second.stderr).toBe(
+      `libcc: error: ${s.runDir} is in use by run-local.sh (process ${first.pid} on host ${HOST}, since ${second.stderr.match(/since ([^)]*)\)/)![1]}): wait for it to finish, or stop it (kill ${first.pid})\n`,
+    );
+    const lsf = s.lsf();
+    const submit = await s.submitWith(lsf, 'submit.sh');
+    expect(submit.code).toBe(2);
+    expect(submit.stderr).toContain(`is in use by run-local.sh (process ${first.pid} on host ${HOST}`);
+    expect(lsf.jobs()).toEqual([]);
+    touch(s, 'open');
+    const r = await first.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    // Each job ran once: the refused runners started nothing.
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  });
+
+  it('a lock held on another host is refused with its host and pid, --break-lock takes it; a stale lock of this host is taken over', async () => {
+    const s = site();
+    const lock = path.join(s.runDir, 'lock');
+    fs.mkdirSync(lock, { recursive: true });
+    fs.writeFileSync(path.join(lock, 'owner'), 'host=node17\npid=4242\npid_start=\ntoken=x\nscript=run-local.sh\nsince=1764720000\n');
+    const refused = await s.run('run-local.sh');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^libcc: error: \S+ is in use by run-local\.sh \(process 4242 on host node17, since [^)]+\)\. Wait for it to finish\. If host node17 is down or that process is gone, run again with --break-lock \(or remove \S+\/lock\)\n$/);
+    expect(fs.existsSync(s.stateFile(s.jobs[0]!, 'done'))).toBe(false);
+
+    const broken = await s.run('run-local.sh', ['--break-lock', '--only', 'make']);
+    expect(broken.code, broken.stderr).toBe(0);
+    expect(broken.stderr).toContain('libcc: breaking the lock of run-local.sh (process 4242 on host node17');
+    expect(fs.existsSync(lock)).toBe(false);
+
+    // This host, a process that is gone: taken over with a message.
+    const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
+    fs.mkdirSync(lock);
+    fs.writeFileSync(path.join(lock, 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=y\nscript=submit.sh\nsince=1764720000\n`);
+    const stale = await s.run('run-local.sh');
+    expect(stale.code, stale.stderr).toBe(0);
+    expect(stale.stderr).toMatch(new RegExp(`^libcc: taking over the lock of submit\\.sh \\(process ${gone} on host ${HOST}, since [^)]+\\): that process is gone\\n$`));
+    expect(fs.existsSync(lock)).toBe(false);
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  });
+});
+
+describe('killed jobs and runners (local)', () => {
+  it('SIGKILL of a job mid-run: failed (killed) in run-local.sh and status.sh; the next run re-runs only it and what it blocked', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const runner = s.start('run-local.sh', ['-j', '2']);
+    await running(s, make);
+    const pgid = Number(started(s, make).pgid);
+    expect(started(s, make)).toMatchObject({ host: HOST, attempt: '1', job_id: '' });
+    process.kill(-pgid, 'SIGKILL');
+    const r = await runner.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`libcc: FAILED make ${A_TT} (exit 137)`);
+    expect(s.failedReason(make)).toMatch(KILLED);
+    expect(fs.existsSync(startedFile(s, make))).toBe(false);
+    expect(r.stdout).toContain('libcc: 5 job(s) ran, 1 failed, 1 not run');
+
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^make\s+4\s+3\s+0\s+0\s+1\s+0\s+0$/m);
+    expect(status.stdout).toMatch(/^gather\s+2\s+1\s+0\s+0\s+0\s+1\s+0$/m);
+    expect(status.stdout).toMatch(new RegExp(`  make ${A_TT.replace(/\./g, '\\.')}: killed: started on`));
+
+    const before = markerIds(s);
+    fs.rmSync(path.join(s.faults, 'ran'));
+    fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`));
+    const again = await s.run('run-local.sh');
+    expect(again.code, again.stderr).toBe(0);
+    expect(ran(s)).toEqual(['make a.tt_0p75v_25c_typical', 'gather a']);
+    for (const [job, id] of Object.entries(before)) expect(markerIds(s)[job], job).toBe(id);
+    expect((await s.run('status.sh')).code).toBe(0);
+  });
+
+  it('a job killed without a runner to see it (runner and job SIGKILLed): status.sh reports it failed from its started-marker; the next runner re-runs it', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const runner = s.start('run-local.sh', ['-j', '1']);
+    await running(s, make);
+    process.kill(runner.pid, 'SIGKILL');
+    process.kill(-Number(started(s, make).pgid), 'SIGKILL');
+    await runner.done;
+    await waitFor('the job to die', () => !alive(Number(started(s, make).pid)));
+    expect(s.failedReason(make)).toBeUndefined();
+
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
+    expect(status.stdout).toMatch(/killed: started on .* and never recorded its end/);
+    const json = JSON.parse((await s.run('status.sh', ['--json'])).stdout) as { jobs: { stage: string; key: string; state: string; reason: string | null }[] };
+    expect(json.jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'failed', reason: expect.stringMatching(KILLED) });
+    expect(json.jobs.find((j) => j.stage === 'gather' && j.key === 'n5.a')).toMatchObject({ state: 'blocked' });
+
+    fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`));
+    const next = await s.run('run-local.sh');
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`libcc: taking over the lock of run-local.sh (process ${runner.pid} on host ${HOST}`);
+    expect(next.stderr).toMatch(new RegExp(`libcc: make ${A_TT.replace(/\./g, '\\.')} was killed: started on .*; it runs again`));
+    // The killed job ran twice (once killed), every other job once.
+    expect(ran(s).filter((l) => l === toolKey(make))).toHaveLength(2);
+    expect(ran(s).sort()).toEqual([...s.jobs.map(toolKey), toolKey(make)].sort());
+    expect((await s.run('status.sh')).code).toBe(0);
+  });
+
+  it('SIGKILL of the runner: its jobs run on; the next runner waits for them, starts none twice and re-runs nothing done', async () => {
+    const s = site();
+    const keys = ['a.tt_0p75v_25c_typical', 'a.ss_0p675v_m40c_typical'];
+    for (const k of keys) touch(s, `gate.make.${k}`);
+    const runner = s.start('run-local.sh', ['-j', '2']);
+    for (const k of keys) await running(s, s.job('make', `n5.${k}`));
+    process.kill(runner.pid, 'SIGKILL');
+    await runner.done;
+    const pids = keys.map((k) => Number(started(s, s.job('make', `n5.${k}`)).pid));
+    for (const pid of pids) expect(alive(pid)).toBe(true);
+
+    // While they run, status.sh shows them running; a submission refuses to run them twice.
+    const status = await s.run('status.sh');
+    expect(status.stdout).toMatch(/^make\s+4\s+0\s+2\s+0\s+0\s+2\s+0$/m);
+    const lsf = s.lsf();
+    const submit = await s.submitWith(lsf, 'submit.sh');
+    expect(submit.code).toBe(2);
+    expect(submit.stderr).toContain(`make n5.${keys[0]}: running, started on host ${HOST} (process ${pids[0]})`);
+    expect(lsf.jobs()).toEqual([]);
+
+    // Nor does the job's wrapper started by hand.
+    const aTt = s.job('make', `n5.${keys[0]}`);
+    const twice = await s.run('jobs/make.sh', [aTt.group, String(aTt.index)]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(new RegExp(`^libcc: error: job make n5\\.a\\.tt_0p75v_25c_typical is already running \\(process ${pids[0]} on this host, since [^)]+\\): not starting it twice\n$`));
+
+    const next = s.start('run-local.sh', ['-j', '2']);
+    await waitFor('the second runner to adopt the jobs', () => {
+      const owner = path.join(s.runDir, 'lock/owner');
+      return fs.existsSync(owner) && fs.readFileSync(owner, 'utf8').includes(`pid=${next.pid}`);
+    });
+    touch(s, 'open');
+    const r = await next.done;
+    expect(r.code, r.stderr).toBe(0);
+    for (const k of keys) expect(r.stdout).toContain(`libcc: still running make n5.${k} (process `);
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    const ids = markerIds(s);
+    expect((await s.run('run-local.sh')).stdout).toContain('libcc: 0 job(s) ran, 0 failed, 0 not run');
+    expect(markerIds(s)).toEqual(ids);
+  });
+
+  it('SIGTERM of the runner stops its jobs and the tools they started, records them as killed, releases the lock (exit 143)', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const runner = s.start('run-local.sh', ['-j', '1'], { env: { LIBCC_KILL_GRACE: '5' } });
+    await running(s, make);
+    const pgid = Number(started(s, make).pgid);
+    process.kill(runner.pid, 'SIGTERM');
+    const r = await runner.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toContain('libcc: interrupted (SIGTERM): the running jobs were stopped; run run-local.sh again to resume');
+    expect(s.failedReason(make)).toBe('killed by signal SIGTERM (a kill of the run, a run limit, or an interrupt)');
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    // Nothing of the job's process group is left.
+    expect(groupMembers(pgid)).toEqual([]);
+    const status = await s.run('status.sh');
+    expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
+  });
+});
+
+describe('honest state', () => {
+  it('a tool that exits 0 without its output fails with the expect reason; status.sh says so', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `noout.make.${A_TT.slice(3)}`);
+    const r = await s.run('run-local.sh');
+    expect(r.code).toBe(1);
+    const reason = `expect failed: \${out}/result matched 0 file(s), expected == 1 (pattern ${s.runDir}/out/n5/a/tt_0p75v_25c_typical/result)`;
+    expect(s.failedReason(make)).toBe(reason);
+    expect(r.stderr).toContain(`libcc:   reason: ${reason}`);
+    expect(r.stderr).toContain('libcc:   | finished, wrote nothing');
+    expect(s.isDone(make)).toBe(false);
+    const status = await s.run('status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`  make ${A_TT}: ${reason}`);
+  });
+
+  it('an empty required variable is refused like an unset one', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    const r = await s.run(`jobs/make.sh`, [make.group, String(make.index)], { env: { FAULT_HOOK: '' } });
+    expect(r.code).toBe(1);
+    expect(s.failedReason(make)).toBe('preflight: environment variable(s) not set or empty: FAULT_HOOK (declared with `env` in the pipeline)');
+    expect(ran(s)).toEqual([]);
+    expect(fs.existsSync(startedFile(s, make))).toBe(false);
+  });
+
+  it('a full disk when the done-marker is written: no done-marker, no partial file, the job fails loudly; after space is freed only it re-runs', async (ctx) => {
+    const s = site();
+    const state = path.join(s.runDir, 'state');
+    fs.mkdirSync(state, { recursive: true });
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', state], { encoding: 'utf8' });
+    if (mount.status !== 0) {
+      if (process.env.CI) throw new Error(`cannot mount a tmpfs under CI: ${mount.stderr}`);
+      ctx.skip(`a small tmpfs is needed to fill the disk, and mount is not permitted here: ${mount.stderr.trim() || mount.error?.message}`);
+    }
+    try {
+      const make = s.job('make', A_TT);
+      const filler = path.join(state, 'filler');
+      touch(s, `fill.make.${A_TT.slice(3)}`, filler);
+      const r = await s.run('run-local.sh', ['-j', '1', '--only', 'make']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`libcc: FAILED make ${A_TT}`);
+      // The job said why, in its log: the done-marker, then the failed-marker, could not be written.
+      const log = fs.readFileSync(path.join(s.runDir, 'logs/make', `${A_TT}.log`), 'utf8');
+      expect(log).toMatch(/failed: the command succeeded but its done-marker could not be written: cannot write \S+\.done: .*No space left on device/);
+      expect(log).toMatch(/cannot write \S+\.failed: .*No space left on device; the job's failure is not recorded/);
+      expect(s.isDone(make)).toBe(false);
+      expect(fs.existsSync(s.stateFile(make, 'done'))).toBe(false);
+      expect(fs.readdirSync(path.join(state, 'make')).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+      // The disk is still full: the other jobs fail before their command runs, and say so.
+      expect(ran(s)).toEqual([toolKey(make)]);
+
+      fs.rmSync(filler);
+      const status = await s.run('status.sh');
+      expect(status.code).toBe(1);
+      expect(status.stdout).toMatch(new RegExp(`  make ${A_TT.replace(/\./g, '\\.')}: killed: started on`));
+      fs.rmSync(path.join(s.faults, `fill.make.${A_TT.slice(3)}`));
+      const again = await s.run('run-local.sh');
+      expect(again.code, again.stderr).toBe(0);
+      for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+      expect(ran(s).sort()).toEqual([...s.jobs.map(toolKey), toolKey(make)].sort());
+    } finally {
+      spawnSync('umount', [state]);
+    }
+  });
+});
+
+describe('on the LSF stand-in', () => {
+  it('SIGKILL of a job: LSF ends it EXIT, its dependant is terminated (none pends), status.sh says killed; a resubmission runs only those two', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    const r = await s.submitWith(lsf, 'submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    await running(s, make);
+    const marker = started(s, make);
+    expect(marker.job_id).toMatch(/^\d+$/);
+    expect(marker.run).toBe(s.ledger()[0]!.runId);
+    process.kill(-Number(marker.pgid), 'SIGKILL');
+    await lsf.waitIdle(30_000);
+    const states = elements(lsf.jobs()).map(({ element }) => element.state);
+    expect(states.filter((x) => x === 'EXIT')).toHaveLength(2);
+    expect(states.filter((x) => x === 'PEND')).toEqual([]);
+    expect(s.failedReason(make)).toBeUndefined();
+
+    const status = await s.submitWith(lsf, 'status.sh');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/^make\s+4\s+3\s+0\s+0\s+1\s+0\s+0$/m);
+    expect(status.stdout).toMatch(new RegExp(`  make ${A_TT.replace(/\./g, '\\.')}: killed: started on \\S+ at .* \\(process \\d+, job ${marker.job_id}, attempt 1\\)`));
+
+    const before = markerIds(s);
+    fs.rmSync(path.join(s.faults, 'ran'));
+    fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`));
+    const again = await s.submitWith(lsf, 'submit.sh');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`libcc: make ${A_TT} was killed: started on`);
+    await lsf.waitIdle(30_000);
+    expect(ran(s)).toEqual(['make a.tt_0p75v_25c_typical', 'gather a']);
+    for (const [job, id] of Object.entries(before)) expect(markerIds(s)[job], job).toBe(id);
+    expect((await s.submitWith(lsf, 'status.sh')).code).toBe(0);
+  });
+
+  it('bsub failing on its 3rd call: submit.sh stops, kills what it submitted and releases its lock; the resubmission completes, nothing done runs again', async () => {
+    const s = site();
+    const lsf = s.lsf({ env: { LSF_STANDIN_FAIL_SUBMIT: '3' } });
+    const r = await s.submitWith(lsf, 'submit.sh');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Contacting batch daemon: Communication timeout. Job not submitted.');
+    expect(r.stderr).toContain('libcc: fix the cause, then run submit.sh again');
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    await lsf.waitIdle(30_000);
+    const done = s.jobs.filter((j) => s.isDone(j)).map(jobName);
+    const before = markerIds(s);
+    const again = await s.submitWith(lsf, 'submit.sh');
+    expect(again.code, again.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    for (const job of done) expect(markerIds(s)[job], job).toBe(before[job]);
+    // Every job's tool ran once to its end, whatever the first submission managed to start.
+    const ends = s.events().filter((e) => e.event === 'end' && e.status === 'done');
+    expect(ends.map((e) => `${e.stage} ${e.job}`).sort()).toEqual(s.jobs.map(jobName).sort());
+    expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'PEND')).toEqual([]);
+    expect((await s.submitWith(lsf, 'status.sh')).code).toBe(0);
+  });
+});
