@@ -7,7 +7,11 @@
 # reported with their reason); the exit status is non-zero when anything failed. --force STAGE
 # re-runs that stage and everything downstream of it, done or not.
 #
-# Usage: run-local.sh [-j N] [--only STAGE]... [--from STAGE] [--force STAGE]...
+# One runner per run directory: a second one exits with code 2 (the lock, libcc_lock). Jobs an
+# earlier runner left running (it was killed with SIGKILL) are waited for, never started twice;
+# jobs it left killed run again. Stopping the runner (SIGINT, SIGTERM, SIGHUP) stops its jobs.
+#
+# Usage: run-local.sh [-j N] [--only STAGE]... [--from STAGE] [--force STAGE]... [--break-lock]
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -19,6 +23,7 @@ usage() {
 }
 
 parallel=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+break_lock=0
 while (($# > 0)); do
   case $1 in
     -j) (($# >= 2)) || usage; parallel=$2; shift ;;
@@ -26,6 +31,7 @@ while (($# > 0)); do
     --only) (($# >= 2)) || usage; LIBCC_ONLY+=("$2"); shift ;;
     --from) (($# >= 2)) || usage; LIBCC_FROM=$2; shift ;;
     --force) (($# >= 2)) || usage; LIBCC_FORCE+=("$2"); shift ;;
+    --break-lock) break_lock=1 ;;
     -h | --help) usage ;;
     *) printf 'run-local.sh: unknown argument %s\n' "$1" >&2; usage ;;
   esac
@@ -33,20 +39,56 @@ while (($# > 0)); do
 done
 [[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_die "-j needs a positive number, got $parallel"
 export LIBCC_RUN_DIR
+# Seconds between the SIGTERM that stops the jobs and the SIGKILL for what still runs.
+LIBCC_KILL_GRACE=${LIBCC_KILL_GRACE:-10}
+[[ $LIBCC_KILL_GRACE =~ ^[0-9]+$ ]] || libcc_die "LIBCC_KILL_GRACE must be a number of seconds, got $LIBCC_KILL_GRACE"
+
+trap libcc_unlock EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+libcc_lock run-local.sh "$break_lock"
 
 declare -a children=() need=()
 libcc_select
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()
+# Jobs an earlier runner started that still run (it was killed with SIGKILL): waited for, not
+# started again. adopted[num] is the process group (or process) to stop with this runner.
+declare -A adopted=()
 ready=()
+unsure=()
 for num in "${!J_STAGE[@]}"; do
-  if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
-    state[$num]='done'
-  elif ! libcc_selected "${J_STAGE[num]}"; then
-    state[$num]=skipped
+  if libcc_done_valid "$num"; then
+    if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]]; then
+      state[$num]='done'
+      continue
+    fi
+  elif libcc_selected "${J_STAGE[num]}"; then
+    libcc_inflight "$num"
+    case $LIBCC_INFLIGHT in
+      running)
+        printf 'libcc: still running %s %s (process %s, started %s by an earlier runner): waiting for it\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_S_PID" "$(libcc_time "$LIBCC_S_TIME")"
+        adopted[$num]=${LIBCC_S_PGID:-$LIBCC_S_PID}
+        [[ $LIBCC_S_PGID == "$LIBCC_S_PID" ]] || adopted[$num]=$LIBCC_S_PID
+        state[$num]=running
+        continue
+        ;;
+      lost)
+        printf 'libcc: %s %s was %s; it runs again\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_LOST_REASON" >&2
+        libcc_record_lost "$num"
+        ;;
+      unknown) unsure+=("${J_STAGE[num]} ${J_KEY[num]}: started on host $LIBCC_S_HOST (process $LIBCC_S_PID${LIBCC_S_JOB_ID:+, job $LIBCC_S_JOB_ID}), $LIBCC_S_PATH") ;;
+    esac
   fi
+  libcc_selected "${J_STAGE[num]}" || state[$num]=skipped
 done
+if ((${#unsure[@]} > 0)); then
+  printf 'libcc: error: these jobs started elsewhere and recorded no end; they may still be running:\n' >&2
+  printf '  %s\n' "${unsure[@]}" >&2
+  libcc_lock_refuse "not starting them twice: wait for them, or remove their started-markers (listed) once you know they are no longer running"
+fi
 for num in "${!J_STAGE[@]}"; do
   [[ -z ${state[$num]:-} ]] || continue
   need[num]=0
@@ -76,17 +118,74 @@ ran=0 failed=0
 # Each job in its own process group (setsid), so stopping it stops the tools it started too.
 launcher=()
 if command -v setsid >/dev/null 2>&1; then launcher=(setsid); fi
-# Ctrl-C or a kill stops the jobs this runner started, not only the runner.
-libcc_interrupted() {
-  local pid
-  for pid in "${!running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  printf 'libcc: interrupted: the running jobs were stopped; run run-local.sh again to resume\n' >&2
-  exit 130
+
+# A job that ended: its markers say how; one that left neither (SIGKILL) is recorded as killed.
+libcc_job_ended() { # num exit-code
+  local num=$1 code=$2 child
+  libcc_forget "$num"
+  if ((code == 0)) && libcc_done_valid "$num"; then
+    state[$num]='done'
+    printf 'libcc: done   %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
+    for child in ${children[$num]:-}; do
+      need[child]=$((need[child] - 1))
+      if ((need[child] == 0)) && [[ -z ${state[$child]:-} ]]; then ready+=("$child"); fi
+    done
+    return 0
+  fi
+  state[$num]=failed
+  failed=$((failed + 1))
+  libcc_inflight "$num"
+  if [[ $LIBCC_INFLIGHT == lost ]]; then
+    ((code != 0)) || code=1
+    libcc_record_lost "$num" "$code"
+  fi
+  printf 'libcc: FAILED %s %s (exit %s), log: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$code" "$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log" >&2
+  libcc_print_failure "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed" 'libcc:   ' >&2
+  [[ $LIBCC_INFLIGHT != lost || -f $LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed ]] || printf 'libcc:   reason: %s\n' "$LIBCC_LOST_REASON" >&2
+  block_descendants "$num"
 }
-trap libcc_interrupted INT TERM
-while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
-  while ((${#ready[@]} > 0 && ${#running[@]} < parallel)); do
+
+# Is the process group of a job this runner stopped still there? (The job's own process when
+# it has no group of its own.)
+libcc_job_alive() { # group-or-pid
+  if [[ ${launcher[*]} == setsid ]]; then libcc_group_alive "$1"; else libcc_pid_alive "$1"; fi
+}
+
+# SIGINT, SIGTERM or SIGHUP: stop the jobs this runner started or adopted (SIGTERM to each
+# job's process group, SIGKILL after LIBCC_KILL_GRACE seconds), record those that could not
+# record their end, release the lock (EXIT trap) and exit 128 + the signal's number.
+libcc_interrupted() { # signal exit-code
+  local pid num waited=0 alive
+  trap '' INT TERM HUP
+  local -a groups=("${!running[@]}")
+  for num in "${!adopted[@]}"; do groups+=("${adopted[$num]}"); done
+  for pid in ${groups[@]+"${groups[@]}"}; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  while :; do
+    alive=()
+    for pid in ${groups[@]+"${groups[@]}"}; do libcc_job_alive "$pid" && alive+=("$pid"); done
+    ((${#alive[@]} > 0)) || break
+    if ((waited >= LIBCC_KILL_GRACE * 10)); then
+      libcc_note "jobs still running $LIBCC_KILL_GRACE s after SIGTERM: killing them (SIGKILL)"
+      for pid in "${alive[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  wait 2>/dev/null || true
+  for num in ${running[@]+"${running[@]}"} ${adopted[@]+"${!adopted[@]}"}; do
+    libcc_forget "$num"
+    libcc_inflight "$num"
+    [[ $LIBCC_INFLIGHT != lost ]] || libcc_record_lost "$num" "$2"
+  done
+  printf 'libcc: interrupted (SIG%s): the running jobs were stopped; run run-local.sh again to resume\n' "$1" >&2
+  exit "$2"
+}
+trap 'libcc_interrupted INT 130' INT
+trap 'libcc_interrupted TERM 143' TERM
+trap 'libcc_interrupted HUP 129' HUP
+while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
+  while ((${#ready[@]} > 0 && ${#running[@]} + ${#adopted[@]} < parallel)); do
     num=${ready[0]}
     ready=("${ready[@]:1}")
     [[ -z ${state[$num]:-} ]] || continue
@@ -105,20 +204,18 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0)); do
     code=0
     wait "$pid" || code=$?
     ran=$((ran + 1))
-    if ((code == 0)); then
-      state[$num]='done'
-      printf 'libcc: done   %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
-      for child in ${children[$num]:-}; do
-        need[child]=$((need[child] - 1))
-        if ((need[child] == 0)) && [[ -z ${state[$child]:-} ]]; then ready+=("$child"); fi
-      done
-    else
-      state[$num]=failed
-      failed=$((failed + 1))
-      printf 'libcc: FAILED %s %s (exit %s), log: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$code" "$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log" >&2
-      libcc_print_failure "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed" 'libcc:   ' >&2
-      block_descendants "$num"
-    fi
+    # A job killed alone may leave tools behind in its process group.
+    ((code == 0)) || [[ ${launcher[*]} != setsid ]] || kill -KILL -- "-$pid" 2>/dev/null || true
+    libcc_job_ended "$num" "$code"
+  done
+  for num in "${!adopted[@]}"; do
+    libcc_inflight "$num"
+    [[ $LIBCC_INFLIGHT == running ]] && continue
+    unset 'adopted[$num]'
+    ran=$((ran + 1))
+    code=0
+    [[ -f $LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.done ]] || code=1
+    libcc_job_ended "$num" "$code"
   done
 done
 

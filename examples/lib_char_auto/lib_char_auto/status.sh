@@ -60,7 +60,7 @@ fi
 # that failed job). The table folds blocked jobs into `failed` (terminated) or `not run`, as it
 # always did. Parents come first in lib/jobs.tsv, so one pass sees a parent's state first.
 libcc_load_jobs
-declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=()
+declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=() lost=()
 declare -a state=() sched=() blocker=() failures=()
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
@@ -86,6 +86,16 @@ for num in "${!J_STAGE[@]}"; do
   elif [[ $stat == UNKNOWN ]]; then
     # The scheduler lost contact with the job's host: it may still be running.
     st=unknown
+  elif libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; then
+    # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
+    case $LIBCC_INFLIGHT in
+      running) st=running ;;
+      lost)
+        st=failed
+        lost[$num]=$LIBCC_LOST_REASON
+        ;;
+      *) st=unknown ;;
+    esac
   elif [[ -f $failed_marker ]]; then
     st=failed
   elif [[ $stat == EXIT ]]; then
@@ -124,6 +134,8 @@ done
 why_not_run() { # num
   if [[ ${state[$1]} == blocked ]]; then
     why="upstream job ${J_STAGE[blocker[$1]]} ${J_KEY[blocker[$1]]} failed"
+  elif [[ -n ${lost[$1]:-} ]]; then
+    why=${lost[$1]}
   else
     why="terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
   fi
@@ -220,7 +232,7 @@ if ((json)); then
     ran=0
     case $st in
       'done') ran=1 ;;
-      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed ]]; then ran=1; fi ;;
+      failed) if [[ -f $LIBCC_RUN_DIR/state/$id.failed || -n ${lost[$num]:-} ]]; then ran=1; fi ;;
       running | unknown) if [[ -z ${ev_end[$id]:-} ]]; then ran=1; fi ;;
     esac
     if ((ran)) && [[ -n ${ev_start[$id]:-} ]]; then
@@ -339,6 +351,8 @@ if ((${#failures[@]} > 0)); then
     if libcc_read_failed "$failed_marker"; then
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_F_REASON"
       libcc_print_failure "$failed_marker" '      ' details
+    elif [[ -n ${lost[$num]:-} ]]; then
+      printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[$num]}"
     elif [[ ${state[num]} == blocked ]]; then
       printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${J_STAGE[blocker[num]]}" "${J_KEY[blocker[num]]}"
     else

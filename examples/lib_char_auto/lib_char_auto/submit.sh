@@ -8,11 +8,13 @@
 # --force STAGE re-runs that stage and everything downstream of it, done or not.
 # --ignore-scheduler-errors submits even when the scheduler cannot tell whether the last run is
 # still in flight (see docs/generated-scripts.md).
+# One runner per run directory: while run-local.sh or another submit.sh holds its lock, it exits
+# with code 2 (libcc_lock); --break-lock takes a lock whose holder is known to be gone.
 #
 # The units and their typed dependencies are data: lib/units.tsv and lib/deps.tsv; everything
 # scheduler-specific is in lib/scheduler.sh (docs/schedulers.md).
 #
-# Usage: submit.sh [--dry-run] [--only STAGE]... [--from STAGE] [--force STAGE]... [--ignore-scheduler-errors] [--run-id ID]
+# Usage: submit.sh [--dry-run] [--only STAGE]... [--from STAGE] [--force STAGE]... [--ignore-scheduler-errors] [--run-id ID] [--break-lock]
 #
 # Submit options are literal words, whatever quotes they hold.
 # shellcheck disable=SC2016,SC1003
@@ -27,6 +29,7 @@ usage() {
 }
 
 dry_run=0
+break_lock=0
 ignore_scheduler_errors=0
 run_id=${LIBCC_RUN_ID:-}
 while (($# > 0)); do
@@ -37,11 +40,18 @@ while (($# > 0)); do
     --force) (($# >= 2)) || usage; LIBCC_FORCE+=("$2"); shift ;;
     --ignore-scheduler-errors) ignore_scheduler_errors=1 ;;
     --run-id) (($# >= 2)) || usage; run_id=$2; shift ;;
+    --break-lock) break_lock=1 ;;
     -h | --help) usage ;;
     *) printf 'submit.sh: unknown argument %s\n' "$1" >&2; usage ;;
   esac
   shift
 done
+# A dry run writes nothing, so it takes no lock.
+trap libcc_unlock EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+((dry_run)) || libcc_lock submit.sh "$break_lock"
 libcc_select
 
 # Submit options of each stage (argv words from the scheduler: queue or partition, CPUs,
@@ -125,13 +135,9 @@ while IFS=$'\t' read -r unit kind parent index; do
   U_DEPS[unit]+="${U_DEPS[unit]:+ }$kind:$parent:$index"
 done <"$LIBCC_HOME/lib/deps.tsv"
 
-declare -A done_job=() submitted=() unit_id=() unit_full=()
-for num in "${!J_STAGE[@]}"; do
-  if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then done_job[$num]=1; fi
-done
-
 submitted_any=0
 libcc_abort() {
+  trap '' INT TERM HUP
   printf 'libcc: error: %s\n' "$1" >&2
   if ((submitted_any && !dry_run)); then
     printf 'libcc: killing the jobs of this run (%s)\n' "$run_label" >&2
@@ -143,6 +149,32 @@ libcc_abort() {
   printf 'libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped\n' >&2
   exit 1
 }
+# Interrupted midway: what was submitted is killed, as on any failure.
+trap 'libcc_abort "interrupted (SIGINT)"' INT
+trap 'libcc_abort "interrupted (SIGTERM)"' TERM
+trap 'libcc_abort "interrupted (SIGHUP)"' HUP
+
+declare -A done_job=() submitted=() unit_id=() unit_full=()
+unsure=()
+for num in "${!J_STAGE[@]}"; do
+  if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
+    done_job[$num]=1
+    continue
+  fi
+  # A job started and never ended: still running (run-local.sh killed with SIGKILL leaves its
+  # jobs running) must not be submitted twice; one that was killed is submitted again.
+  libcc_selected "${J_STAGE[num]}" || continue
+  libcc_inflight "$num"
+  case $LIBCC_INFLIGHT in
+    running | unknown) unsure+=("${J_STAGE[num]} ${J_KEY[num]}: $LIBCC_INFLIGHT, started on host $LIBCC_S_HOST (process $LIBCC_S_PID${LIBCC_S_JOB_ID:+, job $LIBCC_S_JOB_ID}), $LIBCC_S_PATH") ;;
+    lost) libcc_note "${J_STAGE[num]} ${J_KEY[num]} was $LIBCC_LOST_REASON; it is submitted again" ;;
+  esac
+done
+if ((${#unsure[@]} > 0)); then
+  printf 'libcc: error: these jobs started and recorded no end; they may still be running:\n' >&2
+  printf '  %s\n' "${unsure[@]}" >&2
+  ((dry_run)) || libcc_lock_refuse "not submitting them twice: wait for them, or remove their started-markers (listed) once you know they are no longer running"
+fi
 
 # A selected job whose upstream job is neither done nor selected could never run: refuse the
 # selection before submitting anything.
@@ -168,7 +200,8 @@ libcc_submit() { # unit indices jobs dep...
   id=$LIBCC_SCHED_ID
   if ((!dry_run)); then
     submitted_any=1
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "$stage" "$group" "$unit" "$id" "$indices" >>"$LIBCC_RUN_DIR/ledger.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "$stage" "$group" "$unit" "$id" "$indices" >>"$LIBCC_RUN_DIR/ledger.tsv" ||
+      libcc_abort "job $id was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
   fi
   unit_id[$unit]=$id
   for num in $jobs; do

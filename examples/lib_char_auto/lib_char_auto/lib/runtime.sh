@@ -98,21 +98,46 @@ libcc_event() { # event stage key [name value]...
     line+=",$(libcc_json "$1"):$2"
     shift 2
   done
-  mkdir -p -- "$LIBCC_RUN_DIR" && printf '%s}\n' "$line" >>"$LIBCC_RUN_DIR/events.jsonl"
+  # The log is a record, the markers are the truth: a full disk here is reported, not fatal.
+  if ! { mkdir -p -- "$LIBCC_RUN_DIR" && printf '%s}\n' "$line" >>"$LIBCC_RUN_DIR/events.jsonl"; } 2>/dev/null; then
+    libcc_note "warning: cannot append the $1 event of $2 $3 to $LIBCC_RUN_DIR/events.jsonl"
+  fi
 }
 
 libcc_state_dir() { # stage
   printf '%s/state/%s' "$LIBCC_RUN_DIR" "$1"
 }
 
-# Write a file atomically: to a temporary name in the same directory, then rename.
+# LIBCC_FSYNC=1 when `sync FILE` flushes one file (GNU coreutils 8.24 and later), else 0.
+# Probed once, on a file that exists: a `sync` that ignored its arguments would flush every
+# file system.
+libcc_fsync_probe() {
+  [[ -n ${LIBCC_FSYNC:-} ]] && return 0
+  if sync -- "$LIBCC_HOME/lib/runtime.sh" 2>/dev/null; then LIBCC_FSYNC=1; else LIBCC_FSYNC=0; fi
+}
+
+# Write a file atomically: to a temporary file in the same directory, flushed to disk where
+# `sync FILE` can, then renamed over the target. Every step is checked: on a failure (a full
+# disk) the temporary file is removed, the target is untouched, and the status is 1 with the
+# reason in LIBCC_WRITE_ERR. So a marker is complete or absent, never half-written.
 libcc_write_atomic() { # path content
-  local dir tmp
-  dir=$(dirname -- "$1")
-  mkdir -p -- "$dir"
-  tmp=$(mktemp "$dir/.tmp.XXXXXX")
-  printf '%s\n' "$2" >"$tmp"
-  mv -f -- "$tmp" "$1"
+  local dir=${1%/*} tmp err
+  LIBCC_WRITE_ERR=''
+  libcc_fsync_probe
+  if ! err=$(mkdir -p -- "$dir" 2>&1) || ! err=$(mktemp "$dir/.tmp.XXXXXX" 2>&1); then
+    LIBCC_WRITE_ERR="cannot write $1: ${err//$'\n'/; }"
+    return 1
+  fi
+  tmp=$err
+  if err=$({ printf '%s\n' "$2" >"$tmp"; } 2>&1) &&
+    { ((LIBCC_FSYNC == 0)) || err=$(sync -- "$tmp" 2>&1); } &&
+    err=$(mv -f -- "$tmp" "$1" 2>&1); then
+    return 0
+  fi
+  rm -f -- "$tmp"
+  err=${err:-unknown error}
+  LIBCC_WRITE_ERR="cannot write $1: ${err//$'\n'/; }"
+  return 1
 }
 
 # The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number.
@@ -294,6 +319,267 @@ libcc_print_failure() { # path prefix [details]
   done 2>/dev/null <"$1" || true
 }
 
+# ---- Processes: who holds a lock, whether a started job still runs ----
+
+# This host's name, in LIBCC_HOST (asked once).
+libcc_hostname() {
+  [[ -n ${LIBCC_HOST:-} ]] || LIBCC_HOST=$(hostname 2>/dev/null || uname -n 2>/dev/null || echo unknown)
+}
+
+# State, process group and start time (clock ticks since boot) of process $1, from
+# /proc/PID/stat (Linux), into LIBCC_P_STATE, LIBCC_P_PGRP, LIBCC_P_START. Status 1 when it
+# cannot be read (no such process, or no /proc).
+libcc_proc_stat() { # pid
+  local line
+  local -a field
+  LIBCC_P_STATE='' LIBCC_P_PGRP='' LIBCC_P_START=''
+  { IFS= read -r line </proc/"$1"/stat; } 2>/dev/null || return 1
+  # The command name, in parentheses, may hold spaces: the fields that follow it are fixed.
+  read -r -a field <<<"${line##*) }"
+  LIBCC_P_STATE=${field[0]:-} LIBCC_P_PGRP=${field[2]:-} LIBCC_P_START=${field[19]:-}
+}
+
+# This process's group and start time (LIBCC_SELF_PGRP, LIBCC_SELF_START; empty without /proc).
+libcc_self_ids() {
+  LIBCC_SELF_PGRP='' LIBCC_SELF_START=''
+  if libcc_proc_stat "$$"; then LIBCC_SELF_PGRP=$LIBCC_P_PGRP LIBCC_SELF_START=$LIBCC_P_START; fi
+}
+
+# Is process $1 alive on this host, and the very process that started at $2 (empty: not
+# known)? A recycled PID is not (nor this process's own: a holder recorded before a reboot);
+# a zombie is not; another user's process is (kill: EPERM).
+libcc_pid_alive() { # pid [start]
+  local err
+  [[ $1 =~ ^[1-9][0-9]*$ && $1 != "$$" ]] || return 1
+  if libcc_proc_stat "$1"; then
+    [[ $LIBCC_P_STATE != [ZX] && (-z ${2:-} || $2 == "$LIBCC_P_START") ]]
+    return
+  fi
+  err=$(kill -0 "$1" 2>&1) && return 0
+  [[ $err == *'not permitted'* ]]
+}
+
+# Does process group $1 have a live member? A job's tools outlive its wrapper when only the
+# wrapper was killed. Zombies do not count (a container without an init may never reap them).
+libcc_group_alive() { # pgid
+  local stat
+  [[ $1 =~ ^[1-9][0-9]*$ ]] || return 1
+  if [[ -r /proc/$$/stat ]]; then
+    for stat in /proc/[0-9]*/stat; do
+      stat=${stat#/proc/}
+      libcc_proc_stat "${stat%/stat}" && [[ $LIBCC_P_PGRP == "$1" && $LIBCC_P_STATE != [ZX] ]] && return 0
+    done
+    return 1
+  fi
+  kill -0 -- "-$1" 2>/dev/null
+}
+
+# A time in seconds since the epoch, readable.
+libcc_time() { # epoch
+  if [[ $1 =~ ^[0-9]+$ ]]; then printf '%(%Y-%m-%d %H:%M:%S)T' "$1"; else printf 'an unknown time'; fi
+}
+
+# ---- Started-markers: a job that began and has not recorded its end ----
+
+# Read job NUM's started-marker (state/<stage>/<key>.started, written by the wrapper before the
+# command runs, removed with its done- or failed-marker) into LIBCC_S_*. Status 1 when none.
+libcc_read_started() { # num
+  local line
+  LIBCC_S_HOST='' LIBCC_S_PID='' LIBCC_S_PGID='' LIBCC_S_START='' LIBCC_S_JOB_ID='' LIBCC_S_RUN='' LIBCC_S_ATTEMPT='' LIBCC_S_TIME=''
+  LIBCC_S_PATH="$LIBCC_RUN_DIR/state/${J_STAGE[$1]}/${J_KEY[$1]}.started"
+  [[ -f $LIBCC_S_PATH ]] || return 1
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      host=*) LIBCC_S_HOST=${line#host=} ;;
+      pid=*) LIBCC_S_PID=${line#pid=} ;;
+      pgid=*) LIBCC_S_PGID=${line#pgid=} ;;
+      pid_start=*) LIBCC_S_START=${line#pid_start=} ;;
+      job_id=*) LIBCC_S_JOB_ID=${line#job_id=} ;;
+      run=*) LIBCC_S_RUN=${line#run=} ;;
+      attempt=*) LIBCC_S_ATTEMPT=${line#attempt=} ;;
+      time=*) LIBCC_S_TIME=${line#time=} ;;
+    esac
+  done 2>/dev/null <"$LIBCC_S_PATH" || return 1
+}
+
+# Where job NUM stands when it started and recorded no end (a started-marker without a done- or
+# failed-marker), in LIBCC_INFLIGHT:
+#   ''       it did not (no started-marker, or its end was recorded);
+#   running  locally: its wrapper, or a tool it started, is alive on this host; under a
+#            scheduler: the scheduler has it pending or running;
+#   lost     it ended without recording why: SIGKILL, a crash, a lost host, or an end it could
+#            not write. Locally its processes are gone; a scheduler reports it ended or forgot it;
+#   unknown  it ran on another host without a scheduler, or the scheduler did not answer.
+# STATE is the scheduler's state of the job (status.sh has it); without it, the scheduler is
+# asked for the job's run. LIBCC_LOST_REASON says what the started-marker records.
+libcc_inflight() { # num [state]
+  local num=$1 stat name
+  LIBCC_INFLIGHT='' LIBCC_LOST_REASON=''
+  libcc_read_started "$num" || return 0
+  [[ -f ${LIBCC_S_PATH%.started}.done || -f ${LIBCC_S_PATH%.started}.failed ]] && return 0
+  libcc_hostname
+  if [[ -n $LIBCC_S_JOB_ID ]]; then
+    if (($# >= 2)); then
+      stat=$2
+    elif [[ -z $LIBCC_S_RUN ]]; then
+      stat=UNKNOWN
+    elif [[ ${LIBCC_INFLIGHT_ASKED:-} != "ok $LIBCC_S_RUN" ]] && { [[ ${LIBCC_INFLIGHT_ASKED:-} == "failed $LIBCC_S_RUN" ]] || ! libcc_sched_states "$LIBCC_S_RUN"; }; then
+      # One scheduler call per run, remembered (a failure too).
+      LIBCC_INFLIGHT_ASKED="failed $LIBCC_S_RUN"
+      stat=UNKNOWN
+    else
+      LIBCC_INFLIGHT_ASKED="ok $LIBCC_S_RUN"
+      name="$LIBCC_PIPELINE.${J_STAGE[num]}.${J_GROUP[num]}"
+      stat=${LIBCC_SCHED_STATE["${name}[${J_INDEX[num]}]"]:-${LIBCC_SCHED_STATE[$name]:-}}
+    fi
+    case $stat in
+      RUN | PEND) LIBCC_INFLIGHT=running ;;
+      UNKNOWN) LIBCC_INFLIGHT=unknown ;;
+      *) LIBCC_INFLIGHT=lost ;;
+    esac
+  elif [[ $LIBCC_S_HOST != "$LIBCC_HOST" ]]; then
+    LIBCC_INFLIGHT=unknown
+  elif libcc_pid_alive "$LIBCC_S_PID" "$LIBCC_S_START" ||
+    { [[ -n $LIBCC_S_PGID && $LIBCC_S_PGID == "$LIBCC_S_PID" ]] && libcc_group_alive "$LIBCC_S_PGID"; }; then
+    LIBCC_INFLIGHT=running
+  else
+    LIBCC_INFLIGHT=lost
+  fi
+  if [[ $LIBCC_INFLIGHT == lost ]]; then
+    LIBCC_LOST_REASON="killed: started on $LIBCC_S_HOST at $(libcc_time "$LIBCC_S_TIME") (process $LIBCC_S_PID${LIBCC_S_JOB_ID:+, job $LIBCC_S_JOB_ID}, attempt ${LIBCC_S_ATTEMPT:-?}) and never recorded its end: SIGKILL, a crash, a lost host, or a full disk"
+  fi
+}
+
+# Record lost job NUM (libcc_inflight) as failed: a failed-marker with LIBCC_LOST_REASON and an
+# `end` event, then remove its started-marker. Used by run-local.sh, which owns the run; a
+# marker it cannot write is reported, and the started-marker keeps telling the truth.
+libcc_record_lost() { # num [exit code]
+  local num=$1 code=${2:-137} dir
+  dir="$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}"
+  libcc_hostname
+  if libcc_write_atomic "$dir.failed" "reason=$LIBCC_LOST_REASON
+exit_code=$code
+host=${LIBCC_S_HOST:-$LIBCC_HOST}
+job_id=$LIBCC_S_JOB_ID
+run=$LIBCC_S_RUN"; then
+    rm -f -- "$dir.started"
+    libcc_event end "${J_STAGE[num]}" "${J_KEY[num]}" status '"failed"' exit_code "$code" reason "$(libcc_json "$LIBCC_LOST_REASON")"
+  else
+    libcc_note "error: cannot record ${J_STAGE[num]} ${J_KEY[num]} as failed: $LIBCC_WRITE_ERR"
+  fi
+}
+
+# Forget what libcc_done_valid memoized about job NUM (its markers changed).
+libcc_forget() { # num
+  unset 'LIBCC_VALID[$1]' 'LIBCC_MID[$1]'
+}
+
+# ---- The run directory's lock: one runner (run-local.sh, submit.sh) at a time ----
+#
+# $LIBCC_RUN_DIR/lock is a directory made with mkdir (atomic, also on NFS) holding `owner`
+# (host, pid, its start time, a token, the script, since when), written atomically. A lock
+# whose holder is gone from this host is taken over; one held by a live process, or by
+# another host (this host cannot tell whether it lives), is refused unless --break-lock.
+# The refusal exits with LIBCC_LOCKED_EXIT. The EXIT trap the script sets removes it.
+LIBCC_LOCKED_EXIT=2
+LIBCC_LOCK_DIR='' LIBCC_LOCK_TOKEN=''
+
+libcc_read_lock() { # lock directory
+  local line
+  LIBCC_L_HOST='' LIBCC_L_PID='' LIBCC_L_START='' LIBCC_L_TOKEN='' LIBCC_L_SCRIPT='' LIBCC_L_SINCE=''
+  [[ -f $1/owner ]] || return 1
+  while IFS= read -r line || [[ -n $line ]]; do
+    case $line in
+      host=*) LIBCC_L_HOST=${line#host=} ;;
+      pid=*) LIBCC_L_PID=${line#pid=} ;;
+      pid_start=*) LIBCC_L_START=${line#pid_start=} ;;
+      token=*) LIBCC_L_TOKEN=${line#token=} ;;
+      script=*) LIBCC_L_SCRIPT=${line#script=} ;;
+      since=*) LIBCC_L_SINCE=${line#since=} ;;
+    esac
+  done 2>/dev/null <"$1/owner" || return 1
+}
+
+libcc_lock_refuse() { # message
+  printf 'libcc: error: %s\n' "$1" >&2
+  exit "$LIBCC_LOCKED_EXIT"
+}
+
+# Take the lock for script $1; $2 = 1 breaks a lock held by a live or remote holder.
+libcc_lock() { # script [break]
+  local script=$1 break=${2:-0} lock="$LIBCC_RUN_DIR/lock" owner waited=0 holder
+  libcc_hostname
+  libcc_self_ids
+  mkdir -p -- "$LIBCC_RUN_DIR" || libcc_die "cannot create the run directory $LIBCC_RUN_DIR"
+  LIBCC_LOCK_TOKEN="$$-$RANDOM$RANDOM"
+  owner="host=$LIBCC_HOST
+pid=$$
+pid_start=$LIBCC_SELF_START
+token=$LIBCC_LOCK_TOKEN
+script=$script
+since=$(date +%s)"
+  while :; do
+    if mkdir -- "$lock" 2>/dev/null; then
+      LIBCC_LOCK_DIR=$lock
+      libcc_write_atomic "$lock/owner" "$owner" && return 0
+      rm -rf -- "$lock"
+      LIBCC_LOCK_DIR=''
+      libcc_die "cannot take the lock $lock: $LIBCC_WRITE_ERR"
+    fi
+    if ! libcc_read_lock "$lock"; then
+      # Its holder is between mkdir and writing `owner` (a moment), or died right there.
+      if ((waited++ < 50)); then
+        sleep 0.1
+        continue
+      fi
+      ((break)) || libcc_lock_refuse "$LIBCC_RUN_DIR is locked ($lock) but the lock names no owner: a runner died while taking it. If no run-local.sh or submit.sh runs on it, run again with --break-lock"
+    fi
+    holder="$LIBCC_L_SCRIPT (process $LIBCC_L_PID on host $LIBCC_L_HOST, since $(libcc_time "$LIBCC_L_SINCE"))"
+    if ((break)); then
+      libcc_note "breaking the lock of $holder (--break-lock)"
+    elif [[ $LIBCC_L_HOST != "$LIBCC_HOST" ]]; then
+      libcc_lock_refuse "$LIBCC_RUN_DIR is in use by $holder. Wait for it to finish. If host $LIBCC_L_HOST is down or that process is gone, run again with --break-lock (or remove $lock)"
+    elif libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START"; then
+      libcc_lock_refuse "$LIBCC_RUN_DIR is in use by $holder: wait for it to finish, or stop it (kill $LIBCC_L_PID)"
+    else
+      libcc_note "taking over the lock of $holder: that process is gone"
+    fi
+    libcc_lock_takeover "$lock" "$LIBCC_L_TOKEN" "$owner" && return 0
+    sleep 0.1
+  done
+}
+
+# Replace the owner of a lock whose holder was judged gone (token $2), unless another runner
+# took it meanwhile. `takeover`, made with mkdir, lets one runner at a time re-check and write.
+libcc_lock_takeover() { # lock token owner
+  local tries=0
+  until mkdir -- "$1/takeover" 2>/dev/null; do
+    ((tries++ < 50)) || libcc_lock_refuse "another runner is taking over the lock $1 ($1/takeover exists); if none is, remove $1/takeover"
+    sleep 0.1
+  done
+  libcc_read_lock "$1" || true
+  if [[ $LIBCC_L_TOKEN != "$2" ]]; then
+    rmdir -- "$1/takeover"
+    return 1
+  fi
+  LIBCC_LOCK_DIR=$1
+  if ! libcc_write_atomic "$1/owner" "$3"; then
+    rmdir -- "$1/takeover"
+    LIBCC_LOCK_DIR=''
+    libcc_die "cannot take the lock $1: $LIBCC_WRITE_ERR"
+  fi
+  rmdir -- "$1/takeover"
+}
+
+# Release the lock if this process still holds it (the EXIT trap of run-local.sh, submit.sh).
+libcc_unlock() {
+  [[ -n $LIBCC_LOCK_DIR ]] || return 0
+  if libcc_read_lock "$LIBCC_LOCK_DIR" && [[ $LIBCC_L_TOKEN == "$LIBCC_LOCK_TOKEN" ]]; then
+    rm -rf -- "$LIBCC_LOCK_DIR"
+  fi
+  LIBCC_LOCK_DIR=''
+}
+
 # Append $2 to the variable named $1 with glob metacharacters escaped, so a value matches
 # only itself inside a pattern.
 libcc_globq_append() { # variable value
@@ -387,12 +673,13 @@ libcc_expect() { # op count source-text (L text | V value)...
   fi
 }
 
+# Every variable named must be set and not empty: an empty path would turn `${KIT}/x` into `/x`.
 libcc_require_env() { # name...
   local name missing=() bad=()
   for name in "$@"; do
-    [[ -n ${!name+set} ]] || missing+=("$name")
+    [[ -n ${!name:-} ]] || missing+=("$name")
   done
-  ((${#missing[@]} == 0)) || libcc_die "environment variable(s) not set: ${missing[*]} (declared with \`env\` in the pipeline)"
+  ((${#missing[@]} == 0)) || libcc_die "environment variable(s) not set or empty: ${missing[*]} (declared with \`env\` in the pipeline)"
   # `int` variables must hold an integer: a value reaching $(( )) or [[ -gt ]] is evaluated.
   for name in ${LIBCC_INT_ENV[@]+"${LIBCC_INT_ENV[@]}"}; do
     [[ ${!name} =~ ^-?[0-9]+$ ]] || bad+=("$name")
@@ -424,11 +711,17 @@ libcc_fail() { # reason [code]
     rm -f -- "$LIBCC_TAIL"
   fi
   marker="$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.failed"
-  libcc_write_atomic "$marker" "reason=${1//$'\n'/; }
+  libcc_hostname
+  if libcc_write_atomic "$marker" "reason=${1//$'\n'/; }
 exit_code=$code
-host=$(hostname 2>/dev/null || echo unknown)
+host=$LIBCC_HOST
 job_id=$(libcc_sched_job_id)
-run=${LIBCC_RUN_ID:-}$output"
+run=${LIBCC_RUN_ID:-}$output"; then
+    rm -f -- "${marker%.failed}.started"
+  else
+    # The started-marker stays: status.sh reports the job as failed (killed) from it.
+    libcc_note "error: $LIBCC_WRITE_ERR; the job's failure is not recorded"
+  fi
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"failed"' exit_code "$code" reason "$(libcc_json "$1")"
   printf 'libcc: job %s %s failed: %s\n' "$LIBCC_STAGE" "$LIBCC_KEY" "$1" >&2
   if [[ -n ${LIBCC_FAIL_FAST:-} && -n $(libcc_sched_job_id) && -n ${LIBCC_RUN_ID:-} ]]; then
@@ -532,11 +825,23 @@ libcc_run_job() { # group [index]
   local state reason attempt=0 code host
   state=$(libcc_state_dir "$LIBCC_STAGE")
   mkdir -p -- "$state"
+  libcc_load_jobs
+  # The same job already running here (started by hand next to run-local.sh, say) must not run
+  # twice at once in the same directories.
+  libcc_inflight "$LIBCC_NUM" ''
+  if [[ $LIBCC_INFLIGHT == running && -z $LIBCC_S_JOB_ID && $LIBCC_S_PID != "$$" ]]; then
+    libcc_die "job $LIBCC_STAGE $LIBCC_KEY is already running (process $LIBCC_S_PID on this host, since $(libcc_time "$LIBCC_S_TIME")): not starting it twice"
+  fi
   rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed" "$state/$LIBCC_KEY.tail"
   trap 'libcc_killed INT' INT
   trap 'libcc_killed TERM' TERM
   trap 'libcc_killed HUP' HUP
-  host=$(hostname 2>/dev/null || echo unknown)
+  libcc_hostname
+  host=$LIBCC_HOST
+  libcc_self_ids
+  # Before anything runs: a job killed without a chance to record it (SIGKILL, a lost host) is
+  # then known to have started, and status.sh reports it failed (libcc_inflight).
+  libcc_write_started 1
   libcc_event start "$LIBCC_STAGE" "$LIBCC_KEY" host "$(libcc_json "$host")" job_id "$(libcc_json "$(libcc_sched_job_id)")"
   local started=$SECONDS
   if ! reason=$(libcc_require_env ${LIBCC_REQUIRED_ENV[@]+"${LIBCC_REQUIRED_ENV[@]}"} 2>&1); then
@@ -555,7 +860,9 @@ libcc_run_job() { # group [index]
   while :; do
     attempt=$((attempt + 1))
     rm -f -- "$LIBCC_ATTEMPT_STAMP" "$LIBCC_TAIL"
-    printf 'attempt=%s\nrun=%s\n' "$attempt" "${LIBCC_RUN_ID:-}" >"$LIBCC_ATTEMPT_STAMP"
+    ((attempt == 1)) || libcc_write_started "$attempt"
+    libcc_write_atomic "$LIBCC_ATTEMPT_STAMP" "attempt=$attempt
+run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
     set +e
     (
       set -euo pipefail
@@ -585,12 +892,26 @@ libcc_run_job() { # group [index]
   # without its `end` event, or the reverse. Signals are ignored for this bookkeeping.
   trap '' INT TERM HUP
   libcc_new_marker_id
+  # A done-marker that cannot be written (a full disk) is no success: the job fails, loudly.
   libcc_write_atomic "$state/$LIBCC_KEY.done" "fingerprint=$LIBCC_FINGERPRINT
 id=$LIBCC_MARKER_ID
 parents=$LIBCC_CONSUMED
 host=$host
 attempts=$attempt
-job_id=$(libcc_sched_job_id)"
+job_id=$(libcc_sched_job_id)" || libcc_fail "the command succeeded but its done-marker could not be written: $LIBCC_WRITE_ERR" 1
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
-  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP"
+  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP" "$state/$LIBCC_KEY.started"
+}
+
+# Write the current job's started-marker for attempt $1 (0 would be preflight); a marker that
+# cannot be written fails the job before its command runs.
+libcc_write_started() { # attempt
+  libcc_write_atomic "$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.started" "host=$LIBCC_HOST
+pid=$$
+pgid=$LIBCC_SELF_PGRP
+pid_start=$LIBCC_SELF_START
+job_id=$(libcc_sched_job_id)
+run=${LIBCC_RUN_ID:-}
+attempt=$1
+time=$(date +%s)" || libcc_fail "$LIBCC_WRITE_ERR" 1
 }
