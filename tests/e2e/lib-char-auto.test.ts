@@ -19,12 +19,13 @@ interface LibraryEntry {
   node: string;
   name: string;
   multibit?: boolean;
+  trio_group?: boolean;
   corners: string;
 }
 
 const table = parseYaml(fs.readFileSync(path.join(EXAMPLE, 'libraries.yaml'), 'utf8')) as { libraries: LibraryEntry[] };
 const sets = (parseYaml(fs.readFileSync(path.join(EXAMPLE, 'corners.yaml'), 'utf8')) as { sets: Record<string, string[]> }).sets;
-const libraries = table.libraries.map((l) => ({ ...l, multibit: l.multibit === true, cornerNames: sets[l.corners]! }));
+const libraries = table.libraries.map((l) => ({ ...l, multibit: l.multibit === true, trioGroup: l.trio_group === true, cornerNames: sets[l.corners]! }));
 
 /** `ttg_0p480v_25c_cworst_T` → `LPE_cworst_T_25c`, the legacy LPE directory name. */
 function lpeDir(corner: string): string {
@@ -63,6 +64,7 @@ describe('run-local.sh on examples/lib_char_auto', () => {
     env = cleanEnv({
       N2_KITS: path.join(root, 'kits/tcbn02'),
       N3P_KITS: path.join(root, 'kits/tcbn03p'),
+      N2P_KITS: path.join(root, 'kits/tcbn02p'),
       TOOLS_ROOT: path.join(root, 'tools'),
       CHAR_SCRIPTS: STUBS,
       LIBCC_RUN_DIR: path.join(root, 'run'),
@@ -72,13 +74,19 @@ describe('run-local.sh on examples/lib_char_auto', () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('expands every library × corner, multi-bit ones per arc half', () => {
+  it('expands every library × corner, multi-bit ones per arc half, trio groups per group', () => {
     const count = (stage: string) => jobs.filter((j) => j.stage === stage).length;
-    const pairs = libraries.reduce((n, l) => n + l.cornerNames.length, 0);
-    const multibitPairs = libraries.filter((l) => l.multibit).reduce((n, l) => n + l.cornerNames.length, 0);
+    const pairsOf = (keep: (l: (typeof libraries)[number]) => boolean) => libraries.filter(keep).reduce((n, l) => n + l.cornerNames.length, 0);
+    const pairs = pairsOf(() => true);
+    const multibitPairs = pairsOf((l) => l.multibit);
+    const groupPairs = pairsOf((l) => l.trioGroup);
     expect(multibitPairs).toBeGreaterThan(0);
+    expect(groupPairs).toBeGreaterThan(1);
     expect(count('copy_kits')).toBe(pairs);
-    for (const stage of ['char', 'lvf', 'post_lvf', 'copy_nominal']) expect(count(stage), stage).toBe(pairs - multibitPairs);
+    for (const stage of ['char', 'copy_nominal']) expect(count(stage), stage).toBe(pairs - multibitPairs - groupPairs);
+    // The N2P corners share process, RC corner and temperature: one trio group run.
+    expect(count('char_group')).toBe(libraries.filter((l) => l.trioGroup).length);
+    for (const stage of ['lvf', 'post_lvf']) expect(count(stage), stage).toBe(pairs - multibitPairs);
     for (const stage of ['char_mb', 'lvf_mb', 'post_lvf_mb', 'copy_nominal_mb']) expect(count(stage), stage).toBe(2 * multibitPairs);
     expect(count('join_arcs')).toBe(multibitPairs);
     for (const stage of ['run_hybrid', 'merge_hm_and_corner', 'create_8th_index_max_cap']) expect(count(stage), stage).toBe(pairs);

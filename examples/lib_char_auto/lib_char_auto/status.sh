@@ -42,7 +42,7 @@ ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
 fi
-stages=('copy_kits' 'char' 'char_mb' 'lvf' 'lvf_mb' 'post_lvf' 'post_lvf_mb' 'copy_nominal' 'copy_nominal_mb' 'join_arcs' 'run_hybrid' 'run_hybrid_setup' 'swap_hold' 'swap_setup' 'merge_hm_and_corner' 'merge_lvf_socv_and_corner' 'merge_merged1_with_hold' 'merge_merged1_with_setup' 'create_8th_index_max_cap' )
+stages=('copy_kits' 'char' 'char_mb' 'char_group' 'lvf' 'lvf_mb' 'post_lvf' 'post_lvf_mb' 'copy_nominal' 'copy_nominal_mb' 'join_arcs' 'run_hybrid' 'run_hybrid_setup' 'swap_hold' 'swap_setup' 'merge_hm_and_corner' 'merge_lvf_socv_and_corner' 'merge_merged1_with_hold' 'merge_merged1_with_setup' 'create_8th_index_max_cap' )
 
 # The scheduler's view of the run: job name[index] → PEND, RUN, DONE, EXIT or UNKNOWN, in one
 # call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.

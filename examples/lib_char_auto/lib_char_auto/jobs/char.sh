@@ -15,7 +15,7 @@ LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 LIBCC_STAGE='char'
 LIBCC_INT_ENV=()
-LIBCC_REQUIRED_ENV=('N2_KITS' 'N3P_KITS' 'TOOLS_ROOT')
+LIBCC_REQUIRED_ENV=('N2P_KITS' 'N2_KITS' 'N3P_KITS' 'TOOLS_ROOT')
 LIBCC_RETRY_COUNT=1
 LIBCC_RETRY_CODES=(75)
 LIBCC_RETRY_BACKOFF=600
@@ -29,35 +29,35 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.n2_pnpn_svt:1')
-      LIBCC_NUM=10 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='ca9cdc187a3ef07d'
+      LIBCC_NUM=12 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='ca9cdc187a3ef07d'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical'
       ;;
     'tcbn02.n2_pnpn_svt:2')
-      LIBCC_NUM=11 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='92bf71529924a47a'
+      LIBCC_NUM=13 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='92bf71529924a47a'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T'
       ;;
     'tcbn02.n2_nppn_svt_c230828:1')
-      LIBCC_NUM=12 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='771b9db7312699cf'
+      LIBCC_NUM=14 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='771b9db7312699cf'
       lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical'
       ;;
     'tcbn02.n2_nppn_svt_c230828:2')
-      LIBCC_NUM=13 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='48578585ed24a56d'
+      LIBCC_NUM=15 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='48578585ed24a56d'
       lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T'
       ;;
     'tcbn03p.n3p_h117_lvt:1')
-      LIBCC_NUM=14 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='71a57c85cc794db1'
+      LIBCC_NUM=16 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='71a57c85cc794db1'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvt:2')
-      LIBCC_NUM=15 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bc67b5d32cba779c'
+      LIBCC_NUM=17 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bc67b5d32cba779c'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvtll:1')
-      LIBCC_NUM=16 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bd011f4360300f4e'
+      LIBCC_NUM=18 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='bd011f4360300f4e'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvtll:2')
-      LIBCC_NUM=17 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e276527640c19bb2'
+      LIBCC_NUM=19 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e276527640c19bb2'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T'
       ;;
     *) return 1 ;;
@@ -73,6 +73,7 @@ libcc_expand() {
     'n2_nppn_svt_c230828') lcp_library_kit="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b" lcp_library_cells="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b/cells.list" ;;
     'n3p_h117_lvt') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a/cells.list" ;;
     'n3p_h117_lvtll') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a/cells.list" ;;
+    'n2p_nppn_elvt') lcp_library_kit="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a" lcp_library_cells="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a/cells.list" ;;
   esac
   # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
   # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.

@@ -15,7 +15,7 @@ LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 LIBCC_STAGE='copy_nominal'
 LIBCC_INT_ENV=()
-LIBCC_REQUIRED_ENV=('N2_KITS' 'N3P_KITS')
+LIBCC_REQUIRED_ENV=('N2P_KITS' 'N2_KITS' 'N3P_KITS')
 LIBCC_RETRY_COUNT=0
 LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
@@ -27,35 +27,35 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.n2_pnpn_svt:1')
-      LIBCC_NUM=46 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='0115c06977b70fb0'
+      LIBCC_NUM=53 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='0115c06977b70fb0'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical'
       ;;
     'tcbn02.n2_pnpn_svt:2')
-      LIBCC_NUM=47 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='ed62a71887044ae6'
+      LIBCC_NUM=54 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='ed62a71887044ae6'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T'
       ;;
     'tcbn02.n2_nppn_svt_c230828:1')
-      LIBCC_NUM=48 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='f8ac5b7e57923f28'
+      LIBCC_NUM=55 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='f8ac5b7e57923f28'
       lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical'
       ;;
     'tcbn02.n2_nppn_svt_c230828:2')
-      LIBCC_NUM=49 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='5ac4f315ea360d7c'
+      LIBCC_NUM=56 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='5ac4f315ea360d7c'
       lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T'
       ;;
     'tcbn03p.n3p_h117_lvt:1')
-      LIBCC_NUM=50 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='482907bc9e4b7dd0'
+      LIBCC_NUM=57 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='482907bc9e4b7dd0'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvt:2')
-      LIBCC_NUM=51 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='510da5922e4daf7a'
+      LIBCC_NUM=58 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='510da5922e4daf7a'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvtll:1')
-      LIBCC_NUM=52 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e5a9fcb1bc1cda52'
+      LIBCC_NUM=59 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='e5a9fcb1bc1cda52'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T'
       ;;
     'tcbn03p.n3p_h117_lvtll:2')
-      LIBCC_NUM=53 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='c5e3d5cea7e2591c'
+      LIBCC_NUM=60 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='c5e3d5cea7e2591c'
       lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_char_work_path='char/tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T'
       ;;
     *) return 1 ;;
@@ -71,6 +71,7 @@ libcc_expand() {
     'n2_nppn_svt_c230828') lcp_library_kit="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b" lcp_library_cells="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b/cells.list" ;;
     'n3p_h117_lvt') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a/cells.list" ;;
     'n3p_h117_lvtll') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a/cells.list" ;;
+    'n2p_nppn_elvt') lcp_library_kit="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a" lcp_library_cells="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a/cells.list" ;;
   esac
   # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
   # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.

@@ -15,7 +15,7 @@ LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 LIBCC_STAGE='lvf_mb'
 LIBCC_INT_ENV=()
-LIBCC_REQUIRED_ENV=('N2_KITS' 'N3P_KITS' 'TOOLS_ROOT')
+LIBCC_REQUIRED_ENV=('N2P_KITS' 'N2_KITS' 'N3P_KITS' 'TOOLS_ROOT')
 LIBCC_RETRY_COUNT=1
 LIBCC_RETRY_CODES=(75)
 LIBCC_RETRY_BACKOFF=600
@@ -29,19 +29,19 @@ libcc_element() {
   # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
   case "$1:$2" in
     'tcbn02.n2_pnpn_mb_lvt.cons:1')
-      LIBCC_NUM=30 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/cons' LIBCC_FINGERPRINT='43422af86fe6a962'
+      LIBCC_NUM=35 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/cons' LIBCC_FINGERPRINT='43422af86fe6a962'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_dim_arcs='cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
       ;;
     'tcbn02.n2_pnpn_mb_lvt.cons:2')
-      LIBCC_NUM=31 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/cons' LIBCC_FINGERPRINT='472d8c2606f2e234'
+      LIBCC_NUM=36 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/cons' LIBCC_FINGERPRINT='472d8c2606f2e234'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_dim_arcs='cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
       ;;
     'tcbn02.n2_pnpn_mb_lvt.non_cons:1')
-      LIBCC_NUM=32 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/non_cons' LIBCC_FINGERPRINT='0bdffc21037b6e07'
+      LIBCC_NUM=37 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/non_cons' LIBCC_FINGERPRINT='0bdffc21037b6e07'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_dim_arcs='non_cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
       ;;
     'tcbn02.n2_pnpn_mb_lvt.non_cons:2')
-      LIBCC_NUM=33 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/non_cons' LIBCC_FINGERPRINT='e0bd7226af835c9b'
+      LIBCC_NUM=38 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/non_cons' LIBCC_FINGERPRINT='e0bd7226af835c9b'
       lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_dim_arcs='non_cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
       ;;
     *) return 1 ;;
@@ -57,6 +57,7 @@ libcc_expand() {
     'n2_nppn_svt_c230828') lcp_library_kit="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b" lcp_library_cells="${N2_KITS}/tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b/cells.list" ;;
     'n3p_h117_lvt') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a/cells.list" ;;
     'n3p_h117_lvtll') lcp_library_kit="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a" lcp_library_cells="${N3P_KITS}/tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a/cells.list" ;;
+    'n2p_nppn_elvt') lcp_library_kit="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a" lcp_library_cells="${N2P_KITS}/tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a/cells.list" ;;
   esac
   # Every stage's jobs run in their own directory: <work_root>/<stage>/<keys>. Exported for
   # decks (`$::env(LIBCC_WORK_ROOT)`), absolute since the command runs elsewhere.
