@@ -15,8 +15,9 @@ import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
 import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts } from './jobs.js';
+import { elementTable, offsetIndex, offsetTable, type OffsetTable } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
-import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
+import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
 import { indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../submission/plan.js';
 
@@ -81,7 +82,9 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
   const put = (path: string, text: string) => files.set(path, normaliseText(text));
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
-  put('lib/jobs.tsv', jobsTable(facts, header));
+  const jobs = jobsTable(facts, header);
+  put('lib/jobs.tsv', jobs.text);
+  put('lib/jobs.idx', offsetIndex(jobs.offsets));
   for (const deck of decks.values()) put(deck.path, deckText(deck, header));
   for (const stage of program.stages) {
     const deckReads = { kit: false, cells: false };
@@ -92,7 +95,12 @@ function generateFiles(input: EmitInput, drivers: ScriptTemplates, header: strin
         deckReads.cells ||= deck.reads.cells;
       }
     });
-    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, facts, header, deckReads)));
+    const mine = facts.flatMap((f, num) => (f.job.stage === stage.name ? [{ f, num }] : []));
+    const elements = elementTable(mine, header);
+    put(`lib/elements/${stage.name}.groups`, elements.groups);
+    put(`lib/elements/${stage.name}.tsv`, elements.rows);
+    put(`lib/elements/${stage.name}.idx`, elements.index);
+    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, mine.length, elements.stride, header, deckReads)));
   }
 
   const scheduler = schedulerOf(program);
@@ -136,12 +144,10 @@ function sortedMap(files: Map<string, string>): Map<string, string> {
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function jobsTable(facts: readonly JobFacts[], header: string): string {
-  const lines = [`# ${header}`, '# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents'];
-  facts.forEach((f, num) => {
-    lines.push([num, f.job.stage, f.group, f.job.arrayIndex, f.key, f.fingerprint, f.job.parents.join(',') || '-'].join('\t'));
-  });
-  return lines.join('\n');
+/** lib/jobs.tsv, one row per job by number; lib/jobs.idx addresses the rows (`tables.ts`). */
+function jobsTable(facts: readonly JobFacts[], header: string): OffsetTable {
+  const rows = facts.map((f, num) => [num, f.job.stage, f.group, f.job.arrayIndex, f.key, f.fingerprint, f.job.parents.join(',') || '-'].join('\t'));
+  return offsetTable([`# ${header}`, '# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents'], rows);
 }
 
 /**
@@ -184,8 +190,7 @@ function rootTemplate(root: Template): string {
   return isAbsoluteTemplate(root) ? shDoubleQuote(root) : `"$LIBCC_RUN_DIR"/${shDoubleQuote(root)}`;
 }
 
-function jobView(program: CheckedProgram, stage: StageModel, facts: readonly JobFacts[], header: string, deckReads: { kit: boolean; cells: boolean }): object {
-  const mine = facts.map((f, num) => ({ f, num })).filter(({ f }) => f.job.stage === stage.name);
+function jobView(program: CheckedProgram, stage: StageModel, jobCount: number, stride: number, header: string, deckReads: { kit: boolean; cells: boolean }): object {
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const stageTemplates: Template[] = [
     ...(stage.run.kind === 'shell' ? [stage.run.command] : stage.run.args),
@@ -220,7 +225,8 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
     header,
     stage: stage.name,
     keys: stage.keys.join(', '),
-    jobCount: mine.length,
+    jobCount,
+    stride,
     requiredEnv: required,
     intEnv: program.envs.filter((e) => e.type === 'int' && required.includes(e.name)).map((e) => e.name),
     envDefaults: defaults.map((e) => ({ name: e.name, value: e.default })),
@@ -230,14 +236,6 @@ function jobView(program: CheckedProgram, stage: StageModel, facts: readonly Job
       backoff: Math.ceil(stage.retry?.backoffSeconds ?? 0),
     },
     failFast: stage.failFast ?? '',
-    elements: mine.map(({ f, num }) => ({
-      selector: `${f.group}:${f.job.arrayIndex}`,
-      num,
-      key: f.key,
-      keyPath: f.keyPath,
-      fingerprint: f.fingerprint,
-      literals: [...f.literals].map(([name, value]) => `${name}=${shQuote(value)}`).join(' '),
-    })),
     libraries: libraries.map((l) => ({ id: l.id, ...Object.fromEntries([...libraryTemplates(l)].map(([k, v]) => [k === 'lcp_library_kit' ? 'kit' : 'cells', v])) })),
     workRoot: rootTemplate(program.site.workRoot),
     outRoot: rootTemplate(program.site.outRoot),

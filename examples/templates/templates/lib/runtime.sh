@@ -97,6 +97,90 @@ libcc_load_jobs() {
   LIBCC_JOBS_LOADED=1
 }
 
+# Tables addressed by position (docs/generated-scripts.md): record N of a fixed-width index
+# (`.idx`, 12 bytes a record) holds the 1-based byte offset of row N, 0 for none; a row is read
+# from its offset. `tail -c +N` seeks in a regular file, so neither read grows with the table.
+# The offset of record $2 of index $1 into LIBCC_OFFSET; status 1 when there is no such record.
+libcc_index_offset() { # index-file record
+  local record
+  # head stops reading early: tail's SIGPIPE is no error.
+  record=$(tail -c +$(($2 * 12 + 1)) -- "$1" 2>/dev/null | head -c 11) || true
+  [[ $record =~ ^[0-9]{11}$ ]] || return 1
+  LIBCC_OFFSET=$((10#$record))
+}
+
+# The line at byte offset $2 of file $1 into LIBCC_ROW.
+libcc_row_at() { # file offset
+  LIBCC_ROW=$(tail -c +"$2" -- "$1" | head -n 1) || true
+}
+
+# Split a tab-separated row into LIBCC_FIELDS (empty fields kept, unlike `read` with IFS=tab).
+libcc_split_row() { # row
+  local row=$1
+  LIBCC_FIELDS=()
+  while [[ $row == *$'\t'* ]]; do
+    LIBCC_FIELDS+=("${row%%$'\t'*}")
+    row=${row#*$'\t'}
+  done
+  LIBCC_FIELDS+=("$row")
+}
+
+# The element GROUP:INDEX of stage LIBCC_STAGE, from its row in lib/elements/<stage>.tsv:
+# LIBCC_NUM, LIBCC_KEY, LIBCC_KEY_PATH, LIBCC_FINGERPRINT, the job's J_* entries, and its
+# literal values (`name=value`, decoded by printf %b: assigned, never evaluated). Status 1 when
+# the stage has no such element.
+libcc_element() { # group index
+  local dir=$LIBCC_HOME/lib/elements line field name
+  [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 < LIBCC_ELEMENT_STRIDE)) || return 1
+  line=$(grep -n -x -F -m 1 -e "$1" -- "$dir/$LIBCC_STAGE.groups") || return 1
+  line=${line%%:*}
+  ((line >= 2)) || return 1
+  libcc_index_offset "$dir/$LIBCC_STAGE.idx" $(((line - 2) * LIBCC_ELEMENT_STRIDE + 10#$2)) || return 1
+  ((LIBCC_OFFSET > 0)) || return 1
+  libcc_row_at "$dir/$LIBCC_STAGE.tsv" "$LIBCC_OFFSET"
+  libcc_split_row "$LIBCC_ROW"
+  ((${#LIBCC_FIELDS[@]} >= 6)) && [[ ${LIBCC_FIELDS[0]} == "$1:$((10#$2))" && ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]] ||
+    libcc_die "lib/elements/$LIBCC_STAGE.tsv does not match its index (edited by hand? compile again)"
+  LIBCC_NUM=${LIBCC_FIELDS[1]} LIBCC_KEY=${LIBCC_FIELDS[2]} LIBCC_KEY_PATH=${LIBCC_FIELDS[3]} LIBCC_FINGERPRINT=${LIBCC_FIELDS[4]}
+  J_STAGE[LIBCC_NUM]=$LIBCC_STAGE J_GROUP[LIBCC_NUM]=$1 J_INDEX[LIBCC_NUM]=$((10#$2)) J_KEY[LIBCC_NUM]=$LIBCC_KEY J_FP[LIBCC_NUM]=$LIBCC_FINGERPRINT
+  J_PARENTS[LIBCC_NUM]=${LIBCC_FIELDS[5]//,/ }
+  [[ ${LIBCC_FIELDS[5]} != - ]] || J_PARENTS[LIBCC_NUM]=''
+  for field in "${LIBCC_FIELDS[@]:6}"; do
+    name=${field%%=*}
+    [[ $field == *=* && $name =~ ^lcp_[A-Za-z0-9_]+$ ]] || libcc_die "lib/elements/$LIBCC_STAGE.tsv: not a value: $field"
+    printf -v "$name" '%b' "${field#*=}"
+  done
+}
+
+# Load the rows of jobs $@ of lib/jobs.tsv into the J_* arrays (those not loaded yet): a few
+# by their offsets in lib/jobs.idx, many in one pass of awk over the table.
+libcc_load_job_rows() { # num...
+  local num stage group index key fingerprint parents rows=''
+  local -a want=()
+  for num in "$@"; do
+    [[ -n ${J_STAGE[num]+set} ]] || want+=("$num")
+  done
+  ((${#want[@]} > 0)) || return 0
+  if ((${#want[@]} <= 8)); then
+    for num in "${want[@]}"; do
+      libcc_index_offset "$LIBCC_HOME/lib/jobs.idx" "$num" && ((LIBCC_OFFSET > 0)) || libcc_die "lib/jobs.idx has no job $num (compile again)"
+      libcc_row_at "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_OFFSET"
+      rows+=$LIBCC_ROW$'\n'
+    done
+  else
+    rows=$(printf '%s\n' "${want[@]}" | awk -F '\t' 'NR == FNR { want[$1]; next } ($1 in want)' - "$LIBCC_HOME/lib/jobs.tsv")
+  fi
+  while IFS=$'\t' read -r num stage group index key fingerprint parents; do
+    [[ $num =~ ^[0-9]+$ ]] || continue
+    J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
+    [[ $parents == - ]] && parents=''
+    J_PARENTS[num]=${parents//,/ }
+  done <<<"$rows"
+  for num in "${want[@]}"; do
+    [[ -n ${J_STAGE[num]+set} ]] || libcc_die "lib/jobs.tsv has no job $num (compile again)"
+  done
+}
+
 # Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
 # Status 1 when there is none.
 libcc_read_marker() { # path
@@ -395,9 +479,21 @@ libcc_killed() { # signal
 # The upstream jobs of this job (LIBCC_NUM) must be done, as compiled now (transitively).
 # Sets LIBCC_CONSUMED to what the done-marker will record: `stage/key=marker-id` per parent.
 libcc_check_parents() {
-  local parent
+  local parent num
+  local -a level next
   LIBCC_CONSUMED=''
-  libcc_load_jobs
+  # Only the upstream cone is read (libcc_done_valid is transitive), level by level.
+  read -r -a level <<<"${J_PARENTS[LIBCC_NUM]}"
+  while ((${#level[@]} > 0)); do
+    libcc_load_job_rows "${level[@]}"
+    next=()
+    for num in "${level[@]}"; do
+      for parent in ${J_PARENTS[num]}; do
+        [[ -n ${J_STAGE[parent]+set} ]] || next+=("$parent")
+      done
+    done
+    level=(${next[@]+"${next[@]}"})
+  done
   for parent in ${J_PARENTS[LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
       libcc_fail "preflight: upstream job ${J_STAGE[parent]} ${J_KEY[parent]} has not completed (no valid done-marker in $(libcc_state_dir "${J_STAGE[parent]}"))" 1
