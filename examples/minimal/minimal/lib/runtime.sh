@@ -139,8 +139,9 @@ libcc_element() { # group index
   ((LIBCC_OFFSET > 0)) || return 1
   libcc_row_at "$dir/$LIBCC_STAGE.tsv" "$LIBCC_OFFSET"
   libcc_split_row "$LIBCC_ROW"
-  ((${#LIBCC_FIELDS[@]} >= 6)) && [[ ${LIBCC_FIELDS[0]} == "$1:$((10#$2))" && ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]] ||
+  if ((${#LIBCC_FIELDS[@]} < 6)) || [[ ${LIBCC_FIELDS[0]} != "$1:$((10#$2))" || ! ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]]; then
     libcc_die "lib/elements/$LIBCC_STAGE.tsv does not match its index (edited by hand? compile again)"
+  fi
   LIBCC_NUM=${LIBCC_FIELDS[1]} LIBCC_KEY=${LIBCC_FIELDS[2]} LIBCC_KEY_PATH=${LIBCC_FIELDS[3]} LIBCC_FINGERPRINT=${LIBCC_FIELDS[4]}
   J_STAGE[LIBCC_NUM]=$LIBCC_STAGE J_GROUP[LIBCC_NUM]=$1 J_INDEX[LIBCC_NUM]=$((10#$2)) J_KEY[LIBCC_NUM]=$LIBCC_KEY J_FP[LIBCC_NUM]=$LIBCC_FINGERPRINT
   J_PARENTS[LIBCC_NUM]=${LIBCC_FIELDS[5]//,/ }
@@ -163,7 +164,9 @@ libcc_load_job_rows() { # num...
   ((${#want[@]} > 0)) || return 0
   if ((${#want[@]} <= 8)); then
     for num in "${want[@]}"; do
-      libcc_index_offset "$LIBCC_HOME/lib/jobs.idx" "$num" && ((LIBCC_OFFSET > 0)) || libcc_die "lib/jobs.idx has no job $num (compile again)"
+      if ! libcc_index_offset "$LIBCC_HOME/lib/jobs.idx" "$num" || ((LIBCC_OFFSET == 0)); then
+        libcc_die "lib/jobs.idx has no job $num (compile again)"
+      fi
       libcc_row_at "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_OFFSET"
       rows+=$LIBCC_ROW$'\n'
     done
