@@ -74,31 +74,49 @@ export type Probe =
   | { readonly kind: 'file'; readonly path: string; readonly text: string; readonly mode: number }
   | { readonly kind: 'unsafe'; readonly reason: string };
 
+/** `Probe`, a file's content as bytes (not decoded). */
+export type ProbeBytes =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'file'; readonly path: string; readonly bytes: Buffer; readonly mode: number }
+  | { readonly kind: 'unsafe'; readonly reason: string };
+
 /**
  * Looks at `rel` under `root`: each existing component is `lstat`ed; a symbolic link or a
  * non-directory on the way, or a link, directory or special file at the end, is `unsafe`.
  */
 export function probe(root: string, rel: string): Probe {
+  const found = probeBytes(root, rel);
+  return found.kind === 'file' ? { kind: 'file', path: found.path, text: found.bytes.toString('utf8'), mode: found.mode } : found;
+}
+
+/** `probe`, the file's bytes as they are. */
+export function probeBytes(root: string, rel: string): ProbeBytes {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
   const parts = rel.split('/');
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = join(current, parts[i]!);
-    const shown = parts.slice(0, i + 1).join('/');
     const stat = lstatOrUndefined(current);
     if (stat === undefined) return { kind: 'missing' };
-    if (stat.isSymbolicLink()) return { kind: 'unsafe', reason: `${shown} is a symbolic link (libcc never creates one; remove it)` };
-    if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown} is not a directory` };
-    if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown} is not a regular file` };
+    const shown = () => parts.slice(0, i + 1).join('/');
+    if (stat.isSymbolicLink()) return { kind: 'unsafe', reason: `${shown()} is a symbolic link (libcc never creates one; remove it)` };
+    if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown()} is not a directory` };
+    if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown()} is not a regular file` };
   }
-  const read = readNoFollow(current);
+  const read = readBytesNoFollow(current);
   if (read === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
-  return { kind: 'file', path: current, text: read.text, mode: read.mode };
+  return { kind: 'file', path: current, bytes: read.bytes, mode: read.mode };
 }
 
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
+  const read = readBytesNoFollow(path);
+  return read === undefined ? undefined : { text: read.bytes.toString('utf8'), mode: read.mode };
+}
+
+/** `readNoFollow`, the content as bytes. */
+export function readBytesNoFollow(path: string): { bytes: Buffer; mode: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
@@ -108,7 +126,7 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    return { text: readFileSync(fd, 'utf8'), mode: stat.mode & 0o777 };
+    return { bytes: readFileSync(fd), mode: stat.mode & 0o777 };
   } finally {
     closeSync(fd);
   }
@@ -139,11 +157,11 @@ export function ensureParents(root: string, rel: string): string {
  * link — already has that name. The mode is set on the descriptor (`fchmod`), so the umask does
  * not change it and nothing but this file is ever chmod-ed.
  */
-export function createExclusive(path: string, text: string, mode: number): void {
+export function createExclusive(path: string, text: string | Uint8Array, mode: number): void {
   const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
   try {
     fchmodSync(fd, mode);
-    const buffer = Buffer.from(text, 'utf8');
+    const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
   } finally {

@@ -10,7 +10,7 @@ import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, Fanou
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
-import { shDoubleQuote, shQuote } from './shell.js';
+import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
 
 export interface JobFacts {
   readonly job: PlanJob;
@@ -21,8 +21,12 @@ export interface JobFacts {
   /** Array group (outer keys joined by `.`, or `_`). */
   readonly group: string;
   readonly fingerprint: string;
-  /** Literal values by variable name (`lcp_corner_rc` → `cworst_CCworst_T`). */
-  readonly literals: ReadonlyMap<string, string>;
+  /**
+   * The literal values it interpolates (`jobLiterals`) as element-table fields:
+   * `lcp_corner_rc=cworst_CCworst_T`, tab-separated, values escaped by `tsvEscape`. One string,
+   * not a map: 100k jobs' maps would be a quarter of a big compile's memory.
+   */
+  readonly literalFields: string;
 }
 
 export interface ProgramIndex {
@@ -171,7 +175,9 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
         deck: deckText(position) ?? null,
       }),
     );
-    facts.push({ job, key, keyPath, group, fingerprint: hash.digest('hex').slice(0, 16), literals });
+    let literalFields = '';
+    for (const [name, value] of literals) literalFields += `${literalFields === '' ? '' : '\t'}${name}=${tsvEscape(value)}`;
+    facts.push({ job, key, keyPath, group, fingerprint: hash.digest('hex').slice(0, 16), literalFields });
   });
   return facts;
 }

@@ -6,7 +6,6 @@
  * reads a record with `tail -c +… | head -c 11`, then the row with `tail -c +OFFSET | head -n 1`.
  */
 import type { JobFacts } from './jobs.js';
-import { tsvEscape } from './shell.js';
 
 export const INDEX_RECORD = 12;
 const DIGITS = INDEX_RECORD - 1;
@@ -70,7 +69,7 @@ export function elementTable(mine: readonly { readonly f: JobFacts; readonly num
       f.keyPath,
       f.fingerprint,
       f.job.parents.join(',') || '-',
-      ...[...f.literals].map(([name, value]) => `${name}=${tsvEscape(value)}`),
+      ...(f.literalFields === '' ? [] : [f.literalFields]),
     ].join('\t'),
   );
   const table = offsetTable([`# ${header}`, '# selector\tnum\tkey\tkey_path\tfingerprint\tparents\tname=value...'], rows, ['# end']);

@@ -183,7 +183,9 @@ libcc_unit() { # unit
   ((${#todo[@]} == all)) || static=0
   if ((static)); then
     for dep in ${U_DEPS[unit]:-}; do
-      IFS=: read -r kind parent index <<<"$dep"
+      # kind:parent:index, split without a here-string (a temporary file or pipe per word).
+      kind=${dep%%:*} parent=${dep#*:}
+      index=${parent#*:} parent=${parent%%:*}
       if [[ -n ${unit_full[$parent]:-} ]]; then
         if [[ $kind == element ]]; then deps+=("element:${unit_id[$parent]}:$index"); else deps+=("$kind:${unit_id[$parent]}"); fi
       elif ! libcc_unit_done "$parent"; then
