@@ -15,7 +15,7 @@
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
 
@@ -74,10 +74,15 @@ export type Probe =
   | { readonly kind: 'file'; readonly path: string; readonly text: string; readonly mode: number }
   | { readonly kind: 'unsafe'; readonly reason: string };
 
-/** `Probe`, a file's content as bytes (not decoded). */
+/**
+ * `Probe`, a file's content as bytes (not decoded). Given the content expected, a file that holds
+ * exactly it is `same`, and its bytes are not kept (read into a reused buffer): a no-change
+ * re-compile of 100k jobs then allocates nothing per file.
+ */
 export type ProbeBytes =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'file'; readonly path: string; readonly bytes: Buffer; readonly mode: number }
+  | { readonly kind: 'file'; readonly path: string; readonly same: true; readonly mode: number }
+  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly bytes: Buffer; readonly mode: number }
   | { readonly kind: 'unsafe'; readonly reason: string };
 
 /**
@@ -86,11 +91,12 @@ export type ProbeBytes =
  */
 export function probe(root: string, rel: string): Probe {
   const found = probeBytes(root, rel);
-  return found.kind === 'file' ? { kind: 'file', path: found.path, text: found.bytes.toString('utf8'), mode: found.mode } : found;
+  if (found.kind !== 'file') return found;
+  return { kind: 'file', path: found.path, text: found.same ? '' : found.bytes.toString('utf8'), mode: found.mode };
 }
 
-/** `probe`, the file's bytes as they are. */
-export function probeBytes(root: string, rel: string): ProbeBytes {
+/** `probe`, the file's bytes as they are, or whether they are `expected`. */
+export function probeBytes(root: string, rel: string, expected?: Uint8Array): ProbeBytes {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
   const parts = rel.split('/');
@@ -104,19 +110,21 @@ export function probeBytes(root: string, rel: string): ProbeBytes {
     if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown()} is not a directory` };
     if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown()} is not a regular file` };
   }
-  const read = readBytesNoFollow(current);
+  const read = readBytesNoFollow(current, expected);
   if (read === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
-  return { kind: 'file', path: current, bytes: read.bytes, mode: read.mode };
+  return read.bytes === undefined ? { kind: 'file', path: current, same: true, mode: read.mode } : { kind: 'file', path: current, same: false, bytes: read.bytes, mode: read.mode };
 }
+
+let scratch = Buffer.alloc(0);
 
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
   const read = readBytesNoFollow(path);
-  return read === undefined ? undefined : { text: read.bytes.toString('utf8'), mode: read.mode };
+  return read === undefined ? undefined : { text: read.bytes!.toString('utf8'), mode: read.mode };
 }
 
-/** `readNoFollow`, the content as bytes. */
-export function readBytesNoFollow(path: string): { bytes: Buffer; mode: number } | undefined {
+/** `readNoFollow`, the content as bytes; undefined bytes when they are exactly `expected`. */
+export function readBytesNoFollow(path: string, expected?: Uint8Array): { bytes: Buffer | undefined; mode: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
@@ -126,7 +134,16 @@ export function readBytesNoFollow(path: string): { bytes: Buffer; mode: number }
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    return { bytes: readFileSync(fd), mode: stat.mode & 0o777 };
+    const mode = stat.mode & 0o777;
+    if (expected !== undefined && stat.size === expected.length) {
+      if (scratch.length < expected.length + 1) scratch = Buffer.allocUnsafe(Math.max(expected.length + 1, 2 * scratch.length));
+      let length = 0;
+      for (let n; length <= expected.length && (n = readSync(fd, scratch, length, scratch.length - length, null)) > 0; ) length += n;
+      const bytes = scratch.subarray(0, length);
+      if (bytes.equals(expected)) return { bytes: undefined, mode };
+      return { bytes: Buffer.from(bytes), mode };
+    }
+    return { bytes: readFileSync(fd), mode };
   } finally {
     closeSync(fd);
   }
