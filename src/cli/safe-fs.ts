@@ -115,7 +115,18 @@ export function probeBytes(root: string, rel: string, expected?: Uint8Array): Pr
   return read.bytes === undefined ? { kind: 'file', path: current, same: true, mode: read.mode } : { kind: 'file', path: current, same: false, bytes: read.bytes, mode: read.mode };
 }
 
-let scratch = Buffer.alloc(0);
+const scratch = Buffer.allocUnsafe(1 << 16);
+
+/** Whether the file at `fd` (read from its start) holds exactly `expected`: compared 64 KiB at a time. */
+function sameBytes(fd: number, expected: Uint8Array): boolean {
+  let position = 0;
+  for (;;) {
+    const n = readSync(fd, scratch, 0, scratch.length, position);
+    if (n === 0) return position === expected.length;
+    if (position + n > expected.length || !scratch.subarray(0, n).equals(expected.subarray(position, position + n))) return false;
+    position += n;
+  }
+}
 
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
@@ -135,14 +146,7 @@ export function readBytesNoFollow(path: string, expected?: Uint8Array): { bytes:
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     const mode = stat.mode & 0o777;
-    if (expected !== undefined && stat.size === expected.length) {
-      if (scratch.length < expected.length + 1) scratch = Buffer.allocUnsafe(Math.max(expected.length + 1, 2 * scratch.length));
-      let length = 0;
-      for (let n; length <= expected.length && (n = readSync(fd, scratch, length, scratch.length - length, null)) > 0; ) length += n;
-      const bytes = scratch.subarray(0, length);
-      if (bytes.equals(expected)) return { bytes: undefined, mode };
-      return { bytes: Buffer.from(bytes), mode };
-    }
+    if (expected !== undefined && stat.size === expected.length && sameBytes(fd, expected)) return { bytes: undefined, mode };
     return { bytes: readFileSync(fd), mode };
   } finally {
     closeSync(fd);

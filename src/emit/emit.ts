@@ -55,7 +55,14 @@ export function emit(input: EmitInput): EmitResult {
  * it is two-byte in V8 (any file whose header holds the `—`), and hashed and compared as it is.
  */
 export function emitBytes(input: EmitInput): EmitResult<Buffer> {
-  return emitWith(input, { text: (text) => Buffer.from(text, 'utf8'), chunks: encodeChunks });
+  return emitWith(input, { text: encodeText, chunks: encodeChunks });
+}
+
+/** UTF-8 bytes in a buffer of their own size (Buffer.from would slice small ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). */
+function encodeText(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 'utf8');
+  return bytes;
 }
 
 /** Text in pieces as one buffer, encoded a megabyte or so at a time. */
