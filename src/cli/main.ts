@@ -398,7 +398,7 @@ interface CompileOptions {
 interface Generated {
   readonly outDir: string;
   readonly rootPath: string;
-  readonly files: ReadonlyMap<string, Buffer>;
+  readonly files: ReadonlyMap<string, Buffer | (() => Buffer)>;
   readonly jobs: number;
 }
 

@@ -14,7 +14,7 @@ import { planJsonChunks } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
-import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts } from './jobs.js';
+import { computeJobFacts, indexProgram, libraryTemplates, type JobFacts, type ProgramIndex } from './jobs.js';
 import { elementTable, offsetIndex, offsetTable, type OffsetTable } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, templateSource, variableOf } from './shell.js';
@@ -47,15 +47,16 @@ export function isExecutable(path: string): boolean {
 }
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: (text) => text, chunks: (chunks) => [...chunks].join('') });
+  return emitWith(input, { text: (text) => text, chunks: (chunks) => [...chunks].join(''), lazy: (make) => make() });
 }
 
 /**
  * `emit`, each file as its UTF-8 bytes: what `compile` writes. Half the memory of the text when
  * it is two-byte in V8 (any file whose header holds the `—`), and hashed and compared as it is.
+ * A deck is a function that makes its bytes when called (each call makes them again).
  */
-export function emitBytes(input: EmitInput): EmitResult<Buffer> {
-  return emitWith(input, { text: encodeText, chunks: encodeChunks });
+export function emitBytes(input: EmitInput): EmitResult<Buffer | (() => Buffer)> {
+  return emitWith<Buffer | (() => Buffer)>(input, { text: encodeText, chunks: encodeChunks, lazy: (make) => () => encodeText(make()) });
 }
 
 /** UTF-8 bytes in a buffer of their own size (Buffer.from would slice small ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). */
@@ -87,6 +88,8 @@ function encodeChunks(chunks: Iterable<string>): Buffer {
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
   readonly chunks: (chunks: Iterable<string>) => Content;
+  /** Content made when it is read (decks: their text is cheap to make again, 100 MB to keep at 100k jobs). */
+  readonly lazy: (make: () => string) => Content;
 }
 
 function emitWith<Content>(input: EmitInput, encode: Encoder<Content>): EmitResult<Content> {
@@ -120,31 +123,12 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   const { program, plan } = input;
   const index = indexProgram(program);
   const decks = input.decks.byJob;
-  const facts = computeJobFacts(program, plan, index, (position) => transientCopy(decks.get(position)?.body));
   const files = new Map<string, Content>();
   const put = (path: string, text: string) => files.set(path, encode.text(normaliseText(text)));
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
-  const jobs = jobsTable(facts, header);
-  put('lib/jobs.tsv', jobs.text);
-  put('lib/jobs.idx', offsetIndex(jobs.offsets));
-  for (const deck of decks.values()) put(deck.path, deckText(deck, header));
-  for (const stage of program.stages) {
-    const deckReads = { kit: false, cells: false };
-    plan.jobs.forEach((job, position) => {
-      const deck = job.stage === stage.name ? decks.get(position) : undefined;
-      if (deck) {
-        deckReads.kit ||= deck.reads.kit;
-        deckReads.cells ||= deck.reads.cells;
-      }
-    });
-    const mine = facts.flatMap((f, num) => (f.job.stage === stage.name ? [{ f, num }] : []));
-    const elements = elementTable(mine, header);
-    put(`lib/elements/${stage.name}.groups`, elements.groups);
-    put(`lib/elements/${stage.name}.tsv`, elements.rows);
-    put(`lib/elements/${stage.name}.idx`, elements.index);
-    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, mine.length, elements.stride, header, deckReads)));
-  }
+  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => normaliseText(deckText(deck, header))));
+  putJobFiles(input, drivers, header, index, put);
 
   const scheduler = schedulerOf(program);
   const ordered = stageOrder(plan);
@@ -189,6 +173,35 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
  */
 function transientCopy(body: string | undefined): string | undefined {
   return body === undefined ? undefined : ` ${body}`.slice(1);
+}
+
+/**
+ * The job table, each stage's element table and job wrapper. Its own function so that the job
+ * facts (tens of MB at 100k jobs) are garbage once it returns.
+ */
+function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string, index: ProgramIndex, put: (path: string, text: string) => void): void {
+  const { program, plan } = input;
+  const decks = input.decks.byJob;
+  const facts = computeJobFacts(program, plan, index, (position) => transientCopy(decks.get(position)?.body));
+  const jobs = jobsTable(facts, header);
+  put('lib/jobs.tsv', jobs.text);
+  put('lib/jobs.idx', offsetIndex(jobs.offsets));
+  for (const stage of program.stages) {
+    const deckReads = { kit: false, cells: false };
+    plan.jobs.forEach((job, position) => {
+      const deck = job.stage === stage.name ? decks.get(position) : undefined;
+      if (deck) {
+        deckReads.kit ||= deck.reads.kit;
+        deckReads.cells ||= deck.reads.cells;
+      }
+    });
+    const mine = facts.flatMap((f, num) => (f.job.stage === stage.name ? [{ f, num }] : []));
+    const elements = elementTable(mine, header);
+    put(`lib/elements/${stage.name}.groups`, elements.groups);
+    put(`lib/elements/${stage.name}.tsv`, elements.rows);
+    put(`lib/elements/${stage.name}.idx`, elements.index);
+    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, mine.length, elements.stride, header, deckReads)));
+  }
 }
 
 function missing(name: string): never {
