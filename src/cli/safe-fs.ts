@@ -96,7 +96,7 @@ export function probe(root: string, rel: string): Probe {
 }
 
 /** `probe`, the file's bytes as they are, or whether they are `expected`. */
-export function probeBytes(root: string, rel: string, expected?: Uint8Array): ProbeBytes {
+export function probeBytes(root: string, rel: string, expected?: Uint8Array | (() => Uint8Array | undefined)): ProbeBytes {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
   const parts = rel.split('/');
@@ -135,7 +135,7 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
 }
 
 /** `readNoFollow`, the content as bytes; undefined bytes when they are exactly `expected`. */
-export function readBytesNoFollow(path: string, expected?: Uint8Array): { bytes: Buffer | undefined; mode: number } | undefined {
+export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => Uint8Array | undefined)): { bytes: Buffer | undefined; mode: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
@@ -146,7 +146,9 @@ export function readBytesNoFollow(path: string, expected?: Uint8Array): { bytes:
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     const mode = stat.mode & 0o777;
-    if (expected !== undefined && stat.size === expected.length && sameBytes(fd, expected)) return { bytes: undefined, mode };
+    // A function makes the expected bytes only when there is a file to compare them with.
+    const want = typeof expected === 'function' ? expected() : expected;
+    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { bytes: undefined, mode };
     return { bytes: readFileSync(fd), mode };
   } finally {
     closeSync(fd);
