@@ -81,8 +81,16 @@ libcc_write_atomic() { # path content
   mv -f -- "$tmp" "$1"
 }
 
-# The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number.
+# The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number. A bash indexed
+# array is a list: reading element N walks from the last element read, so going from a job to
+# its parents (far back in the table) costs the distance. Lookups that jump (parents, the
+# upstream cone) use the associative copies JA_* (hashed): linear at 100k jobs, not quadratic.
 declare -a J_STAGE=() J_GROUP=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=()
+declare -A JA_STAGE=() JA_KEY=() JA_FP=() JA_PARENTS=()
+libcc_set_job() { # num stage group index key fingerprint parents(space-separated)
+  J_STAGE[$1]=$2 J_GROUP[$1]=$3 J_INDEX[$1]=$4 J_KEY[$1]=$5 J_FP[$1]=$6 J_PARENTS[$1]=$7
+  JA_STAGE[$1]=$2 JA_KEY[$1]=$5 JA_FP[$1]=$6 JA_PARENTS[$1]=$7
+}
 # Memo of libcc_done_valid: LIBCC_VALID[num] is 1 or 0, LIBCC_MID[num] the id of a valid marker.
 declare -A LIBCC_VALID=() LIBCC_MID=()
 libcc_load_jobs() {
@@ -90,9 +98,8 @@ libcc_load_jobs() {
   local num stage group index key fingerprint parents
   while IFS=$'\t' read -r num stage group index key fingerprint parents; do
     [[ $num == '#'* ]] && continue
-    J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
     [[ $parents == - ]] && parents=''
-    J_PARENTS[num]=${parents//,/ }
+    libcc_set_job "$num" "$stage" "$group" "$index" "$key" "$fingerprint" "${parents//,/ }"
   done <"$LIBCC_HOME/lib/jobs.tsv"
   LIBCC_JOBS_LOADED=1
 }
@@ -143,9 +150,9 @@ libcc_element() { # group index
     libcc_die "lib/elements/$LIBCC_STAGE.tsv does not match its index (edited by hand? compile again)"
   fi
   LIBCC_NUM=${LIBCC_FIELDS[1]} LIBCC_KEY=${LIBCC_FIELDS[2]} LIBCC_KEY_PATH=${LIBCC_FIELDS[3]} LIBCC_FINGERPRINT=${LIBCC_FIELDS[4]}
-  J_STAGE[LIBCC_NUM]=$LIBCC_STAGE J_GROUP[LIBCC_NUM]=$1 J_INDEX[LIBCC_NUM]=$((10#$2)) J_KEY[LIBCC_NUM]=$LIBCC_KEY J_FP[LIBCC_NUM]=$LIBCC_FINGERPRINT
-  J_PARENTS[LIBCC_NUM]=${LIBCC_FIELDS[5]//,/ }
-  [[ ${LIBCC_FIELDS[5]} != - ]] || J_PARENTS[LIBCC_NUM]=''
+  field=${LIBCC_FIELDS[5]}
+  [[ $field != - ]] || field=''
+  libcc_set_job "$LIBCC_NUM" "$LIBCC_STAGE" "$1" "$((10#$2))" "$LIBCC_KEY" "$LIBCC_FINGERPRINT" "${field//,/ }"
   for field in "${LIBCC_FIELDS[@]:6}"; do
     name=${field%%=*}
     [[ $field == *=* && $name =~ ^lcp_[A-Za-z0-9_]+$ ]] || libcc_die "lib/elements/$LIBCC_STAGE.tsv: not a value: $field"
@@ -159,7 +166,7 @@ libcc_load_job_rows() { # num...
   local num stage group index key fingerprint parents rows=''
   local -a want=()
   for num in "$@"; do
-    [[ -n ${J_STAGE[num]+set} ]] || want+=("$num")
+    [[ -n ${JA_STAGE[$num]+set} ]] || want+=("$num")
   done
   ((${#want[@]} > 0)) || return 0
   if ((${#want[@]} <= 8)); then
@@ -175,12 +182,11 @@ libcc_load_job_rows() { # num...
   fi
   while IFS=$'\t' read -r num stage group index key fingerprint parents; do
     [[ $num =~ ^[0-9]+$ ]] || continue
-    J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
     [[ $parents == - ]] && parents=''
-    J_PARENTS[num]=${parents//,/ }
+    libcc_set_job "$num" "$stage" "$group" "$index" "$key" "$fingerprint" "${parents//,/ }"
   done <<<"$rows"
   for num in "${want[@]}"; do
-    [[ -n ${J_STAGE[num]+set} ]] || libcc_die "lib/jobs.tsv has no job $num (compile again)"
+    [[ -n ${JA_STAGE[$num]+set} ]] || libcc_die "lib/jobs.tsv has no job $num (compile again)"
   done
 }
 
@@ -207,15 +213,15 @@ libcc_done_valid() { # num
   local num=$1 parent id recorded expected=''
   if [[ -z ${LIBCC_VALID[$num]:-} ]]; then
     LIBCC_VALID[$num]=0
-    if libcc_read_marker "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.done" &&
-      [[ -n $LIBCC_M_ID && $LIBCC_M_FP == "${J_FP[num]}" ]]; then
+    if libcc_read_marker "$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done" &&
+      [[ -n $LIBCC_M_ID && $LIBCC_M_FP == "${JA_FP[$num]}" ]]; then
       id=$LIBCC_M_ID recorded=$LIBCC_M_PARENTS
-      for parent in ${J_PARENTS[num]}; do
+      for parent in ${JA_PARENTS[$num]}; do
         if ! libcc_done_valid "$parent"; then
           expected=$'\n'
           break
         fi
-        expected+="${expected:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
+        expected+="${expected:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
       done
       if [[ $recorded == "$expected" ]]; then
         LIBCC_VALID[$num]=1
@@ -278,7 +284,7 @@ libcc_downstream_stages() { # stage...
     for num in "${!J_STAGE[@]}"; do
       [[ -z ${LIBCC_DOWN[${J_STAGE[num]}]:-} ]] || continue
       for parent in ${J_PARENTS[num]}; do
-        if [[ -n ${LIBCC_DOWN[${J_STAGE[parent]}]:-} ]]; then
+        if [[ -n ${LIBCC_DOWN[${JA_STAGE[$parent]}]:-} ]]; then
           LIBCC_DOWN[${J_STAGE[num]}]=1
           grew=1
           break
@@ -486,21 +492,21 @@ libcc_check_parents() {
   local -a level next
   LIBCC_CONSUMED=''
   # Only the upstream cone is read (libcc_done_valid is transitive), level by level.
-  read -r -a level <<<"${J_PARENTS[LIBCC_NUM]}"
+  read -r -a level <<<"${JA_PARENTS[$LIBCC_NUM]}"
   while ((${#level[@]} > 0)); do
     libcc_load_job_rows "${level[@]}"
     next=()
     for num in "${level[@]}"; do
-      for parent in ${J_PARENTS[num]}; do
-        [[ -n ${J_STAGE[parent]+set} ]] || next+=("$parent")
+      for parent in ${JA_PARENTS[$num]}; do
+        [[ -n ${JA_STAGE[$parent]+set} ]] || next+=("$parent")
       done
     done
     level=(${next[@]+"${next[@]}"})
   done
-  for parent in ${J_PARENTS[LIBCC_NUM]}; do
+  for parent in ${JA_PARENTS[$LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
-      libcc_fail "preflight: upstream job ${J_STAGE[parent]} ${J_KEY[parent]} has not completed (no valid done-marker in $(libcc_state_dir "${J_STAGE[parent]}"))" 1
-    LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
+      libcc_fail "preflight: upstream job ${JA_STAGE[$parent]} ${JA_KEY[$parent]} has not completed (no valid done-marker in $(libcc_state_dir "${JA_STAGE[$parent]}"))" 1
+    LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
   done
 }
 
