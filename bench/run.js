@@ -1,8 +1,11 @@
 // The libcc benchmark: parse, check and plan synthetic pipelines of growing size, each in a
 // fresh process; prints times, throughput and peak memory. Run with `npm run bench`.
-// Sizes can be overridden: `npm run bench -- 1000 50000`. Last, the CLI-startup rows (bench/startup.js).
+// Sizes can be overridden: `npm run bench -- 1000 50000`. Then compile at scale, whole processes
+// (bench/compile-scale.js; sizes LIBCC_BENCH_SIZES, default 1000,10000, e.g.
+// LIBCC_BENCH_SIZES=1000,10000,100000). Last, the CLI-startup rows (bench/startup.js).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchSize, hasGnuTime, printCompileTable } from './compile-scale.js';
 import { measureStartup } from './startup.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -40,6 +43,14 @@ if (rows.length >= 2) {
   const growth = last.totalMs / first.totalMs / (last.jobs / first.jobs);
   console.log(`growth: ${(last.jobs / first.jobs).toFixed(0)}x jobs → ${(last.totalMs / first.totalMs).toFixed(1)}x time (ratio ${growth.toFixed(2)}; 1.00 = linear)`);
 }
+
+// Compile at scale: whole processes on a generated flow, against `cp -r` of the output.
+const compileSizes = (process.env.LIBCC_BENCH_SIZES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
+console.log('');
+console.log(
+  `Compile at scale (copy -> characterize -> post per library x corner, merge per library; ${hasGnuTime ? 'wall, CPU and peak RSS by /usr/bin/time' : 'no /usr/bin/time: CPU from bash times, no RSS'}; scripts rows up to 10k jobs)`,
+);
+printCompileTable(compileSizes.flatMap((n) => benchSize(n, { scripts: n <= 10_000 || process.env.LIBCC_BENCH_SCRIPTS === '1' })));
 
 // CLI startup: whole `libcc` processes against bare Node, in this run (bench/startup.js).
 const startup = measureStartup(10);

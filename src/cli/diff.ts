@@ -13,7 +13,7 @@
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isExecutable } from '../emit/emit.js';
-import { MANIFEST, readManifest } from './compile.js';
+import { asBytes, MANIFEST, readManifest, type Content } from './compile.js';
 import { probe, UnsafePathError } from './safe-fs.js';
 
 /** Lines of context around each change, as git shows them. */
@@ -25,7 +25,7 @@ const CONTEXT = 3;
  * the compile would add is diffed from `/dev/null`, one it would remove (listed in the previous
  * manifest, absent from `files`) to `/dev/null`. The run state under `run/` is never looked at.
  */
-export function diffGenerated(outDir: string, files: ReadonlyMap<string, string>): string {
+export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): string {
   const removed = [...(readManifest(outDir)?.keys() ?? [])].filter(
     (path) => path !== MANIFEST && !files.has(path) && current(outDir, path) !== undefined,
   );
@@ -34,7 +34,8 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, string>
   for (const path of paths) {
     const found = current(outDir, path);
     const before = found?.text;
-    const after = files.get(path);
+    const content = files.get(path);
+    const after = content === undefined || typeof content === 'string' ? content : Buffer.from(asBytes(content)!).toString('utf8');
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
     if (before === undefined) {

@@ -15,7 +15,7 @@
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
 
@@ -75,30 +75,67 @@ export type Probe =
   | { readonly kind: 'unsafe'; readonly reason: string };
 
 /**
+ * `Probe`, a file's content as bytes (not decoded). Given the content expected, a file that holds
+ * exactly it is `same`, and its bytes are not kept (read into a reused buffer): a no-change
+ * re-compile of 100k jobs then allocates nothing per file.
+ */
+export type ProbeBytes =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'file'; readonly path: string; readonly same: true; readonly mode: number }
+  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly bytes: Buffer; readonly mode: number }
+  | { readonly kind: 'unsafe'; readonly reason: string };
+
+/**
  * Looks at `rel` under `root`: each existing component is `lstat`ed; a symbolic link or a
  * non-directory on the way, or a link, directory or special file at the end, is `unsafe`.
  */
 export function probe(root: string, rel: string): Probe {
+  const found = probeBytes(root, rel);
+  if (found.kind !== 'file') return found;
+  return { kind: 'file', path: found.path, text: found.same ? '' : found.bytes.toString('utf8'), mode: found.mode };
+}
+
+/** `probe`, the file's bytes as they are, or whether they are `expected`. */
+export function probeBytes(root: string, rel: string, expected?: Uint8Array | (() => Uint8Array | undefined)): ProbeBytes {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
   const parts = rel.split('/');
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = join(current, parts[i]!);
-    const shown = parts.slice(0, i + 1).join('/');
     const stat = lstatOrUndefined(current);
     if (stat === undefined) return { kind: 'missing' };
-    if (stat.isSymbolicLink()) return { kind: 'unsafe', reason: `${shown} is a symbolic link (libcc never creates one; remove it)` };
-    if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown} is not a directory` };
-    if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown} is not a regular file` };
+    const shown = () => parts.slice(0, i + 1).join('/');
+    if (stat.isSymbolicLink()) return { kind: 'unsafe', reason: `${shown()} is a symbolic link (libcc never creates one; remove it)` };
+    if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown()} is not a directory` };
+    if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown()} is not a regular file` };
   }
-  const read = readNoFollow(current);
+  const read = readBytesNoFollow(current, expected);
   if (read === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
-  return { kind: 'file', path: current, text: read.text, mode: read.mode };
+  return read.bytes === undefined ? { kind: 'file', path: current, same: true, mode: read.mode } : { kind: 'file', path: current, same: false, bytes: read.bytes, mode: read.mode };
+}
+
+const scratch = Buffer.allocUnsafe(1 << 16);
+
+/** Whether the file at `fd` (read from its start) holds exactly `expected`: compared 64 KiB at a time. */
+function sameBytes(fd: number, expected: Uint8Array): boolean {
+  let position = 0;
+  for (;;) {
+    const n = readSync(fd, scratch, 0, scratch.length, position);
+    if (n === 0) return position === expected.length;
+    if (position + n > expected.length || !scratch.subarray(0, n).equals(expected.subarray(position, position + n))) return false;
+    position += n;
+  }
 }
 
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
+  const read = readBytesNoFollow(path);
+  return read === undefined ? undefined : { text: read.bytes!.toString('utf8'), mode: read.mode };
+}
+
+/** `readNoFollow`, the content as bytes; undefined bytes when they are exactly `expected`. */
+export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => Uint8Array | undefined)): { bytes: Buffer | undefined; mode: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
@@ -108,7 +145,11 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    return { text: readFileSync(fd, 'utf8'), mode: stat.mode & 0o777 };
+    const mode = stat.mode & 0o777;
+    // A function makes the expected bytes only when there is a file to compare them with.
+    const want = typeof expected === 'function' ? expected() : expected;
+    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { bytes: undefined, mode };
+    return { bytes: readFileSync(fd), mode };
   } finally {
     closeSync(fd);
   }
@@ -139,11 +180,11 @@ export function ensureParents(root: string, rel: string): string {
  * link — already has that name. The mode is set on the descriptor (`fchmod`), so the umask does
  * not change it and nothing but this file is ever chmod-ed.
  */
-export function createExclusive(path: string, text: string, mode: number): void {
+export function createExclusive(path: string, text: string | Uint8Array, mode: number): void {
   const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
   try {
     fchmodSync(fd, mode);
-    const buffer = Buffer.from(text, 'utf8');
+    const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
   } finally {

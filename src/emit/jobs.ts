@@ -10,7 +10,7 @@ import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, Fanou
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
-import { shDoubleQuote, shQuote } from './shell.js';
+import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
 
 export interface JobFacts {
   readonly job: PlanJob;
@@ -21,8 +21,12 @@ export interface JobFacts {
   /** Array group (outer keys joined by `.`, or `_`). */
   readonly group: string;
   readonly fingerprint: string;
-  /** Literal values by variable name (`lcp_corner_rc` → `cworst_CCworst_T`). */
-  readonly literals: ReadonlyMap<string, string>;
+  /**
+   * The literal values it interpolates (`jobLiterals`) as element-table fields:
+   * `lcp_corner_rc=cworst_CCworst_T`, tab-separated, values escaped by `tsvEscape`. One string,
+   * not a map: 100k jobs' maps would be a quarter of a big compile's memory.
+   */
+  readonly literalFields: string;
 }
 
 export interface ProgramIndex {
@@ -217,42 +221,58 @@ export function libraryTemplates(library: LibraryModel | undefined): Map<string,
 
 export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined): JobFacts[] {
   const facts: JobFacts[] = [];
+  // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
+  // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
+  const stageParts = new Map<string, { head: string; body: string }>();
+  const libraryParts = new Map<string, string>();
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
     const { key, keyPath, group } = jobKey(job, stage);
     const literals = jobLiterals(job, stage, index);
-    const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
-    const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
-    const hash = createHash('sha256');
-    hash.update(
-      JSON.stringify({
-        pipeline: program.pipeline.name,
-        stage: stage.name,
-        key,
-        run:
-          stage.run.kind === 'shell'
-            ? templateKey(stage.run.command)
-            : {
-                tool: tool && {
-                  path: templateKey(tool.path),
-                  args: tool.args.map(templateKey),
-                  version: tool.version ?? null,
-                  setup: tool.setup ? templateKey(tool.setup) : null,
-                  env: tool.env.map((e) => [e.name, templateKey(e.value)]),
-                },
-                args: stage.run.args.map(templateKey),
+    let parts = stageParts.get(stage.name);
+    if (parts === undefined) {
+      const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
+      const run =
+        stage.run.kind === 'shell'
+          ? templateKey(stage.run.command)
+          : {
+              tool: tool && {
+                path: templateKey(tool.path),
+                args: tool.args.map(templateKey),
+                version: tool.version ?? null,
+                setup: tool.setup ? templateKey(tool.setup) : null,
+                env: tool.env.map((e) => [e.name, templateKey(e.value)]),
               },
-        tools: toolReadsOf(stage).map((r) => {
-          const read = program.tools.find((t) => t.name === r.tool);
-          return [r.tool, r.field, r.field === 'path' ? read && templateKey(read.path) : (read?.version ?? null)];
-        }),
-        expects: stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]),
-        literals: [...literals],
-        library: library && { kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) },
-        deck: deckText(position) ?? null,
-      }),
-    );
-    facts.push({ job, key, keyPath, group, fingerprint: hash.digest('hex').slice(0, 16), literals });
+              args: stage.run.args.map(templateKey),
+            };
+      // `${tool.T.path}` and `${tool.T.version}` read by the stage's strings.
+      const tools = toolReadsOf(stage).map((r) => {
+        const read = program.tools.find((t) => t.name === r.tool);
+        return [r.tool, r.field, r.field === 'path' ? read && templateKey(read.path) : (read?.version ?? null)];
+      });
+      const expects = stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]);
+      parts = {
+        head: JSON.stringify({ pipeline: program.pipeline.name, stage: stage.name }).slice(0, -1),
+        body: `,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)}`,
+      };
+      stageParts.set(stage.name, parts);
+    }
+    let libraryPart = '';
+    if (job.keys.library !== undefined) {
+      const cached = libraryParts.get(job.keys.library);
+      if (cached !== undefined) libraryPart = cached;
+      else {
+        const library = index.libraries.get(job.keys.library);
+        libraryPart = library === undefined ? '' : `,"library":${JSON.stringify({ kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) })}`;
+        libraryParts.set(job.keys.library, libraryPart);
+      }
+    }
+    const hash = createHash('sha256');
+    hash.update(`${parts.head},"key":${JSON.stringify(key)}${parts.body},"literals":${JSON.stringify([...literals])}${libraryPart},"deck":`);
+    hash.update(`${JSON.stringify(deckText(position) ?? null)}}`);
+    // Flat strings (join, a fresh hex string): a rope or a slice would keep its parts alive.
+    const literalFields = Array.from(literals, ([name, value]) => `${name}=${tsvEscape(value)}`).join('\t');
+    facts.push({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields });
   });
   return facts;
 }

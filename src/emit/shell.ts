@@ -81,3 +81,16 @@ export function isAbsoluteTemplate(template: Template): boolean {
 export function templateSource(template: Template): string {
   return template.parts.map((part) => (part.kind === 'text' ? part.value : referenceSource(part))).join('');
 }
+
+/**
+ * A value as one field of a generated data table (`lib/elements/<stage>.tsv`): `\` → `\\`,
+ * tab → `\t`, newline → `\n`, CR → `\r`, other control characters → `\xHH`. lib/runtime.sh
+ * decodes it with `printf -v NAME '%b'`, which assigns the value without evaluating it; a field
+ * holds no tab or newline, so rows split safely.
+ */
+export function tsvEscape(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\\\u0000-\u001f\u007f]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

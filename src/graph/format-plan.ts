@@ -92,6 +92,14 @@ export const PLAN_JSON_VERSION = 1;
  * members, critical path) are job ids rather than positions, so the document reads on its own.
  */
 export function formatPlanJson(plan: Plan): string {
+  return [...planJsonChunks(plan)].join('');
+}
+
+/**
+ * plan.json in pieces, a job at a time (the same text as `JSON.stringify(document, null, 2)`):
+ * 100k jobs need neither one document object nor one 50 MB string.
+ */
+export function* planJsonChunks(plan: Plan): Generator<string> {
   const ids = plan.jobs.map((job) => job.id);
   const document = {
     version: PLAN_JSON_VERSION,
@@ -129,7 +137,21 @@ export function formatPlanJson(plan: Plan): string {
       start: step.start,
       finish: step.finish,
     })),
-    jobs: plan.jobs.map((job, index) => ({
+    jobs: [],
+  };
+  const head = JSON.stringify(document, null, 2);
+  const emptyJobs = '"jobs": []\n}';
+  if (plan.jobs.length === 0 || !head.endsWith(emptyJobs)) {
+    yield `${head}\n`;
+    return;
+  }
+  // `jobs` is the document's last field: its elements follow, each indented as JSON.stringify
+  // would indent it at that depth.
+  yield `${head.slice(0, -emptyJobs.length)}"jobs": [\n`;
+  const slots = plan.slots;
+  for (let index = 0; index < plan.jobs.length; index++) {
+    const job = plan.jobs[index]!;
+    const element = {
       id: job.id,
       stage: job.stage,
       keys: orderedKeys(job.keys),
@@ -142,10 +164,12 @@ export function formatPlanJson(plan: Plan): string {
       earliestFinish: job.earliestFinish,
       latestStart: job.latestStart,
       slack: job.slack,
-      ...(plan.slots === undefined ? {} : { scheduledStart: plan.slots.start[index]! }),
-    })),
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+      ...(slots === undefined ? {} : { scheduledStart: slots.start[index]! }),
+    };
+    const text = JSON.stringify(element, null, 2).replace(/\n/g, '\n    ');
+    yield `    ${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
+  }
+  yield '  ]\n}\n';
 }
 
 /** `library, corner, arcs`: the built-in keys, then the declared dimensions. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/driver/analyse.js';
-import { computeJobFacts, indexProgram } from '../../src/emit/jobs.js';
+import { indexProgram, jobLiterals } from '../../src/emit/jobs.js';
 import { applyFormat } from '../../src/check/formats.js';
 import { DEFAULT_NOTATION } from '../../src/check/corner-name.js';
 import { suggestRcCorner } from '../../src/check/vocabulary.js';
@@ -32,8 +32,9 @@ function literalsOf(text: string, stage: string): Map<string, string>[] {
   const loaded = loadFiles({ 'main.lcp': text });
   const analysis = analyse(loaded, { templates: builtinTemplates() });
   expect(codes(analysis)).toEqual([]);
-  const facts = computeJobFacts(analysis.program!, analysis.plan!, indexProgram(analysis.program!), () => undefined);
-  return facts.filter((f) => f.job.stage === stage).map((f) => new Map(f.literals));
+  const index = indexProgram(analysis.program!);
+  const model = index.stages.get(stage)!;
+  return analysis.plan!.jobs.filter((job) => job.stage === stage).map((job) => jobLiterals(job, model, index));
 }
 
 describe('user attributes', () => {

@@ -88,7 +88,7 @@ describe('diffGenerated', () => {
       source.replace('stage merge', 'stage audit for each library after characterize {\n  run = shell "touch ${out}/audit"\n  expect "${out}/audit" == 1\n}\n\nstage merge').replace(/stage merge[\s\S]*$/, ''),
     );
     const diff = diffGenerated(out, generated());
-    expect(headers(diff)).toEqual(['jobs/audit.sh', 'jobs/merge.sh', 'lib/jobs.tsv', 'lib/units.tsv', MANIFEST, 'plan.json', 'status.sh', 'submit.sh']);
+    expect(headers(diff)).toEqual(['jobs/audit.sh', 'jobs/merge.sh', ...['audit', 'merge'].flatMap((s) => ['groups', 'idx', 'tsv'].map((t) => `lib/elements/${s}.${t}`)), 'lib/jobs.tsv', 'lib/units.tsv', MANIFEST, 'plan.json', 'status.sh', 'submit.sh']);
     expect(diff).toContain('diff --git a/jobs/audit.sh b/jobs/audit.sh\nnew file mode 100755\n--- /dev/null\n+++ b/jobs/audit.sh\n@@ -0,0 +1,');
     expect(diff).toContain('diff --git a/jobs/merge.sh b/jobs/merge.sh\ndeleted file mode 100755\n--- a/jobs/merge.sh\n+++ /dev/null\n@@ -1,');
     // The hunk of the removed file: every line of it, as a removal.

@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -21,22 +22,11 @@ LIBCC_RETRY_CODES=(75)
 LIBCC_RETRY_BACKOFF=300
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'n5.demo:1')
-      LIBCC_NUM=18 LIBCC_KEY='n5.demo.tt_0p75v_25c_typical' LIBCC_KEY_PATH='n5/demo/tt_0p75v_25c_typical' LIBCC_FINGERPRINT='f6c809c9ea90f399'
-      lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='tt_0p75v_25c_typical' lcp_corner_process='tt' lcp_corner_voltage='0.75' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples=''
-      ;;
-    'n5.demo:2')
-      LIBCC_NUM=19 LIBCC_KEY='n5.demo.ss_0p675v_m40c_typical' LIBCC_KEY_PATH='n5/demo/ss_0p675v_m40c_typical' LIBCC_FINGERPRINT='c208faad231288b5'
-      lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5' lcp_corner_name='ss_0p675v_m40c_typical' lcp_corner_process='ss' lcp_corner_voltage='0.675' lcp_corner_temperature='-40' lcp_corner_rc='typical' lcp_corner_mc_samples=''
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/max_cap.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/max_cap.idx, g the number of GROUP in
+# lib/elements/max_cap.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -21,18 +22,11 @@ LIBCC_RETRY_CODES=(75)
 LIBCC_RETRY_BACKOFF=300
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'n5:1')
-      LIBCC_NUM=20 LIBCC_KEY='n5.demo' LIBCC_KEY_PATH='n5/demo' LIBCC_FINGERPRINT='c152cd7bb3bd2698'
-      lcp_node_name='n5' lcp_library_id='demo' lcp_library_name='demo' lcp_library_node='n5'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/release.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/release.idx, g the number of GROUP in
+# lib/elements/release.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=2
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

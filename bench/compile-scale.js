@@ -1,0 +1,136 @@
+// Compile at scale: whole `libcc` processes (check, plan, compile, a no-change re-compile) on a
+// generated flow (bench/compile-flow.js) in a temporary directory, against `cp -r` of the output
+// tree (the floor: writing the same files) measured in the same run; then the generated scripts:
+// submit.sh --dry-run (bsub lines per job) with nothing done and with every job done, status.sh,
+// and single job wrappers (start-up: element row, upstream cone, then the command). Wall, CPU
+// (user + system of the child) and peak RSS come from GNU time (`/usr/bin/time -f`) when it is
+// installed, else wall from the clock, CPU from bash's `times` and no RSS.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCompileFlow } from './compile-flow.js';
+import { writeDoneMarkers } from './markers.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'bin/libcc.js');
+const GNU_TIME = '/usr/bin/time';
+export const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%e', 'true']).status === 0;
+
+/** Runs argv; returns wall and CPU seconds, peak RSS in MiB (undefined without GNU time), stdout. */
+export function measure(argv, options = {}) {
+  const env = { ...process.env, ...(options.env ?? {}) };
+  if (hasGnuTime) {
+    const r = spawnSync(GNU_TIME, ['-f', 'LIBCC_TIME %e %U %S %M', ...argv], { cwd: options.cwd, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('LIBCC_TIME '));
+    if (line === undefined) throw new Error(`no timing for ${argv.join(' ')}: ${r.stderr.slice(-500)}`);
+    const [wall, user, sys, kb] = line.split(' ').slice(1).map(Number);
+    return { wall, cpu: user + sys, rssMiB: kb / 1024, status: r.status, stdout: r.stdout };
+  }
+  const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const started = process.hrtime.bigint();
+  const r = spawnSync('bash', ['-c', `${argv.map(quote).join(' ')} >&3 2>/dev/null; status=$?; times >&2; exit $status`], {
+    cwd: options.cwd, env, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const children = r.stderr.trim().split('\n').pop() ?? '';
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  return { wall, cpu, rssMiB: undefined, status: r.status, stdout: r.output[3] ?? '' };
+}
+
+function treeSize(dir, skip = new Set(['run'])) {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const sub = treeSize(path, new Set());
+      files += sub.files;
+      bytes += sub.bytes;
+    } else {
+      files++;
+      bytes += statSync(path).size;
+    }
+  }
+  return { files, bytes };
+}
+
+/** Every row for one size; `scripts` adds the generated-script rows (slow in bash at 100k). */
+export function benchSize(target, { scripts = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `libcc-bench-${target}-`));
+  try {
+    const flow = generateCompileFlow(dir, target);
+    const out = join(dir, `scale_${target}`);
+    const node = (args) => measure([process.execPath, cli, ...args], { cwd: dir });
+    const rows = [];
+    const row = (what, m, extra = {}) => rows.push({ jobs: flow.jobs, what, ...m, ...extra });
+    row('check', node(['check', 'flow.lcp']));
+    row('plan', node(['plan', 'flow.lcp']));
+    const compile = node(['compile', 'flow.lcp']);
+    if (compile.status !== 0) throw new Error(`compile failed: ${compile.stdout}`);
+    const size = treeSize(out);
+    row('compile', compile, { files: size.files, bytes: size.bytes });
+    row('compile (no change)', node(['compile', 'flow.lcp']));
+    spawnSync('sync');
+    row('cp -r output (floor)', measure(['cp', '-r', out, join(dir, 'copy')]));
+    rmSync(join(dir, 'copy'), { recursive: true, force: true });
+    if (scripts) {
+      const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
+      const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
+      const bsubs = submit.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
+      row('submit.sh --dry-run (nothing done)', submit, { bsubs });
+      writeDoneMarkers(out, env.LIBCC_RUN_DIR);
+      row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
+      row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
+      // Single jobs: element row and upstream cone read, then the command (which fails here:
+      // there are no kits), so this is the start-up plus a short failure.
+      row('jobs/post.sh lib0 1 (one job)', measure([join(out, 'jobs/post.sh'), 'n3.lib0', '1'], { env }));
+      row(`jobs/merge.sh n3 1 (cone of ${3 * flow.corners} jobs)`, measure([join(out, 'jobs/merge.sh'), 'n3', '1'], { env }));
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printCompileTable(rows) {
+  const header = ['jobs', 'what', 'wall s', 'cpu s', 'peak RSS MiB', 'files', 'MB written', 'bsub/job'];
+  const table = rows.map((r) => [
+    String(r.jobs),
+    r.what,
+    r.wall.toFixed(2),
+    r.cpu.toFixed(2),
+    r.rssMiB === undefined ? '-' : r.rssMiB.toFixed(0),
+    r.files === undefined ? '' : String(r.files),
+    r.bytes === undefined ? '' : (r.bytes / 1e6).toFixed(1),
+    r.bsubs === undefined ? '' : `${r.bsubs} (1/${(r.jobs / r.bsubs).toFixed(0)})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const t of table) console.log(line(t));
+  const by = (jobs, what) => rows.find((r) => r.jobs === jobs && r.what === what);
+  const sizes = [...new Set(rows.map((r) => r.jobs))];
+  for (const jobs of sizes) {
+    const c = by(jobs, 'compile');
+    const floor = by(jobs, 'cp -r output (floor)');
+    const again = by(jobs, 'compile (no change)');
+    const plan = by(jobs, 'plan');
+    console.log(
+      `${jobs} jobs: compile / cp -r = ${(c.wall / floor.wall).toFixed(1)}x (target <= 2); (compile - plan) / cp -r = ${((c.wall - plan.wall) / floor.wall).toFixed(1)}x; ` +
+        `no-change re-compile / plan = ${(again.wall / plan.wall).toFixed(1)}x (target <= 1.5)`,
+    );
+  }
+  if (sizes.length >= 2) {
+    const [a, b] = sizes.slice(-2);
+    console.log(`compile t(${b})/t(${a}) = ${(by(b, 'compile').wall / by(a, 'compile').wall).toFixed(1)} (target <= 12 for 10x the jobs)`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = (process.env.LIBCC_BENCH_SIZES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
+  const rows = sizes.flatMap((n) => benchSize(n, { scripts: n <= 10_000 || process.env.LIBCC_BENCH_SCRIPTS === '1' }));
+  printCompileTable(rows);
+}
