@@ -3,7 +3,7 @@
 #
 # Runs pipeline `lib_char_auto` on this machine, without a scheduler: the same job wrappers,
 # markers, resume and selection (--only, --from, --force: libcc_select) as submit.sh, in
-# dependency order with up to N jobs at once. A failed job's dependants are not run (and are
+# dependency order with up to N jobs at once (and at most a stage's `array_limit` of one array). A failed job's dependants are not run (and are
 # reported with their reason); the exit status is non-zero when anything failed. --force STAGE
 # re-runs that stage and everything downstream of it, done or not.
 #
@@ -115,14 +115,34 @@ block_descendants() {
 
 declare -A running=()
 ran=0 failed=0
+
+# `array_limit = N`: at most N jobs of one array at once, as LSF's `name[…]%N` and Slurm's
+# `--array=…%N` do (lib/units.tsv: the array of each job and its limit).
+declare -A unit_limit=() unit_busy=()
+declare -a job_unit=()
+while IFS=$'\t' read -r unit _ _ _ _ _ unit_jobs limit; do
+  [[ $unit == '#'* || $limit == - ]] && continue
+  unit_limit[$unit]=$limit
+  for num in ${unit_jobs//,/ }; do job_unit[num]=$unit; done
+done <"$LIBCC_HOME/lib/units.tsv"
+libcc_unit_take() { # num: counts the job against its array's limit
+  local unit=${job_unit[$1]:-}
+  [[ -z $unit ]] || unit_busy[$unit]=$((${unit_busy[$unit]:-0} + 1))
+}
+libcc_unit_full() { # num: its array already runs as many jobs as its limit allows
+  local unit=${job_unit[$1]:-}
+  [[ -n $unit ]] && ((${unit_busy[$unit]:-0} >= ${unit_limit[$unit]}))
+}
+for num in "${!adopted[@]}"; do libcc_unit_take "$num"; done
 # Each job in its own process group (setsid), so stopping it stops the tools it started too.
 launcher=()
 if command -v setsid >/dev/null 2>&1; then launcher=(setsid); fi
 
 # A job that ended: its markers say how; one that left neither (SIGKILL) is recorded as killed.
 libcc_job_ended() { # num exit-code
-  local num=$1 code=$2 child
+  local num=$1 code=$2 child unit=${job_unit[$1]:-}
   libcc_forget "$num"
+  [[ -z $unit ]] || unit_busy[$unit]=$((unit_busy[$unit] - 1))
   if ((code == 0)) && libcc_done_valid "$num"; then
     state[$num]='done'
     printf 'libcc: done   %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
@@ -185,10 +205,16 @@ trap 'libcc_interrupted INT 130' INT
 trap 'libcc_interrupted TERM 143' TERM
 trap 'libcc_interrupted HUP 129' HUP
 while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
+  deferred=()
   while ((${#ready[@]} > 0 && ${#running[@]} + ${#adopted[@]} < parallel)); do
     num=${ready[0]}
     ready=("${ready[@]:1}")
     [[ -z ${state[$num]:-} ]] || continue
+    if libcc_unit_full "$num"; then
+      deferred+=("$num")
+      continue
+    fi
+    libcc_unit_take "$num"
     log="$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log"
     mkdir -p -- "$(dirname -- "$log")"
     printf 'libcc: start  %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
@@ -196,6 +222,8 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
     running[$!]=$num
     state[$num]=running
   done
+  # Jobs held back by their array's limit keep their place at the front.
+  ready=(${deferred[@]+"${deferred[@]}"} ${ready[@]+"${ready[@]}"})
   sleep 0.1
   for pid in "${!running[@]}"; do
     kill -0 "$pid" 2>/dev/null && continue

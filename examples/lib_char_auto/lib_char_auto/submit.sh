@@ -182,8 +182,8 @@ fi
 for num in "${!J_STAGE[@]}"; do
   if [[ -n ${done_job[$num]:-} ]] || ! libcc_selected "${J_STAGE[num]}"; then continue; fi
   for parent in ${J_PARENTS[num]}; do
-    if [[ -z ${done_job[$parent]:-} ]] && ! libcc_selected "${J_STAGE[parent]}"; then
-      libcc_abort "job ${J_STAGE[num]} ${J_KEY[num]} needs ${J_STAGE[parent]} ${J_KEY[parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
+    if [[ -z ${done_job[$parent]:-} ]] && ! libcc_selected "${JA_STAGE[$parent]}"; then
+      libcc_abort "job ${J_STAGE[num]} ${J_KEY[num]} needs ${JA_STAGE[$parent]} ${JA_KEY[$parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
     fi
   done
 done
@@ -234,7 +234,9 @@ libcc_unit() { # unit
   ((${#todo[@]} == all)) || static=0
   if ((static)); then
     for dep in ${U_DEPS[unit]:-}; do
-      IFS=: read -r kind parent index <<<"$dep"
+      # kind:parent:index, split without a here-string (a temporary file or pipe per word).
+      kind=${dep%%:*} parent=${dep#*:}
+      index=${parent#*:} parent=${parent%%:*}
       if [[ -n ${unit_full[$parent]:-} ]]; then
         if [[ $kind == element ]]; then deps+=("element:${unit_id[$parent]}:$index"); else deps+=("$kind:${unit_id[$parent]}"); fi
       elif ! libcc_unit_done "$parent"; then
@@ -253,7 +255,7 @@ libcc_unit() { # unit
     for parent in ${J_PARENTS[num]}; do
       [[ -n ${done_job[$parent]:-} ]] && continue
       [[ -n ${submitted[$parent]:-} ]] ||
-        libcc_abort "job ${J_STAGE[num]} ${J_KEY[num]} needs ${J_STAGE[parent]} ${J_KEY[parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
+        libcc_abort "job ${JA_STAGE[$num]} ${JA_KEY[$num]} needs ${JA_STAGE[$parent]} ${JA_KEY[$parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
       deps+=("${submitted[$parent]}")
     done
     libcc_submit "$unit" "${J_INDEX[num]}" "$num" ${deps[@]+"${deps[@]}"}

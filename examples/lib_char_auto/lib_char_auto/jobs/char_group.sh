@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -23,18 +24,11 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02p.n2p_nppn_elvt:1')
-      LIBCC_NUM=24 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_m25c_cworst_T' LIBCC_FINGERPRINT='d625203946342fb7'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_group_name='ssgnp_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/char_group.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/char_group.idx, g the number of GROUP in
+# lib/elements/char_group.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=2
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

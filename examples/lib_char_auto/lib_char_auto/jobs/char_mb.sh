@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -23,30 +24,11 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02.n2_pnpn_mb_lvt.cons:1')
-      LIBCC_NUM=20 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/cons' LIBCC_FINGERPRINT='d02fcd9ea46e2331'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_dim_arcs='cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt.cons:2')
-      LIBCC_NUM=21 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/cons' LIBCC_FINGERPRINT='6648389ae8293513'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_dim_arcs='cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt.non_cons:1')
-      LIBCC_NUM=22 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical/non_cons' LIBCC_FINGERPRINT='19f1b00d59ac8ba4'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_dim_arcs='non_cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt.non_cons:2')
-      LIBCC_NUM=23 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T.non_cons' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T/non_cons' LIBCC_FINGERPRINT='1fcc1f830805be02'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_dim_arcs='non_cons' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/char_mb.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/char_mb.idx, g the number of GROUP in
+# lib/elements/char_mb.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

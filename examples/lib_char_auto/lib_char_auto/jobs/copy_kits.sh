@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -21,62 +22,11 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02.n2_pnpn_svt:1')
-      LIBCC_NUM=0 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='43ecd978029e465f'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02.n2_pnpn_svt:2')
-      LIBCC_NUM=1 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='59e2245fdba1602e'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:1')
-      LIBCC_NUM=2 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='a4f36a69ae8f0baf'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:2')
-      LIBCC_NUM=3 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='e19123168dde5a2f'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:1')
-      LIBCC_NUM=4 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='4dd47a6c2589b16c'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:2')
-      LIBCC_NUM=5 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='688d096f21586855'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='25c'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:1')
-      LIBCC_NUM=6 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p500v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p500v_m25c_cworst_T' LIBCC_FINGERPRINT='ed10f13659ce1c0c'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p500v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.5' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m25c'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:2')
-      LIBCC_NUM=7 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p800v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p800v_m25c_cworst_T' LIBCC_FINGERPRINT='78ccb06831e71d3c'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p800v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.8' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m25c'
-      ;;
-    'tcbn03p.n3p_h117_lvt:1')
-      LIBCC_NUM=8 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='87dbd689da1a74f1'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m40c'
-      ;;
-    'tcbn03p.n3p_h117_lvt:2')
-      LIBCC_NUM=9 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='8db4e9e27d1ba83b'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m40c'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:1')
-      LIBCC_NUM=10 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='47f3dfed7c9bd877'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m40c'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:2')
-      LIBCC_NUM=11 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='103d033c07196065'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_library_lpe_dir='LPE/LPE/LPE' lcp_corner_temperature__m='m40c'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/copy_kits.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/copy_kits.idx, g the number of GROUP in
+# lib/elements/copy_kits.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -23,62 +24,11 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02.n2_pnpn_svt:1')
-      LIBCC_NUM=163 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='e648906ad38169b0'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_svt:2')
-      LIBCC_NUM=164 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='bef57b83e7e397c5'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:1')
-      LIBCC_NUM=165 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='a357be40bd264d2d'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:2')
-      LIBCC_NUM=166 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='f382aa37cdd52c17'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:1')
-      LIBCC_NUM=167 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='762b3da8e448ed44'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:2')
-      LIBCC_NUM=168 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='aad2b9f685e83f95'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:1')
-      LIBCC_NUM=169 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p500v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p500v_m25c_cworst_T' LIBCC_FINGERPRINT='39079216b4a593eb'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p500v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.5' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02p/n2p_nppn_elvt/ssgnp_0p500v_m25c_cworst_T'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:2')
-      LIBCC_NUM=170 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p800v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p800v_m25c_cworst_T' LIBCC_FINGERPRINT='1d681e37b894493d'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p800v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.8' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02p/n2p_nppn_elvt/ssgnp_0p800v_m25c_cworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvt:1')
-      LIBCC_NUM=171 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='66e623a090fb8f15'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvt:2')
-      LIBCC_NUM=172 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='f1d3b85903b1deb9'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:1')
-      LIBCC_NUM=173 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='466f8178242a412f'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:2')
-      LIBCC_NUM=174 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='3639ad66f51eb259'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/create_8th_index_max_cap.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/create_8th_index_max_cap.idx, g the number of GROUP in
+# lib/elements/create_8th_index_max_cap.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -21,22 +22,11 @@ LIBCC_RETRY_CODES=()
 LIBCC_RETRY_BACKOFF=0
 LIBCC_FAIL_FAST=
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02.n2_pnpn_mb_lvt:1')
-      LIBCC_NUM=65 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='065c539ae185ac31'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:2')
-      LIBCC_NUM=66 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='0cc35b07f3ec8e11'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/join_arcs.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/join_arcs.idx, g the number of GROUP in
+# lib/elements/join_arcs.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

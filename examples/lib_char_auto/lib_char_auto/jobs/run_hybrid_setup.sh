@@ -7,7 +7,8 @@
 #
 # LIBCC_* settings are read by lib/runtime.sh; `expect` sources are shown, not expanded.
 # Env defaults are literal values, whatever quotes they hold.
-# shellcheck disable=SC2034,SC2016,SC2089,SC2090
+# The lcp_* values are read from the element table (libcc_element in lib/runtime.sh).
+# shellcheck disable=SC2034,SC2016,SC2089,SC2090,SC2154
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR/.. source=lib/runtime.sh
@@ -23,62 +24,11 @@ LIBCC_FAIL_FAST=
 if [[ -z ${TOOLS_ROOT+set} ]]; then TOOLS_ROOT='/tools'; fi
 export TOOLS_ROOT
 
-# GROUP:INDEX → the job's number in lib/jobs.tsv (which lists its upstream jobs), key,
-# fingerprint and the literal values it interpolates.
-libcc_element() {
-  # shellcheck disable=SC2034 # the values are read by libcc_command and libcc_expand
-  case "$1:$2" in
-    'tcbn02.n2_pnpn_svt:1')
-      LIBCC_NUM=79 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='70fb0b8f8e4ee3bf'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_svt:2')
-      LIBCC_NUM=80 LIBCC_KEY='tcbn02.n2_pnpn_svt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='61dbed9ee8efa7ac'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_svt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_base_svt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_svt/ttg_0p480v_25c_cworst_T'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:1')
-      LIBCC_NUM=81 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical' LIBCC_FINGERPRINT='fc14e600dcfb3041'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_typical'
-      ;;
-    'tcbn02.n2_pnpn_mb_lvt:2')
-      LIBCC_NUM=82 LIBCC_KEY='tcbn02.n2_pnpn_mb_lvt.ttg_0p480v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T' LIBCC_FINGERPRINT='fd6a37234dfb605e'
-      lcp_node_name='tcbn02' lcp_library_id='n2_pnpn_mb_lvt' lcp_library_name='tcbn02_bwph130pnpnl3p48cpd_mb_lvt_c240207_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p480v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.48' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_pnpn_mb_lvt/ttg_0p480v_25c_cworst_T'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:1')
-      LIBCC_NUM=83 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_typical' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical' LIBCC_FINGERPRINT='e2cc9a6ef78f1e9c'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_typical' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='typical' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_typical'
-      ;;
-    'tcbn02.n2_nppn_svt_c230828:2')
-      LIBCC_NUM=84 LIBCC_KEY='tcbn02.n2_nppn_svt_c230828.ttg_0p445v_25c_cworst_T' LIBCC_KEY_PATH='tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T' LIBCC_FINGERPRINT='2b76e223c0caa0bb'
-      lcp_node_name='tcbn02' lcp_library_id='n2_nppn_svt_c230828' lcp_library_name='tcbn02_bwph130nppnl3p48cpd_base_svt_c230828_094b' lcp_library_node='tcbn02' lcp_corner_name='ttg_0p445v_25c_cworst_T' lcp_corner_process='ttg' lcp_corner_voltage='0.445' lcp_corner_temperature='25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02/n2_nppn_svt_c230828/ttg_0p445v_25c_cworst_T'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:1')
-      LIBCC_NUM=85 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p500v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p500v_m25c_cworst_T' LIBCC_FINGERPRINT='bcd5793d00cfe69c'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p500v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.5' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02p/n2p_nppn_elvt/ssgnp_0p500v_m25c_cworst_T'
-      ;;
-    'tcbn02p.n2p_nppn_elvt:2')
-      LIBCC_NUM=86 LIBCC_KEY='tcbn02p.n2p_nppn_elvt.ssgnp_0p800v_m25c_cworst_T' LIBCC_KEY_PATH='tcbn02p/n2p_nppn_elvt/ssgnp_0p800v_m25c_cworst_T' LIBCC_FINGERPRINT='cc610c75be719d03'
-      lcp_node_name='tcbn02p' lcp_library_id='n2p_nppn_elvt' lcp_library_name='tcbn02p_bwph130nppnl3p48cpd_base_elvt_c241028_093a' lcp_library_node='tcbn02p' lcp_corner_name='ssgnp_0p800v_m25c_cworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.8' lcp_corner_temperature='-25' lcp_corner_rc='cworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn02p/n2p_nppn_elvt/ssgnp_0p800v_m25c_cworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvt:1')
-      LIBCC_NUM=87 LIBCC_KEY='tcbn03p.n3p_h117_lvt.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='6f3910960d7475fb'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/ssgnp_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvt:2')
-      LIBCC_NUM=88 LIBCC_KEY='tcbn03p.n3p_h117_lvt.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='cd7bf4aa4e438a94'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvt' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvt_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvt/tt_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:1')
-      LIBCC_NUM=89 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='24eb9c188269f767'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='ssgnp_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='ssgnp' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/ssgnp_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    'tcbn03p.n3p_h117_lvtll:2')
-      LIBCC_NUM=90 LIBCC_KEY='tcbn03p.n3p_h117_lvtll.tt_0p54v_m40c_cworst_CCworst_T' LIBCC_KEY_PATH='tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T' LIBCC_FINGERPRINT='951e8230a0689ef2'
-      lcp_node_name='tcbn03p' lcp_library_id='n3p_h117_lvtll' lcp_library_name='tcbn03p_bwp143mh117l3p48cpd_base_lvtll_100a' lcp_library_node='tcbn03p' lcp_corner_name='tt_0p54v_m40c_cworst_CCworst_T' lcp_corner_process='tt' lcp_corner_voltage='0.54' lcp_corner_temperature='-40' lcp_corner_rc='cworst_CCworst_T' lcp_corner_mc_samples='' lcp_stage_copy_kits_work_path='copy_kits/tcbn03p/n3p_h117_lvtll/tt_0p54v_m40c_cworst_CCworst_T'
-      ;;
-    *) return 1 ;;
-  esac
-}
+# GROUP:INDEX → the job's row in lib/elements/run_hybrid_setup.tsv (its number in lib/jobs.tsv, key,
+# fingerprint, upstream jobs and the literal values it interpolates), found by position:
+# slot g × LIBCC_ELEMENT_STRIDE + INDEX of lib/elements/run_hybrid_setup.idx, g the number of GROUP in
+# lib/elements/run_hybrid_setup.groups (libcc_element in lib/runtime.sh).
+LIBCC_ELEMENT_STRIDE=3
 
 # Values that read env variables, expanded once they are known to be set.
 libcc_expand() {

@@ -140,8 +140,16 @@ libcc_write_atomic() { # path content
   return 1
 }
 
-# The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number.
+# The job table (lib/jobs.tsv), read once into J_* arrays indexed by job number. A bash indexed
+# array is a list: reading element N walks from the last element read, so going from a job to
+# its parents (far back in the table) costs the distance. Lookups that jump (parents, the
+# upstream cone) use the associative copies JA_* (hashed): linear at 100k jobs, not quadratic.
 declare -a J_STAGE=() J_GROUP=() J_INDEX=() J_KEY=() J_FP=() J_PARENTS=()
+declare -A JA_STAGE=() JA_KEY=() JA_FP=() JA_PARENTS=()
+libcc_set_job() { # num stage group index key fingerprint parents(space-separated)
+  J_STAGE[$1]=$2 J_GROUP[$1]=$3 J_INDEX[$1]=$4 J_KEY[$1]=$5 J_FP[$1]=$6 J_PARENTS[$1]=$7
+  JA_STAGE[$1]=$2 JA_KEY[$1]=$5 JA_FP[$1]=$6 JA_PARENTS[$1]=$7
+}
 # Memo of libcc_done_valid: LIBCC_VALID[num] is 1 or 0, LIBCC_MID[num] the id of a valid marker.
 declare -A LIBCC_VALID=() LIBCC_MID=()
 libcc_load_jobs() {
@@ -149,9 +157,8 @@ libcc_load_jobs() {
   local num stage group index key fingerprint parents
   while IFS=$'\t' read -r num stage group index key fingerprint parents; do
     [[ $num == '#'* ]] && continue
-    J_STAGE[num]=$stage J_GROUP[num]=$group J_INDEX[num]=$index J_KEY[num]=$key J_FP[num]=$fingerprint
     [[ $parents == - ]] && parents=''
-    J_PARENTS[num]=${parents//,/ }
+    libcc_set_job "$num" "$stage" "$group" "$index" "$key" "$fingerprint" "${parents//,/ }"
   done <"$LIBCC_HOME/lib/jobs.tsv"
   LIBCC_JOBS_LOADED=1
 }
@@ -191,6 +198,92 @@ libcc_read_failed() { # path
   done 2>/dev/null <"$1" || return 1
 }
 
+# Tables addressed by position (docs/generated-scripts.md): record N of a fixed-width index
+# (`.idx`, 12 bytes a record) holds the 1-based byte offset of row N, 0 for none; a row is read
+# from its offset. `tail -c +N` seeks in a regular file, so neither read grows with the table.
+# The offset of record $2 of index $1 into LIBCC_OFFSET; status 1 when there is no such record.
+libcc_index_offset() { # index-file record
+  local record
+  # head stops reading early: tail's SIGPIPE is no error.
+  record=$(tail -c +$(($2 * 12 + 1)) -- "$1" 2>/dev/null | head -c 11) || true
+  [[ $record =~ ^[0-9]{11}$ ]] || return 1
+  LIBCC_OFFSET=$((10#$record))
+}
+
+# The line at byte offset $2 of file $1 into LIBCC_ROW.
+libcc_row_at() { # file offset
+  LIBCC_ROW=$(tail -c +"$2" -- "$1" | head -n 1) || true
+}
+
+# Split a tab-separated row into LIBCC_FIELDS (empty fields kept, unlike `read` with IFS=tab).
+libcc_split_row() { # row
+  local row=$1
+  LIBCC_FIELDS=()
+  while [[ $row == *$'\t'* ]]; do
+    LIBCC_FIELDS+=("${row%%$'\t'*}")
+    row=${row#*$'\t'}
+  done
+  LIBCC_FIELDS+=("$row")
+}
+
+# The element GROUP:INDEX of stage LIBCC_STAGE, from its row in lib/elements/<stage>.tsv:
+# LIBCC_NUM, LIBCC_KEY, LIBCC_KEY_PATH, LIBCC_FINGERPRINT, the job's J_* entries, and its
+# literal values (`name=value`, decoded by printf %b: assigned, never evaluated). Status 1 when
+# the stage has no such element.
+libcc_element() { # group index
+  local dir=$LIBCC_HOME/lib/elements line field name
+  [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 < LIBCC_ELEMENT_STRIDE)) || return 1
+  line=$(grep -n -x -F -m 1 -e "$1" -- "$dir/$LIBCC_STAGE.groups") || return 1
+  line=${line%%:*}
+  ((line >= 2)) || return 1
+  libcc_index_offset "$dir/$LIBCC_STAGE.idx" $(((line - 2) * LIBCC_ELEMENT_STRIDE + 10#$2)) || return 1
+  ((LIBCC_OFFSET > 0)) || return 1
+  libcc_row_at "$dir/$LIBCC_STAGE.tsv" "$LIBCC_OFFSET"
+  libcc_split_row "$LIBCC_ROW"
+  if ((${#LIBCC_FIELDS[@]} < 6)) || [[ ${LIBCC_FIELDS[0]} != "$1:$((10#$2))" || ! ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]]; then
+    libcc_die "lib/elements/$LIBCC_STAGE.tsv does not match its index (edited by hand? compile again)"
+  fi
+  LIBCC_NUM=${LIBCC_FIELDS[1]} LIBCC_KEY=${LIBCC_FIELDS[2]} LIBCC_KEY_PATH=${LIBCC_FIELDS[3]} LIBCC_FINGERPRINT=${LIBCC_FIELDS[4]}
+  field=${LIBCC_FIELDS[5]}
+  [[ $field != - ]] || field=''
+  libcc_set_job "$LIBCC_NUM" "$LIBCC_STAGE" "$1" "$((10#$2))" "$LIBCC_KEY" "$LIBCC_FINGERPRINT" "${field//,/ }"
+  for field in "${LIBCC_FIELDS[@]:6}"; do
+    name=${field%%=*}
+    [[ $field == *=* && $name =~ ^lcp_[A-Za-z0-9_]+$ ]] || libcc_die "lib/elements/$LIBCC_STAGE.tsv: not a value: $field"
+    printf -v "$name" '%b' "${field#*=}"
+  done
+}
+
+# Load the rows of jobs $@ of lib/jobs.tsv into the J_* arrays (those not loaded yet): a few
+# by their offsets in lib/jobs.idx, many in one pass of awk over the table.
+libcc_load_job_rows() { # num...
+  local num stage group index key fingerprint parents rows=''
+  local -a want=()
+  for num in "$@"; do
+    [[ -n ${JA_STAGE[$num]+set} ]] || want+=("$num")
+  done
+  ((${#want[@]} > 0)) || return 0
+  if ((${#want[@]} <= 8)); then
+    for num in "${want[@]}"; do
+      if ! libcc_index_offset "$LIBCC_HOME/lib/jobs.idx" "$num" || ((LIBCC_OFFSET == 0)); then
+        libcc_die "lib/jobs.idx has no job $num (compile again)"
+      fi
+      libcc_row_at "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_OFFSET"
+      rows+=$LIBCC_ROW$'\n'
+    done
+  else
+    rows=$(printf '%s\n' "${want[@]}" | awk -F '\t' 'NR == FNR { want[$1]; next } ($1 in want)' - "$LIBCC_HOME/lib/jobs.tsv")
+  fi
+  while IFS=$'\t' read -r num stage group index key fingerprint parents; do
+    [[ $num =~ ^[0-9]+$ ]] || continue
+    [[ $parents == - ]] && parents=''
+    libcc_set_job "$num" "$stage" "$group" "$index" "$key" "$fingerprint" "${parents//,/ }"
+  done <<<"$rows"
+  for num in "${want[@]}"; do
+    [[ -n ${JA_STAGE[$num]+set} ]] || libcc_die "lib/jobs.tsv has no job $num (compile again)"
+  done
+}
+
 # Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
 # Status 1 when there is none.
 libcc_read_marker() { # path
@@ -214,15 +307,15 @@ libcc_done_valid() { # num
   local num=$1 parent id recorded expected=''
   if [[ -z ${LIBCC_VALID[$num]:-} ]]; then
     LIBCC_VALID[$num]=0
-    if libcc_read_marker "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.done" &&
-      [[ -n $LIBCC_M_ID && $LIBCC_M_FP == "${J_FP[num]}" ]]; then
+    if libcc_read_marker "$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done" &&
+      [[ -n $LIBCC_M_ID && $LIBCC_M_FP == "${JA_FP[$num]}" ]]; then
       id=$LIBCC_M_ID recorded=$LIBCC_M_PARENTS
-      for parent in ${J_PARENTS[num]}; do
+      for parent in ${JA_PARENTS[$num]}; do
         if ! libcc_done_valid "$parent"; then
           expected=$'\n'
           break
         fi
-        expected+="${expected:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
+        expected+="${expected:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
       done
       if [[ $recorded == "$expected" ]]; then
         LIBCC_VALID[$num]=1
@@ -285,7 +378,7 @@ libcc_downstream_stages() { # stage...
     for num in "${!J_STAGE[@]}"; do
       [[ -z ${LIBCC_DOWN[${J_STAGE[num]}]:-} ]] || continue
       for parent in ${J_PARENTS[num]}; do
-        if [[ -n ${LIBCC_DOWN[${J_STAGE[parent]}]:-} ]]; then
+        if [[ -n ${LIBCC_DOWN[${JA_STAGE[$parent]}]:-} ]]; then
           LIBCC_DOWN[${J_STAGE[num]}]=1
           grew=1
           break
@@ -757,13 +850,25 @@ libcc_killed() { # signal
 # The upstream jobs of this job (LIBCC_NUM) must be done, as compiled now (transitively).
 # Sets LIBCC_CONSUMED to what the done-marker will record: `stage/key=marker-id` per parent.
 libcc_check_parents() {
-  local parent
+  local parent num
+  local -a level next
   LIBCC_CONSUMED=''
-  libcc_load_jobs
-  for parent in ${J_PARENTS[LIBCC_NUM]}; do
+  # Only the upstream cone is read (libcc_done_valid is transitive), level by level.
+  read -r -a level <<<"${JA_PARENTS[$LIBCC_NUM]}"
+  while ((${#level[@]} > 0)); do
+    libcc_load_job_rows "${level[@]}"
+    next=()
+    for num in "${level[@]}"; do
+      for parent in ${JA_PARENTS[$num]}; do
+        [[ -n ${JA_STAGE[$parent]+set} ]] || next+=("$parent")
+      done
+    done
+    level=(${next[@]+"${next[@]}"})
+  done
+  for parent in ${JA_PARENTS[$LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
-      libcc_fail "preflight: upstream job ${J_STAGE[parent]} ${J_KEY[parent]} has not completed (no valid done-marker in $(libcc_state_dir "${J_STAGE[parent]}"))" 1
-    LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${J_STAGE[parent]}/${J_KEY[parent]}=${LIBCC_MID[$parent]}"
+      libcc_fail "preflight: upstream job ${JA_STAGE[$parent]} ${JA_KEY[$parent]} has not completed (no valid done-marker in $(libcc_state_dir "${JA_STAGE[$parent]}"))" 1
+    LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
   done
 }
 
