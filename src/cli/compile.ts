@@ -14,7 +14,7 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
-import { checkRelativePath, createExclusive, ensureParents, hasEntries, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
+import { checkRelativePath, createExclusive, ensureParents, hasEntries, hashNoFollow, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -131,10 +131,13 @@ export function verifyUnchanged(dir: string, header: string, inputs: string): { 
   }
   if (found.mode !== 0o644) return { reason: `${MANIFEST} has mode ${found.mode.toString(8)}` };
   if (found.text !== manifestText(entries, header, inputs)) return { reason: `the inputs differ from those ${MANIFEST} records` };
+  const directories = new Map<string, string | undefined>();
   for (const [path, hash] of entries) {
-    const file = probeBytes(dir, path);
-    if (file.kind !== 'file') return { reason: `${path} is ${file.kind === 'missing' ? 'missing' : 'not a plain file'}` };
-    if (file.same || sha256(file.bytes) !== hash) return { reason: `${path} was edited` };
+    const parents = parentProblem(dir, path, directories);
+    if (parents !== undefined) return { reason: parents === 'missing' ? `${path} is missing` : parents };
+    const file = hashNoFollow(join(dir, path));
+    if (file === undefined) return { reason: `${path} is missing or not a plain file` };
+    if (file.hash !== hash) return { reason: `${path} was edited` };
     if (file.mode !== (isExecutable(path) ? 0o755 : 0o644)) return { reason: `${path} has mode ${file.mode.toString(8)}` };
   }
   return { files: entries.size + 1 };

@@ -2,7 +2,7 @@
 // taken only when every input is the one the manifest records and every file is as listed; the
 // debug note (`LIBCC_DEBUG_FASTPATH=1`) says which path ran. When it is not taken, the full
 // compile runs and behaves exactly as without the fast path.
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -162,7 +162,7 @@ describe('compile: the no-change fast path', () => {
 
     rmSync(join(out(), 'jobs/characterize.sh'));
     const deleted = await compile();
-    expect(why(deleted.stderr)).toBe('jobs/characterize.sh is missing');
+    expect(why(deleted.stderr)).toBe('jobs/characterize.sh is missing or not a plain file');
     expect(deleted.stdout).toContain('(1 changed)');
 
     chmodSync(join(out(), 'submit.sh'), 0o644);
@@ -171,6 +171,16 @@ describe('compile: the no-change fast path', () => {
     expect(mode.stdout).toContain('(1 changed)');
     expect(tree()).toEqual(await fresh());
     expect((await compile()).stderr).toMatch(TAKEN);
+  });
+
+  it('is not taken through a directory replaced by a symbolic link (identical content); the full compile refuses it', async () => {
+    await compile();
+    renameSync(join(out(), 'decks/lvf'), join(dir, 'lvf-copy'));
+    symlinkSync(join(dir, 'lvf-copy'), join(out(), 'decks/lvf'));
+    const linked = await compile();
+    expect(why(linked.stderr)).toBe('decks/lvf is a symbolic link');
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toMatch(/decks\/lvf is a symbolic link/);
   });
 
   it('is not taken when the manifest was tampered with', async () => {
