@@ -469,6 +469,7 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
   if (options.history === undefined) {
     const verify = () => verifyUnchanged(outDir, header, digest());
     const unchanged = refusalsAsUsageErrors(() => (lockForFastPath && existsSync(join(outDir, MANIFEST)) ? locked(outDir, verify) : verify()));
+    // Emission adds diagnostics only when it fails (LCP6002, an error): none are missed here.
     if ('files' in unchanged) {
       debug(`fast path: inputs unchanged, ${unchanged.files} files verified, nothing rendered`);
       report();
