@@ -69,3 +69,28 @@ export function generateCompileFlow(dir, targetJobs) {
   writeFileSync(lcp, `${lines.join('\n')}\n`);
   return { lcp, jobs: 3 * libraries * corners + libraries, libraries, corners };
 }
+
+/**
+ * The same DAG as a Makefile (one target per job, the same edges), for the `make -n` row: what
+ * a build tool spends walking this graph when nothing exists yet. Recipes only `touch`.
+ */
+export function generateMakefile(dir, flow) {
+  const lines = ['.PHONY: all', ''];
+  const merges = [];
+  for (let l = 0; l < flow.libraries; l++) {
+    const posts = [];
+    for (let c = 0; c < flow.corners; c++) {
+      const key = `lib${l}/c${c}`;
+      lines.push(`copy/${key}:`, '\tmkdir -p $(@D) && touch $@');
+      lines.push(`characterize/${key}: copy/${key}`, '\tmkdir -p $(@D) && touch $@');
+      lines.push(`post/${key}: characterize/${key}`, '\tmkdir -p $(@D) && touch $@');
+      posts.push(`post/${key}`);
+    }
+    lines.push(`merge/lib${l}: ${posts.join(' ')}`, '\tmkdir -p $(@D) && touch $@');
+    merges.push(`merge/lib${l}`);
+  }
+  lines.splice(1, 0, `all: ${merges.join(' ')}`);
+  const makefile = join(dir, 'Makefile');
+  writeFileSync(makefile, `${lines.join('\n')}\n`);
+  return makefile;
+}

@@ -10,12 +10,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateCompileFlow } from './compile-flow.js';
+import { generateCompileFlow, generateMakefile } from './compile-flow.js';
 import { writeDoneMarkers } from './markers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin/libcc.js');
 const GNU_TIME = '/usr/bin/time';
+const hasMake = spawnSync('make', ['--version']).status === 0;
 export const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%e', 'true']).status === 0;
 
 /** Runs argv; returns wall and CPU seconds, peak RSS in MiB (undefined without GNU time), stdout. */
@@ -68,6 +69,11 @@ export function benchSize(target, { scripts = true } = {}) {
     const row = (what, m, extra = {}) => rows.push({ jobs: flow.jobs, what, ...m, ...extra });
     row('check', node(['check', 'flow.lcp']));
     row('plan', node(['plan', 'flow.lcp']));
+    // The same DAG walked by make (dry run, nothing built): the floor for `plan`.
+    if (hasMake) {
+      generateMakefile(dir, flow);
+      row('make -n (same DAG)', measure(['make', '-n', '-f', 'Makefile', 'all'], { cwd: dir }));
+    }
     const compile = node(['compile', 'flow.lcp']);
     if (compile.status !== 0) throw new Error(`compile failed: ${compile.stdout}`);
     const size = treeSize(out);
@@ -118,6 +124,8 @@ export function printCompileTable(rows) {
     const floor = by(jobs, 'cp -r output (floor)');
     const again = by(jobs, 'compile (no change)');
     const plan = by(jobs, 'plan');
+    const make = by(jobs, 'make -n (same DAG)');
+    if (make) console.log(`${jobs} jobs: plan / make -n = ${(plan.wall / make.wall).toFixed(1)}x wall, ${make.cpu > 0 ? `${(plan.cpu / make.cpu).toFixed(1)}x` : 'n/a (make under 10 ms)'} CPU (target <= 1)`);
     console.log(
       `${jobs} jobs: compile / cp -r = ${(c.wall / floor.wall).toFixed(1)}x (target <= 2); (compile - plan) / cp -r = ${((c.wall - plan.wall) / floor.wall).toFixed(1)}x; ` +
         `no-change re-compile / plan = ${(again.wall / plan.wall).toFixed(1)}x (target <= 1.5)`,

@@ -13,6 +13,7 @@ import type { AttributeDecl, Block, Expression, Property } from '../syntax/ast.j
 import type { CheckContext } from './context.js';
 import { FORMAT_SEPARATOR } from './formats.js';
 import type { AttributeValue, FanoutKey } from './model.js';
+import { attributeName } from './references.js';
 import { checkEnum, mismatch, readBoolean, readInteger, readQuantity } from './values.js';
 
 export const ATTRIBUTE_TYPES = ['string', 'path', 'int', 'bool', 'voltage', 'temperature', 'memory', 'duration'] as const;
@@ -140,6 +141,7 @@ export function readAttributes(
   for (const attribute of schema.values()) {
     const property = values.get(attribute.name);
     if (property !== undefined) {
+      ctx.references.use('attribute', { name: attributeName(entity, attribute.name), span: property.key.span });
       const value = readAttributeValue(ctx, property.value, attribute.type, attribute.name, yaml);
       if (value === undefined) ok = false;
       else attributes[attribute.name] = value;

@@ -140,6 +140,7 @@ export function check(loaded: LoadedProgram, options: CheckOptions = {}): CheckR
     libraries: new Map([...libraries.values()].flatMap((l) => (l.model ? [[l.model.id, l.model] as const] : []))),
     corners: byName([...corners.values()].map((c) => c.model)),
     stages: byName([...stages.values()].map((s) => s.model)),
+    attributes,
   });
   if (hasErrors(diagnostics) || symbols.pipeline === undefined) return { diagnostics, bindings };
 

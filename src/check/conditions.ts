@@ -10,6 +10,7 @@ import type { BinaryExpression, Expression, Identifier, Reference } from '../syn
 import type { Span } from '../diagnostics/span.js';
 import type { CheckContext } from './context.js';
 import type { AttributeSchemas } from './attributes.js';
+import { attributeName } from './references.js';
 import { entityFields, isFanoutKey, type FieldType } from './fields.js';
 import { evaluateCondition } from './evaluate.js';
 import type { AttributeValue, Condition, DimensionModel, ExpectOperator, FanoutKey, Operand } from './model.js';
@@ -280,6 +281,7 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
     });
     return undefined;
   }
+  if (scope.attributes?.[entity].has(fieldName.name)) ctx.references.use('attribute', { name: attributeName(entity, fieldName.name), span: fieldName.span });
   if (!scope.keySet.has(entity)) {
     ctx.report('LCP2009', expression.span, `\`${entity}.${fieldName.name}\` is not in scope in ${scope.what}`, {
       label: `not fanned out per ${entity}`,

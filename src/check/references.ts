@@ -12,19 +12,25 @@
  * `resources { queue }` and `site { default_queue }`, a library's node, corner and corner-set
  * names (library `corners`, corner sets — `.lcp` and YAML `sets:` —, `corner.name in SET`),
  * names compared with `corner.name`, `library.id`, `library.node`, `node.name`, `${ENV}`
- * in strings, and a declared dimension in `for each`, `where` and `${…}`. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
+ * in strings, a declared dimension in `for each`, `where` and `${…}`, and a declared attribute
+ * (`library.multibit`) where an entity sets it (its block or YAML entry), in a condition and in
+ * an interpolation. Only uses that resolve; an unknown name has no binding (it has a diagnostic).
+ *
+ * Attributes are named `<entity>.<name>` in their namespace (`library.multibit`): a library and
+ * a corner attribute may share a name. Their spans cover the name alone (`multibit`).
  */
 import type { Span } from '../diagnostics/span.js';
 import type { Identifier } from '../syntax/ast.js';
 import type { LoadedProgram } from '../syntax/load.js';
+import type { AttributeSchemas } from './attributes.js';
 import type { CornerModel, EnvModel, LibraryModel, NodeModel, QueueModel, SiteModel, StageModel, ToolModel } from './model.js';
 import type { BlockSchema } from './schema.js';
 import type { SymbolTable } from './symbols.js';
 
 /** The namespaces names are looked up in (corners and corner sets share one). */
-export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template' | 'dimension';
+export type Namespace = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'stage' | 'template' | 'attribute' | 'dimension';
 
-export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'dimension';
+export type BindingKind = 'env' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'stage' | 'template' | 'attribute' | 'dimension';
 
 export interface Binding {
   readonly name: string;
@@ -62,6 +68,8 @@ export interface DeclaredModels {
   readonly libraries: ReadonlyMap<string, LibraryModel>;
   readonly corners: ReadonlyMap<string, CornerModel>;
   readonly stages: ReadonlyMap<string, StageModel>;
+  /** Declared attributes that checked, by entity and name. */
+  readonly attributes?: AttributeSchemas;
 }
 
 export const NO_MODELS: DeclaredModels = {
@@ -149,7 +157,14 @@ export class ReferenceRecorder {
     for (const d of symbols.libraries.values()) add('library', 'library', d.name);
     for (const d of symbols.corners.values()) add('corner', d.kind === 'CornerDecl' ? 'corner' : 'corner set', d.name);
     for (const d of symbols.stages.values()) add('stage', 'stage', d.name);
-    for (const d of symbols.templates.values()) add('template', 'stage', d.name); // a template is a stage's part; editors show it as one
+    for (const d of symbols.templates.values()) add('template', 'template', d.name);
+    const attributes = new Set<string>();
+    for (const d of symbols.attributes) {
+      const qualified = attributeName(d.entity.name, d.name.name);
+      if (d.name.name === '' || !['node', 'library', 'corner'].includes(d.entity.name) || attributes.has(qualified)) continue;
+      attributes.add(qualified);
+      add('attribute', 'attribute', { kind: 'Identifier', name: qualified, span: d.name.span });
+    }
     for (const d of symbols.dimensions.values()) add('dimension', 'dimension', d.name);
     for (const use of this.uses) {
       const entry = index.get(`${use.namespace}\u0000${use.name}`);
@@ -162,6 +177,11 @@ export class ReferenceRecorder {
     for (const entry of index.values()) entry.uses.sort(compareSpans);
     return new Bindings(bindings, this.schemas, models);
   }
+}
+
+/** The name of an attribute in the `attribute` namespace: `library.multibit`. */
+export function attributeName(entity: string, name: string): string {
+  return `${entity}.${name}`;
 }
 
 function sameSpan(a: Span, b: Span): boolean {

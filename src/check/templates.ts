@@ -8,6 +8,7 @@ import { didYouMean, suggest, suggestionFixes } from '../diagnostics/suggest.js'
 import type { Span } from '../diagnostics/span.js';
 import type { Identifier, Reference, StringLiteral } from '../syntax/ast.js';
 import type { AttributeSchemas } from './attributes.js';
+import { attributeName } from './references.js';
 import type { CheckContext } from './context.js';
 import { entityFields, isFanoutKey } from './fields.js';
 import { reportUngrouped } from './conditions.js';
@@ -122,6 +123,7 @@ function resolveInterpolation(
       });
       return undefined;
     }
+    if (environment.attributes?.[name].has(field.name)) ctx.references.use('attribute', { name: attributeName(name, field.name), span: field.span });
     let fieldName = field.name;
     if (format !== undefined) {
       const type = fields[field.name]!;

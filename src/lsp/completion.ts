@@ -6,12 +6,13 @@
  * | `${…` (`${corner.…`) | env variables and built-ins (the entity's fields) |
  * | a number (`64`, `64G`) | units (of the property's dimension when known) |
  * | `stage s … after a, …` | stages |
+ * | `extends …`, `stage_template = …` | stage templates |
  * | `queue = …`, `default_queue = …` | queues |
  * | `run = …` | tools and `shell` |
  * | `corners = [a, …`, `corners s = …` | corners and corner sets |
  * | `library x : …` | nodes |
  * | `for each …` | fan-out keys and declared dimensions |
- * | `corner.…`, `library.…`, `node.…` (conditions) | the entity's fields |
+ * | `corner.…`, `library.…`, `node.…` (conditions) | the entity's fields and declared attributes |
  * | the start of an item in a block | the block's properties (its schema, as `readBlock` read it) |
  * | the start of a top-level line | declaration keywords |
  *
@@ -19,13 +20,14 @@
  * pattern differs (`64G` is one word) still filter and insert correctly.
  */
 import { ENTITY_FIELDS } from '../check/fields.js';
+import type { FanoutKey } from '../check/model.js';
 import type { Namespace } from '../check/references.js';
 import { RESERVED_NAMES } from '../check/symbols.js';
 import { lookupUnit, UNITS, type Dimension } from '../check/units.js';
 import { BUILTIN_DOCS, FIELD_DOCS, PROPERTY_DOCS } from './hover.js';
 import { bodyOf, declarationAt, fileOf, nestedBlocksAt, type ProgramView } from './view.js';
 
-export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'dimension';
+export type CompletionKind = 'property' | 'unit' | 'variable' | 'field' | 'keyword' | 'stage' | 'queue' | 'tool' | 'corner' | 'corner set' | 'node' | 'library' | 'env' | 'template' | 'attribute' | 'dimension';
 
 export interface Completion {
   readonly label: string;
@@ -84,7 +86,7 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
     if (parts.length === 2 && (bindings?.names('stage') ?? []).some((b) => b.name === parts[0])) {
       return [field('work', "the work directory of this job's job of the stage"), field('work_root', 'the directory of all its jobs')];
     }
-    if (parts.length > 1) return fields(parts[0]!, replace);
+    if (parts.length > 1) return fields(view, parts[0]!, replace);
     return [
       ...names('env').map((c) => ({ ...c, kind: 'env' as const, detail: 'env variable' })),
       ...[...RESERVED_NAMES].map((name): Completion => ({ label: name, kind: 'variable', detail: 'built-in', ...(BUILTIN_DOCS[name] ? { documentation: BUILTIN_DOCS[name] } : {}), replace })),
@@ -112,6 +114,9 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
       return [...builtin, ...names('dimension')];
     }
   }
+  if (/\bextends\s+[A-Za-z_]*$/.test(line) || /\bstage_template\s*=\s*[A-Za-z_]*$/.test(line)) {
+    return names('template', decl?.kind === 'TemplateDecl' ? decl.name.name : undefined);
+  }
   if (/\b(?:default_)?queue\s*=\s*[A-Za-z_]*$/.test(line)) return names('queue');
   if (/\brun\s*=\s*[A-Za-z_]*$/.test(line)) {
     return [...names('tool'), { label: 'shell', kind: 'keyword', detail: 'run a shell command', insertText: `${pad}shell "`, replace }];
@@ -121,7 +126,7 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
     return names('corner', decl?.kind === 'CornerSetDecl' ? decl.name.name : undefined);
   }
   const field = /\b(corner|library|node)\.([A-Za-z_]*)$/.exec(line);
-  if (field) return fields(field[1]!, replace);
+  if (field) return fields(view, field[1]!, replace);
 
   // The start of an item: a property of the block's schema, or a declaration keyword.
   if (/^\s*[A-Za-z_]*$/.test(line)) {
@@ -152,14 +157,18 @@ export function complete(view: ProgramView, path: string, offset: number): Compl
   return [];
 }
 
-function fields(entity: string, replace: Completion['replace']): Completion[] {
+function fields(view: ProgramView, entity: string, replace: Completion['replace']): Completion[] {
   const table = (ENTITY_FIELDS as Readonly<Record<string, Readonly<Record<string, string>>>>)[entity];
   if (table === undefined) return [];
-  return Object.entries(table).map(([name, type]) => ({
+  const builtIn = Object.entries(table).map(([name, type]): Completion => ({
     label: name,
     kind: 'field',
     detail: type,
     ...(FIELD_DOCS[`${entity}.${name}`] ? { documentation: FIELD_DOCS[`${entity}.${name}`] } : {}),
     replace,
   }));
+  const declared = [...(view.bindings?.models.attributes?.[entity as FanoutKey].values() ?? [])].map(
+    (a): Completion => ({ label: a.name, kind: 'attribute', detail: `${a.type} attribute`, replace }),
+  );
+  return [...builtIn, ...declared];
 }

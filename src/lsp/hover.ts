@@ -5,12 +5,14 @@
  *   checker's model of the declaration — a corner's process, voltage, temperature and RC corner;
  *   a library's node and corners; a node's ranges; a queue's limits; a tool's kind and path; an
  *   env variable's type and default; a stage's fan-out keys, dependencies, queue and, when the
- *   program expanded, its job count and estimate from the plan;
+ *   program expanded, its job count and estimate from the plan; an attribute's type and default;
+ *   a stage template's base and the stages extending it; with the declaration's doc comment;
  * - a property (`mem = 64GB`): what the property is, and its value with the unit spelt out
  *   and converted to the base unit ("memory, 64 GB = 64·10⁹ bytes");
  * - `${work}`, `${corner.rc}`, … and `for each` keys: what the built-in name means.
  */
 import { ENTITY_FIELDS } from '../check/fields.js';
+import type { FanoutKey } from '../check/model.js';
 import type { Binding } from '../check/references.js';
 import { formatDuration, formatMemory, formatTemperature, formatVoltage, lookupUnit, type Dimension } from '../check/units.js';
 import type { Span } from '../diagnostics/span.js';
@@ -308,9 +310,65 @@ function describeBinding(view: ProgramView, binding: Binding): string {
       } else if (s) lines.push('- jobs: not known until the program has no errors');
       break;
     }
+    case 'attribute': {
+      const decl = declarationFor(view, binding);
+      if (decl?.kind === 'AttributeDecl') {
+        const entity = decl.entity.name;
+        const schema = models.attributes?.[entity as FanoutKey]?.get(decl.name.name);
+        fact('type', decl.type.name === '' ? undefined : `\`${decl.type.name}\``);
+        fact(
+          'default',
+          decl.default !== undefined ? `\`${textOf(view, decl.default.span)}\`` : `none (every ${entity} must set it)`,
+        );
+        if (schema === undefined) lines.push('- not checked: the declaration has an error');
+        fact('use', `\`\${${binding.name}}\`, \`where ${decl.type.name === 'bool' ? binding.name : `${binding.name} == …`}\`, decks: \`${entity}.attrs.${decl.name.name}\``);
+      }
+      break;
+    }
+    case 'template': {
+      const decl = declarationFor(view, binding);
+      if (decl?.kind === 'TemplateDecl' && decl.extends && decl.extends.name !== '') fact('extends', `\`${decl.extends.name}\``);
+      const extenders = view.loaded.declarations.flatMap((d) =>
+        (d.kind === 'StageDecl' || d.kind === 'TemplateDecl') && d.extends?.name === name ? [`${d.kind === 'StageDecl' ? 'stage' : 'template'} \`${d.name.name}\``] : [],
+      );
+      if (extenders.length > 0) fact('extended by', extenders.join(', '));
+      const site = view.loaded.declarations.find((d) => d.kind === 'SiteDecl');
+      const siteTemplate = site?.kind === 'SiteDecl' ? site.body.items.find((i): i is Property => i.kind === 'Property' && i.key.name === 'stage_template') : undefined;
+      if (siteTemplate && textOf(view, siteTemplate.value.span) === name) lines.push('- the site’s `stage_template`: under every stage');
+      break;
+    }
   }
+  const doc = docComment(view, binding);
+  if (doc !== undefined) lines.push('', doc);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n');
+}
+
+/**
+ * The comment documenting a declaration: the `//` lines right above it (no blank line between),
+ * else a comment after it on its last line (`attribute library.x: bool = false  // why`).
+ */
+export function docComment(view: ProgramView, binding: Binding): string | undefined {
+  const decl = declarationFor(view, binding);
+  const file = view.loaded.files.find((f) => f.path === binding.declaration.file);
+  const text = view.loaded.sources.get(binding.declaration.file)?.text;
+  if (decl === undefined || file === undefined || text === undefined) return undefined;
+  const strip = (comment: string) => comment.replace(/^\/\/\s?/, '').replace(/^\/\*+\s*|\s*\*+\/$/g, '').trim();
+  const above: string[] = [];
+  let start = decl.span.start;
+  for (let i = file.comments.length - 1; i >= 0; i--) {
+    const comment = file.comments[i]!;
+    if (comment.span.end > start) continue;
+    const between = text.slice(comment.span.end, start);
+    if (!/^[ \t]*\r?\n[ \t]*$/.test(between)) break;
+    const lineStart = text.lastIndexOf('\n', comment.span.start - 1) + 1;
+    if (text.slice(lineStart, comment.span.start).trim() !== '') break; // a trailing comment of the line above
+    above.unshift(strip(comment.text));
+    start = comment.span.start;
+  }
+  if (above.length > 0) return above.join('\n');
+  const trailing = file.comments.find((c) => c.span.start >= decl.span.end && !text.slice(decl.span.end, c.span.start).includes('\n'));
+  return trailing ? strip(trailing.text) : undefined;
 }
 
 function declarationFor(view: ProgramView, binding: Binding): Declaration | undefined {

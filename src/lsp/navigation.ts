@@ -5,7 +5,8 @@
  * that contains it.
  */
 import { compileCornerStyle, isCornerStyleError, parseCornerName, temperaturesEqual, voltagesEqual } from '../check/corner-name.js';
-import type { Binding, BindingHit } from '../check/references.js';
+import { ENTITY_FIELDS } from '../check/fields.js';
+import { attributeName, type Binding, type BindingHit } from '../check/references.js';
 import { RESERVED_NAMES, reservedEnvReason } from '../check/symbols.js';
 import type { Span } from '../diagnostics/span.js';
 import { textOf, type ProgramView } from './view.js';
@@ -68,6 +69,15 @@ export function invalidNewName(located: Located, newName: string): string | unde
   if (binding.kind === 'corner' && newName !== binding.name) {
     const changed = cornerStyleChange(located, newName);
     if (changed !== undefined) return changed;
+  }
+  if (binding.namespace === 'attribute') {
+    // `library.multibit` → `library.<newName>`: the entity stays, the name must not be a field.
+    const entity = binding.name.slice(0, binding.name.indexOf('.'));
+    if (newName !== binding.name.slice(entity.length + 1)) {
+      if ((ENTITY_FIELDS as Readonly<Record<string, Readonly<Record<string, string>>>>)[entity]?.[newName] !== undefined) return `\`${newName}\` is a built-in field of \`${entity}\``;
+      if (located.view.bindings?.lookup('attribute', attributeName(entity, newName))) return `an attribute \`${entity}.${newName}\` already exists`;
+    }
+    return undefined;
   }
   if (newName !== binding.name && located.view.bindings?.lookup(binding.namespace, newName)) {
     const other = located.view.bindings.lookup(binding.namespace, newName)!;

@@ -6,7 +6,7 @@
 import type { Span } from '../diagnostics/span.js';
 import type { Block, Declaration, LcpFile } from '../syntax/ast.js';
 
-export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'dimension' | 'stage' | 'property' | 'block';
+export type OutlineKind = 'pipeline' | 'env' | 'site' | 'tool' | 'queue' | 'node' | 'library' | 'corner' | 'corner set' | 'dimension' | 'stage' | 'template' | 'attribute' | 'property' | 'block';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -62,6 +62,21 @@ function declarationSymbol(decl: Declaration, textOf: (span: Span) => string): O
       return named('corner', undefined, decl.body);
     case 'CornerSetDecl':
       return named('corner set', oneLine(textOf(decl.value.span)));
+    case 'AttributeDecl': {
+      if (decl.entity.name === '' || decl.name.name === '') return undefined;
+      const type = decl.type.name === '' ? '' : `: ${decl.type.name}`;
+      const detail = `${type}${decl.default ? ` = ${oneLine(textOf(decl.default.span))}` : ''}`;
+      return {
+        name: `${decl.entity.name}.${decl.name.name}`,
+        kind: 'attribute',
+        ...(detail ? { detail } : {}),
+        span: cover(decl.span, decl.name.span),
+        selection: decl.name.span,
+        children: [],
+      };
+    }
+    case 'TemplateDecl':
+      return named('template', decl.extends && decl.extends.name !== '' ? `extends ${decl.extends.name}` : undefined, decl.body);
     case 'DimensionDecl':
       return named('dimension', decl.values.map((v) => v.name).join(', '));
     case 'StageDecl': {
@@ -69,6 +84,7 @@ function declarationSymbol(decl: Declaration, textOf: (span: Span) => string): O
         ...(decl.forEach && decl.forEach.keys.length > 0 ? [`for each ${decl.forEach.keys.map((k) => k.name).join(', ')}`] : []),
         ...(decl.forEach?.groupBy ? [`group by ${decl.forEach.groupBy.fields.map((f) => f.name).join(', ')}`] : []),
         ...(decl.after.length > 0 ? [`after ${decl.after.map((a) => a.name).join(', ')}`] : []),
+        ...(decl.extends && decl.extends.name !== '' ? [`extends ${decl.extends.name}`] : []),
       ];
       return named('stage', parts.join(' '), decl.body);
     }

@@ -210,6 +210,8 @@ const SYMBOL_KINDS: Readonly<Record<OutlineKind, SymbolKind>> = {
   'corner set': SymbolKind.Array,
   dimension: SymbolKind.Enum,
   stage: SymbolKind.Event,
+  template: SymbolKind.Interface,
+  attribute: SymbolKind.Field,
   property: SymbolKind.Property,
   block: SymbolKind.Struct,
 };
@@ -228,6 +230,8 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
   node: CompletionItemKind.Class,
   library: CompletionItemKind.Module,
   env: CompletionItemKind.Variable,
+  template: CompletionItemKind.Interface,
+  attribute: CompletionItemKind.Field,
   dimension: CompletionItemKind.Enum,
 };
 

@@ -166,7 +166,7 @@ describe('libcc check with directories and globs', () => {
     const glob = await runCli('check', 'examples/**/*.lcp', '--format', 'short');
     expect(glob).toEqual(await runCli('check', 'examples', '--format', 'short'));
     const flows = await runCli('check', 'examples/*/flow.lcp');
-    expect(flows).toEqual({ code: 0, stdout: 'ok: 3 files checked, no problems\n', stderr: '' });
+    expect(flows).toEqual({ code: 0, stdout: 'ok: 4 files checked, no problems\n', stderr: '' });
     const units = await runCli('check', 'examples/errors/u?its.lcp', '--format', 'short');
     expect(units).toEqual(await runCli('check', 'examples/errors/units.lcp', '--format', 'short'));
   });

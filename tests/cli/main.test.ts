@@ -96,7 +96,7 @@ describe('libcc graph and fmt are wired', () => {
     expect(run.stdout).toContain('class n0,n1 critical');
   });
   it('fmt --check passes on the formatted examples', async () => {
-    const run = await runCli('fmt', '--check', 'examples/minimal/flow.lcp', 'examples/n2_tanager/flow.lcp', 'examples/n2_tanager/site.lcp');
+    const run = await runCli('fmt', '--check', 'examples/minimal/flow.lcp', 'examples/n2_tanager/flow.lcp', 'examples/n2_tanager/site.lcp', 'examples/lib_char_auto/flow.lcp', 'examples/lib_char_auto/site.lcp');
     expect(run.code).toBe(0);
   });
 });

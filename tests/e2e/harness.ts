@@ -227,7 +227,7 @@ function isForeign(name: string): boolean {
   return /^(LIBCC_|LIBERATE_STUB_|LSB_)/.test(name) && !['LIBCC_RUN_DIR'].includes(name);
 }
 
-function cleanEnv(extra: Record<string, string | undefined>, prependPath?: string): NodeJS.ProcessEnv {
+export function cleanEnv(extra: Record<string, string | undefined>, prependPath?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!isForeign(k) && !k.startsWith('LSF_STANDIN_')) env[k] = v;
   for (const [k, v] of Object.entries(extra)) {

@@ -97,13 +97,13 @@ stage report for each library after run_gen { run = shell """ls "\${run_gen.work
     expect(read('jobs/copy.sh')).toContain('lcp_work=$LIBCC_WORK_ROOT/$LIBCC_STAGE${LIBCC_KEY_PATH:+/$LIBCC_KEY_PATH}');
   });
 
-  it('a read of an upstream directory is a per-job literal path: element-wise and broadcast', () => {
+  it('a read of an upstream directory is a per-job literal path (in the element table): element-wise and broadcast', () => {
     const copy = read('jobs/copy.sh');
-    expect(copy).toContain("lcp_stage_kits_work_path='kits/n/lib'");
+    expect(read('lib/elements/copy.tsv')).toContain('\tlcp_stage_kits_work_path=kits/n/lib\n');
     expect(copy).toContain('lcp_stage_kits_work="$LIBCC_WORK_ROOT/$lcp_stage_kits_work_path"');
-    const gen = read('jobs/run_gen.sh');
-    expect(gen).toContain("lcp_stage_copy_work_path='copy/n/lib/tt_0p80v_25c'");
-    expect(gen).toContain("lcp_stage_copy_work_path='copy/n/lib/tt_0p90v_25c'");
+    const gen = read('lib/elements/run_gen.tsv');
+    expect(gen).toContain('\tlcp_stage_copy_work_path=copy/n/lib/tt_0p80v_25c\n');
+    expect(gen).toContain('\tlcp_stage_copy_work_path=copy/n/lib/tt_0p90v_25c\n');
     const report = read('jobs/report.sh');
     expect(report).toContain(`lcp_stage_run_gen_work_root="$LIBCC_WORK_ROOT"/'run_gen'`);
     expect(report).toContain('lcp_tool_gen_path="${T}/gen"');

@@ -47,7 +47,7 @@ describe('examples/errors: every file reports its diagnostics', () => {
 });
 
 describe('examples: clean check and a plan', () => {
-  for (const example of ['minimal', 'n2_tanager', 'templates']) {
+  for (const example of ['minimal', 'n2_tanager', 'templates', 'lib_char_auto']) {
     it(`${example} checks clean`, async () => {
       const run = await runCli('check', `examples/${example}/flow.lcp`, '--no-color');
       expect(run.stdout).toBe(`ok: examples/${example}/flow.lcp checked, no problems\n`);
