@@ -14,7 +14,7 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
-import { checkRelativePath, createExclusive, ensureParents, hasEntries, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
+import { checkRelativePath, createExclusive, ensureParents, hasEntries, hashNoFollow, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -39,10 +39,25 @@ export function sha256(text: string | Uint8Array): string {
 /** A generated file's content: text, its UTF-8 bytes, or a function making them (`emitBytes`). */
 export type Content = string | Uint8Array | (() => Uint8Array);
 
-export function renderManifest(files: ReadonlyMap<string, Content>, header: string): string {
-  const lines = [`# ${header}`, '# sha256 and path of every generated file; libcc never overwrites a file not listed here.'];
-  for (const [path, text] of files) lines.push(`${sha256(typeof text === 'function' ? text() : text)}  ${path}`);
-  return `${lines.join('\n')}\n`;
+/**
+ * The manifest: a header, then `<sha256>  <path>` of every generated file. With `inputs` (the
+ * digest of everything the output depends on, `inputs.ts`), a `# inputs` line records it, bound
+ * to the file list (a manifest mixed from two compiles does not match): a re-compile with the
+ * same inputs only verifies the files (`verifyUnchanged`).
+ */
+export function renderManifest(files: ReadonlyMap<string, Content>, header: string, inputs?: string): string {
+  const hashes: [string, string][] = [];
+  for (const [path, text] of files) hashes.push([path, sha256(typeof text === 'function' ? text() : text)]);
+  return manifestText(hashes, header, inputs);
+}
+
+function manifestText(hashes: Iterable<readonly [string, string]>, header: string, inputs: string | undefined): string {
+  const entries: string[] = [];
+  for (const [path, hash] of hashes) entries.push(`${hash}  ${path}\n`);
+  const body = entries.join('');
+  const lines = [`# ${header}\n`, '# sha256 and path of every generated file; libcc never overwrites a file not listed here.\n'];
+  if (inputs !== undefined) lines.push(`# inputs ${sha256(`${inputs}\n${body}`)}\n`);
+  return lines.join('') + body;
 }
 
 /** A manifest (or journal) that libcc did not write as it is; using it could touch files outside the directory. */
@@ -94,6 +109,38 @@ export function readManifest(dir: string): Map<string, string> | undefined {
   if (found.kind === 'missing') return undefined;
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing ${join(dir, MANIFEST)}: ${found.reason}`);
   return parseManifest(found.text, join(dir, MANIFEST));
+}
+
+/**
+ * The no-change fast path: whether `dir` is exactly what a compile with these inputs wrote —
+ * no interrupted compile, the manifest as libcc writes it with the same `# inputs` digest, and
+ * every listed file present, with its listed hash and mode. Returns the number of files
+ * (manifest included), or why not; anything unusual is a "why not", and the full compile (which
+ * refuses or repairs as always) runs instead.
+ */
+export function verifyUnchanged(dir: string, header: string, inputs: string): { files: number } | { reason: string } {
+  if (interrupted(dir)) return { reason: 'a compile was interrupted' };
+  const found = probe(dir, MANIFEST);
+  if (found.kind !== 'file') return { reason: found.kind === 'missing' ? `no ${MANIFEST}` : found.reason };
+  let entries: Map<string, string>;
+  try {
+    entries = parseManifest(found.text, join(dir, MANIFEST));
+  } catch (error) {
+    if (error instanceof ManifestError) return { reason: error.message };
+    throw error;
+  }
+  if (found.mode !== 0o644) return { reason: `${MANIFEST} has mode ${found.mode.toString(8)}` };
+  if (found.text !== manifestText(entries, header, inputs)) return { reason: `the inputs differ from those ${MANIFEST} records` };
+  const directories = new Map<string, string | undefined>();
+  for (const [path, hash] of entries) {
+    const parents = parentProblem(dir, path, directories);
+    if (parents !== undefined) return { reason: parents === 'missing' ? `${path} is missing` : parents };
+    const file = hashNoFollow(join(dir, path));
+    if (file === undefined) return { reason: `${path} is missing or not a plain file` };
+    if (file.hash !== hash) return { reason: `${path} was edited` };
+    if (file.mode !== (isExecutable(path) ? 0o755 : 0o644)) return { reason: `${path} has mode ${file.mode.toString(8)}` };
+  }
+  return { files: entries.size + 1 };
 }
 
 /** Whether a generated file is missing, holds `expected`, or something else; throws when it is a link or not a file. */

@@ -16,11 +16,13 @@ import { renderGithub } from '../diagnostics/github.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
+import type { TemplateHost } from '../check/template-host.js';
 import { displayPath, loadProgram, type LoadedProgram } from '../syntax/load.js';
 import { emitBytes } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
-import { ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, writeAtomically, writeGenerated } from './compile.js';
+import { acquireLock, ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
+import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
 import { fmtCommand, STDIN_NAME } from './fmt.js';
@@ -74,10 +76,11 @@ function positiveInteger(value: string): number {
 }
 
 /** Loads a pipeline from disk; `text`, when given, is the root file's text (standard input). */
-function load(path: string, text?: string): LoadedProgram {
+function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   const root = displayPath(userPath(path));
   const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
-  const loaded = loadProgram(userPath(path), { readFile, realPath: realPathOrUndefined });
+  const host = { readFile, realPath: realPathOrUndefined };
+  const loaded = loadProgram(userPath(path), reads === undefined ? host : recordingLoaderHost(host, dirname(root), reads));
   if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
   return loaded;
 }
@@ -90,14 +93,22 @@ function realPathOrUndefined(path: string): string | undefined {
   }
 }
 
-/** The one analysis (src/driver) of a loaded program, with templates from disk. */
-function analyseProgram(loaded: LoadedProgram, options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {}): Analysis {
+/** Templates from disk: next to the pipeline, the site's (`--templates`), libcc's own. */
+function templatesFor(loaded: LoadedProgram, options: { templates?: string }): TemplateHost {
   if (options.templates !== undefined && !isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
-  const templates = fileSystemTemplates({
+  return fileSystemTemplates({
     flowDir: dirname(loaded.rootPath),
     ...(options.templates === undefined ? {} : { siteDir: options.templates }),
     builtinDir: join(packageRoot(), 'templates'),
   });
+}
+
+/** The one analysis (src/driver) of a loaded program, with templates from disk (or `templates`). */
+function analyseProgram(
+  loaded: LoadedProgram,
+  options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {},
+  templates: TemplateHost = templatesFor(loaded, options),
+): Analysis {
   return analyse(loaded, {
     templates,
     ...(options.slots === undefined ? {} : { slots: options.slots }),
@@ -283,7 +294,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     }
     // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
     const { diffGenerated } = await import('./diff.js');
-    const patch = refusalsAsUsageErrors(() => diffGenerated(generated.outDir, generated.files));
+    const files = generated.files;
+    const patch = files === undefined ? '' : refusalsAsUsageErrors(() => diffGenerated(generated.outDir, files));
     if (interrupted(generated.outDir)) {
       output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
     }
@@ -400,19 +412,29 @@ interface CompileOptions {
 interface Generated {
   readonly outDir: string;
   readonly rootPath: string;
-  readonly files: ReadonlyMap<string, Buffer | (() => Buffer)>;
+  /** Undefined when the fast path found the directory up to date: nothing was rendered. */
+  readonly files: ReadonlyMap<string, Buffer | (() => Buffer)> | undefined;
+  readonly fileCount: number;
   readonly jobs: number;
 }
 
 /**
  * Load, check, plan and emit — the part `compile`, `compile --check` and `diff` share.
  * Diagnostics go to stderr; progress too, but only on a terminal (never in pipes or CI logs).
+ *
+ * The analysis always runs whole (its diagnostics are printed as always). Emission is skipped
+ * when the manifest's `# inputs` digest (inputs.ts) is the current one and every file it lists
+ * is on disk as listed (`verifyUnchanged`): the output would be the same bytes. Not with
+ * `--history` (the run directories' times are inputs too). `LIBCC_DEBUG_FASTPATH=1` says on
+ * stderr whether it was taken, and why not.
  */
-function generate(file: string, options: CompileOptions, output: Output): Generated | number {
+function generate(file: string, options: CompileOptions, output: Output, lockForFastPath = false): Generated | number {
   const progress = progressReporter();
   progress('checking');
-  const loaded = load(file);
-  const analysis = analyseProgram(loaded, options);
+  const reads = newInputReads();
+  const loaded = load(file, undefined, reads);
+  const templates = recordingTemplates(templatesFor(loaded, options), reads);
+  const analysis = analyseProgram(loaded, options, templates);
   const color = useColor(process.stderr, options.color);
   let diagnostics = analysis.diagnostics;
   const report = () => {
@@ -434,25 +456,48 @@ function generate(file: string, options: CompileOptions, output: Output): Genera
   }
   const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
   refusalsAsUsageErrors(() => checkOutputDir(outDir));
+  const source = relativeFrom(outDir, loaded.rootPath);
+  const header = `generated by libcc from ${source} — do not edit`;
+  const libcc = libccIdentity(packageVersion(), join(packageRoot(), 'templates'));
+  const digest = () =>
+    inputsDigest({
+      libcc,
+      reads,
+      options: { source, scheduler: program.site.scheduler ?? 'lsf' },
+    });
+  const debug = process.env.LIBCC_DEBUG_FASTPATH === '1' ? (note: string) => output.stderr(`libcc: note: ${note}\n`) : () => {};
+  if (options.history === undefined) {
+    const verify = () => verifyUnchanged(outDir, header, digest());
+    const unchanged = refusalsAsUsageErrors(() => (lockForFastPath && existsSync(join(outDir, MANIFEST)) ? locked(outDir, verify) : verify()));
+    // Emission adds diagnostics only when it fails (LCP6002, an error): none are missed here.
+    if ('files' in unchanged) {
+      debug(`fast path: inputs unchanged, ${unchanged.files} files verified, nothing rendered`);
+      report();
+      return { outDir, rootPath: loaded.rootPath, files: undefined, fileCount: unchanged.files, jobs: plan.jobs.length };
+    }
+    debug(`fast path not taken: ${unchanged.reason}`);
+  } else {
+    debug('fast path not taken: --history');
+  }
   progress(`generating scripts for ${plan.jobs.length} jobs`);
-  const emitted = emitBytes({
-    program,
-    plan,
-    decks,
-    source: relativeFrom(outDir, loaded.rootPath),
-    templates: fileSystemTemplates({
-      flowDir: dirname(loaded.rootPath),
-      ...(options.templates === undefined ? {} : { siteDir: options.templates }),
-      builtinDir: join(packageRoot(), 'templates'),
-    }),
-  });
+  const emitted = emitBytes({ program, plan, decks, source, templates });
   diagnostics = [...diagnostics, ...emitted.diagnostics];
   report();
   if (emitted.files === undefined) return EXIT_DIAGNOSTICS;
-  const header = `generated by libcc from ${relativeFrom(outDir, loaded.rootPath)} — do not edit`;
   const files = new Map(emitted.files);
-  files.set(MANIFEST, Buffer.from(renderManifest(emitted.files, header), 'utf8'));
-  return { outDir, rootPath: loaded.rootPath, files, jobs: plan.jobs.length };
+  // The digest after emission: it covers every template the emitter read too.
+  files.set(MANIFEST, Buffer.from(renderManifest(emitted.files, header, options.history === undefined ? digest() : undefined), 'utf8'));
+  return { outDir, rootPath: loaded.rootPath, files, fileCount: files.size, jobs: plan.jobs.length };
+}
+
+/** Runs `action` holding the output directory's lock (as a writing compile would). */
+function locked<T>(dir: string, action: () => T): T {
+  const release = acquireLock(dir);
+  try {
+    return action();
+  } finally {
+    release();
+  }
 }
 
 /** A one-line progress display on a terminal's stderr; silent elsewhere and under CI. */
@@ -472,11 +517,11 @@ function progressReporter(): (message: string | undefined) => void {
 }
 
 function compileCommand(file: string, options: CompileOptions, output: Output): number {
-  const generated = generate(file, options, output);
+  const generated = generate(file, options, output, !options.check);
   if (typeof generated === 'number') return generated;
   const { outDir, rootPath, files } = generated;
   if (options.check) {
-    const stale = refusalsAsUsageErrors(() => staleness(outDir, files));
+    const stale = files === undefined ? { interrupted: false, changed: [], missing: [], extra: [] } : refusalsAsUsageErrors(() => staleness(outDir, files));
     const problems = [
       ...(stale.interrupted ? ['interrupted: a compile was interrupted; the next compile completes it'] : []),
       ...stale.changed.map((p) => `changed: ${p}`),
@@ -490,8 +535,8 @@ function compileCommand(file: string, options: CompileOptions, output: Output): 
     output.stdout(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     return EXIT_DIAGNOSTICS;
   }
-  const { written, removed } = refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
-  output.stdout(`wrote ${outDir}: ${files.size} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+  const { written, removed } = files === undefined ? { written: 0, removed: 0 } : refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
+  output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
   return EXIT_OK;
 }
 

@@ -16,6 +16,7 @@
  * ancestors (`checkOutputDir`).
  */
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
 
@@ -153,6 +154,55 @@ export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => U
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The sha256 of a regular file's content and its permission bits, opened without following a
+ * link and read 64 KiB at a time into a reused buffer (nothing kept); undefined when it is not a
+ * regular file or cannot be read.
+ */
+export function hashNoFollow(path: string): { hash: string; mode: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const hash = createHash('sha256');
+    for (let position = 0; ; ) {
+      const n = readSync(fd, scratch, 0, scratch.length, position);
+      if (n === 0) break;
+      hash.update(scratch.subarray(0, n));
+      position += n;
+    }
+    return { hash: hash.digest('hex'), mode: stat.mode & 0o777 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Why the directories above `rel` under `root` cannot be read through (a symbolic link, not a
+ * directory), `missing`, or undefined when they are plain directories. Each directory is looked
+ * at once per `seen` (verifying thousands of files in a few directories).
+ */
+export function parentProblem(root: string, rel: string, seen: Map<string, string | undefined>): string | undefined {
+  const parts = rel.split('/');
+  let current = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const shown = parts.slice(0, i + 1).join('/');
+    current = join(current, parts[i]!);
+    if (!seen.has(shown)) {
+      const stat = lstatOrUndefined(current);
+      seen.set(shown, stat === undefined ? 'missing' : stat.isSymbolicLink() ? `${shown} is a symbolic link` : stat.isDirectory() ? undefined : `${shown} is not a directory`);
+    }
+    const problem = seen.get(shown);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 /** Creates the directories above `rel` under `root` one by one, refusing links and files on the way; returns the full path. */
