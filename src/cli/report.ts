@@ -32,7 +32,8 @@ export function configureReportCommand(command: Command): Command {
     .argument('<dir>', 'the generated directory (with plan.json, lib/jobs.tsv and run/)')
     .option('-o, --output <file>', 'write to FILE instead of standard output')
     .addOption(new Option('--format <format>', 'output format').choices(['html', 'json']).default('html'))
-    .option('--run-dir <dir>', 'the run directory when it is not <dir>/run ($LIBCC_RUN_DIR of the run)');
+    // The scripts read LIBCC_RUN_DIR too: a shell that ran them with it set reports the same run.
+    .addOption(new Option('--run-dir <dir>', 'the run directory when it is not <dir>/run ($LIBCC_RUN_DIR of the run)').env('LIBCC_RUN_DIR'));
 }
 
 /** Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory. */
@@ -44,6 +45,9 @@ export function reportCommand(dir: string, options: ReportCliOptions, output: Re
   if (options.runDir !== undefined && !isRealDirectory(options.runDir)) {
     output.stderr(`libcc: error: run directory \`${options.runDir}\` is not a directory\n`);
     return 2;
+  }
+  if (options.runDir === undefined && !isRealDirectory(join(dir, 'run'))) {
+    output.stderr(`libcc: warning: no run state in ${join(dir, 'run')}: nothing has run yet, or the run directory is elsewhere (--run-dir, or LIBCC_RUN_DIR as the scripts had it)\n`);
   }
   const run = readRun(dir, options.runDir === undefined ? {} : { runDir: options.runDir });
   const model = buildReport(run);

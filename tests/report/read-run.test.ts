@@ -92,6 +92,22 @@ describe('libcc report (command line)', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('LIBCC_RUN_DIR names the run as it does for the scripts; no run at all is a warning', async () => {
+    const other = path.join(root, 'elsewhere');
+    fs.renameSync(path.join(gen, 'run'), other);
+    const none = await runCli('report', gen, '--format', 'json');
+    expect(none.stderr).toContain(`libcc: warning: no run state in ${path.join(gen, 'run')}`);
+    expect(JSON.parse(none.stdout).counts.done).toBe(0);
+    process.env.LIBCC_RUN_DIR = other;
+    try {
+      const r = await runCli('report', gen, '--format', 'json');
+      expect(r.stderr).not.toContain('no run state');
+      expect(JSON.parse(r.stdout).counts.done).toBe(1);
+    } finally {
+      delete process.env.LIBCC_RUN_DIR;
+    }
+  });
+
   it('a missing directory is a usage error', async () => {
     const r = await runCli('report', path.join(root, 'nope'));
     expect(r.code).toBe(2);
