@@ -137,6 +137,17 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
 
 /** `readNoFollow`, the content as bytes; undefined bytes when they are exactly `expected`. */
 export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => Uint8Array | undefined)): { bytes: Buffer | undefined; mode: number } | undefined {
+  return withRegularFile(path, (fd, stat) => {
+    const mode = stat.mode & 0o777;
+    // A function makes the expected bytes only when there is a file to compare them with.
+    const want = typeof expected === 'function' ? expected() : expected;
+    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { bytes: undefined, mode };
+    return { bytes: readFileSync(fd), mode };
+  });
+}
+
+/** Runs `use` on a regular file opened without following a link; undefined for anything else. */
+function withRegularFile<T>(path: string, use: (fd: number, stat: Stats) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
@@ -145,12 +156,7 @@ export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => U
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    const mode = stat.mode & 0o777;
-    // A function makes the expected bytes only when there is a file to compare them with.
-    const want = typeof expected === 'function' ? expected() : expected;
-    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { bytes: undefined, mode };
-    return { bytes: readFileSync(fd), mode };
+    return stat.isFile() ? use(fd, stat) : undefined;
   } finally {
     closeSync(fd);
   }
@@ -162,15 +168,7 @@ export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => U
  * regular file or cannot be read.
  */
 export function hashNoFollow(path: string): { hash: string; mode: number } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
+  return withRegularFile(path, (fd, stat) => {
     const hash = createHash('sha256');
     for (let position = 0; ; ) {
       const n = readSync(fd, scratch, 0, scratch.length, position);
@@ -179,9 +177,7 @@ export function hashNoFollow(path: string): { hash: string; mode: number } | und
       position += n;
     }
     return { hash: hash.digest('hex'), mode: stat.mode & 0o777 };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
