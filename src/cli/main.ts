@@ -106,11 +106,12 @@ function templatesFor(loaded: LoadedProgram, options: { templates?: string }): T
 /** The one analysis (src/driver) of a loaded program, with templates from disk (or `templates`). */
 function analyseProgram(
   loaded: LoadedProgram,
-  options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {},
+  options: { templates?: string; slots?: number; scheduler?: SchedulerName; keepDecks?: boolean } = {},
   templates: TemplateHost = templatesFor(loaded, options),
 ): Analysis {
   return analyse(loaded, {
     templates,
+    ...(options.keepDecks === undefined ? {} : { keepDecks: options.keepDecks }),
     ...(options.slots === undefined ? {} : { slots: options.slots }),
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
   });
@@ -197,7 +198,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const all: Diagnostic[] = [];
     const sources = new Map<string, SourceFile>();
     for (const loaded of programRoots(programs)) {
-      all.push(...analyseProgram(loaded, options).diagnostics);
+      all.push(...analyseProgram(loaded, { ...options, keepDecks: false }).diagnostics);
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
     const everything = sortDiagnostics(dedupeDiagnostics(all));
@@ -235,7 +236,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .addOption(schedulerOption()),
   ).action((file: string, options: { slots?: number; format: 'text' | 'json'; color?: boolean; templates?: string; quiet?: boolean; scheduler?: SchedulerName; history?: string[] }, command: Command) => {
     const loaded = load(file);
-    const analysis = analyseProgram(loaded, options);
+    const analysis = analyseProgram(loaded, { ...options, keepDecks: false });
     const color = useColor(process.stderr, options.color);
     const shown = options.quiet ? errorsOnly(analysis.diagnostics) : analysis.diagnostics;
     if (shown.length > 0) output.stderr(renderDiagnostics(shown, loaded.sources, diagnosticFormat(command, 'diagnostics') as DiagnosticFormat, color));

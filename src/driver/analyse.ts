@@ -31,6 +31,12 @@ export interface AnalyseOptions {
   readonly slots?: number;
   /** The scheduler to generate for, overriding the site's `scheduler` (`--scheduler`). */
   readonly scheduler?: SchedulerName;
+  /**
+   * Keep the rendered decks in `Analysis.decks` (the default; `compile` writes them). `check` and
+   * `plan` only need their diagnostics: without keeping them, a 100k-job plan does not hold tens
+   * of thousands of deck texts in memory (docs/performance.md).
+   */
+  readonly keepDecks?: boolean;
 }
 
 export interface Analysis {
@@ -41,7 +47,7 @@ export interface Analysis {
   readonly program?: CheckedProgram;
   /** Present when the program expanded without errors. */
   readonly plan?: Plan;
-  /** Present when every deck rendered. */
+  /** Present when every deck rendered and `keepDecks` was not false. */
   readonly decks?: RenderedDecks;
   /** Every diagnostic, suppressions applied, sorted by position, each once. */
   readonly diagnostics: readonly Diagnostic[];
@@ -52,9 +58,9 @@ export interface Analysis {
 export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysis {
   const checked = check(loaded, { templates: options.templates });
   const diagnostics: Diagnostic[] = [...checked.diagnostics];
-  const done = (parts: Partial<Pick<Analysis, 'program' | 'plan' | 'decks'>>): Analysis => {
+  const done = (parts: Partial<Pick<Analysis, 'program' | 'plan' | 'decks'>>, decksRendered = false): Analysis => {
     const sorted = sortDiagnostics(dedupeDiagnostics(diagnostics));
-    const ok = !hasErrors(sorted) && parts.decks !== undefined;
+    const ok = !hasErrors(sorted) && decksRendered;
     return { loaded, bindings: checked.bindings, ...parts, diagnostics: sorted, ok };
   };
   const checkedProgram = checked.program;
@@ -70,9 +76,11 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   diagnostics.push(...schedulerOf(program).validate(program, plan));
 
   diagnostics.push(...scriptTemplateErrors(program, options.templates));
-  const rendered = renderDecks(program, plan, options.templates);
+  const rendered = renderDecks(program, plan, options.templates, { keep: options.keepDecks ?? true });
   diagnostics.push(...rendered.diagnostics);
-  return done({ program, plan, ...(rendered.decks && !hasErrors(diagnostics) ? { decks: rendered.decks } : {}) });
+  const decksRendered = rendered.decks !== undefined && !hasErrors(diagnostics);
+  const kept = decksRendered && options.keepDecks !== false ? { decks: rendered.decks } : {};
+  return done({ program, plan, ...kept }, decksRendered);
 }
 
 /** A generated script's template (a site may override them) that does not compile. */

@@ -141,7 +141,16 @@ function deckReference(part: Exclude<TemplatePart, { kind: 'text' | 'env' }>, co
   }
 }
 
+/** A corner's deck fields, built once per corner: tens of thousands of jobs share a few hundred corners. */
+const deckCorners = new WeakMap<CornerModel, ReturnType<typeof buildDeckCorner>>();
+
 function deckCorner(corner: CornerModel) {
+  let view = deckCorners.get(corner);
+  if (view === undefined) deckCorners.set(corner, (view = buildDeckCorner(corner)));
+  return view;
+}
+
+function buildDeckCorner(corner: CornerModel) {
   return {
     name: corner.name,
     process: corner.process,

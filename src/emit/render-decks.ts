@@ -26,7 +26,9 @@ export interface DeckRendering {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost): DeckRendering {
+/** `keep: false` renders every deck for its errors only: `decks.byJob` is then empty. */
+export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost, options: { keep?: boolean } = {}): DeckRendering {
+  const keep = options.keep ?? true;
   const diagnostics: Diagnostic[] = [];
   const index = indexProgram(program);
   const templates: DeckTemplates = new Map();
@@ -49,7 +51,8 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     const template = templates.get(job.stage);
     if (template === undefined || failed.has(job.stage)) return;
     try {
-      byJob.set(position, renderDeck(template, { program, job, index }));
+      const deck = renderDeck(template, { program, job, index });
+      if (keep) byJob.set(position, deck);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       // One report per stage: the same mistake would repeat for every job.
