@@ -58,6 +58,21 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
     expect(analysis.ok).toBe(false);
   });
 
+  it('`keepDecks: false` (check, plan) still renders every deck for its errors, and keeps none', () => {
+    const source = `${PRELUDE}
+stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`;
+    const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? source : undefined) })!;
+    const good = analyse(loaded, { templates: templatesWith(new Map([['op.tcl.hbs', '-voltage {{corner.voltage}}\n']])), keepDecks: false });
+    expect(good.diagnostics).toEqual([]);
+    expect(good.ok).toBe(true);
+    expect(good.plan!.jobs.length).toBe(2);
+    expect(good.decks).toBeUndefined();
+    const bad = analyse(loaded, { templates: templatesWith(new Map([['op.tcl.hbs', '-voltage {{corner.volts}}\n']])), keepDecks: false });
+    expect(codes(bad.diagnostics)).toEqual(['LCP6002']);
+    expect(bad.ok).toBe(false);
+  });
+
   it('reports a syntax error in a deck template before rendering anything', () => {
     const templates = templatesWith(new Map([['op.tcl.hbs', 'set_var x {{#each corner}}\n']]));
     const analysis = analyseSource(`${PRELUDE}
