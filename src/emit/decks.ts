@@ -7,7 +7,7 @@ import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
 import type { AttributeValue, CornerModel, DeckModel, TemplatePart } from '../check/model.js';
-import { attributeText, formatNumber, jobKey, jobLiterals, keyPathOf, type ProgramIndex } from './jobs.js';
+import { attributeText, formatNumber, jobKeyName, jobLiterals, keyPathOf, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
 import { tclEscaped, tclQuote, tclTemplate, tclTemplateBody } from './tcl.js';
 
@@ -51,7 +51,7 @@ export function renderDeck(
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
-  const { key } = jobKey(job, stage);
+  const key = jobKeyName(job, stage);
   const settings = stage.deck ?? DEFAULT_DECK;
   // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
   // the job wrapper checks that they exist before it runs the tool.

@@ -171,6 +171,13 @@ export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensi
   };
 }
 
+/** `jobKey(job, stage).key` alone: a deck's file name, without the arrays of the other two. */
+export function jobKeyName(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): string {
+  const values = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
+  for (const d of stage.dimensions ?? []) values.push(job.keys.dimensions![d]!);
+  return values.length === 0 ? '_' : values.join('.');
+}
+
 /** Numbers in their shortest exact decimal form (0.48, -40, 125). */
 export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(12)));
