@@ -14,7 +14,7 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
-import { checkRelativePath, createExclusive, ensureParents, hasEntries, hashNoFollow, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
+import { checkRelativePath, createExclusive, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -326,6 +326,8 @@ function applyJournal(dir: string, journal: Journal): { written: number; removed
   if (journal.puts.length > 0 && probe(dir, STAGE).kind !== 'missing' && !isDirectoryNoFollow(stage)) {
     throw new UnsafePathError(`refusing ${stage}: not a directory (a symbolic link?); remove it and ${JOURNAL}`);
   }
+  // The directories above the files, each checked (or created) once while the lock is held: thousands of files share a few.
+  const directories = new Set<string>();
   const applyPut = (put: Journal['puts'][number]) => {
     const source = join(stage, String(put.stage));
     let stat;
@@ -335,9 +337,11 @@ function applyJournal(dir: string, journal: Journal): { written: number; removed
       return; // moved already
     }
     if (!stat.isFile()) throw new UnsafePathError(`refusing ${source}: not a regular file`);
-    const target = ensureParents(dir, put.path);
-    const existing = probe(dir, put.path);
-    if (existing.kind === 'unsafe') throw new UnsafePathError(`refusing to write ${put.path} in ${dir}: ${existing.reason}`);
+    const target = ensureParents(dir, put.path, directories);
+    const existing = lstatOrUndefined(target);
+    if (existing !== undefined && !existing.isFile()) {
+      throw new UnsafePathError(`refusing to write ${put.path} in ${dir}: ${put.path} is ${existing.isSymbolicLink() ? 'a symbolic link (libcc never creates one; remove it)' : 'not a regular file'}`);
+    }
     renameSync(source, target);
     changed();
     written++;
@@ -459,9 +463,11 @@ function writeLocked(dir: string, files: ReadonlyMap<string, Content>, options: 
   const unsafe: string[] = [];
   // What is on disk, without keeping its text: whether it is present, already as it will be written.
   const current = new Map<string, { same: boolean; mode: number } | undefined>();
+  // A file under a directory found missing is missing (a fresh compile looks at each directory once).
+  const directories = new Map<string, string | undefined>();
   for (const path of new Set([...files.keys(), ...known.keys()])) {
     const content = files.get(path);
-    const found = probeBytes(dir, path, () => asBytes(content));
+    const found = parentProblem(dir, path, directories) === 'missing' ? ({ kind: 'missing' } as const) : probeBytes(dir, path, () => asBytes(content));
     if (found.kind === 'unsafe') {
       unsafe.push(found.reason);
       continue;

@@ -41,7 +41,7 @@ export function checkRelativePath(path: string): string | undefined {
   return undefined;
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
+export function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch (error) {
@@ -201,11 +201,17 @@ export function parentProblem(root: string, rel: string, seen: Map<string, strin
   return undefined;
 }
 
-/** Creates the directories above `rel` under `root` one by one, refusing links and files on the way; returns the full path. */
-export function ensureParents(root: string, rel: string): string {
+/**
+ * Creates the directories above `rel` under `root` one by one, refusing links and files on the
+ * way; returns the full path. Directories in `checked` (relative to `root`, filled in here) were
+ * checked or created by an earlier call of the same writer and are not looked at again.
+ */
+export function ensureParents(root: string, rel: string, checked?: Set<string>): string {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) throw new UnsafePathError(`${rel}: ${problem}`);
   const parts = rel.split('/');
+  const parent = parts.slice(0, -1).join('/');
+  if (checked?.has(parent) === true) return join(root, rel);
   let current = root;
   for (let i = 0; i < parts.length - 1; i++) {
     current = join(current, parts[i]!);
@@ -218,6 +224,7 @@ export function ensureParents(root: string, rel: string): string {
       throw new UnsafePathError(`refusing to write ${rel} in ${root}: ${parts.slice(0, i + 1).join('/')} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a directory'}`);
     }
   }
+  checked?.add(parent);
   return join(current, parts[parts.length - 1]!);
 }
 

@@ -50,7 +50,7 @@ export function isExecutable(path: string): boolean {
 }
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: (text) => text, chunks: (chunks) => [...chunks].join(''), lazy: (make) => make() });
+  return emitWith(input, { text: (text) => text, chunks: (make) => [...make()].join(''), lazy: (make) => make() });
 }
 
 /**
@@ -69,28 +69,25 @@ function encodeText(text: string): Buffer {
   return bytes;
 }
 
-/** Text in pieces as one buffer, encoded a megabyte or so at a time. */
-function encodeChunks(chunks: Iterable<string>): Buffer {
-  const buffers: Buffer[] = [];
-  let batch: string[] = [];
+/**
+ * Text in pieces (made twice: `make` is deterministic) as one buffer: the first pass only counts
+ * the bytes, the second encodes into a buffer of that size. Collecting the encoded pieces and
+ * concatenating them would hold plan.json twice (50 MB more at 100k jobs, at the compile's peak).
+ */
+function encodeChunks(make: () => Iterable<string>): Buffer {
   let size = 0;
-  for (const chunk of chunks) {
-    batch.push(chunk);
-    size += chunk.length;
-    if (size >= 1 << 20) {
-      buffers.push(Buffer.from(batch.join(''), 'utf8'));
-      batch = [];
-      size = 0;
-    }
-  }
-  buffers.push(Buffer.from(batch.join(''), 'utf8'));
-  return Buffer.concat(buffers);
+  for (const chunk of make()) size += Buffer.byteLength(chunk, 'utf8');
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  for (const chunk of make()) offset += bytes.write(chunk, offset, 'utf8');
+  if (offset !== size) throw new Error(`internal error: text in pieces changed between passes (${offset} of ${size} bytes)`);
+  return bytes;
 }
 
 /** How a file's content is made from its text, or from its text in pieces (already normalised). */
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
-  readonly chunks: (chunks: Iterable<string>) => Content;
+  readonly chunks: (make: () => Iterable<string>) => Content;
   /** Content made when it is read (decks: their text is cheap to make again, 100 MB to keep at 100k jobs). */
   readonly lazy: (make: () => string) => Content;
 }
@@ -130,7 +127,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   const put = (path: string, text: string) => files.set(path, encode.text(normaliseText(text)));
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
-  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => normaliseText(deckText(deck, header))));
+  putLazyDecks(files, decks, header, encode);
   putJobFiles(input, drivers, header, index, put);
 
   const scheduler = schedulerOf(program);
@@ -161,10 +158,18 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   // LF-terminated JSON without trailing blanks: normal as it is.
-  files.set('plan.json', encode.chunks(planJsonChunks(plan)));
+  files.set('plan.json', encode.chunks(() => planJsonChunks(plan)));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
 
   return sortedMap(files);
+}
+
+/**
+ * Each deck as content made when it is read. Its own function so that the closures hold only
+ * their deck (and not, through the caller's scope, the program and the plan).
+ */
+function putLazyDecks<Content>(files: Map<string, Content>, decks: EmitInput['decks']['byJob'], header: string, encode: Encoder<Content>): void {
+  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => normaliseText(deckText(deck, header))));
 }
 
 /**
