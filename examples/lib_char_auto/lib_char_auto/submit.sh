@@ -120,17 +120,10 @@ if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
   fi
 fi
 
-# The units (lib/units.tsv): stage, group, job name, array or plain job, index list, jobs
-# (numbers in lib/jobs.tsv), concurrency limit; their dependencies (lib/deps.tsv) as words
+# The units (libcc_load_units: lib/units.tsv) and their dependencies (lib/deps.tsv) as words
 # `kind:parent-unit:index` (kind each, all or element).
-declare -a U_STAGE=() U_GROUP=() U_NAME=() U_ARRAY=() U_SPEC=() U_JOBS=() U_LIMIT=() U_DEPS=()
-while IFS=$'\t' read -r unit stage group name array spec jobs limit; do
-  [[ $unit == '#'* ]] && continue
-  U_STAGE[unit]=$stage U_GROUP[unit]=$group U_NAME[unit]=$name U_ARRAY[unit]=$array U_SPEC[unit]=$spec
-  U_JOBS[unit]=${jobs//,/ }
-  [[ $limit == - ]] && limit=''
-  U_LIMIT[unit]=$limit
-done <"$LIBCC_HOME/lib/units.tsv"
+libcc_load_units
+declare -a U_DEPS=()
 while IFS=$'\t' read -r unit kind parent index; do
   [[ $unit == '#'* ]] && continue
   U_DEPS[unit]+="${U_DEPS[unit]:+ }$kind:$parent:$index"

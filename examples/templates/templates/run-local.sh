@@ -117,21 +117,21 @@ declare -A running=()
 ran=0 failed=0
 
 # `array_limit = N`: at most N jobs of one array at once, as LSF's `name[…]%N` and Slurm's
-# `--array=…%N` do (lib/units.tsv: the array of each job and its limit).
-declare -A unit_limit=() unit_busy=()
+# `--array=…%N` do (libcc_load_units: the array of each job and its limit).
+declare -A unit_busy=()
 declare -a job_unit=()
-while IFS=$'\t' read -r unit _ _ _ _ _ unit_jobs limit; do
-  [[ $unit == '#'* || $limit == - ]] && continue
-  unit_limit[$unit]=$limit
-  for num in ${unit_jobs//,/ }; do job_unit[num]=$unit; done
-done <"$LIBCC_HOME/lib/units.tsv"
+libcc_load_units
+for unit in "${!U_LIMIT[@]}"; do
+  [[ -n ${U_LIMIT[unit]} ]] || continue
+  for num in ${U_JOBS[unit]}; do job_unit[num]=$unit; done
+done
 libcc_unit_take() { # num: counts the job against its array's limit
   local unit=${job_unit[$1]:-}
   [[ -z $unit ]] || unit_busy[$unit]=$((${unit_busy[$unit]:-0} + 1))
 }
 libcc_unit_full() { # num: its array already runs as many jobs as its limit allows
   local unit=${job_unit[$1]:-}
-  [[ -n $unit ]] && ((${unit_busy[$unit]:-0} >= ${unit_limit[$unit]}))
+  [[ -n $unit ]] && ((${unit_busy[$unit]:-0} >= U_LIMIT[unit]))
 }
 for num in "${!adopted[@]}"; do libcc_unit_take "$num"; done
 # Each job in its own process group (setsid), so stopping it stops the tools it started too.

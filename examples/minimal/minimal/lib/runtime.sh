@@ -163,6 +163,20 @@ libcc_load_jobs() {
   LIBCC_JOBS_LOADED=1
 }
 
+# The submission units (lib/units.tsv): stage, group, job name, array or plain job, index list,
+# jobs (numbers in lib/jobs.tsv, space-separated) and concurrency limit (empty: none), in
+# U_* arrays indexed by unit number. submit.sh submits them; run-local.sh honours their limits.
+declare -a U_STAGE=() U_GROUP=() U_NAME=() U_ARRAY=() U_SPEC=() U_JOBS=() U_LIMIT=()
+libcc_load_units() {
+  local unit stage group name array spec jobs limit
+  while IFS=$'\t' read -r unit stage group name array spec jobs limit; do
+    [[ $unit == '#'* ]] && continue
+    [[ $limit == - ]] && limit=''
+    U_STAGE[unit]=$stage U_GROUP[unit]=$group U_NAME[unit]=$name U_ARRAY[unit]=$array U_SPEC[unit]=$spec
+    U_JOBS[unit]=${jobs//,/ } U_LIMIT[unit]=$limit
+  done <"$LIBCC_HOME/lib/units.tsv"
+}
+
 # The jobs' key values (lib/keys.tsv), read once into K_NODE, K_LIBRARY and K_CORNER indexed by
 # job number; empty where the job's stage does not fan out by that key.
 declare -a K_NODE=() K_LIBRARY=() K_CORNER=()
