@@ -63,8 +63,9 @@ function stageTemplates(stage: StageModel): Template[] {
 }
 
 /** `base_svt/ssgnp_…`: the job's keys projected onto `stage`'s (a coarser stage's, for `${S.work}`). */
-export function keyPathOf(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): string {
-  return jobKey(job, stage).keyPath;
+export function keyPathOf(job: PlanJob, stage: KeyShape): string {
+  const { builtin, dimensions } = keyValues(job, stage);
+  return [...builtin, ...dimensions].join('/');
 }
 
 /**
@@ -153,15 +154,22 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   }
 }
 
-/**
- * The job's key values: the built-in keys, then its declared dimensions' values (§4.1). The
- * group is the array's outer keys: all but the innermost built-in key, or, without one, all
- * but the last dimension.
- */
-export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): { key: string; keyPath: string; group: string } {
+type KeyShape = Pick<StageModel, 'keySet' | 'dimensions'>;
+
+/** The job's values of `stage`'s keys: the built-in ones, then its declared dimensions' (§4.1). */
+function keyValues(job: PlanJob, stage: KeyShape): { builtin: string[]; dimensions: string[] } {
   // A grouped stage (`group by`) has the group's name where the corner's would be.
   const builtin = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
   const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
+  return { builtin, dimensions };
+}
+
+/**
+ * The job's key, key path and array group. The group is the array's outer keys: all but the
+ * innermost built-in key, or, without one, all but the last dimension.
+ */
+export function jobKey(job: PlanJob, stage: KeyShape): { key: string; keyPath: string; group: string } {
+  const { builtin, dimensions } = keyValues(job, stage);
   const values = [...builtin, ...dimensions];
   const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
   return {
@@ -171,11 +179,10 @@ export function jobKey(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensi
   };
 }
 
-/** `jobKey(job, stage).key` alone: a deck's file name, without the arrays of the other two. */
-export function jobKeyName(job: PlanJob, stage: Pick<StageModel, 'keySet' | 'dimensions'>): string {
-  const values = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
-  for (const d of stage.dimensions ?? []) values.push(job.keys.dimensions![d]!);
-  return values.length === 0 ? '_' : values.join('.');
+/** `jobKey(job, stage).key` alone: a deck's file name. */
+export function jobKeyName(job: PlanJob, stage: KeyShape): string {
+  const { builtin, dimensions } = keyValues(job, stage);
+  return builtin.length + dimensions.length === 0 ? '_' : [...builtin, ...dimensions].join('.');
 }
 
 /** Numbers in their shortest exact decimal form (0.48, -40, 125). */
