@@ -46,12 +46,23 @@ export function renderDeck(
   template: { name: string; render: TemplateFunction },
   context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex },
 ): RenderedDeck {
+  const stage = context.index.stages.get(context.job.stage)!;
+  const key = jobKeyName(context.job, stage);
+  const { view, reads } = deckView(context);
+  const body = template.render(view);
+  return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
+}
+
+/** What a deck template sees (docs/generated-scripts.md, "Decks"), and which library files it read once rendered. */
+export function deckView(context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex }): {
+  view: object;
+  reads: { kit: boolean; cells: boolean };
+} {
   const { program, job, index } = context;
   const stage = index.stages.get(job.stage)!;
   const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
-  const key = jobKeyName(job, stage);
   const settings = stage.deck ?? DEFAULT_DECK;
   // Which library files the deck reads (the template used `library.kitTcl` / `library.cellsTcl`):
   // the job wrapper checks that they exist before it runs the tool.
@@ -104,8 +115,7 @@ export function renderDeck(
     /** `library_corner`, the name of the characterized library at this corner. */
     libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
   };
-  const body = template.render(view);
-  return { path: `decks/${stage.name}/${key}.tcl`, template: template.name, body, reads };
+  return { view, reads };
 }
 
 /** The Tcl text of a job's reference in a deck's `dirs` (env variables are `$::env(NAME)`). */

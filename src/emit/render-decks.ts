@@ -11,7 +11,8 @@ import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan } from '../graph/plan.js';
-import { renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
+import { deckChecker, type DeckCheck } from './deck-check.js';
+import { deckView, renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
 import { indexProgram } from './jobs.js';
 import { compileTemplate, TemplateError } from './render.js';
 
@@ -26,12 +27,17 @@ export interface DeckRendering {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** `keep: false` renders every deck for its errors only: `decks.byJob` is then empty. */
+/**
+ * `keep: false` renders every deck for its errors only: `decks.byJob` is then empty, and a job
+ * whose view passes its template's check (deck-check.ts: the render cannot fail) is not rendered.
+ */
 export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost, options: { keep?: boolean } = {}): DeckRendering {
   const keep = options.keep ?? true;
   const diagnostics: Diagnostic[] = [];
   const index = indexProgram(program);
   const templates: DeckTemplates = new Map();
+  /** Per stage, without `keep`: the check of its template (undefined: render every job). */
+  const checks = new Map<string, DeckCheck | undefined>();
   for (const stage of program.stages) {
     if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
     const key = host.resolveDeck(deckName(stage.run.deck));
@@ -40,6 +46,7 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     if (key === undefined || text === undefined) continue;
     try {
       templates.set(stage.name, { name: key, render: compileTemplate(key, text) });
+      if (!keep) checks.set(stage.name, deckChecker(text));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       diagnostics.push(makeDiagnostic('LCP6002', stage.run.deck.span, error.message, { label: 'in this deck template' }));
@@ -47,12 +54,21 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
   }
   const byJob = new Map<number, RenderedDeck>();
   const failed = new Set<string>();
+  /** Stages with one job rendered: Handlebars compiles a template on its first render (errors of its own). */
+  const rendered = new Set<string>();
   plan.jobs.forEach((job, position) => {
     const template = templates.get(job.stage);
     if (template === undefined || failed.has(job.stage)) return;
     try {
-      const deck = renderDeck(template, { program, job, index });
-      if (keep) byJob.set(position, deck);
+      if (keep) {
+        byJob.set(position, renderDeck(template, { program, job, index }));
+        return;
+      }
+      const { view } = deckView({ program, job, index });
+      const check = checks.get(job.stage);
+      if (check !== undefined && rendered.has(job.stage) && check(view)) return;
+      template.render(view);
+      rendered.add(job.stage);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       // One report per stage: the same mistake would repeat for every job.
