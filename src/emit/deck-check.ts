@@ -133,8 +133,35 @@ export function deckChecker(source: string): DeckCheck | undefined {
   };
 
   if (hasBlockParams(program) || !statements(program.body)) return undefined;
-  const list = [...checks.values()];
-  return (view) => list.every((check) => satisfies(view, check));
+  const root = pathTree([...checks.values()]);
+  return (view) => {
+    try {
+      return satisfies(view, root);
+    } catch {
+      // A getter that throws: the render would fail there too.
+      return false;
+    }
+  };
+}
+
+/** The paths as a tree, so that a prefix shared by several paths is read once per view. */
+interface PathNode {
+  readonly needs: Need[];
+  readonly children: Map<string, PathNode>;
+}
+
+function pathTree(checks: readonly PathCheck[]): PathNode {
+  const root: PathNode = { needs: [], children: new Map() };
+  for (const check of checks) {
+    let node = root;
+    for (const part of check.parts) {
+      let child = node.children.get(part);
+      if (child === undefined) node.children.set(part, (child = { needs: [], children: new Map() }));
+      node = child;
+    }
+    if (!node.needs.includes(check.need)) node.needs.push(check.need);
+  }
+  return root;
 }
 
 /** A path's parts when it is a plain lookup from the current context: no `this`, `../`, `@data`. */
@@ -154,18 +181,19 @@ function hasBlockParams(program: hbs.AST.Program | undefined): boolean {
   return program !== undefined && program.blockParams !== undefined && program.blockParams.length > 0;
 }
 
-function satisfies(view: object, check: PathCheck): boolean {
-  let value: unknown = view;
-  try {
-    for (const part of check.parts) {
-      if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, part)) return false;
-      value = (value as Record<string, unknown>)[part];
-    }
-  } catch {
-    // A getter that throws: the render would fail there too.
-    return false;
+/** Every path under `node` is an own property of a plain object, and each value is what its step needs. */
+function satisfies(value: unknown, node: PathNode): boolean {
+  for (const need of node.needs) if (!meets(value, need)) return false;
+  if (node.children.size === 0) return true;
+  if (!isPlainObject(value)) return false;
+  for (const [part, child] of node.children) {
+    if (!Object.prototype.hasOwnProperty.call(value, part) || !satisfies((value as Record<string, unknown>)[part], child)) return false;
   }
-  switch (check.need) {
+  return true;
+}
+
+function meets(value: unknown, need: Need): boolean {
+  switch (need) {
     case 'primitive':
       return isPrimitive(value);
     case 'notFunction':

@@ -6,7 +6,7 @@
 import type { CheckedProgram } from '../check/model.js';
 import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
-import type { AttributeValue, CornerModel, DeckModel, TemplatePart } from '../check/model.js';
+import type { AttributeValue, CornerModel, DeckModel, Template, TemplatePart } from '../check/model.js';
 import { attributeText, formatNumber, jobKeyName, jobLiterals, keyPathOf, type ProgramIndex } from './jobs.js';
 import type { TemplateFunction } from './render.js';
 import { tclEscaped, tclQuote, tclTemplate, tclTemplateBody } from './tcl.js';
@@ -41,6 +41,8 @@ export function deckText(deck: RenderedDeck, header: string): string {
 
 /** The netlists a deck reads, by syntax: SPICE `*.spi` (read with `-format hspice`), Spectre `*.scs`. */
 const NETLIST_GLOBS: Record<DeckModel['netlistFormat'], string> = { hspice: 'netlists/*.spi', spectre: 'netlists/*.scs' };
+/** The same inside the netlists' directory. */
+const NETLIST_PATTERNS: Record<DeckModel['netlistFormat'], string> = { hspice: '*.spi', spectre: '*.scs' };
 
 export function renderDeck(
   template: { name: string; render: TemplateFunction },
@@ -73,20 +75,20 @@ export function deckView(context: { program: CheckedProgram; job: PlanJob; index
     job: job.id,
     program: tool?.kind === 'variety' ? 'VARIETY' : 'LIBERATE',
     threads: stage.resources.cpus,
-    node: job.keys.node === undefined ? undefined : { name: job.keys.node, attrs: deckAttributes(index.nodes?.get(job.keys.node)?.attributes) },
+    node: job.keys.node === undefined ? undefined : { name: job.keys.node, attrs: cachedAttributes(index.nodes?.get(job.keys.node)) },
     library: library && {
       id: library.id,
       name: library.name,
       node: library.node,
       /** User attributes (`attribute library.lpe_dir: string`), as text: `{{tcl library.attrs.lpe_dir}}`. */
-      attrs: deckAttributes(library.attributes),
+      attrs: cachedAttributes(library),
       get kitTcl() {
         reads.kit ||= library.kit !== undefined;
-        return library.kit ? tclTemplate(library.kit) : '{}';
+        return library.kit ? cachedTclTemplate(library.kit) : '{}';
       },
       get cellsTcl() {
         reads.cells ||= library.cells !== undefined;
-        return library.cells ? tclTemplate(library.cells) : '{}';
+        return library.cells ? cachedTclTemplate(library.cells) : '{}';
       },
     },
     corner: corner && deckCorner(corner),
@@ -102,18 +104,18 @@ export function deckView(context: { program: CheckedProgram; job: PlanJob; index
     deck: {
       packetClients: settings.packetClients,
       /** A Tcl word, or '' when not set (the deck then leaves `rsh_cmd` alone). */
-      rshCmdTcl: settings.rshCmd ? tclTemplate(settings.rshCmd) : '',
+      rshCmdTcl: settings.rshCmd ? cachedTclTemplate(settings.rshCmd) : '',
       netlistFormat: settings.netlistFormat,
       netlistGlob: NETLIST_GLOBS[settings.netlistFormat],
       /** The netlists' file pattern inside their directory (`*.spi`). */
-      netlistPattern: NETLIST_GLOBS[settings.netlistFormat].replace(/^netlists\//, ''),
+      netlistPattern: NETLIST_PATTERNS[settings.netlistFormat],
       /** Monte Carlo samples: the deck's `mc_samples`, else the corner's; 0 when neither sets it. */
       mcSamples: settings.mcSamples ?? corner?.mcSamples ?? 0,
       /** `dirs { NAME = "…" }` as Tcl words; templates read them with `{{dir deck.dirs "NAME"}}`. */
       dirs: Object.fromEntries((settings.dirs ?? []).map((d) => [d.name, tclTemplate(d.value, (part) => deckReference(part, context))])),
     },
     /** `library_corner`, the name of the characterized library at this corner. */
-    libraryName: [library?.name, corner?.name].filter(Boolean).join('_') || program.pipeline.name,
+    libraryName: joinNonEmpty(library?.name, corner?.name) || program.pipeline.name,
   };
   return { view, reads };
 }
@@ -149,6 +151,32 @@ function deckReference(part: Exclude<TemplatePart, { kind: 'text' | 'env' }>, co
       return tclEscaped(jobLiterals(job, stage, index).get(`lcp_${part.entity}_${part.field}`) ?? '');
     }
   }
+}
+
+/** `a_b`, or the one that is not empty, or ''. */
+function joinNonEmpty(a: string | undefined, b: string | undefined): string {
+  return a && b ? `${a}_${b}` : a || b || '';
+}
+
+/**
+ * Parts of a view shared by the jobs of a library, node or stage, made once (views are only read):
+ * tens of thousands of jobs share a few hundred libraries.
+ */
+const attributeViews = new WeakMap<object, Record<string, string>>();
+const tclWords = new WeakMap<Template, string>();
+
+function cachedAttributes(entity: { readonly attributes?: Readonly<Record<string, AttributeValue>> } | undefined): Record<string, string> {
+  if (entity === undefined) return {};
+  let view = attributeViews.get(entity);
+  if (view === undefined) attributeViews.set(entity, (view = deckAttributes(entity.attributes)));
+  return view;
+}
+
+/** `tclTemplate` of a template with env references only (a throw is not cached: it repeats). */
+function cachedTclTemplate(template: Template): string {
+  let word = tclWords.get(template);
+  if (word === undefined) tclWords.set(template, (word = tclTemplate(template)));
+  return word;
 }
 
 /** A corner's deck fields, built once per corner: tens of thousands of jobs share a few hundred corners. */
