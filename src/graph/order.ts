@@ -32,6 +32,14 @@ export function stableTopologicalOrder(
   children: Adjacency,
 ): Int32Array | undefined {
   const n = parents.length;
+  // Canonical order is usually topological already (stages declared after what they wait for).
+  // Then Kahn's algorithm taking the smallest ready job gives it back unchanged: once jobs
+  // 0..k-1 are out, job k's parents (all below k) are out, so k is ready and the smallest ready.
+  if (isTopological(parents)) {
+    const order = new Int32Array(n);
+    for (let v = 0; v < n; v++) order[v] = v;
+    return order;
+  }
   const indegree = new Int32Array(n);
   for (let v = 0; v < n; v++) indegree[v] = parents[v]!.length;
   const ready = new IntHeap((a, b) => a < b);
@@ -48,4 +56,12 @@ export function stableTopologicalOrder(
     }
   }
   return count === n ? order : undefined;
+}
+
+/** Every job's parents come before it in index order. */
+export function isTopological(parents: readonly (readonly number[])[]): boolean {
+  for (let v = 0; v < parents.length; v++) {
+    for (const p of parents[v]!) if (p >= v) return false;
+  }
+  return true;
 }

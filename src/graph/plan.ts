@@ -121,7 +121,8 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     const ps = identity ? canonicalParents : canonicalParents.map((p) => position[p]!);
     parents[v] = isAscending(ps) ? ps : [...ps].sort((a, b) => a - b);
   }
-  const children = childrenOf(parents);
+  // Parent lists are the canonical ones (sorted or not) when the order is canonical: same children.
+  const children = identity ? canonicalChildren : childrenOf(parents);
   const timing = analyseTiming(duration, parents, children);
 
   const jobs: PlanJob[] = new Array<PlanJob>(jobCount);
