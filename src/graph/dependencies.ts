@@ -101,8 +101,9 @@ export function matchDependencies(
       if (up.node.length === 0) continue;
       const matched = new Uint8Array(down.node.length);
       const missing: number[] = [];
+      const groupOfJob = matcher(p, down);
       for (let j = 0; j < down.node.length; j++) {
-        const group = groupOf(p, down, j);
+        const group = groupOfJob(j);
         if (group === undefined) {
           missing.push(j);
           continue;
@@ -121,11 +122,12 @@ export function matchDependencies(
       if (alternatives === undefined) continue;
       const uncovered: number[] = [];
       const overlapping: { job: number; stages: string[] }[] = [];
+      const matchers = alternatives.map((alternative) => matcher(alternative.p, down));
       for (let j = 0; j < down.node.length; j++) {
         let chosen: { p: number; group: readonly number[] } | undefined;
         const matching: string[] = [];
-        for (const alternative of alternatives) {
-          const group = groupOf(alternative.p, down, j);
+        for (const [a, alternative] of alternatives.entries()) {
+          const group = matchers[a]!(j);
           if (group === undefined) continue;
           matching.push(expanded[alternative.p]!.stage.name);
           chosen ??= { p: alternative.p, group };
@@ -147,15 +149,19 @@ export function matchDependencies(
   });
   return { parents, relations, choices, diagnostics };
 
-  function groupOf(p: number, down: ExpandedStage, j: number): readonly number[] | undefined {
+  /** The jobs of `p` that job `j` of `down` waits for (undefined: none), with P's index looked up once. */
+  function matcher(p: number, down: ExpandedStage): (j: number) => readonly number[] | undefined {
     const up = expanded[p]!;
     const shared = down.mask & up.mask;
     // Corner groups (`group by`): the per-corner side's corners are mapped to the other's groups.
     const grouping = shared & CORNER ? (down.grouping ?? up.grouping) : undefined;
     const mapUp = grouping !== undefined && up.grouping === undefined ? grouping : undefined;
     const mapDown = grouping !== undefined && down.grouping === undefined ? grouping : undefined;
-    const c = mapDown === undefined || down.corner[j]! < 0 ? down.corner[j]! : mapDown.groupOf[down.corner[j]!]!;
-    return indexOf(p, shared, mapUp).get(codec.encode(shared, down.node[j]!, down.library[j]!, c, down.dimension[j]!));
+    const index = indexOf(p, shared, mapUp);
+    return (j) => {
+      const c = mapDown === undefined || down.corner[j]! < 0 ? down.corner[j]! : mapDown.groupOf[down.corner[j]!]!;
+      return index.get(codec.encode(shared, down.node[j]!, down.library[j]!, c, down.dimension[j]!));
+    };
   }
 
   function addParents(job: number, group: readonly number[]): void {

@@ -44,6 +44,9 @@ export const gatherExpect: Rule = {
         }
       }
       if (gathered === undefined || upstreamName === undefined) continue;
+      // Only a glob without a count is reported: without one, the groups need not be counted.
+      const uncounted = (stage.body ?? stage.decl.body).items.filter((item) => item.kind === 'ExpectStatement' && item.count === undefined && /[*?[]/.test(item.pattern.text));
+      if (uncounted.length === 0) continue;
       const groups = new Map<string, Set<string>>();
       for (const triple of triples) {
         const group = ownKeys.map((k) => triple[k]).join('\u0000');
@@ -55,9 +58,8 @@ export const gatherExpect: Rule = {
       const n = sizes.size === 1 ? [...sizes][0]! : undefined;
       if (n === 1) continue; // one job gathered: `>= 1` is all of it
       const inner = gathered.filter((k) => !keys.has(k));
-      for (const item of (stage.body ?? stage.decl.body).items) {
-        if (item.kind !== 'ExpectStatement' || item.count !== undefined) continue;
-        if (!/[*?[]/.test(item.pattern.text)) continue;
+      for (const item of uncounted) {
+        if (item.kind !== 'ExpectStatement') continue;
         const count = n === undefined ? 'N' : String(n);
         ctx.report('LCP3108', item.pattern.span, `stage \`${shape.name}\` gathers the jobs of \`${upstreamName}\` but expects this glob without a count`, {
           label: 'means `>= 1`: one output of all the gathered jobs is enough to pass',
