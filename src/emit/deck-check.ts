@@ -199,10 +199,16 @@ function meets(value: unknown, need: Need): boolean {
     case 'notFunction':
       return typeof value !== 'function';
     case 'dirs':
-      return isPrimitive(value) || (isPlainObject(value) && Object.values(Object.getOwnPropertyDescriptors(value)).every((d) => 'value' in d));
+      return isPrimitive(value) || (isPlainObject(value) && hasOnlyDataProperties(value));
     case 'joinable':
       return Array.isArray(value) ? value.every(isPrimitive) : typeof value !== 'function';
   }
+}
+
+/** No getter to run when a helper reads a property (`dir` reads one by name). */
+function hasOnlyDataProperties(value: object): boolean {
+  for (const key of Reflect.ownKeys(value)) if (!('value' in Object.getOwnPropertyDescriptor(value, key)!)) return false;
+  return true;
 }
 
 function isPlainObject(value: unknown): value is object {

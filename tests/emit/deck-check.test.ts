@@ -106,6 +106,16 @@ describe('deckChecker', () => {
           ['{{tcl a}}', { a: Object.create(null) }],
           ['{{join a}}', { a: [Object.create(null)] }],
           ['{{dir a b}}', { a: {}, b: Object.create(null) }],
+          [
+            '{{dir a "x"}}',
+            {
+              a: {
+                get x() {
+                  return throwing();
+                },
+              },
+            },
+          ],
         ],
       },
     );
