@@ -33,7 +33,12 @@
  */
 import Handlebars from 'handlebars';
 
-/** The helpers registered in render.ts (and Handlebars' built-ins): a one-part path with one of these names is a call. */
+/**
+ * The helpers registered in render.ts (and Handlebars' built-ins): a one-part path with one of
+ * these names is a call. The analysis relies on render.ts's helpers never throwing on the
+ * arguments `call` allows (tclQuote, shQuote, JSON.stringify of a primitive, `===`, Array#join
+ * of primitives); a helper that could throw must be left out of `call`. Tests pin both.
+ */
 export const RENDER_HELPERS: ReadonlySet<string> = new Set(['sh', 'tcl', 'json', 'dir', 'eq', 'join']);
 const BUILTIN_HELPERS: ReadonlySet<string> = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing']);
 

@@ -25,6 +25,23 @@ describe('deckChecker', () => {
     expect(new Set(registered)).toEqual(RENDER_HELPERS);
   });
 
+  // The check assumes render.ts's helpers never throw on the arguments it allows.
+  it('calls no analysed helper that throws on a primitive argument', () => {
+    const awkward = ['', '\u0000', '\n\r\t', '{', '}', '"\'\\$[]', 'é€😀', ' ', 0, -0, NaN, Infinity, 1e21, true, false, null, undefined];
+    const templates = ['{{tcl a}}', '{{sh a}}', '{{json a}}', '{{dir a b}}', '{{dir d a}}', '{{join a b}}', '{{join l a}}', '{{tcl (eq a b)}}', '{{#if a}}x{{else}}y{{/if}}', '{{#unless a}}x{{/unless}}', '{{a}}'];
+    for (const source of templates) {
+      const check = deckChecker(source)!;
+      const render = compileTemplate('t', source);
+      for (const a of awkward) {
+        for (const b of [awkward[1], 'x', 7, undefined]) {
+          const view = { a, b, d: { x: 'word', [String(a)]: 'w' }, l: awkward };
+          expect(check(view), `${source} ${String(a)}`).toBe(true);
+          expect(() => render(view), `${source} ${String(a)}`).not.toThrow();
+        }
+      }
+    }
+  });
+
   it.each([
     ['#each', '{{#each corners}}{{name}}{{/each}}'],
     ['#with', '{{#with corner}}{{name}}{{/with}}'],
