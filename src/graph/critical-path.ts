@@ -24,7 +24,8 @@ export function analyseTiming(
   let makespan = 0;
   for (let v = 0; v < n; v++) {
     let start = 0;
-    for (const p of parents[v]!) if (earliestFinish[p]! > start) start = earliestFinish[p]!;
+    const ps = parents[v]!;
+    for (let i = 0; i < ps.length; i++) if (earliestFinish[ps[i]!]! > start) start = earliestFinish[ps[i]!]!;
     earliestStart[v] = start;
     const finish = start + duration[v]!;
     earliestFinish[v] = finish;

@@ -15,11 +15,18 @@ export interface Adjacency {
 export function childrenOf(parents: readonly (readonly number[])[]): Adjacency {
   const n = parents.length;
   const start = new Int32Array(n + 1);
-  for (const ps of parents) for (const p of ps) start[p + 1]!++;
+  // Indexed loops: these run over every edge of 100k jobs, mostly before V8 optimises them.
+  for (let v = 0; v < n; v++) {
+    const ps = parents[v]!;
+    for (let i = 0; i < ps.length; i++) start[ps[i]! + 1]!++;
+  }
   for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
   const fill = start.slice(0, n);
   const targets = new Int32Array(start[n]!);
-  for (let v = 0; v < n; v++) for (const p of parents[v]!) targets[fill[p]!++] = v;
+  for (let v = 0; v < n; v++) {
+    const ps = parents[v]!;
+    for (let i = 0; i < ps.length; i++) targets[fill[ps[i]!]!++] = v;
+  }
   return { start, targets };
 }
 
@@ -61,7 +68,8 @@ export function stableTopologicalOrder(
 /** Every job's parents come before it in index order. */
 export function isTopological(parents: readonly (readonly number[])[]): boolean {
   for (let v = 0; v < parents.length; v++) {
-    for (const p of parents[v]!) if (p >= v) return false;
+    const ps = parents[v]!;
+    for (let i = 0; i < ps.length; i++) if (ps[i]! >= v) return false;
   }
   return true;
 }
