@@ -413,17 +413,13 @@ libcc_run_job_ids() { # run-id
 }
 
 # Print the reason and the last output lines a failed-marker holds, each line after $2
-# (`details`: without the reason).
+# (`details`: without the reason), in the order the job writes them (fail_fast is appended last).
 libcc_print_failure() { # path prefix [details]
   local line
-  [[ -f $1 ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    case $line in
-      reason=*) [[ ${3:-} == details ]] || printf '%sreason: %s\n' "$2" "${line#reason=}" ;;
-      output=*) printf '%s| %s\n' "$2" "${line#output=}" ;;
-      fail_fast=*) printf '%sfail_fast: %s\n' "$2" "${line#fail_fast=}" ;;
-    esac
-  done 2>/dev/null <"$1" || true
+  libcc_read_failed "$1" || return 0
+  [[ ${3:-} == details || -z $LIBCC_F_REASON ]] || printf '%sreason: %s\n' "$2" "$LIBCC_F_REASON"
+  for line in ${LIBCC_F_OUTPUT[@]+"${LIBCC_F_OUTPUT[@]}"}; do printf '%s| %s\n' "$2" "$line"; done
+  [[ -z $LIBCC_F_FAIL_FAST ]] || printf '%sfail_fast: %s\n' "$2" "$LIBCC_F_FAIL_FAST"
 }
 
 # ---- Processes: who holds a lock, whether a started job still runs ----
