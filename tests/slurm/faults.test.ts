@@ -39,12 +39,13 @@ stage gather for each library after make {
 `;
 
 // The tool (as in tests/e2e/faults.test.ts): records each run in $FAULT_DIR/ran and touches
-// running.<stage>.<key>; gate.<stage>.<key> makes it wait for `open`, noout.<stage>.<key> makes
+// running.<stage>.<key> (its pid in pid.<stage>.<key>); gate.<stage>.<key> makes it wait for `open`, noout.<stage>.<key> makes
 // it exit 0 without writing its output.
 const HOOK = `#!/bin/bash
 stage=$1 key=$2 out=$3 d=$FAULT_DIR
 mkdir -p "$out"
 echo "$stage $key" >>"$d/ran"
+echo $$ >"$d/pid.$stage.$key"
 touch "$d/running.$stage.$key"
 if [ -e "$d/gate.$stage.$key" ]; then while [ ! -e "$d/open" ] && [ -d "$d" ]; do sleep 0.05; done; fi
 if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; fi
@@ -241,6 +242,24 @@ describe.skipIf(!slurm.available)(title, () => {
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
     expect((await s.run('status.sh')).code).toBe(0);
   }, 180_000);
+
+  it('scancel reaching the tool before the wrapper (Slurm signals the processes of a job in no set order): the kill is recorded, not the tool\'s exit code', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    await waitFor('make a.tt to run', () => isRunning(s, aTt));
+    // The tool dies of SIGTERM first; the job's own SIGTERM (scancel) follows 200 ms later.
+    process.kill(Number(fs.readFileSync(path.join(s.faults, `pid.make.${A_TT.slice(3)}`), 'utf8')), 'SIGTERM');
+    await new Promise((res) => setTimeout(res, 200));
+    const aId = `${s.ledger().find((l) => l.stage === 'make' && l.arrayGroup === 'n5.a')!.id}_1`;
+    expect(slurmCmd('scancel', [aId]).code).toBe(0);
+    await settle(s);
+    expect(slurmState(s, aTt)?.state).toBe('CANCELLED');
+    expect(s.failedReason(aTt)).toBe(SIGTERM_REASON);
+    expect(ran(s).filter((l) => l === toolKey(aTt))).toHaveLength(1);
+  }, 120_000);
 
   it('a tool that exits 0 without its output: the job fails (Slurm FAILED), its dependant is cancelled, status.sh gives the expect reason', async () => {
     const s = site();
