@@ -182,6 +182,35 @@ describe.skipIf(!slurm.available)(title, () => {
     expect((await s.run('status.sh')).code).toBe(0);
   }, 180_000);
 
+  it('sbatch failing on its 2nd call and scancel failing too: submit.sh names exactly the job ids left and how to kill them; kill.sh does', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    writeShim(s.shims, 'sbatch', { failOn: 2 });
+    const scancelMessage = 'scancel: error: Kill job error on job id 1: Unable to contact slurm controller (connect failure)';
+    writeShim(s.shims, 'scancel', { failOn: 0, message: scancelMessage });
+    const r = await s.run('submit.sh', [], { path: s.shims });
+    expect(r.code).toBe(1);
+    const [left, ...more] = ledgerIds(s.runDir);
+    expect(more).toEqual([]);
+    const runId = s.ledger()[0]!.runId;
+    expect(r.stderr).toBe(
+      'libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n' +
+        `libcc: killing the jobs of this run (run ${runId})\n` +
+        `libcc: error: scancel ${left} exited with code 1: ${scancelMessage}\n` +
+        `libcc: kill the jobs of run ${runId} by hand (kill.sh --run-id ${runId})\n` +
+        'libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped\n',
+    );
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    await waitFor('make a.tt to run', () => isRunning(s, aTt));
+    expect(slurmState(s, aTt)?.state).toBe('RUNNING');
+    const killed = await s.run('kill.sh', ['--run-id', runId]);
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(killed.stdout).toBe(`cancelled job(s) ${left}\n`);
+    await settle(s);
+    expect(slurmState(s, aTt)?.state).toBe('CANCELLED');
+  }, 120_000);
+
   it('a job SIGKILLed and one scancelled mid-run: failed in status.sh (also once Slurm forgot them), dependants cancelled, not pending; the resubmission runs only those', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
@@ -334,6 +363,14 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(doc).toMatchObject({ exit_code: 3, scheduler: { name: 'Slurm', queried: true, answered: false, error: why } });
     expect(doc.jobs.find((j) => j.stage === 'make' && j.key === A_TT)?.state).toBe('unknown');
     expect(doc.jobs.filter((j) => !['done', 'unknown'].includes(j.state))).toEqual([]);
+
+    // Nor when the controller itself does not answer `scontrol ping`.
+    const down = path.join(s.root, 'down');
+    const pingMessage = 'Slurmctld(primary) at vm is DOWN';
+    writeShim(down, 'scontrol', { failOn: 0, message: pingMessage });
+    const noPing = JSON.parse((await s.run('status.sh', ['--json'], { path: down })).stdout) as StatusJson;
+    expect(noPing).toMatchObject({ exit_code: 3, scheduler: { answered: false, error: `scontrol ping exited with code 1: ${pingMessage}` } });
+    expect(noPing.jobs.filter((j) => !['done', 'unknown'].includes(j.state))).toEqual([]);
 
     const submit = await s.run('submit.sh', [], { path: s.shims });
     expect(submit.code).toBe(1);
