@@ -156,13 +156,16 @@ export function realCommand(cmd: string): string {
 }
 
 export interface ShimOptions {
-  /** The call (1-based, counted in `<dir>/<cmd>.calls`) that fails: prints `message`, exits 1. 0: every call. */
+  /** The call (1-based, counted in `<dir>/<cmd>.calls`) that fails: prints `message`, exits `code`. 0: every call. */
   failOn?: number;
   /** The call that first waits until the file `release` exists (then fails or runs as told). */
   holdOn?: number;
   release?: string;
-  /** What the failing call prints to stderr (a real Slurm error by default). */
+  /** What the failing call prints (to stderr unless `stdout`; a real Slurm error by default). */
   message?: string;
+  stdout?: boolean;
+  /** Its exit code (default 1; scancel exits 8 when slurmctld is down: docs/slurm-facts.md). */
+  code?: number;
 }
 
 /**
@@ -171,7 +174,7 @@ export interface ShimOptions {
  */
 export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): string {
   const calls = path.join(dir, `${cmd}.calls`);
-  const message = opts.message ?? `${cmd}: error: Batch job submission failed: Socket timed out on send/recv operation`;
+  const message = opts.message ?? `${cmd}: error: Batch job submission failed: Unable to contact slurm controller (connect failure)`;
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -183,7 +186,9 @@ export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): str
       opts.holdOn !== undefined && opts.release !== undefined
         ? `if [ "$n" = ${opts.holdOn} ]; then while [ ! -e ${q(opts.release)} ]; do sleep 0.05; done; fi`
         : '',
-      opts.failOn !== undefined ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then echo ${q(message)} >&2; exit 1; fi` : '',
+      opts.failOn !== undefined
+        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
+        : '',
       `exec ${q(realCommand(cmd))} "$@"`,
       '',
     ].join('\n'),

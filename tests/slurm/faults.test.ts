@@ -152,7 +152,7 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(ids).toHaveLength(2);
     const runId = s.ledger()[0]!.runId;
     expect(r.stderr).toBe(
-      'libcc: error: sbatch failed for stage gather (sfaults.gather.n5[1]): sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n' +
+      'libcc: error: sbatch failed for stage gather (sfaults.gather.n5[1]): sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n' +
         `libcc: killing the jobs of this run (run ${runId})\n` +
         `cancelled job(s) ${ids.join(' ')}\n` +
         'libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped\n',
@@ -188,16 +188,16 @@ describe.skipIf(!slurm.available)(title, () => {
     touch(s, `gate.make.${A_TT.slice(3)}`);
     writeShim(s.shims, 'sbatch', { failOn: 2 });
     const scancelMessage = 'scancel: error: Kill job error on job id 1: Unable to contact slurm controller (connect failure)';
-    writeShim(s.shims, 'scancel', { failOn: 0, message: scancelMessage });
+    writeShim(s.shims, 'scancel', { failOn: 0, message: scancelMessage, code: 8 });
     const r = await s.run('submit.sh', [], { path: s.shims });
     expect(r.code).toBe(1);
     const [left, ...more] = ledgerIds(s.runDir);
     expect(more).toEqual([]);
     const runId = s.ledger()[0]!.runId;
     expect(r.stderr).toBe(
-      'libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n' +
+      'libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n' +
         `libcc: killing the jobs of this run (run ${runId})\n` +
-        `libcc: error: scancel ${left} exited with code 1: ${scancelMessage}\n` +
+        `libcc: error: scancel ${left} exited with code 8: ${scancelMessage}\n` +
         `libcc: kill the jobs of run ${runId} by hand (kill.sh --run-id ${runId})\n` +
         'libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped\n',
     );
@@ -290,6 +290,21 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(ran(s).filter((l) => l === toolKey(aTt))).toHaveLength(1);
   }, 120_000);
 
+  it('scancel --signal=KILL of a running element cancels it as plain scancel does (SIGTERM first), though the man page says KILL spares the job', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    expect((await s.run('submit.sh')).code).toBe(0);
+    await waitFor('make a.tt to run', () => isRunning(s, aTt));
+    const aId = `${s.ledger().find((l) => l.stage === 'make' && l.arrayGroup === 'n5.a')!.id}_1`;
+    expect(slurmCmd('scancel', ['--signal=KILL', aId]).code).toBe(0);
+    await settle(s);
+    expect(slurmState(s, aTt)?.state).toBe('CANCELLED');
+    expect(s.failedReason(aTt)).toBe(SIGTERM_REASON);
+    expect(slurmState(s, s.job('gather', 'n5.a'))).toMatchObject({ state: 'CANCELLED', reason: 'DependencyNeverSatisfied' });
+    expect((await s.run('status.sh')).stdout).toContain(`  make ${A_TT}: ${SIGTERM_REASON}`);
+  }, 120_000);
+
   it('a tool that exits 0 without its output: the job fails (Slurm FAILED), its dependant is cancelled, status.sh gives the expect reason', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
@@ -343,7 +358,7 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(r.code, r.stderr).toBe(0);
     const runId = s.ledger()[0]!.runId;
     await waitFor('make a.tt to run', () => isRunning(s, aTt));
-    const message = 'squeue: error: slurm_load_jobs error: Socket timed out on send/recv operation';
+    const message = 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)';
     writeShim(s.shims, 'squeue', { failOn: 0, message });
     const why = `squeue exited with code 1: ${message}`;
 
@@ -367,7 +382,7 @@ describe.skipIf(!slurm.available)(title, () => {
     // Nor when the controller itself does not answer `scontrol ping`.
     const down = path.join(s.root, 'down');
     const pingMessage = 'Slurmctld(primary) at vm is DOWN';
-    writeShim(down, 'scontrol', { failOn: 0, message: pingMessage });
+    writeShim(down, 'scontrol', { failOn: 0, message: pingMessage, stdout: true });
     const noPing = JSON.parse((await s.run('status.sh', ['--json'], { path: down })).stdout) as StatusJson;
     expect(noPing).toMatchObject({ exit_code: 3, scheduler: { answered: false, error: `scontrol ping exited with code 1: ${pingMessage}` } });
     expect(noPing.jobs.filter((j) => !['done', 'unknown'].includes(j.state))).toEqual([]);
