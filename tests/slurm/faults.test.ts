@@ -350,14 +350,24 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
   }, 120_000);
 
-  it('squeue failing while jobs exist: status.sh says Slurm did not answer (exit 3, nothing "not run"), submit.sh refuses; both recover', async () => {
+  it('squeue failing while jobs exist: status.sh says Slurm did not answer (exit 3, nothing "not run"), submit.sh refuses, as it does while jobs run; both recover', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
     touch(s, `gate.make.${A_TT.slice(3)}`);
     const r = await s.run('submit.sh');
     expect(r.code, r.stderr).toBe(0);
     const runId = s.ledger()[0]!.runId;
-    await waitFor('make a.tt to run', () => isRunning(s, aTt));
+    const gatherA = s.job('gather', 'n5.a');
+    await waitFor('make a.tt to run, the jobs not behind it to finish', () => isRunning(s, aTt) && s.jobs.filter((j) => j !== aTt && j !== gatherA).every((j) => s.isDone(j)));
+    // While Slurm answers: a.tt running, gather a pending on it; a new submission refuses.
+    const live = await s.run('status.sh');
+    expect(live.code, live.stderr).toBe(0);
+    expect(live.stdout).toMatch(/^make\s+4\s+3\s+1\s+0\s+0\s+0\s+0$/m);
+    expect(live.stdout).toMatch(/^gather\s+2\s+1\s+0\s+1\s+0\s+0\s+0$/m);
+    const busy = await s.run('submit.sh');
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toBe(`libcc: error: run ${runId} still has 2 unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then submit again\n`);
+
     const message = 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)';
     writeShim(s.shims, 'squeue', { failOn: 0, message });
     const why = `squeue exited with code 1: ${message}`;
