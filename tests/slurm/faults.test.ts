@@ -144,7 +144,8 @@ describe.skipIf(!slurm.available)(title, () => {
     writeShim(s.shims, 'sbatch', { holdOn: 3, failOn: 3, release });
     const first = s.start('submit.sh', [], { env: { PATH: `${s.shims}:${process.env.PATH ?? ''}` } });
     const others = s.jobs.filter((j) => j.stage === 'make' && j !== aTt);
-    await waitFor('make jobs to finish and make a.tt to run', () => isRunning(s, aTt) && others.every((j) => s.isDone(j)));
+    // COMPLETED, not just done-markers: a job still COMPLETING would be cancelled by the abort.
+    await waitFor('make jobs to finish and make a.tt to run', () => isRunning(s, aTt) && others.every((j) => slurmState(s, j)?.state === 'COMPLETED'));
     fs.writeFileSync(release, '');
     const r = await first.done;
     expect(r.code, r.stderr).toBe(1);
@@ -358,7 +359,7 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(r.code, r.stderr).toBe(0);
     const runId = s.ledger()[0]!.runId;
     const gatherA = s.job('gather', 'n5.a');
-    await waitFor('make a.tt to run, the jobs not behind it to finish', () => isRunning(s, aTt) && s.jobs.filter((j) => j !== aTt && j !== gatherA).every((j) => s.isDone(j)));
+    await waitFor('make a.tt to run, the jobs not behind it to finish', () => isRunning(s, aTt) && s.jobs.filter((j) => j !== aTt && j !== gatherA).every((j) => slurmState(s, j)?.state === 'COMPLETED'));
     // While Slurm answers: a.tt running, gather a pending on it; a new submission refuses.
     const live = await s.run('status.sh');
     expect(live.code, live.stderr).toBe(0);
