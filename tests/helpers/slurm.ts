@@ -166,6 +166,8 @@ export interface ShimOptions {
   stdout?: boolean;
   /** Its exit code (default 1; scancel exits 8 when slurmctld is down: docs/slurm-facts.md). */
   code?: number;
+  /** The failing call runs the real command first (its output lost): a client timeout after slurmctld accepted. */
+  runFirst?: boolean;
 }
 
 /**
@@ -187,7 +189,7 @@ export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): str
         ? `if [ "$n" = ${opts.holdOn} ]; then while [ ! -e ${q(opts.release)} ]; do sleep 0.05; done; fi`
         : '',
       opts.failOn !== undefined
-        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
+        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then ${opts.runFirst ? `${q(realCommand(cmd))} "$@" >/dev/null 2>&1; ` : ''}echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
         : '',
       `exec ${q(realCommand(cmd))} "$@"`,
       '',

@@ -183,20 +183,23 @@ describe.skipIf(!slurm.available)(title, () => {
     expect((await s.run('status.sh')).code).toBe(0);
   }, 180_000);
 
-  it('sbatch failing on its 2nd call and scancel failing too: submit.sh names exactly the job ids left and how to kill them; kill.sh does', async () => {
+  it('sbatch failing on its 2nd call, squeue and scancel failing too: submit.sh names exactly the job ids left and how to kill them; kill.sh does', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
     touch(s, `gate.make.${A_TT.slice(3)}`);
     writeShim(s.shims, 'sbatch', { failOn: 2 });
     const scancelMessage = 'scancel: error: Kill job error on job id 1: Unable to contact slurm controller (connect failure)';
     writeShim(s.shims, 'scancel', { failOn: 0, message: scancelMessage, code: 8 });
+    const squeueMessage = 'squeue: error: slurm_load_jobs error: Unable to contact slurm controller (connect failure)';
+    writeShim(s.shims, 'squeue', { failOn: 0, message: squeueMessage });
     const r = await s.run('submit.sh', [], { path: s.shims });
     expect(r.code).toBe(1);
     const [left, ...more] = ledgerIds(s.runDir);
     expect(more).toEqual([]);
     const runId = s.ledger()[0]!.runId;
     expect(r.stderr).toBe(
-      'libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n' +
+      'libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)' +
+        `; squeue could not tell whether Slurm accepted the job anyway: ${squeueMessage}\n` +
         `libcc: killing the jobs of this run (run ${runId})\n` +
         `libcc: error: scancel ${left} exited with code 8: ${scancelMessage}\n` +
         `libcc: kill the jobs of run ${runId} by hand (kill.sh --run-id ${runId})\n` +
@@ -210,6 +213,23 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(killed.stdout).toBe(`cancelled job(s) ${left}\n`);
     await settle(s);
     expect(slurmState(s, aTt)?.state).toBe('CANCELLED');
+  }, 120_000);
+
+  it('sbatch failing after slurmctld accepted the job (a client timeout): submit.sh finds the job by its name and log path, records it and goes on', async () => {
+    const s = site();
+    const message = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation';
+    writeShim(s.shims, 'sbatch', { failOn: 2, runFirst: true, message });
+    const r = await s.run('submit.sh', [], { path: s.shims });
+    expect(r.code, r.stderr).toBe(0);
+    const ledger = s.ledger();
+    expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make n5.a 1-2', 'make n5.b 1-2', 'gather n5 1', 'gather n5 2']);
+    expect(r.stderr).toContain(`libcc: sbatch reported a failure for stage make (sfaults.make.n5.b[1-2]) (${message}), but Slurm accepted it as job ${ledger[1]!.id}: going on\n`);
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+    // gather n5.b waited for the job found that way.
+    expect(slurmState(s, s.job('gather', 'n5.b'))?.state).toBe('COMPLETED');
+    expect(s.events().filter((e) => e.event === 'start' && e.stage === 'make' && e.job.startsWith('n5.b.')).map((e) => (e as unknown as { job_id: string }).job_id).sort()).toEqual([`${ledger[1]!.id}_1`, `${ledger[1]!.id}_2`]);
   }, 120_000);
 
   it('a job SIGKILLed and one scancelled mid-run: failed in status.sh (also once Slurm forgot them), dependants cancelled, not pending; the resubmission runs only those', async () => {
