@@ -94,3 +94,41 @@ export function generateMakefile(dir, flow) {
   writeFileSync(makefile, `${lines.join('\n')}\n`);
   return makefile;
 }
+
+/**
+ * The same DAG as a Snakefile, written as a Snakemake user would (one rule per stage, wildcards
+ * for library and corner, the merge gathering its library's corners with `expand`), for the
+ * `snakemake -n` row. Recipes only `touch`.
+ */
+export function generateSnakefile(dir, flow) {
+  const list = (prefix, n) => `[${Array.from({ length: n }, (_, i) => `'${prefix}${i}'`).join(', ')}]`;
+  const lines = [
+    `LIBRARIES = ${list('lib', flow.libraries)}`,
+    `CORNERS = ${list('c', flow.corners)}`,
+    '',
+    'rule all:',
+    '    input: expand("merge/{library}", library=LIBRARIES)',
+    '',
+    'rule copy:',
+    '    output: "copy/{library}/{corner}"',
+    '    shell: "touch {output}"',
+    '',
+    'rule characterize:',
+    '    input: "copy/{library}/{corner}"',
+    '    output: "characterize/{library}/{corner}"',
+    '    shell: "touch {output}"',
+    '',
+    'rule post:',
+    '    input: "characterize/{library}/{corner}"',
+    '    output: "post/{library}/{corner}"',
+    '    shell: "touch {output}"',
+    '',
+    'rule merge:',
+    '    input: expand("post/{{library}}/{corner}", corner=CORNERS)',
+    '    output: "merge/{library}"',
+    '    shell: "touch {output}"',
+  ];
+  const snakefile = join(dir, 'Snakefile');
+  writeFileSync(snakefile, `${lines.join('\n')}\n`);
+  return snakefile;
+}

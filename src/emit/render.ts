@@ -6,6 +6,7 @@
 import Handlebars from 'handlebars';
 import { shQuote } from './shell.js';
 import { tclQuote } from './tcl.js';
+import { findBuiltInAccess, RUNTIME_OPTIONS } from './template-guard.js';
 
 export type TemplateFunction = (context: object) => string;
 
@@ -32,14 +33,20 @@ export function compileTemplate(name: string, source: string): TemplateFunction 
   let compiled: HandlebarsTemplateDelegate;
   try {
     // `compile` is lazy: parse now, so a syntax error is found before anything is rendered.
-    handlebars.parse(source);
+    const builtIn = findBuiltInAccess(handlebars.parse(source));
+    if (builtIn !== undefined) {
+      throw new TemplateError(
+        `template \`${name}\`: \`${builtIn.name}\` is a built-in JavaScript property, not a field; templates may not read it (line ${builtIn.line}, column ${builtIn.column})`,
+      );
+    }
     compiled = handlebars.compile(source, { noEscape: true, strict: true });
   } catch (error) {
+    if (error instanceof TemplateError) throw error;
     throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
   }
   return (context: object) => {
     try {
-      return compiled(context);
+      return compiled(context, RUNTIME_OPTIONS);
     } catch (error) {
       throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
     }

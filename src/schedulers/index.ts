@@ -8,7 +8,7 @@ import { slurm } from './slurm/index.js';
 export const SCHEDULERS: Readonly<Record<SchedulerName, Scheduler>> = { lsf, slurm, local };
 
 /** Every scheduler's shell template, for the analysis to compile (a site may override them). */
-export const SCHEDULER_TEMPLATES = ['sh/lsf/scheduler.sh.hbs', 'sh/slurm/scheduler.sh.hbs', 'sh/local/scheduler.sh.hbs'] as const;
+export const SCHEDULER_TEMPLATES: readonly string[] = Object.keys(SCHEDULERS).map((name) => `sh/${name}/scheduler.sh.hbs`);
 
 export function schedulerOf(program: CheckedProgram): Scheduler {
   return SCHEDULERS[program.site.scheduler ?? 'lsf'];

@@ -5,7 +5,7 @@
  * A deck is then "not found" (LCP6001, located at the deck name); a script template falls back
  * to libcc's own. Nothing outside is read, so nothing outside ends up in a generated deck.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -104,5 +104,54 @@ describe('--templates with a symbolic link out', () => {
     const result = await runCli('compile', h.flow, '--templates', site, '-o', h.out);
     expect(result.code).toBe(0);
     expect(readFileSync(join(h.out, 'kill.sh'), 'utf8')).toContain('# site kill');
+  });
+});
+
+describe('templates reaching for JavaScript built-ins', () => {
+  // The published Handlebars code-execution chain (split → constructor → Function) and its
+  // simpler cousins. Each is a located LCP6002 naming the property: no code runs, nothing is
+  // written, and Handlebars' own raw warning never reaches the terminal.
+  const pwned = () => join(h.outside, 'PWNED');
+  const chain = () =>
+    '{{#with "s" as |string|}}{{#with "e"}}{{#with split as |conslist|}}{{this.pop}}' +
+    '{{this.push (lookup string.sub "constructor")}}{{this.pop}}{{#with string.split as |codelist|}}{{this.pop}}' +
+    `{{this.push "return process.mainModule.require('child_process').execSync('touch ${pwned()}');"}}{{this.pop}}` +
+    '{{#each conslist}}{{#with (string.sub.apply 0 codelist)}}{{this}}{{/with}}{{/each}}{{/with}}{{/with}}{{/with}}{{/with}}\n';
+  const cases: [string, () => string, string][] = [
+    ['the code-execution chain', chain, 'constructor'],
+    ['`constructor`', () => 'set a "{{constructor.name}}"\n', 'constructor'],
+    ['`__proto__` through lookup', () => 'set b "{{lookup this "__proto__"}}"\n', '__proto__'],
+    ['`@root.hasOwnProperty`', () => 'set c "{{@root.hasOwnProperty}}"\n', 'hasOwnProperty'],
+  ];
+  for (const [name, deck, property] of cases) {
+    it(`refuses ${name}: LCP6002 naming \`${property}\`, in check and compile`, async () => {
+      writeFileSync(join(h.repo, 'hostile.tcl.hbs'), deck());
+      writeFileSync(h.flow, deckPipeline('hostile.tcl.hbs'));
+      const before = h.snapshot();
+      for (const command of ['check', 'compile']) {
+        const result = await runCli(command, h.flow, ...(command === 'compile' ? ['-o', h.out] : []), '--no-color');
+        expect(result.code).toBe(1);
+        const printed = result.stdout + result.stderr;
+        expect(printed).toContain(`error[LCP6002]: template \`hostile.tcl.hbs\`: \`${property}\` is a built-in JavaScript property, not a field`);
+        expect(printed).toMatch(/flow\.lcp:8:23/);
+        expect(printed).not.toContain('Handlebars: Access has been denied');
+      }
+      expect(existsSync(pwned())).toBe(false);
+      expect(existsSync(h.out)).toBe(false);
+      expect(h.snapshot()).toEqual(before);
+    });
+  }
+
+  it('a name computed at render time renders nothing and prints nothing', async () => {
+    // `lookup` of a field whose value is a built-in name cannot be seen before rendering;
+    // Handlebars refuses it (prototype access is off), silently, so the deck gets an empty word.
+    writeFileSync(join(h.repo, 'computed.tcl.hbs'), 'set d "{{lookup this library.name}}"\n');
+    writeFileSync(h.flow, deckPipeline('computed.tcl.hbs').replaceAll('base_svt', 'constructor'));
+    const result = await runCli('compile', h.flow, '-o', h.out, '--no-color');
+    expect(result.stderr).not.toContain('Handlebars: Access has been denied');
+    expect(result.code).toBe(0);
+    const deck = readdirSync(join(h.out, 'decks'), { recursive: true, encoding: 'utf8' }).find((name) => name.endsWith('.tcl'));
+    expect(deck).toBeDefined();
+    expect(readFileSync(join(h.out, 'decks', deck!), 'utf8')).toContain('set d ""');
   });
 });

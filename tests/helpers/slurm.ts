@@ -13,6 +13,7 @@
 // and we are root, a failed bring-up throws instead, so that CI fails loudly rather than skipping.
 // up.sh is idempotent and serialised by a lock, so parallel test files may all call this.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -142,4 +143,72 @@ export function showJob(id: string): Record<string, string> {
     if (eq > 0) out[field.slice(0, eq)] = field.slice(eq + 1);
   }
   return out;
+}
+
+// ---- PATH shims: Slurm client commands that fail on purpose (tests/slurm/faults.test.ts) ----
+
+/** The absolute path of a Slurm client command as PATH finds it now (what a shim wraps). */
+export function realCommand(cmd: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  const found = r.stdout.trim();
+  if (r.status !== 0 || !found.startsWith('/')) throw new Error(`${cmd} is not on PATH`);
+  return found;
+}
+
+export interface ShimOptions {
+  /** The call (1-based, counted in `<dir>/<cmd>.calls`) that fails: prints `message`, exits `code`. 0: every call. */
+  failOn?: number;
+  /** The call that first waits until the file `release` exists (then fails or runs as told). */
+  holdOn?: number;
+  release?: string;
+  /** What the failing call prints (to stderr unless `stdout`; a real Slurm error by default). */
+  message?: string;
+  stdout?: boolean;
+  /** Its exit code (default 1; scancel exits 8 when slurmctld is down: docs/slurm-facts.md). */
+  code?: number;
+  /** The failing call runs the real command first (its output lost): a client timeout after slurmctld accepted. */
+  runFirst?: boolean;
+}
+
+/**
+ * Writes `<dir>/<cmd>`, a shim to put first on PATH: it counts its calls, holds or fails the
+ * ones it is told to, and runs the real command otherwise. Returns the file of the call count.
+ */
+export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): string {
+  const calls = path.join(dir, `${cmd}.calls`);
+  const message = opts.message ?? `${cmd}: error: Batch job submission failed: Unable to contact slurm controller (connect failure)`;
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, cmd),
+    [
+      '#!/bin/bash',
+      `n=$(( $(cat ${q(calls)} 2>/dev/null || echo 0) + 1 ))`,
+      `echo "$n" >${q(calls)}`,
+      opts.holdOn !== undefined && opts.release !== undefined
+        ? `if [ "$n" = ${opts.holdOn} ]; then while [ ! -e ${q(opts.release)} ]; do sleep 0.05; done; fi`
+        : '',
+      opts.failOn !== undefined
+        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then ${opts.runFirst ? `${q(realCommand(cmd))} "$@" >/dev/null 2>&1; ` : ''}echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
+        : '',
+      `exec ${q(realCommand(cmd))} "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return calls;
+}
+
+/**
+ * Writes `<dir>/squeue`, a squeue that no longer knows the jobs whose array id (the second
+ * `|`-separated field of the `%i|%F|…` format status.sh asks for) is listed in the file `forget`:
+ * what slurmctld answers once it has purged them (MinJobAge, https://slurm.schedmd.com/slurm.conf.html#OPT_MinJobAge).
+ */
+export function writeForgettingSqueue(dir: string, forget: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'squeue'),
+    `#!/bin/bash\nset -o pipefail\n'${realCommand('squeue')}' "$@" | awk -F'|' -v ids=" $(tr '\\n' ' ' <'${forget}') " 'index(ids, " " $2 " ") == 0'\n`,
+    { mode: 0o755 },
+  );
 }

@@ -413,17 +413,13 @@ libcc_run_job_ids() { # run-id
 }
 
 # Print the reason and the last output lines a failed-marker holds, each line after $2
-# (`details`: without the reason).
+# (`details`: without the reason), in the order the job writes them (fail_fast is appended last).
 libcc_print_failure() { # path prefix [details]
   local line
-  [[ -f $1 ]] || return 0
-  while IFS= read -r line || [[ -n $line ]]; do
-    case $line in
-      reason=*) [[ ${3:-} == details ]] || printf '%sreason: %s\n' "$2" "${line#reason=}" ;;
-      output=*) printf '%s| %s\n' "$2" "${line#output=}" ;;
-      fail_fast=*) printf '%sfail_fast: %s\n' "$2" "${line#fail_fast=}" ;;
-    esac
-  done 2>/dev/null <"$1" || true
+  libcc_read_failed "$1" || return 0
+  [[ ${3:-} == details || -z $LIBCC_F_REASON ]] || printf '%sreason: %s\n' "$2" "$LIBCC_F_REASON"
+  for line in ${LIBCC_F_OUTPUT[@]+"${LIBCC_F_OUTPUT[@]}"}; do printf '%s| %s\n' "$2" "$line"; done
+  [[ -z $LIBCC_F_FAIL_FAST ]] || printf '%sfail_fast: %s\n' "$2" "$LIBCC_F_FAIL_FAST"
 }
 
 # ---- Processes: who holds a lock, whether a started job still runs ----
@@ -854,6 +850,7 @@ run=${LIBCC_RUN_ID:-}$output"; then
 libcc_killed() { # signal
   trap - INT TERM HUP
   local code=130
+  if [[ -n ${LIBCC_AWAIT_PID:-} ]]; then kill "$LIBCC_AWAIT_PID" 2>/dev/null || true; fi
   case $1 in
     TERM) code=143 ;;
     HUP) code=129 ;;
@@ -934,6 +931,17 @@ libcc_tail_filter() {
     }'
 }
 
+# Give a signal on its way to this shell up to 3 seconds to arrive: `wait` returns as soon as a
+# trapped signal comes (its trap runs then), where a foreground `sleep` would delay the trap.
+# The sleep is LIBCC_AWAIT_PID until it is stopped (by libcc_killed, when the signal came).
+libcc_await_signal() {
+  sleep 3 &
+  LIBCC_AWAIT_PID=$!
+  wait "$LIBCC_AWAIT_PID" 2>/dev/null || true
+  kill "$LIBCC_AWAIT_PID" 2>/dev/null || true
+  LIBCC_AWAIT_PID=''
+}
+
 # The body of every job wrapper: resolve the element, check, run with retries, check outputs,
 # write the done-marker. Exit status: 0 done, the command's code (or 1) failed.
 libcc_run_job() { # group [index]
@@ -992,6 +1000,11 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
     code=${PIPESTATUS[0]}
     set -e
     ((code == 0)) && break
+    # The command died of SIGHUP, SIGINT, SIGTERM, or SIGPIPE (its output filter killed first):
+    # most likely the whole job is being killed, and scancel or bkill signal the job's processes
+    # in no set order, so the wrapper's own signal may be a moment behind. Wait for it: the trap
+    # then records the kill, not the command's exit code, and the command is not retried.
+    case $code in 129 | 130 | 141 | 143) libcc_await_signal ;; esac
     if ((attempt <= LIBCC_RETRY_COUNT)) && libcc_retryable "$code" ${LIBCC_RETRY_CODES[@]+"${LIBCC_RETRY_CODES[@]}"}; then
       libcc_event retry "$LIBCC_STAGE" "$LIBCC_KEY" attempt "$attempt" exit_code "$code"
       libcc_note "attempt $attempt exited with $code; retrying in ${LIBCC_RETRY_BACKOFF}s"
