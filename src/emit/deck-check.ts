@@ -10,7 +10,8 @@
  * anything else; a view the check does not pass is rendered for real, and only then is an error
  * reported — the check never decides that a render fails, only that it cannot.
  *
- * The forms (Handlebars 4.7, templates compiled `strict` and `noEscape` in render.ts):
+ * The forms (Handlebars 4.7, templates compiled `strict` and `noEscape` and rendered with
+ * prototype access off, render.ts and template-guard.ts):
  * - `{{a.b.c}}`, `{{{a.b.c}}}`: every part an own property of a plain object (the view's objects
  *   are object literals), the last one a string, number, boolean, undefined or null (printed as
  *   is; not a function, which Handlebars would call). A one-part path must not be a helper's
