@@ -318,7 +318,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const loaded = load(file);
     // Loaded here, not at startup: only `graph` needs the layout library (startup time, issue 10).
     const { graphCommand } = await import('./graph.js');
-    const analysis = analyseProgram(loaded, options);
+    // The graph shows jobs, not decks: none are kept (rendered for their errors only, as in plan).
+    const analysis = analyseProgram(loaded, { ...options, keepDecks: false });
     exitCode = graphCommand(options.quiet ? { ...analysis, diagnostics: errorsOnly(analysis.diagnostics) } : analysis, { ...options, color: useColor(process.stderr, options.color) }, output);
   });
 

@@ -507,7 +507,8 @@ class Workspace {
       }
       // The same analysis as `libcc check`/`compile`: the editor shows what CI would report.
       const templates = fileSystemTemplates({ flowDir: posix.dirname(root), builtinDir: this.builtinTemplates });
-      const analysis = analyse(loaded, { templates });
+      // Decks are rendered for their errors but not kept: the editor never shows them.
+      const analysis = analyse(loaded, { templates, keepDecks: false });
       this.analyses.set(root, {
         loaded,
         diagnostics: analysis.diagnostics,
