@@ -237,9 +237,49 @@ export function createExclusive(path: string, text: string | Uint8Array, mode: n
   const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
   try {
     fchmodSync(fd, mode);
-    const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    writeAll(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, buffer: Uint8Array): void {
+  let offset = 0;
+  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+}
+
+const PIECES_BUFFER = 1 << 20;
+
+/**
+ * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the
+ * whole text is never held); `each` sees the bytes as they are written (to hash them).
+ */
+export function createExclusivePieces(path: string, pieces: Iterable<string>, mode: number, each: (bytes: Uint8Array) => void): void {
+  const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
+  try {
+    fchmodSync(fd, mode);
+    const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
+    let used = 0;
+    const flush = () => {
+      const bytes = buffer.subarray(0, used);
+      each(bytes);
+      writeAll(fd, bytes);
+      used = 0;
+    };
+    for (const piece of pieces) {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
+      if (used + piece.length * 3 > PIECES_BUFFER) {
+        flush();
+        if (piece.length * 3 > PIECES_BUFFER) {
+          const bytes = Buffer.from(piece, 'utf8');
+          each(bytes);
+          writeAll(fd, bytes);
+          continue;
+        }
+      }
+      used += buffer.write(piece, used, 'utf8');
+    }
+    flush();
   } finally {
     closeSync(fd);
   }

@@ -233,8 +233,8 @@ export function libraryTemplates(library: LibraryModel | undefined): Map<string,
   return values;
 }
 
-export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined): JobFacts[] {
-  const facts: JobFacts[] = [];
+/** Each job's facts, in job order, handed to `each` and not kept (100k jobs' facts are tens of MB). */
+export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined, each: (facts: JobFacts, num: number) => void): void {
   // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
   // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
   const stageParts = new Map<string, { head: string; body: string }>();
@@ -286,9 +286,8 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
     hash.update(`${JSON.stringify(deckText(position) ?? null)}}`);
     // Flat strings (join, a fresh hex string): a rope or a slice would keep its parts alive.
     const literalFields = Array.from(literals, ([name, value]) => `${name}=${tsvEscape(value)}`).join('\t');
-    facts.push({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields });
+    each({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields }, position);
   });
-  return facts;
 }
 
 function templateKey(template: Template): string {
