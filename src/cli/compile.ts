@@ -576,8 +576,9 @@ function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: 
   const stage = join(dir, STAGE);
   mkdirSync(stage, { mode: 0o700 });
   changed();
+  const keptModes = new Set<number>();
   puts.forEach((put, i) => {
-    createExclusive(join(stage, String(put.stage)), asBytes(texts[i])!, put.mode);
+    createExclusive(join(stage, String(put.stage)), asBytes(texts[i])!, put.mode, keptModes);
     changed();
   });
   return commit(dir, { puts, trees: [], removes });
@@ -608,6 +609,7 @@ function writeFresh(dir: string, files: ReadonlyMap<string, Content>): { written
   const manifest = files.get(MANIFEST);
   const parts = typeof manifest === 'function' ? pendingManifests.get(manifest) : undefined;
   const hashes = new Map<string, string>();
+  const keptModes = new Set<number>();
   const made = new Set<string>();
   const trees = new Set<string>();
   for (const [path, content] of files) {
@@ -619,11 +621,11 @@ function writeFresh(dir: string, files: ReadonlyMap<string, Content>): { written
     const pieces = typeof content === 'function' ? content.pieces : undefined;
     if (pieces !== undefined) {
       const hash = createHash('sha256');
-      createExclusivePieces(join(stage, path), pieces(), mode, (bytes) => hash.update(bytes));
+      createExclusivePieces(join(stage, path), pieces(), mode, (bytes) => hash.update(bytes), keptModes);
       if (parts !== undefined) hashes.set(path, hash.digest('hex'));
     } else {
       const bytes = asBytes(content)!;
-      createExclusive(join(stage, path), bytes, mode);
+      createExclusive(join(stage, path), bytes, mode, keptModes);
       if (parts !== undefined) hashes.set(path, sha256(bytes));
     }
     changed();

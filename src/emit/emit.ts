@@ -50,7 +50,7 @@ export function isExecutable(path: string): boolean {
 }
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: (text) => text, chunks: (make) => [...make()].join(''), lazy: (make) => make(), lines: (lines) => lines.text() });
+  return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), lazy: (make) => normaliseText(make()), lines: (lines) => lines.text() });
 }
 
 /**
@@ -66,17 +66,24 @@ export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<stri
  */
 export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
   return emitWith<Buffer | LazyBytes>(input, {
-    text: encodeText,
+    text: encodeNormalised,
     chunks: (make) => Object.assign(() => encodeChunks(make), { pieces: make }),
-    lazy: (make) => () => encodeText(make()),
+    lazy: (make) => () => encodeNormalised(make()),
     lines: (lines) => lines.bytes(),
   });
 }
 
-/** UTF-8 bytes in a buffer of their own size (Buffer.from would slice small ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). */
-function encodeText(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
-  bytes.write(text, 'utf8');
+/**
+ * `normaliseText(text)` as UTF-8 bytes in a buffer of their own size (Buffer.from would slice small
+ * ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). The final newline is
+ * written as a byte: appending it to the string would copy the whole text once more.
+ */
+function encodeNormalised(text: string): Buffer {
+  const trimmed = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).trimEnd();
+  const size = Buffer.byteLength(trimmed, 'utf8');
+  const bytes = Buffer.allocUnsafeSlow(size + 1);
+  bytes.write(trimmed, 'utf8');
+  bytes[size] = 0x0a;
   return bytes;
 }
 
@@ -95,7 +102,7 @@ function encodeChunks(make: () => Iterable<string>): Buffer {
   return bytes;
 }
 
-/** How a file's content is made from its text, or from its text in pieces (already normalised). */
+/** How a file's content is made from its text (which it normalises, `normaliseText`), or from its text in pieces (already normal). */
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
   readonly chunks: (make: () => Iterable<string>) => Content;
@@ -137,7 +144,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   const index = indexProgram(program);
   const decks = input.decks.byJob;
   const files = new Map<string, Content>();
-  const put = (path: string, text: string) => files.set(path, encode.text(normaliseText(text)));
+  const put = (path: string, text: string) => files.set(path, encode.text(text));
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
   putLazyDecks(files, decks, header, encode);
@@ -182,7 +189,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
  * their deck (and not, through the caller's scope, the program and the plan).
  */
 function putLazyDecks<Content>(files: Map<string, Content>, decks: EmitInput['decks']['byJob'], header: string, encode: Encoder<Content>): void {
-  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => normaliseText(deckText(deck, header))));
+  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => deckText(deck, header)));
 }
 
 /**

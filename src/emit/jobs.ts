@@ -283,7 +283,9 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
     }
     const hash = createHash('sha256');
     hash.update(`${parts.head},"key":${JSON.stringify(key)}${parts.body},"literals":${JSON.stringify([...literals])}${libraryPart},"deck":`);
-    hash.update(`${JSON.stringify(deckText(position) ?? null)}}`);
+    // Two updates: appending the `}` to the deck's JSON would copy it once more.
+    hash.update(JSON.stringify(deckText(position) ?? null));
+    hash.update('}');
     // Flat strings (join, a fresh hex string): a rope or a slice would keep its parts alive.
     const literalFields = Array.from(literals, ([name, value]) => `${name}=${tsvEscape(value)}`).join('\t');
     each({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields }, position);
