@@ -494,7 +494,8 @@ function isDirectoryNoFollow(path: string): boolean {
  * 2. validate: the manifest, every path to write or remove (no link, nothing that is not a
  *    file), and refuse — before writing anything — a file libcc did not generate or one edited
  *    since, unless `force` (links and unsafe paths are refused even then);
- * 3. stage every changed file as `.libcc-stage/<n>` (exclusive, no-follow, mode by `fchmod`);
+ * 3. stage every changed file as `.libcc-stage/<n>` (exclusive, no-follow, with its mode) —
+ *    into an empty directory, the whole tree as it will be instead (`writeFresh`);
  * 4. commit: write `.libcc-journal.tmp` and rename it to `.libcc-journal`;
  * 5. apply the journal (renames, the manifest last, removals), then delete it and the stage.
  *

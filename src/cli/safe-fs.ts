@@ -9,8 +9,8 @@
  *   symbolic link anywhere below the root, or a file where a directory should be, is refused —
  *   libcc never creates symbolic links, so one it meets was planted;
  * - files are created with `O_CREAT | O_EXCL | O_NOFOLLOW` (never through a link, never over an
- *   existing file), their mode set with `fchmod` on the descriptor, and moved into place with
- *   `rename`; reads use `O_NOFOLLOW` too.
+ *   existing file) with their mode (`fchmod` on the descriptor when the umask clears bits of it),
+ *   and moved into place with `rename`; reads use `O_NOFOLLOW` too.
  *
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
