@@ -51,8 +51,16 @@ export function indexProgram(program: CheckedProgram): ProgramIndex {
   };
 }
 
-/** The templates of a stage that are substituted per job. */
-function stageTemplates(stage: StageModel): Template[] {
+const templatesOfStage = new WeakMap<StageModel, readonly Template[]>();
+
+/** The templates of a stage that are substituted per job (made once per stage: read for every job). */
+function stageTemplates(stage: StageModel): readonly Template[] {
+  let templates = templatesOfStage.get(stage);
+  if (templates === undefined) templatesOfStage.set(stage, (templates = collectStageTemplates(stage)));
+  return templates;
+}
+
+function collectStageTemplates(stage: StageModel): Template[] {
   const run = stage.run;
   return [
     ...(run.kind === 'shell' ? [run.command] : [...(run.deck ? [run.deck] : []), ...run.args]),
@@ -185,9 +193,17 @@ export function jobKeyName(job: PlanJob, stage: KeyShape): string {
   return builtin.length + dimensions.length === 0 ? '_' : [...builtin, ...dimensions].join('.');
 }
 
-/** Numbers in their shortest exact decimal form (0.48, -40, 125). */
+const formattedNumbers = new Map<number, string>();
+
+/** Numbers in their shortest exact decimal form (0.48, -40, 125). Remembered: every job formats its corner's. */
 export function formatNumber(value: number): string {
-  return String(Number(value.toPrecision(12)));
+  let text = formattedNumbers.get(value);
+  if (text === undefined) {
+    text = String(Number(value.toPrecision(12)));
+    if (formattedNumbers.size >= 4096) formattedNumbers.clear();
+    formattedNumbers.set(value, text);
+  }
+  return text;
 }
 
 export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex): Map<string, string> {
