@@ -14,7 +14,7 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
-import { checkRelativePath, createExclusive, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
+import { checkRelativePath, createExclusive, createExclusivePieces, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -36,8 +36,20 @@ export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A generated file's content: text, its UTF-8 bytes, or a function making them (`emitBytes`). */
-export type Content = string | Uint8Array | (() => Uint8Array);
+/**
+ * A generated file's content: text, its UTF-8 bytes, or a function making them (`emitBytes`),
+ * which may make the same text in pieces too (`LazyBytes`: written and hashed as it is made).
+ */
+export type Content = string | Uint8Array | ((() => Uint8Array) & { readonly pieces?: () => Iterable<string> });
+
+/** The sha256 of a content: of its pieces as they are made, when it has them. */
+function contentHash(content: Content): string {
+  const pieces = typeof content === 'function' ? content.pieces : undefined;
+  if (pieces === undefined) return sha256(typeof content === 'function' ? content() : content);
+  const hash = createHash('sha256');
+  for (const piece of pieces()) hash.update(piece, 'utf8');
+  return hash.digest('hex');
+}
 
 /**
  * The manifest: a header, then `<sha256>  <path>` of every generated file. With `inputs` (the
@@ -47,8 +59,29 @@ export type Content = string | Uint8Array | (() => Uint8Array);
  */
 export function renderManifest(files: ReadonlyMap<string, Content>, header: string, inputs?: string): string {
   const hashes: [string, string][] = [];
-  for (const [path, text] of files) hashes.push([path, sha256(typeof text === 'function' ? text() : text)]);
+  for (const [path, text] of files) hashes.push([path, contentHash(text)]);
   return manifestText(hashes, header, inputs);
+}
+
+/** A manifest not made yet: what `renderManifest` needs, kept to make it (once) when it is read. */
+interface ManifestParts {
+  readonly files: ReadonlyMap<string, Content>;
+  readonly header: string;
+  readonly inputs: string | undefined;
+}
+
+const pendingManifests = new WeakMap<object, ManifestParts>();
+
+/**
+ * The manifest of `files` as content made when it is first read (then kept: it is small).
+ * `writeGenerated` into an empty directory does not read it: it hashes each file as it writes
+ * it and makes the same text from those hashes, so no file is made twice.
+ */
+export function pendingManifest(files: ReadonlyMap<string, Content>, header: string, inputs?: string): () => Buffer {
+  let made: Buffer | undefined;
+  const content = () => (made ??= Buffer.from(renderManifest(files, header, inputs), 'utf8'));
+  pendingManifests.set(content, { files, header, inputs });
+  return content;
 }
 
 function manifestText(hashes: Iterable<readonly [string, string]>, header: string, inputs: string | undefined): string {
@@ -251,6 +284,11 @@ export function acquireLock(dir: string): () => void {
 interface Journal {
   /** Staged file number → its path and mode; applied in order, the manifest last. */
   readonly puts: readonly { readonly stage: number; readonly path: string; readonly mode: number }[];
+  /**
+   * Top-level names staged whole as `.libcc-stage/<name>` (a directory of files, or a file) by a
+   * compile into an empty directory (`writeFresh`): each is one rename, the manifest last.
+   */
+  readonly trees: readonly string[];
   readonly removes: readonly string[];
 }
 
@@ -259,6 +297,7 @@ const JOURNAL_HEADER = 'libcc-journal 1';
 function renderJournal(journal: Journal): string {
   const lines = [JOURNAL_HEADER];
   for (const put of journal.puts) lines.push(`put ${put.stage} ${put.mode.toString(8)} ${put.path}`);
+  for (const name of journal.trees) lines.push(`tree ${name}`);
   for (const path of journal.removes) lines.push(`remove ${path}`);
   const body = `${lines.join('\n')}\n`;
   return `${body}end ${sha256(body)}\n`;
@@ -272,22 +311,25 @@ function parseJournal(text: string, where: string): Journal {
     throw new ManifestError(`${where} is damaged (not written whole by libcc); remove it and ${STAGE}/, then compile again`);
   }
   const puts: { stage: number; path: string; mode: number }[] = [];
+  const trees: string[] = [];
   const removes: string[] = [];
   const seen = new Set<string>();
   body.split('\n').slice(1, -1).forEach((line, index) => {
     const at = `${where}:${index + 2}`;
     const put = /^put (\d{1,9}) (755|644) (.+)$/.exec(line);
+    const tree = /^tree ([^/]+)$/.exec(line);
     const remove = /^remove (.+)$/.exec(line);
-    const path = put?.[3] ?? remove?.[1];
+    const path = put?.[3] ?? tree?.[1] ?? remove?.[1];
     if (path === undefined) throw new ManifestError(`${at}: not a journal line`);
-    const problem = path === MANIFEST && put ? undefined : checkGeneratedPath(path);
+    const problem = path === MANIFEST && !remove ? undefined : checkGeneratedPath(path);
     if (problem !== undefined) throw new ManifestError(`${at}: refusing the path \`${printable(path)}\`: ${problem}`);
     if (seen.has(path)) throw new ManifestError(`${at}: \`${path}\` is listed twice`);
     seen.add(path);
     if (put) puts.push({ stage: Number(put[1]), path, mode: parseInt(put[2]!, 8) });
+    else if (tree) trees.push(path);
     else removes.push(path);
   });
-  return { puts, removes };
+  return { puts, trees, removes };
 }
 
 /** Removes `dir/name` when it is a plain directory (never through a link); `rm` does not follow links inside. */
@@ -319,11 +361,11 @@ function unlinkIfPresent(path: string): boolean {
  * already gone was moved by an earlier, interrupted run), each removed file is unlinked; then
  * the journal and the stage go. Idempotent, so a crash during it is completed by the next run.
  */
-function applyJournal(dir: string, journal: Journal): { written: number; removed: number } {
+function applyJournal(dir: string, journal: Journal, options: { recovering: boolean }): { written: number; removed: number } {
   let written = 0;
   let removed = 0;
   const stage = join(dir, STAGE);
-  if (journal.puts.length > 0 && probe(dir, STAGE).kind !== 'missing' && !isDirectoryNoFollow(stage)) {
+  if (journal.puts.length + journal.trees.length > 0 && probe(dir, STAGE).kind !== 'missing' && !isDirectoryNoFollow(stage)) {
     throw new UnsafePathError(`refusing ${stage}: not a directory (a symbolic link?); remove it and ${JOURNAL}`);
   }
   // The directories above the files, each checked (or created) once while the lock is held: thousands of files share a few.
@@ -346,7 +388,26 @@ function applyJournal(dir: string, journal: Journal): { written: number; removed
     changed();
     written++;
   };
+  // A staged tree is moved whole; one found on recovery (perhaps planted, with the journal, in a
+  // repository) must hold nothing but directories and regular files.
+  const applyTree = (name: string) => {
+    const source = join(stage, name);
+    const stat = lstatOrUndefined(source);
+    if (stat === undefined) return; // moved already
+    const problem = stat.isDirectory() ? (options.recovering ? plainTreeProblem(source, name) : undefined) : stat.isFile() ? undefined : `${name} is not a regular file or a directory`;
+    if (problem !== undefined) throw new UnsafePathError(`refusing ${stage}: ${problem}`);
+    const target = join(dir, name);
+    const existing = lstatOrUndefined(target);
+    // Only an empty directory may be in the way (rename replaces it); anything else is not libcc's to replace.
+    if (existing !== undefined && !(existing.isDirectory() && stat.isDirectory() && readdirSync(target).length === 0)) {
+      throw new ClobberError(`refusing to move the new ${name} into ${dir}: ${name} exists (created while the compile was interrupted?); move it away`);
+    }
+    renameSync(source, target);
+    changed();
+    written++;
+  };
   for (const put of journal.puts) if (put.path !== MANIFEST) applyPut(put);
+  for (const name of journal.trees) if (name !== MANIFEST) applyTree(name);
   for (const path of journal.removes) {
     const existing = probe(dir, path);
     if (existing.kind === 'unsafe') throw new UnsafePathError(`refusing to remove ${path} in ${dir}: ${existing.reason}`);
@@ -357,10 +418,23 @@ function applyJournal(dir: string, journal: Journal): { written: number; removed
     }
   }
   for (const put of journal.puts) if (put.path === MANIFEST) applyPut(put);
+  if (journal.trees.includes(MANIFEST)) applyTree(MANIFEST);
   unlinkIfPresent(join(dir, JOURNAL));
   changed();
   removeStage(dir);
   return { written, removed };
+}
+
+/** Why the tree at `path` (shown as `shown`) holds something other than directories and regular files (a link), or undefined. */
+function plainTreeProblem(path: string, shown: string): string | undefined {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const name = `${shown}/${entry.name}`;
+    if (entry.isDirectory()) {
+      const problem = plainTreeProblem(join(path, entry.name), name);
+      if (problem !== undefined) return problem;
+    } else if (!entry.isFile()) return `${name} is ${entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}`;
+  }
+  return undefined;
 }
 
 /** Removes the now-empty directories above a removed file, up to (not including) `dir`. */
@@ -390,10 +464,10 @@ export function recover(dir: string): boolean {
     const parsed = parseJournal(journal.text, join(dir, JOURNAL));
     // libcc's own journal always renames a manifest into place, or updates a directory that has
     // one: a journal planted in a directory libcc never generated is not applied.
-    if (!parsed.puts.some((put) => put.path === MANIFEST) && probe(dir, MANIFEST).kind !== 'file') {
+    if (!parsed.puts.some((put) => put.path === MANIFEST) && !parsed.trees.includes(MANIFEST) && probe(dir, MANIFEST).kind !== 'file') {
       throw new ManifestError(`${join(dir, JOURNAL)} does not belong to a directory generated by libcc; remove it and ${STAGE}/`);
     }
-    applyJournal(dir, parsed);
+    applyJournal(dir, parsed, { recovering: true });
     return true;
   }
   let recovered = false;
@@ -420,7 +494,8 @@ function isDirectoryNoFollow(path: string): boolean {
  * 2. validate: the manifest, every path to write or remove (no link, nothing that is not a
  *    file), and refuse — before writing anything — a file libcc did not generate or one edited
  *    since, unless `force` (links and unsafe paths are refused even then);
- * 3. stage every changed file as `.libcc-stage/<n>` (exclusive, no-follow, mode by `fchmod`);
+ * 3. stage every changed file as `.libcc-stage/<n>` (exclusive, no-follow, with its mode) —
+ *    into an empty directory, the whole tree as it will be instead (`writeFresh`);
  * 4. commit: write `.libcc-journal.tmp` and rename it to `.libcc-journal`;
  * 5. apply the journal (renames, the manifest last, removals), then delete it and the stage.
  *
@@ -450,9 +525,13 @@ function refuseForeign(dir: string): void {
   if (hasEntries(dir, RESERVED)) throw new ClobberError(`${dir} is not empty and was not generated by libcc (no ${MANIFEST}); choose another directory with -o`);
 }
 
-function writeLocked(dir: string, files: ReadonlyMap<string, Content>, options: { force?: boolean }): { written: number; removed: number } {
+function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: { force?: boolean }): { written: number; removed: number } {
   const previous = readManifest(dir);
   if (previous === undefined && !options.force) refuseForeign(dir);
+  if (previous === undefined && readdirSync(dir).every((name) => RESERVED.has(name))) return writeFresh(dir, given);
+  // Content made in pieces (plan.json) is compared, hashed and staged here: made once, not each time.
+  const files = new Map<string, Content>();
+  for (const [path, content] of given) files.set(path, typeof content === 'function' && content.pieces !== undefined ? content() : content);
   const known = previous ?? new Map<string, string>();
   // The hashes of the new files, from the new manifest: a file whose text is already the new
   // one is not hashed again.
@@ -498,17 +577,81 @@ function writeLocked(dir: string, files: ReadonlyMap<string, Content>, options: 
   const stage = join(dir, STAGE);
   mkdirSync(stage, { mode: 0o700 });
   changed();
+  const keptModes = new Set<number>();
   puts.forEach((put, i) => {
-    createExclusive(join(stage, String(put.stage)), asBytes(texts[i])!, put.mode);
+    createExclusive(join(stage, String(put.stage)), asBytes(texts[i])!, put.mode, keptModes);
     changed();
   });
-  const journal: Journal = { puts, removes };
+  return commit(dir, { puts, trees: [], removes });
+}
+
+/** Writes the journal and renames it into place (the commit point), then applies it. */
+function commit(dir: string, journal: Journal): { written: number; removed: number } {
   const temporary = join(dir, JOURNAL_TEMP);
   createExclusive(temporary, renderJournal(journal), 0o644);
   changed();
   renameSync(temporary, join(dir, JOURNAL));
   changed();
-  return applyJournal(dir, journal);
+  return applyJournal(dir, journal, { recovering: false });
+}
+
+/**
+ * A compile into an empty directory (nothing but libcc's bookkeeping and `run/`): the new tree is
+ * written in the stage as it will be (`.libcc-stage/decks/…`, each directory made once, each
+ * file created exclusively and hashed as it is written, the manifest made from those hashes),
+ * then committed with a journal of its top-level names (`tree <name>` lines): a dozen renames
+ * instead of one per file. A crash before the commit leaves the directory empty; after it, the
+ * next compile moves the rest (`applyJournal`).
+ */
+function writeFresh(dir: string, files: ReadonlyMap<string, Content>): { written: number; removed: number } {
+  const stage = join(dir, STAGE);
+  mkdirSync(stage, { mode: 0o700 });
+  changed();
+  const manifest = files.get(MANIFEST);
+  const parts = typeof manifest === 'function' ? pendingManifests.get(manifest) : undefined;
+  const hashes = new Map<string, string>();
+  const keptModes = new Set<number>();
+  const made = new Set<string>();
+  const trees = new Set<string>();
+  for (const [path, content] of files) {
+    if (path === MANIFEST) continue;
+    const slash = path.indexOf('/');
+    trees.add(slash < 0 ? path : path.slice(0, slash));
+    makeParents(stage, path, made);
+    const mode = isExecutable(path) ? 0o755 : 0o644;
+    const pieces = typeof content === 'function' ? content.pieces : undefined;
+    if (pieces !== undefined) {
+      const hash = createHash('sha256');
+      createExclusivePieces(join(stage, path), pieces(), mode, (bytes) => hash.update(bytes), keptModes);
+      if (parts !== undefined) hashes.set(path, hash.digest('hex'));
+    } else {
+      const bytes = asBytes(content)!;
+      createExclusive(join(stage, path), bytes, mode, keptModes);
+      if (parts !== undefined) hashes.set(path, sha256(bytes));
+    }
+    changed();
+  }
+  if (manifest !== undefined) {
+    // In the order renderManifest lists them; the pending manifest is made after all when it lists other files.
+    const listed = parts === undefined ? undefined : [...parts.files.keys()].map((path) => [path, hashes.get(path)] as const);
+    const text = listed !== undefined && listed.length === hashes.size && listed.every(([, hash]) => hash !== undefined) ? manifestText(listed as [string, string][], parts!.header, parts!.inputs) : asBytes(manifest)!;
+    createExclusive(join(stage, MANIFEST), text, 0o644);
+    changed();
+    trees.add(MANIFEST);
+  }
+  commit(dir, { puts: [], trees: [...trees], removes: [] });
+  return { written: files.size, removed: 0 };
+}
+
+/** Makes the directories above `path` in the stage (a new directory of libcc's own), each once per `made`. */
+function makeParents(stage: string, path: string, made: Set<string>): void {
+  for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+    const parent = path.slice(0, slash);
+    if (made.has(parent)) continue;
+    mkdirSync(join(stage, parent), { mode: 0o755 });
+    changed();
+    made.add(parent);
+  }
 }
 
 /**

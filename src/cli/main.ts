@@ -21,7 +21,7 @@ import { displayPath, loadProgram, type LoadedProgram } from '../syntax/load.js'
 import { emitBytes } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import { expandCheckPaths } from './check-paths.js';
-import { acquireLock, ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, renderManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
+import { acquireLock, ClobberError, interrupted, MANIFEST, ManifestError, relativeFrom, pendingManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, UnsafePathError } from './safe-fs.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
@@ -488,7 +488,8 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
   if (emitted.files === undefined) return EXIT_DIAGNOSTICS;
   const files = new Map(emitted.files);
   // The digest after emission: it covers every template the emitter read too.
-  files.set(MANIFEST, Buffer.from(renderManifest(emitted.files, header, options.history === undefined ? digest() : undefined), 'utf8'));
+  // Made when read; a compile into an empty directory makes it from the hashes it takes while writing.
+  files.set(MANIFEST, pendingManifest(emitted.files, header, options.history === undefined ? digest() : undefined));
   return { outDir, rootPath: loaded.rootPath, files, fileCount: files.size, jobs: plan.jobs.length };
 }
 

@@ -9,8 +9,8 @@
  *   symbolic link anywhere below the root, or a file where a directory should be, is refused —
  *   libcc never creates symbolic links, so one it meets was planted;
  * - files are created with `O_CREAT | O_EXCL | O_NOFOLLOW` (never through a link, never over an
- *   existing file), their mode set with `fchmod` on the descriptor, and moved into place with
- *   `rename`; reads use `O_NOFOLLOW` too.
+ *   existing file) with their mode (`fchmod` on the descriptor when the umask clears bits of it),
+ *   and moved into place with `rename`; reads use `O_NOFOLLOW` too.
  *
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
@@ -230,16 +230,75 @@ export function ensureParents(root: string, rel: string, checked?: Set<string>):
 
 /**
  * Writes a new file exclusively (`O_CREAT | O_EXCL | O_NOFOLLOW`): fails when anything — file or
- * link — already has that name. The mode is set on the descriptor (`fchmod`), so the umask does
- * not change it and nothing but this file is ever chmod-ed.
+ * link — already has that name. The mode is given to `open`; when the umask clears some of its
+ * bits, it is set on the descriptor (`fchmod`), so the umask does not change it and nothing but
+ * this file is ever chmod-ed.
  */
-export function createExclusive(path: string, text: string | Uint8Array, mode: number): void {
+export function createExclusive(path: string, text: string | Uint8Array, mode: number, keptModes?: Set<number>): void {
+  const fd = openExclusive(path, mode, keptModes);
+  try {
+    writeAll(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * `open(O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW)` with `mode`, then `fchmod`. With `keptModes`
+ * (the modes that `open` gave whole so far in one compile: the umask cleared none of their bits),
+ * the first file of each mode is `fstat`ed instead, and the next ones of that mode need neither:
+ * one syscall less per file. A set lasts one compile: the umask may change between two.
+ */
+function openExclusive(path: string, mode: number, keptModes?: Set<number>): number {
   const fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | NOFOLLOW, mode);
   try {
-    fchmodSync(fd, mode);
-    const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    if (keptModes === undefined) fchmodSync(fd, mode);
+    else if (keptModes.has(mode)) return fd;
+    else if ((fstatSync(fd).mode & 0o7777) === mode) keptModes.add(mode);
+    else fchmodSync(fd, mode);
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function writeAll(fd: number, buffer: Uint8Array): void {
+  let offset = 0;
+  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+}
+
+const PIECES_BUFFER = 1 << 20;
+
+/**
+ * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the
+ * whole text is never held); `each` sees the bytes as they are written (to hash them).
+ */
+export function createExclusivePieces(path: string, pieces: Iterable<string>, mode: number, each: (bytes: Uint8Array) => void, keptModes?: Set<number>): void {
+  const fd = openExclusive(path, mode, keptModes);
+  try {
+    const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
+    let used = 0;
+    const flush = () => {
+      const bytes = buffer.subarray(0, used);
+      each(bytes);
+      writeAll(fd, bytes);
+      used = 0;
+    };
+    for (const piece of pieces) {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
+      if (used + piece.length * 3 > PIECES_BUFFER) {
+        flush();
+        if (piece.length * 3 > PIECES_BUFFER) {
+          const bytes = Buffer.from(piece, 'utf8');
+          each(bytes);
+          writeAll(fd, bytes);
+          continue;
+        }
+      }
+      used += buffer.write(piece, used, 'utf8');
+    }
+    flush();
   } finally {
     closeSync(fd);
   }

@@ -14,8 +14,8 @@ import { planJsonChunks } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
-import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type JobFacts, type ProgramIndex } from './jobs.js';
-import { elementTable, offsetIndex, offsetTable, type OffsetTable } from './tables.js';
+import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
+import { ElementTable, LinesBuilder, offsetIndex } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
@@ -50,22 +50,40 @@ export function isExecutable(path: string): boolean {
 }
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: (text) => text, chunks: (make) => [...make()].join(''), lazy: (make) => make() });
+  return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), lazy: (make) => normaliseText(make()), lines: (lines) => lines.text() });
 }
+
+/**
+ * Bytes made when they are read (each call makes them again). With `pieces`, the same text can
+ * be had in pieces instead, to be written and hashed as it is made (plan.json: 50 MB at 100k jobs).
+ */
+export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<string> };
 
 /**
  * `emit`, each file as its UTF-8 bytes: what `compile` writes. Half the memory of the text when
  * it is two-byte in V8 (any file whose header holds the `—`), and hashed and compared as it is.
- * A deck is a function that makes its bytes when called (each call makes them again).
+ * A deck, and plan.json, are made when read (`LazyBytes`).
  */
-export function emitBytes(input: EmitInput): EmitResult<Buffer | (() => Buffer)> {
-  return emitWith<Buffer | (() => Buffer)>(input, { text: encodeText, chunks: encodeChunks, lazy: (make) => () => encodeText(make()) });
+export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
+  return emitWith<Buffer | LazyBytes>(input, {
+    text: encodeNormalised,
+    chunks: (make) => Object.assign(() => encodeChunks(make), { pieces: make }),
+    lazy: (make) => () => encodeNormalised(make()),
+    lines: (lines) => lines.bytes(),
+  });
 }
 
-/** UTF-8 bytes in a buffer of their own size (Buffer.from would slice small ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). */
-function encodeText(text: string): Buffer {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
-  bytes.write(text, 'utf8');
+/**
+ * `normaliseText(text)` as UTF-8 bytes in a buffer of their own size (Buffer.from would slice small
+ * ones from 8 KiB pool slabs, a quarter of them unused for 3 KB decks). The final newline is
+ * written as a byte: appending it to the string would copy the whole text once more.
+ */
+function encodeNormalised(text: string): Buffer {
+  const trimmed = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).trimEnd();
+  const size = Buffer.byteLength(trimmed, 'utf8');
+  const bytes = Buffer.allocUnsafeSlow(size + 1);
+  bytes.write(trimmed, 'utf8');
+  bytes[size] = 0x0a;
   return bytes;
 }
 
@@ -84,12 +102,14 @@ function encodeChunks(make: () => Iterable<string>): Buffer {
   return bytes;
 }
 
-/** How a file's content is made from its text, or from its text in pieces (already normalised). */
+/** How a file's content is made from its text (which it normalises, `normaliseText`), or from its text in pieces (already normal). */
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
   readonly chunks: (make: () => Iterable<string>) => Content;
   /** Content made when it is read (decks: their text is cheap to make again, 100 MB to keep at 100k jobs). */
   readonly lazy: (make: () => string) => Content;
+  /** A table built as bytes (`LinesBuilder`), normalised as `text` would be. */
+  readonly lines: (lines: LinesBuilder) => Content;
 }
 
 function emitWith<Content>(input: EmitInput, encode: Encoder<Content>): EmitResult<Content> {
@@ -124,11 +144,11 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   const index = indexProgram(program);
   const decks = input.decks.byJob;
   const files = new Map<string, Content>();
-  const put = (path: string, text: string) => files.set(path, encode.text(normaliseText(text)));
+  const put = (path: string, text: string) => files.set(path, encode.text(text));
 
   put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
   putLazyDecks(files, decks, header, encode);
-  putJobFiles(input, drivers, header, index, put);
+  putJobFiles(input, drivers, header, index, put, (path, lines) => files.set(path, encode.lines(lines)));
 
   const scheduler = schedulerOf(program);
   const ordered = stageOrder(plan);
@@ -169,7 +189,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
  * their deck (and not, through the caller's scope, the program and the plan).
  */
 function putLazyDecks<Content>(files: Map<string, Content>, decks: EmitInput['decks']['byJob'], header: string, encode: Encoder<Content>): void {
-  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => normaliseText(deckText(deck, header))));
+  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => deckText(deck, header)));
 }
 
 /**
@@ -184,32 +204,47 @@ function transientCopy(body: string | undefined): string | undefined {
 }
 
 /**
- * The job table, each stage's element table and job wrapper. Its own function so that the job
- * facts (tens of MB at 100k jobs) are garbage once it returns.
+ * The job table, the key table, each stage's element table and job wrapper: a job's rows are
+ * added as its facts are made, then the facts are dropped (tens of MB at 100k jobs).
  */
-function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string, index: ProgramIndex, put: (path: string, text: string) => void): void {
+function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string, index: ProgramIndex, put: (path: string, text: string) => void, putLines: (path: string, lines: LinesBuilder) => void): void {
   const { program, plan } = input;
   const decks = input.decks.byJob;
-  const facts = computeJobFacts(program, plan, index, (position) => transientCopy(decks.get(position)?.body));
-  const jobs = jobsTable(facts, header);
-  put('lib/jobs.tsv', jobs.text);
-  put('lib/jobs.idx', offsetIndex(jobs.offsets));
-  put('lib/keys.tsv', keysTable(facts, index.stages, header));
+  const jobs = new LinesBuilder();
+  jobs.line(`# ${header}`);
+  jobs.line('# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents');
+  const jobOffsets: number[] = [];
+  const keys = new LinesBuilder();
+  keys.line(`# ${header}`);
+  keys.line(`# num\t${FANOUT_KEYS.join('\t')}`);
+  const stages = new Map(program.stages.map((stage) => [stage.name, { elements: new ElementTable(header), deckReads: { kit: false, cells: false } }]));
+  computeJobFacts(program, plan, index, (position) => transientCopy(decks.get(position)?.body), (f, num) => {
+    const parents = f.job.parents.join(',') || '-';
+    jobOffsets.push(jobs.line(`${num}\t${f.job.stage}\t${f.group}\t${f.job.arrayIndex}\t${f.key}\t${f.fingerprint}\t${parents}`));
+    // lib/keys.tsv: the key values of each job (same numbers), one column per fan-out key, `-`
+    // where the job's stage does not fan out by it: status.sh reads the values from here instead
+    // of splitting the key.
+    const keySet = index.stages.get(f.job.stage)?.keySet ?? [];
+    keys.line([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
+    const stage = stages.get(f.job.stage);
+    if (stage === undefined) return;
+    stage.elements.add(f, num, parents);
+    const deck = decks.get(num);
+    if (deck) {
+      stage.deckReads.kit ||= deck.reads.kit;
+      stage.deckReads.cells ||= deck.reads.cells;
+    }
+  });
+  putLines('lib/jobs.tsv', jobs);
+  put('lib/jobs.idx', offsetIndex(jobOffsets));
+  putLines('lib/keys.tsv', keys);
   for (const stage of program.stages) {
-    const deckReads = { kit: false, cells: false };
-    plan.jobs.forEach((job, position) => {
-      const deck = job.stage === stage.name ? decks.get(position) : undefined;
-      if (deck) {
-        deckReads.kit ||= deck.reads.kit;
-        deckReads.cells ||= deck.reads.cells;
-      }
-    });
-    const mine = facts.flatMap((f, num) => (f.job.stage === stage.name ? [{ f, num }] : []));
-    const elements = elementTable(mine, header);
-    put(`lib/elements/${stage.name}.groups`, elements.groups);
-    put(`lib/elements/${stage.name}.tsv`, elements.rows);
-    put(`lib/elements/${stage.name}.idx`, elements.index);
-    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, mine.length, elements.stride, header, deckReads)));
+    const { elements, deckReads } = stages.get(stage.name)!;
+    const { groups, index: slots } = elements.finish();
+    put(`lib/elements/${stage.name}.groups`, groups);
+    putLines(`lib/elements/${stage.name}.tsv`, elements.rows);
+    put(`lib/elements/${stage.name}.idx`, slots);
+    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, elements.count, elements.stride, header, deckReads)));
   }
 }
 
@@ -219,26 +254,6 @@ function missing(name: string): never {
 
 function sortedMap<Content>(files: Map<string, Content>): Map<string, Content> {
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** lib/jobs.tsv, one row per job by number; lib/jobs.idx addresses the rows (`tables.ts`). */
-function jobsTable(facts: readonly JobFacts[], header: string): OffsetTable {
-  const rows = facts.map((f, num) => [num, f.job.stage, f.group, f.job.arrayIndex, f.key, f.fingerprint, f.job.parents.join(',') || '-'].join('\t'));
-  return offsetTable([`# ${header}`, '# num\tstage\tgroup\tindex\tkey\tfingerprint\tparents'], rows);
-}
-
-/**
- * lib/keys.tsv: the key values of each job of lib/jobs.tsv (same numbers), one column per fan-out
- * key, `-` where the job's stage does not fan out by it: status.sh reads the values from here
- * instead of splitting the key.
- */
-function keysTable(facts: readonly JobFacts[], stages: ReadonlyMap<string, StageModel>, header: string): string {
-  const lines = [`# ${header}`, `# num\t${FANOUT_KEYS.join('\t')}`];
-  facts.forEach((f, num) => {
-    const keySet = stages.get(f.job.stage)?.keySet ?? [];
-    lines.push([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
-  });
-  return lines.join('\n');
 }
 
 /**

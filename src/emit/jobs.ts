@@ -51,8 +51,16 @@ export function indexProgram(program: CheckedProgram): ProgramIndex {
   };
 }
 
-/** The templates of a stage that are substituted per job. */
-function stageTemplates(stage: StageModel): Template[] {
+const templatesOfStage = new WeakMap<StageModel, readonly Template[]>();
+
+/** The templates of a stage that are substituted per job (made once per stage: read for every job). */
+function stageTemplates(stage: StageModel): readonly Template[] {
+  let templates = templatesOfStage.get(stage);
+  if (templates === undefined) templatesOfStage.set(stage, (templates = collectStageTemplates(stage)));
+  return templates;
+}
+
+function collectStageTemplates(stage: StageModel): Template[] {
   const run = stage.run;
   return [
     ...(run.kind === 'shell' ? [run.command] : [...(run.deck ? [run.deck] : []), ...run.args]),
@@ -185,9 +193,17 @@ export function jobKeyName(job: PlanJob, stage: KeyShape): string {
   return builtin.length + dimensions.length === 0 ? '_' : [...builtin, ...dimensions].join('.');
 }
 
-/** Numbers in their shortest exact decimal form (0.48, -40, 125). */
+const formattedNumbers = new Map<number, string>();
+
+/** Numbers in their shortest exact decimal form (0.48, -40, 125). Remembered: every job formats its corner's. */
 export function formatNumber(value: number): string {
-  return String(Number(value.toPrecision(12)));
+  let text = formattedNumbers.get(value);
+  if (text === undefined) {
+    text = String(Number(value.toPrecision(12)));
+    if (formattedNumbers.size >= 4096) formattedNumbers.clear();
+    formattedNumbers.set(value, text);
+  }
+  return text;
 }
 
 export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex): Map<string, string> {
@@ -233,8 +249,8 @@ export function libraryTemplates(library: LibraryModel | undefined): Map<string,
   return values;
 }
 
-export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined): JobFacts[] {
-  const facts: JobFacts[] = [];
+/** Each job's facts, in job order, handed to `each` and not kept (100k jobs' facts are tens of MB). */
+export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckText: (job: number) => string | undefined, each: (facts: JobFacts, num: number) => void): void {
   // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
   // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
   const stageParts = new Map<string, { head: string; body: string }>();
@@ -283,12 +299,13 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
     }
     const hash = createHash('sha256');
     hash.update(`${parts.head},"key":${JSON.stringify(key)}${parts.body},"literals":${JSON.stringify([...literals])}${libraryPart},"deck":`);
-    hash.update(`${JSON.stringify(deckText(position) ?? null)}}`);
+    // Two updates: appending the `}` to the deck's JSON would copy it once more.
+    hash.update(JSON.stringify(deckText(position) ?? null));
+    hash.update('}');
     // Flat strings (join, a fresh hex string): a rope or a slice would keep its parts alive.
     const literalFields = Array.from(literals, ([name, value]) => `${name}=${tsvEscape(value)}`).join('\t');
-    facts.push({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields });
+    each({ job, key, keyPath, group, fingerprint: hash.digest().toString('hex', 0, 8), literalFields }, position);
   });
-  return facts;
 }
 
 function templateKey(template: Template): string {

@@ -6,6 +6,7 @@
  * reads a record with `tail -c +… | head -c 11`, then the row with `tail -c +OFFSET | head -n 1`.
  */
 import type { JobFacts } from './jobs.js';
+import { normaliseText } from './render.js';
 
 export const INDEX_RECORD = 12;
 const DIGITS = INDEX_RECORD - 1;
@@ -19,14 +20,61 @@ export interface OffsetTable {
 
 /** Header lines, then rows, then trailer lines (which keep whitespace at a row's end from being trimmed). */
 export function offsetTable(header: readonly string[], rows: readonly string[], trailer: readonly string[] = []): OffsetTable {
-  let offset = 1;
-  for (const line of header) offset += Buffer.byteLength(line, 'utf8') + 1;
-  const offsets: number[] = [];
-  for (const row of rows) {
-    offsets.push(offset);
-    offset += Buffer.byteLength(row, 'utf8') + 1;
+  const lines = new LinesBuilder();
+  for (const line of header) lines.line(line);
+  const offsets = rows.map((row) => lines.line(row));
+  for (const line of trailer) lines.line(line);
+  return { text: lines.text(), offsets };
+}
+
+/**
+ * A table's text built as UTF-8 bytes a line at a time, each line's byte offset known as it is
+ * added: 100k rows without an array of 100k strings and their joined copy (two-byte in V8, as
+ * every header holds `—`, then copied again to normalise it).
+ */
+export class LinesBuilder {
+  private buffer = Buffer.allocUnsafeSlow(1 << 16);
+  private size = 0;
+  private count = 0;
+  private last = '';
+  private carriageReturn = false;
+
+  /** Appends a line; returns the 1-based byte offset where it starts. */
+  line(text: string): number {
+    const room = 1 + text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.size + room > this.buffer.length) {
+      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.size + room));
+      this.buffer.copy(bigger, 0, 0, this.size);
+      this.buffer = bigger;
+    }
+    if (this.count > 0) this.buffer[this.size++] = 0x0a;
+    const offset = this.size + 1;
+    this.size += this.buffer.write(text, this.size, 'utf8');
+    this.count++;
+    this.last = text;
+    if (text.includes('\r')) this.carriageReturn = true;
+    return offset;
   }
-  return { text: [...header, ...rows, ...trailer].join('\n'), offsets };
+
+  /** The lines joined by newlines, as `normaliseText` leaves them (LF endings, one final newline). */
+  text(): string {
+    return normaliseText(this.buffer.toString('utf8', 0, this.size));
+  }
+
+  /** `text()` as UTF-8, in a buffer of its size. */
+  bytes(): Buffer {
+    // Nothing to normalise unless a line holds a CR or the text ends in whitespace: then as `text()` does.
+    if (this.carriageReturn || this.last === '' || this.last.trimEnd() !== this.last) {
+      const text = this.text();
+      const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+      bytes.write(text, 'utf8');
+      return bytes;
+    }
+    const bytes = Buffer.allocUnsafeSlow(this.size + 1);
+    this.buffer.copy(bytes, 0, 0, this.size);
+    bytes[this.size] = 0x0a;
+    return bytes;
+  }
 }
 
 /** A fixed-width index: record i is `slots[i]` (a byte offset, or 0 for none). */
@@ -44,43 +92,38 @@ export function offsetIndex(slots: ArrayLike<number>): string {
  * The element table of one stage: `lib/elements/<stage>.groups` (its array groups, one a line
  * after the header: group g is line g + 2), `.tsv` (a row per job: selector `group:index`, job
  * number, key, key path, fingerprint, parents, then `name=value` literals, values escaped by
- * `tsvEscape`) and `.idx` (slot `g * stride + index` → the row's offset).
+ * `tsvEscape`) and `.idx` (slot `g * stride + index` → the row's offset). Rows are added a job
+ * at a time (`add`), so the jobs' facts need not be kept.
  */
-export interface ElementTable {
-  readonly groups: string;
-  readonly rows: string;
-  readonly index: string;
+export class ElementTable {
+  readonly rows = new LinesBuilder();
+  private readonly groupNumber = new Map<string, number>();
+  /** Group number, array index and row offset of each row. */
+  private readonly slots: number[] = [];
   /** Largest array index + 1: slots per group. */
-  readonly stride: number;
-}
+  stride = 1;
+  count = 0;
 
-export function elementTable(mine: readonly { readonly f: JobFacts; readonly num: number }[], header: string): ElementTable {
-  const groupNumber = new Map<string, number>();
-  let stride = 1;
-  for (const { f } of mine) {
-    if (!groupNumber.has(f.group)) groupNumber.set(f.group, groupNumber.size);
-    stride = Math.max(stride, f.job.arrayIndex + 1);
+  constructor(private readonly header: string) {
+    this.rows.line(`# ${header}`);
+    this.rows.line('# selector\tnum\tkey\tkey_path\tfingerprint\tparents\tname=value...');
   }
-  const rows = mine.map(({ f, num }) =>
-    [
-      `${f.group}:${f.job.arrayIndex}`,
-      num,
-      f.key,
-      f.keyPath,
-      f.fingerprint,
-      f.job.parents.join(',') || '-',
-      ...(f.literalFields === '' ? [] : [f.literalFields]),
-    ].join('\t'),
-  );
-  const table = offsetTable([`# ${header}`, '# selector\tnum\tkey\tkey_path\tfingerprint\tparents\tname=value...'], rows, ['# end']);
-  const slots = new Array<number>(groupNumber.size * stride).fill(0);
-  mine.forEach(({ f }, i) => {
-    slots[groupNumber.get(f.group)! * stride + f.job.arrayIndex] = table.offsets[i]!;
-  });
-  return {
-    groups: [`# ${header}`, ...groupNumber.keys()].join('\n'),
-    rows: table.text,
-    index: offsetIndex(slots),
-    stride,
-  };
+
+  add(f: JobFacts, num: number, parents: string): void {
+    let group = this.groupNumber.get(f.group);
+    if (group === undefined) this.groupNumber.set(f.group, (group = this.groupNumber.size));
+    this.stride = Math.max(this.stride, f.job.arrayIndex + 1);
+    const literals = f.literalFields === '' ? '' : `\t${f.literalFields}`;
+    const offset = this.rows.line(`${f.group}:${f.job.arrayIndex}\t${num}\t${f.key}\t${f.keyPath}\t${f.fingerprint}\t${parents}${literals}`);
+    this.slots.push(group, f.job.arrayIndex, offset);
+    this.count++;
+  }
+
+  /** Ends the table (its `# end` trailer keeps whitespace at the last row's end); returns `.groups` and `.idx`. */
+  finish(): { groups: string; index: string } {
+    this.rows.line('# end');
+    const index = new Array<number>(this.groupNumber.size * this.stride).fill(0);
+    for (let i = 0; i < this.slots.length; i += 3) index[this.slots[i]! * this.stride + this.slots[i + 1]!] = this.slots[i + 2]!;
+    return { groups: [`# ${this.header}`, ...this.groupNumber.keys()].join('\n'), index: offsetIndex(index) };
+  }
 }

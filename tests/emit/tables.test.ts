@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tsvEscape } from '../../src/emit/shell.js';
-import { INDEX_RECORD, offsetIndex, offsetTable } from '../../src/emit/tables.js';
+import { INDEX_RECORD, LinesBuilder, offsetIndex, offsetTable } from '../../src/emit/tables.js';
+import { normaliseText } from '../../src/emit/render.js';
 
 const HOSTILE = [
   'plain',
@@ -49,5 +50,19 @@ describe('offset tables', () => {
     expect(read(2).stdout).toBe(`${rows[1]}\n`);
     expect(read(4).stdout).toBe(`${rows[3]}\n`);
     expect(read(5).status).toBe(3);
+  });
+});
+
+describe('tables built as bytes', () => {
+  it('hold exactly the normalised text of their lines, whatever the lines end with', () => {
+    const cases = [[], [''], ['# h — dash', 'row'], ['row', ''], ['row ', '  '], ['a\r\nb', 'c'], ['ünï', 'trailing tab\t'], ['x', '\u3000']];
+    for (const lines of cases) {
+      const table = new LinesBuilder();
+      const offsets = lines.map((line) => table.line(line));
+      const text = normaliseText(lines.join('\n'));
+      expect(table.text(), JSON.stringify(lines)).toBe(text);
+      expect(table.bytes().toString('utf8'), JSON.stringify(lines)).toBe(text);
+      offsets.forEach((offset, i) => expect(offset).toBe(1 + Buffer.byteLength(lines.slice(0, i).map((l) => `${l}\n`).join(''), 'utf8')));
+    }
   });
 });
