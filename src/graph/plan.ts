@@ -138,39 +138,23 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
     const latestStart = timing.latestStart[v]!;
     const name = names.get(n, l, c, e.dimension[j]!, e.grouping);
     const joins = dependencies.choices[canonical];
-    // Two literals rather than a spread of `joins`: a spread in an object literal builds each
-    // of 100k jobs property by property (docs/performance.md). Same properties, same order.
-    jobs[v] =
-      joins === undefined
-        ? {
-            id: e.stage.name + name.suffix,
-            stage: e.stage.name,
-            stageIndex: e.stage.index,
-            keys: name.keys,
-            arrayIndex: e.arrayIndex[j]!,
-            parents: parents[v]!,
-            estimateSeconds: duration[v]!,
-            cpus: cpus[v]!,
-            earliestStart,
-            earliestFinish: timing.earliestFinish[v]!,
-            latestStart,
-            slack: slackOf(earliestStart, latestStart),
-          }
-        : {
-            id: e.stage.name + name.suffix,
-            stage: e.stage.name,
-            stageIndex: e.stage.index,
-            keys: name.keys,
-            arrayIndex: e.arrayIndex[j]!,
-            parents: parents[v]!,
-            joins,
-            estimateSeconds: duration[v]!,
-            cpus: cpus[v]!,
-            earliestStart,
-            earliestFinish: timing.earliestFinish[v]!,
-            latestStart,
-            slack: slackOf(earliestStart, latestStart),
-          };
+    // One literal of a fixed shape (`joins` undefined when the stage has none), not a spread: a
+    // spread in an object literal builds each of 100k jobs property by property (docs/performance.md).
+    jobs[v] = {
+      id: e.stage.name + name.suffix,
+      stage: e.stage.name,
+      stageIndex: e.stage.index,
+      keys: name.keys,
+      arrayIndex: e.arrayIndex[j]!,
+      parents: parents[v]!,
+      joins,
+      estimateSeconds: duration[v]!,
+      cpus: cpus[v]!,
+      earliestStart,
+      earliestFinish: timing.earliestFinish[v]!,
+      latestStart,
+      slack: slackOf(earliestStart, latestStart),
+    };
   }
 
   const planStages = expanded.map((e, s) =>
