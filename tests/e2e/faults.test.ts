@@ -10,40 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compiledPipeline, elements, jobName, type JobRow, Site } from './harness.js';
+import { FAULT_TOOL, faultFlow } from '../helpers/fault-tool.js';
 
-const FLOW = `pipeline faults
-
-env FAULT_HOOK: path  // the test tool
-
-node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
-corner tt_0p75v_25c_typical {}
-corner ss_0p675v_m40c_typical {}
-library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
-library b : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
-
-stage make for each library, corner {
-  run = shell """"\${FAULT_HOOK}" make "\${library.id}.\${corner.name}" "\${out}" """
-  expect "\${out}/result" == 1
-}
-stage gather for each library after make {
-  run = shell """"\${FAULT_HOOK}" gather "\${library.id}" "\${out}" """
-  expect "\${out}/result" == 1
-}
-`;
-
-// The tool: records each run in $FAULT_DIR/ran and touches running.<stage>.<key>; then, per
-// file in $FAULT_DIR: gate.<stage>.<key> waits for `open` (or for the directory to go), noout.<stage>.<key> exits 0 without
-// writing, fill.<stage>.<key> fills the file system its content names, then writes `result`.
-const HOOK = `#!/bin/bash
-stage=$1 key=$2 out=$3 d=$FAULT_DIR
-mkdir -p "$out"
-echo "$stage $key" >>"$d/ran"
-touch "$d/running.$stage.$key"
-if [ -e "$d/gate.$stage.$key" ]; then while [ ! -e "$d/open" ] && [ -d "$d" ]; do sleep 0.05; done; fi
-if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; fi
-if [ -e "$d/fill.$stage.$key" ]; then head -c 64M /dev/zero >"$(cat "$d/fill.$stage.$key")" 2>/dev/null || true; fi
-echo ok >"$out/result"
-`;
+const FLOW = faultFlow('faults');
 
 const pipeline = compiledPipeline('faults', FLOW);
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
@@ -59,7 +28,7 @@ function site(): FaultSite {
   s.faults = path.join(s.root, 'faults');
   fs.mkdirSync(s.faults);
   const hook = path.join(s.root, 'hook.sh');
-  fs.writeFileSync(hook, HOOK, { mode: 0o755 });
+  fs.writeFileSync(hook, FAULT_TOOL, { mode: 0o755 });
   Object.defineProperty(s, 'env', { value: { ...s.env, FAULT_HOOK: hook, FAULT_DIR: s.faults } });
   return s;
 }

@@ -13,44 +13,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
 import { ensureSlurm, slurmCmd, writeForgettingSqueue, writeShim } from '../helpers/slurm.js';
 import { cancelAll, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
+import { FAULT_TOOL, faultFlow } from '../helpers/fault-tool.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'faults on a real Slurm' : `faults on a real Slurm (skipped: ${slurm.reason})`;
 
-const FLOW = `pipeline sfaults
-site { scheduler = slurm }
-
-env FAULT_HOOK: path  // the test tool
-
-node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
-corner tt_0p75v_25c_typical {}
-corner ss_0p675v_m40c_typical {}
-library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
-library b : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
-
-stage make for each library, corner {
-  run = shell """"\${FAULT_HOOK}" make "\${library.id}.\${corner.name}" "\${out}" """
-  expect "\${out}/result" == 1
-}
-stage gather for each library after make {
-  run = shell """"\${FAULT_HOOK}" gather "\${library.id}" "\${out}" """
-  expect "\${out}/result" == 1
-}
-`;
-
-// The tool (as in tests/e2e/faults.test.ts): records each run in $FAULT_DIR/ran and touches
-// running.<stage>.<key> (its pid in pid.<stage>.<key>); gate.<stage>.<key> makes it wait for `open`, noout.<stage>.<key> makes
-// it exit 0 without writing its output.
-const HOOK = `#!/bin/bash
-stage=$1 key=$2 out=$3 d=$FAULT_DIR
-mkdir -p "$out"
-echo "$stage $key" >>"$d/ran"
-echo $$ >"$d/pid.$stage.$key"
-touch "$d/running.$stage.$key"
-if [ -e "$d/gate.$stage.$key" ]; then while [ ! -e "$d/open" ] && [ -d "$d" ]; do sleep 0.05; done; fi
-if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; fi
-echo ok >"$out/result"
-`;
+const FLOW = faultFlow('sfaults', 'site { scheduler = slurm }');
 
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
 const B_TT = 'n5.b.tt_0p75v_25c_typical';
@@ -107,7 +75,7 @@ describe.skipIf(!slurm.available)(title, () => {
     s.shims = path.join(s.root, 'shims');
     fs.mkdirSync(s.faults);
     const hook = path.join(s.root, 'hook.sh');
-    fs.writeFileSync(hook, HOOK, { mode: 0o755 });
+    fs.writeFileSync(hook, FAULT_TOOL, { mode: 0o755 });
     Object.defineProperty(s, 'env', { value: { ...s.env, FAULT_HOOK: hook, FAULT_DIR: s.faults } });
     return s;
   }
