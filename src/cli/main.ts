@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyse, dedupeDiagnostics, type Analysis } from '../driver/analyse.js';
+import { analyse, dedupeDiagnostics, renderForWriting, type Analysis } from '../driver/analyse.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import { programRoots } from '../driver/roots.js';
 import { fileSystemTemplates } from '../driver/templates.js';
@@ -436,7 +436,8 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
   const reads = newInputReads();
   const loaded = load(file, undefined, reads);
   const templates = recordingTemplates(templatesFor(loaded, options), reads);
-  const analysis = analyseProgram(loaded, options, templates);
+  // Decks are checked, not kept: they are rendered below only when the compile writes.
+  const analysis = analyseProgram(loaded, { ...options, keepDecks: false }, templates);
   const color = useColor(process.stderr, options.color);
   let diagnostics = analysis.diagnostics;
   const report = () => {
@@ -444,9 +445,9 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
     const shown = options.quiet ? errorsOnly(diagnostics) : diagnostics;
     if (shown.length > 0) output.stderr(renderDiagnostics(sortDiagnostics(shown), loaded.sources, options.diagnostics, color));
   };
-  const { program, decks } = analysis;
+  const { program } = analysis;
   let plan = analysis.plan;
-  if (!analysis.ok || program === undefined || plan === undefined || decks === undefined) {
+  if (!analysis.ok || program === undefined || plan === undefined) {
     report();
     return EXIT_DIAGNOSTICS;
   }
@@ -482,7 +483,13 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
     debug('fast path not taken: --history');
   }
   progress(`generating scripts for ${plan.jobs.length} jobs`);
-  const emitted = emitBytes({ program, plan, decks, source, templates });
+  const rendered = renderForWriting(analysis, templates);
+  if (rendered.decks === undefined) {
+    diagnostics = [...diagnostics, ...rendered.diagnostics];
+    report();
+    return EXIT_DIAGNOSTICS;
+  }
+  const emitted = emitBytes({ program, plan, decks: rendered.decks, source, templates });
   diagnostics = [...diagnostics, ...emitted.diagnostics];
   report();
   if (emitted.files === undefined) return EXIT_DIAGNOSTICS;

@@ -19,7 +19,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
-import { renderDecks, type RenderedDecks } from '../emit/render-decks.js';
+import { renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
 import { SCHEDULER_TEMPLATES, schedulerOf, type SchedulerName } from '../schedulers/index.js';
 import type { LoadedProgram } from '../syntax/load.js';
@@ -81,6 +81,17 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   const decksRendered = rendered.decks !== undefined && !hasErrors(diagnostics);
   const kept = decksRendered && options.keepDecks !== false ? { decks: rendered.decks } : {};
   return done({ program, plan, ...kept }, decksRendered);
+}
+
+/**
+ * The decks of an analysis made with `keepDecks: false` (it found no errors), rendered to be
+ * written. A compile analyses without keeping decks, where the deck check spares the renders
+ * that cannot fail, and renders them only once it knows it will write: a compile whose inputs
+ * are unchanged renders none (docs/performance.md). Diagnostics only if a render fails anyway.
+ */
+export function renderForWriting(analysis: Analysis, templates: TemplateHost): DeckRendering {
+  if (!analysis.ok || analysis.program === undefined || analysis.plan === undefined) throw new Error('renderForWriting: the analysis has errors');
+  return renderDecks(analysis.program, analysis.plan, templates, { keep: true });
 }
 
 /** A generated script's template (a site may override them) that does not compile. */
