@@ -33,6 +33,7 @@
  * there.
  */
 import Handlebars from 'handlebars';
+import { isBuiltInProperty } from './template-guard.js';
 
 /**
  * The helpers registered in render.ts (and Handlebars' built-ins): a one-part path with one of
@@ -173,8 +174,8 @@ function pathTree(checks: readonly PathCheck[]): PathNode {
 /** A path's parts when it is a plain lookup from the current context: no `this`, `../`, `@data`. */
 function plainParts(path: hbs.AST.PathExpression): readonly string[] | undefined {
   if (path.data || path.depth !== 0 || path.parts.length === 0 || /^\.|this\b/.test(path.original)) return undefined;
-  // `constructor`, `__proto__`, …: Handlebars' prototype-access rules (and their console warning) apply.
-  if (path.parts.some((part) => part in Object.prototype)) return undefined;
+  // `constructor`, `__proto__`, …: refused by template-guard.ts before any render; not analysed.
+  if (path.parts.some(isBuiltInProperty)) return undefined;
   return path.parts;
 }
 

@@ -10,7 +10,12 @@
 import Handlebars from 'handlebars';
 
 /** Names on every object's prototype, plus the prototype links themselves. */
-const BUILT_IN = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype']);
+const BUILT_IN: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__', 'prototype']);
+
+/** Whether a name is one of JavaScript's built-in object properties rather than a possible field. */
+export function isBuiltInProperty(name: string): boolean {
+  return BUILT_IN.has(name);
+}
 
 /** Render options: prototype access is off, and says nothing (the guard above is what reports). */
 export const RUNTIME_OPTIONS = Object.freeze({ allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
@@ -30,7 +35,7 @@ export function findBuiltInAccess(program: hbs.AST.Program): GuardFinding | unde
   };
   class Guard extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
-      const name = path.parts.find((part) => BUILT_IN.has(part));
+      const name = path.parts.find(isBuiltInProperty);
       if (name !== undefined) at(name, path);
     }
     override SubExpression(node: hbs.AST.SubExpression): void {
@@ -49,7 +54,7 @@ export function findBuiltInAccess(program: hbs.AST.Program): GuardFinding | unde
   const checkLookup = (node: { path: hbs.AST.PathExpression | hbs.AST.Literal; params: hbs.AST.Expression[] }): void => {
     if (node.path.type !== 'PathExpression' || (node.path as hbs.AST.PathExpression).original !== 'lookup') return;
     for (const param of node.params) {
-      if (param.type === 'StringLiteral' && BUILT_IN.has((param as hbs.AST.StringLiteral).value)) at((param as hbs.AST.StringLiteral).value, param);
+      if (param.type === 'StringLiteral' && isBuiltInProperty((param as hbs.AST.StringLiteral).value)) at((param as hbs.AST.StringLiteral).value, param);
     }
   };
   new Guard().accept(program);
