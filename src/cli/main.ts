@@ -106,12 +106,11 @@ function templatesFor(loaded: LoadedProgram, options: { templates?: string }): T
 /** The one analysis (src/driver) of a loaded program, with templates from disk (or `templates`). */
 function analyseProgram(
   loaded: LoadedProgram,
-  options: { templates?: string; slots?: number; scheduler?: SchedulerName; keepDecks?: boolean } = {},
+  options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {},
   templates: TemplateHost = templatesFor(loaded, options),
 ): Analysis {
   return analyse(loaded, {
     templates,
-    ...(options.keepDecks === undefined ? {} : { keepDecks: options.keepDecks }),
     ...(options.slots === undefined ? {} : { slots: options.slots }),
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
   });
@@ -198,7 +197,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const all: Diagnostic[] = [];
     const sources = new Map<string, SourceFile>();
     for (const loaded of programRoots(programs)) {
-      all.push(...analyseProgram(loaded, { ...options, keepDecks: false }).diagnostics);
+      all.push(...analyseProgram(loaded, options).diagnostics);
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
     const everything = sortDiagnostics(dedupeDiagnostics(all));
@@ -236,7 +235,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .addOption(schedulerOption()),
   ).action((file: string, options: { slots?: number; format: 'text' | 'json'; color?: boolean; templates?: string; quiet?: boolean; scheduler?: SchedulerName; history?: string[] }, command: Command) => {
     const loaded = load(file);
-    const analysis = analyseProgram(loaded, { ...options, keepDecks: false });
+    const analysis = analyseProgram(loaded, options);
     const color = useColor(process.stderr, options.color);
     const shown = options.quiet ? errorsOnly(analysis.diagnostics) : analysis.diagnostics;
     if (shown.length > 0) output.stderr(renderDiagnostics(shown, loaded.sources, diagnosticFormat(command, 'diagnostics') as DiagnosticFormat, color));
@@ -318,8 +317,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     const loaded = load(file);
     // Loaded here, not at startup: only `graph` needs the layout library (startup time, issue 10).
     const { graphCommand } = await import('./graph.js');
-    // The graph shows jobs, not decks: none are kept (rendered for their errors only, as in plan).
-    const analysis = analyseProgram(loaded, { ...options, keepDecks: false });
+    const analysis = analyseProgram(loaded, options);
     exitCode = graphCommand(options.quiet ? { ...analysis, diagnostics: errorsOnly(analysis.diagnostics) } : analysis, { ...options, color: useColor(process.stderr, options.color) }, output);
   });
 
@@ -437,7 +435,7 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
   const loaded = load(file, undefined, reads);
   const templates = recordingTemplates(templatesFor(loaded, options), reads);
   // Decks are checked, not kept: they are rendered below only when the compile writes.
-  const analysis = analyseProgram(loaded, { ...options, keepDecks: false }, templates);
+  const analysis = analyseProgram(loaded, options, templates);
   const color = useColor(process.stderr, options.color);
   let diagnostics = analysis.diagnostics;
   const report = () => {

@@ -32,9 +32,10 @@ export interface AnalyseOptions {
   /** The scheduler to generate for, overriding the site's `scheduler` (`--scheduler`). */
   readonly scheduler?: SchedulerName;
   /**
-   * Keep the rendered decks in `Analysis.decks` (the default; `compile` writes them). `check` and
-   * `plan` only need their diagnostics: without keeping them, a 100k-job plan does not hold tens
-   * of thousands of deck texts in memory (docs/performance.md).
+   * Keep every rendered deck in `Analysis.decks` (default false). Every command only needs their
+   * diagnostics here — the renders that cannot fail are skipped and none is kept, so a 100k-job
+   * analysis does not hold tens of thousands of deck texts (docs/performance.md); `compile` and
+   * `diff` render the decks they write with `renderForWriting`.
    */
   readonly keepDecks?: boolean;
 }
@@ -47,7 +48,7 @@ export interface Analysis {
   readonly program?: CheckedProgram;
   /** Present when the program expanded without errors. */
   readonly plan?: Plan;
-  /** Present when every deck rendered and `keepDecks` was not false. */
+  /** Present when every deck rendered and `keepDecks` was true. */
   readonly decks?: RenderedDecks;
   /** Every diagnostic, suppressions applied, sorted by position, each once. */
   readonly diagnostics: readonly Diagnostic[];
@@ -76,15 +77,15 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   diagnostics.push(...schedulerOf(program).validate(program, plan));
 
   diagnostics.push(...scriptTemplateErrors(program, options.templates));
-  const rendered = renderDecks(program, plan, options.templates, { keep: options.keepDecks ?? true });
+  const rendered = renderDecks(program, plan, options.templates, { keep: options.keepDecks ?? false });
   diagnostics.push(...rendered.diagnostics);
   const decksRendered = rendered.decks !== undefined && !hasErrors(diagnostics);
-  const kept = decksRendered && options.keepDecks !== false ? { decks: rendered.decks } : {};
+  const kept = decksRendered && options.keepDecks === true ? { decks: rendered.decks } : {};
   return done({ program, plan, ...kept }, decksRendered);
 }
 
 /**
- * The decks of an analysis made with `keepDecks: false` (it found no errors), rendered to be
+ * The decks of an analysis (it found no errors; its decks were not kept), rendered to be
  * written. A compile analyses without keeping decks, where the deck check spares the renders
  * that cannot fail, and renders them only once it knows it will write: a compile whose inputs
  * are unchanged renders none (docs/performance.md). Diagnostics only if a render fails anyway.

@@ -507,8 +507,7 @@ class Workspace {
       }
       // The same analysis as `libcc check`/`compile`: the editor shows what CI would report.
       const templates = fileSystemTemplates({ flowDir: posix.dirname(root), builtinDir: this.builtinTemplates });
-      // Decks are rendered for their errors but not kept: the editor never shows them.
-      const analysis = analyse(loaded, { templates, keepDecks: false });
+      const analysis = analyse(loaded, { templates });
       this.analyses.set(root, {
         loaded,
         diagnostics: analysis.diagnostics,

@@ -26,7 +26,7 @@ library lib : n { kit = "\${KIT}/lib"  cells = "\${KIT}/lib/cells.list"  corners
 
 describe('analyse', () => {
   it('gives a valid program, its plan and every deck, with no diagnostics', () => {
-    const analysis = analyseFile('examples/n2_tanager/flow.lcp');
+    const analysis = analyseFile('examples/n2_tanager/flow.lcp', { keepDecks: true });
     expect(analysis.diagnostics).toEqual([]);
     expect(analysis.ok).toBe(true);
     const decked = analysis.program!.stages.filter((s) => s.run.kind === 'tool' && s.run.deck !== undefined).map((s) => s.name);

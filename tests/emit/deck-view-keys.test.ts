@@ -22,7 +22,7 @@ stage grouped for each library, corner, arcs group by process, temperature {
 
 describe('deck view', () => {
   test('a grouped job sees its group and corners; every job its dimension values', () => {
-    const analysis = analyse(loadFiles({ 'main.lcp': FLOW }), { templates: templatesWith(new Map([[DECK, TEMPLATE]])) });
+    const analysis = analyse(loadFiles({ 'main.lcp': FLOW }), { templates: templatesWith(new Map([[DECK, TEMPLATE]])), keepDecks: true });
     expect(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
     const bodies = [...analysis.decks!.byJob.values()].map((d) => [d.path, d.body]);
     expect(bodies).toEqual([

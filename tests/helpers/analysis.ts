@@ -23,10 +23,10 @@ export function templatesWith(extra: ReadonlyMap<string, string>, flowDir = '.')
 }
 
 /** The analysis `libcc` would make of a pipeline file on disk. */
-export function analyseFile(path: string, options: { slots?: number; templates?: TemplateHost } = {}): Analysis {
+export function analyseFile(path: string, options: { slots?: number; templates?: TemplateHost; keepDecks?: boolean } = {}): Analysis {
   const loaded = loadProgram(path, fileSystemHost);
   if (loaded === undefined) throw new Error(`cannot read ${path}`);
-  return analyse(loaded, { templates: options.templates ?? builtinTemplates(dirname(path)), ...(options.slots === undefined ? {} : { slots: options.slots }) });
+  return analyse(loaded, { templates: options.templates ?? builtinTemplates(dirname(path)), ...(options.slots === undefined ? {} : { slots: options.slots }), keepDecks: options.keepDecks ?? false });
 }
 
 /** The text of one of libcc's templates. */
