@@ -246,7 +246,7 @@ stage char for each library, corner where library.multibit {
 `;
     const deck = 'set lpe {{tcl library.attrs.lpe_dir}}\nset mb {{library.attrs.multibit}}\nset p {{tcl corner.attrs.product}}\nset v {{corner.attrs.vnom}}\nset f {{node.attrs.foundry}}\n';
     const loaded = loadFiles({ 'main.lcp': `// libcc-ignore LCP3101\n${text}` });
-    const analysis = analyse(loaded, { templates: templatesWith(new Map([['attrs.tcl.hbs', deck]])) });
+    const analysis = analyse(loaded, { templates: templatesWith(new Map([['attrs.tcl.hbs', deck]])), keepDecks: true });
     expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const bodies = [...analysis.decks!.byJob.values()].map((d) => d.body);
     expect(bodies[0]).toBe('set lpe LPE_v2\nset mb true\nset p auto\nset v 0.5\nset f samsung\n');
