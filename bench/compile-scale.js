@@ -88,10 +88,15 @@ export function benchSize(target, { scripts = true } = {}) {
     if (compile.status !== 0) throw new Error(`compile failed: ${compile.stdout}`);
     const size = treeSize(out);
     row('compile', compile, { files: size.files, bytes: size.bytes });
-    row('compile (no change)', node(['compile', 'flow.lcp']));
+    const written = Date.now();
     spawnSync('sync');
     row('cp -r output (floor)', measure(['cp', '-r', out, join(dir, 'copy')]));
     rmSync(join(dir, 'copy'), { recursive: true, force: true });
+    // The stat index records only files older than its settling time (2 s): the first no-change
+    // re-compile after a write hashes every file and records them, the next ones trust them.
+    spawnSync('sleep', [String(Math.max(0, 2.5 - (Date.now() - written) / 1000))]);
+    row('compile (no change, first: hashes)', node(['compile', 'flow.lcp']));
+    row('compile (no change)', node(['compile', 'flow.lcp']));
     if (scripts) {
       const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
       const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
@@ -133,6 +138,7 @@ export function printCompileTable(rows) {
     const c = by(jobs, 'compile');
     const floor = by(jobs, 'cp -r output (floor)');
     const again = by(jobs, 'compile (no change)');
+    const first = by(jobs, 'compile (no change, first: hashes)');
     const plan = by(jobs, 'plan');
     const make = by(jobs, 'make -n (same DAG)');
     const snakemake = by(jobs, 'snakemake -n (same DAG)');
@@ -140,7 +146,7 @@ export function printCompileTable(rows) {
     if (make) console.log(`${jobs} jobs: plan / make -n = ${(plan.wall / make.wall).toFixed(1)}x wall, ${make.cpu > 0 ? `${(plan.cpu / make.cpu).toFixed(1)}x` : 'n/a (make under 10 ms)'} CPU (target <= 1 at 100k jobs)`);
     console.log(
       `${jobs} jobs: compile / cp -r = ${(c.wall / floor.wall).toFixed(1)}x (target <= 2 at 100k jobs); (compile - plan) / cp -r = ${((c.wall - plan.wall) / floor.wall).toFixed(1)}x; ` +
-        `no-change re-compile / plan = ${(again.wall / plan.wall).toFixed(1)}x (target <= 1.5)`,
+        `no-change re-compile / plan = ${(again.wall / plan.wall).toFixed(1)}x (target <= 1.5; ${(first.wall / plan.wall).toFixed(1)}x the first time after a write)`,
     );
   }
   if (sizes.length >= 2) {

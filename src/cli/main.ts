@@ -468,11 +468,11 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
     });
   const debug = process.env.LIBCC_DEBUG_FASTPATH === '1' ? (note: string) => output.stderr(`libcc: note: ${note}\n`) : () => {};
   if (options.history === undefined) {
-    const verify = () => verifyUnchanged(outDir, header, digest());
+    const verify = () => verifyUnchanged(outDir, header, digest(), { record: lockForFastPath, note: debug });
     const unchanged = refusalsAsUsageErrors(() => (lockForFastPath && existsSync(join(outDir, MANIFEST)) ? locked(outDir, verify) : verify()));
     // Emission adds diagnostics only when it fails (LCP6002, an error): none are missed here.
     if ('files' in unchanged) {
-      debug(`fast path: inputs unchanged, ${unchanged.files} files verified, nothing rendered`);
+      debug(`fast path: inputs unchanged, ${unchanged.files} files verified (${unchanged.trusted} by the stat index), nothing rendered`);
       report();
       return { outDir, rootPath: loaded.rootPath, files: undefined, fileCount: unchanged.files, jobs: plan.jobs.length };
     }

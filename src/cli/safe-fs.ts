@@ -27,6 +27,7 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** Why `path` is not an acceptable relative path inside a root, or undefined when it is. */
 export function checkRelativePath(path: string): string | undefined {
+  if (plainRelativePath(path)) return undefined;
   if (path === '') return 'empty path';
   if (path.length > 4096) return 'path too long';
   // eslint-disable-next-line no-control-regex
@@ -67,6 +68,29 @@ export function checkOutputDir(dir: string): void {
   if (stat === undefined) return;
   if (stat.isSymbolicLink()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is a symbolic link; give the real directory with -o`);
   if (!stat.isDirectory()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it exists and is not a directory`);
+}
+
+/**
+ * The common case of `checkRelativePath` in one pass (verifying 33k manifest paths): non-empty
+ * components of printable characters, no backslash, no `.` or `..`, within the length limit.
+ * False means "look closer", not "refused".
+ */
+function plainRelativePath(path: string): boolean {
+  const length = path.length;
+  if (length === 0 || length > 4096) return false;
+  let start = 0;
+  for (let i = 0; i <= length; i++) {
+    const c = i === length ? 47 : path.charCodeAt(i);
+    if (c === 47) {
+      const part = i - start;
+      if (part === 0) return false;
+      if (path.charCodeAt(start) === 46 && (part === 1 || (part === 2 && path.charCodeAt(start + 1) === 46))) return false;
+      start = i + 1;
+    } else if (c < 32 || c === 127 || c === 92) {
+      return false;
+    }
+  }
+  return !isAbsolute(path);
 }
 
 /** What is at a relative path under a root, found without following any link. */
@@ -163,12 +187,21 @@ function withRegularFile<T>(path: string, use: (fd: number, stat: Stats) => T): 
 }
 
 /**
- * The sha256 of a regular file's content and its permission bits, opened without following a
- * link and read 64 KiB at a time into a reused buffer (nothing kept); undefined when it is not a
- * regular file or cannot be read.
+ * The sha256 of a regular file's content, its permission bits and its `fstat` (for the stat
+ * index), opened without following a link and read 64 KiB at a time into a reused
+ * buffer (nothing kept); undefined when it is not a regular file or cannot be read.
  */
-export function hashNoFollow(path: string): { hash: string; mode: number } | undefined {
-  return withRegularFile(path, (fd, stat) => {
+export function hashNoFollow(path: string): { hash: string; mode: number; stat: Stats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const size = stat.size;
     const hash = createHash('sha256');
     for (let position = 0; ; ) {
       const n = readSync(fd, scratch, 0, scratch.length, position);
@@ -177,10 +210,12 @@ export function hashNoFollow(path: string): { hash: string; mode: number } | und
       position += n;
       // A short read that reaches the size fstat gave is the end: no extra read for EOF (one
       // read per file instead of two when verifying 33k files).
-      if (n < scratch.length && position >= stat.size) break;
+      if (n < scratch.length && position >= size) break;
     }
-    return { hash: hash.digest('hex'), mode: stat.mode & 0o777 };
-  });
+    return { hash: hash.digest('hex'), mode: stat.mode & 0o777, stat };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -189,6 +224,10 @@ export function hashNoFollow(path: string): { hash: string; mode: number } | und
  * at once per `seen` (verifying thousands of files in a few directories).
  */
 export function parentProblem(root: string, rel: string, seen: Map<string, string | undefined>): string | undefined {
+  // A directory is entered in `seen` only after all above it were found plain: its entry is the answer.
+  const parent = rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
+  if (parent === '') return undefined;
+  if (seen.has(parent)) return seen.get(parent);
   const parts = rel.split('/');
   let current = root;
   for (let i = 0; i < parts.length - 1; i++) {

@@ -15,7 +15,7 @@ vi.mock('../../src/cli/io.js', async (importOriginal) => {
   return { ...actual, packageVersion: () => version.override ?? actual.packageVersion() };
 });
 
-const TAKEN = /libcc: note: fast path: inputs unchanged, \d+ files verified, nothing rendered/;
+const TAKEN = /libcc: note: fast path: inputs unchanged, \d+ files verified \(\d+ by the stat index\), nothing rendered/;
 const NOT_TAKEN = /libcc: note: fast path not taken: (.*)/;
 
 let previous: string | undefined;
