@@ -168,6 +168,8 @@ export interface ShimOptions {
   code?: number;
   /** The failing call runs the real command first (its output lost): a client timeout after slurmctld accepted. */
   runFirst?: boolean;
+  /** The failing call runs the real command this many seconds later, in the background: slurmctld registers the job after the client gave up. */
+  runLater?: number;
 }
 
 /**
@@ -189,7 +191,9 @@ export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): str
         ? `if [ "$n" = ${opts.holdOn} ]; then while [ ! -e ${q(opts.release)} ]; do sleep 0.05; done; fi`
         : '',
       opts.failOn !== undefined
-        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then ${opts.runFirst ? `${q(realCommand(cmd))} "$@" >/dev/null 2>&1; ` : ''}echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
+        ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then ${opts.runFirst ? `${q(realCommand(cmd))} "$@" >/dev/null 2>&1; ` : ''}${
+            opts.runLater !== undefined ? `( sleep ${opts.runLater}; ${q(realCommand(cmd))} "$@" ) </dev/null >/dev/null 2>&1 & ` : ''
+          }echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
         : '',
       `exec ${q(realCommand(cmd))} "$@"`,
       '',

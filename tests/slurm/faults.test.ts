@@ -200,6 +200,35 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(s.events().filter((e) => e.event === 'start' && e.stage === 'make' && e.job.startsWith('n5.b.')).map((e) => (e as unknown as { job_id: string }).job_id).sort()).toEqual([`${ledger[1]!.id}_1`, `${ledger[1]!.id}_2`]);
   }, 120_000);
 
+  it('sbatch timing out before slurmctld registered the job: submit.sh asks squeue again for a while, finds it and goes on', async () => {
+    const s = site();
+    const message = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation';
+    writeShim(s.shims, 'sbatch', { failOn: 2, runLater: 2, message });
+    const r = await s.run('submit.sh', [], { path: s.shims });
+    expect(r.code, r.stderr).toBe(0);
+    const ledger = s.ledger();
+    expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make n5.a 1-2', 'make n5.b 1-2', 'gather n5 1', 'gather n5 2']);
+    expect(r.stderr).toContain(`but Slurm accepted it as job ${ledger[1]!.id}: going on\n`);
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    // Each job ran once: the late one was not submitted again.
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  }, 120_000);
+
+  it('sbatch timing out and no job ever appearing: submit.sh waits 15 s at most, then stops and says so', async () => {
+    const s = site();
+    const message = 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation';
+    writeShim(s.shims, 'sbatch', { failOn: 2, message });
+    const r = await s.run('submit.sh', [], { path: s.shims });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): ${message}; no job of it appeared in squeue within 15 s\n`);
+    await settle(s);
+    const resumed = await s.run('submit.sh');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+  }, 120_000);
+
   it('a job SIGKILLed and one scancelled mid-run: failed in status.sh (also once Slurm forgot them), dependants cancelled, not pending; the resubmission runs only those', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
