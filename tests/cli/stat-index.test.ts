@@ -116,6 +116,11 @@ describe('compile: the stat index', () => {
     expect(taken((await compile()).stderr)).toEqual({ files, trusted: 0 });
     expect(taken((await compile()).stderr).trusted).toBe(files - 1);
 
+    // Lines out of manifest order (an index libcc did not write so) are still found.
+    const [header, ...entries] = readFileSync(index(), 'utf8').trimEnd().split('\n');
+    writeFileSync(index(), `${[header, ...entries.reverse()].join('\n')}\n`);
+    expect(taken((await compile()).stderr).trusted).toBe(files - 1);
+
     for (const damage of ['libcc-stat-index 2\n', `${readFileSync(index(), 'utf8')}not an entry\n`, readFileSync(index(), 'utf8').slice(0, -1)]) {
       writeFileSync(index(), damage);
       expect(taken((await compile()).stderr).trusted).toBe(0);
