@@ -1,0 +1,43 @@
+// Loads the bundled CLI (dist/bundle/libcc.cjs, built by `npm run build`: scripts/bundle.mjs) as one
+// classic script, with the V8 code cache made for it at build time (scripts/code-cache.mjs): the
+// bytecode of the functions a `plan` runs, so that a run neither parses nor compiles them again.
+// Node 20 can cache only classic scripts (`vm.Script` `cachedData`), not ES modules. A cache that
+// is missing, or that V8 rejects (another Node or V8 version, other V8 flags), costs only the time
+// saved: V8 then compiles the script from its text. Nothing is written here.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
+
+export const scriptPath = fileURLToPath(new URL('../dist/bundle/libcc.cjs', import.meta.url));
+export const cachePath = `${scriptPath}.cache`;
+
+/**
+ * Compiles and runs the bundle; returns its exports (`main`) and the `vm.Script` (whose
+ * `cachedDataRejected` tells whether the cache was used, and which makes the cache at build time).
+ * `useCache: false` compiles from the text alone.
+ */
+export function loadCli({ useCache = true } = {}) {
+  // Most `libcc` runs last a fraction of a second: let V8 interpret a little longer before it
+  // spends CPU on optimising compiles (about a sixth of a `check`'s CPU time otherwise). Long runs
+  // — big pipelines, the language server — still get optimised code. (`npm run bench`: CLI
+  // startup.) Set before compiling: V8 accepts a code cache only under the flags it was made with.
+  setFlagsFromString('--interrupt-budget=1000000');
+  const source = readFileSync(scriptPath, 'utf8');
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = readFileSync(cachePath);
+    } catch {
+      // No cache (a build that could not make one): compile from the text.
+    }
+  }
+  const script = new Script(source, { filename: scriptPath, ...(cachedData === undefined ? {} : { cachedData }) });
+  // The bundle is one function expression taking what Node gives a CommonJS module, plus the URL
+  // that stands for `import.meta.url` in the sources (scripts/bundle.mjs).
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(scriptPath), module, scriptPath, dirname(scriptPath), pathToFileURL(scriptPath).href);
+  return { main: module.exports.main, script };
+}
