@@ -10,6 +10,7 @@
 // No source maps: the package ships dist/bundle/ and not src/.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -38,6 +39,21 @@ await build({
   // Handlebars loads `source-map` only to offer source maps of compiled templates, which libcc
   // never asks for; without it Handlebars uses its own small stand-in (same generated code).
   plugins: [
+    {
+      // fdir (tinyglobby's directory walker) tries to `require('picomatch')` from node_modules for
+      // its own glob method, which tinyglobby does not use (it bundles its own picomatch). Next to
+      // a node_modules (this repository) that loads and compiles picomatch at every start-up; in
+      // an installed package it finds nothing. Either way fdir's `pm` is then unused.
+      name: 'fdir-without-optional-picomatch',
+      setup(build) {
+        build.onLoad({ filter: /[\\/]node_modules[\\/]fdir[\\/]dist[\\/]index\.mjs$/ }, async (args) => {
+          const text = await readFile(args.path, 'utf8');
+          const optional = /try \{\s*__require\.resolve\("picomatch"\);\s*pm = __require\("picomatch"\);\s*\} catch \{\}/;
+          if (!optional.test(text)) throw new Error(`${args.path}: fdir's optional picomatch lookup changed; update scripts/bundle.mjs`);
+          return { contents: text.replace(optional, ''), loader: 'js' };
+        });
+      },
+    },
     {
       name: 'no-source-map',
       setup(build) {
