@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is bundled into dist/bundle/ by `npm run build` (run automatically by
 // `npm ci`, and by npm when installing from a git URL) and loaded with its code cache by
-// ./load-cli.js.
-import { loadCli } from './load-cli.js';
+// ./load-cli.js. CommonJS (bin/package.json): see there.
+'use strict';
+const { loadCli } = require('./load-cli.js');
 
 const { main } = loadCli();
 

@@ -4,22 +4,27 @@
 // Node 20 can cache only classic scripts (`vm.Script` `cachedData`), not ES modules. A cache that
 // is missing, or that V8 rejects (another Node or V8 version, other V8 flags), costs only the time
 // saved: V8 then compiles the script from its text. Nothing is written here.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { Script } from 'node:vm';
+//
+// CommonJS (bin/package.json), as is bin/libcc.js: an ES module entry point costs every start-up
+// Node's ES module loader, about 5 ms of CPU.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { setFlagsFromString } = require('node:v8');
+const { Script } = require('node:vm');
 
-export const scriptPath = fileURLToPath(new URL('../dist/bundle/libcc.cjs', import.meta.url));
-export const cachePath = `${scriptPath}.cache`;
+const bundleDir = join(__dirname, '..', 'dist', 'bundle');
+const scriptPath = join(bundleDir, 'libcc.cjs');
+const cachePath = `${scriptPath}.cache`;
 
 /**
  * Compiles and runs the bundle; returns its exports (`main`) and the `vm.Script` (whose
  * `cachedDataRejected` tells whether the cache was used, and which makes the cache at build time).
  * `useCache: false` compiles from the text alone.
  */
-export function loadCli({ useCache = true } = {}) {
+function loadCli({ useCache = true } = {}) {
   // Most `libcc` runs last a fraction of a second: let V8 interpret a little longer before it
   // spends CPU on optimising compiles (about a sixth of a `check`'s CPU time otherwise). Long runs
   // — big pipelines, the language server — still get optimised code. (`npm run bench`: CLI
@@ -38,6 +43,8 @@ export function loadCli({ useCache = true } = {}) {
   // The bundle is one function expression taking what Node gives a CommonJS module, plus the URL
   // that stands for `import.meta.url` in the sources (scripts/bundle.mjs).
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(scriptPath), module, scriptPath, dirname(scriptPath), pathToFileURL(scriptPath).href);
+  script.runInThisContext()(module.exports, createRequire(scriptPath), module, scriptPath, bundleDir, pathToFileURL(scriptPath).href);
   return { main: module.exports.main, script };
 }
+
+module.exports = { loadCli, scriptPath, cachePath };

@@ -65,7 +65,7 @@ describe('the packed tarball', () => {
   it('holds the bundle, templates, docs, grammar and LICENSE; no sources, no source maps, no runtime dependencies', () => {
     const files = JSON.parse(readFileSync(join(tmp, 'files.json'), 'utf8')) as string[];
     expect(tarball.endsWith(`libcc-${pkg.version}.tgz`)).toBe(true);
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/libcc.js', 'bin/load-cli.js', 'dist/bundle/libcc.cjs', 'dist/bundle/libcc.cjs.cache', 'templates/init/flow.lcp.hbs', 'docs/errors/LCP2001.md', 'grammar/lcp.tmLanguage.json']) {
+    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/libcc.js', 'bin/load-cli.js', 'bin/package.json', 'dist/bundle/libcc.cjs', 'dist/bundle/libcc.cjs.cache', 'templates/init/flow.lcp.hbs', 'docs/errors/LCP2001.md', 'grammar/lcp.tmLanguage.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('tests/') || (f.startsWith('dist/') && !f.startsWith('dist/bundle/')))).toEqual([]);
