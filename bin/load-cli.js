@@ -43,8 +43,37 @@ function loadCli({ useCache = true } = {}) {
   // The bundle is one function expression taking what Node gives a CommonJS module, plus the URL
   // that stands for `import.meta.url` in the sources (scripts/bundle.mjs).
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(scriptPath), module, scriptPath, bundleDir, pathToFileURL(scriptPath).href);
+  script.runInThisContext()(module.exports, lazyBuiltins(createRequire(scriptPath)), module, scriptPath, bundleDir, pathToFileURL(scriptPath).href);
   return { main: module.exports.main, script };
+}
+
+/**
+ * Built-in modules that the bundle requires when it loads but most runs never call: the CLI parser
+ * (commander) requires child_process for subcommands that are programs (libcc has none), the
+ * emitter crypto for `compile`'s hashes. Node compiles each (with the modules it needs in turn) when
+ * it is first required: given a stand-in instead, they are loaded on first use (about 5 ms).
+ */
+const LAZY_BUILTINS = new Set(['child_process', 'node:child_process', 'crypto', 'node:crypto']);
+
+function lazyBuiltins(require) {
+  const lazyRequire = (id) => (LAZY_BUILTINS.has(id) ? onFirstUse(() => require(id)) : require(id));
+  return Object.assign(lazyRequire, require);
+}
+
+/** A stand-in for the module `load` returns, loading it when any of its properties is looked at. */
+function onFirstUse(load) {
+  let loaded;
+  const target = () => (loaded ??= load());
+  return new Proxy(Object.create(null), {
+    get: (_, key) => target()[key],
+    has: (_, key) => key in target(),
+    ownKeys: () => Reflect.ownKeys(target()),
+    // Configurable, as a proxy must say of a property its (empty) target does not have.
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    },
+  });
 }
 
 module.exports = { loadCli, scriptPath, cachePath };

@@ -90,6 +90,27 @@ describe('the bundled CLI', () => {
     }
   });
 
+  it('loads child_process and crypto on first use, not when the bundle loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libcc-lazy-'));
+    try {
+      const probe = `const { loadCli } = require('./bin/load-cli.js');
+        const loaded = () => process.moduleLoadList.filter((m) => /^NativeModule (child_process|crypto)$/.test(m)).join(',') || 'none';
+        const quiet = { stdout() {}, stderr() {} };
+        const { main } = loadCli();
+        const seen = [loaded()];
+        main(['node', 'libcc', 'plan', 'examples/minimal/flow.lcp'], quiet)
+          .then((code) => seen.push(code, loaded()))
+          .then(() => main(['node', 'libcc', 'compile', 'examples/minimal/flow.lcp', '-o', ${JSON.stringify(join(dir, 'out'))}], quiet))
+          .then((code) => console.log([...seen, code, loaded()].join(' ')));`;
+      // From standard input: `node -e` loads crypto itself.
+      const run = spawnSync(process.execPath, ['-'], { input: probe, encoding: 'utf8' });
+      // compile hashes what it writes: crypto is loaded then.
+      expect(run.stdout).toBe('none 0 none 0 NativeModule crypto\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs with its code cache, which V8 accepts', () => {
     const probe = "import('./bin/load-cli.js').then(({ loadCli }) => console.log(loadCli().script.cachedDataRejected))";
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
