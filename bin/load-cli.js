@@ -34,7 +34,10 @@ function loadCli({ useCache = true } = {}) {
   let cachedData;
   if (useCache) {
     try {
-      cachedData = readFileSync(cachePath);
+      const cache = readFileSync(cachePath);
+      // Made from this bundle (V8 checks only the source's length): see scripts/bundle.mjs.
+      const line = buildLine(source);
+      if (line !== '' && cache.toString('latin1', 0, line.length) === line) cachedData = cache.subarray(line.length);
     } catch {
       // No cache (a build that could not make one): compile from the text.
     }
@@ -44,7 +47,13 @@ function loadCli({ useCache = true } = {}) {
   // that stands for `import.meta.url` in the sources (scripts/bundle.mjs).
   const module = { exports: {} };
   script.runInThisContext()(module.exports, lazyBuiltins(createRequire(scriptPath)), module, scriptPath, bundleDir, pathToFileURL(scriptPath).href);
-  return { main: module.exports.main, script };
+  return { main: module.exports.main, script, source };
+}
+
+/** The bundle's last line, `//# libcc-build <digest>` and its newline ('' if it has none). */
+function buildLine(source) {
+  const start = source.lastIndexOf('\n//# libcc-build ', source.length - 2) + 1;
+  return start === 0 ? '' : source.slice(start);
 }
 
 /**
@@ -76,4 +85,4 @@ function onFirstUse(load) {
   });
 }
 
-module.exports = { loadCli, scriptPath, cachePath };
+module.exports = { loadCli, buildLine, scriptPath, cachePath };

@@ -9,7 +9,8 @@
 // their text costs a start-up about nothing (no parse), which measured 1–4 ms of CPU.
 // No source maps: the package ships dist/bundle/ and not src/.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -63,4 +64,9 @@ await build({
     },
   ],
 });
+// The bundle's last line names this build (a digest of the script). The code cache starts with the
+// same line, and bin/load-cli.js uses a cache only with the bundle it was made from: V8 itself
+// checks only the length of the source a cache is given with.
+const script = `${outdir}/libcc.cjs`;
+appendFileSync(script, `//# libcc-build ${createHash('sha256').update(readFileSync(script)).digest('hex')}\n`);
 execFileSync(process.execPath, [`${root}scripts/code-cache.mjs`], { cwd: root, stdio: 'inherit' });

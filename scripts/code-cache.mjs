@@ -6,10 +6,10 @@
 // for this Node (V8) version; another rejects it and compiles the script from its text.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cachePath, loadCli } from '../bin/load-cli.js';
+import { buildLine, cachePath, loadCli } from '../bin/load-cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { main, script } = loadCli({ useCache: false });
+const { main, script, source } = loadCli({ useCache: false });
 const representative = [
   ['plan', `${root}examples/n2_tanager/flow.lcp`],
   // Diagnostics as the terminal shows them.
@@ -20,4 +20,5 @@ const codes = [];
 for (const args of representative) codes.push(await main([process.execPath, 'libcc', ...args], quiet));
 // `plan` of the example succeeds; `check` of the error example reports its errors.
 if (codes.join(' ') !== '0 1') throw new Error(`code-cache: the representative runs exited ${codes.join(' ')}, not 0 1`);
-writeFileSync(cachePath, script.createCachedData());
+// The bundle's build line, then V8's data (bin/load-cli.js).
+writeFileSync(cachePath, Buffer.concat([Buffer.from(buildLine(source), 'latin1'), script.createCachedData()]));

@@ -125,18 +125,30 @@ describe('the bundled CLI', () => {
       for (const part of ['package.json', 'bin', 'dist/bundle', 'templates', 'docs']) cpSync(part, join(dir, part), { recursive: true });
       const cache = join(dir, 'dist/bundle/libcc.cjs.cache');
       const real = readFileSync(cache);
+      // The cache starts with the bundle's build line (scripts/bundle.mjs), then V8's data.
+      const v8Data = real.indexOf('\n') + 1;
+      expect(real.subarray(0, v8Data).toString()).toMatch(/^\/\/# libcc-build [0-9a-f]{64}\n$/);
       const spoilt: [string, (() => void)][] = [
         ['missing', () => rmSync(cache)],
-        ['garbage', () => writeFileSync(cache, Buffer.alloc(real.length, 0x5a))],
+        ['garbage', () => writeFileSync(cache, Buffer.concat([real.subarray(0, v8Data), Buffer.alloc(real.length - v8Data, 0x5a)]))],
         ['truncated', () => writeFileSync(cache, real.subarray(0, real.length >> 1))],
-        // Another V8 version: the version hash in the cache's header (after the magic number) differs.
-        ['another V8', () => writeFileSync(cache, Buffer.concat([real.subarray(0, 4), Buffer.from(real.subarray(4, 8).map((b) => b ^ 0xff)), real.subarray(8)]))],
+        // Another V8 version: the version hash in V8's header (after our build line and V8's magic number) differs.
+        ['another V8', () => writeFileSync(cache, Buffer.concat([real.subarray(0, v8Data + 4), Buffer.from(real.subarray(v8Data + 4, v8Data + 8).map((b) => b ^ 0xff)), real.subarray(v8Data + 8)]))],
+        // The cache of another build of the same length, which V8 would accept (it checks only the source's length).
+        [
+          'another build',
+          () => {
+            writeFileSync(cache, real);
+            const bundle = join(dir, 'dist/bundle/libcc.cjs');
+            writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/(\/\/# libcc-build )(\w)/, (_, line: string, digit: string) => line + (digit === '0' ? '1' : '0')));
+          },
+        ],
       ];
       for (const [label, spoil] of spoilt) {
         spoil();
         const probe = "import('./bin/load-cli.js').then(({ loadCli }) => console.log(loadCli().script.cachedDataRejected))";
         const rejected = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir, encoding: 'utf8' });
-        expect(rejected.stdout, label).toBe(label === 'missing' ? 'undefined\n' : 'true\n');
+        expect(rejected.stdout, label).toBe(label === 'missing' || label === 'another build' ? 'undefined\n' : 'true\n');
         FALLBACK_COMMANDS.forEach((args, i) => {
           const built = spawnSync(process.execPath, [join(dir, 'bin/libcc.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
           expect({ code: built.status, stdout: built.stdout, stderr: built.stderr }, `${label}: ${args.join(' ')}`).toEqual(expected[i]);
