@@ -1,14 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is bundled into dist/bundle/ by `npm run build` (run automatically by
-// `npm ci`, and by npm when installing from a git URL).
-import { setFlagsFromString } from 'node:v8';
+// `npm ci`, and by npm when installing from a git URL) and loaded with its code cache by
+// ./load-cli.js. CommonJS (bin/package.json): see there.
+'use strict';
+const { loadCli } = require('./load-cli.js');
 
-// Most `libcc` runs last a fraction of a second: let V8 interpret a little longer before it spends
-// CPU on optimising compiles (about a sixth of a `check`'s CPU time otherwise). Long runs — big
-// pipelines, the language server — still get optimised code. (`npm run bench`: CLI startup.)
-setFlagsFromString('--interrupt-budget=1000000');
-
-const { main } = await import('../dist/bundle/main.js');
+const { main } = loadCli();
 
 main(process.argv).then(
   (code) => {

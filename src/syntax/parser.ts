@@ -340,11 +340,18 @@ export class LcpParser extends CstParser {
   /** Start offsets of the tokens that recovery deleted during the last parse. */
   readonly deletions = new Set<number>();
 
-  constructor() {
+  /**
+   * `validate: false` (the shared `lcpParser`) skips Chevrotain's checks of the grammar (ambiguous
+   * or empty alternatives, left recursion, duplicate names), which cost every `libcc` start-up and
+   * find nothing in a grammar that a test builds with them (tests/syntax/parser.test.ts). They only
+   * report: the parser built either way is the same.
+   */
+  constructor({ validate = false }: { validate?: boolean } = {}) {
     super(vocabulary as TokenType[], {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: lcpErrorMessages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }

@@ -36,7 +36,7 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
 }
 
 beforeAll(() => {
-  expect(existsSync('dist/bundle/main.js'), 'run `npm run build` first').toBe(true);
+  expect(existsSync('dist/bundle/libcc.cjs'), 'run `npm run build` first').toBe(true);
   tmp = mkdtempSync(join(tmpdir(), 'libcc-install-'));
   // The build is done (the tests need it): pack what it produced without running `prepare` again.
   const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], root);
@@ -65,7 +65,7 @@ describe('the packed tarball', () => {
   it('holds the bundle, templates, docs, grammar and LICENSE; no sources, no source maps, no runtime dependencies', () => {
     const files = JSON.parse(readFileSync(join(tmp, 'files.json'), 'utf8')) as string[];
     expect(tarball.endsWith(`libcc-${pkg.version}.tgz`)).toBe(true);
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/libcc.js', 'dist/bundle/main.js', 'templates/init/flow.lcp.hbs', 'docs/errors/LCP2001.md', 'grammar/lcp.tmLanguage.json']) {
+    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/libcc.js', 'bin/load-cli.js', 'bin/package.json', 'dist/bundle/libcc.cjs', 'dist/bundle/libcc.cjs.cache', 'templates/init/flow.lcp.hbs', 'docs/errors/LCP2001.md', 'grammar/lcp.tmLanguage.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('tests/') || (f.startsWith('dist/') && !f.startsWith('dist/bundle/')))).toEqual([]);

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { Lexer, type TokenType } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import { createSourceFile } from '../../src/diagnostics/source.js';
 import { parseLcp } from '../../src/syntax/parse.js';
-import { KEYWORD_WORDS, allTokens, lcpLexer, tokenLabel } from '../../src/syntax/tokens.js';
+import { KEYWORD_WORDS, LEXER_CONFIG, allTokens, lcpLexer, tokenLabel } from '../../src/syntax/tokens.js';
 
 function lex(text: string): [string, string][] {
   const result = lcpLexer.tokenize(text);
@@ -13,6 +15,15 @@ function diagnostics(text: string) {
 }
 
 describe('lexer', () => {
+  it('passes Chevrotain\'s checks of the token definitions, which the shared lexer skips', () => {
+    // Throws on a definition error (an unreachable token, a pattern that can match nothing, …).
+    const checked = new Lexer(allTokens as TokenType[], { ...LEXER_CONFIG, skipValidations: false });
+    expect(checked.lexerDefinitionErrors).toEqual([]);
+    const text = readFileSync('examples/n2_tanager/flow.lcp', 'utf8');
+    const kinds = (lexer: Lexer) => lexer.tokenize(text).tokens.map((t) => `${t.tokenType.name} ${t.startOffset} ${t.image}`);
+    expect(kinds(lcpLexer)).toEqual(kinds(checked));
+  });
+
   it('tells keywords from identifiers that start with them', () => {
     expect(lex('corner corners cornerstone corner_x cornersX Corner')).toEqual([
       ['KwCorner', 'corner'],

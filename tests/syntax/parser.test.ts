@@ -4,6 +4,7 @@ import { createSourceFile } from '../../src/diagnostics/source.js';
 import type { Span } from '../../src/diagnostics/span.js';
 import type { Declaration, Expression, LcpFile } from '../../src/syntax/ast.js';
 import { parseLcp } from '../../src/syntax/parse.js';
+import { LcpParser } from '../../src/syntax/parser.js';
 
 function parseClean(text: string): LcpFile {
   const result = parseLcp(createSourceFile('main.lcp', text));
@@ -29,6 +30,13 @@ function value(text: string): Expression {
 function at(text: string, span: Span): string {
   return text.slice(span.start, span.end);
 }
+
+describe('the grammar', () => {
+  it('passes Chevrotain\'s grammar checks, which the shared parser skips', () => {
+    // Throws "Parser Definition Errors detected" on an ambiguous or empty alternative, left recursion, ….
+    expect(() => new LcpParser({ validate: true })).not.toThrow();
+  });
+});
 
 describe('declarations', () => {
   it('parses pipeline and import', () => {
