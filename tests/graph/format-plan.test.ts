@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatDuration, formatPlanJson, formatPlanText, formatSlotHours } from '../../src/graph/format-plan.js';
 import { buildPlan, type Plan } from '../../src/graph/plan.js';
+import type { JobKeys } from '../../src/graph/types.js';
 import { LIBRARIES, NODES, cmp, program } from '../graph/fixtures.js';
 
 function tanager(slots?: number): Plan {
@@ -165,7 +166,7 @@ describe('formatPlanJson', () => {
       const head = text.slice(0, text.indexOf('\n  "jobs": [') + '\n  "jobs": '.length);
       return `${head}${JSON.stringify(jobs, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
     };
-    const keys = [
+    const keys: JobKeys[] = [
       {},
       { node: 'n2' },
       { node: 'n2', library: 'a "quoted"\\ lib', corner: 'c\u00e9\u2014\n' },
