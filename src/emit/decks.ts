@@ -59,13 +59,14 @@ export class ByteArena {
   /** `text` as UTF-8, or undefined when it is not well-formed UTF-16. */
   encode(text: string): Uint8Array | undefined {
     if (!isWellFormed(text)) return undefined;
-    const size = Buffer.byteLength(text, 'utf8');
-    if (this.used + size > this.block.length) {
-      this.block = Buffer.allocUnsafeSlow(Math.max(ARENA_BLOCK, size));
+    // Room for the most bytes it can take (3 per UTF-16 unit): no pass to count them first.
+    const most = text.length * 3;
+    if (this.used + most > this.block.length) {
+      this.block = Buffer.allocUnsafeSlow(Math.max(ARENA_BLOCK, most));
       this.used = 0;
     }
+    const size = this.block.write(text, this.used, 'utf8');
     const bytes = this.block.subarray(this.used, this.used + size);
-    bytes.write(text, 'utf8');
     this.used += size;
     return bytes;
   }
