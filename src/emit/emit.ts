@@ -66,10 +66,11 @@ export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<stri
  * A deck, and plan.json, are made when read (`LazyBytes`).
  */
 export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
+  const deckHeads = new Map<string, Buffer>();
   return emitWith<Buffer | LazyBytes>(input, {
     text: encodeNormalised,
     chunks: (make) => Object.assign(() => encodeChunks(make), { pieces: make }),
-    deck: (deck, header) => () => deckBytes(deck, header),
+    deck: (deck, header) => () => deckBytes(deck, header, deckHeads),
     lines: (lines) => lines.bytes(),
   });
 }
@@ -80,18 +81,22 @@ export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
  * body holds a CR or ends in other than ASCII whitespace after text that is not ASCII (a
  * U+00A0 that `trimEnd` would remove), or is only whitespace: then from the text.
  */
-function deckBytes(deck: RenderedDeck, header: string): Buffer {
+function deckBytes(deck: RenderedDeck, header: string, heads: Map<string, Buffer>): Buffer {
   const body = deck.bytes;
-  const head = `# ${header}\n# deck template: ${deck.template}\n`;
-  if (body === undefined || head.includes('\r') || body.includes(0x0d)) return encodeNormalised(deckText(deck, header));
+  if (body === undefined || body.includes(0x0d)) return encodeNormalised(deckText(deck, header));
+  // The header lines as UTF-8, made once per template (every deck of a stage shares them).
+  let head = heads.get(deck.template);
+  if (head === undefined) {
+    const text = `# ${header}\n# deck template: ${deck.template}\n`;
+    heads.set(deck.template, (head = text.includes('\r') ? Buffer.alloc(0) : Buffer.from(text, 'utf8')));
+  }
   let end = body.length;
   while (end > 0 && isAsciiWhitespace(body[end - 1]!)) end--;
-  if (end === 0 || body[end - 1]! >= 0x80) return encodeNormalised(deckText(deck, header));
-  const headSize = Buffer.byteLength(head, 'utf8');
-  const bytes = Buffer.allocUnsafeSlow(headSize + end + 1);
-  bytes.write(head, 0, 'utf8');
-  bytes.set(body.subarray(0, end), headSize);
-  bytes[headSize + end] = 0x0a;
+  if (head.length === 0 || end === 0 || body[end - 1]! >= 0x80) return encodeNormalised(deckText(deck, header));
+  const bytes = Buffer.allocUnsafeSlow(head.length + end + 1);
+  bytes.set(head, 0);
+  bytes.set(body.subarray(0, end), head.length);
+  bytes[head.length + end] = 0x0a;
   return bytes;
 }
 
@@ -256,7 +261,9 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
     // where the job's stage does not fan out by it: status.sh reads the values from here instead
     // of splitting the key.
     const keySet = index.stages.get(f.job.stage)?.keySet ?? [];
-    keys.line([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
+    let keyRow = String(num);
+    for (const k of FANOUT_KEYS) keyRow += `\t${keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'}`;
+    keys.line(keyRow);
     const stage = stages.get(f.job.stage);
     if (stage === undefined) return;
     stage.elements.add(f, num, parents);
