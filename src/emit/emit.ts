@@ -14,6 +14,7 @@ import { planJsonChunks } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
+import type { RenderedDeck } from './decks.js';
 import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
 import { ElementTable, LinesBuilder, offsetIndex } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
@@ -50,7 +51,7 @@ export function isExecutable(path: string): boolean {
 }
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), lazy: (make) => normaliseText(make()), lines: (lines) => lines.text() });
+  return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), deck: (deck, header) => normaliseText(deckText(deck, header)), lines: (lines) => lines.text() });
 }
 
 /**
@@ -65,12 +66,43 @@ export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<stri
  * A deck, and plan.json, are made when read (`LazyBytes`).
  */
 export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
+  const deckHeads = new Map<string, Buffer>();
   return emitWith<Buffer | LazyBytes>(input, {
     text: encodeNormalised,
     chunks: (make) => Object.assign(() => encodeChunks(make), { pieces: make }),
-    lazy: (make) => () => encodeNormalised(make()),
+    deck: (deck, header) => () => deckBytes(deck, header, deckHeads),
     lines: (lines) => lines.bytes(),
   });
+}
+
+/**
+ * `encodeNormalised(deckText(deck, header))`, from the deck's bytes when it has them: its header,
+ * then the body without the whitespace at its end, then a newline — the same bytes, unless the
+ * body holds a CR or ends in other than ASCII whitespace after text that is not ASCII (a
+ * U+00A0 that `trimEnd` would remove), or is only whitespace: then from the text.
+ */
+function deckBytes(deck: RenderedDeck, header: string, heads: Map<string, Buffer>): Buffer {
+  const body = deck.bytes;
+  if (body === undefined || body.includes(0x0d)) return encodeNormalised(deckText(deck, header));
+  // The header lines as UTF-8, made once per template (every deck of a stage shares them).
+  let head = heads.get(deck.template);
+  if (head === undefined) {
+    const text = `# ${header}\n# deck template: ${deck.template}\n`;
+    heads.set(deck.template, (head = text.includes('\r') ? Buffer.alloc(0) : Buffer.from(text, 'utf8')));
+  }
+  let end = body.length;
+  while (end > 0 && isAsciiWhitespace(body[end - 1]!)) end--;
+  if (head.length === 0 || end === 0 || body[end - 1]! >= 0x80) return encodeNormalised(deckText(deck, header));
+  const bytes = Buffer.allocUnsafeSlow(head.length + end + 1);
+  bytes.set(head, 0);
+  bytes.set(body.subarray(0, end), head.length);
+  bytes[head.length + end] = 0x0a;
+  return bytes;
+}
+
+/** The ASCII characters `String.prototype.trimEnd` removes: tab, LF, VT, FF, CR, space. */
+function isAsciiWhitespace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
 }
 
 /**
@@ -106,8 +138,8 @@ function encodeChunks(make: () => Iterable<string>): Buffer {
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
   readonly chunks: (make: () => Iterable<string>) => Content;
-  /** Content made when it is read (decks: their text is cheap to make again, 100 MB to keep at 100k jobs). */
-  readonly lazy: (make: () => string) => Content;
+  /** A deck file's content (for bytes: made when it is read, 100 MB to keep at 100k jobs). */
+  readonly deck: (deck: RenderedDeck, header: string) => Content;
   /** A table built as bytes (`LinesBuilder`), normalised as `text` would be. */
   readonly lines: (lines: LinesBuilder) => Content;
 }
@@ -189,7 +221,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
  * their deck (and not, through the caller's scope, the program and the plan).
  */
 function putLazyDecks<Content>(files: Map<string, Content>, decks: EmitInput['decks']['byJob'], header: string, encode: Encoder<Content>): void {
-  for (const deck of decks.values()) files.set(deck.path, encode.lazy(() => deckText(deck, header)));
+  for (const deck of decks.values()) files.set(deck.path, encode.deck(deck, header));
 }
 
 /**
@@ -218,14 +250,20 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
   keys.line(`# ${header}`);
   keys.line(`# num\t${FANOUT_KEYS.join('\t')}`);
   const stages = new Map(program.stages.map((stage) => [stage.name, { elements: new ElementTable(header), deckReads: { kit: false, cells: false } }]));
-  computeJobFacts(program, plan, index, (position) => transientCopy(decks.get(position)?.body), (f, num) => {
+  const deckOf = (position: number) => {
+    const deck = decks.get(position);
+    return deck === undefined || deck.bytes !== undefined ? deck : { body: transientCopy(deck.body)! };
+  };
+  computeJobFacts(program, plan, index, deckOf, (f, num) => {
     const parents = f.job.parents.join(',') || '-';
     jobOffsets.push(jobs.line(`${num}\t${f.job.stage}\t${f.group}\t${f.job.arrayIndex}\t${f.key}\t${f.fingerprint}\t${parents}`));
     // lib/keys.tsv: the key values of each job (same numbers), one column per fan-out key, `-`
     // where the job's stage does not fan out by it: status.sh reads the values from here instead
     // of splitting the key.
     const keySet = index.stages.get(f.job.stage)?.keySet ?? [];
-    keys.line([num, ...FANOUT_KEYS.map((k) => (keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'))].join('\t'));
+    let keyRow = String(num);
+    for (const k of FANOUT_KEYS) keyRow += `\t${keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'}`;
+    keys.line(keyRow);
     const stage = stages.get(f.job.stage);
     if (stage === undefined) return;
     stage.elements.add(f, num, parents);

@@ -12,7 +12,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan } from '../graph/plan.js';
 import { deckChecker, type DeckCheck } from './deck-check.js';
-import { deckView, renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
+import { ByteArena, deckView, renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
 import { indexProgram } from './jobs.js';
 import { compileTemplate, TemplateError } from './render.js';
 
@@ -56,12 +56,13 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
   const failed = new Set<string>();
   /** Stages with one job rendered: Handlebars compiles a template on its first render (errors of its own). */
   const rendered = new Set<string>();
+  const arena = new ByteArena();
   plan.jobs.forEach((job, position) => {
     const template = templates.get(job.stage);
     if (template === undefined || failed.has(job.stage)) return;
     try {
       if (keep) {
-        byJob.set(position, renderDeck(template, { program, job, index }));
+        byJob.set(position, renderDeck(template, { program, job, index }, arena));
         return;
       }
       const { view } = deckView({ program, job, index });

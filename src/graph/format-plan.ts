@@ -2,7 +2,7 @@
  * `libcc plan` output: a plain-text report and a JSON document. Pure functions of the Plan:
  * deterministic, no colours, no trailing spaces, LF line endings, one trailing newline.
  */
-import type { JobKeys, Plan, PlanStage } from './plan.js';
+import type { JobKeys, Plan, PlanJob, PlanStage } from './plan.js';
 
 /** `0s`, `45s`, `10m`, `8h 10m`, `1d 2h 3m 4s`: nonzero units, rounded to the second. */
 export function formatDuration(seconds: number): string {
@@ -150,26 +150,80 @@ export function* planJsonChunks(plan: Plan): Generator<string> {
   yield `${head.slice(0, -emptyJobs.length)}"jobs": [\n`;
   const slots = plan.slots;
   for (let index = 0; index < plan.jobs.length; index++) {
-    const job = plan.jobs[index]!;
-    const element = {
-      id: job.id,
-      stage: job.stage,
-      keys: orderedKeys(job.keys),
-      arrayIndex: job.arrayIndex,
-      parents: job.parents.map((p) => ids[p]!),
-      ...(job.joins === undefined ? {} : { joins: [...job.joins] }),
-      cpus: job.cpus,
-      estimateSeconds: job.estimateSeconds,
-      earliestStart: job.earliestStart,
-      earliestFinish: job.earliestFinish,
-      latestStart: job.latestStart,
-      slack: job.slack,
-      ...(slots === undefined ? {} : { scheduledStart: slots.start[index]! }),
-    };
-    const text = JSON.stringify(element, null, 2).replace(/\n/g, '\n    ');
-    yield `    ${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
+    const text = jobJson(plan.jobs[index]!, ids, slots === undefined ? undefined : slots.start[index]!);
+    yield `${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
   }
   yield '  ]\n}\n';
+}
+
+/** Line breaks and indents of a job element's levels: the element is at depth 2 of the document. */
+const ELEMENT_END = '\n    ';
+const FIELD = '\n      ';
+const NESTED = '\n        ';
+const NESTED_ITEM = '\n          ';
+
+/**
+ * A job of plan.json, as `JSON.stringify({ id, stage, keys: orderedKeys(keys), arrayIndex, parents
+ * (ids), joins?, cpus, estimateSeconds, earliestStart, earliestFinish, latestStart, slack,
+ * scheduledStart? }, null, 2)` indented to its depth gives it (tests/graph/format-plan.test.ts
+ * compares them), made directly: the generic stringify with an indent, re-indented by a regex,
+ * was most of the cost of plan.json (100k jobs).
+ */
+function jobJson(job: PlanJob, ids: readonly string[], scheduledStart: number | undefined): string {
+  let text = `    {${FIELD}"id": ${jsonString(job.id)},${FIELD}"stage": ${jsonString(job.stage)},${FIELD}"keys": ${keysJson(job.keys)},${FIELD}"arrayIndex": ${jsonNumber(job.arrayIndex)},${FIELD}"parents": `;
+  const parents = job.parents;
+  if (parents.length === 0) text += '[]';
+  else {
+    text += '[';
+    for (let i = 0; i < parents.length; i++) text += `${i === 0 ? '' : ','}${NESTED}${jsonString(ids[parents[i]!])}`;
+    text += `${FIELD}]`;
+  }
+  if (job.joins !== undefined) text += `,${FIELD}"joins": ${stringArrayJson(job.joins, NESTED, FIELD)}`;
+  text += `,${FIELD}"cpus": ${jsonNumber(job.cpus)},${FIELD}"estimateSeconds": ${jsonNumber(job.estimateSeconds)},${FIELD}"earliestStart": ${jsonNumber(job.earliestStart)},${FIELD}"earliestFinish": ${jsonNumber(job.earliestFinish)},${FIELD}"latestStart": ${jsonNumber(job.latestStart)},${FIELD}"slack": ${jsonNumber(job.slack)}`;
+  if (scheduledStart !== undefined) text += `,${FIELD}"scheduledStart": ${jsonNumber(scheduledStart)}`;
+  return `${text}${ELEMENT_END}}`;
+}
+
+/** `orderedKeys(keys)` as JSON at a job field's depth. */
+function keysJson(keys: JobKeys): string {
+  let text = '';
+  const field = (name: string, value: string) => {
+    text += `${text === '' ? '' : ','}${NESTED}"${name}": ${value}`;
+  };
+  if (keys.node !== undefined) field('node', jsonString(keys.node));
+  if (keys.library !== undefined) field('library', jsonString(keys.library));
+  if (keys.corner !== undefined) field('corner', jsonString(keys.corner));
+  if (keys.group !== undefined) {
+    field('group', jsonString(keys.group));
+    field('corners', stringArrayJson(keys.corners ?? [], NESTED_ITEM, NESTED));
+  }
+  if (keys.dimensions !== undefined) {
+    let dimensions = '';
+    for (const name of Object.keys(keys.dimensions)) {
+      const value = keys.dimensions[name];
+      // JSON.stringify leaves out a property whose value is undefined.
+      if (value !== undefined) dimensions += `${dimensions === '' ? '' : ','}${NESTED_ITEM}${jsonString(name)}: ${jsonString(value)}`;
+    }
+    field('dimensions', dimensions === '' ? '{}' : `{${dimensions}${NESTED}}`);
+  }
+  return text === '' ? '{}' : `{${text}${FIELD}}`;
+}
+
+function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string): string {
+  if (items.length === 0) return '[]';
+  let text = '[';
+  for (let i = 0; i < items.length; i++) text += `${i === 0 ? '' : ','}${itemIndent}${jsonString(items[i])}`;
+  return `${text}${endIndent}]`;
+}
+
+/** As JSON.stringify writes a string (an array's undefined item as `null`). */
+function jsonString(value: string | undefined): string {
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/** As JSON.stringify writes a number: `null` for NaN and the infinities. */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
 
 /** `library, corner, arcs`: the built-in keys, then the declared dimensions. */

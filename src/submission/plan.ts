@@ -170,22 +170,41 @@ function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): Dependency 
 }
 
 /** Splits an array whose specification would exceed the scheduler's limit into several. */
-function chunks(indices: readonly number[], jobs: readonly number[], name: string, maxArraySpec: number): { indices: number[]; jobs: number[] }[] {
+export function chunks(indices: readonly number[], jobs: readonly number[], name: string, maxArraySpec: number): { indices: number[]; jobs: number[] }[] {
   const result: { indices: number[]; jobs: number[] }[] = [];
   let current = { indices: [] as number[], jobs: [] as number[] };
   // Room for the name, brackets and a `%N` limit.
   const budget = maxArraySpec - name.length - 2 - 8;
+  // The length of `indexSpec(current.indices)`, kept as indices are added (making the spec of
+  // each candidate anew was quadratic in an array's size): `before` is the length up to the last
+  // run of consecutive indices (its comma included), which starts at `runStart`.
+  let length = 0;
+  let before = 0;
+  let runStart = 0;
   indices.forEach((index, k) => {
-    const candidate = [...current.indices, index];
-    if (current.indices.length > 0 && indexSpec(candidate).length > budget) {
+    const extendsRun = current.indices.length > 0 && index === current.indices[current.indices.length - 1]! + 1;
+    const candidate = extendsRun ? before + digits(runStart) + 1 + digits(index) : (length === 0 ? 0 : length + 1) + digits(index);
+    if (current.indices.length > 0 && candidate > budget) {
       result.push(current);
       current = { indices: [], jobs: [] };
+      length = 0;
+    }
+    if (current.indices.length > 0 && extendsRun) length = candidate;
+    else {
+      before = length === 0 ? 0 : length + 1;
+      runStart = index;
+      length = before + digits(index);
     }
     current.indices.push(index);
     current.jobs.push(jobs[k]!);
   });
   if (current.indices.length > 0) result.push(current);
   return result;
+}
+
+/** How many characters `String(n)` has. */
+function digits(n: number): number {
+  return String(n).length;
 }
 
 /** Stages in topological order of their `after` clauses, ties by declaration order. */

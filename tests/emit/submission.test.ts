@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bsubOptions, lsfDependency, runLimit } from '../../src/schedulers/lsf/index.js';
-import { indexSpec, planSubmission } from '../../src/submission/plan.js';
+import { chunks, indexSpec, planSubmission } from '../../src/submission/plan.js';
 import { buildPlan } from '../../src/graph/plan.js';
 import { checkSource } from '../helpers/program.js';
 
@@ -113,5 +113,39 @@ describe('bsub options', () => {
   it('rounds run limits up to whole minutes', () => {
     expect(runLimit(30 * 60)).toBe('30');
     expect(runLimit(90 * 60 + 1)).toBe('1:31');
+  });
+});
+
+describe('chunks', () => {
+  it('splits an index list where its specification would pass the limit, as making each candidate spec would', () => {
+    // The definition: add indices while the spec of the chunk with the next one fits.
+    const reference = (indices: number[], name: string, maxArraySpec: number) => {
+      const result: { indices: number[]; jobs: number[] }[] = [];
+      let current = { indices: [] as number[], jobs: [] as number[] };
+      indices.forEach((index, k) => {
+        if (current.indices.length > 0 && indexSpec([...current.indices, index]).length > maxArraySpec - name.length - 2 - 8) {
+          result.push(current);
+          current = { indices: [], jobs: [] };
+        }
+        current.indices.push(index);
+        current.jobs.push(k * 10);
+      });
+      if (current.indices.length > 0) result.push(current);
+      return result;
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let round = 0; round < 300; round++) {
+      const indices: number[] = [];
+      let next = 1 + Math.floor(random() * 20);
+      const count = Math.floor(random() * 200);
+      for (let i = 0; i < count; i++) {
+        indices.push(next);
+        next += random() < 0.6 ? 1 : 2 + Math.floor(random() * (random() < 0.1 ? 5000 : 30));
+      }
+      const name = 'x'.repeat(Math.floor(random() * 8));
+      const limit = 12 + name.length + Math.floor(random() * 60);
+      expect(chunks(indices, indices.map((_, k) => k * 10), name, limit), JSON.stringify({ indices, name, limit })).toEqual(reference(indices, name, limit));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatDuration, formatPlanJson, formatPlanText, formatSlotHours } from '../../src/graph/format-plan.js';
 import { buildPlan, type Plan } from '../../src/graph/plan.js';
+import type { JobKeys } from '../../src/graph/types.js';
 import { LIBRARIES, NODES, cmp, program } from '../graph/fixtures.js';
 
 function tanager(slots?: number): Plan {
@@ -134,6 +135,61 @@ describe('formatPlanJson', () => {
     ]);
     expect(document.criticalPath[0]).toEqual({ job: 'setup', stage: 'setup', start: 0, finish: 45 });
     expect(formatPlanJson(plan)).toBe(json);
+  });
+
+  test('each job is the text JSON.stringify makes of it, whatever keys, parents and joins it has', () => {
+    // The generic serialisation plan.json's jobs were made with before they were written directly.
+    const reference = (plan: Plan): string => {
+      const ids = plan.jobs.map((job) => job.id);
+      const jobs = plan.jobs.map((job, index) => ({
+        id: job.id,
+        stage: job.stage,
+        keys: {
+          ...(job.keys.node === undefined ? {} : { node: job.keys.node }),
+          ...(job.keys.library === undefined ? {} : { library: job.keys.library }),
+          ...(job.keys.corner === undefined ? {} : { corner: job.keys.corner }),
+          ...(job.keys.group === undefined ? {} : { group: job.keys.group, corners: [...(job.keys.corners ?? [])] }),
+          ...(job.keys.dimensions === undefined ? {} : { dimensions: { ...job.keys.dimensions } }),
+        },
+        arrayIndex: job.arrayIndex,
+        parents: job.parents.map((p) => ids[p]!),
+        ...(job.joins === undefined ? {} : { joins: [...job.joins] }),
+        cpus: job.cpus,
+        estimateSeconds: job.estimateSeconds,
+        earliestStart: job.earliestStart,
+        earliestFinish: job.earliestFinish,
+        latestStart: job.latestStart,
+        slack: job.slack,
+        ...(plan.slots === undefined ? {} : { scheduledStart: plan.slots.start[index]! }),
+      }));
+      const text = formatPlanJson(plan);
+      const head = text.slice(0, text.indexOf('\n  "jobs": [') + '\n  "jobs": '.length);
+      return `${head}${JSON.stringify(jobs, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
+    };
+    const keys: JobKeys[] = [
+      {},
+      { node: 'n2' },
+      { node: 'n2', library: 'a "quoted"\\ lib', corner: 'c\u00e9\u2014\n' },
+      { library: 'l', group: 'g', corners: ['c1', 'c2'] },
+      { library: 'l', group: 'g', corners: [] },
+      { corner: 'c', dimensions: { arcs: 'a1', vt: 'lvt' } },
+      { dimensions: {} },
+      { dimensions: { gone: undefined as unknown as string } },
+    ];
+    for (const slots of [undefined, 64]) {
+      const plan = tanager(slots);
+      const varied: Plan = {
+        ...plan,
+        jobs: plan.jobs.map((job, i) => ({
+          ...job,
+          keys: keys[i % keys.length]!,
+          ...(i % 3 === 0 ? { joins: [] } : i % 3 === 1 ? { joins: ['copy_kits', 'x'] } : {}),
+          ...(i === 1 ? { estimateSeconds: Number.NaN, slack: -0, latestStart: 1e21, parents: [] } : {}),
+        })),
+      };
+      expect(formatPlanJson(varied)).toBe(reference(varied));
+      expect(formatPlanJson(plan)).toBe(reference(plan));
+    }
   });
 
   test('no `slots` key without a cap', () => {
