@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, eventsByJob, jobName, Site, type JobRow } from './harness.js';
+import { spawnSync } from 'node:child_process';
+import { cleanEnv, compiledPipeline, eventsByJob, jobName, Site, type JobRow } from './harness.js';
 
 const pipeline = compiledPipeline('wrapper');
 const site = () => pipeline.site();
@@ -153,6 +154,24 @@ describe('job wrappers fail loudly', () => {
     const other = await runJob(s, char, { LIBERATE_STUB_EXIT: '3' }, fake);
     expect(other.code).toBe(3);
     expect(s.failedReason(char)).toBe('command exited with code 3 (attempt 1)');
+  });
+
+  it('starts by reading only its own rows of the job table, not the whole table (start-up independent of the job count)', () => {
+    const s = site();
+    const char = s.job('characterize', SVT_SS);
+    // bash's trace on fd 3: each job row loaded is one libcc_set_job call.
+    const r = spawnSync('bash', ['-x', path.join(s.out, 'jobs/characterize.sh'), char.group, String(char.index)], {
+      cwd: s.root,
+      env: cleanEnv({ ...s.env, BASH_XTRACEFD: '3' }),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(s.failedReason(char)).toMatch(/^preflight: upstream job copy_kits \S+ has not completed/);
+    const loaded = String(r.output[3]).split('\n').filter((line) => /^\++ libcc_set_job /.test(line)).length;
+    // Its own row and its parent's.
+    expect(loaded).toBe(2);
+    expect(s.jobs.length).toBeGreaterThan(20);
   });
 
   it('refuses an unknown element instead of doing nothing', async () => {

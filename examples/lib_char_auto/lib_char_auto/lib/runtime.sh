@@ -952,7 +952,8 @@ libcc_run_job() { # group [index]
   local state reason attempt=0 code host
   state=$(libcc_state_dir "$LIBCC_STAGE")
   mkdir -p -- "$state"
-  libcc_load_jobs
+  # Its own row only (by offset): the whole table would make every job's start-up grow with the job count.
+  libcc_load_job_rows "$LIBCC_NUM"
   # The same job already running here (started by hand next to run-local.sh, say) must not run
   # twice at once in the same directories.
   libcc_inflight "$LIBCC_NUM" ''
