@@ -192,16 +192,7 @@ function withRegularFile<T>(path: string, use: (fd: number, stat: Stats) => T): 
  * buffer (nothing kept); undefined when it is not a regular file or cannot be read.
  */
 export function hashNoFollow(path: string): { hash: string; mode: number; stat: Stats } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    const size = stat.size;
+  return withRegularFile(path, (fd, stat) => {
     const hash = createHash('sha256');
     for (let position = 0; ; ) {
       const n = readSync(fd, scratch, 0, scratch.length, position);
@@ -210,12 +201,10 @@ export function hashNoFollow(path: string): { hash: string; mode: number; stat: 
       position += n;
       // A short read that reaches the size fstat gave is the end: no extra read for EOF (one
       // read per file instead of two when verifying 33k files).
-      if (n < scratch.length && position >= size) break;
+      if (n < scratch.length && position >= stat.size) break;
     }
     return { hash: hash.digest('hex'), mode: stat.mode & 0o777, stat };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**

@@ -5,9 +5,10 @@
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inputsDigest, libccIdentity, newInputReads } from '../../src/cli/inputs.js';
 import { runCli } from '../helpers/cli.js';
+import { exampleSources, FAST_PATH_NOT_TAKEN, FAST_PATH_TAKEN, useFastPathNotes } from '../helpers/fast-path.js';
 
 const version = vi.hoisted(() => ({ override: undefined as string | undefined }));
 vi.mock('../../src/cli/io.js', async (importOriginal) => {
@@ -15,23 +16,13 @@ vi.mock('../../src/cli/io.js', async (importOriginal) => {
   return { ...actual, packageVersion: () => version.override ?? actual.packageVersion() };
 });
 
-const TAKEN = /libcc: note: fast path: inputs unchanged, \d+ files verified \(\d+ by the stat index\), nothing rendered/;
-const NOT_TAKEN = /libcc: note: fast path not taken: (.*)/;
-
-let previous: string | undefined;
-beforeAll(() => {
-  previous = process.env.LIBCC_DEBUG_FASTPATH;
-  process.env.LIBCC_DEBUG_FASTPATH = '1';
-});
-afterAll(() => {
-  if (previous === undefined) delete process.env.LIBCC_DEBUG_FASTPATH;
-  else process.env.LIBCC_DEBUG_FASTPATH = previous;
-});
+const TAKEN = FAST_PATH_TAKEN;
+const NOT_TAKEN = FAST_PATH_NOT_TAKEN;
+useFastPathNotes();
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'libcc-fast-'));
-  for (const name of ['flow.lcp', 'site.lcp', 'corners.yaml']) cpSync(join('examples/n2_tanager', name), join(dir, name));
+  dir = exampleSources('libcc-fast-');
 });
 afterEach(() => {
   version.override = undefined;

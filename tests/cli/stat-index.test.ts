@@ -4,39 +4,21 @@
 // keeps size and modification time is still noticed, that a planted or damaged index is never
 // trusted, and that a linked cache directory is neither read nor written through.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SETTLE_MS } from '../../src/cli/stat-index.js';
 import { runCli } from '../helpers/cli.js';
+import { FAST_PATH_NOT_TAKEN, FAST_PATH_TAKEN, fastPathSandbox } from '../helpers/fast-path.js';
 
-const NOTE = /libcc: note: fast path: inputs unchanged, (\d+) files verified \((\d+) by the stat index\), nothing rendered/;
-const NOT_TAKEN = /libcc: note: fast path not taken: (.*)/;
+const NOTE = FAST_PATH_TAKEN;
+const NOT_TAKEN = FAST_PATH_NOT_TAKEN;
+const sandbox = fastPathSandbox('libcc-stat-');
+afterEach(() => vi.restoreAllMocks());
 
-let previous: string | undefined;
-beforeAll(() => {
-  previous = process.env.LIBCC_DEBUG_FASTPATH;
-  process.env.LIBCC_DEBUG_FASTPATH = '1';
-});
-afterAll(() => {
-  if (previous === undefined) delete process.env.LIBCC_DEBUG_FASTPATH;
-  else process.env.LIBCC_DEBUG_FASTPATH = previous;
-});
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'libcc-stat-'));
-  for (const name of ['flow.lcp', 'site.lcp', 'corners.yaml']) cpSync(join('examples/n2_tanager', name), join(dir, name));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const out = () => join(dir, 'out');
+const out = () => join(sandbox(), 'out');
 const index = () => join(out(), '.libcc-cache/stat-index');
-const compile = (...args: string[]) => runCli('compile', join(dir, 'flow.lcp'), '-o', out(), ...args);
+const compile = (...args: string[]) => runCli('compile', join(sandbox(), 'flow.lcp'), '-o', out(), ...args);
 /** Every file the tree holds, as the clock will see it: settled (the clock runs ahead). */
 const later = () => {
   const real = Date.now.bind(Date);
@@ -70,8 +52,8 @@ describe('compile: the stat index', () => {
     expect(taken((await compile('--check')).stderr).trusted).toBe(first.files - 1);
     expect(statSync(index()).mtimeMs).toBe(before);
 
-    execFileSync('git', ['init', '-q', dir]);
-    const status = execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
+    execFileSync('git', ['init', '-q', sandbox()]);
+    const status = execFileSync('git', ['-C', sandbox(), 'status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' });
     expect(status).toContain('out/submit.sh');
     expect(status).not.toContain('.libcc-cache');
   });
@@ -108,7 +90,7 @@ describe('compile: the stat index', () => {
     const files = taken((await compile()).stderr).files;
 
     // The tree and its index copied elsewhere (as a commit of both would be checked out): new inodes and change times.
-    const copy = join(dir, 'copy');
+    const copy = join(sandbox(), 'copy');
     cpSync(out(), copy, { recursive: true, preserveTimestamps: true });
     rmSync(out(), { recursive: true });
     cpSync(copy, out(), { recursive: true, preserveTimestamps: true });
@@ -138,7 +120,7 @@ describe('compile: the stat index', () => {
     await compile();
     expect(readFileSync(index(), 'utf8')).not.toContain('gone.sh');
 
-    const site = join(dir, 'site.lcp');
+    const site = join(sandbox(), 'site.lcp');
     writeFileSync(site, readFileSync(site, 'utf8').replace('max_slots = 64', 'max_slots = 32'));
     const changed = await compile();
     expect(NOT_TAKEN.exec(changed.stderr)?.[1]).toBe('the inputs differ from those libcc.manifest records');
@@ -151,7 +133,7 @@ describe('compile: the stat index', () => {
 
   it('is neither read nor written through a linked cache directory', async () => {
     await compile();
-    const elsewhere = join(dir, 'elsewhere');
+    const elsewhere = join(sandbox(), 'elsewhere');
     mkdirSync(elsewhere);
     writeFileSync(join(elsewhere, 'stat-index'), 'precious\n');
     symlinkSync(elsewhere, join(out(), '.libcc-cache'));
@@ -163,7 +145,7 @@ describe('compile: the stat index', () => {
     expect(readFileSync(join(elsewhere, 'stat-index'), 'utf8')).toBe('precious\n');
 
     // A full compile (inputs changed) removes no file through it either.
-    const site = join(dir, 'site.lcp');
+    const site = join(sandbox(), 'site.lcp');
     writeFileSync(site, readFileSync(site, 'utf8').replace('max_slots = 64', 'max_slots = 32'));
     expect((await compile()).code).toBe(0);
     expect(readFileSync(join(elsewhere, 'stat-index'), 'utf8')).toBe('precious\n');
