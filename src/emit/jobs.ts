@@ -5,7 +5,8 @@
  * the current, valid ones (lib/runtime.sh `libcc_done_valid`), so changing a stage's command
  * invalidates its old results and everything computed from them.
  */
-import * as crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, FanoutKey, LibraryModel, NodeModel, StageModel, Template, TemplatePart } from '../check/model.js';
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
@@ -411,11 +412,14 @@ export class ReusedBytes {
   }
 }
 
-/** `crypto.hash` (Node 20.12 and later: one call, no hash object), else a `Hash`. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+/** `crypto.hash` (Node 20.12 and later: one call, no hash object), else null (a `Hash`); looked up on first use, so that runs that hash nothing never load crypto. */
+let oneShotHash: OneShotHash | null | undefined;
 
 function sha256(bytes: Uint8Array): Buffer {
-  return oneShotHash === undefined ? crypto.createHash('sha256').update(bytes).digest() : oneShotHash('sha256', bytes, 'buffer');
+  // Through `require`, not a namespace import: the bundler would copy the whole module (loading it) when the CLI loads.
+  if (oneShotHash === undefined) oneShotHash = (createRequire(import.meta.url)('node:crypto') as { hash?: OneShotHash }).hash ?? null;
+  return oneShotHash === null ? createHash('sha256').update(bytes).digest() : oneShotHash('sha256', bytes, 'buffer');
 }
 
 function templateKey(template: Template): string {
