@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/driver/analyse.js';
 import { loadProgram } from '../../src/syntax/load.js';
 import { analyseFile, builtinTemplates, templatesWith } from '../helpers/analysis.js';
+import { DECK_PRELUDE } from '../helpers/program.js';
 
 const codes = (diagnostics: readonly { code: string }[]) => diagnostics.map((d) => d.code);
 
@@ -15,14 +16,6 @@ function analyseSource(text: string, templates = builtinTemplates(), slots?: num
   return analyse(loaded, { templates, ...(slots === undefined ? {} : { slots }) });
 }
 
-const PRELUDE = `pipeline t
-env KIT: path
-tool liberate { path = "\${KIT}/bin/liberate"  kind = liberate }
-node n { processes = [tt] }
-corner tt_0p80v_25c_typical {}
-corner tt_0p90v_25c_typical {}
-library lib : n { kit = "\${KIT}/lib"  cells = "\${KIT}/lib/cells.list"  corners = [tt_0p80v_25c_typical, tt_0p90v_25c_typical] }
-`;
 
 describe('analyse', () => {
   it('gives a valid program, its plan and every deck, with no diagnostics', () => {
@@ -36,7 +29,7 @@ describe('analyse', () => {
   });
 
   it('reports stage-graph rules with every other check error, in one run', () => {
-    const analysis = analyseSource(`${PRELUDE}
+    const analysis = analyseSource(`${DECK_PRELUDE}
 stage a for each library after b { run = shell "x"  expect "x" >= 1  resources { mem = 64 } }
 stage b for each library after a { run = shell "x"  expect "x" >= 1 }
 stage c for each corner after a { run = liberate deck "nope.tcl.hbs"  expect "x" >= 1 }
@@ -48,7 +41,7 @@ stage c for each corner after a { run = liberate deck "nope.tcl.hbs"  expect "x"
 
   it('renders every deck: a field the deck view lacks is LCP6002, reported once per stage', () => {
     const templates = templatesWith(new Map([['op.tcl.hbs', 'set_operating_condition -voltage {{corner.volts}}\n']]));
-    const analysis = analyseSource(`${PRELUDE}
+    const analysis = analyseSource(`${DECK_PRELUDE}
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
 `, templates);
     expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
@@ -59,7 +52,7 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
   });
 
   it('`keepDecks: false` (check, plan) still renders every deck for its errors, and keeps none', () => {
-    const source = `${PRELUDE}
+    const source = `${DECK_PRELUDE}
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
 `;
     const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? source : undefined) })!;
@@ -75,7 +68,7 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
 
   it('reports a syntax error in a deck template before rendering anything', () => {
     const templates = templatesWith(new Map([['op.tcl.hbs', 'set_var x {{#each corner}}\n']]));
-    const analysis = analyseSource(`${PRELUDE}
+    const analysis = analyseSource(`${DECK_PRELUDE}
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
 `, templates);
     expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
@@ -84,7 +77,7 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
 
   it('reports a site override of a generated script that does not compile', () => {
     const templates = templatesWith(new Map([['sh/status.sh.hbs', '{{#if}}\n']]));
-    const analysis = analyseSource(`${PRELUDE}
+    const analysis = analyseSource(`${DECK_PRELUDE}
 stage s for each library { run = liberate ["\${library.kit}"]  expect "x" >= 1 }
 `, templates);
     expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);

@@ -10,6 +10,7 @@ import { deckChecker, RENDER_HELPERS } from '../../src/emit/deck-check.js';
 import { compileTemplate } from '../../src/emit/render.js';
 import { loadProgram } from '../../src/syntax/load.js';
 import { templatesWith } from '../helpers/analysis.js';
+import { DECK_PRELUDE } from '../helpers/program.js';
 
 describe('deckChecker', () => {
   it("analyses libcc's own deck templates (the check is what makes plan fast)", () => {
@@ -140,14 +141,7 @@ describe('deckChecker', () => {
 });
 
 describe('plan and check (keepDecks: false) find the deck errors a compile finds', () => {
-  const FLOW = `pipeline t
-env KIT: path
-tool liberate { path = "\${KIT}/bin/liberate"  kind = liberate }
-node n { processes = [tt] }
-corner tt_0p80v_25c_typical {}
-corner tt_0p90v_25c_typical {}
-library lib : n { kit = "\${KIT}/lib"  cells = "\${KIT}/lib/cells.list"  corners = [tt_0p80v_25c_typical, tt_0p90v_25c_typical] }
-library other : n { corners = [tt_0p90v_25c_typical] }
+  const FLOW = `${DECK_PRELUDE}library other : n { corners = [tt_0p90v_25c_typical] }
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
 `;
   const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? FLOW : undefined) })!;

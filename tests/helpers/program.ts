@@ -39,5 +39,15 @@ corner ss_0p675v_m40c_typical {}
 library lib : n { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
 `;
 
+/** A flow with a Liberate tool and one library over two corners: the start of the deck tests' flows. */
+export const DECK_PRELUDE = `pipeline t
+env KIT: path
+tool liberate { path = "\${KIT}/bin/liberate"  kind = liberate }
+node n { processes = [tt] }
+corner tt_0p80v_25c_typical {}
+corner tt_0p90v_25c_typical {}
+library lib : n { kit = "\${KIT}/lib"  cells = "\${KIT}/lib/cells.list"  corners = [tt_0p80v_25c_typical, tt_0p90v_25c_typical] }
+`;
+
 export const STAGE = `stage s for each library, corner { run = shell "echo \${corner.name}"  expect "x" >= 1 }
 `;
