@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compiledPipeline, elements, jobName, type JobRow, Site } from './harness.js';
-import { FAULT_TOOL, faultFlow } from '../helpers/fault-tool.js';
+import { faultFlow, installFaultTool } from '../helpers/fault-tool.js';
 
 const FLOW = faultFlow('faults');
 
@@ -25,11 +25,7 @@ interface FaultSite extends Site {
 
 function site(): FaultSite {
   const s = pipeline.site() as FaultSite;
-  s.faults = path.join(s.root, 'faults');
-  fs.mkdirSync(s.faults);
-  const hook = path.join(s.root, 'hook.sh');
-  fs.writeFileSync(hook, FAULT_TOOL, { mode: 0o755 });
-  Object.defineProperty(s, 'env', { value: { ...s.env, FAULT_HOOK: hook, FAULT_DIR: s.faults } });
+  s.faults = installFaultTool(s);
   return s;
 }
 

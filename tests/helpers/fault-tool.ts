@@ -3,6 +3,8 @@
  * LSF stand-in and run-local.sh, tests/slurm/faults.test.ts on a real Slurm): two libraries × two
  * corners of `make`, then a `gather` per library, each running the tool below.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** The fault pipeline, named `name`; `site` (e.g. `site { scheduler = slurm }`) goes after the name. */
 export function faultFlow(name: string, site = ''): string {
@@ -45,3 +47,16 @@ if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; f
 if [ -e "$d/fill.$stage.$key" ]; then head -c 64M /dev/zero >"$(cat "$d/fill.$stage.$key")" 2>/dev/null || true; fi
 echo ok >"$out/result"
 `;
+
+/**
+ * Makes `site`'s jobs run through FAULT_TOOL: `<root>/faults` (the gates and records the tool
+ * uses, returned) and the hook, both passed in the site's environment.
+ */
+export function installFaultTool(site: { readonly root: string; readonly env: Record<string, string> }): string {
+  const faults = path.join(site.root, 'faults');
+  fs.mkdirSync(faults);
+  const hook = path.join(site.root, 'hook.sh');
+  fs.writeFileSync(hook, FAULT_TOOL, { mode: 0o755 });
+  Object.defineProperty(site, 'env', { value: { ...site.env, FAULT_HOOK: hook, FAULT_DIR: faults } });
+  return faults;
+}

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
 import { ensureSlurm, slurmCmd, writeForgettingSqueue, writeShim } from '../helpers/slurm.js';
 import { cancelAll, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
-import { FAULT_TOOL, faultFlow } from '../helpers/fault-tool.js';
+import { faultFlow, installFaultTool } from '../helpers/fault-tool.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'faults on a real Slurm' : `faults on a real Slurm (skipped: ${slurm.reason})`;
@@ -71,12 +71,8 @@ describe.skipIf(!slurm.available)(title, () => {
     const s = Site.create(out, 'libcc-slurm-faults-site-') as FaultSite;
     fs.chmodSync(s.root, 0o755);
     sites.push(s);
-    s.faults = path.join(s.root, 'faults');
+    s.faults = installFaultTool(s);
     s.shims = path.join(s.root, 'shims');
-    fs.mkdirSync(s.faults);
-    const hook = path.join(s.root, 'hook.sh');
-    fs.writeFileSync(hook, FAULT_TOOL, { mode: 0o755 });
-    Object.defineProperty(s, 'env', { value: { ...s.env, FAULT_HOOK: hook, FAULT_DIR: s.faults } });
     return s;
   }
   const touch = (s: FaultSite, name: string) => fs.writeFileSync(path.join(s.faults, name), '');
