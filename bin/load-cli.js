@@ -59,10 +59,11 @@ function buildLine(source) {
 /**
  * Built-in modules that the bundle requires when it loads but most runs never call: the CLI parser
  * (commander) requires child_process for subcommands that are programs (libcc has none), the
- * emitter crypto for `compile`'s hashes. Node compiles each (with the modules it needs in turn) when
+ * emitter crypto for `compile`'s hashes, worker_threads for the writer thread of big first
+ * compiles. Node compiles each (with the modules it needs in turn) when
  * it is first required: given a stand-in instead, they are loaded on first use (about 5 ms).
  */
-const LAZY_BUILTINS = new Set(['child_process', 'node:child_process', 'crypto', 'node:crypto']);
+const LAZY_BUILTINS = new Set(['child_process', 'node:child_process', 'crypto', 'node:crypto', 'worker_threads', 'node:worker_threads']);
 
 function lazyBuiltins(require) {
   const lazyRequire = (id) => (LAZY_BUILTINS.has(id) ? onFirstUse(() => require(id)) : require(id));

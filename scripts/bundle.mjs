@@ -64,6 +64,22 @@ await build({
     },
   ],
 });
+// The writer thread of big first compiles (src/cli/stage-writer.ts starts it from the file next
+// to the CLI's script): an ES module of its own, as Node starts a worker from a file.
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/writer-thread.ts'],
+  outfile: `${outdir}/writer-thread.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+});
 // The bundle's last line names this build (a digest of the script). The code cache starts with the
 // same line, and bin/load-cli.js uses a cache only with the bundle it was made from: V8 itself
 // checks only the length of the source a cache is given with.

@@ -14,6 +14,8 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statS
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/emit.js';
+import { changed } from './crash-hook.js';
+import { StageWriter } from './stage-writer.js';
 import { dropStatIndex, entryLine, lstatQuietly, settled, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
 import { checkRelativePath, createExclusive, createExclusivePieces, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
@@ -281,21 +283,6 @@ export function interrupted(dir: string): boolean {
 }
 
 export class ClobberError extends Error {}
-
-// ---------------------------------------------------------------------------------------------
-// Test hook: crash after N changes to the directory
-// ---------------------------------------------------------------------------------------------
-
-let changesMade = 0;
-/**
- * Counts a change to the file system; with `LIBCC_TEST_CRASH_AFTER=N` (a test hook, used only
- * by tests/attack/crash.test.ts) the process kills itself with SIGKILL right after the N-th.
- */
-function changed(): void {
-  changesMade++;
-  const limit = process.env.LIBCC_TEST_CRASH_AFTER;
-  if (limit !== undefined && limit !== '' && changesMade >= Number(limit)) process.kill(process.pid, 'SIGKILL');
-}
 
 // ---------------------------------------------------------------------------------------------
 // The lock
@@ -587,6 +574,111 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, Content>,
   }
 }
 
+/**
+ * A first compile's write begun before all its files are made (`beginEarlyWrite`): the files
+ * `put` early (a big pipeline's decks) are written by a thread of their own while the main
+ * thread makes the rest, then `finishEarlyWrite` writes the rest and commits — the same tree,
+ * manifest and journal as `writeGenerated`, and the same crash safety (all of it is in the stage
+ * until the commit). It holds the lock from its beginning to its end.
+ */
+export interface EarlyWrite {
+  /** Sends a file to the writer thread (its path is checked as `writeGenerated` checks it). */
+  put(path: string, parts: readonly Uint8Array[]): void;
+}
+
+interface EarlyWriteState extends EarlyWrite {
+  readonly dir: string;
+  readonly tree: FreshTree;
+  readonly writer: StageWriter;
+  readonly release: () => void;
+  /** The output directory did not exist before: a write given up removes it again. */
+  readonly madeDir: boolean;
+}
+
+const earlyWrites = new WeakMap<EarlyWrite, EarlyWriteState>();
+
+/**
+ * Begins a write of `dir` early when it is a first compile's (nothing there but libcc's
+ * bookkeeping and `run/`, after a recovery): takes the lock and starts the writer thread.
+ * Undefined otherwise, and whenever anything stands in the way (a refusal, the lock held): then
+ * `writeGenerated` does the whole write later, and refuses as it always does.
+ */
+export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
+  let release: (() => void) | undefined;
+  const madeDir = lstatOrUndefined(dir) === undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (lstatSync(dir).isSymbolicLink() || !statSync(dir).isDirectory()) return abandoned();
+    if (probe(dir, MANIFEST).kind === 'missing' && probe(dir, JOURNAL).kind === 'missing' && hasEntries(dir, RESERVED)) return abandoned();
+    release = acquireLock(dir);
+    recover(dir);
+    dropStatIndex(dir);
+    if (readManifest(dir) !== undefined || !readdirSync(dir).every((name) => RESERVED.has(name))) return abandoned();
+    const tree = new FreshTree(dir);
+    const writer = new StageWriter(join(dir, STAGE));
+    const early: EarlyWrite = {
+      put(path, parts) {
+        const problem = checkGeneratedPath(path);
+        if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
+        tree.parents(path);
+        writer.put(path, parts, fileMode(path));
+      },
+    };
+    earlyWrites.set(early, { ...early, dir, tree, writer, release, madeDir });
+    return early;
+  } catch {
+    return abandoned();
+  }
+
+  function abandoned(): undefined {
+    release?.();
+    if (madeDir) rmdirQuietly(dir);
+    return undefined;
+  }
+}
+
+/** Writes `files` but those sent early, waits for the writer thread, and commits: `writeGenerated` for an early write. */
+export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<string, Content>): Promise<{ written: number; removed: number }> {
+  const state = earlyWrites.get(early)!;
+  try {
+    for (const path of files.keys()) {
+      const problem = path === MANIFEST ? undefined : checkGeneratedPath(path);
+      if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
+    }
+    for (const path of state.writer.paths) if (!files.has(path)) throw new Error(`internal error: ${path} was written early but is not generated`);
+    for (const [path, content] of files) if (path !== MANIFEST && !state.writer.paths.has(path)) state.tree.write(path, content);
+    for (const [path, hash] of await state.writer.finish()) state.tree.hashes.set(path, hash);
+    return state.tree.commit(files);
+  } catch (error) {
+    // Nothing is committed: the stage goes now (or, after a crash, at the next compile).
+    await state.writer.abandon();
+    removeStage(state.dir);
+    throw error;
+  } finally {
+    state.release();
+  }
+}
+
+/** Gives up an early write (the compile failed after it began): the directory is left as it was. */
+export async function abandonEarlyWrite(early: EarlyWrite): Promise<void> {
+  const state = earlyWrites.get(early)!;
+  try {
+    await state.writer.abandon();
+    removeStage(state.dir);
+  } finally {
+    state.release();
+  }
+  if (state.madeDir) rmdirQuietly(state.dir);
+}
+
+function rmdirQuietly(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (a run directory, a file put there since) or gone: left as it is.
+  }
+}
+
 /** Refuses a non-empty directory without a manifest: its files are not libcc's. */
 function refuseForeign(dir: string): void {
   if (hasEntries(dir, RESERVED)) throw new ClobberError(`${dir} is not empty and was not generated by libcc (no ${MANIFEST}); choose another directory with -o`);
@@ -632,7 +724,7 @@ function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: 
   const puts: { stage: number; path: string; mode: number }[] = [];
   const texts: Content[] = [];
   for (const [path, text] of files) {
-    const mode = isExecutable(path) ? 0o755 : 0o644;
+    const mode = fileMode(path);
     const now = current.get(path);
     if (now !== undefined && now.same && now.mode === mode) continue;
     puts.push({ stage: puts.length, path, mode });
@@ -671,43 +763,69 @@ function commit(dir: string, journal: Journal): { written: number; removed: numb
  * next compile moves the rest (`applyJournal`).
  */
 function writeFresh(dir: string, files: ReadonlyMap<string, Content>): { written: number; removed: number } {
-  const stage = join(dir, STAGE);
-  mkdirSync(stage, { mode: 0o700 });
-  changed();
-  const manifest = files.get(MANIFEST);
-  const parts = typeof manifest === 'function' ? pendingManifests.get(manifest) : undefined;
-  const hashes = new Map<string, string>();
-  const keptModes = new Set<number>();
-  const made = new Set<string>();
-  const trees = new Set<string>();
-  for (const [path, content] of files) {
-    if (path === MANIFEST) continue;
+  const tree = new FreshTree(dir);
+  for (const [path, content] of files) if (path !== MANIFEST) tree.write(path, content);
+  return tree.commit(files);
+}
+
+/** The new tree of a compile into an empty directory, made in the stage (`writeFresh`). */
+class FreshTree {
+  private readonly stage: string;
+  /** Each file's sha256, for the manifest. */
+  readonly hashes = new Map<string, string>();
+  private readonly keptModes = new Set<number>();
+  private readonly made = new Set<string>();
+  /** The top-level names of the tree: what the journal renames. */
+  private readonly trees = new Set<string>();
+
+  constructor(private readonly dir: string) {
+    this.stage = join(dir, STAGE);
+    mkdirSync(this.stage, { mode: 0o700 });
+    changed();
+  }
+
+  /** Makes the directories above `path` (once each): before a file is written there, here or by the writer thread. */
+  parents(path: string): void {
     const slash = path.indexOf('/');
-    trees.add(slash < 0 ? path : path.slice(0, slash));
-    makeParents(stage, path, made);
-    const mode = isExecutable(path) ? 0o755 : 0o644;
+    this.trees.add(slash < 0 ? path : path.slice(0, slash));
+    makeParents(this.stage, path, this.made);
+  }
+
+  write(path: string, content: Content): void {
+    this.parents(path);
+    const mode = fileMode(path);
     const pieces = typeof content === 'function' ? content.pieces : undefined;
     if (pieces !== undefined) {
       const hash = createHash('sha256');
-      createExclusivePieces(join(stage, path), pieces(), mode, (bytes) => hash.update(bytes), keptModes);
-      if (parts !== undefined) hashes.set(path, hash.digest('hex'));
+      createExclusivePieces(join(this.stage, path), pieces(), mode, (bytes) => hash.update(bytes), this.keptModes);
+      this.hashes.set(path, hash.digest('hex'));
     } else {
       const bytes = asBytes(content)!;
-      createExclusive(join(stage, path), bytes, mode, keptModes);
-      if (parts !== undefined) hashes.set(path, sha256(bytes));
+      createExclusive(join(this.stage, path), bytes, mode, this.keptModes);
+      this.hashes.set(path, sha256(bytes));
     }
     changed();
   }
-  if (manifest !== undefined) {
-    // In the order renderManifest lists them; the pending manifest is made after all when it lists other files.
-    const listed = parts === undefined ? undefined : [...parts.files.keys()].map((path) => [path, hashes.get(path)] as const);
-    const text = listed !== undefined && listed.length === hashes.size && listed.every(([, hash]) => hash !== undefined) ? manifestText(listed as [string, string][], parts!.header, parts!.inputs) : asBytes(manifest)!;
-    createExclusive(join(stage, MANIFEST), text, 0o644);
-    changed();
-    trees.add(MANIFEST);
+
+  /** Writes the manifest (from the hashes, when it is the pending one of these files) and commits the tree. */
+  commit(files: ReadonlyMap<string, Content>): { written: number; removed: number } {
+    const manifest = files.get(MANIFEST);
+    if (manifest !== undefined) {
+      // In the order renderManifest lists them; the pending manifest is made after all when it lists other files.
+      const parts = typeof manifest === 'function' ? pendingManifests.get(manifest) : undefined;
+      const listed = parts === undefined ? undefined : [...parts.files.keys()].map((path) => [path, this.hashes.get(path)] as const);
+      const text = listed !== undefined && listed.length === this.hashes.size && listed.every(([, hash]) => hash !== undefined) ? manifestText(listed as [string, string][], parts!.header, parts!.inputs) : asBytes(manifest)!;
+      createExclusive(join(this.stage, MANIFEST), text, 0o644);
+      changed();
+      this.trees.add(MANIFEST);
+    }
+    commit(this.dir, { puts: [], trees: [...this.trees], removes: [] });
+    return { written: files.size, removed: 0 };
   }
-  commit(dir, { puts: [], trees: [...trees], removes: [] });
-  return { written: files.size, removed: 0 };
+}
+
+function fileMode(path: string): number {
+  return isExecutable(path) ? 0o755 : 0o644;
 }
 
 /** Makes the directories above `path` in the stage (a new directory of libcc's own), each once per `made`. */

@@ -15,7 +15,7 @@
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
@@ -265,10 +265,12 @@ export function ensureParents(root: string, rel: string, checked?: Set<string>):
  * bits, it is set on the descriptor (`fchmod`), so the umask does not change it and nothing but
  * this file is ever chmod-ed.
  */
-export function createExclusive(path: string, text: string | Uint8Array, mode: number, keptModes?: Set<number>): void {
+export function createExclusive(path: string, text: string | Uint8Array | readonly Uint8Array[], mode: number, keptModes?: Set<number>): void {
   const fd = openExclusive(path, mode, keptModes);
   try {
-    writeAll(fd, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    if (typeof text === 'string') writeAll(fd, Buffer.from(text, 'utf8'));
+    else if (text instanceof Uint8Array) writeAll(fd, text);
+    else writeAllParts(fd, text);
   } finally {
     closeSync(fd);
   }
@@ -297,6 +299,19 @@ function openExclusive(path: string, mode: number, keptModes?: Set<number>): num
 function writeAll(fd: number, buffer: Uint8Array): void {
   let offset = 0;
   while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+}
+
+/** The parts one after another, in one `writev` (then what a short write left, part by part). */
+function writeAllParts(fd: number, parts: readonly Uint8Array[]): void {
+  let written = writevSync(fd, parts as Uint8Array[]);
+  for (const part of parts) {
+    if (written >= part.length) {
+      written -= part.length;
+      continue;
+    }
+    writeAll(fd, part.subarray(written));
+    written = 0;
+  }
 }
 
 const PIECES_BUFFER = 1 << 20;

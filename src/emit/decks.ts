@@ -53,7 +53,7 @@ export function deckText(deck: RenderedDeck, header: string): string {
  * file). Its UTF-8 bytes are a third of that flat copy, and both reads use them as they are.
  */
 export class ByteArena {
-  private block = Buffer.allocUnsafeSlow(0);
+  private block: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   private used = 0;
 
   /** `text` as UTF-8, or undefined when it is not well-formed UTF-16. */
@@ -62,7 +62,8 @@ export class ByteArena {
     // Room for the most bytes it can take (3 per UTF-16 unit): no pass to count them first.
     const most = text.length * 3;
     if (this.used + most > this.block.length) {
-      this.block = Buffer.allocUnsafeSlow(Math.max(ARENA_BLOCK, most));
+      // Shared memory: a compile's writer thread reads the decks from it without a copy (src/cli/stage-writer.ts).
+      this.block = Buffer.from(new SharedArrayBuffer(Math.max(ARENA_BLOCK, most)));
       this.used = 0;
     }
     const size = this.block.write(text, this.used, 'utf8');

@@ -13,8 +13,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
+import { generateCompileFlow } from '../../bench/compile-flow.js';
 import { runCli } from '../helpers/cli.js';
 import { hostile, spawnCli, type Hostile } from './hostile.js';
 
@@ -58,8 +60,9 @@ async function crashLoop(
   newTree: Map<string, string>,
   writeNew: () => void,
   step: (n: number) => number = (n) => n + 1,
+  until = 200,
 ): Promise<number> {
-  for (let n = 1; n < 200; n = step(n)) {
+  for (let n = 1; n < until; n = step(n)) {
     await setup();
     const old = oldTree();
     writeNew();
@@ -118,6 +121,19 @@ describe('a compile killed at any point', () => {
     const sample = (n: number) => (n < 26 ? n + 5 : n < 30 ? n + 1 : n + 3);
     const steps = await crashLoop(async () => {}, () => new Map(), newTree, () => {}, sample);
     expect(steps).toBeGreaterThan(30);
+  });
+});
+
+describe('a big first compile (decks on the writer thread)', () => {
+  it('leaves nothing or the new tree when it dies while the thread writes; the next compile completes it', async () => {
+    generateCompileFlow(dirname(h.flow), 3100); // 1 024 decks: written early (compile.ts beginEarlyWrite)
+    expect((await runCli('compile', h.flow, '-o', h.out)).code).toBe(0);
+    const newTree = tree(h.out);
+    rmSync(h.out, { recursive: true });
+    // Each thread counts its own changes: the main thread's stage and directories (1-3), then the
+    // thread's decks (one each), the main thread's other files and the commit.
+    const steps = await crashLoop(async () => {}, () => new Map(), newTree, () => {}, (n) => (n < 10 ? n + 3 : n * 3), 10_000);
+    expect(steps).toBeGreaterThan(1024);
   });
 });
 

@@ -1,0 +1,113 @@
+/**
+ * The main thread's side of the writer thread (`writer-thread.ts`). A file is sent as parts: a
+ * part in shared memory (a deck's body, where the analysis rendered it: `ByteArena`) is sent as
+ * where it lies, any other is copied into a chunk that is handed over (transferred) with the
+ * next message. Messages go every few hundred files, so the thread writes while the main thread
+ * goes on; `finish` waits for the sha256 of every file.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WriterFile, WriterMessage, WriterReply } from './writer-thread.js';
+
+const CHUNK = 1 << 16;
+const FILES_PER_MESSAGE = 256;
+
+/** The thread's script: next to this module (built), or built in dist/ when this runs from src/ (the tests). */
+function writerScript(): URL {
+  const here = new URL('./writer-thread.js', import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : new URL('../../dist/cli/writer-thread.js', import.meta.url);
+}
+
+/** A file system error the writer thread met, as the main thread would have thrown it. */
+export class WriterError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class StageWriter {
+  /** The paths sent so far. */
+  readonly paths = new Set<string>();
+  private readonly worker: Worker;
+  private readonly reply: Promise<Map<string, string>>;
+  /** Shared buffers by their number in the thread. */
+  private readonly sharedIds = new Map<SharedArrayBuffer, number>();
+  private newShared: SharedArrayBuffer[] = [];
+  private chunk = Buffer.allocUnsafeSlow(CHUNK);
+  private used = 0;
+  private files: WriterFile[] = [];
+
+  /** Starts the thread, writing into `stage` (whose directories its parent makes before it sends a file there). */
+  constructor(stage: string) {
+    // A small young generation: the thread's garbage (a hash and a few arrays a file) stays small.
+    this.worker = new Worker(writerScript(), { workerData: { stage }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.reply = new Promise((resolve, reject) => {
+      this.worker.on('message', (reply: WriterReply) => ('error' in reply ? reject(new WriterError(reply.error.message, reply.error.code)) : resolve(new Map(reply.hashes))));
+      this.worker.on('error', reject);
+      this.worker.on('exit', (code) => reject(new WriterError(`the writer thread stopped (exit code ${code}) before it had written every file`)));
+    });
+    // Seen by `finish`; after `abandon` nobody waits for it.
+    this.reply.catch(() => {});
+  }
+
+  /** Sends the file made of `parts`, one after another. */
+  put(path: string, parts: readonly Uint8Array[], mode: number): void {
+    this.paths.add(path);
+    const copied = parts.reduce((size, part) => size + (part.buffer instanceof SharedArrayBuffer ? 0 : part.length), 0);
+    if (this.used + copied > this.chunk.length) this.flush(copied);
+    const segments: number[] = [];
+    for (const part of parts) {
+      if (part.buffer instanceof SharedArrayBuffer) {
+        segments.push(this.sharedId(part.buffer), part.byteOffset, part.byteOffset + part.length);
+        continue;
+      }
+      this.chunk.set(part, this.used);
+      segments.push(-1, this.used, this.used + part.length);
+      this.used += part.length;
+    }
+    this.files.push([path, mode, segments]);
+    if (this.files.length >= FILES_PER_MESSAGE) this.flush(0);
+  }
+
+  /** Every file's sha256, once the thread has written them all; rejects with its first failure. */
+  async finish(): Promise<Map<string, string>> {
+    this.flush(0);
+    this.worker.postMessage({ done: true } satisfies WriterMessage);
+    try {
+      return await this.reply;
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  /** Stops the thread; when this resolves, it writes no more. */
+  async abandon(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private sharedId(buffer: SharedArrayBuffer): number {
+    let id = this.sharedIds.get(buffer);
+    if (id === undefined) {
+      this.sharedIds.set(buffer, (id = this.sharedIds.size));
+      this.newShared.push(buffer);
+    }
+    return id;
+  }
+
+  /** Sends what is pending; the next chunk has room for at least `room` bytes. */
+  private flush(room: number): void {
+    if (this.files.length > 0) {
+      const chunk = this.used === 0 ? undefined : (this.chunk.buffer as ArrayBuffer);
+      this.worker.postMessage({ files: this.files, shared: this.newShared, ...(chunk === undefined ? {} : { chunk }) } satisfies WriterMessage, chunk === undefined ? [] : [chunk]);
+      this.files = [];
+      this.newShared = [];
+      if (chunk !== undefined) this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, room));
+      this.used = 0;
+    }
+    if (this.chunk.length < room) this.chunk = Buffer.allocUnsafeSlow(room);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The writer thread of a big first compile (`stage-writer.ts`): creates the files it is sent in
+ * the compile's stage directory — exclusively, without following links, with their mode, as the
+ * main thread does (`createExclusive`) — and hashes each for the manifest, while the main thread
+ * goes on generating the rest. Its parent made the directories above every file.
+ *
+ * Messages in: `{ files, chunk?, shared }`, then `{ done: true }`. A file is its path, mode and
+ * content as segments `[source, start, end]`: source -1 is the message's `chunk` (bytes copied
+ * for it, transferred), source k ≥ 0 the k-th shared buffer of all messages' `shared` lists (the
+ * decks' bodies, read where the analysis left them). Out, once: `{ hashes: [path, sha256][] }`,
+ * or `{ error: { message, code } }` at the first failure (the rest is not written).
+ */
+import * as crypto from 'node:crypto';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { changed } from './crash-hook.js';
+import { createExclusive } from './safe-fs.js';
+
+export type WriterFile = readonly [path: string, mode: number, segments: readonly number[]];
+export type WriterMessage =
+  | { readonly files: readonly WriterFile[]; readonly chunk?: ArrayBuffer; readonly shared: readonly SharedArrayBuffer[] }
+  | { readonly done: true };
+export type WriterReply = { readonly hashes: readonly (readonly [string, string])[] } | { readonly error: { readonly message: string; readonly code?: string } };
+
+if (parentPort !== null) {
+  const port = parentPort;
+  const stage = (workerData as { stage: string }).stage;
+  const hashes: [string, string][] = [];
+  const shared: Uint8Array[] = [];
+  const keptModes = new Set<number>();
+  let failed = false;
+  port.on('message', (message: WriterMessage) => {
+    if (failed) return;
+    try {
+      if ('done' in message) {
+        port.postMessage({ hashes } satisfies WriterReply);
+        return;
+      }
+      for (const buffer of message.shared) shared.push(new Uint8Array(buffer));
+      const chunk = message.chunk === undefined ? undefined : new Uint8Array(message.chunk);
+      for (const [path, mode, segments] of message.files) {
+        const parts: Uint8Array[] = [];
+        const hash = crypto.createHash('sha256');
+        for (let i = 0; i < segments.length; i += 3) {
+          const source = segments[i]!;
+          const part = (source < 0 ? chunk! : shared[source]!).subarray(segments[i + 1], segments[i + 2]);
+          parts.push(part);
+          hash.update(part);
+        }
+        createExclusive(join(stage, path), parts, mode, keptModes);
+        hashes.push([path, hash.digest('hex')]);
+        changed();
+      }
+    } catch (error) {
+      failed = true;
+      const { message: text, code } = error as NodeJS.ErrnoException;
+      port.postMessage({ error: { message: String(text), ...(code === undefined ? {} : { code }) } } satisfies WriterReply);
+    }
+  });
+}
