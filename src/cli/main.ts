@@ -18,8 +18,10 @@ import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
 import type { TemplateHost } from '../check/template-host.js';
 import { displayPath, loadProgram, type LoadedProgram } from '../syntax/load.js';
-import { deckFiles, emitBytes, generatedHeader } from '../emit/emit.js';
+import { deckFileParts, emitBytes, generatedHeader } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
+import type { Plan } from '../graph/plan.js';
+import type { CheckedProgram } from '../check/model.js';
 import { expandCheckPaths } from './check-paths.js';
 import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type EarlyWrite, finishEarlyWrite, interrupted, MANIFEST, ManifestError, relativeFrom, pendingManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
@@ -408,8 +410,16 @@ interface CompileOptions {
   history?: string[];
 }
 
-/** First compiles of at least this many decks write them on a thread while the rest is emitted (`beginEarlyWrite`). */
+/** First compiles of at least this many decks write each on a thread as it is rendered, while the rest is made (`beginEarlyWrite`). */
 const EARLY_WRITE_MIN_DECKS = 1000;
+
+/** How many jobs run a tool on a deck: the decks a compile renders. */
+function countDeckJobs(program: CheckedProgram, plan: Plan): number {
+  const stages = new Set(program.stages.filter((stage) => stage.run.kind === 'tool' && stage.run.deck !== undefined).map((stage) => stage.name));
+  let count = 0;
+  for (const job of plan.jobs) if (stages.has(job.stage)) count++;
+  return count;
+}
 
 /** What a compile would write: the generated files (manifest included), or an exit code. */
 interface Generated {
@@ -484,17 +494,16 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
     debug('fast path not taken: --history');
   }
   progress(`generating scripts for ${plan.jobs.length} jobs`);
-  const rendered = renderForWriting(analysis, templates);
+  // A big first compile writes each deck on a thread as soon as it is rendered, while the rest is made.
+  const deckCount = early === undefined ? 0 : countDeckJobs(program, plan);
+  const begun = deckCount >= EARLY_WRITE_MIN_DECKS ? (early!.begun = beginEarlyWrite(outDir)) : undefined;
+  if (deckCount >= EARLY_WRITE_MIN_DECKS) debug(begun === undefined ? 'decks written with the rest: not a first compile' : `first compile: ${deckCount} decks written on a thread while the rest is made`);
+  const deckFile = deckFileParts(source);
+  const rendered = refusalsAsUsageErrors(() => renderForWriting(analysis, templates, begun === undefined ? undefined : (deck) => begun.put(...deckFile(deck))));
   if (rendered.decks === undefined) {
     diagnostics = [...diagnostics, ...rendered.diagnostics];
     report();
     return EXIT_DIAGNOSTICS;
-  }
-  if (early !== undefined && rendered.decks.byJob.size >= EARLY_WRITE_MIN_DECKS) {
-    // A big first compile: the decks are written on a thread while the rest is emitted.
-    const begun = (early.begun = beginEarlyWrite(outDir));
-    debug(begun === undefined ? 'decks written with the rest: not a first compile' : `first compile: ${rendered.decks.byJob.size} decks written on a thread while the rest is emitted`);
-    if (begun !== undefined) refusalsAsUsageErrors(() => { for (const [path, parts] of deckFiles(rendered.decks!, source)) begun.put(path, parts); });
   }
   const emitted = emitBytes({ program, plan, decks: rendered.decks, source, templates });
   diagnostics = [...diagnostics, ...emitted.diagnostics];

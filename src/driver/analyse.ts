@@ -20,6 +20,7 @@ import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
 import { renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
+import type { RenderedDeck } from '../emit/decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
 import { SCHEDULER_TEMPLATES, schedulerOf, type SchedulerName } from '../schedulers/index.js';
 import type { LoadedProgram } from '../syntax/load.js';
@@ -90,9 +91,9 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
  * that cannot fail, and renders them only once it knows it will write: a compile whose inputs
  * are unchanged renders none (docs/performance.md). Diagnostics only if a render fails anyway.
  */
-export function renderForWriting(analysis: Analysis, templates: TemplateHost): DeckRendering {
+export function renderForWriting(analysis: Analysis, templates: TemplateHost, onDeck?: (deck: RenderedDeck) => void): DeckRendering {
   if (!analysis.ok || analysis.program === undefined || analysis.plan === undefined) throw new Error('renderForWriting: the analysis has errors');
-  return renderDecks(analysis.program, analysis.plan, templates, { keep: true });
+  return renderDecks(analysis.program, analysis.plan, templates, { keep: true, ...(onDeck === undefined ? {} : { onDeck }) });
 }
 
 /** A generated script's template (a site may override them) that does not compile. */

@@ -81,13 +81,13 @@ export function generatedHeader(source: string): string {
 }
 
 /**
- * Each deck file's path and bytes, as `emitBytes` makes them, in parts (the header, the body as
- * the analysis keeps it, a newline): a compile may write the decks while it emits the rest.
+ * A deck file's path and bytes, as `emitBytes` makes them, in parts (the header, the body as the
+ * analysis keeps it, a newline): a compile may write the decks while it emits the rest.
  */
-export function* deckFiles(decks: RenderedDecks, source: string): Iterable<[string, Uint8Array[]]> {
+export function deckFileParts(source: string): (deck: RenderedDeck) => [string, Uint8Array[]] {
   const header = generatedHeader(source);
   const heads = new Map<string, Buffer>();
-  for (const deck of decks.byJob.values()) yield [deck.path, deckParts(deck, header, heads)];
+  return (deck) => [deck.path, deckParts(deck, header, heads)];
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -28,10 +28,11 @@ export interface DeckRendering {
 }
 
 /**
+ * `onDeck` sees each deck kept as soon as it is rendered (a compile writes it meanwhile).
  * `keep: false` renders every deck for its errors only: `decks.byJob` is then empty, and a job
  * whose view passes its template's check (deck-check.ts: the render cannot fail) is not rendered.
  */
-export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost, options: { keep?: boolean } = {}): DeckRendering {
+export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateHost, options: { keep?: boolean; onDeck?: (deck: RenderedDeck) => void } = {}): DeckRendering {
   const keep = options.keep ?? true;
   const diagnostics: Diagnostic[] = [];
   const index = indexProgram(program);
@@ -62,7 +63,9 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     if (template === undefined || failed.has(job.stage)) return;
     try {
       if (keep) {
-        byJob.set(position, renderDeck(template, { program, job, index }, arena));
+        const deck = renderDeck(template, { program, job, index }, arena);
+        byJob.set(position, deck);
+        options.onDeck?.(deck);
         return;
       }
       const { view } = deckView({ program, job, index });

@@ -129,7 +129,7 @@ describe('libcc compile of 1 000 decks', () => {
     const decks = () => readdirSync(join(repo, 'fresh/decks/characterize')).length;
     const fresh = await runCli('compile', flow, '-o', join(repo, 'fresh'));
     expect(fresh.code).toBe(0);
-    expect(fresh.stderr).toMatch(/first compile: 1024 decks written on a thread while the rest is emitted/);
+    expect(fresh.stderr).toMatch(/first compile: 1024 decks written on a thread while the rest is made/);
     expect(decks()).toBe(1024);
 
     // The same pipeline with other estimates, compiled first: the second compile updates that tree.
