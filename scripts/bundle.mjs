@@ -64,12 +64,14 @@ await build({
     },
   ],
 });
-// The writer thread of big first compiles (src/cli/stage-writer.ts starts it from the file next
-// to the CLI's script): an ES module of its own, as Node starts a worker from a file.
+// The threads of big compiles, each started from its file next to the CLI's script
+// (src/cli/stage-writer.ts, src/cli/verifier.ts): ES modules of their own, as Node starts a worker
+// from a file.
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/writer-thread.ts'],
-  outfile: `${outdir}/writer-thread.js`,
+  entryPoints: ['src/cli/writer-thread.ts', 'src/cli/verify-thread.ts'],
+  outdir,
+  outExtension: { '.js': '.js' },
   bundle: true,
   format: 'esm',
   platform: 'node',

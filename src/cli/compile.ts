@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isExecutable } from '../emit/emit.js';
+import { isExecutable } from '../emit/file-modes.js';
 import { changed } from './crash-hook.js';
 import { StageWriter } from './stage-writer.js';
 import { dropStatIndex, entryLine, lstatQuietly, settled, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
@@ -191,6 +191,31 @@ export function verifyUnchanged(
   inputs: string,
   options: { record?: boolean; note?: (text: string) => void } = {},
 ): { files: number; trusted: number } | { reason: string } {
+  const manifest = fastPathManifest(dir);
+  if ('reason' in manifest) return manifest;
+  if (!isManifestFor(manifest.text, header, inputs)) return { reason: INPUTS_DIFFER };
+  return verifyListed(dir, manifest.entries, options);
+}
+
+const INPUTS_DIFFER = `the inputs differ from those ${MANIFEST} records`;
+
+/**
+ * `verifyUnchanged` but for the inputs, which the caller checks with `manifestRecords` on the
+ * manifest text returned: what the verify thread does while the analysis runs (verify-thread.ts).
+ */
+export function verifyListedFiles(dir: string, options: { record?: boolean; note?: (text: string) => void } = {}): ({ files: number; trusted: number } | { reason: string }) & { text?: string } {
+  const manifest = fastPathManifest(dir);
+  if ('reason' in manifest) return manifest;
+  return { ...verifyListed(dir, manifest.entries, options), text: manifest.text };
+}
+
+/** Whether a manifest's text (from `verifyListedFiles`) records these header and inputs; else why not. */
+export function manifestRecords(text: string, header: string, inputs: string): string | undefined {
+  return isManifestFor(text, header, inputs) ? undefined : INPUTS_DIFFER;
+}
+
+/** The manifest, parsed, when the fast path may use it: no compile interrupted, a plain file with mode 0644. */
+function fastPathManifest(dir: string): { text: string; entries: Map<string, string> } | { reason: string } {
   if (interrupted(dir)) return { reason: 'a compile was interrupted' };
   const found = probe(dir, MANIFEST);
   if (found.kind !== 'file') return { reason: found.kind === 'missing' ? `no ${MANIFEST}` : found.reason };
@@ -202,7 +227,11 @@ export function verifyUnchanged(
     throw error;
   }
   if (found.mode !== 0o644) return { reason: `${MANIFEST} has mode ${found.mode.toString(8)}` };
-  if (!isManifestFor(found.text, header, inputs)) return { reason: `the inputs differ from those ${MANIFEST} records` };
+  return { text: found.text, entries };
+}
+
+/** Every listed file present as listed (hash and mode): by the stat index, else hashed. */
+function verifyListed(dir: string, entries: ReadonlyMap<string, string>, options: { record?: boolean; note?: (text: string) => void }): { files: number; trusted: number } | { reason: string } {
   const startMs = Date.now();
   const index = StatIndex.read(dir);
   // The index to write, in manifest order: the paths, each with its new line or undefined to carry its line over.

@@ -12,7 +12,7 @@
  * manifest or a planted link is an error (`ManifestError`, `UnsafePathError`), not a diff.
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { isExecutable } from '../emit/emit.js';
+import { isExecutable } from '../emit/file-modes.js';
 import { asBytes, MANIFEST, readManifest, type Content } from './compile.js';
 import { probe, UnsafePathError } from './safe-fs.js';
 

@@ -25,7 +25,8 @@ import type { CheckedProgram } from '../check/model.js';
 import { expandCheckPaths } from './check-paths.js';
 import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type EarlyWrite, finishEarlyWrite, interrupted, MANIFEST, ManifestError, relativeFrom, pendingManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
-import { checkOutputDir, UnsafePathError } from './safe-fs.js';
+import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
+import { Verifier } from './verifier.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
@@ -289,7 +290,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--history <dirs...>', "plan.json's estimates from the measured times of earlier runs, as compile")
       .addOption(schedulerOption()),
   ).action(async (file: string, options: CompileOptions & { exitCode?: boolean }, command: Command) => {
-    const generated = generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
+    const generated = await generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
     if (typeof generated === 'number') {
       exitCode = generated;
       return;
@@ -421,6 +422,9 @@ function countDeckJobs(program: CheckedProgram, plan: Plan): number {
   return count;
 }
 
+/** A re-compile whose manifest is at least this big (about 3 000 files) verifies them on a thread during the analysis (`Verifier`). */
+const VERIFY_THREAD_MIN_MANIFEST_BYTES = 256 * 1024;
+
 /** What a compile would write: the generated files (manifest included), or an exit code. */
 interface Generated {
   readonly outDir: string;
@@ -441,11 +445,46 @@ interface Generated {
  * `--history` (the run directories' times are inputs too). `LIBCC_DEBUG_FASTPATH=1` says on
  * stderr whether it was taken, and why not.
  */
-function generate(file: string, options: CompileOptions, output: Output, lockForFastPath = false, early?: { begun?: EarlyWrite }): Generated | number {
+async function generate(file: string, options: CompileOptions, output: Output, lockForFastPath = false, early?: { begun?: EarlyWrite }): Promise<Generated | number> {
   const progress = progressReporter();
   progress('checking');
   const reads = newInputReads();
   const loaded = load(file, undefined, reads);
+  // A big re-compile verifies its directory on a thread while the analysis runs (verifier.ts).
+  const verifier = options.history === undefined ? startVerifier(loaded, options.output, lockForFastPath) : undefined;
+  if (verifier !== undefined && process.env.LIBCC_DEBUG_FASTPATH === '1') output.stderr(`libcc: note: verifying ${verifier.dir} on a thread during the analysis\n`);
+  try {
+    return await generateLoaded(loaded, reads, progress, options, output, lockForFastPath, early, verifier);
+  } finally {
+    await verifier?.close();
+  }
+}
+
+/** Starts a `Verifier` when the directory a compile of `loaded` writes has a manifest listing thousands of files. */
+function startVerifier(loaded: LoadedProgram, output: string | undefined, record: boolean): Verifier | undefined {
+  const pipeline = loaded.declarations.find((d) => d.kind === 'PipelineDecl');
+  if (pipeline === undefined) return undefined;
+  const outDir = output ?? join(dirname(loaded.rootPath), pipeline.name.name);
+  try {
+    checkOutputDir(outDir);
+  } catch {
+    return undefined; // refused after the analysis, as always
+  }
+  const manifest = lstatOrUndefined(join(outDir, MANIFEST));
+  if (manifest === undefined || !manifest.isFile() || manifest.size < VERIFY_THREAD_MIN_MANIFEST_BYTES) return undefined;
+  return Verifier.start(outDir, record);
+}
+
+async function generateLoaded(
+  loaded: LoadedProgram,
+  reads: InputReads,
+  progress: (message: string | undefined) => void,
+  options: CompileOptions,
+  output: Output,
+  lockForFastPath: boolean,
+  early: { begun?: EarlyWrite } | undefined,
+  verifier: Verifier | undefined,
+): Promise<Generated | number> {
   const templates = recordingTemplates(templatesFor(loaded, options), reads);
   // Decks are checked, not kept: they are rendered below only when the compile writes.
   const analysis = analyseProgram(loaded, options, templates);
@@ -482,7 +521,10 @@ function generate(file: string, options: CompileOptions, output: Output, lockFor
   const debug = process.env.LIBCC_DEBUG_FASTPATH === '1' ? (note: string) => output.stderr(`libcc: note: ${note}\n`) : () => {};
   if (options.history === undefined) {
     const verify = () => verifyUnchanged(outDir, header, digest(), { record: lockForFastPath, note: debug });
-    const unchanged = refusalsAsUsageErrors(() => (lockForFastPath && existsSync(join(outDir, MANIFEST)) ? locked(outDir, verify) : verify()));
+    const threaded = verifier?.dir === outDir ? await verifier.outcome(header, digest, debug) : undefined;
+    if (threaded !== undefined) debug('the directory was verified on a thread during the analysis');
+    await verifier?.close();
+    const unchanged = threaded ?? refusalsAsUsageErrors(() => (lockForFastPath && existsSync(join(outDir, MANIFEST)) ? locked(outDir, verify) : verify()));
     // Emission adds diagnostics only when it fails (LCP6002, an error): none are missed here.
     if ('files' in unchanged) {
       debug(`fast path: inputs unchanged, ${unchanged.files} files verified (${unchanged.trusted} by the stat index), nothing rendered`);
@@ -553,7 +595,7 @@ async function compileCommand(file: string, options: CompileOptions, output: Out
 }
 
 async function compileWith(file: string, options: CompileOptions, output: Output, early: { begun?: EarlyWrite }): Promise<number> {
-  const generated = generate(file, options, output, !options.check, options.check ? undefined : early);
+  const generated = await generate(file, options, output, !options.check, options.check ? undefined : early);
   if (typeof generated === 'number') return generated;
   const { outDir, rootPath, files } = generated;
   if (options.check) {

@@ -5,19 +5,12 @@
  * next message. Messages go every few hundred files, so the thread writes while the main thread
  * goes on; `finish` waits for the sha256 of every file.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { threadScript } from './threads.js';
 import type { WriterFile, WriterMessage, WriterReply } from './writer-thread.js';
 
 const CHUNK = 1 << 16;
 const FILES_PER_MESSAGE = 256;
-
-/** The thread's script: next to this module (built), or built in dist/ when this runs from src/ (the tests). */
-function writerScript(): URL {
-  const here = new URL('./writer-thread.js', import.meta.url);
-  return existsSync(fileURLToPath(here)) ? here : new URL('../../dist/cli/writer-thread.js', import.meta.url);
-}
 
 /** A file system error the writer thread met, as the main thread would have thrown it. */
 export class WriterError extends Error {
@@ -44,7 +37,7 @@ export class StageWriter {
   /** Starts the thread, writing into `stage` (whose directories its parent makes before it sends a file there). */
   constructor(stage: string) {
     // A small young generation: the thread's garbage (a hash and a few arrays a file) stays small.
-    this.worker = new Worker(writerScript(), { workerData: { stage }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker = new Worker(threadScript('writer-thread'), { workerData: { stage }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.reply = new Promise((resolve, reject) => {
       this.worker.on('message', (reply: WriterReply) => ('error' in reply ? reject(new WriterError(reply.error.message, reply.error.code)) : resolve(new Map(reply.hashes))));
       this.worker.on('error', reject);

@@ -45,10 +45,6 @@ export interface EmitResult<Content = string> {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Executable files (mode 0755); everything else is 0644. */
-export function isExecutable(path: string): boolean {
-  return path.endsWith('.sh') && !path.startsWith('lib/');
-}
 
 export function emit(input: EmitInput): EmitResult {
   return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), deck: (deck, header) => normaliseText(deckText(deck, header)), lines: (lines) => lines.text() });
