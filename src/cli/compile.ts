@@ -644,7 +644,13 @@ export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
     dropStatIndex(dir);
     if (readManifest(dir) !== undefined || !readdirSync(dir).every((name) => RESERVED.has(name))) return abandoned();
     const tree = new FreshTree(dir);
-    const writer = new StageWriter(join(dir, STAGE));
+    let writer: StageWriter;
+    try {
+      writer = new StageWriter(join(dir, STAGE));
+    } catch {
+      removeStage(dir); // no thread to be had (a resource limit): the write goes as without one
+      return abandoned();
+    }
     const early: EarlyWrite = {
       put(path, parts) {
         const problem = checkGeneratedPath(path);

@@ -25,7 +25,12 @@ export class Verifier {
         return undefined; // held: the compile verifies (and refuses) later, as without the thread
       }
     }
-    return new Verifier(dir, record, release);
+    try {
+      return new Verifier(dir, record, release);
+    } catch {
+      release?.(); // no thread to be had (a resource limit): the compile verifies itself
+      return undefined;
+    }
   }
 
   private constructor(
