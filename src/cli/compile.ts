@@ -597,10 +597,26 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, Content>,
   try {
     recover(dir);
     dropStatIndex(dir);
-    return writeLocked(dir, files, options);
+    try {
+      return writeLocked(dir, files, options);
+    } catch (error) {
+      discardUncommitted(dir);
+      throw error;
+    }
   } finally {
     release();
   }
+}
+
+/**
+ * After a failure (a full disk), what was staged but not committed goes now rather than at the
+ * next compile: on a full disk, its room is what the user needs back. A committed journal stays
+ * (the next compile rolls it forward).
+ */
+function discardUncommitted(dir: string): void {
+  if (probe(dir, JOURNAL).kind !== 'missing') return;
+  unlinkIfPresent(join(dir, JOURNAL_TEMP));
+  removeStage(dir);
 }
 
 /**
@@ -685,9 +701,9 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
     for (const [path, hash] of await state.writer.finish()) state.tree.hashes.set(path, hash);
     return state.tree.commit(files);
   } catch (error) {
-    // Nothing is committed: the stage goes now (or, after a crash, at the next compile).
+    // Nothing is committed (or, if the journal is, the next compile rolls it forward).
     await state.writer.abandon();
-    removeStage(state.dir);
+    discardUncommitted(state.dir);
     throw error;
   } finally {
     state.release();

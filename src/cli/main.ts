@@ -390,6 +390,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.stderr(`libcc: error: ${error.message}\n`);
       return EXIT_USAGE;
     }
+    if (isEnvironmentError(error)) {
+      output.stderr(`libcc: error: ${error.message} (the file system refused; not a problem of the pipeline or of libcc)\n`);
+      return EXIT_USAGE;
+    }
     const detail = process.env.LIBCC_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
     output.stderr(
       `libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n` +
@@ -397,6 +401,18 @@ export async function main(argv: readonly string[], output: Output = processOutp
     );
     return EXIT_USAGE;
   }
+}
+
+/**
+ * The file system's refusals that are the machine's state, not libcc's mistakes: a full disk or
+ * quota, permissions, a read-only or failing device, too many open files. A compile that meets
+ * one leaves the directory as the guarantees of `writeGenerated` say (the old tree, or a
+ * stage the next compile removes).
+ */
+const ENVIRONMENT_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EIO', 'EMFILE', 'ENFILE']);
+
+function isEnvironmentError(error: unknown): error is Error {
+  return error instanceof Error && ENVIRONMENT_ERRORS.has(String((error as NodeJS.ErrnoException).code));
 }
 
 interface CompileOptions {
