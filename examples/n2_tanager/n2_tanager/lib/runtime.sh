@@ -71,17 +71,22 @@ libcc_sched_cmd_require() {
 # status pass through, but a command that did not answer within the bound is stopped: one line
 # saying so goes to stderr (the last line of its output) and the status is 124. A subshell, so
 # that its traps are its own: an interrupt stops the command at once instead of waiting for the
-# bound (timeout runs in its own process group, out of reach of Ctrl-C).
+# bound (timeout runs in its own process group, out of reach of Ctrl-C) — unless the caller
+# ignores that signal (`trap '' …`: a failing job's fail-fast bkill, which the kill of its own
+# process group must not stop).
 libcc_sched_cmd() ( # [setsid] command args...
-  local bound=${LIBCC_SCHEDULER_TIMEOUT:-300} name=$1 start=$SECONDS code=0 pid
+  local bound=${LIBCC_SCHEDULER_TIMEOUT:-300} name=$1 start=$SECONDS code=0 pid ignored signal
   [[ $name != setsid ]] || name=$2
   if ! libcc_sched_cmd_ready; then
     printf 'libcc: %s\n' "$LIBCC_SCHED_ERR" >&2
     exit 125
   fi
+  ignored=$(trap -p INT TERM HUP)
   timeout -k "$LIBCC_SCHED_KILL_AFTER" "$bound" "$@" &
   pid=$!
-  trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 130' INT TERM HUP
+  for signal in INT TERM HUP; do
+    [[ $ignored == *"trap -- '' SIG$signal"* ]] || trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 130' "$signal"
+  done
   wait "$pid" || code=$?
   # 124: stopped by SIGTERM; 137: SIGKILL after LIBCC_SCHED_KILL_AFTER more seconds (or a
   # SIGKILL of its own, before the bound).
