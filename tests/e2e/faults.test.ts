@@ -458,6 +458,28 @@ describe('a scheduler command that hangs, on the LSF stand-in', () => {
     expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'PEND')).toEqual([]);
   }, 90_000);
 
+  it('bkill hanging: kill.sh stops it after the bound and says it could not kill the run; run again, it does', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    const group = s.ledger()[0]!.group;
+    await running(s, make);
+    const r = await s.submitWith(lsf, 'kill.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bkill' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `libcc: killing job group ${group}\n` +
+        `libcc: error: could not kill every job of ${group} (bkill exited with code 124):\n  ${timedOut('bkill')}\n` +
+        'libcc: the jobs above may still be pending or running: check with status.sh, then run kill.sh again\n',
+    );
+    expect(lsf.element(s.ledger()[0]!.id, make.index)?.state).toBe('RUN');
+    const again = await s.submitWith(lsf, 'kill.sh', [], BOUND);
+    expect(again.code, again.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'RUN' || element.state === 'PEND')).toEqual([]);
+  });
+
   it('LIBCC_SCHEDULER_TIMEOUT that is not a positive whole number, or no usable timeout: submit.sh, status.sh and kill.sh stop at once with a clear error and ask LSF nothing', async () => {
     const s = site();
     const lsf = s.lsf();
