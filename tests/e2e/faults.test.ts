@@ -375,3 +375,142 @@ describe('on the LSF stand-in', () => {
     expect((await s.submitWith(lsf, 'status.sh')).code).toBe(0);
   });
 });
+
+// A scheduler command that never answers (mbatchd wedged, an NFS stall): libcc_sched_cmd stops
+// it after LIBCC_SCHEDULER_TIMEOUT seconds (docs/generated-scripts.md, "Scheduler commands time
+// out"). The stand-in hangs on demand (LSF_STANDIN_HANG, tests/lsf/README.md).
+describe('a scheduler command that hangs, on the LSF stand-in', () => {
+  const BOUND = { LIBCC_SCHEDULER_TIMEOUT: '2' };
+  const timedOut = (cmd: string) => `${cmd} did not answer within 2 s (LIBCC_SCHEDULER_TIMEOUT): stopped; retry when LSF answers, or raise LIBCC_SCHEDULER_TIMEOUT if it is only slow`;
+  const bsubCalls = (lsf: { dir: string }) => Number(fs.readFileSync(path.join(lsf.dir, 'bsub_calls'), 'utf8'));
+
+  it('bjobs hanging: status.sh stops it after the bound and exits 3 naming bjobs and the bound, no unfinished job shown done or not run; submit.sh refuses', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    const r = await s.submitWith(lsf, 'submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    const runId = s.ledger()[0]!.runId;
+    await running(s, make);
+    await waitFor('the jobs not behind make a.tt to finish', () => s.jobs.filter((j) => s.isDone(j)).length === 4);
+
+    for (const stubborn of ['0', '1']) {
+      // '1': bjobs ignores SIGTERM too (an uninterruptible NFS read): SIGKILL 5 s later.
+      const env = { ...BOUND, LSF_STANDIN_HANG: 'bjobs', LSF_STANDIN_HANG_IGNORE_TERM: stubborn };
+      const status = await s.submitWith(lsf, 'status.sh', [], env);
+      expect(status.code, stubborn).toBe(3);
+      expect(status.stderr).toBe(
+        `libcc: error: cannot reach the scheduler for run ${runId}: ${timedOut('bjobs')}\nlibcc: jobs without a marker of this run are shown as unknown: they may be pending or running\n`,
+      );
+      const json = await s.submitWith(lsf, 'status.sh', ['--json'], env);
+      expect(json.code).toBe(3);
+      const doc = JSON.parse(json.stdout) as { scheduler: { answered: boolean; error: string }; jobs: { stage: string; key: string; state: string }[] };
+      expect(doc.scheduler).toMatchObject({ answered: false, error: timedOut('bjobs') });
+      expect(doc.jobs.filter((j) => j.state === 'done')).toHaveLength(4);
+      expect(doc.jobs.filter((j) => j.state !== 'done').map((j) => `${j.stage} ${j.key} ${j.state}`).sort()).toEqual([`gather n5.a unknown`, `make ${A_TT} unknown`]);
+    }
+
+    const submit = await s.submitWith(lsf, 'submit.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bjobs' });
+    expect(submit.code).toBe(1);
+    expect(submit.stderr).toContain(`libcc: error: cannot tell whether job group ${s.ledger()[0]!.group} still has unfinished jobs: the scheduler did not answer (${timedOut('bjobs')})`);
+    expect(bsubCalls(lsf)).toBe(4);
+    expect(new Set(s.ledger().map((l) => l.runId)).size).toBe(1);
+
+    touch(s, 'open');
+    await lsf.waitIdle(30_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect((await s.submitWith(lsf, 'status.sh', [], BOUND)).code).toBe(0);
+  }, 120_000);
+
+  it('bsub hanging after LSF registered the job: submit.sh finds it in the run\'s job group, records it and goes on; nothing is submitted twice', async () => {
+    const s = site();
+    const lsf = s.lsf();
+    const r = await s.submitWith(lsf, 'submit.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bsub:2:after' });
+    expect(r.code, r.stderr).toBe(0);
+    const ledger = s.ledger();
+    expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make n5.a 1-2', 'make n5.b 1-2', 'gather n5 1', 'gather n5 2']);
+    expect(r.stderr).toContain(`libcc: bsub did not answer for stage make (faults.make.n5.b[1-2]), but LSF accepted it as job ${ledger[1]!.id}: going on\n`);
+    expect(bsubCalls(lsf)).toBe(4);
+    expect(lsf.jobs().map((j) => j.id)).toEqual(ledger.map((l) => Number(l.id)));
+    await lsf.waitIdle(30_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  }, 90_000);
+
+  it('bsub hanging before LSF registered the job: submit.sh stops after the bound and 15 s of bjobs, says so and kills what it submitted; the next submit.sh completes', async () => {
+    const s = site();
+    const lsf = s.lsf();
+    const r = await s.submitWith(lsf, 'submit.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bsub:2' });
+    expect(r.code).toBe(1);
+    const group = s.ledger()[0]!.group;
+    expect(r.stderr).toContain(
+      `libcc: error: bsub failed for stage make (faults.make.n5.b[1-2]): ${timedOut('bsub')}; no job of it appeared in job group ${group} within 15 s\n` +
+        `libcc: killing the jobs of this run (job group ${group})\n`,
+    );
+    expect(s.ledger()).toHaveLength(1);
+    expect(lsf.jobs()).toHaveLength(1);
+    await lsf.waitIdle(30_000);
+    const again = await s.submitWith(lsf, 'submit.sh', [], BOUND);
+    expect(again.code, again.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'PEND')).toEqual([]);
+  }, 90_000);
+
+  it('bkill hanging: kill.sh stops it after the bound and says it could not kill the run; run again, it does', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    const group = s.ledger()[0]!.group;
+    await running(s, make);
+    const r = await s.submitWith(lsf, 'kill.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bkill' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `libcc: killing job group ${group}\n` +
+        `libcc: error: could not kill every job of ${group} (bkill exited with code 124):\n  ${timedOut('bkill')}\n` +
+        'libcc: the jobs above may still be pending or running: check with status.sh, then run kill.sh again\n',
+    );
+    expect(lsf.element(s.ledger()[0]!.id, make.index)?.state).toBe('RUN');
+    const again = await s.submitWith(lsf, 'kill.sh', [], BOUND);
+    expect(again.code, again.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'RUN' || element.state === 'PEND')).toEqual([]);
+  });
+
+  it('LIBCC_SCHEDULER_TIMEOUT that is not a positive whole number, or no usable timeout: submit.sh, status.sh and kill.sh stop at once with a clear error and ask LSF nothing', async () => {
+    const s = site();
+    const lsf = s.lsf();
+    for (const bound of ['0', 'abc', '1.5', '-3', '5m']) {
+      for (const script of ['submit.sh', 'status.sh', 'kill.sh']) {
+        const r = await s.submitWith(lsf, script, [], { LIBCC_SCHEDULER_TIMEOUT: bound, LSF_STANDIN_HANG: 'bsub bjobs bkill' });
+        expect(r.code, `${script} ${bound}`).toBe(1);
+        expect(r.stderr).toBe(`libcc: error: LIBCC_SCHEDULER_TIMEOUT must be a positive whole number of seconds (the bound on each scheduler command; default 300), not '${bound}'\n`);
+      }
+    }
+    expect(lsf.jobs()).toEqual([]);
+
+    // A `timeout` that is not the coreutils one (BusyBox's older one takes -t SECS).
+    const fake = path.join(s.root, 'fake-timeout');
+    fs.mkdirSync(fake);
+    fs.writeFileSync(path.join(fake, 'timeout'), '#!/bin/sh\necho "timeout: unrecognized option: k" >&2\nexit 1\n', { mode: 0o755 });
+    const odd = await s.submitWith(lsf, 'submit.sh', [], { PATH: `${fake}:${lsf.env.PATH ?? ''}` });
+    expect(odd.code).toBe(1);
+    expect(odd.stderr).toBe(`libcc: error: '${fake}/timeout' does not run 'timeout -k 1 1 true': libcc needs the coreutils timeout, with --kill-after, to bound scheduler commands\n`);
+
+    // No timeout at all: a PATH of everything on it but timeout.
+    const bare = path.join(s.root, 'no-timeout');
+    fs.mkdirSync(bare);
+    for (const dir of (lsf.env.PATH ?? '').split(':').filter((d) => d !== '' && fs.existsSync(d))) {
+      for (const name of fs.readdirSync(dir)) {
+        if (name !== 'timeout' && !fs.existsSync(path.join(bare, name))) fs.symlinkSync(path.join(dir, name), path.join(bare, name));
+      }
+    }
+    const none = await s.submitWith(lsf, 'status.sh', [], { PATH: bare });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe("libcc: error: the coreutils command 'timeout' is not on PATH: libcc runs every scheduler command under it, so that a scheduler that does not answer cannot hang this script (install coreutils)\n");
+    expect(lsf.jobs()).toEqual([]);
+  });
+});

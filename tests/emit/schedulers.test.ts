@@ -128,4 +128,30 @@ describe('generated files per scheduler', () => {
       });
     expect(calls.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('every scheduler command runs bounded, through libcc_sched_cmd (LIBCC_SCHEDULER_TIMEOUT); submit.sh, status.sh and kill.sh check the bound at start-up', () => {
+    const commands = { lsf: 'bsub|bjobs|bkill', slurm: 'sbatch|squeue|scancel|scontrol' };
+    for (const [scheduler, names] of Object.entries(commands)) {
+      const dir = outs[scheduler]!;
+      const bounded: string[] = [];
+      for (const file of shellFiles(dir)) {
+        fs.readFileSync(path.join(dir, file), 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (/^\s*#/.test(line)) return;
+            // A command run: at the start of a line, or of a $( ), after `setsid`, `!`, `|`, `;`, `&&`;
+            // not in the text of a message (a quoted string without a command substitution).
+            const code = line.replace(/"(?:[^"\\$]|\\.|\$(?!\())*"|'[^']*'/g, '""');
+            const run = new RegExp(`(^\\s*|\\$\\(|[!|;&]\\s*)(setsid\\s+)?(${names})\\s`);
+            expect(code, `${scheduler} ${file}:${i + 1} runs a scheduler command outside libcc_sched_cmd`).not.toMatch(run);
+            if (new RegExp(`libcc_sched_cmd (setsid )?(${names}) `).test(line)) bounded.push(`${file}:${i + 1}`);
+          });
+      }
+      expect(bounded.length, scheduler).toBeGreaterThanOrEqual(4);
+      expect(bounded.every((c) => c.startsWith('lib/scheduler.sh:')), scheduler).toBe(true);
+      for (const script of ['submit.sh', 'status.sh', 'kill.sh']) {
+        expect(fs.readFileSync(path.join(dir, script), 'utf8'), `${scheduler} ${script}`).toMatch(/^libcc_sched_cmd_require$/m);
+      }
+    }
+  });
 });

@@ -170,6 +170,12 @@ export interface ShimOptions {
   runFirst?: boolean;
   /** The failing call runs the real command this many seconds later, in the background: slurmctld registers the job after the client gave up. */
   runLater?: number;
+  /**
+   * The failing call never answers (slurmctld wedged, an NFS stall): after runFirst/runLater it
+   * sleeps until killed, instead of printing `message`. Its runLater part runs in its own
+   * session, out of reach of a kill of the shim's process group (`timeout`).
+   */
+  hang?: boolean;
 }
 
 /**
@@ -192,8 +198,12 @@ export function writeShim(dir: string, cmd: string, opts: ShimOptions = {}): str
         : '',
       opts.failOn !== undefined
         ? `if [ ${opts.failOn} = 0 ] || [ "$n" = ${opts.failOn} ]; then ${opts.runFirst ? `${q(realCommand(cmd))} "$@" >/dev/null 2>&1; ` : ''}${
-            opts.runLater !== undefined ? `( sleep ${opts.runLater}; ${q(realCommand(cmd))} "$@" ) </dev/null >/dev/null 2>&1 & ` : ''
-          }echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}; fi`
+            opts.runLater !== undefined
+              ? opts.hang
+                ? `setsid bash -c 'sleep "$0"; exec "$@"' ${opts.runLater} ${q(realCommand(cmd))} "$@" </dev/null >/dev/null 2>&1 & `
+                : `( sleep ${opts.runLater}; ${q(realCommand(cmd))} "$@" ) </dev/null >/dev/null 2>&1 & `
+              : ''
+          }${opts.hang ? 'exec sleep 100000' : `echo ${q(message)}${opts.stdout ? '' : ' >&2'}; exit ${opts.code ?? 1}`}; fi`
         : '',
       `exec ${q(realCommand(cmd))} "$@"`,
       '',

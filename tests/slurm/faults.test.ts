@@ -423,4 +423,77 @@ describe.skipIf(!slurm.available)(title, () => {
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
     expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
   }, 120_000);
+
+  // A client that never answers (slurmctld wedged, an NFS stall): libcc_sched_cmd stops it after
+  // LIBCC_SCHEDULER_TIMEOUT seconds (docs/generated-scripts.md, "Scheduler commands time out").
+  const BOUND = { LIBCC_SCHEDULER_TIMEOUT: '2' };
+  const timedOut = (cmd: string) => `${cmd} did not answer within 2 s (LIBCC_SCHEDULER_TIMEOUT): stopped; retry when Slurm answers, or raise LIBCC_SCHEDULER_TIMEOUT if it is only slow`;
+
+  it('squeue or scontrol ping hanging: status.sh stops it after the bound and exits 3 naming it, no unfinished job shown done or not run; submit.sh refuses', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    const runId = s.ledger()[0]!.runId;
+    const gatherA = s.job('gather', 'n5.a');
+    await waitFor('make a.tt to run, the jobs not behind it to finish', () => isRunning(s, aTt) && s.jobs.filter((j) => j !== aTt && j !== gatherA).every((j) => slurmState(s, j)?.state === 'COMPLETED'));
+
+    writeShim(s.shims, 'squeue', { failOn: 0, hang: true });
+    const status = await s.run('status.sh', [], { path: s.shims, env: BOUND });
+    expect(status.code).toBe(3);
+    expect(status.stderr).toBe(
+      `libcc: error: cannot reach the scheduler for run ${runId}: ${timedOut('squeue')}\nlibcc: jobs without a marker of this run are shown as unknown: they may be pending or running\n`,
+    );
+    const doc = JSON.parse((await s.run('status.sh', ['--json'], { path: s.shims, env: BOUND })).stdout) as StatusJson;
+    expect(doc).toMatchObject({ exit_code: 3, scheduler: { answered: false, error: timedOut('squeue') } });
+    expect(doc.jobs.filter((j) => j.state === 'done')).toHaveLength(4);
+    expect(doc.jobs.filter((j) => j.state !== 'done').map((j) => `${j.stage} ${j.key} ${j.state}`).sort()).toEqual(['gather n5.a unknown', `make ${A_TT} unknown`]);
+    const submit = await s.run('submit.sh', [], { path: s.shims, env: BOUND });
+    expect(submit.code).toBe(1);
+    expect(submit.stderr).toContain(`libcc: error: cannot tell whether run ${runId} still has unfinished jobs: the scheduler did not answer (${timedOut('squeue')})`);
+    expect(new Set(s.ledger().map((l) => l.runId)).size).toBe(1);
+
+    const wedged = path.join(s.root, 'wedged');
+    writeShim(wedged, 'scontrol', { failOn: 0, hang: true });
+    const noPing = JSON.parse((await s.run('status.sh', ['--json'], { path: wedged, env: BOUND })).stdout) as StatusJson;
+    expect(noPing).toMatchObject({ exit_code: 3, scheduler: { answered: false, error: timedOut('scontrol') } });
+    expect(noPing.jobs.filter((j) => !['done', 'unknown'].includes(j.state))).toEqual([]);
+
+    touch(s, 'open');
+    await settle(s);
+    expect((await s.run('status.sh', [], { env: BOUND })).code).toBe(0);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+  }, 120_000);
+
+  it('sbatch hanging after slurmctld accepted the job, or registering it only after libcc stopped sbatch: submit.sh finds it and goes on; nothing is submitted twice', async () => {
+    for (const late of [false, true]) {
+      const s = site();
+      const calls = writeShim(s.shims, 'sbatch', late ? { failOn: 2, hang: true, runLater: 3 } : { failOn: 2, hang: true, runFirst: true });
+      const r = await s.run('submit.sh', [], { path: s.shims, env: BOUND });
+      expect(r.code, r.stderr).toBe(0);
+      const ledger = s.ledger();
+      expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make n5.a 1-2', 'make n5.b 1-2', 'gather n5 1', 'gather n5 2']);
+      expect(r.stderr).toContain(`libcc: sbatch reported a failure for stage make (sfaults.make.n5.b[1-2]) (${timedOut('sbatch')}), but Slurm accepted it as job ${ledger[1]!.id}: going on\n`);
+      expect(fs.readFileSync(calls, 'utf8').trim()).toBe('4');
+      await settle(s);
+      for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+      // Each job ran once: the job sbatch did not report was not submitted again.
+      expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+    }
+  }, 180_000);
+
+  it('sbatch hanging and no job ever appearing: submit.sh stops after the bound and 15 s of squeue, says so; the next submit.sh completes', async () => {
+    const s = site();
+    writeShim(s.shims, 'sbatch', { failOn: 2, hang: true });
+    const r = await s.run('submit.sh', [], { path: s.shims, env: BOUND });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`libcc: error: sbatch failed for stage make (sfaults.make.n5.b[1-2]): ${timedOut('sbatch')}; no job of it appeared in squeue within 15 s\n`);
+    expect(s.ledger()).toHaveLength(1);
+    await settle(s);
+    const resumed = await s.run('submit.sh', [], { env: BOUND });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+  }, 120_000);
 });

@@ -46,6 +46,7 @@ while (($# > 0)); do
   esac
   shift
 done
+libcc_sched_cmd_require
 # A dry run writes nothing, so it takes no lock.
 trap libcc_unlock EXIT
 trap 'exit 130' INT

@@ -38,6 +38,7 @@ if ((json)) && [[ $matrix != auto ]]; then
   printf 'status.sh: --json prints every job; --matrix and --no-matrix are for the text output\n' >&2
   exit 2
 fi
+libcc_sched_cmd_require
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)

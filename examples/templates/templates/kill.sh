@@ -18,6 +18,7 @@ elif (($# > 0)); then
   sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}"
   exit 2
 fi
+libcc_sched_cmd_require
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id ]]; then
   [[ -f $ledger ]] || libcc_die "no run to kill: $ledger does not exist"

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {
   stateDir, withLock, readAllJobs, writeJob, readJson, writeAtomic, touchActivity, envInt,
   userName, hostName, isVisible, normalizeGroup, sleepSync, readJob, isJobFinished, ensureScheduler,
-  injectSchedulerFault,
+  injectSchedulerFault, hangRule, hang,
 } from './common.mjs';
 import { parseJobName, SpecError } from './arrayspec.mjs';
 import { parseDependency, resolveDependency, DepSyntaxError, DepResolveError } from './depexpr.mjs';
@@ -244,6 +244,9 @@ function main() {
     writeAtomic(f, String(n));
     return n;
   });
+  const hangs = hangRule(PROG);
+  const hangAfter = hangs !== null && hangs !== 'every' && hangs.call === callNo && hangs.after;
+  if (hangs !== null && hangs !== 'every' && hangs.call === callNo && !hangs.after) hang();
   if (isFailingCall(process.env.LSF_STANDIN_FAIL_SUBMIT, callNo)) {
     const msg = process.env.LSF_STANDIN_FAIL_MESSAGE || 'Contacting batch daemon: Communication timeout';
     process.stderr.write(`${msg}. Job not submitted.\n`);
@@ -471,6 +474,8 @@ function main() {
   if (result.error) notSubmitted(result.error);
 
   ensureScheduler(dir);
+  // LSF_STANDIN_HANG=bsub:N:after: the job is in, the answer never comes.
+  if (hangAfter) hang();
 
   const msg = queueExplicit
     ? `Job <${result.id}> is submitted to queue <${queue}>.\n`

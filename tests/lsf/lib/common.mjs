@@ -44,6 +44,7 @@ export function fail(prog, message, code = 255) {
  */
 export function injectSchedulerFault(prog, argv, usage) {
   const list = (v) => (v || '').split(/[\s,]+/).filter(Boolean);
+  if (hangRule(prog) === 'every') hang();
   const down = list(process.env.LSF_STANDIN_DOWN);
   if (down.includes('all') || down.includes('1') || down.includes(prog)) {
     process.stderr.write(`${process.env.LSF_STANDIN_DOWN_MESSAGE || 'LSF is down. Please wait ...'}\n`);
@@ -53,6 +54,36 @@ export function injectSchedulerFault(prog, argv, usage) {
   for (const a of argv) {
     if (illegal.has(a)) usage(`${prog}: invalid option -- '${a[1]}'`);
   }
+}
+
+/**
+ * LSF_STANDIN_HANG: words `command` (every call of it hangs), `bsub:N` (bsub's N-th call, counted
+ * like LSF_STANDIN_FAIL_SUBMIT, hangs before it submits) or `bsub:N:after` (it submits the job,
+ * then hangs before it answers): a wedged mbatchd, or an NFS stall, as seen by the client. The
+ * rule for `prog`: 'every', or { call, after } for bsub, or null.
+ */
+export function hangRule(prog) {
+  for (const word of (process.env.LSF_STANDIN_HANG || '').split(/[\s,]+/).filter(Boolean)) {
+    const [cmd, call, when] = word.split(':');
+    if (cmd !== prog) continue;
+    if (call === undefined) return 'every';
+    return { call: Number(call), after: when === 'after' };
+  }
+  return null;
+}
+
+/**
+ * Never returns: sleeps until a signal ends the process. With LSF_STANDIN_HANG_IGNORE_TERM=1,
+ * SIGTERM (and SIGINT) do not end it either, only SIGKILL: a client stuck in an uninterruptible
+ * NFS read.
+ */
+export function hang() {
+  if (process.env.LSF_STANDIN_HANG_IGNORE_TERM === '1') {
+    // A handler that never runs (the loop below blocks the event loop): the signal is swallowed.
+    process.on('SIGTERM', () => {});
+    process.on('SIGINT', () => {});
+  }
+  for (;;) sleepSync(60_000);
 }
 
 /** The state directory; exits with a clear message when LSF_STANDIN_DIR is not set. */

@@ -31,6 +31,72 @@ libcc_note() {
   printf 'libcc: %s\n' "$*" >&2
 }
 
+# Every scheduler command (bsub, bjobs, sbatch, squeue, …) runs through libcc_sched_cmd, under
+# coreutils `timeout` (GNU coreutils manual, "timeout invocation"): a wedged mbatchd or
+# slurmctld, or a stalled NFS mount, must not hang a script forever. After
+# LIBCC_SCHEDULER_TIMEOUT seconds (default 300) the command gets SIGTERM, LIBCC_SCHED_KILL_AFTER
+# seconds later SIGKILL (docs/generated-scripts.md, "Scheduler commands time out").
+LIBCC_SCHED_KILL_AFTER=5
+
+# Can scheduler commands run bounded? Status 1 with the reason in LIBCC_SCHED_ERR: the bound is
+# not a positive whole number of seconds, or there is no GNU-style `timeout` (BusyBox's older
+# one takes `-t SECS`).
+libcc_sched_cmd_ready() {
+  local bound=${LIBCC_SCHEDULER_TIMEOUT:-300}
+  LIBCC_SCHED_ERR=''
+  if ! [[ $bound =~ ^[1-9][0-9]{0,8}$ ]]; then
+    LIBCC_SCHED_ERR="LIBCC_SCHEDULER_TIMEOUT must be a positive whole number of seconds (the bound on each scheduler command; default 300), not '$bound'"
+    return 1
+  fi
+  [[ -z ${LIBCC_SCHED_CMD_PROBED:-} ]] || return 0
+  if ! command -v timeout >/dev/null 2>&1; then
+    LIBCC_SCHED_ERR="the coreutils command 'timeout' is not on PATH: libcc runs every scheduler command under it, so that a scheduler that does not answer cannot hang this script (install coreutils)"
+    return 1
+  fi
+  if ! timeout -k 1 1 true >/dev/null 2>&1; then
+    LIBCC_SCHED_ERR="'$(command -v timeout)' does not run 'timeout -k 1 1 true': libcc needs the coreutils timeout, with --kill-after, to bound scheduler commands"
+    return 1
+  fi
+  LIBCC_SCHED_CMD_PROBED=1
+}
+
+# Stop at start-up when scheduler commands cannot run bounded (submit.sh, status.sh, kill.sh):
+# never run them without the bound. A local pipeline has no scheduler commands.
+libcc_sched_cmd_require() {
+  [[ $LIBCC_SCHEDULER != local ]] || return 0
+  libcc_sched_cmd_ready || libcc_die "$LIBCC_SCHED_ERR"
+}
+
+# Run scheduler command "$@" (optionally after `setsid`) under timeout. Its output and exit
+# status pass through, but a command that did not answer within the bound is stopped: one line
+# saying so goes to stderr (the last line of its output) and the status is 124. A subshell, so
+# that its traps are its own: an interrupt stops the command at once instead of waiting for the
+# bound (timeout runs in its own process group, out of reach of Ctrl-C) — unless the caller
+# ignores that signal (`trap '' …`: a failing job's fail-fast bkill, which the kill of its own
+# process group must not stop).
+libcc_sched_cmd() ( # [setsid] command args...
+  local bound=${LIBCC_SCHEDULER_TIMEOUT:-300} name=$1 start=$SECONDS code=0 pid ignored signal
+  [[ $name != setsid ]] || name=$2
+  if ! libcc_sched_cmd_ready; then
+    printf 'libcc: %s\n' "$LIBCC_SCHED_ERR" >&2
+    exit 125
+  fi
+  ignored=$(trap -p INT TERM HUP)
+  timeout -k "$LIBCC_SCHED_KILL_AFTER" "$bound" "$@" &
+  pid=$!
+  for signal in INT TERM HUP; do
+    [[ $ignored == *"trap -- '' SIG$signal"* ]] || trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 130' "$signal"
+  done
+  wait "$pid" || code=$?
+  # 124: stopped by SIGTERM; 137: SIGKILL after LIBCC_SCHED_KILL_AFTER more seconds (or a
+  # SIGKILL of its own, before the bound).
+  if ((code == 124)) || { ((code == 137)) && ((SECONDS - start >= bound)); }; then
+    printf '%s did not answer within %s s (LIBCC_SCHEDULER_TIMEOUT): stopped; retry when %s answers, or raise LIBCC_SCHEDULER_TIMEOUT if it is only slow\n' "$name" "$bound" "$LIBCC_SCHEDULER" >&2
+    exit 124
+  fi
+  exit "$code"
+)
+
 # A JSON string literal for $1 (libcc_json_string, printed).
 libcc_json() {
   local literal

@@ -33,7 +33,7 @@ libcc_sched_job_id() {
 # its dependants instead of leaving them pending forever. Options: libcc_stage_options.
 LIBCC_DRY_ID=0
 libcc_sched_submit() { # stage group name array indices limit dep...
-  local stage=$1 group=$2 name=$3 array=$4 indices=$5 limit=$6 spec command out dep expression=''
+  local stage=$1 group=$2 name=$3 array=$4 indices=$5 limit=$6 spec command out dep expression='' code=0
   shift 6
   local -a options=() args=()
   libcc_stage_options "$stage"
@@ -67,7 +67,18 @@ libcc_sched_submit() { # stage group name array indices limit dep...
     printf '\n'
     return 0
   fi
-  if ! out=$(bsub ${args[@]+"${args[@]}"} 2>&1); then
+  if ! command -v bsub >/dev/null 2>&1; then
+    LIBCC_SCHED_ERR="bsub failed for stage $stage ($spec): bsub: command not found"
+    return 1
+  fi
+  out=$(libcc_sched_cmd bsub ${args[@]+"${args[@]}"} 2>&1) || code=$?
+  if ((code == 124)); then
+    # bsub was stopped, but mbatchd may have accepted the job before it could answer.
+    LIBCC_SCHED_ERR="bsub failed for stage $stage ($spec): ${out##*$'\n'}"
+    libcc_lsf_accepted "$name" || return 1
+    libcc_note "bsub did not answer for stage $stage ($spec), but LSF accepted it as job $LIBCC_SCHED_ID: going on"
+    return 0
+  elif ((code != 0)); then
     LIBCC_SCHED_ERR="bsub failed for stage $stage ($spec): $out"
     return 1
   fi
@@ -91,7 +102,11 @@ libcc_bjobs() { # bjobs arguments...
     LIBCC_SCHED_ERR='bjobs: command not found'
     return 1
   fi
-  out=$(bjobs "$@" 2>&1) || code=$?
+  out=$(libcc_sched_cmd bjobs "$@" 2>&1) || code=$?
+  if ((code == 124)); then
+    LIBCC_SCHED_ERR=${out##*$'\n'}
+    return 1
+  fi
   while IFS= read -r line; do
     if [[ $line =~ ^[0-9]+\| ]]; then
       LIBCC_BJOBS_OUT+=$line$'\n'
@@ -107,6 +122,43 @@ libcc_bjobs() { # bjobs arguments...
   fi
   LIBCC_SCHED_ERR="bjobs exited with code $code${LIBCC_SCHED_ERR:+: $LIBCC_SCHED_ERR}"
   return 1
+}
+
+# bsub did not answer within the bound (libcc_sched_cmd), but mbatchd may have accepted the job
+# before it was stopped, or may still be registering it. Such a job is found by its name $1
+# (`name` or `name[index]`) in this run's job group: one that no ledger line lists is taken as
+# the submission, in LIBCC_SCHED_ID, so it is neither submitted twice nor lost. bjobs is asked
+# after 0, 1, 2, 4 and 8 s before "none" is believed. Status 1 when there is none, or bjobs
+# fails (said after LIBCC_SCHED_ERR); more than one is an error.
+libcc_lsf_accepted() { # name
+  local error=$LIBCC_SCHED_ERR wait id name line
+  local -A known=() found=()
+  if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
+    while IFS=$'\t' read -r -a line; do [[ -z ${line[5]:-} ]] || known[${line[5]}]=1; done <"$LIBCC_RUN_DIR/ledger.tsv"
+  fi
+  libcc_sched_run_label "$LIBCC_RUN_ID"
+  for wait in 0 1 2 4 8; do
+    sleep "$wait"
+    if ! libcc_bjobs -a -noheader -o "jobid job_name delimiter='|'" -g "$LIBCC_SCHED_RUN_HANDLE"; then
+      LIBCC_SCHED_ERR="$error; bjobs could not tell whether LSF accepted the job anyway: $LIBCC_SCHED_ERR"
+      return 1
+    fi
+    while IFS='|' read -r id name; do
+      if [[ ($name == "$1" || $name == "$1["*) && -z ${known[$id]:-} ]]; then found[$id]=1; fi
+    done <<<"$LIBCC_BJOBS_OUT"
+    ((${#found[@]} == 0)) || break
+  done
+  case ${#found[@]} in
+    0)
+      LIBCC_SCHED_ERR="$error; no job of it appeared in $LIBCC_SCHED_RUN_LABEL within 15 s"
+      return 1
+      ;;
+    1) LIBCC_SCHED_ID=${!found[*]} LIBCC_SCHED_ERR=$error ;;
+    *)
+      LIBCC_SCHED_ERR="$error; $LIBCC_SCHED_RUN_LABEL has jobs ${!found[*]} of this unit that no ledger line lists: kill them (bkill ${!found[*]})"
+      return 1
+      ;;
+  esac
 }
 
 # The jobs of run $1 in one bjobs call: LIBCC_SCHED_STATE[name] (plain job) or
@@ -148,9 +200,13 @@ libcc_sched_kill() { # run-id
   # Inside a job (fail-fast), bkill's own process must not die of the kill of the job's
   # process group.
   if [[ -n ${LSB_JOBID:-} ]] && command -v setsid >/dev/null 2>&1; then
-    out=$(setsid bkill -g "$LIBCC_SCHED_RUN_HANDLE" 0 2>&1) || code=$?
+    out=$(libcc_sched_cmd setsid bkill -g "$LIBCC_SCHED_RUN_HANDLE" 0 2>&1) || code=$?
   else
-    out=$(bkill -g "$LIBCC_SCHED_RUN_HANDLE" 0 2>&1) || code=$?
+    out=$(libcc_sched_cmd bkill -g "$LIBCC_SCHED_RUN_HANDLE" 0 2>&1) || code=$?
+  fi
+  if ((code == 124)); then
+    LIBCC_SCHED_KILL_CODE=$code LIBCC_SCHED_ERR=${out##*$'\n'}
+    return 1
   fi
   # bkill prints one line per job: `Job <N> is being terminated`, or `Job <N>: <why not>`.
   # Jobs that already finished, or nothing left to kill, are no failure; anything else is.
