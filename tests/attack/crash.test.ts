@@ -11,13 +11,14 @@
  * lock left by a dead process is taken over.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';
 import { runCli } from '../helpers/cli.js';
+import { fileTree } from '../helpers/tree.js';
 import { hostile, spawnCli, type Hostile } from './hostile.js';
 
 let h: Hostile;
@@ -33,21 +34,7 @@ beforeAll(() => {
 const INTERNAL = new Set(['.libcc.lock', '.libcc-journal', '.libcc-journal.tmp', '.libcc-stage', 'run']);
 
 /** Generated files (path → content and mode) of a directory, libcc's bookkeeping left out. */
-function tree(dir: string): Map<string, string> {
-  const result = new Map<string, string>();
-  if (!existsSync(dir)) return result;
-  const walk = (path: string, prefix: string) => {
-    for (const name of readdirSync(path).sort()) {
-      if (prefix === '' && INTERNAL.has(name)) continue;
-      const full = join(path, name);
-      const stat = lstatSync(full);
-      if (stat.isDirectory()) walk(full, `${prefix}${name}/`);
-      else result.set(`${prefix}${name}`, `${(stat.mode & 0o777).toString(8)} ${readFileSync(full, 'utf8')}`);
-    }
-  };
-  walk(dir, '');
-  return result;
-}
+const tree = (dir: string) => fileTree(dir, INTERNAL);
 
 /** The second version of the pipeline: one stage changed, one removed, so a compile writes and removes. */
 function version2(source: string): string {

@@ -6,7 +6,7 @@
  * directory as it found it. Through the CLI: a pipeline with 1 000 decks compiles to the same
  * tree whether it is written fresh (early) or as an update of an older tree.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { generateCompileFlow } from '../../bench/compile-flow.js';
 import { abandonEarlyWrite, beginEarlyWrite, finishEarlyWrite, LOCK, MANIFEST, pendingManifest, writeGenerated, type Content } from '../../src/cli/compile.js';
 import { UnsafePathError } from '../../src/cli/safe-fs.js';
 import { runCli } from '../helpers/cli.js';
+import { fileTree } from '../helpers/tree.js';
 import { useFastPathNotes } from '../helpers/fast-path.js';
 
 useFastPathNotes();
@@ -29,20 +30,7 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** Every file under `dir` (path → mode and content), libcc's cache left out. */
-function tree(dir: string): Map<string, string> {
-  const result = new Map<string, string>();
-  const walk = (path: string, prefix: string) => {
-    for (const name of readdirSync(path).sort()) {
-      if (prefix === '' && name === '.libcc-cache') continue;
-      const full = join(path, name);
-      const stat = lstatSync(full);
-      if (stat.isDirectory()) walk(full, `${prefix}${name}/`);
-      else result.set(`${prefix}${name}`, `${(stat.mode & 0o777).toString(8)} ${readFileSync(full, 'utf8')}`);
-    }
-  };
-  walk(dir, '');
-  return result;
-}
+const tree = (dir: string) => fileTree(dir, new Set(['.libcc-cache']));
 
 /** A generated file set: 300 decks (sent early) and a few scripts and tables, with its pending manifest. */
 function files(): { all: Map<string, Content>; early: [string, Uint8Array[]][] } {
