@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
+import { describe, expect, it } from 'vitest';
+import { jobName } from '../e2e/harness.js';
+import { faultFlow } from '../helpers/fault-tool.js';
 import { ensureSlurm, slurmCmd, writeForgettingSqueue, writeShim } from '../helpers/slurm.js';
-import { cancelAll, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
-import { faultFlow, installFaultTool } from '../helpers/fault-tool.js';
+import { faultSites, waitFor, type StatusJson } from './fault-sites.js';
+import { ledgerIds } from './pipeline.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'faults on a real Slurm' : `faults on a real Slurm (skipped: ${slurm.reason})`;
@@ -27,76 +28,8 @@ const SIGTERM_REASON = 'killed by signal SIGTERM (a kill of the run, a run limit
 const KILLED = /^killed: started on \S+ at [\d-]+ [\d:]+ \(process \d+, job \d+_1, attempt 1\) and never recorded its end: SIGKILL, a crash, a lost host, or a full disk$/;
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-interface FaultSite extends Site {
-  faults: string;
-  shims: string;
-}
-
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-interface StatusJson {
-  exit_code: number;
-  scheduler: { name: string; queried: boolean; answered: boolean | null; error: string | null };
-  jobs: { stage: string; key: string; state: string; reason: string | null; scheduler_state: string | null }[];
-}
-
 describe.skipIf(!slurm.available)(title, () => {
-  let root = '';
-  let out = '';
-  const sites: FaultSite[] = [];
-
-  beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-slurm-faults-'));
-    fs.chmodSync(root, 0o755);
-    fs.writeFileSync(path.join(root, 'flow.lcp'), FLOW);
-    out = await compileExample(root, path.join(root, 'flow.lcp'));
-  }, 60_000);
-  afterEach(async () => {
-    while (sites.length) {
-      const s = sites.pop()!;
-      cancelAll(ledgerIds(s.runDir));
-      fs.writeFileSync(path.join(s.faults, 'open'), '');
-      await s.cleanup();
-    }
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  function site(): FaultSite {
-    const s = Site.create(out, 'libcc-slurm-faults-site-') as FaultSite;
-    fs.chmodSync(s.root, 0o755);
-    sites.push(s);
-    s.faults = installFaultTool(s);
-    s.shims = path.join(s.root, 'shims');
-    return s;
-  }
-  const touch = (s: FaultSite, name: string) => fs.writeFileSync(path.join(s.faults, name), '');
-  /** The tool's runs, `stage key` per line. */
-  const ran = (s: FaultSite) => (fs.existsSync(path.join(s.faults, 'ran')) ? fs.readFileSync(path.join(s.faults, 'ran'), 'utf8').trim().split('\n') : []);
-  const toolKey = (job: JobRow) => `${job.stage} ${job.key.replace(/^n5\./, '')}`;
-  const isRunning = (s: FaultSite, job: JobRow) => fs.existsSync(path.join(s.faults, `running.${toolKey(job).replace(' ', '.')}`));
-  /** Done-marker ids of the jobs that are done: a job that runs again gets a new one. */
-  const markerIds = (s: FaultSite) =>
-    Object.fromEntries(s.jobs.filter((j) => s.isDone(j)).map((j) => [jobName(j), /^id=(.*)$/m.exec(fs.readFileSync(s.stateFile(j, 'done'), 'utf8'))![1]]));
-  const started = (s: FaultSite, job: JobRow) =>
-    Object.fromEntries(
-      fs
-        .readFileSync(path.join(s.runDir, 'state', job.stage, `${job.key}.started`), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    );
-  /** Slurm's state of job `job` in run `runId` (its element, from the ledger). */
-  const slurmState = (s: FaultSite, job: JobRow, runId?: string) => {
-    const line = s.ledger().find((l) => (runId === undefined || l.runId === runId) && l.stage === job.stage && l.arrayGroup === job.group && expandIndices(l.indices).includes(job.index));
-    return line ? elementRows([String(line.id)]).get(`${line.id}_${job.index}`) : undefined;
-  };
-  const settle = (s: FaultSite, runId?: string) => waitIdle(ledgerIds(s.runDir, runId), 120_000);
+  const { site, touch, ran, toolKey, isRunning, markerIds, started, slurmState, settle } = faultSites(FLOW);
 
   it('sbatch failing on its 3rd call: submit.sh stops, cancels what it submitted, exits 1; the resubmission completes, nothing done runs again', async () => {
     const s = site();
@@ -496,4 +429,5 @@ describe.skipIf(!slurm.available)(title, () => {
     await settle(s);
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
   }, 120_000);
+
 });

@@ -1,0 +1,84 @@
+// The sites of the Slurm fault suites (faults.test.ts, node-failure.test.ts): the fault pipeline
+// (tests/helpers/fault-tool.ts) compiled once, a run site per test with the fault tool and a
+// shims directory, everything a test submitted cancelled after it, and what the tests read back.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
+import { installFaultTool } from '../helpers/fault-tool.js';
+import { cancelAll, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
+
+export interface FaultSite extends Site {
+  faults: string;
+  shims: string;
+}
+
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface StatusJson {
+  exit_code: number;
+  scheduler: { name: string; queried: boolean; answered: boolean | null; error: string | null };
+  jobs: { stage: string; key: string; state: string; reason: string | null; scheduler_state: string | null }[];
+}
+
+/** Call inside a `describe`: registers the hooks, returns the helpers. */
+export function faultSites(flow: string) {
+  let root = '';
+  let out = '';
+  const sites: FaultSite[] = [];
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-slurm-faults-'));
+    fs.chmodSync(root, 0o755);
+    fs.writeFileSync(path.join(root, 'flow.lcp'), flow);
+    out = await compileExample(root, path.join(root, 'flow.lcp'));
+  }, 60_000);
+  afterEach(async () => {
+    while (sites.length) {
+      const s = sites.pop()!;
+      cancelAll(ledgerIds(s.runDir));
+      fs.writeFileSync(path.join(s.faults, 'open'), '');
+      await s.cleanup();
+    }
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function site(): FaultSite {
+    const s = Site.create(out, 'libcc-slurm-faults-site-') as FaultSite;
+    fs.chmodSync(s.root, 0o755);
+    sites.push(s);
+    s.faults = installFaultTool(s);
+    s.shims = path.join(s.root, 'shims');
+    return s;
+  }
+  const touch = (s: FaultSite, name: string) => fs.writeFileSync(path.join(s.faults, name), '');
+  /** The tool's runs, `stage key` per line. */
+  const ran = (s: FaultSite) => (fs.existsSync(path.join(s.faults, 'ran')) ? fs.readFileSync(path.join(s.faults, 'ran'), 'utf8').trim().split('\n') : []);
+  const toolKey = (job: JobRow) => `${job.stage} ${job.key.replace(/^n5\./, '')}`;
+  const isRunning = (s: FaultSite, job: JobRow) => fs.existsSync(path.join(s.faults, `running.${toolKey(job).replace(' ', '.')}`));
+  /** Done-marker ids of the jobs that are done: a job that runs again gets a new one. */
+  const markerIds = (s: FaultSite) =>
+    Object.fromEntries(s.jobs.filter((j) => s.isDone(j)).map((j) => [jobName(j), /^id=(.*)$/m.exec(fs.readFileSync(s.stateFile(j, 'done'), 'utf8'))![1]]));
+  const started = (s: FaultSite, job: JobRow) =>
+    Object.fromEntries(
+      fs
+        .readFileSync(path.join(s.runDir, 'state', job.stage, `${job.key}.started`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+  /** Slurm's state of job `job` in run `runId` (its element, from the ledger). */
+  const slurmState = (s: FaultSite, job: JobRow, runId?: string) => {
+    const line = s.ledger().find((l) => (runId === undefined || l.runId === runId) && l.stage === job.stage && l.arrayGroup === job.group && expandIndices(l.indices).includes(job.index));
+    return line ? elementRows([String(line.id)]).get(`${line.id}_${job.index}`) : undefined;
+  };
+  const settle = (s: FaultSite, runId?: string) => waitIdle(ledgerIds(s.runDir, runId), 120_000);
+  return { site, touch, ran, toolKey, isRunning, markerIds, started, slurmState, settle };
+}
