@@ -470,7 +470,7 @@ async function generate(file: string, options: CompileOptions, output: Output, l
   const verifier = options.history === undefined ? startVerifier(loaded, options.output, lockForFastPath) : undefined;
   if (verifier !== undefined && process.env.LIBCC_DEBUG_FASTPATH === '1') output.stderr(`libcc: note: verifying ${verifier.dir} on a thread during the analysis\n`);
   try {
-    return await generateLoaded(loaded, reads, progress, options, output, lockForFastPath, early, verifier);
+    return await generateLoaded({ loaded, reads, progress, options, output, lockForFastPath, early, verifier });
   } finally {
     await verifier?.close();
   }
@@ -491,16 +491,20 @@ function startVerifier(loaded: LoadedProgram, output: string | undefined, record
   return Verifier.start(outDir, record);
 }
 
-async function generateLoaded(
-  loaded: LoadedProgram,
-  reads: InputReads,
-  progress: (message: string | undefined) => void,
-  options: CompileOptions,
-  output: Output,
-  lockForFastPath: boolean,
-  early: { begun?: EarlyWrite } | undefined,
-  verifier: Verifier | undefined,
-): Promise<Generated | number> {
+/** `generate` once the pipeline is loaded (and its directory perhaps being verified on a thread). */
+interface Generation {
+  readonly loaded: LoadedProgram;
+  readonly reads: InputReads;
+  readonly progress: (message: string | undefined) => void;
+  readonly options: CompileOptions;
+  readonly output: Output;
+  readonly lockForFastPath: boolean;
+  /** A writing compile's early write, once begun (big first compiles). */
+  readonly early: { begun?: EarlyWrite } | undefined;
+  readonly verifier: Verifier | undefined;
+}
+
+async function generateLoaded({ loaded, reads, progress, options, output, lockForFastPath, early, verifier }: Generation): Promise<Generated | number> {
   const templates = recordingTemplates(templatesFor(loaded, options), reads);
   // Decks are checked, not kept: they are rendered below only when the compile writes.
   const analysis = analyseProgram(loaded, options, templates);
