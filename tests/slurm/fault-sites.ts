@@ -1,4 +1,4 @@
-// The sites of the Slurm fault suites (faults.test.ts, node-failure.test.ts): the fault pipeline
+// The sites of the Slurm fault suite (faults.test.ts): the fault pipeline
 // (tests/helpers/fault-tool.ts) compiled once, a run site per test with the fault tool and a
 // shims directory, everything a test submitted cancelled after it, and what the tests read back.
 import fs from 'node:fs';
