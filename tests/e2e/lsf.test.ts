@@ -168,7 +168,7 @@ describe('submit.sh on the LSF stand-in', () => {
     expect((await s.submitWith(lsf, 'submit.sh')).stderr).toContain('nothing to submit');
   });
 
-  it('status.sh counts a job this run has pending or running again by its LSF state, not by an earlier failed-marker', async () => {
+  it('status.sh counts a job this run has pending, held or running again by its LSF state, not by an earlier failed-marker; a held job is named with how to release it', async () => {
     const s = site();
     const lsf = s.lsf();
     const copy = s.jobs.filter((j) => j.stage === 'copy_kits');
@@ -191,9 +191,19 @@ describe('submit.sh on the LSF stand-in', () => {
     const status = await s.submitWith(lsf, 'status.sh');
     expect(status.stdout).toMatch(/^copy_kits\s+12\s+0\s+1\s+1\s+1\s+9\s+0$/m);
     expect(status.stdout).toContain(`  ${jobName(stale)}: an earlier attempt failed`);
-    expect(status.stdout).not.toContain(jobName(held));
+    // The held job counts as pending, and is named apart: it will not start by itself.
+    const release = `bresume '${hold.id}[${held.index}]'`;
+    expect(status.stdout).toContain(
+      `\nheld jobs (counted as pending; they do not start by themselves):\n  ${jobName(held)}: held by LSF (PSUSP): it starts only when released: ${release}\n`,
+    );
+    expect(status.stdout.split('failed jobs')[1]).not.toContain(jobName(held));
     expect(status.stdout).not.toContain(jobName(running));
     expect(status.code).toBe(1);
+    const json = await s.submitWith(lsf, 'status.sh', ['--json']);
+    const jobs = (JSON.parse(json.stdout) as { jobs: { stage: string; key: string; state: string; scheduler_state: string | null; reason: string | null }[] }).jobs;
+    const entry = (job: (typeof s.jobs)[number]) => jobs.find((j) => j.stage === job.stage && j.key === job.key);
+    expect(entry(held)).toMatchObject({ state: 'pending', scheduler_state: 'HELD', reason: `held by LSF (PSUSP): it starts only when released: ${release}` });
+    expect(entry(running)).toMatchObject({ state: 'running', scheduler_state: 'RUN', reason: null });
     fs.writeFileSync(gate, '');
   });
 

@@ -275,6 +275,40 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(doc.jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'failed', scheduler_state: 'EXIT', reason });
   }, 120_000);
 
+  it('a job held in the queue (scontrol hold): status.sh counts it pending and names it apart with the command that releases it; released, it runs', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    const gatherA = s.job('gather', 'n5.a');
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    await waitFor('make a.tt to run', () => isRunning(s, aTt));
+    const element = `${slurmState(s, gatherA)!.arrayJobId}_${gatherA.index}`;
+    expect(slurmCmd('scontrol', ['hold', element]).code).toBe(0);
+    await waitFor('Slurm to show the hold', () => /^JobHeld/.test(slurmState(s, gatherA)?.reason ?? ''), 10_000);
+    const reason = slurmState(s, gatherA)!.reason;
+    const why = `held by Slurm (${reason}): it starts only when released: scontrol release ${element}`;
+
+    const status = await s.run('status.sh');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^gather\s+2\s+0\s+0\s+2\s+0\s+0\s+0$/m);
+    expect(status.stdout).toContain(`\nheld jobs (counted as pending; they do not start by themselves):\n  gather n5.a: ${why}\n`);
+    expect(status.stdout).not.toContain('gather n5.b:');
+    const json = await s.run('status.sh', ['--json']);
+    const jobs = (JSON.parse(json.stdout) as StatusJson).jobs;
+    expect(jobs.find((j) => j.stage === 'gather' && j.key === 'n5.a')).toMatchObject({ state: 'pending', scheduler_state: 'HELD', reason: why });
+    expect(jobs.find((j) => j.stage === 'gather' && j.key === 'n5.b')).toMatchObject({ state: 'pending', scheduler_state: 'PEND', reason: null });
+    expect(jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'running', scheduler_state: 'RUN' });
+
+    expect(slurmCmd('scontrol', ['release', element]).code).toBe(0);
+    fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`));
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    const after = await s.run('status.sh');
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain('held jobs');
+  }, 120_000);
+
   it('two submit.sh at once on one run directory: the second exits 2 naming the holder and submits nothing; the first completes', async () => {
     const s = site();
     const release = path.join(s.faults, 'release');

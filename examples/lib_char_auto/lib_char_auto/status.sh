@@ -45,8 +45,8 @@ if [[ -z $run_id && -f $ledger ]]; then
 fi
 stages=('copy_kits' 'char' 'char_mb' 'char_group' 'lvf' 'lvf_mb' 'post_lvf' 'post_lvf_mb' 'copy_nominal' 'copy_nominal_mb' 'join_arcs' 'run_hybrid' 'run_hybrid_setup' 'swap_hold' 'swap_setup' 'merge_hm_and_corner' 'merge_lvf_socv_and_corner' 'merge_merged1_with_hold' 'merge_merged1_with_setup' 'create_8th_index_max_cap' )
 
-# The scheduler's view of the run: job name[index] → PEND, RUN, DONE, EXIT or UNKNOWN, in one
-# call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
+# The scheduler's view of the run: job name[index] → PEND, HELD, RUN, DONE, EXIT or UNKNOWN, in
+# one call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
 sched_error=''
 if [[ -n $run_id ]]; then
   if ! libcc_sched_states "$run_id"; then
@@ -62,7 +62,7 @@ fi
 # always did. Parents come first in lib/jobs.tsv, so one pass sees a parent's state first.
 libcc_load_jobs
 declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=() lost=()
-declare -a state=() sched=() blocker=() failures=()
+declare -a state=() sched=() blocker=() failures=() held=()
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
@@ -84,6 +84,10 @@ for num in "${!J_STAGE[@]}"; do
     st=running
   elif [[ $stat == PEND ]]; then
     st=pending
+  elif [[ $stat == HELD ]]; then
+    # Pending, but it will not start by itself: said apart, with how to release it.
+    st=pending
+    held+=("$num")
   elif [[ $stat == UNKNOWN ]]; then
     # The scheduler lost contact with the job's host: it may still be running.
     st=unknown
@@ -140,6 +144,12 @@ why_not_run() { # num
   else
     why="terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
   fi
+}
+
+# Why a held job is held and how to release it (the scheduler's words), into `why`.
+why_held() { # num
+  local name="lib_char_auto.${J_STAGE[$1]}.${J_GROUP[$1]}"
+  why=${LIBCC_SCHED_HELD["${name}[${J_INDEX[$1]}]"]:-${LIBCC_SCHED_HELD[$name]:-held by $LIBCC_SCHEDULER}}
 }
 
 if ((json)); then
@@ -254,6 +264,9 @@ if ((json)); then
         j_output+="${j_output:+, }$j_line"
       done
       j_output="[$j_output]"
+    elif [[ ${sched[num]} == HELD ]]; then
+      why_held "$num"
+      libcc_json_string j_reason "$why"
     elif [[ $st == failed || $st == blocked ]]; then
       why_not_run "$num"
       libcc_json_string j_reason "$why"
@@ -310,7 +323,9 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
       sec_rows[s]=$((sec_rows[s] + 1))
       ((${#row} + 2 <= width)) || width=$((${#row} + 2))
     fi
-    cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=${glyph[${state[num]}]}
+    g=${glyph[${state[num]}]}
+    [[ ${sched[num]} != HELD ]] || g=H
+    cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=$g
   done
   declare -a next=()
   at=0
@@ -325,7 +340,7 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
   done
   cw=$((${#stages[@]} > 99 ? 4 : (${#stages[@]} > 9 ? 3 : 2)))
   printf '\nby library, corner and stage: . done  R running  P pending  F failed  - not run  ? unknown\n'
-  printf '  B blocked (an upstream job failed)  blank: no such job\nstages:'
+  printf '  H held (pending until released)  B blocked (an upstream job failed)  blank: no such job\nstages:'
   for i in "${!stages[@]}"; do printf '  %d %s' $((i + 1)) "${stages[i]}"; done
   printf '\n'
   header=''
@@ -345,6 +360,13 @@ elif [[ $matrix == auto ]]; then
   printf '\n(%d jobs: status.sh --matrix shows them by library, corner and stage)\n' "${#J_STAGE[@]}"
 fi
 
+if ((${#held[@]} > 0)); then
+  printf '\nheld jobs (counted as pending; they do not start by themselves):\n'
+  for num in "${held[@]}"; do
+    why_held "$num"
+    printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$why"
+  done
+fi
 if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
   for num in "${failures[@]}"; do

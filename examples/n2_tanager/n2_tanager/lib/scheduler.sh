@@ -162,18 +162,27 @@ libcc_lsf_accepted() { # name
 }
 
 # The jobs of run $1 in one bjobs call: LIBCC_SCHED_STATE[name] (plain job) or
-# LIBCC_SCHED_STATE[name[index]] (array element) is PEND, RUN, DONE, EXIT or UNKNOWN;
-# LIBCC_SCHED_UNFINISHED counts those pending, running or unknown. Status 1 when bjobs failed.
-declare -A LIBCC_SCHED_STATE=()
+# LIBCC_SCHED_STATE[name[index]] (array element) is PEND, HELD, RUN, DONE, EXIT or UNKNOWN;
+# LIBCC_SCHED_UNFINISHED counts those pending, held, running or unknown. For a held job
+# (PSUSP: suspended while pending, by its owner or an administrator; it starts only once
+# released), LIBCC_SCHED_HELD[same key] says why and how to release it. Status 1 when bjobs failed.
+declare -A LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=()
 libcc_sched_states() { # run-id
-  local stat name
-  LIBCC_SCHED_STATE=() LIBCC_SCHED_UNFINISHED=0
+  local id stat name index
+  LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=() LIBCC_SCHED_UNFINISHED=0
   libcc_sched_run_label "$1"
   libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g "$LIBCC_SCHED_RUN_HANDLE" || return 1
-  while IFS='|' read -r _ stat name; do
+  while IFS='|' read -r id stat name; do
     [[ -n $name ]] || continue
     case $stat in
-      PEND | PSUSP) stat=PEND ;;
+      PEND) ;;
+      PSUSP)
+        stat=HELD
+        # bjobs names an element `NAME[INDEX]`; bresume takes it as `ID[INDEX]`.
+        index=''
+        [[ $name != *']' ]] || index="[${name##*[}"
+        LIBCC_SCHED_HELD[$name]="held by LSF (PSUSP): it starts only when released: bresume '$id$index'"
+        ;;
       RUN | USUSP | SSUSP) stat=RUN ;;
       DONE) ;;
       EXIT) ;;
