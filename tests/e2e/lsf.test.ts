@@ -196,6 +196,8 @@ describe('submit.sh on the LSF stand-in', () => {
     expect(status.stdout).toContain(
       `\nheld jobs (counted as pending; they do not start by themselves):\n  ${jobName(held)}: held by LSF (PSUSP): it starts only when released: ${release}\n`,
     );
+    // In the matrix: H for the held one, R for the running one (stage 1, copy_kits).
+    expect(status.stdout).toContain('\n  ffgnp_0p60v_m40c_rcbest_CCbest_T  H - - -   -\n  ffgnp_0p60v_125c_rcbest_CCbest_T  R - - -   -\n');
     expect(status.stdout.split('failed jobs')[1]).not.toContain(jobName(held));
     expect(status.stdout).not.toContain(jobName(running));
     expect(status.code).toBe(1);
