@@ -9,12 +9,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, elements, jobName, type JobRow, Site } from './harness.js';
+import { compiledPipeline, elements, eventsByJob, jobName, lsfElement, type JobRow, Site } from './harness.js';
 import { faultFlow, installFaultTool } from '../helpers/fault-tool.js';
 
 const FLOW = faultFlow('faults');
 
 const pipeline = compiledPipeline('faults', FLOW);
+// The same with `make` requeued by LSF on exit code 75 (`bsub -Q 75`).
+const requeuing = compiledPipeline('requeue', faultFlow('faults', '', 'requeue = [75]'));
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
 const HOST = os.hostname();
 const KILLED = /^killed: started on \S+ at [\d-]+ [\d:]+ \(process \d+(, job \d+)?, attempt 1\) and never recorded its end: SIGKILL, a crash, a lost host, or a full disk$/;
@@ -23,8 +25,8 @@ interface FaultSite extends Site {
   faults: string;
 }
 
-function site(): FaultSite {
-  const s = pipeline.site() as FaultSite;
+function site(from = pipeline): FaultSite {
+  const s = from.site() as FaultSite;
   s.faults = installFaultTool(s);
   return s;
 }
@@ -350,6 +352,35 @@ describe('on the LSF stand-in', () => {
     expect(ran(s)).toEqual(['make a.tt_0p75v_25c_typical', 'gather a']);
     for (const [job, id] of Object.entries(before)) expect(markerIds(s)[job], job).toBe(id);
     expect((await s.submitWith(lsf, 'status.sh')).code).toBe(0);
+  });
+
+  it('a job exiting with a requeue code (`resources { requeue = [75] }`, bsub -Q): LSF runs it again under the same id, its dependant waits for the second attempt, everything ends done', async () => {
+    const s = site(requeuing);
+    const make = s.job('make', A_TT);
+    touch(s, `exit.make.${A_TT.slice(3)}`, '75');
+    const lsf = s.lsf();
+    const r = await s.submitWith(lsf, 'submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    await lsf.waitIdle(30_000);
+    const { element } = lsfElement(lsf.jobs(), make, undefined, 'faults')!;
+    expect(element).toMatchObject({ state: 'DONE', requeues: 1 });
+    for (const { element: e } of elements(lsf.jobs())) expect(e.state).toBe('DONE');
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    expect(s.failedReason(make)).toBeUndefined();
+    // The tool ran twice for make a.tt, once for everything else; gather a after the second run.
+    const runs = ran(s);
+    expect(runs.filter((line) => line === toolKey(make))).toHaveLength(2);
+    expect(runs.sort()).toEqual([...s.jobs.map(toolKey), toolKey(make)].sort());
+    expect(ran(s).indexOf('gather a')).toBeGreaterThan(ran(s).lastIndexOf(toolKey(make)));
+    // The first attempt's end is recorded as failed with its code, the second as done.
+    const ends = eventsByJob(s.events()).get(jobName(make))!.ends;
+    expect(ends.map((e) => [e.status, e.exit_code])).toEqual([
+      ['failed', 75],
+      ['done', 0],
+    ]);
+    const status = await s.submitWith(lsf, 'status.sh');
+    expect(status.code, status.stdout).toBe(0);
+    expect(status.stdout).toMatch(/^make\s+4\s+4\s+0\s+0\s+0\s+0\s+0$/m);
   });
 
   it('bsub failing on its 3rd call: submit.sh stops, kills what it submitted and releases its lock; the resubmission completes, nothing done runs again', async () => {

@@ -6,8 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The fault pipeline, named `name`; `site` (e.g. `site { scheduler = slurm }`) goes after the name. */
-export function faultFlow(name: string, site = ''): string {
+/**
+ * The fault pipeline, named `name`; `site` (e.g. `site { scheduler = slurm }`) goes after the
+ * name, `makeResources` (e.g. `requeue = [75]`) into the `make` stage's `resources { … }`.
+ */
+export function faultFlow(name: string, site = '', makeResources = ''): string {
   return `pipeline ${name}
 ${site === '' ? '' : `${site}\n`}
 env FAULT_HOOK: path  // the test tool
@@ -20,7 +23,7 @@ library b : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
 
 stage make for each library, corner {
   run = shell """"\${FAULT_HOOK}" make "\${library.id}.\${corner.name}" "\${out}" """
-  expect "\${out}/result" == 1
+  expect "\${out}/result" == 1${makeResources === '' ? '' : `\n  resources { ${makeResources} }`}
 }
 stage gather for each library after make {
   run = shell """"\${FAULT_HOOK}" gather "\${library.id}" "\${out}" """
@@ -32,8 +35,8 @@ stage gather for each library after make {
 /**
  * The tool (FAULT_HOOK, with FAULT_DIR): records each run in $FAULT_DIR/ran, its pid in
  * pid.<stage>.<key>, and touches running.<stage>.<key>; then, per file in $FAULT_DIR:
- * gate.<stage>.<key> waits for `open` (or for the directory to go), noout.<stage>.<key> exits 0
- * without writing its output, fill.<stage>.<key> fills the file system its content names; then
+ * gate.<stage>.<key> waits for `open` (or for the directory to go), exit.<stage>.<key> is removed
+ * and the tool exits with the code it holds (once), noout.<stage>.<key> exits 0 without writing its output, fill.<stage>.<key> fills the file system its content names; then
  * it writes `result`.
  */
 export const FAULT_TOOL = `#!/bin/bash
@@ -43,6 +46,7 @@ echo "$stage $key" >>"$d/ran"
 echo $$ >"$d/pid.$stage.$key"
 touch "$d/running.$stage.$key"
 if [ -e "$d/gate.$stage.$key" ]; then while [ ! -e "$d/open" ] && [ -d "$d" ]; do sleep 0.05; done; fi
+if [ -e "$d/exit.$stage.$key" ]; then code=$(cat "$d/exit.$stage.$key"); rm "$d/exit.$stage.$key"; echo "exiting with $code"; exit "$code"; fi
 if [ -e "$d/noout.$stage.$key" ]; then echo "finished, wrote nothing"; exit 0; fi
 if [ -e "$d/fill.$stage.$key" ]; then head -c 64M /dev/zero >"$(cat "$d/fill.$stage.$key")" 2>/dev/null || true; fi
 echo ok >"$out/result"
