@@ -168,7 +168,7 @@ describe('submit.sh on the LSF stand-in', () => {
     expect((await s.submitWith(lsf, 'submit.sh')).stderr).toContain('nothing to submit');
   });
 
-  it('status.sh counts a job this run has pending, held or running again by its LSF state, not by an earlier failed-marker; a held job is named with how to release it', async () => {
+  it('status.sh counts a job this run has pending, held or running again by its LSF state, not by an earlier failed-marker; a held or suspended job is named with how to release it', async () => {
     const s = site();
     const lsf = s.lsf();
     const copy = s.jobs.filter((j) => j.stage === 'copy_kits');
@@ -187,25 +187,32 @@ describe('submit.sh on the LSF stand-in', () => {
     const run = await lsf.bsub(['-J', `n2_tanager.copy_kits.${running.group}[${running.index}]`, '-g', group, `while [ ! -e ${gate} ]; do sleep 0.05; done`]);
     expect(hold.id).not.toBeNull();
     await lsf.waitFor((jobs) => jobs.find((j) => j.id === run.id)?.elements[String(running.index)]?.state === 'RUN', 20_000, 'the job to run');
+    // The running one is suspended (USUSP): it still counts as running.
+    expect((await lsf.run('bstop', [`${run.id}[${running.index}]`])).code).toBe(0);
 
     const status = await s.submitWith(lsf, 'status.sh');
     expect(status.stdout).toMatch(/^copy_kits\s+12\s+0\s+1\s+1\s+1\s+9\s+0$/m);
     expect(status.stdout).toContain(`  ${jobName(stale)}: an earlier attempt failed`);
-    // The held job counts as pending, and is named apart: it will not start by itself.
+    // The held job counts as pending, the suspended one as running; both are named apart, with
+    // the command that lets them go on: neither goes on by itself.
     const release = `bresume '${hold.id}[${held.index}]'`;
+    const resume = `bresume '${run.id}[${running.index}]'`;
     expect(status.stdout).toContain(
-      `\nheld jobs (counted as pending; they do not start by themselves):\n  ${jobName(held)}: held by LSF (PSUSP): it starts only when released: ${release}\n`,
+      '\nheld or suspended jobs (counted as pending or running; they do not go on by themselves):\n' +
+        `  ${jobName(held)}: held by LSF (PSUSP): it starts only when released: ${release}\n` +
+        `  ${jobName(running)}: suspended by LSF (USUSP): it goes on only when resumed: ${resume}\n`,
     );
-    // In the matrix: H for the held one, R for the running one (stage 1, copy_kits).
-    expect(status.stdout).toContain('\n  ffgnp_0p60v_m40c_rcbest_CCbest_T  H - - -   -\n  ffgnp_0p60v_125c_rcbest_CCbest_T  R - - -   -\n');
+    // In the matrix: H for the held one, S for the suspended one (stage 1, copy_kits).
+    expect(status.stdout).toContain('\n  ffgnp_0p60v_m40c_rcbest_CCbest_T  H - - -   -\n  ffgnp_0p60v_125c_rcbest_CCbest_T  S - - -   -\n');
     expect(status.stdout.split('failed jobs')[1]).not.toContain(jobName(held));
-    expect(status.stdout).not.toContain(jobName(running));
+    expect(status.stdout.split('failed jobs')[1]).not.toContain(jobName(running));
     expect(status.code).toBe(1);
     const json = await s.submitWith(lsf, 'status.sh', ['--json']);
     const jobs = (JSON.parse(json.stdout) as { jobs: { stage: string; key: string; state: string; scheduler_state: string | null; reason: string | null }[] }).jobs;
     const entry = (job: (typeof s.jobs)[number]) => jobs.find((j) => j.stage === job.stage && j.key === job.key);
     expect(entry(held)).toMatchObject({ state: 'pending', scheduler_state: 'HELD', reason: `held by LSF (PSUSP): it starts only when released: ${release}` });
-    expect(entry(running)).toMatchObject({ state: 'running', scheduler_state: 'RUN', reason: null });
+    expect(entry(running)).toMatchObject({ state: 'running', scheduler_state: 'SUSP', reason: `suspended by LSF (USUSP): it goes on only when resumed: ${resume}` });
+    expect((await lsf.run('bresume', [`${run.id}[${running.index}]`])).code).toBe(0);
     fs.writeFileSync(gate, '');
   });
 

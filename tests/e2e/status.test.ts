@@ -80,7 +80,9 @@ function matrix(stdout: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>();
   let rows: Map<string, string> | undefined;
   let cellsAt = 0;
-  for (const line of lines.slice(start + 3)) {
+  // The legend ends with the stages' line.
+  const stagesLine = lines.findIndex((l, k) => k > start && l.startsWith('stages:'));
+  for (const line of lines.slice(stagesLine + 1)) {
     if (line === '') break;
     const header = /^(\S.*?)\s+(1(?: +\d+)*)$/.exec(line);
     if (header) {

@@ -408,6 +408,37 @@ describe('requeue, kill and limits', () => {
     expect((await lsf.bsub(['-Q', 'EXCLUDE(', 'true'])).code).toBe(255);
   });
 
+  it('bstop suspends a running job (USUSP, its processes stopped) and a pending one (PSUSP); bresume sends SIGCONT and lets both go on; bkill ends a suspended job', async () => {
+    const lsf = standin();
+    const running = await submit(lsf, ['-o', 'ticks.log', `${waitGate('a')}; echo ticked`]);
+    const pending = await submit(lsf, ['-w', `done(${running})`, 'true']);
+    const doomed = await submit(lsf, ['sleep 30']);
+    await lsf.waitFor(() => el(lsf, running).state === 'RUN' && el(lsf, doomed).state === 'RUN', 5000, 'running');
+    const stop = await lsf.run('bstop', [String(running), String(pending), String(doomed)]);
+    expect(stop.stdout).toBe(`Job <${running}> is being stopped\nJob <${pending}> is being stopped\nJob <${doomed}> is being stopped\n`);
+    expect(el(lsf, running).state).toBe('USUSP');
+    expect(el(lsf, pending)).toMatchObject({ state: 'PSUSP', pendReason: 'The job was suspended by the user while pending' });
+    // The stopped shell does not see its gate open.
+    const pid = el(lsf, running).pid!;
+    expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]).toBe('T');
+    openGate(lsf, 'a');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(el(lsf, running).state).toBe('USUSP');
+    expect((await lsf.run('bjobs', ['-noheader', '-o', 'stat', String(running)])).stdout).toBe('USUSP\n');
+    const again = await lsf.run('bresume', [String(running), String(pending)]);
+    expect(again.stdout).toBe(`Job <${running}> is being resumed\nJob <${pending}> is being resumed\n`);
+    expect((await lsf.run('bresume', [String(doomed)])).code).toBe(0);
+    expect(el(lsf, doomed).state).toBe('RUN');
+    expect((await lsf.run('bresume', [String(doomed)])).stderr).toBe(`Job <${doomed}>: Job is not suspended\n`);
+    expect((await lsf.run('bstop', [String(doomed)])).code).toBe(0);
+    const k = await lsf.run('bkill', ['-r', String(doomed)]);
+    expect(k.code).toBe(0);
+    await lsf.waitFor(() => el(lsf, pending).state === 'DONE', 10_000, 'the dependant to run');
+    expect(el(lsf, running).state).toBe('DONE');
+    expect(el(lsf, doomed)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_FORCE_OWNER' });
+    expect((await lsf.run('bstop', [String(running)])).stderr).toBe(`Job <${running}>: Job has already finished\n`);
+  });
+
   it('bkill -g GROUP 0 kills the group (not its subgroups); bkill -d and messages', async () => {
     const lsf = standin();
     const g = '/libcc/pipe/run1';

@@ -184,7 +184,7 @@ export function createStandin(opts: StandinOptions = {}): Standin {
   const isIdle = (): boolean => {
     const all = jobs();
     const els = all.flatMap((j) => Object.values(j.elements));
-    if (els.some((e) => e.state === 'RUN')) return false;
+    if (els.some((e) => e.state === 'RUN' || e.state === 'USUSP')) return false;
     if (els.some((e) => (e.state === 'DONE' || e.state === 'EXIT') && e.postState === null)) return false; // post-exec running
     if (els.some((e) => e.state === 'PEND' && (e.pendReason === 'New job is waiting for scheduling' || e.pendReason === 'Requeued job is waiting for rescheduling'))) {
       return false;

@@ -275,7 +275,7 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(doc.jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'failed', scheduler_state: 'EXIT', reason });
   }, 120_000);
 
-  it('a job held in the queue (scontrol hold): status.sh counts it pending and names it apart with the command that releases it; released, it runs', async () => {
+  it('a job held in the queue (scontrol hold) and one suspended while running (scontrol suspend): status.sh counts them pending and running and names them apart with the commands that let them go on; released and resumed, they complete', async () => {
     const s = site();
     const aTt = s.job('make', A_TT);
     const gatherA = s.job('gather', 'n5.a');
@@ -288,19 +288,26 @@ describe.skipIf(!slurm.available)(title, () => {
     await waitFor('Slurm to show the hold', () => /^JobHeld/.test(slurmState(s, gatherA)?.reason ?? ''), 10_000);
     const reason = slurmState(s, gatherA)!.reason;
     const why = `held by Slurm (${reason}): it starts only when released: scontrol release ${element}`;
+    const running = `${slurmState(s, aTt)!.arrayJobId}_${aTt.index}`;
+    expect(slurmCmd('scontrol', ['suspend', running]).code).toBe(0);
+    await waitFor('Slurm to suspend make a.tt', () => slurmState(s, aTt)?.state === 'SUSPENDED', 10_000);
+    const suspended = `suspended by Slurm (SUSPENDED): it goes on only when resumed: scontrol resume ${running}`;
 
     const status = await s.run('status.sh');
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/^gather\s+2\s+0\s+0\s+2\s+0\s+0\s+0$/m);
-    expect(status.stdout).toContain(`\nheld jobs (counted as pending; they do not start by themselves):\n  gather n5.a: ${why}\n`);
+    expect(status.stdout).toContain(
+      `\nheld or suspended jobs (counted as pending or running; they do not go on by themselves):\n  make ${A_TT}: ${suspended}\n  gather n5.a: ${why}\n`,
+    );
     expect(status.stdout).not.toContain('gather n5.b:');
     const json = await s.run('status.sh', ['--json']);
     const jobs = (JSON.parse(json.stdout) as StatusJson).jobs;
     expect(jobs.find((j) => j.stage === 'gather' && j.key === 'n5.a')).toMatchObject({ state: 'pending', scheduler_state: 'HELD', reason: why });
     expect(jobs.find((j) => j.stage === 'gather' && j.key === 'n5.b')).toMatchObject({ state: 'pending', scheduler_state: 'PEND', reason: null });
-    expect(jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'running', scheduler_state: 'RUN' });
+    expect(jobs.find((j) => j.stage === 'make' && j.key === A_TT)).toMatchObject({ state: 'running', scheduler_state: 'SUSP', reason: suspended });
 
     expect(slurmCmd('scontrol', ['release', element]).code).toBe(0);
+    expect(slurmCmd('scontrol', ['resume', running]).code).toBe(0);
     touch(s, 'open');
     await settle(s);
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);

@@ -45,8 +45,8 @@ if [[ -z $run_id && -f $ledger ]]; then
 fi
 stages=('copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' )
 
-# The scheduler's view of the run: job name[index] → PEND, HELD, RUN, DONE, EXIT or UNKNOWN, in
-# one call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
+# The scheduler's view of the run: job name[index] → PEND, HELD, RUN, SUSP, DONE, EXIT or
+# UNKNOWN, in one call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
 sched_error=''
 if [[ -n $run_id ]]; then
   if ! libcc_sched_states "$run_id"; then
@@ -82,6 +82,10 @@ for num in "${!J_STAGE[@]}"; do
     fi
   elif [[ $stat == RUN ]]; then
     st=running
+  elif [[ $stat == SUSP ]]; then
+    # Running, but stopped until someone resumes it: said apart, as a held job is.
+    st=running
+    held+=("$num")
   elif [[ $stat == PEND ]]; then
     st=pending
   elif [[ $stat == HELD ]]; then
@@ -146,7 +150,7 @@ why_not_run() { # num
   fi
 }
 
-# Why a held job is held and how to release it (the scheduler's words), into `why`.
+# Why a held or suspended job is, and how to release it (the scheduler's words), into `why`.
 why_held() { # num
   local name="n2_tanager.${J_STAGE[$1]}.${J_GROUP[$1]}"
   why=${LIBCC_SCHED_HELD["${name}[${J_INDEX[$1]}]"]:-${LIBCC_SCHED_HELD[$name]:-held by $LIBCC_SCHEDULER}}
@@ -264,7 +268,7 @@ if ((json)); then
         j_output+="${j_output:+, }$j_line"
       done
       j_output="[$j_output]"
-    elif [[ ${sched[num]} == HELD ]]; then
+    elif [[ ${sched[num]} == HELD || ${sched[num]} == SUSP ]]; then
       why_held "$num"
       libcc_json_string j_reason "$why"
     elif [[ $st == failed || $st == blocked ]]; then
@@ -324,7 +328,7 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
       ((${#row} + 2 <= width)) || width=$((${#row} + 2))
     fi
     g=${glyph[${state[num]}]}
-    [[ ${sched[num]} != HELD ]] || g=H
+    case ${sched[num]} in HELD) g=H ;; SUSP) g=S ;; esac
     cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=$g
   done
   declare -a next=()
@@ -340,7 +344,7 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
   done
   cw=$((${#stages[@]} > 99 ? 4 : (${#stages[@]} > 9 ? 3 : 2)))
   printf '\nby library, corner and stage: . done  R running  P pending  F failed  - not run  ? unknown\n'
-  printf '  H held (pending until released)  B blocked (an upstream job failed)  blank: no such job\nstages:'
+  printf '  H held (pending until released)  S suspended (running, stopped until resumed)\n  B blocked (an upstream job failed)  blank: no such job\nstages:'
   for i in "${!stages[@]}"; do printf '  %d %s' $((i + 1)) "${stages[i]}"; done
   printf '\n'
   header=''
@@ -361,7 +365,7 @@ elif [[ $matrix == auto ]]; then
 fi
 
 if ((${#held[@]} > 0)); then
-  printf '\nheld jobs (counted as pending; they do not start by themselves):\n'
+  printf '\nheld or suspended jobs (counted as pending or running; they do not go on by themselves):\n'
   for num in "${held[@]}"; do
     why_held "$num"
     printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$why"

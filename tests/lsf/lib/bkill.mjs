@@ -185,7 +185,7 @@ function main() {
       for (const k of live) {
         const el = job.elements[k];
         if (signal) {
-          if (el.state === 'RUN') signalGroup(el.pid, signal);
+          if (el.state === 'RUN' || el.state === 'USUSP') signalGroup(el.pid, signal);
           else if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') {
             el.state = 'EXIT';
             el.exitReason = 'TERM_OWNER';
@@ -196,7 +196,9 @@ function main() {
           }
           continue;
         }
-        if (el.state === 'RUN') {
+        // A suspended (USUSP) element is killed as a running one: its stopped processes get the
+        // signals, SIGKILL ends them.
+        if (el.state === 'RUN' || el.state === 'USUSP') {
           if (opts.r) {
             // Force removal: recorded as EXIT at once; the process is killed without grace.
             signalGroup(el.pid, 'SIGKILL');

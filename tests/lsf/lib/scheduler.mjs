@@ -445,7 +445,8 @@ function handleEvent(ev, job) {
     return true;
   }
   if (entry && entry.pid === ev.pid && entry.closeFds && ev.phase === 'main') entry.closeFds();
-  if (el.state !== 'RUN' || el.pid !== ev.pid) {
+  // A suspended element (USUSP, bstop) ends too when its processes are killed.
+  if ((el.state !== 'RUN' && el.state !== 'USUSP') || el.pid !== ev.pid) {
     // Already settled (bkill -r, shutdown): just release the files.
     if (entry && entry.closeFds) entry.closeFds();
     return false;
@@ -525,12 +526,13 @@ function tick() {
       if (handleEvent(ev, job)) dirty.add(job.id);
     }
 
-    // 2. Running elements: kills requested by bkill, run limits, processes we lost.
+    // 2. Running elements (suspended ones too: they keep their slots): kills requested by
+    // bkill, run limits, processes we lost.
     let runningSlots = 0;
     for (const job of jobs) {
       for (const key of elementKeys(job)) {
         const el = job.elements[key];
-        if (el.state !== 'RUN') continue;
+        if (el.state !== 'RUN' && el.state !== 'USUSP') continue;
         const entry = procs.get(procKey(job, key));
         if (!entry) {
           // A RUN element without a process of ours: the previous scheduler died.
@@ -555,7 +557,7 @@ function tick() {
         const limitMs = job.runLimitMin !== null && job.runLimitMin !== undefined
           ? job.runLimitMin * SECONDS_PER_MINUTE * 1000
           : null;
-        if (!el.killRequested && limitMs !== null && now - el.startTime > limitMs) {
+        if (el.state === 'RUN' && !el.killRequested && limitMs !== null && now - el.startTime > limitMs) {
           el.killRequested = now;
           el.killReason = 'TERM_RUNLIMIT';
           killGroup(el.pid, 'SIGINT');
@@ -681,7 +683,7 @@ function stop(reason, kill = false) {
           const el = job.elements[key];
           const entry = procs.get(procKey(job, key));
           if (entry) killGroup(entry.pid, 'SIGKILL');
-          if (el.state === 'RUN') {
+          if (el.state === 'RUN' || el.state === 'USUSP') {
             el.pid = null;
             el.state = 'EXIT';
             el.exitCode = 137;

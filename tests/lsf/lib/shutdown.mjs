@@ -47,7 +47,7 @@ withLock(dir, () => {
     let changed = false;
     for (const key of elementKeys(job)) {
       const el = job.elements[key];
-      if (el.state === 'RUN') {
+      if (el.state === 'RUN' || el.state === 'USUSP') {
         if (el.pid && pidAlive(el.pid)) {
           killGroup(el.pid);
           killed++;

@@ -602,7 +602,7 @@ libcc_inflight() { # num [state]
       stat=${LIBCC_SCHED_STATE["${name}[${J_INDEX[num]}]"]:-${LIBCC_SCHED_STATE[$name]:-}}
     fi
     case $stat in
-      RUN | PEND | HELD) LIBCC_INFLIGHT=running ;;
+      RUN | SUSP | PEND | HELD) LIBCC_INFLIGHT=running ;;
       UNKNOWN) LIBCC_INFLIGHT=unknown ;;
       *) LIBCC_INFLIGHT=lost ;;
     esac

@@ -162,13 +162,15 @@ libcc_lsf_accepted() { # name
 }
 
 # The jobs of run $1 in one bjobs call: LIBCC_SCHED_STATE[name] (plain job) or
-# LIBCC_SCHED_STATE[name[index]] (array element) is PEND, HELD, RUN, DONE, EXIT or UNKNOWN;
-# LIBCC_SCHED_UNFINISHED counts those pending, held, running or unknown. For a held job
-# (PSUSP: suspended while pending, by its owner or an administrator; it starts only once
-# released), LIBCC_SCHED_HELD[same key] says why and how to release it. Status 1 when bjobs failed.
+# LIBCC_SCHED_STATE[name[index]] (array element) is PEND, HELD, RUN, SUSP, DONE, EXIT or UNKNOWN;
+# LIBCC_SCHED_UNFINISHED counts those not DONE or EXIT. HELD: PSUSP, suspended while pending by
+# its owner or an administrator (bstop, bsub -H): it starts only once released. SUSP: USUSP,
+# suspended while running by them: it goes on only once resumed (SSUSP, suspended by LSF itself
+# for load or preemption, resumes by itself: RUN). For both, LIBCC_SCHED_HELD[same key] says
+# why and how to release the job. Status 1 when bjobs failed.
 declare -A LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=()
 libcc_sched_states() { # run-id
-  local id stat name index
+  local id stat name index how
   LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=() LIBCC_SCHED_UNFINISHED=0
   libcc_sched_run_label "$1"
   libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g "$LIBCC_SCHED_RUN_HANDLE" || return 1
@@ -176,14 +178,20 @@ libcc_sched_states() { # run-id
     [[ -n $name ]] || continue
     case $stat in
       PEND) ;;
-      PSUSP)
-        stat=HELD
+      PSUSP | USUSP)
         # bjobs names an element `NAME[INDEX]`; bresume takes it as `ID[INDEX]`.
         index=''
         [[ $name != *']' ]] || index="[${name##*[}"
-        LIBCC_SCHED_HELD[$name]="held by LSF (PSUSP): it starts only when released: bresume '$id$index'"
+        if [[ $stat == PSUSP ]]; then
+          how="held by LSF (PSUSP): it starts only when released"
+          stat=HELD
+        else
+          how="suspended by LSF (USUSP): it goes on only when resumed"
+          stat=SUSP
+        fi
+        LIBCC_SCHED_HELD[$name]="$how: bresume '$id$index'"
         ;;
-      RUN | USUSP | SSUSP) stat=RUN ;;
+      RUN | SSUSP) stat=RUN ;;
       DONE) ;;
       EXIT) ;;
       # UNKWN, ZOMBI: LSF lost contact with the job's host; it may still be running.
