@@ -316,6 +316,32 @@ describe.skipIf(!slurm.available)(title, () => {
     expect(after.stdout).not.toContain('held jobs');
   }, 120_000);
 
+  it('a finished job that Slurm runs again under the same id (scontrol requeue; a node lost between its done-marker and its exit): the wrapper finds its own valid done-marker and does not compute it again', async () => {
+    const s = site();
+    const aTt = s.job('make', A_TT);
+    const r = await s.run('submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    await settle(s);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    const before = markerIds(s);
+    const runs = ran(s).length;
+    const element = `${slurmState(s, aTt)!.arrayJobId}_${aTt.index}`;
+    expect(slurmCmd('scontrol', ['requeue', element]).code).toBe(0);
+    await waitFor('Slurm to requeue make a.tt', () => slurmState(s, aTt)?.state === 'PENDING', 10_000);
+    // Slurm delays a requeued job's start; started at once, not within the second of the requeue.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(slurmCmd('scontrol', ['update', `jobid=${element}`, 'StartTime=now']).code).toBe(0);
+    await settle(s);
+    expect(slurmState(s, aTt)?.state).toBe('COMPLETED');
+    expect(ran(s)).toHaveLength(runs);
+    expect(markerIds(s)).toEqual(before);
+    const logs = fs.readdirSync(path.join(s.runDir, 'logs', 'make')).map((f) => fs.readFileSync(path.join(s.runDir, 'logs', 'make', f), 'utf8'));
+    expect(logs.join('')).toContain(
+      `libcc: job make ${A_TT}: this job (${element}) already completed it and its done-marker is valid: not run again (submit.sh --force make re-runs it)`,
+    );
+    expect((await s.run('status.sh')).code).toBe(0);
+  }, 120_000);
+
   it('two submit.sh at once on one run directory: the second exits 2 naming the holder and submits nothing; the first completes', async () => {
     const s = site();
     const release = path.join(s.faults, 'release');

@@ -367,7 +367,7 @@ libcc_load_job_rows() { # num...
 # Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
 # Status 1 when there is none.
 libcc_read_marker() { # path
-  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS=''
+  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS='' LIBCC_M_JOB_ID=''
   [[ -f $1 ]] || return 1
   local line
   while IFS= read -r line || [[ -n $line ]]; do
@@ -375,6 +375,7 @@ libcc_read_marker() { # path
       fingerprint=*) LIBCC_M_FP=${line#fingerprint=} ;;
       id=*) LIBCC_M_ID=${line#id=} ;;
       parents=*) LIBCC_M_PARENTS=${line#parents=} ;;
+      job_id=*) LIBCC_M_JOB_ID=${line#job_id=} ;;
     esac
   done 2>/dev/null <"$1" || return 1
 }
@@ -926,11 +927,11 @@ libcc_killed() { # signal
 
 # The upstream jobs of this job (LIBCC_NUM) must be done, as compiled now (transitively).
 # Sets LIBCC_CONSUMED to what the done-marker will record: `stage/key=marker-id` per parent.
-libcc_check_parents() {
+# The rows of the current job's upstream cone (libcc_done_valid is transitive), level by
+# level: only those are read.
+libcc_load_cone() {
   local parent num
   local -a level next
-  LIBCC_CONSUMED=''
-  # Only the upstream cone is read (libcc_done_valid is transitive), level by level.
   read -r -a level <<<"${JA_PARENTS[$LIBCC_NUM]}"
   while ((${#level[@]} > 0)); do
     libcc_load_job_rows "${level[@]}"
@@ -942,6 +943,12 @@ libcc_check_parents() {
     done
     level=(${next[@]+"${next[@]}"})
   done
+}
+
+libcc_check_parents() {
+  local parent
+  LIBCC_CONSUMED=''
+  libcc_load_cone
   for parent in ${JA_PARENTS[$LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
       libcc_fail "preflight: upstream job ${JA_STAGE[$parent]} ${JA_KEY[$parent]} has not completed (no valid done-marker in $(libcc_state_dir "${JA_STAGE[$parent]}"))" 1
@@ -1025,6 +1032,18 @@ libcc_run_job() { # group [index]
   libcc_inflight "$LIBCC_NUM" ''
   if [[ $LIBCC_INFLIGHT == running && -z $LIBCC_S_JOB_ID && $LIBCC_S_PID != "$$" ]]; then
     libcc_die "job $LIBCC_STAGE $LIBCC_KEY is already running (process $LIBCC_S_PID on this host, since $(libcc_time "$LIBCC_S_TIME")): not starting it twice"
+  fi
+  # The scheduler running this very job again after it recorded its success — a node lost
+  # between its done-marker and its exit (Slurm requeues it), `brequeue` or `scontrol requeue`
+  # of a finished job: the result is valid, so it is not computed again. A re-run that is meant
+  # (submit.sh --force) is a new submission, with a new job id.
+  if [[ -n $(libcc_sched_job_id) ]] && libcc_read_marker "$state/$LIBCC_KEY.done" &&
+    [[ $LIBCC_M_JOB_ID == "$(libcc_sched_job_id)" ]]; then
+    libcc_load_cone
+    if libcc_done_valid "$LIBCC_NUM"; then
+      libcc_note "job $LIBCC_STAGE $LIBCC_KEY: this job ($LIBCC_M_JOB_ID) already completed it and its done-marker is valid: not run again (submit.sh --force $LIBCC_STAGE re-runs it)"
+      exit 0
+    fi
   fi
   rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed" "$state/$LIBCC_KEY.tail"
   trap 'libcc_killed INT' INT
