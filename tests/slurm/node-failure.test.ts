@@ -6,6 +6,11 @@
 // failed-marker); the second attempt runs and completes, its dependant then runs, nothing else
 // runs twice, and every job ends done.
 //
+// Two things Slurm does made this test flaky before (docs/slurm.md, "Node failure"): every job on
+// the node is requeued, also one that had just finished its work (it runs again 2 min later, and
+// its dependants wait for it); and a requeued job started within the second it was killed is
+// refused by slurmd and ends FAILED, exit code 1, after 0 s, without running.
+//
 // Taking the only node down would disturb every other Slurm test, so this file runs alone, after
 // all the others (vitest.config.ts: the `node-failure` project, `sequence.groupOrder`).
 // On a failure the run directory and Slurm's view of the jobs are kept (keepEvidence).
@@ -130,9 +135,9 @@ describe.skipIf(!slurm.available)(title, () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killed + 2000 - Date.now())));
     fs.rmSync(path.join(s.faults, `gate.make.${A_TT.slice(3)}`)); // the second attempt runs through
     expect(slurmCmd('scontrol', ['update', `jobid=${first.id}`, 'StartTime=now']).code).toBe(0);
-    // Back, the node may show `mixed` with no job on it until the requeued job starts (a CPU of
-    // the killed job still counted, observed on 22.05): with one CPU free, it starts at once;
-    // with none, at its eligible time (Slurm's own delay), so the wait covers both.
+    // Back, the node may show `mixed` with no job on it for a while, at times until the requeued
+    // job starts (a CPU of the killed job still counted, observed on 22.05): with a CPU free, it
+    // starts at once; with none, at its eligible time (Slurm's own delay): the wait covers both.
     await waitIdle(ledgerIds(s.runDir), 180_000);
     expect(slurmState(s, aTt)).toMatchObject({ id: first.id, state: 'COMPLETED' });
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
