@@ -1,9 +1,16 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// tests/slurm/node-failure.test.ts takes the one Slurm node down: it runs alone, after every other
+// test file has finished (sequence.groupOrder), so that no other Slurm test sees the node down.
+const ALONE = ['tests/slurm/node-failure.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'main', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ALONE], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'node-failure', include: ALONE, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
