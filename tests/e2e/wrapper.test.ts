@@ -174,6 +174,37 @@ describe('job wrappers fail loudly', () => {
     expect(s.jobs.length).toBeGreaterThan(20);
   });
 
+  it('run again by its scheduler under the same job id and run after it recorded its success, a job is not computed again; another run or job id, or no scheduler, computes it', async () => {
+    const s = site();
+    const copy = s.job('copy_kits', SVT_SS);
+    const starts = () => eventsByJob(s.events()).get(jobName(copy))?.starts.length ?? 0;
+    const markerId = () => /^id=(.*)$/m.exec(fs.readFileSync(s.stateFile(copy, 'done'), 'utf8'))![1];
+    const lsf = { LSB_JOBID: '4711', LIBCC_RUN_ID: 'run-1' };
+    expect((await runJob(s, copy, lsf)).code).toBe(0);
+    expect(fs.readFileSync(s.stateFile(copy, 'done'), 'utf8')).toMatch(/^job_id=4711\nrun=run-1$/m);
+    const first = markerId();
+    const again = await runJob(s, copy, lsf);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe(
+      `libcc: job copy_kits ${SVT_SS}: this job (4711) already completed it and its done-marker is valid: not run again (submit.sh --force copy_kits re-runs it)\n`,
+    );
+    expect(starts()).toBe(1);
+    expect(markerId()).toBe(first);
+    // Each of these runs the command again, with a new done-marker.
+    const runs: Record<string, string>[] = [{ LSB_JOBID: '4711', LIBCC_RUN_ID: 'run-2' }, { LSB_JOBID: '4712', LIBCC_RUN_ID: 'run-2' }, {}];
+    for (const [k, env] of runs.entries()) {
+      const before = markerId();
+      expect((await runJob(s, copy, env)).code).toBe(0);
+      expect(starts()).toBe(k + 2);
+      expect(markerId()).not.toBe(before);
+    }
+    // A done-marker this job id wrote that is no longer valid (another compilation) does not count.
+    expect((await runJob(s, copy, lsf)).code).toBe(0);
+    fs.writeFileSync(s.stateFile(copy, 'done'), fs.readFileSync(s.stateFile(copy, 'done'), 'utf8').replace(/^fingerprint=.*$/m, 'fingerprint=0000000000000000'));
+    expect((await runJob(s, copy, lsf)).code).toBe(0);
+    expect(starts()).toBe(runs.length + 3);
+  });
+
   it('refuses an unknown element instead of doing nothing', async () => {
     const s = site();
     const r = await s.run('jobs/characterize.sh', ['tcbn02.base_svt', '9']);

@@ -367,7 +367,7 @@ libcc_load_job_rows() { # num...
 # Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
 # Status 1 when there is none.
 libcc_read_marker() { # path
-  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS='' LIBCC_M_JOB_ID=''
+  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS='' LIBCC_M_JOB_ID='' LIBCC_M_RUN=''
   [[ -f $1 ]] || return 1
   local line
   while IFS= read -r line || [[ -n $line ]]; do
@@ -376,6 +376,7 @@ libcc_read_marker() { # path
       id=*) LIBCC_M_ID=${line#id=} ;;
       parents=*) LIBCC_M_PARENTS=${line#parents=} ;;
       job_id=*) LIBCC_M_JOB_ID=${line#job_id=} ;;
+      run=*) LIBCC_M_RUN=${line#run=} ;;
     esac
   done 2>/dev/null <"$1" || return 1
 }
@@ -1036,9 +1037,10 @@ libcc_run_job() { # group [index]
   # The scheduler running this very job again after it recorded its success — a node lost
   # between its done-marker and its exit (Slurm requeues it), `brequeue` or `scontrol requeue`
   # of a finished job: the result is valid, so it is not computed again. A re-run that is meant
-  # (submit.sh --force) is a new submission, with a new job id.
-  if [[ -n $(libcc_sched_job_id) ]] && libcc_read_marker "$state/$LIBCC_KEY.done" &&
-    [[ $LIBCC_M_JOB_ID == "$(libcc_sched_job_id)" ]]; then
+  # (submit.sh --force) is another run: a new run id (and job id; the run id also covers a
+  # scheduler that wrapped around its job ids).
+  if [[ -n $(libcc_sched_job_id) && -n ${LIBCC_RUN_ID:-} ]] && libcc_read_marker "$state/$LIBCC_KEY.done" &&
+    [[ $LIBCC_M_JOB_ID == "$(libcc_sched_job_id)" && $LIBCC_M_RUN == "$LIBCC_RUN_ID" ]]; then
     libcc_load_cone
     if libcc_done_valid "$LIBCC_NUM"; then
       libcc_note "job $LIBCC_STAGE $LIBCC_KEY: this job ($LIBCC_M_JOB_ID) already completed it and its done-marker is valid: not run again (submit.sh --force $LIBCC_STAGE re-runs it)"
@@ -1116,7 +1118,8 @@ id=$LIBCC_MARKER_ID
 parents=$LIBCC_CONSUMED
 host=$host
 attempts=$attempt
-job_id=$(libcc_sched_job_id)" || libcc_fail "the command succeeded but its done-marker could not be written: $LIBCC_WRITE_ERR" 1
+job_id=$(libcc_sched_job_id)
+run=${LIBCC_RUN_ID:-}" || libcc_fail "the command succeeded but its done-marker could not be written: $LIBCC_WRITE_ERR" 1
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
   rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP" "$state/$LIBCC_KEY.started"
 }
