@@ -217,6 +217,36 @@ describe('submit.sh on the LSF stand-in', () => {
   });
 
 
+  it('a whole run stopped (bstop -g GROUP 0): status.sh lists 20 held or suspended jobs and counts the rest; resumed, the run completes', async () => {
+    const s = site();
+    const gate = path.join(s.root, 'gate');
+    const lsf = s.lsf({ env: { E2E_TOOL_GATE: gate } });
+    const r = await s.submitWith(lsf, 'submit.sh');
+    expect(r.code, r.stderr).toBe(0);
+    const group = s.ledger()[0]!.group;
+    const toolJobs = s.jobs.filter((j) => j.stage === 'characterize' || j.stage === 'lvf');
+    await lsf.waitFor((records) => toolJobs.every((j) => lsfElement(records, j, group)?.element.state === 'RUN'), 30_000, 'characterize and lvf to run');
+    expect((await lsf.run('bstop', ['-g', group, '0'])).code).toBe(0);
+    const unfinished = s.jobs.filter((j) => !s.isDone(j));
+    expect(unfinished.length).toBeGreaterThan(20);
+    const status = await s.submitWith(lsf, 'status.sh');
+    expect(status.code, status.stderr).toBe(0);
+    const listed = status.stdout.split('held or suspended jobs (counted as pending or running; they do not go on by themselves):\n')[1]!.split('\n');
+    expect(listed.slice(0, 20).every((line) => / (held|suspended) by LSF \((PSUSP|USUSP)\): it (starts|goes on) only when (released|resumed): bresume '\d+\[\d+\]'$/.test(line))).toBe(true);
+    expect(listed[20]).toBe(`  … and ${unfinished.length - 20} more (status.sh --json lists every job)`);
+    const json = JSON.parse((await s.submitWith(lsf, 'status.sh', ['--json'])).stdout) as { jobs: { scheduler_state: string | null }[] };
+    expect(json.jobs.filter((j) => j.scheduler_state === 'SUSP')).toHaveLength(toolJobs.length);
+    expect(json.jobs.filter((j) => j.scheduler_state === 'HELD')).toHaveLength(unfinished.length - toolJobs.length);
+
+    expect((await lsf.run('bresume', ['-g', group, '0'])).code).toBe(0);
+    fs.writeFileSync(gate, '');
+    await lsf.waitIdle(60_000);
+    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+    const after = await s.submitWith(lsf, 'status.sh');
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain('held or suspended');
+  });
+
   it('kill.sh ends the whole run: running jobs record that they were killed, pending ones never start', async () => {
     const s = site();
     const gate = path.join(s.root, 'gate');

@@ -365,11 +365,14 @@ elif [[ $matrix == auto ]]; then
 fi
 
 if ((${#held[@]} > 0)); then
+  # A whole run held (`bstop -g GROUP 0`) is some lines and a count, not one line per job.
+  held_max=20
   printf '\nheld or suspended jobs (counted as pending or running; they do not go on by themselves):\n'
-  for num in "${held[@]}"; do
+  for num in "${held[@]:0:held_max}"; do
     why_held "$num"
     printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$why"
   done
+  ((${#held[@]} <= held_max)) || printf '  … and %d more (status.sh --json lists every job)\n' $((${#held[@]} - held_max))
 fi
 if ((${#failures[@]} > 0)); then
   printf '\nfailed jobs (logs under %s/logs):\n' "$LIBCC_RUN_DIR"
