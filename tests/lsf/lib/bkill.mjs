@@ -8,7 +8,7 @@ import os from 'node:os';
 import {
   stateDir, withLock, readAllJobs, writeJob, touchActivity, isVisible, elementKeys,
   isElementFinal, jobIdString, normalizeGroup,
-  injectSchedulerFault,
+  injectSchedulerFault, signalGroup,
 } from './common.mjs';
 import { parseIndexSelection } from './arrayspec.mjs';
 
@@ -32,19 +32,6 @@ function parseSignal(v) {
   }
   const name = v.toUpperCase().startsWith('SIG') ? v.toUpperCase() : `SIG${v.toUpperCase()}`;
   return os.constants.signals[name] ? name : null;
-}
-
-function signalGroup(pid, signal) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone */
-    }
-  }
 }
 
 function main() {

@@ -6,7 +6,7 @@
 // element back to RUN, a PSUSP one back to PEND; on an element in neither state it has no effect.
 import {
   stateDir, withLock, readAllJobs, writeJob, touchActivity, isVisible, elementKeys,
-  isElementFinal, normalizeGroup,
+  isElementFinal, normalizeGroup, signalGroup,
 } from './common.mjs';
 import { parseIndexSelection } from './arrayspec.mjs';
 
@@ -17,19 +17,6 @@ function usage(msg) {
   if (msg) process.stderr.write(`${msg}\n`);
   process.stderr.write(`Usage: ${PROG} [-h] [-V] [-g job_group_name] [0] [job_ID ... | "job_ID[index]" ...]\n`);
   process.exit(255);
-}
-
-function signalGroup(pid, signal) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone */
-    }
-  }
 }
 
 function main() {

@@ -370,3 +370,16 @@ export function ensureScheduler(dir) {
   });
 }
 
+/** Signals a job's process group (its leader's pid), else the process alone; a gone one is no error. */
+export function signalGroup(pid, signal) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* gone */
+    }
+  }
+}

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import {
   withLock, readAllJobs, writeJob, readJson, writeAtomic, envInt, hostName, pidAlive,
   elementKeys, isElementFinal, displayName, jobIdString, substitutePattern, hasDynamicPattern,
-  ctimeString, schedulerAlive,
+  ctimeString, schedulerAlive, signalGroup,
 } from './common.mjs';
 import { evaluate } from './depexpr.mjs';
 
@@ -59,19 +59,6 @@ function procKey(job, key) {
 
 function signum(signal) {
   return signal ? os.constants.signals[signal] || 0 : 0;
-}
-
-function killGroup(pid, signal) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone */
-    }
-  }
 }
 
 function activityTime() {
@@ -507,7 +494,7 @@ function tick() {
   if (stopping) return;
   if (!fs.existsSync(path.join(dir, 'jobs'))) {
     // The state directory was removed under us: nobody can see these jobs any more.
-    for (const entry of procs.values()) killGroup(entry.pid, 'SIGKILL');
+    for (const entry of procs.values()) signalGroup(entry.pid, 'SIGKILL');
     process.exit(0);
   }
   const now = Date.now();
@@ -560,7 +547,7 @@ function tick() {
         if (el.state === 'RUN' && !el.killRequested && limitMs !== null && now - el.startTime > limitMs) {
           el.killRequested = now;
           el.killReason = 'TERM_RUNLIMIT';
-          killGroup(el.pid, 'SIGINT');
+          signalGroup(el.pid, 'SIGINT');
           dirty.add(job.id);
         }
         if (el.killRequested) {
@@ -568,11 +555,11 @@ function tick() {
           const waited = now - el.killRequested;
           if (e && !e.sentTerm && waited >= TERM_INTERVAL_MS) {
             e.sentTerm = true;
-            killGroup(el.pid, 'SIGTERM');
+            signalGroup(el.pid, 'SIGTERM');
           }
           if (e && !e.sentKill && waited >= 2 * TERM_INTERVAL_MS) {
             e.sentKill = true;
-            killGroup(el.pid, 'SIGKILL');
+            signalGroup(el.pid, 'SIGKILL');
           }
         }
       }
@@ -682,7 +669,7 @@ function stop(reason, kill = false) {
         for (const key of elementKeys(job)) {
           const el = job.elements[key];
           const entry = procs.get(procKey(job, key));
-          if (entry) killGroup(entry.pid, 'SIGKILL');
+          if (entry) signalGroup(entry.pid, 'SIGKILL');
           if (el.state === 'RUN' || el.state === 'USUSP') {
             el.pid = null;
             el.state = 'EXIT';
