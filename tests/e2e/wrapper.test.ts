@@ -203,6 +203,21 @@ describe('job wrappers fail loudly', () => {
     fs.writeFileSync(s.stateFile(copy, 'done'), fs.readFileSync(s.stateFile(copy, 'done'), 'utf8').replace(/^fingerprint=.*$/m, 'fingerprint=0000000000000000'));
     expect((await runJob(s, copy, lsf)).code).toBe(0);
     expect(starts()).toBe(runs.length + 3);
+
+    // A job with an upstream job: skipped while the result it consumed is current; once the
+    // upstream job has run again, computed.
+    const char = s.job('characterize', SVT_SS);
+    const charStarts = () => eventsByJob(s.events()).get(jobName(char))?.starts.length ?? 0;
+    const charEnv = { LSB_JOBID: '5000', LIBCC_RUN_ID: 'run-1' };
+    expect((await runJob(s, char, charEnv)).code).toBe(0);
+    const skipped = await runJob(s, char, charEnv);
+    expect(skipped.stderr).toBe(
+      `libcc: job characterize ${SVT_SS}: this job (5000) already completed it and its done-marker is valid: not run again (submit.sh --force characterize re-runs it)\n`,
+    );
+    expect(charStarts()).toBe(1);
+    expect((await runJob(s, copy, { LSB_JOBID: '4713', LIBCC_RUN_ID: 'run-3' })).code).toBe(0);
+    expect((await runJob(s, char, charEnv)).code).toBe(0);
+    expect(charStarts()).toBe(2);
   });
 
   it('refuses an unknown element instead of doing nothing', async () => {

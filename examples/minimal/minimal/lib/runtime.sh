@@ -1043,7 +1043,7 @@ libcc_run_job() { # group [index]
     [[ $LIBCC_M_JOB_ID == "$(libcc_sched_job_id)" && $LIBCC_M_RUN == "$LIBCC_RUN_ID" ]]; then
     libcc_load_cone
     if libcc_done_valid "$LIBCC_NUM"; then
-      libcc_note "job $LIBCC_STAGE $LIBCC_KEY: this job ($LIBCC_M_JOB_ID) already completed it and its done-marker is valid: not run again (submit.sh --force $LIBCC_STAGE re-runs it)"
+      libcc_note "job $LIBCC_STAGE $LIBCC_KEY: this job ($(libcc_sched_job_id)) already completed it and its done-marker is valid: not run again (submit.sh --force $LIBCC_STAGE re-runs it)"
       # A started-marker left by a kill between the done-marker and its removal is moot.
       rm -f -- "$state/$LIBCC_KEY.started"
       exit 0
