@@ -18,7 +18,9 @@
  * - `libcc_sched_index`: prints the array index of the running element ('' outside an array).
  * - `libcc_sched_job_id`: prints the scheduler's id of the running job ('' when none).
  * - `libcc_sched_states RUN_ID`: one scheduler call; fills `LIBCC_SCHED_STATE[NAME]` /
- *   `LIBCC_SCHED_STATE[NAME[INDEX]]` with PEND, RUN, DONE, EXIT or UNKNOWN and sets
+ *   `LIBCC_SCHED_STATE[NAME[INDEX]]` with PEND, HELD (pending until released), RUN, SUSP
+ *   (running, stopped until resumed), DONE, EXIT or UNKNOWN, `LIBCC_SCHED_HELD[same key]` with
+ *   why a HELD or SUSP job is and the command that lets it go on, and sets
  *   `LIBCC_SCHED_UNFINISHED`; returns 1 with `LIBCC_SCHED_ERR` when the scheduler did not
  *   answer — never read as "no jobs".
  * - `libcc_sched_kill RUN_ID`: kills every job of the run; prints what it killed; returns 1 with
