@@ -313,7 +313,7 @@ describe.skipIf(!slurm.available)(title, () => {
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
     const after = await s.run('status.sh');
     expect(after.code).toBe(0);
-    expect(after.stdout).not.toContain('held jobs');
+    expect(after.stdout).not.toContain('held or suspended');
   }, 120_000);
 
   it('a finished job that Slurm runs again under the same id (scontrol requeue; a node lost between its done-marker and its exit): the wrapper finds its own valid done-marker and does not compute it again', async () => {
