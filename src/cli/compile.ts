@@ -15,9 +15,9 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/file-modes.js';
 import { changed } from './crash-hook.js';
-import { StageWriter } from './stage-writer.js';
+import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
 import { dropStatIndex, entryLine, lstatQuietly, settled, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
-import { checkRelativePath, createExclusive, createExclusivePieces, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
+import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -622,9 +622,9 @@ function discardUncommitted(dir: string): void {
 /**
  * A first compile's write begun before all its files are made (`beginEarlyWrite`): the files
  * `put` early (a big pipeline's decks) are written by a thread of their own while the main
- * thread makes the rest, then `finishEarlyWrite` writes the rest and commits — the same tree,
- * manifest and journal as `writeGenerated`, and the same crash safety (all of it is in the stage
- * until the commit). It holds the lock from its beginning to its end.
+ * thread makes the rest, then `finishEarlyWrite` hands the rest to that thread and commits —
+ * the same tree, manifest and journal as `writeGenerated`, and the same crash safety (all of it
+ * is in the stage until the commit). It holds the lock from its beginning to its end.
  */
 export interface EarlyWrite {
   /** Sends a file to the writer thread (its path is checked as `writeGenerated` checks it). */
@@ -688,7 +688,7 @@ export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
   }
 }
 
-/** Writes `files` but those sent early, waits for the writer thread, and commits: `writeGenerated` for an early write. */
+/** Sends the writer thread `files` but those sent early, waits for it, and commits: `writeGenerated` for an early write. */
 export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<string, Content>): Promise<{ written: number; removed: number }> {
   const state = earlyWrites.get(early)!;
   try {
@@ -697,7 +697,20 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
       if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
     }
     for (const path of state.writer.paths) if (!files.has(path)) throw new Error(`internal error: ${path} was written early but is not generated`);
-    for (const [path, content] of files) if (path !== MANIFEST && !state.writer.paths.has(path)) state.tree.write(path, content);
+    // The rest goes to the thread too: the main thread only makes the bytes (plan.json's as it
+    // encodes them) while the thread writes and hashes.
+    for (const [path, content] of files) {
+      if (path === MANIFEST || state.writer.paths.has(path)) continue;
+      state.tree.parents(path);
+      const pieces = typeof content === 'function' ? content.pieces : undefined;
+      if (pieces !== undefined) await state.writer.stream(path, fileMode(path), (buffer) => encodePieces(pieces(), buffer));
+      else {
+        // A big table is streamed a chunk at a time, so that few copies of its parts are alive at once.
+        const bytes = asBytes(content)!;
+        if (bytes.length <= STREAM_CHUNK) state.writer.put(path, [bytes], fileMode(path));
+        else await state.writer.stream(path, fileMode(path), (buffer) => copiedChunks(bytes, buffer));
+      }
+    }
     for (const [path, hash] of await state.writer.finish()) state.tree.hashes.set(path, hash);
     return state.tree.commit(files);
   } catch (error) {
@@ -707,6 +720,17 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
     throw error;
   } finally {
     state.release();
+  }
+}
+
+/** `bytes` copied a buffer at a time (each from `buffer()`), each copy yielded as a view from its buffer's start. */
+function* copiedChunks(bytes: Uint8Array, buffer: () => Buffer): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; ) {
+    const target = buffer();
+    const size = Math.min(target.length, bytes.length - at);
+    target.set(bytes.subarray(at, at + size));
+    yield target.subarray(0, size);
+    at += size;
   }
 }
 

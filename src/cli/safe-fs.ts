@@ -314,39 +314,67 @@ function writeAllParts(fd: number, parts: readonly Uint8Array[]): void {
   }
 }
 
-const PIECES_BUFFER = 1 << 20;
+export const PIECES_BUFFER = 1 << 20;
 
 /**
  * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the
  * whole text is never held); `each` sees the bytes as they are written (to hash them).
  */
 export function createExclusivePieces(path: string, pieces: Iterable<string>, mode: number, each: (bytes: Uint8Array) => void, keptModes?: Set<number>): void {
-  const fd = openExclusive(path, mode, keptModes);
+  const file = new ExclusiveFile(path, mode, keptModes);
+  const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
   try {
-    const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
-    let used = 0;
-    const flush = () => {
-      const bytes = buffer.subarray(0, used);
+    for (const bytes of encodePieces(pieces, () => buffer)) {
       each(bytes);
-      writeAll(fd, bytes);
-      used = 0;
-    };
-    for (const piece of pieces) {
-      // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
-      if (used + piece.length * 3 > PIECES_BUFFER) {
-        flush();
-        if (piece.length * 3 > PIECES_BUFFER) {
-          const bytes = Buffer.from(piece, 'utf8');
-          each(bytes);
-          writeAll(fd, bytes);
-          continue;
-        }
-      }
-      used += buffer.write(piece, used, 'utf8');
+      file.write(bytes);
     }
-    flush();
   } finally {
-    closeSync(fd);
+    file.close();
+  }
+}
+
+/**
+ * Text made in pieces as UTF-8, a chunk at a time: each chunk fills a buffer from `buffer()`
+ * (at least `PIECES_BUFFER` bytes; the same one each time, or a new one) and is yielded as a view
+ * from its start, valid until the next is asked for; a piece too big for one is a buffer of its own.
+ */
+export function* encodePieces(pieces: Iterable<string>, buffer: () => Buffer): Generator<Uint8Array> {
+  let current = buffer();
+  let used = 0;
+  for (const piece of pieces) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
+    if (used + piece.length * 3 > current.length) {
+      if (used > 0) {
+        yield current.subarray(0, used);
+        current = buffer();
+        used = 0;
+      }
+      if (piece.length * 3 > current.length) {
+        const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(piece, 'utf8'));
+        bytes.write(piece, 'utf8');
+        yield bytes;
+        continue;
+      }
+    }
+    used += current.write(piece, used, 'utf8');
+  }
+  if (used > 0) yield current.subarray(0, used);
+}
+
+/** A file created as `createExclusive` creates it, then written a part at a time. */
+export class ExclusiveFile {
+  private readonly fd: number;
+
+  constructor(path: string, mode: number, keptModes?: Set<number>) {
+    this.fd = openExclusive(path, mode, keptModes);
+  }
+
+  write(bytes: Uint8Array): void {
+    writeAll(this.fd, bytes);
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * The writer thread of big first compiles (src/cli/stage-writer.ts, writer-thread.ts): files made
  * of parts in shared memory and parts copied for it, written exclusively with their mode, each
- * hashed; the first failure stops it and is reported; `abandon` stops it.
+ * hashed; files streamed a chunk at a time, with few chunks alive at once; the first failure stops
+ * it and is reported; `abandon` stops it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StageWriter, WriterError } from '../../src/cli/stage-writer.js';
+import { encodePieces } from '../../src/cli/safe-fs.js';
+import { StageWriter, STREAM_CHUNK, WriterError } from '../../src/cli/stage-writer.js';
 
 let stage: string;
 beforeAll(() => {
@@ -52,6 +54,50 @@ describe('StageWriter', () => {
       expect(hashes.get(path), path).toBe(sha256(bytes));
     }
     expect(writer.paths.size).toBe(600);
+  });
+
+  it('streams a file made in pieces, reusing the chunks the thread has written', async () => {
+    const writer = new StageWriter(stage);
+    writer.put('before.txt', [Buffer.from('before\n')], 0o644);
+    // 40 MiB of pieces, one of them bigger than a chunk (a buffer of its own), some not ASCII.
+    const pieces = Array.from({ length: 40_000 }, (_, i) => (i === 20_000 ? 'y'.repeat(STREAM_CHUNK) : `{"job": ${i}, "name": "é${'x'.repeat(1000)}"}\n`));
+    let chunks = 0;
+    await writer.stream('plan.json', 0o644, (buffer) =>
+      encodePieces(pieces, () => {
+        chunks++;
+        return buffer();
+      }),
+    );
+    writer.put('after.txt', [Buffer.from('after\n')], 0o755);
+    const hashes = await writer.finish();
+    const expected = Buffer.from(pieces.join(''), 'utf8');
+    expect(expected.length).toBeGreaterThan(40 * STREAM_CHUNK);
+    expect(readFileSync(join(stage, 'plan.json')).equals(expected)).toBe(true);
+    expect(hashes.get('plan.json')).toBe(sha256(expected));
+    expect(readFileSync(join(stage, 'after.txt'), 'utf8')).toBe('after\n');
+    expect(statSync(join(stage, 'after.txt')).mode & 0o777).toBe(0o755);
+    expect(hashes.size).toBe(3);
+    // Bounded by the bytes allowed in flight (8 chunks), not by the file's 40 chunks.
+    expect(chunks).toBeGreaterThanOrEqual(40);
+    expect(writer.chunksMade).toBeLessThanOrEqual(10);
+  });
+
+  it('streams an empty file', async () => {
+    const writer = new StageWriter(stage);
+    await writer.stream('empty.json', 0o644, () => []);
+    const hashes = await writer.finish();
+    expect(readFileSync(join(stage, 'empty.json')).length).toBe(0);
+    expect(hashes.get('empty.json')).toBe(sha256(Buffer.alloc(0)));
+  });
+
+  it('stops a stream at a file it cannot create, and says why', async () => {
+    writeFileSync(join(stage, 'plan.json'), 'planted\n');
+    const writer = new StageWriter(stage);
+    const streamed = writer.stream('plan.json', 0o644, (buffer) => encodePieces(Array.from({ length: 20_000 }, () => 'z'.repeat(1000)), buffer));
+    const failure = await streamed.then(() => writer.finish()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WriterError);
+    expect((failure as WriterError).code).toBe('EEXIST');
+    expect(readFileSync(join(stage, 'plan.json'), 'utf8')).toBe('planted\n');
   });
 
   it('stops at the first file it cannot create exclusively, and says why', async () => {
