@@ -697,10 +697,15 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
       if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
     }
     for (const path of state.writer.paths) if (!files.has(path)) throw new Error(`internal error: ${path} was written early but is not generated`);
-    // The rest goes to the thread too: the main thread only makes the bytes (plan.json's as it
-    // encodes them) while the thread writes and hashes.
+    // The rest goes to the thread too, when it has caught up: the main thread only makes the
+    // bytes (plan.json's as it encodes them) while the thread writes and hashes. While it lags
+    // behind (a slow disk), the main thread writes in parallel, as the thread does.
     for (const [path, content] of files) {
       if (path === MANIFEST || state.writer.paths.has(path)) continue;
+      if ((await state.writer.backlog()) > WRITER_BACKLOG) {
+        state.tree.write(path, content);
+        continue;
+      }
       state.tree.parents(path);
       const pieces = typeof content === 'function' ? content.pieces : undefined;
       if (pieces !== undefined) await state.writer.stream(path, fileMode(path), (buffer) => encodePieces(pieces(), buffer));
@@ -722,6 +727,9 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
     state.release();
   }
 }
+
+/** Files the writer thread may have left to write for the main thread still to hand it more. */
+const WRITER_BACKLOG = 256;
 
 /** `bytes` copied a buffer at a time (each from `buffer()`), each copy yielded as a view from its buffer's start. */
 function* copiedChunks(bytes: Uint8Array, buffer: () => Buffer): Generator<Uint8Array> {

@@ -49,6 +49,8 @@ export class StageWriter {
    * while it only writes (tens of MB of chunks, alive until then).
    */
   private readonly spare: ArrayBuffer[] = [];
+  /** Files sent and not yet written. */
+  private unwritten = 0;
   /** How many chunk buffers `stream` has made (the rest were handed back and reused). */
   chunksMade = 0;
 
@@ -69,7 +71,8 @@ export class StageWriter {
           if (reply.chunk.byteLength === STREAM_CHUNK) this.spare.push(reply.chunk);
           this.waiting?.resolve();
           this.waiting = undefined;
-        } else if ('error' in reply) fail(new WriterError(reply.error.message, reply.error.code));
+        } else if ('wrote' in reply) this.unwritten -= reply.wrote;
+        else if ('error' in reply) fail(new WriterError(reply.error.message, reply.error.code));
         else resolve(new Map(reply.hashes));
       });
       this.worker.on('error', fail);
@@ -128,6 +131,17 @@ export class StageWriter {
     this.worker.postMessage({ stream: path, mode, end: true } satisfies WriterMessage);
   }
 
+  /**
+   * How many files sent are not written yet (counted when the thread's replies so far are read):
+   * on a slow disk the thread lags behind the main thread, which then had better write the rest
+   * itself, in parallel, than queue it.
+   */
+  async backlog(): Promise<number> {
+    this.flush(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.unwritten;
+  }
+
   /** Every file's sha256, once the thread has written them all; rejects with its first failure. */
   async finish(): Promise<Map<string, string>> {
     this.flush(0);
@@ -158,6 +172,7 @@ export class StageWriter {
     if (this.files.length > 0) {
       const chunk = this.used === 0 ? undefined : (this.chunk.buffer as ArrayBuffer);
       this.worker.postMessage({ files: this.files, shared: this.newShared, ...(chunk === undefined ? {} : { chunk }) } satisfies WriterMessage, chunk === undefined ? [] : [chunk]);
+      this.unwritten += this.files.length;
       this.files = [];
       this.newShared = [];
       if (chunk !== undefined) this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, room));
