@@ -671,6 +671,8 @@ export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
       put(path, parts) {
         const problem = checkGeneratedPath(path);
         if (problem !== undefined) throw new UnsafePathError(`refusing to generate \`${printable(path)}\`: ${problem}`);
+        // Always to the thread, even when it lags behind: the main thread has the rendering to
+        // do, and writing decks on it too when the thread lagged made a 100k compile slower.
         tree.parents(path);
         writer.put(path, parts, fileMode(path));
       },
@@ -702,7 +704,7 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
     // behind (a slow disk), the main thread writes in parallel, as the thread does.
     for (const [path, content] of files) {
       if (path === MANIFEST || state.writer.paths.has(path)) continue;
-      if ((await state.writer.backlog()) > WRITER_BACKLOG) {
+      if (state.writer.backlog > WRITER_BACKLOG) {
         state.tree.write(path, content);
         continue;
       }
@@ -728,8 +730,12 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
   }
 }
 
-/** Files the writer thread may have left to write for the main thread still to hand it more. */
-const WRITER_BACKLOG = 256;
+/**
+ * Files the writer thread may have left to write for the main thread still to hand it the rest;
+ * beyond, the main thread writes the rest itself (plan.json and the tables, in other directories
+ * than the decks). Above what the thread's messages (256 files) hold in the normal course.
+ */
+const WRITER_BACKLOG = 1024;
 
 /** `bytes` copied a buffer at a time (each from `buffer()`), each copy yielded as a view from its buffer's start. */
 function* copiedChunks(bytes: Uint8Array, buffer: () => Buffer): Generator<Uint8Array> {

@@ -49,15 +49,16 @@ export class StageWriter {
    * while it only writes (tens of MB of chunks, alive until then).
    */
   private readonly spare: ArrayBuffer[] = [];
-  /** Files sent and not yet written. */
-  private unwritten = 0;
+  /** Files sent in messages so far; how many of them the thread has written is `progress[0]`. */
+  private sentFiles = 0;
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
   /** How many chunk buffers `stream` has made (the rest were handed back and reused). */
   chunksMade = 0;
 
   /** Starts the thread, writing into `stage` (whose directories its parent makes before it sends a file there). */
   constructor(stage: string) {
     // A small young generation: the thread's garbage (a hash and a few arrays a file) stays small.
-    this.worker = new Worker(threadScript('writer-thread'), { workerData: { stage }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker = new Worker(threadScript('writer-thread'), { workerData: { stage, progress: this.progress }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.reply = new Promise((resolve, reject) => {
       const fail = (error: unknown) => {
         this.failure ??= error;
@@ -71,8 +72,7 @@ export class StageWriter {
           if (reply.chunk.byteLength === STREAM_CHUNK) this.spare.push(reply.chunk);
           this.waiting?.resolve();
           this.waiting = undefined;
-        } else if ('wrote' in reply) this.unwritten -= reply.wrote;
-        else if ('error' in reply) fail(new WriterError(reply.error.message, reply.error.code));
+        } else if ('error' in reply) fail(new WriterError(reply.error.message, reply.error.code));
         else resolve(new Map(reply.hashes));
       });
       this.worker.on('error', fail);
@@ -132,14 +132,12 @@ export class StageWriter {
   }
 
   /**
-   * How many files sent are not written yet (counted when the thread's replies so far are read):
-   * on a slow disk the thread lags behind the main thread, which then had better write the rest
-   * itself, in parallel, than queue it.
+   * How many files `put` so far the thread has still to write. On a slow disk (creating a file
+   * takes longer than making one) the thread lags behind, and the main thread had better write
+   * some files itself, in parallel, than queue them.
    */
-  async backlog(): Promise<number> {
-    this.flush(0);
-    await new Promise((resolve) => setImmediate(resolve));
-    return this.unwritten;
+  get backlog(): number {
+    return this.sentFiles + this.files.length - Atomics.load(this.progress, 0);
   }
 
   /** Every file's sha256, once the thread has written them all; rejects with its first failure. */
@@ -172,7 +170,7 @@ export class StageWriter {
     if (this.files.length > 0) {
       const chunk = this.used === 0 ? undefined : (this.chunk.buffer as ArrayBuffer);
       this.worker.postMessage({ files: this.files, shared: this.newShared, ...(chunk === undefined ? {} : { chunk }) } satisfies WriterMessage, chunk === undefined ? [] : [chunk]);
-      this.unwritten += this.files.length;
+      this.sentFiles += this.files.length;
       this.files = [];
       this.newShared = [];
       if (chunk !== undefined) this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, room));

@@ -10,9 +10,9 @@
  * shared buffer of all messages' `shared` lists (the decks' bodies, read where the analysis left
  * them). A streamed file (plan.json, made a MiB at a time) comes as one message per chunk, the
  * last with `end`; each chunk written is handed back with `{ written: bytes, chunk }`, so that the
- * main thread holds back while too many are in flight, and fills it again; each `files` message is
- * acknowledged with `{ wrote: files }` once written, so that the main thread knows how far behind
- * the thread is. Out, once: `{ hashes: [path, sha256][] }`, or
+ * main thread holds back while too many are in flight, and fills it again. Each file of a
+ * `files` message written adds one to `workerData.progress[0]` (shared memory), so that the main
+ * thread knows at any time how far behind the thread is. Out, once: `{ hashes: [path, sha256][] }`, or
  * `{ error: { message, code } }` at the first failure (the rest is not written).
  */
 import * as crypto from 'node:crypto';
@@ -28,13 +28,12 @@ export type WriterMessage =
   | { readonly done: true };
 export type WriterReply =
   | { readonly written: number; readonly chunk: ArrayBuffer }
-  | { readonly wrote: number }
   | { readonly hashes: readonly (readonly [string, string])[] }
   | { readonly error: { readonly message: string; readonly code?: string } };
 
 if (parentPort !== null) {
   const port = parentPort;
-  const stage = (workerData as { stage: string }).stage;
+  const { stage, progress } = workerData as { stage: string; progress: Int32Array };
   const hashes: [string, string][] = [];
   const shared: Uint8Array[] = [];
   const keptModes = new Set<number>();
@@ -78,9 +77,9 @@ if (parentPort !== null) {
         }
         createExclusive(join(stage, path), parts, mode, keptModes);
         hashes.push([path, hash.digest('hex')]);
+        Atomics.add(progress, 0, 1);
         changed();
       }
-      port.postMessage({ wrote: message.files.length } satisfies WriterReply);
     } catch (error) {
       failed = true;
       try {
