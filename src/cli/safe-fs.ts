@@ -314,7 +314,7 @@ function writeAllParts(fd: number, parts: readonly Uint8Array[]): void {
   }
 }
 
-export const PIECES_BUFFER = 1 << 20;
+const PIECES_BUFFER = 1 << 20;
 
 /**
  * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the

@@ -132,9 +132,9 @@ export class StageWriter {
   }
 
   /**
-   * How many files `put` so far the thread has still to write. On a slow disk (creating a file
-   * takes longer than making one) the thread lags behind, and the main thread had better write
-   * some files itself, in parallel, than queue them.
+   * How many files `put` so far the thread has still to write (streamed files not counted). On a
+   * slow disk (creating a file takes longer than making one) the thread lags behind, and the main
+   * thread had better write some files itself, in parallel, than queue them.
    */
   get backlog(): number {
     return this.sentFiles + this.files.length - Atomics.load(this.progress, 0);

@@ -12,8 +12,8 @@
  * last with `end`; each chunk written is handed back with `{ written: bytes, chunk }`, so that the
  * main thread holds back while too many are in flight, and fills it again. Each file of a
  * `files` message written adds one to `workerData.progress[0]` (shared memory), so that the main
- * thread knows at any time how far behind the thread is. Out, once: `{ hashes: [path, sha256][] }`, or
- * `{ error: { message, code } }` at the first failure (the rest is not written).
+ * thread knows at any time how far behind the thread is. Out, once: `{ hashes: [path, sha256][] }`,
+ * or `{ error: { message, code } }` at the first failure (the rest is not written).
  */
 import * as crypto from 'node:crypto';
 import { join } from 'node:path';
