@@ -6,15 +6,22 @@
 import type { Fix } from './diagnostic.js';
 import type { Span } from './span.js';
 
-/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). With `bound`, a
+ * distance above it may be returned as any number above it, found sooner: it stops as soon as
+ * the lengths or two whole rows of the table say the distance is over `bound`.
+ */
+export function editDistance(a: string, b: string, bound = Infinity): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
+  if (Math.abs(a.length - b.length) > bound) return Math.abs(a.length - b.length);
   let prevPrev: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let prevLeast = 0;
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
+    let least = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(prev[j]! + 1, current[j - 1]! + 1, prev[j - 1]! + cost);
@@ -22,12 +29,23 @@ export function editDistance(a: string, b: string): number {
         value = Math.min(value, prevPrev[j - 2]! + 1);
       }
       current.push(value);
+      if (value < least) least = value;
     }
+    // Every later cell comes from this row (+0 or more) or the one before (+1 or more).
+    if (least > bound && prevLeast >= bound) return least;
+    prevLeast = least;
     prevPrev = prev;
     prev = current;
   }
   return prev[b.length]!;
 }
+
+/**
+ * Names longer than this get no edit-distance suggestions (only case-only and missing-tail ones):
+ * comparing two names costs the product of their lengths, and a hostile file can hold names of
+ * tens of thousands of characters.
+ */
+export const MAX_SUGGESTED_NAME = 128;
 
 /** Up to `max` candidates close to `name`, best first. */
 export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
@@ -39,7 +57,7 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
     if (candidate === name || seen.has(candidate)) continue;
     seen.add(candidate);
     // A case-only difference is the likeliest typo of all.
-    let score = candidate.toLowerCase() === lower ? 0.5 : editDistance(name, candidate);
+    let score = candidate.toLowerCase() === lower ? 0.5 : name.length > MAX_SUGGESTED_NAME || candidate.length > MAX_SUGGESTED_NAME ? Infinity : editDistance(name, candidate, limit);
     // A name missing its tail (`…_cworst` for `…_cworst_CCworst_T`) is close, however long the tail.
     if (score > limit && name.length >= 6 && candidate.startsWith(name)) score = limit + 0.5;
     if (score <= limit + 0.5) scored.push({ candidate, score });

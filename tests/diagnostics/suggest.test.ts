@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { didYouMean, editDistance, suggest } from '../../src/diagnostics/suggest.js';
+import { didYouMean, editDistance, MAX_SUGGESTED_NAME, suggest } from '../../src/diagnostics/suggest.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions and substitutions', () => {
@@ -31,7 +31,29 @@ describe('editDistance', () => {
   });
 });
 
+describe('editDistance with a bound', () => {
+  it('is exact up to the bound, and above it beyond', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 14, unit: fc.constantFrom('a', 'b', 'c') }), fc.string({ maxLength: 14, unit: fc.constantFrom('a', 'b', 'c') }), fc.nat(8), (a, b, bound) => {
+        const exact = editDistance(a, b);
+        const bounded = editDistance(a, b, bound);
+        if (exact <= bound) expect(bounded).toBe(exact);
+        else expect(bounded).toBeGreaterThan(bound);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('suggest', () => {
+  it('suggests for a long name only by case or a missing tail, not by edit distance', () => {
+    const long = `lib_${'x'.repeat(MAX_SUGGESTED_NAME)}`;
+    const oneOff = `${long.slice(0, -1)}y`;
+    expect(suggest(long, [oneOff, long.toUpperCase(), `${long}_with_a_tail`])).toEqual([long.toUpperCase(), `${long}_with_a_tail`]);
+    const short = 'x'.repeat(MAX_SUGGESTED_NAME);
+    expect(suggest(short, [`${short.slice(0, -1)}y`])).toEqual([`${short.slice(0, -1)}y`]);
+  });
+
   it('returns the closest candidates first', () => {
     expect(suggest('runtim', ['cpus', 'runtime', 'queue', 'run_time'])).toEqual(['runtime', 'run_time']);
   });

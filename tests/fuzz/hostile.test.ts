@@ -47,6 +47,15 @@ describe('fmt and regular expressions on user text are linear', () => {
     expect(large / small).toBeLessThan(12);
   });
 
+  it('an unknown name of 100 000 characters among corners as long is checked without a quadratic suggestion search', () => {
+    // Fuzz seed 20261204, input #88909: a 26 000-character name took a second in edit distances.
+    const long = 'a'.repeat(100_000);
+    const text = `${PRELUDE}corners ${long}b = [${long}c]\n`;
+    const { value, ms } = timed(() => checkSource(text));
+    expect(ms).toBeLessThan(10_000);
+    expect(value.diagnostics.some((d) => d.code === 'LCP2001')).toBe(true);
+  });
+
   it('parses and checks 1 MB lines of blanks and names without blowing up', () => {
     const text = `${PRELUDE}corner ${'x'.repeat(1_000_000)} {}\n`;
     const { ms } = timed(() => checkSource(text));
