@@ -69,7 +69,7 @@ await build({
 // from a file.
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/writer-thread.ts', 'src/cli/verify-thread.ts'],
+  entryPoints: ['src/cli/writer-thread.ts', 'src/cli/verify-thread.ts', 'src/cli/fingerprint-thread.ts'],
   outdir,
   outExtension: { '.js': '.js' },
   bundle: true,

@@ -27,6 +27,7 @@ import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type Ear
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
 import { Verifier } from './verifier.js';
+import { ThreadedFingerprints } from './fingerprint-hasher.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
@@ -567,7 +568,14 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
     report();
     return EXIT_DIAGNOSTICS;
   }
-  const emitted = emitBytes({ program, plan, decks: rendered.decks, source, templates });
+  // The fingerprints of a big compile's deck jobs are hashed on a thread while the tables are made.
+  const fingerprints = deckCount >= EARLY_WRITE_MIN_DECKS ? startFingerprints(plan.jobs.length) : undefined;
+  let emitted;
+  try {
+    emitted = emitBytes({ program, plan, decks: rendered.decks, source, templates, ...(fingerprints === undefined ? {} : { fingerprints }) });
+  } finally {
+    await fingerprints?.close();
+  }
   diagnostics = [...diagnostics, ...emitted.diagnostics];
   report();
   if (emitted.files === undefined) return EXIT_DIAGNOSTICS;
@@ -576,6 +584,15 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   // Made when read; a compile into an empty directory makes it from the hashes it takes while writing.
   files.set(MANIFEST, pendingManifest(emitted.files, header, options.history === undefined ? digest() : undefined));
   return { outDir, rootPath: loaded.rootPath, files, fileCount: files.size, jobs: plan.jobs.length };
+}
+
+/** The fingerprint thread, or none when no thread is to be had (a resource limit): then they are hashed in line. */
+function startFingerprints(jobs: number): ThreadedFingerprints | undefined {
+  try {
+    return new ThreadedFingerprints(jobs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `action` holding the output directory's lock (as a writing compile would). */

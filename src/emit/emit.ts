@@ -15,6 +15,7 @@ import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
 import type { RenderedDeck } from './decks.js';
+import { PENDING_FINGERPRINT, type DeferredFingerprints } from './fingerprint.js';
 import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
 import { ElementTable, LinesBuilder, offsetIndex } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
@@ -37,6 +38,8 @@ export interface EmitInput {
   readonly source: string;
   /** The generated scripts' templates (`sh/…`), the site's overrides first. */
   readonly templates: Pick<TemplateHost, 'text'>;
+  /** Where the fingerprints of jobs with decks are hashed, when not in line (a big compile's thread). */
+  readonly fingerprints?: DeferredFingerprints;
 }
 
 export interface EmitResult<Content = string> {
@@ -276,25 +279,46 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
     const deck = decks.get(position);
     return deck === undefined || deck.bytes !== undefined ? deck : { body: transientCopy(deck.body)! };
   };
-  computeJobFacts(program, plan, index, deckOf, (f, num) => {
-    const parents = f.job.parents.join(',') || '-';
-    jobOffsets.push(jobs.line(`${num}\t${f.job.stage}\t${f.group}\t${f.job.arrayIndex}\t${f.key}\t${f.fingerprint}\t${parents}`));
-    // lib/keys.tsv: the key values of each job (same numbers), one column per fan-out key, `-`
-    // where the job's stage does not fan out by it: status.sh reads the values from here instead
-    // of splitting the key.
-    const keySet = index.stages.get(f.job.stage)?.keySet ?? [];
-    let keyRow = String(num);
-    for (const k of FANOUT_KEYS) keyRow += `\t${keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'}`;
-    keys.line(keyRow);
-    const stage = stages.get(f.job.stage);
-    if (stage === undefined) return;
-    stage.elements.add(f, num, parents);
-    const deck = decks.get(num);
-    if (deck) {
-      stage.deckReads.kit ||= deck.reads.kit;
-      stage.deckReads.cells ||= deck.reads.cells;
+  // Where each fingerprint still to come sits: a table, the byte where it starts, and its job.
+  const pending: [LinesBuilder, number, number][] = [];
+  computeJobFacts(
+    program,
+    plan,
+    index,
+    deckOf,
+    (f, num) => {
+      const parents = f.job.parents.join(',') || '-';
+      const before = `${num}\t${f.job.stage}\t${f.group}\t${f.job.arrayIndex}\t${f.key}\t`;
+      const offset = jobs.line(`${before}${f.fingerprint}\t${parents}`);
+      jobOffsets.push(offset);
+      if (f.fingerprint === PENDING_FINGERPRINT) pending.push([jobs, offset - 1 + Buffer.byteLength(before), num]);
+      // lib/keys.tsv: the key values of each job (same numbers), one column per fan-out key, `-`
+      // where the job's stage does not fan out by it: status.sh reads the values from here instead
+      // of splitting the key.
+      const keySet = index.stages.get(f.job.stage)?.keySet ?? [];
+      let keyRow = String(num);
+      for (const k of FANOUT_KEYS) keyRow += `\t${keySet.includes(k) ? (f.job.keys[k] ?? '-') : '-'}`;
+      keys.line(keyRow);
+      const stage = stages.get(f.job.stage);
+      if (stage === undefined) return;
+      const at = stage.elements.add(f, num, parents);
+      if (f.fingerprint === PENDING_FINGERPRINT) pending.push([stage.elements.rows, at, num]);
+      const deck = decks.get(num);
+      if (deck) {
+        stage.deckReads.kit ||= deck.reads.kit;
+        stage.deckReads.cells ||= deck.reads.cells;
+      }
+    },
+    input.fingerprints,
+  );
+  if (pending.length > 0) {
+    const fingerprints = input.fingerprints!.results();
+    for (const [table, at, num] of pending) {
+      const fingerprint = fingerprints.get(num);
+      if (fingerprint === undefined) throw new Error(`internal error: no fingerprint for job ${num}`);
+      table.patch(at, fingerprint);
     }
-  });
+  }
   putLines('lib/jobs.tsv', jobs);
   put('lib/jobs.idx', offsetIndex(jobOffsets));
   putLines('lib/keys.tsv', keys);

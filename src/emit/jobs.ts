@@ -5,12 +5,11 @@
  * the current, valid ones (lib/runtime.sh `libcc_done_valid`), so changing a stage's command
  * invalidates its old results and everything computed from them.
  */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, FanoutKey, LibraryModel, NodeModel, StageModel, Template, TemplatePart } from '../check/model.js';
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
+import { fingerprintOf, PENDING_FINGERPRINT, ReusedBytes, type DeferredFingerprints } from './fingerprint.js';
 import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
 
 export interface JobFacts {
@@ -256,8 +255,18 @@ export interface DeckBody {
   readonly bytes?: Uint8Array;
 }
 
-/** Each job's facts, in job order, handed to `each` and not kept (100k jobs' facts are tens of MB). */
-export function computeJobFacts(program: CheckedProgram, plan: Plan, index: ProgramIndex, deckOf: (job: number) => DeckBody | undefined, each: (facts: JobFacts, num: number) => void): void {
+/**
+ * Each job's facts, in job order, handed to `each` and not kept (100k jobs' facts are tens of
+ * MB). With `deferred`, the fingerprints of jobs whose deck is bytes are hashed there.
+ */
+export function computeJobFacts(
+  program: CheckedProgram,
+  plan: Plan,
+  index: ProgramIndex,
+  deckOf: (job: number) => DeckBody | undefined,
+  each: (facts: JobFacts, num: number) => void,
+  deferred?: DeferredFingerprints,
+): void {
   // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
   // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
   const stageParts = new Map<string, { head: string; body: string }>();
@@ -329,97 +338,17 @@ export function computeJobFacts(program: CheckedProgram, plan: Plan, index: Prog
     input.reset();
     input.write(`${parts.head},"key":${JSON.stringify(key)}${parts.body},"literals":${literalsJson}${libraryPart},"deck":`);
     const deck = deckOf(position);
+    if (deferred !== undefined && deck?.bytes !== undefined) {
+      deferred.add(position, input.bytes(), deck.bytes);
+      each({ job, key, keyPath, group, fingerprint: PENDING_FINGERPRINT, literalFields }, position);
+      return;
+    }
     if (deck === undefined) input.write('null');
     else if (deck.bytes !== undefined) input.writeJsonString(deck.bytes);
     else input.write(JSON.stringify(deck.body));
     input.write('}');
-    each({ job, key, keyPath, group, fingerprint: sha256(input.bytes()).toString('hex', 0, 8), literalFields }, position);
+    each({ job, key, keyPath, group, fingerprint: fingerprintOf(input.bytes()), literalFields }, position);
   });
-}
-
-/** The character after `\\` of JSON.stringify's two-character escapes, by the escaped byte. */
-const JSON_SHORT_ESCAPES = new Uint8Array(0x80);
-for (const [byte, escape] of [
-  [0x08, 'b'],
-  [0x09, 't'],
-  [0x0a, 'n'],
-  [0x0c, 'f'],
-  [0x0d, 'r'],
-  [0x22, '"'],
-  [0x5c, '\\'],
-] as const) {
-  JSON_SHORT_ESCAPES[byte] = escape.charCodeAt(0);
-}
-const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
-
-/** UTF-8 bytes written one string after another into a buffer that is reused (and grows). */
-export class ReusedBytes {
-  private buffer = Buffer.allocUnsafeSlow(1 << 16);
-  private size = 0;
-
-  reset(): void {
-    this.size = 0;
-  }
-
-  write(text: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    this.reserve(text.length * 3);
-    this.size += this.buffer.write(text, this.size, 'utf8');
-  }
-
-  /**
-   * The UTF-8 of `JSON.stringify(text)`, from the UTF-8 of a well-formed `text`: quotes around it,
-   * `"` and `\\` escaped, and the control characters below U+0020 written as JSON.stringify writes
-   * them (`\\n`, `\\u001f`); every other byte as it is (JSON.stringify escapes nothing else in a
-   * string without lone surrogates).
-   */
-  writeJsonString(text: Uint8Array): void {
-    this.reserve(text.length * 6 + 2);
-    const out = this.buffer;
-    let at = this.size;
-    out[at++] = 0x22;
-    for (let i = 0; i < text.length; i++) {
-      const byte = text[i]!;
-      if (byte >= 0x20 && byte !== 0x22 && byte !== 0x5c) {
-        out[at++] = byte;
-        continue;
-      }
-      out[at++] = 0x5c;
-      const short = JSON_SHORT_ESCAPES[byte];
-      if (short !== 0) out[at++] = short!;
-      else {
-        out[at++] = 0x75; // \u00XX, lower-case hex
-        out[at++] = 0x30;
-        out[at++] = 0x30;
-        out[at++] = HEX_DIGITS[byte >> 4]!;
-        out[at++] = HEX_DIGITS[byte & 15]!;
-      }
-    }
-    out[at++] = 0x22;
-    this.size = at;
-  }
-
-  private reserve(room: number): void {
-    if (this.size + room <= this.buffer.length) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.size + room));
-    this.buffer.copy(bigger, 0, 0, this.size);
-    this.buffer = bigger;
-  }
-
-  /** The bytes written since `reset`, valid until the next write. */
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.size);
-  }
-}
-
-type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
-/** `crypto.hash` (Node 20.12 and later: one call, no hash object), else null (a `Hash`); looked up on first use, so that runs that hash nothing never load crypto. */
-let oneShotHash: OneShotHash | null | undefined;
-
-function sha256(bytes: Uint8Array): Buffer {
-  // Through `require`, not a namespace import: the bundler would copy the whole module (loading it) when the CLI loads.
-  if (oneShotHash === undefined) oneShotHash = (createRequire(import.meta.url)('node:crypto') as { hash?: OneShotHash }).hash ?? null;
-  return oneShotHash === null ? createHash('sha256').update(bytes).digest() : oneShotHash('sha256', bytes, 'buffer');
 }
 
 function templateKey(template: Template): string {

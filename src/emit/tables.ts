@@ -5,6 +5,7 @@
  * (11 digits, 1-based for `tail -c +OFFSET`, `0` for no row, then a newline). lib/runtime.sh
  * reads a record with `tail -c +… | head -c 11`, then the row with `tail -c +OFFSET | head -n 1`.
  */
+import { PENDING_FINGERPRINT } from './fingerprint.js';
 import type { JobFacts } from './jobs.js';
 import { normaliseText } from './render.js';
 
@@ -54,6 +55,12 @@ export class LinesBuilder {
     this.last = text;
     if (text.includes('\r')) this.carriageReturn = true;
     return offset;
+  }
+
+  /** Overwrites the bytes from `at` (0-based) with ASCII `text`, which must replace ASCII of its length. */
+  patch(at: number, text: string): void {
+    if (at < 0 || at + text.length > this.size) throw new Error(`internal error: patch at ${at} outside the table`);
+    this.buffer.write(text, at, 'latin1');
   }
 
   /** The lines joined by newlines, as `normaliseText` leaves them (LF endings, one final newline). */
@@ -109,14 +116,17 @@ export class ElementTable {
     this.rows.line('# selector\tnum\tkey\tkey_path\tfingerprint\tparents\tname=value...');
   }
 
-  add(f: JobFacts, num: number, parents: string): void {
+  /** Adds the job's row; returns the byte where its fingerprint starts when it is still to come (for `LinesBuilder.patch`), else -1. */
+  add(f: JobFacts, num: number, parents: string): number {
     let group = this.groupNumber.get(f.group);
     if (group === undefined) this.groupNumber.set(f.group, (group = this.groupNumber.size));
     this.stride = Math.max(this.stride, f.job.arrayIndex + 1);
     const literals = f.literalFields === '' ? '' : `\t${f.literalFields}`;
-    const offset = this.rows.line(`${f.group}:${f.job.arrayIndex}\t${num}\t${f.key}\t${f.keyPath}\t${f.fingerprint}\t${parents}${literals}`);
+    const before = `${f.group}:${f.job.arrayIndex}\t${num}\t${f.key}\t${f.keyPath}\t`;
+    const offset = this.rows.line(`${before}${f.fingerprint}\t${parents}${literals}`);
     this.slots.push(group, f.job.arrayIndex, offset);
     this.count++;
+    return f.fingerprint === PENDING_FINGERPRINT ? offset - 1 + Buffer.byteLength(before) : -1;
   }
 
   /** Ends the table (its `# end` trailer keeps whitespace at the last row's end); returns `.groups` and `.idx`. */

@@ -48,8 +48,8 @@ function moduleInitialisers(...args: string[]): Map<string, number> {
 describe('the bundled CLI', () => {
   it('is built, one script and its code cache (and the modules of its threads), without source maps', () => {
     expect(existsSync(join(bundle, 'libcc.cjs')), 'run `npm run build` first').toBe(true);
-    expect(readdirSync(bundle).sort()).toEqual(['libcc.cjs', 'libcc.cjs.cache', 'verify-thread.js', 'writer-thread.js']);
-    for (const name of ['libcc.cjs', 'verify-thread.js', 'writer-thread.js']) expect(readFileSync(join(bundle, name), 'utf8')).not.toContain('sourceMappingURL');
+    expect(readdirSync(bundle).sort()).toEqual(['fingerprint-thread.js', 'libcc.cjs', 'libcc.cjs.cache', 'verify-thread.js', 'writer-thread.js']);
+    for (const name of ['fingerprint-thread.js', 'libcc.cjs', 'verify-thread.js', 'writer-thread.js']) expect(readFileSync(join(bundle, name), 'utf8')).not.toContain('sourceMappingURL');
   });
 
   it('initialises the language server, graph pictures and jsdiff only for the commands that use them', () => {

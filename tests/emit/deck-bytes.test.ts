@@ -4,10 +4,11 @@
  * body's bytes without their trailing whitespace (docs/performance.md).
  */
 import { describe, expect, test } from 'vitest';
+import { ThreadedFingerprints } from '../../src/cli/fingerprint-hasher.js';
 import { analyse } from '../../src/driver/analyse.js';
 import { ByteArena } from '../../src/emit/decks.js';
 import { emit, emitBytes } from '../../src/emit/emit.js';
-import { ReusedBytes } from '../../src/emit/jobs.js';
+import { ReusedBytes } from '../../src/emit/fingerprint.js';
 import type { RenderedDecks } from '../../src/emit/render-decks.js';
 import { templatesWith } from '../helpers/analysis.js';
 import { loadFiles } from '../helpers/program.js';
@@ -41,7 +42,7 @@ const TEMPLATES = [
   'emoji \ud83d\ude00 {{corner.name}}\n',
 ];
 
-function emitted(template: string): { text: ReadonlyMap<string, string>; bytes: ReadonlyMap<string, string> } {
+function emitted(template: string): { text: ReadonlyMap<string, string>; bytes: ReadonlyMap<string, string>; threaded: ReadonlyMap<string, string> } {
   const analysis = analyse(loadFiles({ 'main.lcp': FLOW }), { templates: templatesWith(new Map([[DECK, template]])), keepDecks: true });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
   const decks = analysis.decks!;
@@ -50,15 +51,24 @@ function emitted(template: string): { text: ReadonlyMap<string, string>; bytes: 
   const asText: RenderedDecks = { byJob: new Map([...decks.byJob].map(([job, deck]) => [job, { path: deck.path, template: deck.template, body: deck.body, reads: deck.reads }])) };
   const input = { program: analysis.program!, plan: analysis.plan!, source: '../main.lcp', templates: templatesWith(new Map([[DECK, template]])) };
   const text = emit({ ...input, decks: asText }).files!;
-  const bytes = new Map([...emitBytes({ ...input, decks }).files!].map(([path, content]) => [path, Buffer.from(typeof content === 'function' ? content() : content).toString('utf8')]));
-  return { text, bytes };
+  const asStrings = (files: ReadonlyMap<string, Buffer | (() => Buffer)>) => new Map([...files].map(([path, content]) => [path, Buffer.from(typeof content === 'function' ? content() : content).toString('utf8')]));
+  const bytes = asStrings(emitBytes({ ...input, decks }).files!);
+  // The fingerprints of the deck jobs hashed on the thread of big compiles (src/cli/fingerprint-hasher.ts).
+  const fingerprints = new ThreadedFingerprints(input.plan.jobs.length);
+  try {
+    return { text, bytes, threaded: asStrings(emitBytes({ ...input, decks, fingerprints }).files!) };
+  } finally {
+    void fingerprints.close();
+  }
 }
 
 describe('decks as bytes', () => {
   test.each(TEMPLATES.map((t) => [JSON.stringify(t), t]))('the files and fingerprints of a deck %s are those made from its text', (_, template) => {
-    const { text, bytes } = emitted(template);
+    const { text, bytes, threaded } = emitted(template);
     expect([...bytes.keys()]).toEqual([...text.keys()]);
     for (const [path, content] of text) expect(bytes.get(path), path).toBe(content);
+    expect(threaded).toEqual(bytes);
+    expect(threaded.get('lib/jobs.tsv')).not.toContain('?');
   });
 
   test('the fingerprint JSON from bytes is the UTF-8 of JSON.stringify', () => {
