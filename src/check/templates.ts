@@ -14,6 +14,7 @@ import { entityFields, isFanoutKey } from './fields.js';
 import { reportUngrouped } from './conditions.js';
 import { FORMATS, formattedField, isFormattable } from './formats.js';
 import type { FanoutKey, Template, TemplatePart } from './model.js';
+import { reservedEnvReason } from './symbols.js';
 
 export type TemplateScope =
   | { readonly kind: 'global' }
@@ -213,17 +214,20 @@ function resolveInterpolation(
   const candidates = [...environment.envNames, ...(scope.kind === 'stage' ? BUILTINS : [])];
   const hint = didYouMean(name, candidates);
   for (const meant of suggest(name, environment.envNames, 1)) ctx.markUsed('env', meant);
+  // A reserved name cannot be declared (LCP2002): the help must not say to.
+  const reserved = reservedEnvReason(name);
+  const declare = reserved === undefined ? `declare it: \`env ${name}: string\`` : `\`${name}\` ${reserved} and cannot be an env variable: use another name, here and where it is set`;
   if (options.shell) {
     // In a shell command, `${decks}` is as likely a shell variable as an env variable.
     ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
       label: 'undeclared',
-      help: hint ?? `if \`${name}\` is a shell variable of the command, write \`$\${${name}}\` (libcc passes it to bash as \`\${${name}}\`); if it comes from the environment, declare it: \`env ${name}: string\``,
+      help: hint ?? `if \`${name}\` is a shell variable of the command, write \`$\${${name}}\` (libcc passes it to bash as \`\${${name}}\`); if it comes from the environment, ${declare}`,
     });
     return undefined;
   }
   ctx.report('LCP2011', head.span, `\`${name}\` is not a declared env variable`, {
     label: 'undeclared',
-    help: hint ?? `declare it: \`env ${name}: string\``,
+    help: hint ?? declare,
     fixes: suggestionFixes(name, head.span, candidates),
   });
   return undefined;

@@ -236,6 +236,19 @@ describe('check: one mistake, one diagnostic', () => {
     const result = checkSource(PRELUDE.replace('corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical]', 'corners = [tt_0p75v_25c_typicl, ss_0p675v_m40c_typical]') + STAGE);
     expect(codesAndSpans(result)).toEqual([['LCP2001', 'tt_0p75v_25c_typicl']]);
   });
+  it('does not tell to declare a reserved name it refused to declare', () => {
+    const result = checkSource(PRELUDE + `env LIBCC_X: path = "x"\ntool t2 { path = "\${LIBCC_X}/bin/t" }\nstage s { run = t2  expect "y" }\nstage m { run = shell "ls \${LIBCC_X}"  expect "y" }\n`);
+    expect(codesAndSpans(result)).toEqual([
+      ['LCP2002', 'LIBCC_X'],
+      ['LCP2011', 'LIBCC_X'],
+      ['LCP2011', 'LIBCC_X'],
+    ]);
+    for (const d of result.diagnostics.filter((d) => d.code === 'LCP2011')) {
+      expect(d.help).not.toContain('declare it');
+      expect(d.help).toContain('starts with `LIBCC_`');
+      expect(d.fixes ?? []).toEqual([]);
+    }
+  });
   it('does not report the env variable a typo meant as unused', () => {
     const result = checkSource(PRELUDE + `env KIT_ROOT: path\nstage m { run = shell "ls \${KIT_RUT}"  expect "y" }\n`);
     expect(codesAndSpans(result)).toEqual([['LCP2011', 'KIT_RUT']]);
