@@ -3,7 +3,7 @@
  * 2 usage or internal error. User mistakes never produce a stack trace.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, renderForWriting, type Analysis } from '../driver/analyse.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
@@ -723,11 +723,16 @@ function readStdin(): string | undefined {
   }
 }
 
-/** `fmt --diff`'s unified diff of one file (jsdiff, loaded on demand), `a/` and `b/` as git writes them. */
+/**
+ * `fmt --diff`'s unified diff of one file (jsdiff, loaded on demand), `a/` and `b/` as git writes
+ * them; an absolute path without its leading `/`, as `git diff --no-index` writes it (`a/tmp/f.lcp`,
+ * not `a//tmp/f.lcp`, which `patch -p1` would read as absolute).
+ */
 async function fmtPatcher(): Promise<(path: string, before: string, after: string) => string> {
   const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
   return (path, before, after) => {
-    const text = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+    const name = posix.normalize(path.split(sep).join('/')).replace(/^\/+/, '');
+    const text = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
     return text.endsWith('\n') ? text : `${text}\n`;
   };
 }

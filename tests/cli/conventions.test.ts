@@ -77,6 +77,20 @@ describe('fmt on directories and globs, and --diff', () => {
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('pipeline   not lcp\n');
     expect((await runCli('fmt', join(tmp, 'nothing-here'))).code).toBe(2);
   });
+
+  it('--diff of a file named by an absolute path or with ./ writes its path as git does (a/tmp/…, no a//)', () => {
+    const file = join(tmp, 'abs.lcp');
+    writeFileSync(file, 'pipeline   abs\n');
+    const name = file.replace(/^\/+/, '');
+    expect(libcc(['fmt', '--diff', file])).toEqual({ code: 1, stdout: `--- a/${name}\n+++ b/${name}\n@@ -1,1 +1,1 @@\n-pipeline   abs\n+pipeline abs\n`, stderr: '' });
+    // It applies from the root, as the path says.
+    writeFileSync(join(tmp, 'abs.patch'), libcc(['fmt', '--diff', file]).stdout);
+    const applied = spawnSync('git', ['apply', join(tmp, 'abs.patch')], { cwd: '/', encoding: 'utf8' });
+    expect(applied.status, applied.stderr + applied.stdout).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('pipeline abs\n');
+    writeFileSync(join(tmp, 'rel.lcp'), 'pipeline   rel\n');
+    expect(libcc(['fmt', '--diff', './rel.lcp'], undefined, tmp).stdout).toMatch(/^--- a\/rel\.lcp\n\+\+\+ b\/rel\.lcp\n/);
+  });
 });
 
 describe('--quiet and --diagnostic-format', () => {
