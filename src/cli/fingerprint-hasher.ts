@@ -1,11 +1,12 @@
 /**
  * The main thread's side of the fingerprint thread (`fingerprint-thread.ts`): a big compile's
  * `DeferredFingerprints`. A job's head is copied into a chunk handed over with the next message;
- * its deck's body is sent as where it lies in shared memory (`ByteArena`). `results` waits for the
+ * its deck's body is sent as where it lies in shared memory (`MessageParts`). `results` waits for the
  * thread (a blocking wait: the emitter that asks is synchronous) and reads the digits it wrote.
  */
 import { Worker } from 'node:worker_threads';
 import { deferredFingerprint, ReusedBytes, type DeferredFingerprints } from '../emit/fingerprint.js';
+import { MessageParts } from './message-parts.js';
 import { threadScript } from './threads.js';
 import type { FingerprintMessage } from './fingerprint-thread.js';
 
@@ -19,11 +20,10 @@ export class ThreadedFingerprints implements DeferredFingerprints {
   /** `[done, failed]`, written by the thread. */
   private readonly state = new Int32Array(new SharedArrayBuffer(8));
   private readonly digits: Buffer;
-  private readonly sharedIds = new Map<SharedArrayBuffer, number>();
-  private newShared: SharedArrayBuffer[] = [];
-  private chunk = Buffer.allocUnsafeSlow(CHUNK);
-  private used = 0;
-  private items: number[] = [];
+  private readonly parts = new MessageParts(CHUNK);
+  /** The pending message's positions, and their heads' and bodies' parts. */
+  private positions: number[] = [];
+  private partNumbers: number[] = [];
   private readonly sent: number[] = [];
   /** Fingerprints made here: a body not in shared memory (none in a compile: kept for safety). */
   private readonly inLine = new Map<number, string>();
@@ -43,12 +43,12 @@ export class ThreadedFingerprints implements DeferredFingerprints {
       this.inLine.set(position, deferredFingerprint(this.into, head, body));
       return;
     }
-    if (this.used + head.length > this.chunk.length) this.flush(head.length);
-    this.chunk.set(head, this.used);
-    this.items.push(position, this.used, this.used + head.length, this.sharedId(body.buffer), body.byteOffset, body.byteOffset + body.length);
-    this.used += head.length;
+    if (!this.parts.fits(head.length)) this.flush(head.length);
+    this.positions.push(position);
+    this.parts.add(head, this.partNumbers);
+    this.parts.add(body, this.partNumbers);
     this.sent.push(position);
-    if (this.items.length >= 6 * ITEMS_PER_MESSAGE) this.flush(0);
+    if (this.positions.length >= ITEMS_PER_MESSAGE) this.flush(0);
   }
 
   results(): ReadonlyMap<number, string> {
@@ -73,25 +73,14 @@ export class ThreadedFingerprints implements DeferredFingerprints {
     await this.worker.terminate();
   }
 
-  private sharedId(buffer: SharedArrayBuffer): number {
-    let id = this.sharedIds.get(buffer);
-    if (id === undefined) {
-      this.sharedIds.set(buffer, (id = this.sharedIds.size));
-      this.newShared.push(buffer);
-    }
-    return id;
-  }
-
   /** Sends what is pending; the next chunk has room for at least `room` bytes. */
   private flush(room: number): void {
-    if (this.items.length > 0) {
-      const chunk = this.chunk.buffer as ArrayBuffer;
-      this.worker.postMessage({ items: this.items, chunk, shared: this.newShared } satisfies FingerprintMessage, [chunk]);
-      this.items = [];
-      this.newShared = [];
-      this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, room));
-      this.used = 0;
+    if (this.positions.length > 0) {
+      const { chunk = new ArrayBuffer(0), shared } = this.parts.take(room);
+      this.worker.postMessage({ positions: this.positions, parts: this.partNumbers, chunk, shared } satisfies FingerprintMessage, [chunk]);
+      this.positions = [];
+      this.partNumbers = [];
     }
-    if (this.chunk.length < room) this.chunk = Buffer.allocUnsafeSlow(room);
+    this.parts.reserve(room);
   }
 }

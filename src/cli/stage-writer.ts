@@ -1,14 +1,14 @@
 /**
- * The main thread's side of the writer thread (`writer-thread.ts`). A file is sent as parts: a
- * part in shared memory (a deck's body, where the analysis rendered it: `ByteArena`) is sent as
- * where it lies, any other is copied into a chunk that is handed over (transferred) with the
- * next message. Messages go every few hundred files, so the thread writes while the main thread
- * goes on; `finish` waits for the sha256 of every file. A file made in pieces (plan.json, 50 MB
+ * The main thread's side of the writer thread (`writer-thread.ts`). A file is sent as parts
+ * (`MessageParts`: a deck's body where it lies in shared memory, anything else copied into a
+ * chunk handed over with the message). Messages go every few hundred files, so the thread writes
+ * while the main thread goes on; `finish` waits for the sha256 of every file. A file made in pieces (plan.json, 50 MB
  * at 100k jobs) is streamed: its chunks are handed over as they are encoded, at most
  * `STREAM_IN_FLIGHT` bytes of them not yet written, so a slow disk does not make the main thread
  * hold the whole file.
  */
 import { Worker } from 'node:worker_threads';
+import { MessageParts } from './message-parts.js';
 import { threadScript } from './threads.js';
 import type { WriterFile, WriterMessage, WriterReply } from './writer-thread.js';
 
@@ -33,11 +33,7 @@ export class StageWriter {
   readonly paths = new Set<string>();
   private readonly worker: Worker;
   private readonly reply: Promise<Map<string, string>>;
-  /** Shared buffers by their number in the thread. */
-  private readonly sharedIds = new Map<SharedArrayBuffer, number>();
-  private newShared: SharedArrayBuffer[] = [];
-  private chunk = Buffer.allocUnsafeSlow(CHUNK);
-  private used = 0;
+  private readonly parts = new MessageParts(CHUNK);
   private files: WriterFile[] = [];
   /** Streamed bytes sent and not yet written, and who waits for fewer. */
   private inFlight = 0;
@@ -85,18 +81,10 @@ export class StageWriter {
   /** Sends the file made of `parts`, one after another. */
   put(path: string, parts: readonly Uint8Array[], mode: number): void {
     this.paths.add(path);
-    const copied = parts.reduce((size, part) => size + (part.buffer instanceof SharedArrayBuffer ? 0 : part.length), 0);
-    if (this.used + copied > this.chunk.length) this.flush(copied);
+    const copied = MessageParts.copied(parts);
+    if (!this.parts.fits(copied)) this.flush(copied);
     const segments: number[] = [];
-    for (const part of parts) {
-      if (part.buffer instanceof SharedArrayBuffer) {
-        segments.push(this.sharedId(part.buffer), part.byteOffset, part.byteOffset + part.length);
-        continue;
-      }
-      this.chunk.set(part, this.used);
-      segments.push(-1, this.used, this.used + part.length);
-      this.used += part.length;
-    }
+    for (const part of parts) this.parts.add(part, segments);
     this.files.push([path, mode, segments]);
     if (this.files.length >= FILES_PER_MESSAGE) this.flush(0);
   }
@@ -156,26 +144,14 @@ export class StageWriter {
     await this.worker.terminate();
   }
 
-  private sharedId(buffer: SharedArrayBuffer): number {
-    let id = this.sharedIds.get(buffer);
-    if (id === undefined) {
-      this.sharedIds.set(buffer, (id = this.sharedIds.size));
-      this.newShared.push(buffer);
-    }
-    return id;
-  }
-
   /** Sends what is pending; the next chunk has room for at least `room` bytes. */
   private flush(room: number): void {
     if (this.files.length > 0) {
-      const chunk = this.used === 0 ? undefined : (this.chunk.buffer as ArrayBuffer);
-      this.worker.postMessage({ files: this.files, shared: this.newShared, ...(chunk === undefined ? {} : { chunk }) } satisfies WriterMessage, chunk === undefined ? [] : [chunk]);
+      const { chunk, shared } = this.parts.take(room);
+      this.worker.postMessage({ files: this.files, shared, ...(chunk === undefined ? {} : { chunk }) } satisfies WriterMessage, chunk === undefined ? [] : [chunk]);
       this.sentFiles += this.files.length;
       this.files = [];
-      this.newShared = [];
-      if (chunk !== undefined) this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, room));
-      this.used = 0;
     }
-    if (this.chunk.length < room) this.chunk = Buffer.allocUnsafeSlow(room);
+    this.parts.reserve(room);
   }
 }

@@ -5,10 +5,9 @@
  * goes on generating the rest. Its parent made the directories above every file.
  *
  * Messages in: `{ files, chunk?, shared }` and `{ stream, mode, chunk?, length?, end? }`, then
- * `{ done: true }`. A file is its path, mode and content as segments `[source, start, end]`:
- * source -1 is the message's `chunk` (bytes copied for it, transferred), source k ≥ 0 the k-th
- * shared buffer of all messages' `shared` lists (the decks' bodies, read where the analysis left
- * them). A streamed file (plan.json, made a MiB at a time) comes as one message per chunk, the
+ * `{ done: true }`. A file is its path, mode and content as parts `[source, start, end]`
+ * (`MessageParts`: in the message's `chunk`, or in shared memory where the analysis rendered the
+ * decks). A streamed file (plan.json, made a MiB at a time) comes as one message per chunk, the
  * last with `end`; each chunk written is handed back with `{ written: bytes, chunk }`, so that the
  * main thread holds back while too many are in flight, and fills it again. Each file of a
  * `files` message written adds one to `workerData.progress[0]` (shared memory), so that the main
@@ -19,6 +18,7 @@ import * as crypto from 'node:crypto';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { changed } from './crash-hook.js';
+import { partOf } from './message-parts.js';
 import { createExclusive, ExclusiveFile } from './safe-fs.js';
 
 export type WriterFile = readonly [path: string, mode: number, segments: readonly number[]];
@@ -70,8 +70,7 @@ if (parentPort !== null) {
         const parts: Uint8Array[] = [];
         const hash = crypto.createHash('sha256');
         for (let i = 0; i < segments.length; i += 3) {
-          const source = segments[i]!;
-          const part = (source < 0 ? chunk! : shared[source]!).subarray(segments[i + 1], segments[i + 2]);
+          const part = partOf(segments, i, chunk, shared);
           parts.push(part);
           hash.update(part);
         }
