@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
  * `PENDING_FINGERPRINT`, to be replaced by `results()` before any table is read.
  */
 export interface DeferredFingerprints {
-  /** The fingerprint of job `position`: of `head` (copied, it is reused), the JSON string of the deck's UTF-8 `body`, and `}`. */
+  /** The fingerprint of job `position`: of `head` (to copy: the caller reuses it), the JSON string of the deck's UTF-8 `body`, and `}`. */
   add(position: number, head: Uint8Array, body: Uint8Array): void;
   /** Every added job's fingerprint (as `fingerprintOf` makes it), by position; waits for them. */
   results(): ReadonlyMap<number, string>;
