@@ -418,9 +418,11 @@ describe('requeue, kill and limits', () => {
     expect(stop.stdout).toBe(`Job <${running}> is being stopped\nJob <${pending}> is being stopped\nJob <${doomed}> is being stopped\n`);
     expect(el(lsf, running).state).toBe('USUSP');
     expect(el(lsf, pending)).toMatchObject({ state: 'PSUSP', pendReason: 'The job was suspended by the user while pending' });
-    // The stopped shell does not see its gate open.
+    // The stopped shell does not see its gate open. A SIGSTOP takes effect when the kernel next
+    // schedules the process, after `bstop` has returned (as with LSF's): wait for it.
     const pid = el(lsf, running).pid!;
-    expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0]).toBe('T');
+    const procState = () => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
+    await lsf.waitFor(() => procState() === 'T', 5000, 'the shell to stop');
     openGate(lsf, 'a');
     await new Promise((r) => setTimeout(r, 300));
     expect(el(lsf, running).state).toBe('USUSP');
