@@ -21,7 +21,7 @@ import { ElementTable, LinesBuilder, offsetIndex } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
-import { indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../submission/plan.js';
+import { elementLayout, indexSpec, planSubmission, stageOrder, type SubmissionUnit } from '../submission/plan.js';
 
 /** The built-in templates every output needs, by name under `templates/`. */
 export const DRIVER_TEMPLATES = ['sh/runtime.sh.hbs', 'sh/job.sh.hbs', 'sh/submit.sh.hbs', 'sh/run-local.sh.hbs', 'sh/status.sh.hbs', 'sh/kill.sh.hbs'] as const;
@@ -209,7 +209,11 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
 
   const scheduler = schedulerOf(program);
   const ordered = stageOrder(plan);
-  const units = planSubmission(plan, { maxArraySpec: scheduler.capabilities.maxArraySpec });
+  const units = planSubmission(plan, {
+    maxArraySpec: scheduler.capabilities.maxArraySpec,
+    maxArraySize: program.site.maxArraySize,
+    limited: new Set(program.stages.filter((s) => s.arrayLimit !== undefined).map((s) => s.name)),
+  });
   put('lib/units.tsv', unitsTable(units, index.stages, header));
   put('lib/deps.tsv', depsTable(units, header));
   for (const file of scheduler.files({ program, plan, header })) {
@@ -274,7 +278,8 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
   const keys = new LinesBuilder();
   keys.line(`# ${header}`);
   keys.line(`# num\t${FANOUT_KEYS.join('\t')}`);
-  const stages = new Map(program.stages.map((stage) => [stage.name, { elements: new ElementTable(header), deckReads: { kit: false, cells: false } }]));
+  const layouts = new Map(plan.stages.map((stage) => [stage.name, elementLayout(stage)]));
+  const stages = new Map(program.stages.map((stage) => [stage.name, { elements: new ElementTable(header, layouts.get(stage.name)), deckReads: { kit: false, cells: false } }]));
   const deckOf = (position: number) => {
     const deck = decks.get(position);
     return deck === undefined || deck.bytes !== undefined ? deck : { body: transientCopy(deck.body)! };
@@ -343,13 +348,15 @@ function sortedMap<Content>(files: Map<string, Content>): Map<string, Content> {
 /**
  * lib/units.tsv: one line per submission unit, in submission order. `array` is 1 for a job
  * array, 0 for a plain job; `indices` an index list (`1-3,5`); `jobs` the units' job numbers in
- * lib/jobs.tsv, parallel to the indices; `limit` the stage's `array_limit` or `-`.
+ * lib/jobs.tsv, parallel to the indices; `limit` the stage's `array_limit` or `-`; `batch` the
+ * batch a member belongs to, `+N` for a batch of N members (which follow it), `-` otherwise.
  */
 function unitsTable(units: readonly SubmissionUnit[], stages: ReadonlyMap<string, StageModel>, header: string): string {
-  const lines = [`# ${header}`, '# unit\tstage\tgroup\tname\tarray\tindices\tjobs\tlimit'];
+  const lines = [`# ${header}`, '# unit\tstage\tgroup\tname\tarray\tindices\tjobs\tlimit\tbatch'];
   for (const u of units) {
     const limit = stages.get(u.stage)?.arrayLimit;
-    lines.push([u.id, u.stage, u.group, u.name, u.array ? 1 : 0, indexSpec(u.indices), u.jobs.join(','), limit === undefined ? '-' : limit].join('\t'));
+    const batch = u.members !== undefined ? `+${u.members}` : (u.batch ?? '-');
+    lines.push([u.id, u.stage, u.group, u.name, u.array ? 1 : 0, indexSpec(u.indices), u.jobs.join(','), limit === undefined ? '-' : limit, batch].join('\t'));
   }
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@
  */
 import { PENDING_FINGERPRINT } from './fingerprint.js';
 import type { JobFacts } from './jobs.js';
+import type { ElementLayout } from '../submission/plan.js';
 import { normaliseText } from './render.js';
 
 export const INDEX_RECORD = 12;
@@ -104,23 +105,28 @@ export function offsetIndex(slots: ArrayLike<number>): string {
  */
 export class ElementTable {
   readonly rows = new LinesBuilder();
-  private readonly groupNumber = new Map<string, number>();
+  private readonly groupNumber: ReadonlyMap<string, number>;
   /** Group number, array index and row offset of each row. */
   private readonly slots: number[] = [];
   /** Largest array index + 1: slots per group. */
-  stride = 1;
+  readonly stride: number;
   count = 0;
 
-  constructor(private readonly header: string) {
+  /** `layout`: the stage's groups and stride, as the submission plan numbers them (batches address rows by them); none for a stage without jobs. */
+  constructor(
+    private readonly header: string,
+    layout: ElementLayout = { groups: new Map(), stride: 1 },
+  ) {
+    this.groupNumber = layout.groups;
+    this.stride = layout.stride;
     this.rows.line(`# ${header}`);
     this.rows.line('# selector\tnum\tkey\tkey_path\tfingerprint\tparents\tname=value...');
   }
 
   /** Adds the job's row; returns the byte where its fingerprint starts when it is still to come (for `LinesBuilder.patch`), else -1. */
   add(f: JobFacts, num: number, parents: string): number {
-    let group = this.groupNumber.get(f.group);
-    if (group === undefined) this.groupNumber.set(f.group, (group = this.groupNumber.size));
-    this.stride = Math.max(this.stride, f.job.arrayIndex + 1);
+    const group = this.groupNumber.get(f.group);
+    if (group === undefined || f.job.arrayIndex >= this.stride) throw new Error(`internal error: job ${f.job.id} is outside its stage's element layout`);
     const literals = f.literalFields === '' ? '' : `\t${f.literalFields}`;
     const before = `${f.group}:${f.job.arrayIndex}\t${num}\t${f.key}\t${f.keyPath}\t`;
     const offset = this.rows.line(`${before}${f.fingerprint}\t${parents}${literals}`);

@@ -4,6 +4,16 @@
  * syntax. One unit per plan array (a stage and the values of its outer keys), so the number of
  * submissions grows with stages × libraries, not with jobs.
  *
+ * Batches: consecutive arrays of a stage (libraries, say) are also offered as one array, a
+ * batch, whose index `(g - first) × width + index` numbers the elements of its groups one after
+ * another (`width` the stage's largest index, `g` a group's number in its element table, `first`
+ * the batch's first group). A batch is one submission instead of one per library; its members
+ * stay in the plan, after it, for when the batch cannot be submitted whole (some of its jobs are
+ * done, or a parent was not submitted whole): submit.sh then submits the members. Batches of
+ * stages with identical groups and index lists pair 1:1 (`each`) as their members do. A batch
+ * holds at most `maxArraySize` indices (the site's `max_array_size`, LSF's MAX_JOB_ARRAY_SIZE),
+ * and a stage with `array_limit` is not batched (its limit is per array).
+ *
  * Dependencies:
  * - `each`: element-wise 1:1 between two arrays with identical index lists (LSF `done(ID[*])`,
  *   Slurm `aftercorr:ID`);
@@ -20,10 +30,17 @@ export interface SubmissionUnit {
   /** Position in submission order (topological). */
   readonly id: number;
   readonly stage: string;
-  /** The array's outer key values joined by `.`, or `_` for a stage with one array. */
+  /**
+   * The array's outer key values joined by `.`, or `_` for a stage with one array; for a batch
+   * `g<first>-<last>`, its groups' numbers (1-based) in the stage's element table.
+   */
   readonly group: string;
   /** Job name without any array spec: `pipeline.stage.group`. */
   readonly name: string;
+  /** A member of a batch: the batch's id (the batch comes first); submitted only when the batch cannot be. */
+  readonly batch?: number;
+  /** A batch: the number of its members, which follow it. */
+  readonly members?: number;
   /** Submitted as a job array, or as one plain job (a stage without fan-out). */
   readonly array: boolean;
   readonly indices: readonly number[];
@@ -41,6 +58,31 @@ export type Dependency =
 export interface PlanLimits {
   /** Longest array specification the scheduler takes, name and `%N` included (LSF: 255). */
   readonly maxArraySpec: number;
+  /** Largest array index (the site's `max_array_size`); no batches without it. */
+  readonly maxArraySize?: number;
+  /** Stages with an `array_limit`: never batched (the limit is per array). */
+  readonly limited?: ReadonlySet<string>;
+}
+
+/**
+ * Where a stage's jobs sit in its element table (lib/elements/<stage>.*): group numbers in order
+ * of first appearance among the stage's arrays, and `stride` = largest index + 1, so that job
+ * (g, index) is slot `g × stride + index`.
+ */
+export interface ElementLayout {
+  readonly groups: ReadonlyMap<string, number>;
+  readonly stride: number;
+}
+
+export function elementLayout(stage: Plan['stages'][number]): ElementLayout {
+  const groups = new Map<string, number>();
+  let stride = 1;
+  for (const array of stage.arrays) {
+    const group = groupName(array.keys);
+    if (!groups.has(group)) groups.set(group, groups.size);
+    for (const index of array.indices) if (index + 1 > stride) stride = index + 1;
+  }
+  return { groups, stride };
 }
 
 /** LSF limits a job array specification (`name[…]%N`) to 255 characters. */
@@ -65,36 +107,114 @@ interface Slot {
 
 export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: MAX_ARRAY_SPEC }): SubmissionUnit[] {
   const units: SubmissionUnit[] = [];
+  // Each job's place in its array's unit (members: the unit submitted when the batch is not).
   const slotOf = new Map<number, Slot>();
+  // Each batched job's place in its batch.
+  const batchSlotOf = new Map<number, Slot>();
   const arrayUnits = new Map<number, boolean>();
+  const memberSlot = (job: number) => slotOf.get(job)!;
+  const anySlot = (job: number) => batchSlotOf.get(job) ?? slotOf.get(job)!;
 
   for (const stage of stageOrder(plan)) {
     const array = stage.keySet.length > 0 || (stage.dimensions?.length ?? 0) > 0;
-    for (const planArray of stage.arrays) {
+    // The units of each plan array; their dependencies are on earlier stages only.
+    const perArray: NewUnit[][] = stage.arrays.map((planArray) => {
       const group = groupName(planArray.keys);
       const name = `${plan.pipeline}.${stage.name}.${group}`;
+      const made: NewUnit[] = [];
       for (const chunk of chunks(planArray.indices, planArray.jobs, name, limits.maxArraySpec)) {
-        const deps = uniformDependency(plan, array, chunk.jobs, chunk.indices, slotOf, units, arrayUnits);
+        const deps = uniformDependency(plan, array, chunk.jobs, chunk.indices, memberSlot, units, arrayUnits);
         if (deps !== undefined) {
-          addUnit({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, deps });
+          made.push({ stage: stage.name, group, name, array, indices: chunk.indices, jobs: chunk.jobs, deps });
           continue;
         }
         // Elements wait for different jobs: one submission each, with explicit terms.
         chunk.jobs.forEach((job, k) => {
           const deps = elementDependency(plan.jobs[job]!.parents, slotOf, units, arrayUnits);
-          addUnit({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], deps });
+          made.push({ stage: stage.name, group, name, array, indices: [chunk.indices[k]!], jobs: [job], deps });
         });
       }
+      return made;
+    });
+    const batches = array && limits.maxArraySize !== undefined && !limits.limited?.has(stage.name) ? batchesOf(plan, stage, perArray, limits, anySlot, units, arrayUnits) : [];
+    for (let a = 0; a < perArray.length; a++) {
+      const batch = batches.find((b) => b.firstArray === a);
+      if (batch === undefined) {
+        for (const unit of perArray[a]!) addUnit(unit);
+        continue;
+      }
+      const batchId = addUnit({ ...batch.unit, members: batch.arrays });
+      for (let m = a; m < a + batch.arrays; m++) for (const unit of perArray[m]!) addUnit({ ...unit, batch: batchId });
+      a += batch.arrays - 1;
     }
   }
   return units;
 
-  function addUnit(unit: Omit<SubmissionUnit, 'id'>): void {
+  function addUnit(unit: NewUnit): number {
     const id = units.length;
     units.push({ id, ...unit });
     arrayUnits.set(id, unit.array);
-    unit.jobs.forEach((job, k) => slotOf.set(job, { unit: id, index: unit.indices[k]! }));
+    const slots = unit.members !== undefined ? batchSlotOf : slotOf;
+    unit.jobs.forEach((job, k) => slots.set(job, { unit: id, index: unit.indices[k]! }));
+    return id;
   }
+}
+
+type NewUnit = Omit<SubmissionUnit, 'id'>;
+
+/**
+ * The batches of a stage: runs of its arrays each submitted whole (one unit) whose groups follow
+ * one another in the element table, as long as the batch's largest index stays within
+ * `maxArraySize` and its specification within `maxArraySpec`, and its elements share their
+ * dependencies (as a member's do). A batch has two members or more.
+ */
+function batchesOf(
+  plan: Plan,
+  stage: Plan['stages'][number],
+  perArray: readonly NewUnit[][],
+  limits: PlanLimits,
+  slot: (job: number) => Slot,
+  units: readonly SubmissionUnit[],
+  arrayUnits: ReadonlyMap<number, boolean>,
+): { firstArray: number; arrays: number; unit: NewUnit }[] {
+  const layout = elementLayout(stage);
+  const width = layout.stride - 1;
+  const groupOf = (a: number) => layout.groups.get(perArray[a]![0]!.group)!;
+  const whole = (a: number) => perArray[a]!.length === 1 && perArray[a]![0]!.jobs.length === stage.arrays[a]!.jobs.length;
+  const batches: { firstArray: number; arrays: number; unit: NewUnit }[] = [];
+  for (let a = 0; a < perArray.length; ) {
+    if (!whole(a)) {
+      a++;
+      continue;
+    }
+    const first = groupOf(a);
+    const indices: number[] = [];
+    const jobs: number[] = [];
+    let end = a;
+    for (; end < perArray.length && whole(end) && groupOf(end) === first + (end - a); end++) {
+      const unit = perArray[end]![0]!;
+      const base = (groupOf(end) - first) * width;
+      if (base + unit.indices[unit.indices.length - 1]! > limits.maxArraySize!) break;
+      const name = batchName(plan.pipeline, stage.name, first, groupOf(end));
+      const spec = indexSpec([...indices, ...unit.indices.map((index) => base + index)]);
+      if (name.length + 2 + spec.length + 8 > limits.maxArraySpec) break;
+      for (const index of unit.indices) indices.push(base + index);
+      jobs.push(...unit.jobs);
+    }
+    if (end - a >= 2) {
+      const deps = uniformDependency(plan, true, jobs, indices, slot, units, arrayUnits);
+      if (deps !== undefined) {
+        const group = `g${first + 1}-${first + end - a}`;
+        batches.push({ firstArray: a, arrays: end - a, unit: { stage: stage.name, group, name: `${plan.pipeline}.${stage.name}.${group}`, array: true, indices, jobs, deps } });
+      }
+    }
+    a = Math.max(end, a + 1);
+  }
+  return batches;
+}
+
+function batchName(pipeline: string, stage: string, first: number, last: number): string {
+  return `${pipeline}.${stage}.g${first + 1}-${last + 1}`;
 }
 
 /** Dependencies every element of the chunk shares, or undefined when there are none such. */
@@ -104,7 +224,8 @@ function uniformDependency(
   array: boolean,
   jobs: readonly number[],
   indices: readonly number[],
-  slotOf: ReadonlyMap<number, Slot>,
+  /** Where a parent job sits: its unit and index. */
+  slotOf: (job: number) => Slot,
   units: readonly SubmissionUnit[],
   arrayUnits: ReadonlyMap<number, boolean>,
 ): Dependency[] | undefined {
@@ -112,7 +233,7 @@ function uniformDependency(
   const byUnit = new Map<number, Slot[][]>();
   jobs.forEach((job, k) => {
     for (const parent of plan.jobs[job]!.parents) {
-      const slot = slotOf.get(parent)!;
+      const slot = slotOf(parent);
       let perElement = byUnit.get(slot.unit);
       if (perElement === undefined) {
         perElement = jobs.map(() => []);

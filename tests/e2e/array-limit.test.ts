@@ -44,8 +44,8 @@ function peak(log: string): number {
 describe('array_limit', () => {
   it('is the `%N` of the LSF array', () => {
     const units = fs.readFileSync(path.join(pipeline.out, 'lib/units.tsv'), 'utf8');
-    expect(units).toMatch(/\tlimited\t.*\t2\n/);
-    expect(units).toMatch(/\tfree\t.*\t-\n/);
+    expect(units).toMatch(/\tlimited\t.*\t2\t-\n/);
+    expect(units).toMatch(/\tfree\t.*\t-\t-\n/);
   });
 
   it('run-local.sh runs at most N jobs of the array at once, the other stage as many as -j allows', async () => {

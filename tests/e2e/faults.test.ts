@@ -445,7 +445,7 @@ describe('a scheduler command that hangs, on the LSF stand-in', () => {
     const submit = await s.submitWith(lsf, 'submit.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bjobs' });
     expect(submit.code).toBe(1);
     expect(submit.stderr).toContain(`libcc: error: cannot tell whether job group ${s.ledger()[0]!.group} still has unfinished jobs: the scheduler did not answer (${timedOut('bjobs')})`);
-    expect(bsubCalls(lsf)).toBe(4);
+    expect(bsubCalls(lsf)).toBe(3);
     expect(new Set(s.ledger().map((l) => l.runId)).size).toBe(1);
 
     touch(s, 'open');
@@ -457,12 +457,13 @@ describe('a scheduler command that hangs, on the LSF stand-in', () => {
   it('bsub hanging after LSF registered the job: submit.sh finds it in the run\'s job group, records it and goes on; nothing is submitted twice', async () => {
     const s = site();
     const lsf = s.lsf();
+    // make is one batch of both libraries (a's corners 1-2, b's 3-4); each gather waits for its library.
     const r = await s.submitWith(lsf, 'submit.sh', [], { ...BOUND, LSF_STANDIN_HANG: 'bsub:2:after' });
     expect(r.code, r.stderr).toBe(0);
     const ledger = s.ledger();
-    expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make n5.a 1-2', 'make n5.b 1-2', 'gather n5 1', 'gather n5 2']);
-    expect(r.stderr).toContain(`libcc: bsub did not answer for stage make (faults.make.n5.b[1-2]), but LSF accepted it as job ${ledger[1]!.id}: going on\n`);
-    expect(bsubCalls(lsf)).toBe(4);
+    expect(ledger.map((l) => `${l.stage} ${l.arrayGroup} ${l.indices}`)).toEqual(['make g1-2 1-4', 'gather n5 1', 'gather n5 2']);
+    expect(r.stderr).toContain(`libcc: bsub did not answer for stage gather (faults.gather.n5[1]), but LSF accepted it as job ${ledger[1]!.id}: going on\n`);
+    expect(bsubCalls(lsf)).toBe(3);
     expect(lsf.jobs().map((j) => j.id)).toEqual(ledger.map((l) => Number(l.id)));
     await lsf.waitIdle(30_000);
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
@@ -476,7 +477,7 @@ describe('a scheduler command that hangs, on the LSF stand-in', () => {
     expect(r.code).toBe(1);
     const group = s.ledger()[0]!.group;
     expect(r.stderr).toContain(
-      `libcc: error: bsub failed for stage make (faults.make.n5.b[1-2]): ${timedOut('bsub')}; no job of it appeared in job group ${group} within 15 s\n` +
+      `libcc: error: bsub failed for stage gather (faults.gather.n5[1]): ${timedOut('bsub')}; no job of it appeared in job group ${group} within 15 s\n` +
         `libcc: killing the jobs of this run (job group ${group})\n`,
     );
     expect(s.ledger()).toHaveLength(1);

@@ -29,6 +29,8 @@ export interface JobRow {
   key: string;
   fingerprint: string;
   parents: number[];
+  /** Its element in its stage's batch (lib/units.tsv), when the stage has one: `name` and `index`. */
+  batch?: { name: string; index: number };
 }
 
 export interface Event {
@@ -59,6 +61,7 @@ export async function compileExample(dest: string, flow = EXAMPLE): Promise<stri
 }
 
 export function readJobs(out: string): JobRow[] {
+  const batches = batchElements(out);
   return fs
     .readFileSync(path.join(out, 'lib/jobs.tsv'), 'utf8')
     .split('\n')
@@ -73,8 +76,49 @@ export function readJobs(out: string): JobRow[] {
         key,
         fingerprint,
         parents: parents === '-' ? [] : parents.split(',').map(Number),
+        ...(batches.has(Number(num)) ? { batch: batches.get(Number(num))! } : {}),
       };
     });
+}
+
+/** `1-3,5` (or `3-4%2`) → [1, 2, 3, 5]. */
+export function expandIndices(spec: string): number[] {
+  return spec
+    .replace(/%.*$/, '')
+    .split(',')
+    .flatMap((part) => {
+      const [a, b] = part.split('-').map(Number) as [number, number | undefined];
+      return Array.from({ length: (b ?? a) - a + 1 }, (_, k) => a + k);
+    });
+}
+
+/** The units of lib/units.tsv: name, batch column, and each index's job. */
+export function readUnits(out: string): Map<number, { name: string; batch: string; jobAt: Map<number, number> }> {
+  const result = new Map<number, { name: string; batch: string; jobAt: Map<number, number> }>();
+  const file = path.join(out, 'lib/units.tsv');
+  if (!fs.existsSync(file)) return result;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [unit, , , name, , spec, jobs, , batch] = line.split('\t') as string[];
+    const indices = expandIndices(spec!);
+    result.set(Number(unit), { name: name!, batch: batch!, jobAt: new Map(jobs!.split(',').map((job, k) => [indices[k]!, Number(job)])) });
+  }
+  return result;
+}
+
+/** Each batched job's element in its batch, from lib/units.tsv (a batch's `batch` column is `+N`). */
+function batchElements(out: string): Map<number, { name: string; index: number }> {
+  const result = new Map<number, { name: string; index: number }>();
+  for (const unit of readUnits(out).values()) {
+    if (!unit.batch.startsWith('+')) continue;
+    for (const [index, job] of unit.jobAt) result.set(job, { name: unit.name, index });
+  }
+  return result;
+}
+
+/** The scheduler names and indices a job can be submitted under: its batch's element, its array's. */
+export function schedulerElements(job: JobRow, pipeline = PIPELINE): { name: string; index: number }[] {
+  return [...(job.batch ? [job.batch] : []), { name: `${pipeline}.${job.stage}.${job.group}`, index: job.index }];
 }
 
 /** The jobs downstream of `roots` (not including them), from the job table. */
@@ -210,6 +254,22 @@ export class Site {
       });
   }
 
+  /** Per job number, its scheduler job id and index in the submissions of run `runId` (all runs: the latest), from the ledger and lib/units.tsv. */
+  submittedElements(runId?: string): Map<number, { id: number; index: number }> {
+    const units = readUnits(this.out);
+    const result = new Map<number, { id: number; index: number }>();
+    for (const line of this.ledger()) {
+      if (runId !== undefined && line.runId !== runId) continue;
+      const unit = units.get(line.unit);
+      for (const index of expandIndices(line.indices)) {
+        const job = unit?.jobAt.get(index);
+        if (job === undefined) throw new Error(`the ledger names no job: unit ${line.unit} index ${index}`);
+        result.set(job, { id: line.id, index });
+      }
+    }
+    return result;
+  }
+
   job(stage: string, key: string): JobRow {
     const job = this.jobs.find((j) => j.stage === stage && j.key === key);
     if (!job) throw new Error(`no job ${stage} ${key}`);
@@ -285,11 +345,12 @@ export function orderViolationsFromEvents(jobs: readonly JobRow[], events: reado
 
 /** The stand-in's element of a job in a given job group (the latest submission of it). */
 export function lsfElement(records: readonly JobRecord[], job: JobRow, group?: string, pipeline = PIPELINE): { record: JobRecord; element: ElementRecord } | undefined {
-  const name = `${pipeline}.${job.stage}.${job.group}`;
+  const names = schedulerElements(job, pipeline);
   for (const record of [...records].reverse()) {
-    if (record.name !== name) continue;
+    const mine = names.find((n) => n.name === record.name);
+    if (mine === undefined) continue;
     if (group !== undefined && record.group !== group) continue;
-    const element = record.elements[String(record.indices === null ? 0 : job.index)];
+    const element = record.elements[String(record.indices === null ? 0 : mine.index)];
     if (element) return { record, element };
   }
   return undefined;
@@ -320,7 +381,7 @@ export function submittedJobs(jobs: readonly JobRow[], records: readonly JobReco
   for (const record of records) {
     if (record.group !== group) continue;
     for (const index of Object.keys(record.elements)) {
-      const job = jobs.find((j) => `${pipeline}.${j.stage}.${j.group}` === record.name && (record.indices === null || String(j.index) === index));
+      const job = jobs.find((j) => schedulerElements(j, pipeline).some((n) => n.name === record.name && (record.indices === null || String(n.index) === index)));
       if (!job) throw new Error(`stand-in job ${record.id}[${index}] ${record.name} is no job of the table`);
       result.push(job.num);
     }

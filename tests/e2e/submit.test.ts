@@ -10,7 +10,12 @@ import { compiledPipeline, elements, jobName, orderViolationsFromEvents, orderVi
 
 const pipeline = compiledPipeline('submit');
 const site = () => pipeline.site();
-const unitCountOf = () => fs.readFileSync(path.join(pipeline.out, 'lib/units.tsv'), 'utf8').split('\n').filter((l) => /^\d+\t/.test(l)).length;
+/** Submissions of a run from scratch: every unit but the members of a batch (column 9 its batch's number), submitted in it. */
+const unitCountOf = () =>
+  fs
+    .readFileSync(path.join(pipeline.out, 'lib/units.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => /^\d+\t/.test(l) && !/^\d+$/.test(l.split('\t')[8]!)).length;
 
 const bsubCalls = (dir: string) => {
   const file = path.join(dir, 'bsub_calls');
@@ -34,11 +39,12 @@ describe('submit.sh --dry-run, --only, --from', () => {
     expect(lines).toHaveLength(unitCountOf());
     for (const line of lines) expect(line).toMatch(/^bsub /);
     const first = words(lines[0]!);
-    expect(first.slice(0, 3)).toEqual(['bsub', '-J', 'n2_tanager.copy_kits.tcbn02.base_svt[1-7]']);
-    expect(first[first.length - 1]).toBe(`${pipeline.out}/jobs/copy_kits.sh tcbn02.base_svt`);
+    // Both libraries' copies in one batch: base_svt's 7 corners, then base_lvt's 5.
+    expect(first.slice(0, 3)).toEqual(['bsub', '-J', 'n2_tanager.copy_kits.g1-2[1-12]']);
+    expect(first[first.length - 1]).toBe(`${pipeline.out}/jobs/copy_kits.sh g1-2`);
     expect(first).not.toContain('-w');
-    // characterize waits 1:1 on copy_kits' array (the dry run's fake IDs stand for LSF's).
-    const characterize = words(lines.find((l) => l.includes('characterize.tcbn02.base_svt'))!);
+    // characterize's batch waits 1:1 on copy_kits' batch (the dry run's fake IDs stand for LSF's).
+    const characterize = words(lines.find((l) => l.includes('characterize.g1-2'))!);
     expect(characterize[characterize.indexOf('-w') + 1]).toBe('done(DRY1[*])');
     expect(characterize).toContain('-ti');
     expect(characterize.slice(characterize.indexOf('-q'), characterize.indexOf('-q') + 2)).toEqual(['-q', 'normal']);
@@ -81,11 +87,11 @@ describe('submit.sh --dry-run, --only, --from', () => {
     expect(from.stderr).toContain('run submit.sh again');
     expect(bsubCalls(lsf.dir)).toBe(calls);
 
-    // With copy_kits done, characterize alone needs no dependency; its arrays stay arrays.
+    // With copy_kits done, characterize alone needs no dependency; its batch stays a batch.
     const dry = await s.submitWith(lsf, 'submit.sh', ['--only', 'characterize', '--dry-run']);
     expect(dry.code).toBe(0);
     const dryLines = dry.stdout.trim().split('\n');
-    expect(dryLines.map((l) => words(l)[2])).toEqual(['n2_tanager.characterize.tcbn02.base_svt[1-7]', 'n2_tanager.characterize.tcbn02.base_lvt[1-5]']);
+    expect(dryLines.map((l) => words(l)[2])).toEqual(['n2_tanager.characterize.g1-2[1-12]']);
     for (const line of dryLines) expect(words(line)).not.toContain('-w');
 
     // --from characterize would leave merge_lvf without post_lvf (not downstream of characterize).
@@ -94,13 +100,13 @@ describe('submit.sh --dry-run, --only, --from', () => {
     expect(partial.stderr).toMatch(/libcc: error: job merge_lvf \S+ needs post_lvf \S+, which is neither done nor part of this submission/);
     expect(bsubCalls(lsf.dir)).toBe(calls);
 
-    // --only characterize --only copy_nominal: two arrays for characterize, without -w.
+    // --only characterize --only copy_nominal: one batch for characterize, without -w.
     const nominal = await s.submitWith(lsf, 'submit.sh', ['--only', 'characterize', '--only', 'copy_nominal']);
     expect(nominal.code, nominal.stderr).toBe(0);
     await lsf.waitIdle(30_000);
     const group2 = s.ledger().at(-1)!.group;
     const characterizeUnits = s.ledger().filter((l) => l.group === group2 && l.stage === 'characterize');
-    expect(characterizeUnits.map((l) => l.indices)).toEqual(['1-7', '1-5']);
+    expect(characterizeUnits.map((l) => l.indices)).toEqual(['1-12']);
     expect(lsf.job(characterizeUnits[0]!.id)!.depend).toBeNull();
     expect(submittedJobs(s.jobs, lsf.jobs(), group2)).toEqual(s.jobs.filter((j) => ['characterize', 'copy_nominal'].includes(j.stage)).map((j) => j.num));
 
@@ -123,20 +129,21 @@ describe('submit.sh when bsub fails midway', () => {
     const s = site();
     // One slot and a slow scheduler tick (12 copy_kits jobs take over 3.6 s): copy_kits is still
     // running or pending when bsub fails.
-    const lsf = s.lsf({ slots: 1, pollMs: 300, env: { LSF_STANDIN_FAIL_SUBMIT: '3' } });
+    // The second bsub is characterize's batch (the first: copy_kits', both libraries).
+    const lsf = s.lsf({ slots: 1, pollMs: 300, env: { LSF_STANDIN_FAIL_SUBMIT: '2' } });
     const r = await s.submitWith(lsf, 'submit.sh');
     expect(r.code).toBe(1);
     const ledger = s.ledger();
-    expect(ledger.map((l) => l.stage)).toEqual(['copy_kits', 'copy_kits']);
+    expect(ledger.map((l) => l.stage)).toEqual(['copy_kits']);
     const group = ledger[0]!.group;
-    expect(r.stderr).toContain('libcc: error: bsub failed for stage characterize (n2_tanager.characterize.tcbn02.base_svt[1-7]): Contacting batch daemon: Communication timeout. Job not submitted.');
+    expect(r.stderr).toContain('libcc: error: bsub failed for stage characterize (n2_tanager.characterize.g1-2[1-12]): Contacting batch daemon: Communication timeout. Job not submitted.');
     expect(r.stderr).toContain(`libcc: killing the jobs of this run (job group ${group})`);
     expect(r.stderr).toContain('libcc: fix the cause, then run submit.sh again: jobs with a valid done-marker are skipped');
     expect(r.stderr).not.toContain('bkill failed');
 
     await lsf.waitIdle(30_000);
     const records = lsf.jobs();
-    expect(records.map((j) => j.name)).toEqual(['n2_tanager.copy_kits.tcbn02.base_svt', 'n2_tanager.copy_kits.tcbn02.base_lvt']);
+    expect(records.map((j) => j.name)).toEqual(['n2_tanager.copy_kits.g1-2']);
     const all = elements(records);
     // Nothing is left pending or running; what had not finished was killed.
     for (const { element } of all) expect(['DONE', 'EXIT']).toContain(element.state);
@@ -147,17 +154,18 @@ describe('submit.sh when bsub fails midway', () => {
 
   it('a bsub that prints an error but exits 0 is caught too; submitting again resumes', async () => {
     const s = site();
-    const lsf = s.lsf({ env: { LSF_STANDIN_FAIL_SUBMIT: '5', LSF_STANDIN_FAIL_SILENT: '1' } });
+    // The third bsub: after the batches of copy_kits and characterize, lvf's first element.
+    const lsf = s.lsf({ env: { LSF_STANDIN_FAIL_SUBMIT: '3', LSF_STANDIN_FAIL_SILENT: '1' } });
     const r = await s.submitWith(lsf, 'submit.sh');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/libcc: error: bsub did not confirm the submission of stage lvf \(n2_tanager\.lvf\.tcbn02\.base_svt\[1\]\): .*Job not submitted\./);
     expect(r.stderr).toContain('libcc: killing the jobs of this run');
     expect(r.stderr).toContain('run submit.sh again');
-    expect(s.ledger()).toHaveLength(4);
+    expect(s.ledger()).toHaveLength(2);
     await lsf.waitIdle(30_000);
     for (const { element } of elements(lsf.jobs())) expect(['DONE', 'EXIT']).toContain(element.state);
 
-    // The injected failure was the 5th call only: submitting again completes the run, and
+    // The injected failure was the 3rd call only: submitting again completes the run, and
     // submits only what is not done.
     const notDone = s.jobs.filter((j) => !s.isDone(j)).map((j) => j.num);
     const again = await s.submitWith(lsf, 'submit.sh');

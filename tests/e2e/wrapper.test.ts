@@ -36,6 +36,25 @@ describe('job wrappers fail loudly', () => {
     expect(fs.existsSync(path.join(s.runDir, 'work'))).toBe(false);
   });
 
+  it('a batch element (`jobs/<stage>.sh gA-B INDEX`) is the job its index numbers; an index outside the batch is no job', async () => {
+    const s = site();
+    const copies = s.jobs.filter((j) => j.stage === 'copy_kits');
+    expect(new Set(copies.map((j) => j.batch?.name))).toEqual(new Set(['n2_tanager.copy_kits.g1-2']));
+    // base_svt's 7 corners are 1-7, base_lvt's 5 are 8-12. Each resolves to its own job, which
+    // names itself in its preflight failure (no LIB_CHAR_BASE: the command never runs).
+    for (const job of copies) {
+      const r = await s.run('jobs/copy_kits.sh', ['g1-2', String(job.batch!.index)], { env: { LIB_CHAR_BASE: undefined } });
+      expect(r.code).toBe(1);
+      expect(r.stderr, String(job.batch!.index)).toContain(`libcc: job copy_kits ${job.key} failed: preflight:`);
+    }
+    expect(copies.find((j) => j.batch!.index === 9)).toMatchObject({ group: 'tcbn02.base_lvt', index: 2 });
+    for (const [group, index] of [['g1-2', '13'], ['g1-2', '0'], ['g1-1', '8'], ['g3-3', '1']] as const) {
+      const r = await s.run('jobs/copy_kits.sh', [group, index]);
+      expect(r.code, `${group} ${index}`).toBe(1);
+      expect(r.stderr).toContain(`libcc: error: stage copy_kits has no job ${group}[${index}]`);
+    }
+  });
+
   it('an upstream job that is not done: refused before running, whether it never ran or failed', async () => {
     const s = site();
     const copy = s.job('copy_kits', SVT_SS);

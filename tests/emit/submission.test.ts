@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bsubOptions, lsfDependency, runLimit } from '../../src/schedulers/lsf/index.js';
-import { chunks, indexSpec, planSubmission } from '../../src/submission/plan.js';
+import { chunks, elementLayout, indexSpec, MAX_ARRAY_SPEC, planSubmission, type PlanLimits } from '../../src/submission/plan.js';
 import { buildPlan } from '../../src/graph/plan.js';
 import { checkSource } from '../helpers/program.js';
 
@@ -13,11 +13,15 @@ library a : n { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80
 library b : n { corners = [tt_0p75v_25c_typical, tt_0p80v_25c_typical] }
 `;
 
-function units(source: string) {
+function units(source: string, limits?: PlanLimits) {
+  return submission(source, limits).map((u) => [u.stage, u.group, u.array ? indexSpec(u.indices) : '-', lsfDependency(u.deps)]);
+}
+
+function submission(source: string, limits?: PlanLimits) {
   const checked = checkSource(BASE + source);
   expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const planned = buildPlan(checked.program!);
-  return planSubmission(planned.plan!).map((u) => [u.stage, u.group, u.array ? indexSpec(u.indices) : '-', lsfDependency(u.deps)]);
+  return planSubmission(planned.plan!, limits);
 }
 
 const stage = (header: string) => `stage ${header} { run = shell "x"  expect "y" }\n`;
@@ -69,6 +73,81 @@ describe('planSubmission: one bsub per array, dependencies by unit', () => {
 
   it('submits stages in dependency order whatever their declaration order', () => {
     expect(units(stage('late for each library after early') + stage('early for each library')).map((u) => u[0])).toEqual(['early', 'late']);
+  });
+});
+
+describe('planSubmission: batches of arrays', () => {
+  const site = (maxArraySize: number, limited: string[] = []): PlanLimits => ({ maxArraySpec: MAX_ARRAY_SPEC, maxArraySize, limited: new Set(limited) });
+  const chain = stage('s1 for each library, corner') + stage('s2 for each library, corner after s1');
+
+  it("offers a stage's arrays as one batch, its members after it, numbered one group after another", () => {
+    const plan = submission(chain, site(1000));
+    // Library a has 3 corners, b 2: the batch's width is 3, so b's elements are 4 and 5.
+    expect(plan.map((u) => [u.id, u.stage, u.group, indexSpec(u.indices), lsfDependency(u.deps), u.members ?? '-', u.batch ?? '-'])).toEqual([
+      [0, 's1', 'g1-2', '1-5', '', 2, '-'],
+      [1, 's1', 'n.a', '1-3', '', '-', 0],
+      [2, 's1', 'n.b', '1-2', '', '-', 0],
+      [3, 's2', 'g1-2', '1-5', 'done(<0>[*])', 2, '-'],
+      [4, 's2', 'n.a', '1-3', 'done(<1>[*])', '-', 3],
+      [5, 's2', 'n.b', '1-2', 'done(<2>[*])', '-', 3],
+    ]);
+    expect(plan[0]!.name).toBe('p.s1.g1-2');
+    expect(plan[0]!.jobs).toEqual([...plan[1]!.jobs, ...plan[2]!.jobs]);
+  });
+
+  it('numbers the groups as the element tables do', () => {
+    const checked = checkSource(BASE + chain);
+    const plan = buildPlan(checked.program!).plan!;
+    const layout = elementLayout(plan.stages.find((s) => s.name === 's1')!);
+    expect([...layout.groups]).toEqual([
+      ['n.a', 0],
+      ['n.b', 1],
+    ]);
+    expect(layout.stride).toBe(4);
+  });
+
+  it('keeps a batch within the largest array index the site allows', () => {
+    // b's elements would be 4 and 5, above 4: a alone is no batch.
+    expect(units(chain, site(4)).map((u) => u[1])).toEqual(['n.a', 'n.b', 'n.a', 'n.b']);
+    expect(units(chain, site(5)).map((u) => u[1])).toEqual(['g1-2', 'n.a', 'n.b', 'g1-2', 'n.a', 'n.b']);
+  });
+
+  it('does not batch a stage with an array_limit, nor without a site limit', () => {
+    expect(units(chain, site(1000, ['s1'])).map((u) => `${u[0]} ${u[1]} ${u[3]}`)).toEqual(['s1 n.a ', 's1 n.b ', 's2 n.a done(<0>[*])', 's2 n.b done(<1>[*])']);
+    expect(units(chain).map((u) => u[1])).toEqual(['n.a', 'n.b', 'n.a', 'n.b']);
+  });
+
+  it('batches only arrays submitted whole whose elements share their dependencies', () => {
+    // t's array for a is split (a where filter leaves corners 1 and 3): nothing to batch there.
+    expect(units(stage('s for each library, corner') + stage('t for each library, corner after s where corner.process == tt'), site(1000))).toEqual([
+      ['s', 'g1-2', '1-5', ''],
+      ['s', 'n.a', '1-3', ''],
+      ['s', 'n.b', '1-2', ''],
+      ['t', 'n.a', '1', 'done(<1>[1])'],
+      ['t', 'n.a', '3', 'done(<1>[3])'],
+      ['t', 'n.b', '1-2', 'done(<2>[*])'],
+    ]);
+    // A gather per library: each merge waits for other jobs, one submission each.
+    expect(units(stage('s for each library, corner') + stage('merge for each library after s'), site(1000)).slice(3)).toEqual([
+      ['merge', 'n', '1', 'done(<1>)'],
+      ['merge', 'n', '2', 'done(<2>)'],
+    ]);
+    // A broadcast: every element of the batch waits for the same job.
+    expect(units(stage('prep') + stage('s for each library, corner after prep'), site(1000))).toEqual([
+      ['prep', '_', '-', ''],
+      ['s', 'g1-2', '1-5', 'done(<0>)'],
+      ['s', 'n.a', '1-3', 'done(<0>)'],
+      ['s', 'n.b', '1-2', 'done(<0>)'],
+    ]);
+  });
+
+  it('pairs batches 1:1 only when their index lists are identical', () => {
+    // s2 over a's and b's first corner only: its batch (a: 1, b: 2) differs from s1's (1-5).
+    const plan = units(stage('s1 for each library, corner') + stage('s2 for each library, corner after s1 where corner.name == tt_0p75v_25c_typical'), site(1000));
+    expect(plan.filter((u) => u[0] === 's2')).toEqual([
+      ['s2', 'n.a', '1', 'done(<1>[1])'],
+      ['s2', 'n.b', '1', 'done(<2>[1])'],
+    ]);
   });
 });
 

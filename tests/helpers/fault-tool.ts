@@ -8,9 +8,10 @@ import path from 'node:path';
 
 /**
  * The fault pipeline, named `name`; `site` (e.g. `site { scheduler = slurm }`) goes after the
- * name, `makeResources` (e.g. `requeue = [75]`) into the `make` stage's `resources { … }`.
+ * name, `makeResources` (e.g. `requeue = [75]`) into the `make` stage's `resources { … }`,
+ * `makeProperties` (e.g. `array_limit = 2`) into its body.
  */
-export function faultFlow(name: string, site = '', makeResources = ''): string {
+export function faultFlow(name: string, site = '', makeResources = '', makeProperties = ''): string {
   return `pipeline ${name}
 ${site === '' ? '' : `${site}\n`}
 env FAULT_HOOK: path  // the test tool
@@ -23,7 +24,7 @@ library b : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical] }
 
 stage make for each library, corner {
   run = shell """"\${FAULT_HOOK}" make "\${library.id}.\${corner.name}" "\${out}" """
-  expect "\${out}/result" == 1${makeResources === '' ? '' : `\n  resources { ${makeResources} }`}
+  expect "\${out}/result" == 1${makeResources === '' ? '' : `\n  resources { ${makeResources} }`}${makeProperties === '' ? '' : `\n  ${makeProperties}`}
 }
 stage gather for each library after make {
   run = shell """"\${FAULT_HOOK}" gather "\${library.id}" "\${out}" """

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
 import { installFaultTool } from '../helpers/fault-tool.js';
-import { cancelAll, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
+import { cancelAll, elementRows, ledgerIds, waitIdle } from './pipeline.js';
 
 export interface FaultSite extends Site {
   faults: string;
@@ -76,8 +76,8 @@ export function faultSites(flow: string) {
     );
   /** Slurm's state of job `job` in run `runId` (its element, from the ledger). */
   const slurmState = (s: FaultSite, job: JobRow, runId?: string) => {
-    const line = s.ledger().find((l) => (runId === undefined || l.runId === runId) && l.stage === job.stage && l.arrayGroup === job.group && expandIndices(l.indices).includes(job.index));
-    return line ? elementRows([String(line.id)]).get(`${line.id}_${job.index}`) : undefined;
+    const element = s.submittedElements(runId).get(job.num);
+    return element ? elementRows([String(element.id)]).get(`${element.id}_${element.index}`) : undefined;
   };
   const settle = (s: FaultSite, runId?: string) => waitIdle(ledgerIds(s.runDir, runId), 120_000);
   return { site, touch, ran, toolKey, isRunning, markerIds, started, slurmState, settle };

@@ -19,7 +19,11 @@ import { ledgerIds } from './pipeline.js';
 const slurm = ensureSlurm();
 const title = slurm.available ? 'faults on a real Slurm' : `faults on a real Slurm (skipped: ${slurm.reason})`;
 
-const FLOW = faultFlow('sfaults', 'site { scheduler = slurm }');
+// make keeps one array per library (an `array_limit`, which is per array, keeps a stage out of
+// batches; with two corners a library it holds nothing back): these faults are about the n-th of
+// several submissions. Batches on Slurm: tests/slurm/pipeline.test.ts; batches under faults:
+// tests/e2e/faults.test.ts (LSF stand-in).
+const FLOW = faultFlow('sfaults', 'site { scheduler = slurm }', '', 'array_limit = 2');
 
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
 const B_TT = 'n5.b.tt_0p75v_25c_typical';

@@ -9,25 +9,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { descendants, jobName, orderViolationsFromEvents, Site, type JobRow } from '../e2e/harness.js';
 import { ensureSlurm, showJob, squeueAll } from '../helpers/slurm.js';
-import { cancelAll, compileForSlurm, elementRows, expandIndices, ledgerIds, waitIdle } from './pipeline.js';
+import { cancelAll, compileForSlurm, elementRows, ledgerIds, waitIdle } from './pipeline.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'n2_tanager on a real Slurm' : `n2_tanager on a real Slurm (skipped: ${slurm.reason})`;
 
 /** Per job number, the Slurm id of its element in run `runId` (`ARRAY_INDEX`), from the ledger. */
 export function slurmElements(site: Site, runId?: string): Map<number, string> {
-  const result = new Map<number, string>();
-  const file = path.join(site.runDir, 'ledger.tsv');
-  for (const line of fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '')) {
-    const [run, , stage, group, , id, indices] = line.split('\t') as string[];
-    if (runId !== undefined && run !== runId) continue;
-    for (const index of expandIndices(indices!)) {
-      const job = site.jobs.find((j) => j.stage === stage && j.group === group && j.index === index);
-      if (!job) throw new Error(`ledger names no job: ${line}`);
-      result.set(job.num, `${id}_${index}`);
-    }
-  }
-  return result;
+  return new Map([...site.submittedElements(runId)].map(([job, { id, index }]) => [job, `${id}_${index}`]));
 }
 
 /** Violations of the DAG order by Slurm's own times (1 s resolution: a child may start in its parent's last second). */

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileExample, REPO } from '../e2e/harness.js';
+import { compileExample, expandIndices, REPO } from '../e2e/harness.js';
 import { slurmCmd, squeueAll, type JobRow } from '../helpers/slurm.js';
 
 export async function compileForSlurm(prefix: string): Promise<{ root: string; out: string }> {
@@ -63,16 +63,6 @@ export function cancelAll(ids: readonly string[]): void {
   if (ids.length > 0) slurmCmd('scancel', ids);
 }
 
-/** `1-3,5` (or `3-4%2`) → [1, 2, 3, 5]. */
-export function expandIndices(spec: string): number[] {
-  return spec
-    .replace(/%.*$/, '')
-    .split(',')
-    .flatMap((part) => {
-      const [a, b] = part.split('-').map(Number) as [number, number | undefined];
-      return Array.from({ length: (b ?? a) - a + 1 }, (_, k) => a + k);
-    });
-}
 
 /**
  * squeue rows by element, `ARRAY_INDEX` (or the job id of a plain job): the not-yet-started

@@ -165,9 +165,11 @@ for num in "${!J_STAGE[@]}"; do
 done
 
 # Submit (part of) unit $1: the indices $2 of jobs $3, waiting for the resolved dependencies
-# that follow (`each:ID`, `all:ID`, `element:ID:INDEX`). Records the job ID.
+# that follow (`each:ID`, `all:ID`, `element:ID:INDEX`). Records the job ID, and how each job's
+# dependants name it (an element's index is its index in this submission: a batch numbers its
+# groups' elements one after another).
 libcc_submit() { # unit indices jobs dep...
-  local unit=$1 indices=$2 jobs=$3 stage=${U_STAGE[$1]} group=${U_GROUP[$1]} num id
+  local unit=$1 indices=$2 jobs=$3 stage=${U_STAGE[$1]} group=${U_GROUP[$1]} num id k=0
   shift 3
   if ((!dry_run)); then
     # Schedulers do not create the directory of a job's output file: the output would be lost.
@@ -181,8 +183,10 @@ libcc_submit() { # unit indices jobs dep...
       libcc_abort "job $id was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
   fi
   unit_id[$unit]=$id
+  libcc_expand_spec "$indices"
   for num in $jobs; do
-    if ((U_ARRAY[unit])); then submitted[$num]="element:$id:${J_INDEX[num]}"; else submitted[$num]="all:$id"; fi
+    if ((U_ARRAY[unit])); then submitted[$num]="element:$id:${LIBCC_INDICES[k]}"; else submitted[$num]="all:$id"; fi
+    k=$((k + 1))
   done
 }
 
@@ -197,11 +201,14 @@ libcc_unit_done() {
 # One unit of the static plan. Its dependencies hold as they are when every job of the unit is
 # to be submitted and every parent unit was submitted whole in this run (the dependency gets its
 # job ID) or is done entirely (the dependency is dropped); otherwise each job is submitted on its
-# own, waiting for the elements of its upstream jobs that are not done.
+# own, waiting for the elements of its upstream jobs that are not done. A batch is submitted only
+# whole; when it cannot be, its members (which follow it) are, each as above.
 libcc_unit() { # unit
   local unit=$1 num dep kind parent index static=1 all=0
   local -a todo=() deps=()
   libcc_selected "${U_STAGE[unit]}" || return 0
+  # A member of a batch submitted whole.
+  [[ ${U_BATCH[unit]} == +* || ${U_BATCH[unit]} == - || -z ${unit_full[${U_BATCH[unit]}]:-} ]] || return 0
   for num in ${U_JOBS[unit]}; do
     all=$((all + 1))
     [[ -n ${done_job[$num]:-} ]] || todo+=("$num")
@@ -226,6 +233,7 @@ libcc_unit() { # unit
     unit_full[$unit]=1
     return 0
   fi
+  [[ ${U_BATCH[unit]} != +* ]] || return 0
   for num in "${todo[@]}"; do
     deps=()
     for parent in ${J_PARENTS[num]}; do

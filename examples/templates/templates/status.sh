@@ -67,8 +67,8 @@ for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
   failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
-  name="templates.$stage.${J_GROUP[num]}"
-  stat=${LIBCC_SCHED_STATE["${name}[${J_INDEX[num]}]"]:-${LIBCC_SCHED_STATE[$name]:-}}
+  libcc_sched_key "$num"
+  stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
   sched[num]=$stat
   # A job this run has pending or running again is not failed, whatever an earlier attempt left.
   if libcc_done_valid "$num"; then
@@ -152,8 +152,8 @@ why_not_run() { # num
 
 # Why a held or suspended job is, and how to release it (the scheduler's words), into `why`.
 why_held() { # num
-  local name="templates.${J_STAGE[$1]}.${J_GROUP[$1]}"
-  why=${LIBCC_SCHED_HELD["${name}[${J_INDEX[$1]}]"]:-${LIBCC_SCHED_HELD[$name]:-held by $LIBCC_SCHEDULER}}
+  libcc_sched_key "$1"
+  why=${LIBCC_SCHED_HELD[$LIBCC_SCHED_KEY]:-held by $LIBCC_SCHEDULER}
 }
 
 if ((json)); then

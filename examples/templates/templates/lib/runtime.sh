@@ -230,17 +230,65 @@ libcc_load_jobs() {
 }
 
 # The submission units (lib/units.tsv): stage, group, job name, array or plain job, index list,
-# jobs (numbers in lib/jobs.tsv, space-separated) and concurrency limit (empty: none), in
-# U_* arrays indexed by unit number. submit.sh submits them; run-local.sh honours their limits.
-declare -a U_STAGE=() U_GROUP=() U_NAME=() U_ARRAY=() U_SPEC=() U_JOBS=() U_LIMIT=()
+# jobs (numbers in lib/jobs.tsv, space-separated), concurrency limit (empty: none) and batch
+# (`+N` a batch of the N members that follow it, a number the batch of a member, `-` neither),
+# in U_* arrays indexed by unit number. submit.sh submits them; run-local.sh honours their limits.
+declare -a U_STAGE=() U_GROUP=() U_NAME=() U_ARRAY=() U_SPEC=() U_JOBS=() U_LIMIT=() U_BATCH=()
 libcc_load_units() {
-  local unit stage group name array spec jobs limit
-  while IFS=$'\t' read -r unit stage group name array spec jobs limit; do
+  [[ -z ${LIBCC_UNITS_LOADED:-} ]] || return 0
+  local unit stage group name array spec jobs limit batch
+  while IFS=$'\t' read -r unit stage group name array spec jobs limit batch; do
     [[ $unit == '#'* ]] && continue
     [[ $limit == - ]] && limit=''
     U_STAGE[unit]=$stage U_GROUP[unit]=$group U_NAME[unit]=$name U_ARRAY[unit]=$array U_SPEC[unit]=$spec
-    U_JOBS[unit]=${jobs//,/ } U_LIMIT[unit]=$limit
+    U_JOBS[unit]=${jobs//,/ } U_LIMIT[unit]=$limit U_BATCH[unit]=$batch
   done <"$LIBCC_HOME/lib/units.tsv"
+  LIBCC_UNITS_LOADED=1
+}
+
+# The indices of index list $1 (`1-3,5`, as lib/units.tsv writes them) into LIBCC_INDICES, in
+# order; split without a here-string (a temporary file or pipe per call).
+libcc_expand_spec() { # spec
+  local rest=$1 part from to
+  LIBCC_INDICES=()
+  while [[ -n $rest ]]; do
+    part=${rest%%,*}
+    if [[ $rest == *,* ]]; then rest=${rest#*,}; else rest=''; fi
+    from=${part%-*} to=${part#*-}
+    [[ $from =~ ^[0-9]+$ && $to =~ ^[0-9]+$ ]] || libcc_die "lib/units.tsv: not an index list: $1 (compile again)"
+    for ((from = 10#$from; from <= 10#$to; from++)); do LIBCC_INDICES+=("$from"); done
+  done
+}
+
+# Each batched job's element in its batch, `name[index]`, in J_BATCH_KEY: the key of its state
+# (LIBCC_SCHED_STATE) in a run that submitted the batch whole (libcc_sched_key).
+declare -a J_BATCH_KEY=()
+libcc_load_batch_keys() {
+  [[ -z ${LIBCC_BATCH_KEYS_LOADED:-} ]] || return 0
+  local unit k
+  local -a batch_jobs
+  libcc_load_units
+  for unit in "${!U_BATCH[@]}"; do
+    [[ ${U_BATCH[unit]} == +* ]] || continue
+    libcc_expand_spec "${U_SPEC[unit]}"
+    read -r -a batch_jobs <<<"${U_JOBS[unit]}"
+    ((${#batch_jobs[@]} == ${#LIBCC_INDICES[@]})) || libcc_die "lib/units.tsv: unit $unit has ${#batch_jobs[@]} jobs for ${#LIBCC_INDICES[@]} indices (compile again)"
+    for k in "${!batch_jobs[@]}"; do J_BATCH_KEY[batch_jobs[k]]="${U_NAME[unit]}[${LIBCC_INDICES[k]}]"; done
+  done
+  LIBCC_BATCH_KEYS_LOADED=1
+}
+
+# The key of job NUM in the scheduler's states (libcc_sched_states), in LIBCC_SCHED_KEY: its
+# element in its batch when the run submitted the batch, else its element in its own array, else
+# its name (a plain job). A job is submitted in one of these forms, so at most one is known.
+libcc_sched_key() { # num
+  local name="$LIBCC_PIPELINE.${J_STAGE[$1]}.${J_GROUP[$1]}"
+  libcc_load_batch_keys
+  LIBCC_SCHED_KEY=${J_BATCH_KEY[$1]:-}
+  [[ -n $LIBCC_SCHED_KEY && -n ${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]+set} ]] && return 0
+  LIBCC_SCHED_KEY="${name}[${J_INDEX[$1]}]"
+  [[ -n ${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]+set} ]] && return 0
+  LIBCC_SCHED_KEY=$name
 }
 
 # The jobs' key values (lib/keys.tsv), read once into K_NODE, K_LIBRARY and K_CORNER indexed by
@@ -311,22 +359,38 @@ libcc_split_row() { # row
 # literal values (`name=value`, decoded by printf %b: assigned, never evaluated). Status 1 when
 # the stage has no such element.
 libcc_element() { # group index
-  local dir=$LIBCC_HOME/lib/elements line field name
-  [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 < LIBCC_ELEMENT_STRIDE)) || return 1
-  line=$(grep -n -x -F -m 1 -e "$1" -- "$dir/$LIBCC_STAGE.groups") || return 1
-  line=${line%%:*}
+  local dir=$LIBCC_HOME/lib/elements line field name group=$1 index=$2 width batch=0
+  [[ $index =~ ^[0-9]+$ ]] || return 1
+  index=$((10#$index))
+  if [[ $group =~ ^g([0-9]+)-([0-9]+)$ ]]; then
+    # A batch of groups first..last (lib/units.tsv): its index (g - first) × width + i is element
+    # i of group g, width the largest index (LIBCC_ELEMENT_STRIDE - 1).
+    width=$((LIBCC_ELEMENT_STRIDE - 1))
+    ((width >= 1 && index >= 1)) || return 1
+    line=$((10#${BASH_REMATCH[1]} + (index - 1) / width))
+    ((line >= 10#${BASH_REMATCH[1]} && line <= 10#${BASH_REMATCH[2]})) || return 1
+    index=$(((index - 1) % width + 1))
+    # Group g's line in .groups, after the header.
+    line=$((line + 1)) batch=1
+  else
+    ((index < LIBCC_ELEMENT_STRIDE)) || return 1
+    line=$(grep -n -x -F -m 1 -e "$group" -- "$dir/$LIBCC_STAGE.groups") || return 1
+    line=${line%%:*}
+  fi
   ((line >= 2)) || return 1
-  libcc_index_offset "$dir/$LIBCC_STAGE.idx" $(((line - 2) * LIBCC_ELEMENT_STRIDE + 10#$2)) || return 1
+  libcc_index_offset "$dir/$LIBCC_STAGE.idx" $(((line - 2) * LIBCC_ELEMENT_STRIDE + index)) || return 1
   ((LIBCC_OFFSET > 0)) || return 1
   libcc_row_at "$dir/$LIBCC_STAGE.tsv" "$LIBCC_OFFSET"
   libcc_split_row "$LIBCC_ROW"
-  if ((${#LIBCC_FIELDS[@]} < 6)) || [[ ${LIBCC_FIELDS[0]} != "$1:$((10#$2))" || ! ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]]; then
+  # A batch's element names its group in its row.
+  ((!batch)) || group=${LIBCC_FIELDS[0]%:*}
+  if ((${#LIBCC_FIELDS[@]} < 6)) || [[ ${LIBCC_FIELDS[0]} != "$group:$index" || ! ${LIBCC_FIELDS[1]} =~ ^[0-9]+$ ]]; then
     libcc_die "lib/elements/$LIBCC_STAGE.tsv does not match its index (edited by hand? compile again)"
   fi
   LIBCC_NUM=${LIBCC_FIELDS[1]} LIBCC_KEY=${LIBCC_FIELDS[2]} LIBCC_KEY_PATH=${LIBCC_FIELDS[3]} LIBCC_FINGERPRINT=${LIBCC_FIELDS[4]}
   field=${LIBCC_FIELDS[5]}
   [[ $field != - ]] || field=''
-  libcc_set_job "$LIBCC_NUM" "$LIBCC_STAGE" "$1" "$((10#$2))" "$LIBCC_KEY" "$LIBCC_FINGERPRINT" "${field//,/ }"
+  libcc_set_job "$LIBCC_NUM" "$LIBCC_STAGE" "$group" "$index" "$LIBCC_KEY" "$LIBCC_FINGERPRINT" "${field//,/ }"
   for field in "${LIBCC_FIELDS[@]:6}"; do
     name=${field%%=*}
     [[ $field == *=* && $name =~ ^lcp_[A-Za-z0-9_]+$ ]] || libcc_die "lib/elements/$LIBCC_STAGE.tsv: not a value: $field"
@@ -584,7 +648,7 @@ libcc_read_started() { # num
 # STATE is the scheduler's state of the job (status.sh has it); without it, the scheduler is
 # asked for the job's run. LIBCC_LOST_REASON says what the started-marker records.
 libcc_inflight() { # num [state]
-  local num=$1 stat name
+  local num=$1 stat
   LIBCC_INFLIGHT='' LIBCC_LOST_REASON=''
   libcc_read_started "$num" || return 0
   [[ -f ${LIBCC_S_PATH%.started}.done || -f ${LIBCC_S_PATH%.started}.failed ]] && return 0
@@ -600,8 +664,8 @@ libcc_inflight() { # num [state]
       stat=UNKNOWN
     else
       LIBCC_INFLIGHT_ASKED="ok $LIBCC_S_RUN"
-      name="$LIBCC_PIPELINE.${J_STAGE[num]}.${J_GROUP[num]}"
-      stat=${LIBCC_SCHED_STATE["${name}[${J_INDEX[num]}]"]:-${LIBCC_SCHED_STATE[$name]:-}}
+      libcc_sched_key "$num"
+      stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
     fi
     case $stat in
       RUN | SUSP | PEND | HELD) LIBCC_INFLIGHT=running ;;
