@@ -124,6 +124,28 @@ describe('submit.sh --dry-run, --only, --from', () => {
   });
 });
 
+describe('submit.sh and batches', () => {
+  it('a batch that cannot be submitted whole (part of it done) gives way to its members, each an array as before', async () => {
+    const s = site();
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh', ['--only', 'copy_kits'])).code).toBe(0);
+    await lsf.waitIdle(30_000);
+    // base_lvt's copies are to be run again; base_svt's stay done.
+    const lvt = s.jobs.filter((j) => j.stage === 'copy_kits' && j.group === 'tcbn02.base_lvt');
+    for (const job of lvt) fs.rmSync(s.stateFile(job, 'done'));
+    const dry = await s.submitWith(lsf, 'submit.sh', ['--only', 'copy_kits', '--only', 'characterize', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const lines = dry.stdout.trim().split('\n').map(words);
+    const dependency = (w: string[]) => (w.includes('-w') ? w[w.indexOf('-w') + 1] : '');
+    expect(lines.map((w) => [w[2], dependency(w), w[w.length - 1]!.split('/').pop()])).toEqual([
+      ['n2_tanager.copy_kits.tcbn02.base_lvt[1-5]', '', 'copy_kits.sh tcbn02.base_lvt'],
+      // base_svt's copies are done: no dependency; base_lvt's wait 1:1 on the copies above.
+      ['n2_tanager.characterize.tcbn02.base_svt[1-7]', '', 'characterize.sh tcbn02.base_svt'],
+      ['n2_tanager.characterize.tcbn02.base_lvt[1-5]', 'done(DRY1[*])', 'characterize.sh tcbn02.base_lvt'],
+    ]);
+  });
+});
+
 describe('submit.sh when bsub fails midway', () => {
   it('a failing bsub (exit 255): exits non-zero, says how to resume, and kills what it submitted', async () => {
     const s = site();
