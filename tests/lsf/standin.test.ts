@@ -421,8 +421,13 @@ describe('requeue, kill and limits', () => {
     // The stopped shell does not see its gate open. A SIGSTOP takes effect when the kernel next
     // schedules the process, after `bstop` has returned (as with LSF's): wait for it.
     const pid = el(lsf, running).pid!;
+    // A process in uninterruptible sleep (D: a file system stalled under load) takes the signal
+    // only when it leaves it: up to 20 s, then the state it was left in.
     const procState = () => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0];
-    await lsf.waitFor(() => procState() === 'T', 5000, 'the shell to stop');
+    let seen = procState();
+    await lsf.waitFor(() => (seen = procState()) === 'T', 20_000, 'the shell to stop').catch((e: Error) => {
+      throw new Error(`${e.message}\nlast process state of ${pid}: ${seen}`);
+    });
     openGate(lsf, 'a');
     await new Promise((r) => setTimeout(r, 300));
     expect(el(lsf, running).state).toBe('USUSP');
