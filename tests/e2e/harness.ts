@@ -93,7 +93,7 @@ export function expandIndices(spec: string): number[] {
 }
 
 /** The units of lib/units.tsv: name, batch column, and each index's job. */
-export function readUnits(out: string): Map<number, { name: string; batch: string; jobAt: Map<number, number> }> {
+function readUnits(out: string): Map<number, { name: string; batch: string; jobAt: Map<number, number> }> {
   const result = new Map<number, { name: string; batch: string; jobAt: Map<number, number> }>();
   const file = path.join(out, 'lib/units.tsv');
   if (!fs.existsSync(file)) return result;
@@ -117,7 +117,7 @@ function batchElements(out: string): Map<number, { name: string; index: number }
 }
 
 /** The scheduler names and indices a job can be submitted under: its batch's element, its array's. */
-export function schedulerElements(job: JobRow, pipeline = PIPELINE): { name: string; index: number }[] {
+function schedulerElements(job: JobRow, pipeline = PIPELINE): { name: string; index: number }[] {
   return [...(job.batch ? [job.batch] : []), { name: `${pipeline}.${job.stage}.${job.group}`, index: job.index }];
 }
 
