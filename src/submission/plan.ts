@@ -190,16 +190,18 @@ function batchesOf(
     const first = groupOf(a);
     const indices: number[] = [];
     const jobs: number[] = [];
+    let spec = new SpecLength();
     let end = a;
     for (; end < perArray.length && whole(end) && groupOf(end) === first + (end - a); end++) {
       const unit = perArray[end]![0]!;
       const base = (groupOf(end) - first) * width;
       if (base + unit.indices[unit.indices.length - 1]! > limits.maxArraySize!) break;
-      const name = batchName(plan.pipeline, stage.name, first, groupOf(end));
-      const spec = indexSpec([...indices, ...unit.indices.map((index) => base + index)]);
-      if (name.length + 2 + spec.length + 8 > limits.maxArraySpec) break;
+      const longer = spec.copy();
+      for (const index of unit.indices) longer.add(base + index);
+      if (batchName(plan.pipeline, stage.name, first, groupOf(end)).length + 2 + longer.length + 8 > limits.maxArraySpec) break;
+      spec = longer;
       for (const index of unit.indices) indices.push(base + index);
-      jobs.push(...unit.jobs);
+      for (const job of unit.jobs) jobs.push(job);
     }
     if (end - a >= 2) {
       const deps = uniformDependency(plan, true, jobs, indices, slot, units, arrayUnits);
@@ -296,31 +298,54 @@ export function chunks(indices: readonly number[], jobs: readonly number[], name
   let current = { indices: [] as number[], jobs: [] as number[] };
   // Room for the name, brackets and a `%N` limit.
   const budget = maxArraySpec - name.length - 2 - 8;
-  // The length of `indexSpec(current.indices)`, kept as indices are added (making the spec of
-  // each candidate anew was quadratic in an array's size): `before` is the length up to the last
-  // run of consecutive indices (its comma included), which starts at `runStart`.
-  let length = 0;
-  let before = 0;
-  let runStart = 0;
+  let spec = new SpecLength();
   indices.forEach((index, k) => {
-    const extendsRun = current.indices.length > 0 && index === current.indices[current.indices.length - 1]! + 1;
-    const candidate = extendsRun ? before + digits(runStart) + 1 + digits(index) : (length === 0 ? 0 : length + 1) + digits(index);
-    if (current.indices.length > 0 && candidate > budget) {
+    if (current.indices.length > 0 && spec.with(index) > budget) {
       result.push(current);
       current = { indices: [], jobs: [] };
-      length = 0;
+      spec = new SpecLength();
     }
-    if (current.indices.length > 0 && extendsRun) length = candidate;
-    else {
-      before = length === 0 ? 0 : length + 1;
-      runStart = index;
-      length = before + digits(index);
-    }
+    spec.add(index);
     current.indices.push(index);
     current.jobs.push(jobs[k]!);
   });
   if (current.indices.length > 0) result.push(current);
   return result;
+}
+
+/**
+ * The length of `indexSpec` of increasing indices, kept as they are added (making the spec of
+ * each candidate anew is quadratic in an array's size): `before` is the length up to the last
+ * run of consecutive indices (its comma included), which starts at `runStart`.
+ */
+class SpecLength {
+  length = 0;
+  private before = 0;
+  private runStart = 0;
+  private last = -1;
+
+  /** The length with `index` added. */
+  with(index: number): number {
+    return this.extends(index) ? this.before + digits(this.runStart) + 1 + digits(index) : (this.length === 0 ? 0 : this.length + 1) + digits(index);
+  }
+
+  add(index: number): void {
+    if (this.extends(index)) this.length = this.with(index);
+    else {
+      this.before = this.length === 0 ? 0 : this.length + 1;
+      this.runStart = index;
+      this.length = this.before + digits(index);
+    }
+    this.last = index;
+  }
+
+  copy(): SpecLength {
+    return Object.assign(new SpecLength(), this);
+  }
+
+  private extends(index: number): boolean {
+    return this.length > 0 && index === this.last + 1;
+  }
 }
 
 /** How many characters `String(n)` has. */

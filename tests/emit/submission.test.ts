@@ -112,6 +112,12 @@ describe('planSubmission: batches of arrays', () => {
     expect(units(chain, site(5)).map((u) => u[1])).toEqual(['g1-2', 'n.a', 'n.b', 'g1-2', 'n.a', 'n.b']);
   });
 
+  it("keeps a batch's specification within the scheduler's limit", () => {
+    // `p.s1.g1-2[1-5]` and room for `%N`: 22 characters; the members' `p.s1.n.a[1-3]`, 21.
+    expect(units(chain, { maxArraySpec: 21, maxArraySize: 1000 }).map((u) => u[1])).toEqual(['n.a', 'n.b', 'n.a', 'n.b']);
+    expect(units(chain, { maxArraySpec: 22, maxArraySize: 1000 }).map((u) => u[1])).toEqual(['g1-2', 'n.a', 'n.b', 'g1-2', 'n.a', 'n.b']);
+  });
+
   it('does not batch a stage with an array_limit, nor without a site limit', () => {
     expect(units(chain, site(1000, ['s1'])).map((u) => `${u[0]} ${u[1]} ${u[3]}`)).toEqual(['s1 n.a ', 's1 n.b ', 's2 n.a done(<0>[*])', 's2 n.b done(<1>[*])']);
     expect(units(chain).map((u) => u[1])).toEqual(['n.a', 'n.b', 'n.a', 'n.b']);
