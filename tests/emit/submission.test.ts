@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bsubOptions, lsfDependency, runLimit } from '../../src/schedulers/lsf/index.js';
 import { chunks, elementLayout, indexSpec, MAX_ARRAY_SPEC, planSubmission, type PlanLimits } from '../../src/submission/plan.js';
@@ -154,6 +155,83 @@ describe('planSubmission: batches of arrays', () => {
       ['s2', 'n.a', '1', 'done(<1>[1])'],
       ['s2', 'n.b', '1', 'done(<2>[1])'],
     ]);
+  });
+});
+
+describe('planSubmission: every unit, batch or not, waits for exactly its jobs\' parents', () => {
+  const CORNERS = ['tt_0p75v_25c_typical', 'ss_0p675v_m40c_typical', 'tt_0p80v_25c_typical', 'ss_0p72v_m40c_typical', 'tt_0p90v_25c_typical'];
+  const flow = fc.record({
+    libraries: fc.array(fc.subarray(CORNERS, { minLength: 1 }), { minLength: 1, maxLength: 6 }),
+    filtered: fc.boolean(),
+    prep: fc.boolean(),
+    limited: fc.boolean(),
+    maxArraySize: fc.integer({ min: 3, max: 40 }),
+    maxArraySpec: fc.constantFrom(40, 255),
+  });
+  const source = (f: { libraries: string[][]; filtered: boolean; prep: boolean }) =>
+    [
+      'pipeline p',
+      'node n { processes = [ss, tt] }',
+      ...CORNERS.map((c) => `corner ${c} {}`),
+      ...f.libraries.map((corners, k) => `library l${k} : n { corners = [${corners.join(', ')}] }`),
+      f.prep ? stage('prep for each library') : '',
+      stage(`s1 for each library, corner${f.prep ? ' after prep' : ''}`),
+      stage(`s2 for each library, corner after s1${f.filtered ? ' where corner.process == tt' : ''}`),
+      stage('gather for each library after s2'),
+      stage('release after gather'),
+    ].join('\n');
+
+  it('holds for random libraries, corners, filters and limits', () => {
+    fc.assert(
+      fc.property(flow, (f) => {
+        const checked = checkSource(source(f));
+        expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const planned = buildPlan(checked.program!);
+        // A `where` that leaves s2 no job (no tt corner anywhere) is LCP4004: no plan to submit.
+        fc.pre(planned.plan !== undefined);
+        const plan = planned.plan!;
+        const units = planSubmission(plan, { maxArraySpec: f.maxArraySpec, maxArraySize: f.maxArraySize, limited: new Set(f.limited ? ['s2'] : []) });
+        const jobAt = units.map((u) => new Map(u.indices.map((index, k) => [index, u.jobs[k]!])));
+        const covered = new Map<number, number>();
+        for (const u of units) {
+          // Submitted as it is, each element waits for exactly its job's parents.
+          u.jobs.forEach((job, k) => {
+            const waits = new Set<number>();
+            for (const d of u.deps) {
+              expect(d.unit).toBeLessThan(u.id);
+              if (d.kind === 'each') waits.add(jobAt[d.unit]!.get(u.indices[k]!)!);
+              else if (d.kind === 'element') waits.add(jobAt[d.unit]!.get(d.index)!);
+              else for (const parent of units[d.unit]!.jobs) waits.add(parent);
+            }
+            expect([...waits].sort((a, b) => a - b)).toEqual([...plan.jobs[job]!.parents].sort((a, b) => a - b));
+          });
+          if (u.members !== undefined) {
+            // A batch: its members follow it and hold its jobs; its indices name them by arithmetic.
+            const members = units.slice(u.id + 1, u.id + 1 + u.members);
+            expect(members.every((m) => m.batch === u.id && m.stage === u.stage)).toBe(true);
+            expect(u.jobs).toEqual(members.flatMap((m) => m.jobs));
+            expect(u.members).toBeGreaterThanOrEqual(2);
+            expect(Math.max(...u.indices)).toBeLessThanOrEqual(f.maxArraySize);
+            expect(u.stage).not.toBe(f.limited ? 's2' : '');
+            const layout = elementLayout(plan.stages.find((s) => s.name === u.stage)!);
+            const first = Number(/^g(\d+)-\d+$/.exec(u.group)![1]);
+            const width = layout.stride - 1;
+            u.jobs.forEach((job, k) => {
+              const index = u.indices[k]!;
+              const group = first - 1 + Math.floor((index - 1) / width);
+              const member = members.find((m) => m.jobs.includes(job))!;
+              expect(layout.groups.get(member.group)).toBe(group);
+              expect(plan.jobs[job]!.arrayIndex).toBe(((index - 1) % width) + 1);
+            });
+          } else if (u.batch === undefined) for (const job of u.jobs) covered.set(job, (covered.get(job) ?? 0) + 1);
+          else for (const job of u.jobs) covered.set(job, (covered.get(job) ?? 0) + 1);
+        }
+        // Each job is in one unit outside batches (a member, or a unit of its own).
+        expect([...covered.keys()].sort((a, b) => a - b)).toEqual(plan.jobs.map((_, k) => k));
+        expect([...covered.values()].every((n) => n === 1)).toBe(true);
+      }),
+      { numRuns: 150, seed: 20261204 },
+    );
   });
 });
 
