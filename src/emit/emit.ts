@@ -230,7 +230,8 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
       pipeline: plan.pipeline,
       scheduler: scheduler.title,
       jobCount: plan.jobs.length,
-      unitCount: units.length,
+      // From scratch: the members of a batch go in it.
+      unitCount: units.filter((u) => u.batch === undefined).length,
       stages: stagesView,
     }),
   );
