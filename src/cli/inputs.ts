@@ -1,7 +1,7 @@
 /**
  * What a compile's output depends on, as one digest (the manifest's `# inputs` line, see
- * `renderManifest`): libcc itself (its version and its own templates, so that a development
- * change invalidates too), every source file the program loaded (path relative to the root
+ * `renderManifest`): libcc itself (its version, its own templates and, in a checkout, its
+ * source, so that a development change invalidates too), every source file the program loaded (path relative to the root
  * file's directory, and content), every template the analysis and the emitter read (a site's
  * `--templates` overrides and decks next to the pipeline included; a name that was looked up but
  * not found counts too), and the options that change the output. `libcc compile` skips
@@ -56,15 +56,29 @@ function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** libcc's identity for the digest: its version and the content of its own templates directory. */
-export function libccIdentity(version: string, templatesDir: string): string {
+/**
+ * libcc's identity for the digest: its version, the content of its own templates directory and,
+ * in a checkout of libcc (a `src` directory beside the templates, which the npm package does not
+ * ship), the content of its source — so that a change of the emitter that keeps the version and
+ * the templates also invalidates what it generated, and `compile --check` cannot call an output
+ * of the previous code up to date.
+ */
+export function libccIdentity(version: string, templatesDir: string, sourceDir?: string): string {
   const hash = createHash('sha256');
-  for (const name of listFiles(templatesDir)) {
-    hash.update(`${name}\u0000`);
-    hash.update(readFileSync(join(templatesDir, ...name.split('/'))));
-    hash.update('\u0000');
+  hashTree(hash, templatesDir);
+  if (sourceDir !== undefined) {
+    hash.update('\u0000src\u0000');
+    hashTree(hash, sourceDir);
   }
   return `${version} ${hash.digest('hex')}`;
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string): void {
+  for (const name of listFiles(dir)) {
+    hash.update(`${name}\u0000`);
+    hash.update(readFileSync(join(dir, ...name.split('/'))));
+    hash.update('\u0000');
+  }
 }
 
 /** Files under `dir`, relative and `/`-separated, sorted. */

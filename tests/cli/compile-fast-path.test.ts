@@ -206,7 +206,7 @@ describe('compile: the no-change fast path', () => {
     expect(read('out/libcc.manifest')).not.toMatch(/^# inputs /m);
   });
 
-  it('is not taken after libcc changed: its version or its own templates', async () => {
+  it('is not taken after libcc changed: its version, its own templates, or (in a checkout) its source', async () => {
     await compile();
     version.override = '999.0.0-dev';
     const upgraded = await compile();
@@ -224,6 +224,19 @@ describe('compile: the no-change fast path', () => {
       expect(after).not.toBe(before);
       const digest = (libcc: string) => inputsDigest({ libcc, reads: newInputReads(), options: {} });
       expect(digest(after)).not.toBe(digest(before));
+      // In a checkout, its source too: a change of the emitter alone invalidates the output.
+      const source = mkdtempSync(join(tmpdir(), 'libcc-fast-source-'));
+      try {
+        mkdirSync(join(source, 'emit'));
+        writeFileSync(join(source, 'emit/emit.ts'), 'export {};\n');
+        const withSource = libccIdentity('1.0.0', templates, source);
+        expect(withSource).not.toBe(after);
+        expect(libccIdentity('1.0.0', templates, source)).toBe(withSource);
+        writeFileSync(join(source, 'emit/emit.ts'), 'export {}; // changed\n');
+        expect(libccIdentity('1.0.0', templates, source)).not.toBe(withSource);
+      } finally {
+        rmSync(source, { recursive: true, force: true });
+      }
     } finally {
       rmSync(templates, { recursive: true, force: true });
     }
