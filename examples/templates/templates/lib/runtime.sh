@@ -239,6 +239,7 @@ libcc_load_units() {
   local unit stage group name array spec jobs limit batch
   while IFS=$'\t' read -r unit stage group name array spec jobs limit batch; do
     [[ $unit == '#'* ]] && continue
+    [[ $unit =~ ^[0-9]+$ && ($batch == - || $batch =~ ^\+?[0-9]+$) ]] || libcc_die "lib/units.tsv: not a unit: $unit (edited by hand? compile again)"
     [[ $limit == - ]] && limit=''
     U_STAGE[unit]=$stage U_GROUP[unit]=$group U_NAME[unit]=$name U_ARRAY[unit]=$array U_SPEC[unit]=$spec
     U_JOBS[unit]=${jobs//,/ } U_LIMIT[unit]=$limit U_BATCH[unit]=$batch
