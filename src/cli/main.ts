@@ -532,7 +532,8 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   refusalsAsUsageErrors(() => checkOutputDir(outDir));
   const source = relativeFrom(outDir, loaded.rootPath);
   const header = generatedHeader(source);
-  const libcc = libccIdentity(packageVersion(), join(packageRoot(), 'templates'), existsSync(join(packageRoot(), 'src')) ? join(packageRoot(), 'src') : undefined);
+  const libccSource = join(packageRoot(), 'src');
+  const libcc = libccIdentity(packageVersion(), join(packageRoot(), 'templates'), existsSync(libccSource) ? libccSource : undefined);
   const digest = () =>
     inputsDigest({
       libcc,
