@@ -83,7 +83,9 @@ describe.each(EXAMPLES)('examples/%s: generated scripts', (example) => {
     expect(shellcheck.error, 'shellcheck must be installed (.ci/run installs it)').toBeUndefined();
     expect(shellcheck.stdout).toBe('');
     expect(shellcheck.status).toBe(0);
-  });
+    // shellcheck -x analyses lib/runtime.sh again for every wrapper that sources it: about a
+    // minute of CPU for lib_char_auto's 27 scripts on a slow 2-core machine, more under load.
+  }, 300_000);
 
   it('never silences a scheduler command: no bsub/bjobs/bkill/sbatch/squeue/scancel/scontrol with `|| true` or stderr thrown away', () => {
     const calls: string[] = [];
