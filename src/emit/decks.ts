@@ -8,10 +8,18 @@ import type { PlanJob } from '../graph/plan.js';
 import { DEFAULT_DECK } from '../check/deck.js';
 import type { AttributeValue, CornerModel, DeckModel, Template, TemplatePart } from '../check/model.js';
 import { attributeText, formatNumber, jobKeyName, jobLiterals, keyPathOf, type ProgramIndex } from './jobs.js';
+import type { DeckWriter } from './deck-writer.js';
 import type { TemplateFunction } from './render.js';
 import { tclEscaped, tclQuote, tclTemplate, tclTemplateBody } from './tcl.js';
 
-export type DeckTemplates = Map<string, { readonly name: string; readonly render: TemplateFunction }>;
+/** A stage's deck template: Handlebars, and the byte writer when the template is in its subset. */
+export interface DeckTemplate {
+  readonly name: string;
+  readonly render: TemplateFunction;
+  readonly write?: DeckWriter;
+}
+
+export type DeckTemplates = Map<string, DeckTemplate>;
 
 /**
  * The SPICE model section for local Monte Carlo of a process corner, as the foundry model
@@ -60,16 +68,27 @@ export class ByteArena {
   encode(text: string): Uint8Array | undefined {
     if (!isWellFormed(text)) return undefined;
     // Room for the most bytes it can take (3 per UTF-16 unit): no pass to count them first.
-    const most = text.length * 3;
-    if (this.used + most > this.block.length) {
-      // Shared memory: a compile's writer thread reads the decks from it without a copy (src/cli/stage-writer.ts).
-      this.block = Buffer.from(new SharedArrayBuffer(Math.max(ARENA_BLOCK, most)));
-      this.used = 0;
-    }
+    this.room(text.length * 3);
     const size = this.block.write(text, this.used, 'utf8');
     const bytes = this.block.subarray(this.used, this.used + size);
     this.used += size;
     return bytes;
+  }
+
+  /** A copy of `bytes` (deck-writer.ts's, valid only until its next deck). */
+  copy(bytes: Uint8Array): Uint8Array {
+    this.room(bytes.length);
+    this.block.set(bytes, this.used);
+    const copy = this.block.subarray(this.used, this.used + bytes.length);
+    this.used += bytes.length;
+    return copy;
+  }
+
+  private room(most: number): void {
+    if (this.used + most <= this.block.length) return;
+    // Shared memory: a compile's writer thread reads the decks from it without a copy (src/cli/stage-writer.ts).
+    this.block = Buffer.from(new SharedArrayBuffer(Math.max(ARENA_BLOCK, most)));
+    this.used = 0;
   }
 }
 
@@ -78,7 +97,7 @@ const ARENA_BLOCK = 4 << 20;
 const wellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
 
 /** No lone surrogate (`String.prototype.isWellFormed`, Node 20 has it; a regex where it is missing). */
-function isWellFormed(text: string): boolean {
+export function isWellFormed(text: string): boolean {
   // eslint-disable-next-line no-control-regex
   return wellFormed === undefined ? !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text) : wellFormed.call(text);
 }
@@ -102,16 +121,15 @@ const NETLIST_GLOBS: Record<DeckModel['netlistFormat'], string> = { hspice: 'net
 /** The same inside the netlists' directory. */
 const NETLIST_PATTERNS: Record<DeckModel['netlistFormat'], string> = { hspice: '*.spi', spectre: '*.scs' };
 
-export function renderDeck(
-  template: { name: string; render: TemplateFunction },
-  context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex },
-  arena?: ByteArena,
-): RenderedDeck {
+/** With an arena, the deck is kept as bytes: written by the template's writer when it can, else rendered and encoded. */
+export function renderDeck(template: DeckTemplate, context: { program: CheckedProgram; job: PlanJob; index: ProgramIndex }, arena?: ByteArena): RenderedDeck {
   const stage = context.index.stages.get(context.job.stage)!;
   const key = jobKeyName(context.job, stage);
   const { view, reads } = deckView(context);
-  const body = template.render(view);
   const path = `decks/${stage.name}/${key}.tcl`;
+  const written = arena === undefined ? undefined : template.write?.(view);
+  if (written !== undefined) return new DeckBytes(path, template.name, arena!.copy(written), reads);
+  const body = template.render(view);
   const bytes = arena?.encode(body);
   return bytes === undefined ? { path, template: template.name, body, reads } : new DeckBytes(path, template.name, bytes, reads);
 }

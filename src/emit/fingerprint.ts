@@ -50,6 +50,9 @@ for (const [byte, escape] of [
 }
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 
+/** Up to this many UTF-16 units, `ReusedBytes.write` copies ASCII itself (a micro benchmark: 4× faster at 16 units, slower from about 40). */
+const SHORT_TEXT = 24;
+
 /** UTF-8 bytes written one string after another into a buffer that is reused (and grows). */
 export class ReusedBytes {
   private buffer = Buffer.allocUnsafeSlow(1 << 16);
@@ -62,6 +65,20 @@ export class ReusedBytes {
   write(text: string): void {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     this.reserve(text.length * 3);
+    const n = text.length;
+    if (n <= SHORT_TEXT) {
+      // A deck's values (`{{corner.name}}`): a native write costs more than copying a few ASCII units here.
+      const out = this.buffer;
+      const at = this.size;
+      let i = 0;
+      for (; i < n; i++) {
+        const unit = text.charCodeAt(i);
+        if (unit >= 0x80) break;
+        out[at + i] = unit;
+      }
+      this.size += i === n ? n : i + out.write(text.slice(i), at + i, 'utf8');
+      return;
+    }
     this.size += this.buffer.write(text, this.size, 'utf8');
   }
 

@@ -13,6 +13,7 @@ import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import type { Plan } from '../graph/plan.js';
 import { deckChecker, type DeckCheck } from './deck-check.js';
 import { ByteArena, deckView, renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
+import { deckWriter, type DeckWriter } from './deck-writer.js';
 import { indexProgram } from './jobs.js';
 import { compileTemplate, TemplateError } from './render.js';
 
@@ -46,7 +47,8 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     // A missing template is LCP6001, reported by the checker.
     if (key === undefined || text === undefined) continue;
     try {
-      templates.set(stage.name, { name: key, render: compileTemplate(key, text) });
+      const render = compileTemplate(key, text);
+      templates.set(stage.name, keep ? { name: key, render, write: deckWriter(text) } : { name: key, render });
       if (!keep) checks.set(stage.name, deckChecker(text));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
@@ -63,7 +65,15 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     if (template === undefined || failed.has(job.stage)) return;
     try {
       if (keep) {
-        const deck = renderDeck(template, { program, job, index }, arena);
+        const context = { program, job, index };
+        const first = !rendered.has(job.stage);
+        const deck = renderDeck(first ? { name: template.name, render: template.render } : template, context, arena);
+        if (first) {
+          rendered.add(job.stage);
+          // Never expected (tests/emit/deck-writer.test.ts compares the two on random templates
+          // and views); if the writer ever disagreed, Handlebars renders the stage's decks.
+          if (template.write !== undefined && !writerAgrees(template.write, deck, context)) templates.set(job.stage, { name: template.name, render: template.render });
+        }
         byJob.set(position, deck);
         options.onDeck?.(deck);
         return;
@@ -82,4 +92,11 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     }
   });
   return diagnostics.length > 0 ? { diagnostics } : { decks: { byJob }, diagnostics };
+}
+
+/** The writer's bytes for the job are those of the deck Handlebars rendered (or it gives up where they are text). */
+function writerAgrees(write: DeckWriter, deck: RenderedDeck, context: Parameters<typeof deckView>[0]): boolean {
+  const written = write(deckView(context).view);
+  if (written === undefined) return true;
+  return deck.bytes !== undefined && Buffer.compare(written, deck.bytes) === 0;
 }

@@ -10,21 +10,25 @@ import { findBuiltInAccess, RUNTIME_OPTIONS } from './template-guard.js';
 
 export type TemplateFunction = (context: object) => string;
 
+/** The helpers templates may call; deck-writer.ts calls the same functions. */
+export const HELPERS = {
+  sh: (value: unknown) => shQuote(String(value)),
+  tcl: (value: unknown) => tclQuote(String(value)),
+  json: (value: unknown) => JSON.stringify(value),
+  // `{{dir deck.dirs "netlists"}}`: a deck's `dirs` entry (a Tcl word), else the name itself,
+  // a directory of the job's own work directory.
+  dir: (dirs: unknown, name: unknown) => {
+    const words = dirs !== null && typeof dirs === 'object' ? (dirs as Record<string, unknown>) : {};
+    const word = Object.prototype.hasOwnProperty.call(words, String(name)) ? words[String(name)] : undefined;
+    return typeof word === 'string' ? word : tclQuote(String(name));
+  },
+  eq: (a: unknown, b: unknown) => a === b,
+  // Called with one argument, Handlebars passes its options object second: a space then.
+  join: (values: unknown, separator: unknown) => (Array.isArray(values) ? values.join(typeof separator === 'string' ? separator : ' ') : ''),
+};
+
 const handlebars = Handlebars.create();
-handlebars.registerHelper('sh', (value: unknown) => shQuote(String(value)));
-handlebars.registerHelper('tcl', (value: unknown) => tclQuote(String(value)));
-handlebars.registerHelper('json', (value: unknown) => JSON.stringify(value));
-// `{{dir deck.dirs "netlists"}}`: a deck's `dirs` entry (a Tcl word), else the name itself,
-// a directory of the job's own work directory.
-handlebars.registerHelper('dir', (dirs: unknown, name: unknown) => {
-  const words = dirs !== null && typeof dirs === 'object' ? (dirs as Record<string, unknown>) : {};
-  const word = Object.prototype.hasOwnProperty.call(words, String(name)) ? words[String(name)] : undefined;
-  return typeof word === 'string' ? word : tclQuote(String(name));
-});
-handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-handlebars.registerHelper('join', (values: unknown, separator: unknown) =>
-  Array.isArray(values) ? values.join(typeof separator === 'string' ? separator : ' ') : '',
-);
+for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);
 
 export class TemplateError extends Error {}
 
