@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deckWriter } from '../../src/emit/deck-writer.js';
-import { ByteArena, renderDeck } from '../../src/emit/decks.js';
+import { ByteArena, isWellFormed, renderDeck } from '../../src/emit/decks.js';
 import { indexProgram } from '../../src/emit/jobs.js';
 import { compileTemplate } from '../../src/emit/render.js';
 import { deckName } from '../../src/check/rules/deck-templates.js';
@@ -20,7 +20,7 @@ function handlebarsBytes(source: string, view: object): Buffer | undefined {
   } catch {
     return undefined;
   }
-  if (typeof text !== 'string' || !text.isWellFormed()) return undefined;
+  if (typeof text !== 'string' || !isWellFormed(text)) return undefined;
   return Buffer.from(text, 'utf8');
 }
 
