@@ -29,7 +29,9 @@ export interface DeckRendering {
 }
 
 /**
- * `onDeck` sees each deck kept as soon as it is rendered (a compile writes it meanwhile).
+ * `onDeck` sees each deck kept as soon as it is rendered (a compile writes it meanwhile). A kept
+ * deck is written by its template's writer (deck-writer.ts: the same bytes without Handlebars)
+ * when the template is in its subset, except each stage's first, which Handlebars renders.
  * `keep: false` renders every deck for its errors only: `decks.byJob` is then empty, and a job
  * whose view passes its template's check (deck-check.ts: the render cannot fail) is not rendered.
  */
