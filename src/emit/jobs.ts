@@ -81,15 +81,45 @@ export function keyPathOf(job: PlanJob, stage: KeyShape): string {
  * under the work root; the checker made sure `S`'s keys are among this job's (rules/stage-reads.ts).
  */
 function stageReadLiterals(values: Map<string, string>, job: PlanJob, stage: StageModel, index: ProgramIndex): void {
-  for (const template of stageTemplates(stage)) {
-    for (const part of template.parts) {
-      if (part.kind !== 'stage' || part.field !== 'work') continue;
-      const source = index.stages.get(part.stage);
-      if (source === undefined) continue;
-      const keyPath = keyPathOf(job, source);
-      values.set(`lcp_stage_${part.stage}_work_path`, keyPath === '' ? part.stage : `${part.stage}/${keyPath}`);
-    }
+  for (const { variable, part } of stageParts(stage).workReads) {
+    const source = index.stages.get(part.stage);
+    if (source === undefined) continue;
+    const keyPath = keyPathOf(job, source);
+    values.set(variable, keyPath === '' ? part.stage : `${part.stage}/${keyPath}`);
   }
+}
+
+type FieldPart = Extract<TemplatePart, { kind: 'field' }>;
+type StagePart = Extract<TemplatePart, { kind: 'stage' }>;
+
+/**
+ * The fields (`${corner.name}`, `${library.lpe_dir}`) and stage work directories (`${S.work}`) a
+ * stage's strings read, in order, each with its variable's name: made once per stage, read for
+ * every job.
+ */
+interface StageParts {
+  readonly fields: readonly { readonly variable: string; readonly part: FieldPart; readonly field: string; readonly format: string | undefined; readonly attributeKey: string }[];
+  readonly workReads: readonly { readonly variable: string; readonly part: StagePart }[];
+}
+
+const partsOfStage = new WeakMap<StageModel, StageParts>();
+
+function stageParts(stage: StageModel): StageParts {
+  let parts = partsOfStage.get(stage);
+  if (parts === undefined) {
+    const fields: StageParts['fields'][number][] = [];
+    const workReads: StageParts['workReads'][number][] = [];
+    for (const template of stageTemplates(stage)) {
+      for (const part of template.parts) {
+        if (part.kind === 'field') {
+          const { field, format } = splitFormattedField(part.field);
+          fields.push({ variable: `lcp_${part.entity}_${part.field}`, part, field, format, attributeKey: `${part.entity}.${field}` });
+        } else if (part.kind === 'stage' && part.field === 'work') workReads.push({ variable: `lcp_stage_${part.stage}_work_path`, part });
+      }
+    }
+    partsOfStage.set(stage, (parts = { fields, workReads }));
+  }
+  return parts;
 }
 
 /** The stages whose directories a stage reads, in order of first use, with the fields it reads. */
@@ -128,37 +158,32 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
   const node = job.keys.node === undefined ? undefined : index.nodes?.get(job.keys.node);
-  for (const template of stageTemplates(stage)) {
-    for (const part of template.parts) {
-      if (part.kind !== 'field') continue;
-      const variable = `lcp_${part.entity}_${part.field}`;
-      if (values.has(variable)) continue;
-      const { field, format } = splitFormattedField(part.field);
-      const attribute = index.attributes?.get(`${part.entity}.${field}`);
-      const entity = part.entity === 'node' ? node : part.entity === 'library' ? library : corner;
-      if (entity === undefined) continue;
-      let value: AttributeValue | undefined;
-      let type: string | undefined;
-      if (attribute !== undefined) {
-        value = entity.attributes?.[field];
-        type = attribute.type;
-      } else if (part.entity === 'corner' && (field === 'voltage' || field === 'temperature')) {
-        value = (entity as CornerModel)[field];
-        type = field;
-      }
-      if (value === undefined) continue;
-      if (format === undefined || typeof value !== 'number' || type === undefined || !isFormattable(type)) {
-        values.set(variable, attributeText(value));
-        continue;
-      }
-      let notation = DEFAULT_NOTATION;
-      if (part.entity === 'corner' && attribute === undefined && index.cornerStyle !== undefined) {
-        const style = compileCornerStyle(index.cornerStyle);
-        const parsed = 'error' in style ? undefined : parseCornerName(style, (entity as CornerModel).name);
-        if (parsed !== undefined) notation = notationOf(parsed);
-      }
-      values.set(variable, applyFormat(value, type, format, notation));
+  for (const { variable, part, field, format, attributeKey } of stageParts(stage).fields) {
+    if (values.has(variable)) continue;
+    const attribute = index.attributes?.get(attributeKey);
+    const entity = part.entity === 'node' ? node : part.entity === 'library' ? library : corner;
+    if (entity === undefined) continue;
+    let value: AttributeValue | undefined;
+    let type: string | undefined;
+    if (attribute !== undefined) {
+      value = entity.attributes?.[field];
+      type = attribute.type;
+    } else if (part.entity === 'corner' && (field === 'voltage' || field === 'temperature')) {
+      value = (entity as CornerModel)[field];
+      type = field;
     }
+    if (value === undefined) continue;
+    if (format === undefined || typeof value !== 'number' || type === undefined || !isFormattable(type)) {
+      values.set(variable, attributeText(value));
+      continue;
+    }
+    let notation = DEFAULT_NOTATION;
+    if (part.entity === 'corner' && attribute === undefined && index.cornerStyle !== undefined) {
+      const style = compileCornerStyle(index.cornerStyle);
+      const parsed = 'error' in style ? undefined : parseCornerName(style, (entity as CornerModel).name);
+      if (parsed !== undefined) notation = notationOf(parsed);
+    }
+    values.set(variable, applyFormat(value, type, format, notation));
   }
 }
 
@@ -269,8 +294,10 @@ export function computeJobFacts(
 ): void {
   // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
   // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
-  const stageParts = new Map<string, { head: string; body: string }>();
-  const libraryParts = new Map<string, string>();
+  // As UTF-8, made once: a job's JSON is written piece by piece into one reused buffer.
+  const stageParts = new Map<string, { head: Uint8Array; body: Uint8Array }>();
+  const libraryParts = new Map<string, Uint8Array>();
+  const noLibrary: Uint8Array = Buffer.from(',"deck":');
   const input = new ReusedBytes();
   const jsonTexts = new Map<string, string>();
   const jsonText = (text: string) => {
@@ -308,18 +335,18 @@ export function computeJobFacts(
       });
       const expects = stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]);
       parts = {
-        head: JSON.stringify({ pipeline: program.pipeline.name, stage: stage.name }).slice(0, -1),
-        body: `,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)}`,
+        head: Buffer.from(`${JSON.stringify({ pipeline: program.pipeline.name, stage: stage.name }).slice(0, -1)},"key":`),
+        body: Buffer.from(`,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)},"literals":`),
       };
       stageParts.set(stage.name, parts);
     }
-    let libraryPart = '';
+    let libraryPart = noLibrary;
     if (job.keys.library !== undefined) {
       const cached = libraryParts.get(job.keys.library);
       if (cached !== undefined) libraryPart = cached;
       else {
         const library = index.libraries.get(job.keys.library);
-        libraryPart = library === undefined ? '' : `,"library":${JSON.stringify({ kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) })}`;
+        if (library !== undefined) libraryPart = Buffer.from(`,"library":${JSON.stringify({ kit: library.kit && templateKey(library.kit), cells: library.cells && templateKey(library.cells) })},"deck":`);
         libraryParts.set(job.keys.library, libraryPart);
       }
     }
@@ -336,7 +363,11 @@ export function computeJobFacts(
     });
     literalsJson += ']';
     input.reset();
-    input.write(`${parts.head},"key":${JSON.stringify(key)}${parts.body},"literals":${literalsJson}${libraryPart},"deck":`);
+    input.writeBytes(parts.head);
+    input.write(JSON.stringify(key));
+    input.writeBytes(parts.body);
+    input.write(literalsJson);
+    input.writeBytes(libraryPart);
     const deck = deckOf(position);
     if (deferred !== undefined && deck?.bytes !== undefined) {
       deferred.add(position, input.bytes(), deck.bytes);
