@@ -149,8 +149,9 @@ export function* planJsonChunks(plan: Plan): Generator<string> {
   // would indent it at that depth.
   yield `${head.slice(0, -emptyJobs.length)}"jobs": [\n`;
   const slots = plan.slots;
+  const names = new NameJson();
   for (let index = 0; index < plan.jobs.length; index++) {
-    const text = jobJson(plan.jobs[index]!, ids, slots === undefined ? undefined : slots.start[index]!);
+    const text = jobJson(plan.jobs[index]!, ids, names, slots === undefined ? undefined : slots.start[index]!);
     yield `${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
   }
   yield '  ]\n}\n';
@@ -169,8 +170,8 @@ const NESTED_ITEM = '\n          ';
  * compares them), made directly: the generic stringify with an indent, re-indented by a regex,
  * was most of the cost of plan.json (100k jobs).
  */
-function jobJson(job: PlanJob, ids: readonly string[], scheduledStart: number | undefined): string {
-  let text = `    {${FIELD}"id": ${jsonString(job.id)},${FIELD}"stage": ${jsonString(job.stage)},${FIELD}"keys": ${keysJson(job.keys)},${FIELD}"arrayIndex": ${jsonNumber(job.arrayIndex)},${FIELD}"parents": `;
+function jobJson(job: PlanJob, ids: readonly string[], names: NameJson, scheduledStart: number | undefined): string {
+  let text = `    {${FIELD}"id": ${jsonString(job.id)},${FIELD}"stage": ${names.json(job.stage)},${FIELD}"keys": ${keysJson(job.keys, names)},${FIELD}"arrayIndex": ${jsonNumber(job.arrayIndex)},${FIELD}"parents": `;
   const parents = job.parents;
   if (parents.length === 0) text += '[]';
   else {
@@ -184,35 +185,55 @@ function jobJson(job: PlanJob, ids: readonly string[], scheduledStart: number | 
   return `${text}${ELEMENT_END}}`;
 }
 
+/**
+ * The JSON of the names that repeat from job to job (stages, nodes, libraries, corners, groups,
+ * dimension values), each made once: 100k jobs name a few hundred. At most `MAX_NAMES` are kept.
+ */
+class NameJson {
+  private readonly known = new Map<string, string>();
+
+  json(name: string | undefined): string {
+    if (name === undefined) return 'null';
+    let json = this.known.get(name);
+    if (json === undefined) {
+      json = JSON.stringify(name);
+      if (this.known.size < MAX_NAMES) this.known.set(name, json);
+    }
+    return json;
+  }
+}
+
+const MAX_NAMES = 1 << 16;
+
 /** `orderedKeys(keys)` as JSON at a job field's depth. */
-function keysJson(keys: JobKeys): string {
+function keysJson(keys: JobKeys, names: NameJson): string {
   let text = '';
   const field = (name: string, value: string) => {
     text += `${text === '' ? '' : ','}${NESTED}"${name}": ${value}`;
   };
-  if (keys.node !== undefined) field('node', jsonString(keys.node));
-  if (keys.library !== undefined) field('library', jsonString(keys.library));
-  if (keys.corner !== undefined) field('corner', jsonString(keys.corner));
+  if (keys.node !== undefined) field('node', names.json(keys.node));
+  if (keys.library !== undefined) field('library', names.json(keys.library));
+  if (keys.corner !== undefined) field('corner', names.json(keys.corner));
   if (keys.group !== undefined) {
-    field('group', jsonString(keys.group));
-    field('corners', stringArrayJson(keys.corners ?? [], NESTED_ITEM, NESTED));
+    field('group', names.json(keys.group));
+    field('corners', stringArrayJson(keys.corners ?? [], NESTED_ITEM, NESTED, names));
   }
   if (keys.dimensions !== undefined) {
     let dimensions = '';
     for (const name of Object.keys(keys.dimensions)) {
       const value = keys.dimensions[name];
       // JSON.stringify leaves out a property whose value is undefined.
-      if (value !== undefined) dimensions += `${dimensions === '' ? '' : ','}${NESTED_ITEM}${jsonString(name)}: ${jsonString(value)}`;
+      if (value !== undefined) dimensions += `${dimensions === '' ? '' : ','}${NESTED_ITEM}${names.json(name)}: ${names.json(value)}`;
     }
     field('dimensions', dimensions === '' ? '{}' : `{${dimensions}${NESTED}}`);
   }
   return text === '' ? '{}' : `{${text}${FIELD}}`;
 }
 
-function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string): string {
+function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string, names?: NameJson): string {
   if (items.length === 0) return '[]';
   let text = '[';
-  for (let i = 0; i < items.length; i++) text += `${i === 0 ? '' : ','}${itemIndent}${jsonString(items[i])}`;
+  for (let i = 0; i < items.length; i++) text += `${i === 0 ? '' : ','}${itemIndent}${names === undefined ? jsonString(items[i]) : names.json(items[i])}`;
   return `${text}${endIndent}]`;
 }
 
