@@ -4,8 +4,9 @@
  * source, so that a development change invalidates too), every source file the program loaded
  * (path relative to the root file's directory, and content), every template the analysis and
  * the emitter read (a site's `--templates` overrides and decks next to the pipeline included; a
- * name that was looked up but not found counts too), and the options that change the output. `libcc compile` skips
- * rendering when the digest is the one recorded (docs/performance.md, "No-change re-compile").
+ * name that was looked up but not found counts too), and the options that change the output.
+ * `libcc compile` skips rendering when the digest is the one recorded (docs/performance.md,
+ * "No-change re-compile").
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -9,6 +9,7 @@ import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, Fanou
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
+import { JsonStrings } from '../graph/format-plan.js';
 import { fingerprintOf, PENDING_FINGERPRINT, ReusedBytes, type DeferredFingerprints } from './fingerprint.js';
 import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
 
@@ -299,15 +300,7 @@ export function computeJobFacts(
   const libraryParts = new Map<string, Uint8Array>();
   const noLibrary: Uint8Array = Buffer.from(',"deck":');
   const input = new ReusedBytes();
-  const jsonTexts = new Map<string, string>();
-  const jsonText = (text: string) => {
-    let json = jsonTexts.get(text);
-    if (json === undefined) {
-      json = JSON.stringify(text);
-      if (jsonTexts.size < 1 << 16) jsonTexts.set(text, json);
-    }
-    return json;
-  };
+  const jsonTexts = new JsonStrings();
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
     const { key, keyPath, group } = jobKey(job, stage);
@@ -358,7 +351,7 @@ export function computeJobFacts(
     let literalFields = '';
     literals.forEach((value, name) => {
       const first = literalFields === '';
-      literalsJson += `${first ? '' : ','}[${jsonText(name)},${jsonText(value)}]`;
+      literalsJson += `${first ? '' : ','}[${jsonTexts.json(name)},${jsonTexts.json(value)}]`;
       literalFields += `${first ? '' : '\t'}${name}=${tsvEscape(value)}`;
     });
     literalsJson += ']';

@@ -149,7 +149,7 @@ export function* planJsonChunks(plan: Plan): Generator<string> {
   // would indent it at that depth.
   yield `${head.slice(0, -emptyJobs.length)}"jobs": [\n`;
   const slots = plan.slots;
-  const names = new NameJson();
+  const names = new JsonStrings();
   for (let index = 0; index < plan.jobs.length; index++) {
     const text = jobJson(plan.jobs[index]!, ids, names, slots === undefined ? undefined : slots.start[index]!);
     yield `${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
@@ -170,7 +170,7 @@ const NESTED_ITEM = '\n          ';
  * compares them), made directly: the generic stringify with an indent, re-indented by a regex,
  * was most of the cost of plan.json (100k jobs).
  */
-function jobJson(job: PlanJob, ids: readonly string[], names: NameJson, scheduledStart: number | undefined): string {
+function jobJson(job: PlanJob, ids: readonly string[], names: JsonStrings, scheduledStart: number | undefined): string {
   let text = `    {${FIELD}"id": ${jsonString(job.id)},${FIELD}"stage": ${names.json(job.stage)},${FIELD}"keys": ${keysJson(job.keys, names)},${FIELD}"arrayIndex": ${jsonNumber(job.arrayIndex)},${FIELD}"parents": `;
   const parents = job.parents;
   if (parents.length === 0) text += '[]';
@@ -186,27 +186,29 @@ function jobJson(job: PlanJob, ids: readonly string[], names: NameJson, schedule
 }
 
 /**
- * The JSON of the names that repeat from job to job (stages, nodes, libraries, corners, groups,
- * dimension values), each made once: 100k jobs name a few hundred. At most `MAX_NAMES` are kept.
+ * `JSON.stringify` of strings that repeat from job to job, each made once: the names in plan.json
+ * (stages, nodes, libraries, corners, groups, dimension values; 100k jobs name a few hundred) and
+ * the literals in jobs' fingerprints (src/emit/jobs.ts). At most `MAX_KEPT` are kept.
  */
-class NameJson {
+export class JsonStrings {
   private readonly known = new Map<string, string>();
 
-  json(name: string | undefined): string {
-    if (name === undefined) return 'null';
-    let json = this.known.get(name);
+  /** `undefined` is `null`, as JSON.stringify writes an array's undefined item. */
+  json(text: string | undefined): string {
+    if (text === undefined) return 'null';
+    let json = this.known.get(text);
     if (json === undefined) {
-      json = JSON.stringify(name);
-      if (this.known.size < MAX_NAMES) this.known.set(name, json);
+      json = JSON.stringify(text);
+      if (this.known.size < MAX_KEPT) this.known.set(text, json);
     }
     return json;
   }
 }
 
-const MAX_NAMES = 1 << 16;
+const MAX_KEPT = 1 << 16;
 
 /** `orderedKeys(keys)` as JSON at a job field's depth. */
-function keysJson(keys: JobKeys, names: NameJson): string {
+function keysJson(keys: JobKeys, names: JsonStrings): string {
   let text = '';
   const field = (name: string, value: string) => {
     text += `${text === '' ? '' : ','}${NESTED}"${name}": ${value}`;
@@ -230,7 +232,7 @@ function keysJson(keys: JobKeys, names: NameJson): string {
   return text === '' ? '{}' : `{${text}${FIELD}}`;
 }
 
-function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string, names?: NameJson): string {
+function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string, names?: JsonStrings): string {
   if (items.length === 0) return '[]';
   let text = '[';
   for (let i = 0; i < items.length; i++) text += `${i === 0 ? '' : ','}${itemIndent}${names === undefined ? jsonString(items[i]) : names.json(items[i])}`;
