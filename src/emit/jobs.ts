@@ -99,8 +99,17 @@ type StagePart = Extract<TemplatePart, { kind: 'stage' }>;
  * every job.
  */
 interface StageParts {
-  readonly fields: readonly { readonly variable: string; readonly part: FieldPart; readonly field: string; readonly format: string | undefined; readonly attributeKey: string }[];
+  readonly fields: readonly FieldRead[];
   readonly workReads: readonly { readonly variable: string; readonly part: StagePart }[];
+}
+
+/** A field a stage's strings read, with its variable's name (`lcp_corner_voltage:p`). */
+interface FieldRead {
+  readonly variable: string;
+  readonly part: FieldPart;
+  readonly field: string;
+  readonly format: string | undefined;
+  readonly attributeKey: string;
 }
 
 const partsOfStage = new WeakMap<StageModel, StageParts>();
@@ -108,7 +117,7 @@ const partsOfStage = new WeakMap<StageModel, StageParts>();
 function stageParts(stage: StageModel): StageParts {
   let parts = partsOfStage.get(stage);
   if (parts === undefined) {
-    const fields: StageParts['fields'][number][] = [];
+    const fields: FieldRead[] = [];
     const workReads: StageParts['workReads'][number][] = [];
     for (const template of stageTemplates(stage)) {
       for (const part of template.parts) {
@@ -159,33 +168,36 @@ function extraLiterals(values: Map<string, string>, job: PlanJob, stage: StageMo
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
   const node = job.keys.node === undefined ? undefined : index.nodes?.get(job.keys.node);
-  for (const { variable, part, field, format, attributeKey } of stageParts(stage).fields) {
-    if (values.has(variable)) continue;
-    const attribute = index.attributes?.get(attributeKey);
-    const entity = part.entity === 'node' ? node : part.entity === 'library' ? library : corner;
-    if (entity === undefined) continue;
-    let value: AttributeValue | undefined;
-    let type: string | undefined;
-    if (attribute !== undefined) {
-      value = entity.attributes?.[field];
-      type = attribute.type;
-    } else if (part.entity === 'corner' && (field === 'voltage' || field === 'temperature')) {
-      value = (entity as CornerModel)[field];
-      type = field;
-    }
-    if (value === undefined) continue;
-    if (format === undefined || typeof value !== 'number' || type === undefined || !isFormattable(type)) {
-      values.set(variable, attributeText(value));
-      continue;
-    }
-    let notation = DEFAULT_NOTATION;
-    if (part.entity === 'corner' && attribute === undefined && index.cornerStyle !== undefined) {
-      const style = compileCornerStyle(index.cornerStyle);
-      const parsed = 'error' in style ? undefined : parseCornerName(style, (entity as CornerModel).name);
-      if (parsed !== undefined) notation = notationOf(parsed);
-    }
-    values.set(variable, applyFormat(value, type, format, notation));
+  for (const read of stageParts(stage).fields) {
+    if (values.has(read.variable)) continue;
+    const entity = read.part.entity === 'node' ? node : read.part.entity === 'library' ? library : corner;
+    const value = entity === undefined ? undefined : fieldLiteral(read, entity, index);
+    if (value !== undefined) values.set(read.variable, value);
   }
+}
+
+/** The value of one field a stage's strings read, for `entity` (its node, library or corner); undefined when it has none. */
+function fieldLiteral(read: FieldRead, entity: NodeModel | LibraryModel | CornerModel, index: ProgramIndex): string | undefined {
+  const { part, field, format } = read;
+  const attribute = index.attributes?.get(read.attributeKey);
+  let value: AttributeValue | undefined;
+  let type: string | undefined;
+  if (attribute !== undefined) {
+    value = entity.attributes?.[field];
+    type = attribute.type;
+  } else if (part.entity === 'corner' && (field === 'voltage' || field === 'temperature')) {
+    value = (entity as CornerModel)[field];
+    type = field;
+  }
+  if (value === undefined) return undefined;
+  if (format === undefined || typeof value !== 'number' || type === undefined || !isFormattable(type)) return attributeText(value);
+  let notation = DEFAULT_NOTATION;
+  if (part.entity === 'corner' && attribute === undefined && index.cornerStyle !== undefined) {
+    const style = compileCornerStyle(index.cornerStyle);
+    const parsed = 'error' in style ? undefined : parseCornerName(style, (entity as CornerModel).name);
+    if (parsed !== undefined) notation = notationOf(parsed);
+  }
+  return applyFormat(value, type, format, notation);
 }
 
 type KeyShape = Pick<StageModel, 'keySet' | 'dimensions'>;
@@ -234,22 +246,11 @@ export function formatNumber(value: number): string {
 
 export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex): Map<string, string> {
   const values = new Map<string, string>();
-  if (stage.keySet.includes('node') && job.keys.node !== undefined) values.set('lcp_node_name', job.keys.node);
+  if (stage.keySet.includes('node') && job.keys.node !== undefined) nodeLiterals(values, job.keys.node);
   const library = job.keys.library === undefined ? undefined : index.libraries.get(job.keys.library);
-  if (library) {
-    values.set('lcp_library_id', library.id);
-    values.set('lcp_library_name', library.name);
-    values.set('lcp_library_node', library.node);
-  }
+  if (library) libraryLiterals(values, library);
   const corner = job.keys.corner === undefined ? undefined : index.corners.get(job.keys.corner);
-  if (corner) {
-    values.set('lcp_corner_name', corner.name);
-    values.set('lcp_corner_process', corner.process);
-    values.set('lcp_corner_voltage', formatNumber(corner.voltage));
-    values.set('lcp_corner_temperature', formatNumber(corner.temperature));
-    values.set('lcp_corner_rc', corner.rc ?? '');
-    values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
-  }
+  if (corner) cornerLiterals(values, corner);
   if (job.keys.group !== undefined) {
     values.set('lcp_group_name', job.keys.group);
     // The fields the group's corners share, from its first corner: the checker allows no other.
@@ -264,6 +265,133 @@ export function jobLiterals(job: PlanJob, stage: StageModel, index: ProgramIndex
   extraLiterals(values, job, stage, index);
   stageReadLiterals(values, job, stage, index);
   return values;
+}
+
+function nodeLiterals(values: Map<string, string>, node: string): void {
+  values.set('lcp_node_name', node);
+}
+
+function libraryLiterals(values: Map<string, string>, library: LibraryModel): void {
+  values.set('lcp_library_id', library.id);
+  values.set('lcp_library_name', library.name);
+  values.set('lcp_library_node', library.node);
+}
+
+function cornerLiterals(values: Map<string, string>, corner: CornerModel): void {
+  values.set('lcp_corner_name', corner.name);
+  values.set('lcp_corner_process', corner.process);
+  values.set('lcp_corner_voltage', formatNumber(corner.voltage));
+  values.set('lcp_corner_temperature', formatNumber(corner.temperature));
+  values.set('lcp_corner_rc', corner.rc ?? '');
+  values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
+}
+
+/** Literals as the fingerprint's JSON entries (`["name","value"]`, joined by `,`) and as element-table fields (`name=value`, joined by tabs). */
+interface LiteralText {
+  readonly json: string;
+  readonly fields: string;
+}
+
+function literalText(values: ReadonlyMap<string, string>, jsonTexts: JsonStrings): LiteralText {
+  let json = '';
+  let fields = '';
+  values.forEach((value, name) => {
+    const first = fields === '';
+    json += `${first ? '' : ','}[${jsonTexts.json(name)},${jsonTexts.json(value)}]`;
+    fields += `${first ? '' : '\t'}${name}=${tsvEscape(value)}`;
+  });
+  return { json, fields };
+}
+
+/** The variables each entity's built-in literals set (`nodeLiterals`, `libraryLiterals`, `cornerLiterals`). */
+const BUILTIN_VARIABLES: Record<FieldPart['entity'], readonly string[]> = {
+  node: ['lcp_node_name'],
+  library: ['lcp_library_id', 'lcp_library_name', 'lcp_library_node'],
+  corner: ['lcp_corner_name', 'lcp_corner_process', 'lcp_corner_voltage', 'lcp_corner_temperature', 'lcp_corner_rc', 'lcp_corner_mc_samples'],
+};
+
+/** A field a stage reads, in `LiteralBlocks`: the built-in block that sets its variable first (then it is not read), and its text by entity. */
+interface ExtraBlock {
+  readonly read: FieldRead;
+  readonly shadowedBy: FieldPart['entity'] | undefined;
+  readonly texts: Map<NodeModel | LibraryModel | CornerModel, LiteralText | null>;
+}
+
+/**
+ * `jobLiterals(job, stage, index)` as text, in pieces that each depend on one entity of the job
+ * (its node, library or corner, or one field of one of them): each piece is made once per entity,
+ * and a job's are its pieces in `jobLiterals`' order — 100k jobs without a map and a dozen
+ * strings each. Undefined where the literals depend on the job as a whole: a group, dimensions,
+ * another stage's work directory (`jobLiterals` then).
+ */
+class LiteralBlocks {
+  private readonly stages = new Map<StageModel, readonly ExtraBlock[] | null>();
+  private readonly nodes = new Map<string, LiteralText>();
+  private readonly libraries = new Map<LibraryModel, LiteralText>();
+  private readonly corners = new Map<CornerModel, LiteralText>();
+  /** The pieces of the last job (reused). */
+  private readonly pieces: LiteralText[] = [];
+
+  constructor(
+    private readonly index: ProgramIndex,
+    private readonly jsonTexts: JsonStrings,
+  ) {}
+
+  of(job: PlanJob, stage: StageModel): readonly LiteralText[] | undefined {
+    if (job.keys.group !== undefined || job.keys.dimensions !== undefined) return undefined;
+    const extras = this.extrasOf(stage);
+    if (extras === null) return undefined;
+    const pieces = this.pieces;
+    pieces.length = 0;
+    const nodeName = stage.keySet.includes('node') ? job.keys.node : undefined;
+    if (nodeName !== undefined) pieces.push(this.block(this.nodes, nodeName, (values) => nodeLiterals(values, nodeName)));
+    const library = job.keys.library === undefined ? undefined : this.index.libraries.get(job.keys.library);
+    if (library) pieces.push(this.block(this.libraries, library, (values) => libraryLiterals(values, library)));
+    const corner = job.keys.corner === undefined ? undefined : this.index.corners.get(job.keys.corner);
+    if (corner) pieces.push(this.block(this.corners, corner, (values) => cornerLiterals(values, corner)));
+    for (const extra of extras) {
+      const shadowed = extra.shadowedBy === 'node' ? nodeName !== undefined : extra.shadowedBy === 'library' ? library !== undefined : extra.shadowedBy === 'corner' && corner !== undefined;
+      if (shadowed) continue;
+      const entity = extra.read.part.entity === 'node' ? (job.keys.node === undefined ? undefined : this.index.nodes?.get(job.keys.node)) : extra.read.part.entity === 'library' ? library : corner;
+      if (entity === undefined) continue;
+      let text = extra.texts.get(entity);
+      if (text === undefined) {
+        const value = fieldLiteral(extra.read, entity, this.index);
+        text = value === undefined ? null : literalText(new Map([[extra.read.variable, value]]), this.jsonTexts);
+        extra.texts.set(entity, text);
+      }
+      if (text !== null) pieces.push(text);
+    }
+    return pieces;
+  }
+
+  private block<Key>(texts: Map<Key, LiteralText>, key: Key, set: (values: Map<string, string>) => void): LiteralText {
+    let text = texts.get(key);
+    if (text === undefined) {
+      const values = new Map<string, string>();
+      set(values);
+      texts.set(key, (text = literalText(values, this.jsonTexts)));
+    }
+    return text;
+  }
+
+  /** The fields `extraLiterals` reads for the stage, each variable once (a repeat is already set, or has no value either); null where a job's literals are not all pieces. */
+  private extrasOf(stage: StageModel): readonly ExtraBlock[] | null {
+    let extras = this.stages.get(stage);
+    if (extras === undefined) {
+      const parts = stageParts(stage);
+      const seen = new Set<string>();
+      const blocks: ExtraBlock[] = [];
+      for (const read of parts.fields) {
+        if (seen.has(read.variable)) continue;
+        seen.add(read.variable);
+        const entity = read.part.entity;
+        blocks.push({ read, shadowedBy: BUILTIN_VARIABLES[entity].includes(read.variable) ? entity : undefined, texts: new Map() });
+      }
+      this.stages.set(stage, (extras = parts.workReads.length > 0 ? null : blocks));
+    }
+    return extras;
+  }
 }
 
 /** Library fields that are templates (they may read env variables at run time). */
@@ -301,10 +429,10 @@ export function computeJobFacts(
   const noLibrary: Uint8Array = Buffer.from(',"deck":');
   const input = new ReusedBytes();
   const jsonTexts = new JsonStrings();
+  const blocks = new LiteralBlocks(index, jsonTexts);
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
     const { key, keyPath, group } = jobKey(job, stage);
-    const literals = jobLiterals(job, stage, index);
     let parts = stageParts.get(stage.name);
     if (parts === undefined) {
       const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
@@ -345,21 +473,25 @@ export function computeJobFacts(
     }
     // The JSON is encoded into one reused buffer and hashed at once: no hash object, no UTF-8
     // copy of each part (100k jobs, a 3 KB deck for a third of them).
-    // `JSON.stringify([...literals])` and the element-table fields, in one pass over the map and
-    // without its entry arrays (200 MB of garbage at 100k jobs); names and values repeat, their JSON is kept.
-    let literalsJson = '[';
+    // `JSON.stringify([...literals])` and the element-table fields, from pieces made once per
+    // entity where the stage's literals allow (`LiteralBlocks`); names and values repeat.
+    const pieces = blocks.of(job, stage) ?? [literalText(jobLiterals(job, stage, index), jsonTexts)];
     let literalFields = '';
-    literals.forEach((value, name) => {
-      const first = literalFields === '';
-      literalsJson += `${first ? '' : ','}[${jsonTexts.json(name)},${jsonTexts.json(value)}]`;
-      literalFields += `${first ? '' : '\t'}${name}=${tsvEscape(value)}`;
-    });
-    literalsJson += ']';
     input.reset();
     input.writeBytes(parts.head);
     input.write(JSON.stringify(key));
     input.writeBytes(parts.body);
-    input.write(literalsJson);
+    input.write('[');
+    for (const piece of pieces) {
+      if (piece.fields === '') continue;
+      if (literalFields !== '') {
+        input.write(',');
+        literalFields += '\t';
+      }
+      input.write(piece.json);
+      literalFields += piece.fields;
+    }
+    input.write(']');
     input.writeBytes(libraryPart);
     const deck = deckOf(position);
     if (deferred !== undefined && deck?.bytes !== undefined) {
