@@ -40,9 +40,12 @@ export class LinesBuilder {
   private count = 0;
   private last = '';
   private carriageReturn = false;
+  /** What `bytes()` returned without a copy: the builder is done. */
+  private finished: Buffer | undefined;
 
   /** Appends a line; returns the 1-based byte offset where it starts. */
   line(text: string): number {
+    if (this.finished !== undefined) throw new Error('internal error: a line added to a table after its bytes were taken');
     const room = 1 + text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (this.size + room > this.buffer.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.size + room));
@@ -69,8 +72,12 @@ export class LinesBuilder {
     return normaliseText(this.buffer.toString('utf8', 0, this.size));
   }
 
-  /** `text()` as UTF-8, in a buffer of its size. */
+  /**
+   * `text()` as UTF-8: a view of the builder's own buffer where nothing needs normalising (no
+   * copy of a 16 MB table), so nothing may be added after it.
+   */
   bytes(): Buffer {
+    if (this.finished !== undefined) return this.finished;
     // Nothing to normalise unless a line holds a CR or the text ends in whitespace: then as `text()` does.
     if (this.carriageReturn || this.last === '' || this.last.trimEnd() !== this.last) {
       const text = this.text();
@@ -78,10 +85,9 @@ export class LinesBuilder {
       bytes.write(text, 'utf8');
       return bytes;
     }
-    const bytes = Buffer.allocUnsafeSlow(this.size + 1);
-    this.buffer.copy(bytes, 0, 0, this.size);
-    bytes[this.size] = 0x0a;
-    return bytes;
+    this.line(''); // the final newline
+    this.finished = this.buffer.subarray(0, this.size);
+    return this.finished;
   }
 }
 

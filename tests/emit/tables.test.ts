@@ -63,6 +63,17 @@ describe('tables built as bytes', () => {
       expect(table.text(), JSON.stringify(lines)).toBe(text);
       expect(table.bytes().toString('utf8'), JSON.stringify(lines)).toBe(text);
       offsets.forEach((offset, i) => expect(offset).toBe(1 + Buffer.byteLength(lines.slice(0, i).map((l) => `${l}\n`).join(''), 'utf8')));
+      // Taken again, the same bytes; a table whose bytes were taken (a view of its buffer) is done.
+      expect(table.bytes().toString('utf8'), JSON.stringify(lines)).toBe(text);
     }
+  });
+
+  it('are a view of the builder buffer once taken, and refuse another line', () => {
+    const table = new LinesBuilder();
+    for (let i = 0; i < 20_000; i++) table.line(`row ${i}\tü`);
+    const bytes = table.bytes();
+    expect(bytes.toString('utf8')).toBe(normaliseText(Array.from({ length: 20_000 }, (_, i) => `row ${i}\tü`).join('\n')));
+    expect(table.bytes()).toBe(bytes);
+    expect(() => table.line('late')).toThrow(/after its bytes were taken/);
   });
 });
