@@ -103,7 +103,7 @@ interface StageParts {
   readonly workReads: readonly { readonly variable: string; readonly part: StagePart }[];
 }
 
-/** A field a stage's strings read, with its variable's name (`lcp_corner_voltage:p`). */
+/** A field a stage's strings read, with its variable's name (`lcp_library_lpe_dir`). */
 interface FieldRead {
   readonly variable: string;
   readonly part: FieldPart;
@@ -303,17 +303,14 @@ function literalText(values: ReadonlyMap<string, string>, jsonTexts: JsonStrings
   return { json, fields };
 }
 
-/** The variables each entity's built-in literals set (`nodeLiterals`, `libraryLiterals`, `cornerLiterals`). */
-const BUILTIN_VARIABLES: Record<FieldPart['entity'], readonly string[]> = {
-  node: ['lcp_node_name'],
-  library: ['lcp_library_id', 'lcp_library_name', 'lcp_library_node'],
-  corner: ['lcp_corner_name', 'lcp_corner_process', 'lcp_corner_voltage', 'lcp_corner_temperature', 'lcp_corner_rc', 'lcp_corner_mc_samples'],
-};
+/** The built-in literals of one entity (`nodeLiterals`, `libraryLiterals`, `cornerLiterals`), as text and as set. */
+interface BuiltinBlock extends LiteralText {
+  readonly values: ReadonlyMap<string, string>;
+}
 
-/** A field a stage reads, in `LiteralBlocks`: the built-in block that sets its variable first (then it is not read), and its text by entity. */
+/** A field a stage reads, in `LiteralBlocks`, with its text by entity (null: no value). */
 interface ExtraBlock {
   readonly read: FieldRead;
-  readonly shadowedBy: FieldPart['entity'] | undefined;
   readonly texts: Map<NodeModel | LibraryModel | CornerModel, LiteralText | null>;
 }
 
@@ -326,9 +323,9 @@ interface ExtraBlock {
  */
 class LiteralBlocks {
   private readonly stages = new Map<StageModel, readonly ExtraBlock[] | null>();
-  private readonly nodes = new Map<string, LiteralText>();
-  private readonly libraries = new Map<LibraryModel, LiteralText>();
-  private readonly corners = new Map<CornerModel, LiteralText>();
+  private readonly nodes = new Map<string, BuiltinBlock>();
+  private readonly libraries = new Map<LibraryModel, BuiltinBlock>();
+  private readonly corners = new Map<CornerModel, BuiltinBlock>();
   /** The pieces of the last job (reused). */
   private readonly pieces: LiteralText[] = [];
 
@@ -344,14 +341,18 @@ class LiteralBlocks {
     const pieces = this.pieces;
     pieces.length = 0;
     const nodeName = stage.keySet.includes('node') ? job.keys.node : undefined;
-    if (nodeName !== undefined) pieces.push(this.block(this.nodes, nodeName, (values) => nodeLiterals(values, nodeName)));
+    const nodeBlock = nodeName === undefined ? undefined : this.block(this.nodes, nodeName, (values) => nodeLiterals(values, nodeName));
     const library = job.keys.library === undefined ? undefined : this.index.libraries.get(job.keys.library);
-    if (library) pieces.push(this.block(this.libraries, library, (values) => libraryLiterals(values, library)));
+    const libraryBlock = library ? this.block(this.libraries, library, (values) => libraryLiterals(values, library)) : undefined;
     const corner = job.keys.corner === undefined ? undefined : this.index.corners.get(job.keys.corner);
-    if (corner) pieces.push(this.block(this.corners, corner, (values) => cornerLiterals(values, corner)));
+    const cornerBlock = corner ? this.block(this.corners, corner, (values) => cornerLiterals(values, corner)) : undefined;
+    if (nodeBlock !== undefined) pieces.push(nodeBlock);
+    if (libraryBlock !== undefined) pieces.push(libraryBlock);
+    if (cornerBlock !== undefined) pieces.push(cornerBlock);
     for (const extra of extras) {
-      const shadowed = extra.shadowedBy === 'node' ? nodeName !== undefined : extra.shadowedBy === 'library' ? library !== undefined : extra.shadowedBy === 'corner' && corner !== undefined;
-      if (shadowed) continue;
+      // As in `extraLiterals`: a variable the built-in literals set already is not read again.
+      const variable = extra.read.variable;
+      if (nodeBlock?.values.has(variable) || libraryBlock?.values.has(variable) || cornerBlock?.values.has(variable)) continue;
       const entity = extra.read.part.entity === 'node' ? (job.keys.node === undefined ? undefined : this.index.nodes?.get(job.keys.node)) : extra.read.part.entity === 'library' ? library : corner;
       if (entity === undefined) continue;
       let text = extra.texts.get(entity);
@@ -365,14 +366,14 @@ class LiteralBlocks {
     return pieces;
   }
 
-  private block<Key>(texts: Map<Key, LiteralText>, key: Key, set: (values: Map<string, string>) => void): LiteralText {
-    let text = texts.get(key);
-    if (text === undefined) {
+  private block<Key>(blocks: Map<Key, BuiltinBlock>, key: Key, set: (values: Map<string, string>) => void): BuiltinBlock {
+    let block = blocks.get(key);
+    if (block === undefined) {
       const values = new Map<string, string>();
       set(values);
-      texts.set(key, (text = literalText(values, this.jsonTexts)));
+      blocks.set(key, (block = { ...literalText(values, this.jsonTexts), values }));
     }
-    return text;
+    return block;
   }
 
   /** The fields `extraLiterals` reads for the stage, each variable once (a repeat is already set, or has no value either); null where a job's literals are not all pieces. */
@@ -385,8 +386,7 @@ class LiteralBlocks {
       for (const read of parts.fields) {
         if (seen.has(read.variable)) continue;
         seen.add(read.variable);
-        const entity = read.part.entity;
-        blocks.push({ read, shadowedBy: BUILTIN_VARIABLES[entity].includes(read.variable) ? entity : undefined, texts: new Map() });
+        blocks.push({ read, texts: new Map() });
       }
       this.stages.set(stage, (extras = parts.workReads.length > 0 ? null : blocks));
     }
