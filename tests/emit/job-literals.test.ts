@@ -1,11 +1,14 @@
 /**
  * A job's literals as the element tables and fingerprints carry them (src/emit/jobs.ts): made
  * from pieces per entity (`LiteralBlocks`) where the stage allows, they must be exactly
- * `jobLiterals` — the same names, values and order — for every job of every kind of stage.
+ * `jobLiterals` — the same names, values and order — for every job of every kind of stage; and
+ * a job's key, key path and group, made in one pass, are those of the key values joined.
  */
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/driver/analyse.js';
-import { computeJobFacts, indexProgram, jobLiterals } from '../../src/emit/jobs.js';
+import { computeJobFacts, indexProgram, jobKey, jobLiterals } from '../../src/emit/jobs.js';
+import type { PlanJob } from '../../src/graph/plan.js';
+import type { StageModel } from '../../src/check/model.js';
 import { tsvEscape } from '../../src/emit/shell.js';
 import { builtinTemplates } from '../helpers/analysis.js';
 import { loadFiles } from '../helpers/program.js';
@@ -40,6 +43,9 @@ stage per_corner_only for each corner { run = shell "echo \${corner.product}"  e
 stage reads for each library, corner after per_corner { run = shell "cat \${per_corner.work}/x \${corner.voltage:mv}"  expect "x" == 1 }
 stage grouped for each library, corner group by process, temperature { run = shell "echo \${corner.process} \${library.lpe_dir}"  expect "x" == 1 }
 stage arcs for each library, corner, arcs { run = shell "echo \${corner.rc} \${library.multibit}"  expect "x" == 1 }
+stage once { run = shell "echo"  expect "x" == 1 }
+stage only_arcs for each arcs { run = shell "echo"  expect "x" == 1 }
+stage grouped_arcs for each library, corner, arcs group by process { run = shell "echo"  expect "x" == 1 }
 `;
 
 /** Every job's element-table literals from `computeJobFacts`, and the same made from `jobLiterals`. */
@@ -87,5 +93,29 @@ describe('job literals', () => {
     const { got, want } = literalFields(analysis);
     expect(got.length).toBeGreaterThan(0);
     expect(got).toEqual(want);
+  });
+});
+
+/** The key, key path and group as they were first defined (docs/generated-scripts.md): from the arrays of key values. */
+function referenceKey(job: PlanJob, stage: StageModel): { key: string; keyPath: string; group: string } {
+  const builtin = stage.keySet.map((k) => (k === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[k]!));
+  const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
+  const values = [...builtin, ...dimensions];
+  const outer = builtin.length > 0 ? [...builtin.slice(0, -1), ...dimensions] : dimensions.slice(0, -1);
+  return { key: values.length === 0 ? '_' : values.join('.'), keyPath: values.join('/'), group: outer.length === 0 ? '_' : outer.join('.') };
+}
+
+describe('job keys', () => {
+  it('are the key values joined, and the group all but the innermost built-in key (or the last dimension)', () => {
+    const analysis = analyse(loadFiles({ 'main.lcp': FLOW }), { templates: builtinTemplates() });
+    const index = indexProgram(analysis.program!);
+    const jobs = analysis.plan!.jobs;
+    const got = jobs.map((job) => jobKey(job, index.stages.get(job.stage)!));
+    expect(got).toEqual(jobs.map((job) => referenceKey(job, index.stages.get(job.stage)!)));
+    const of = (id: string) => got[jobs.findIndex((job) => job.id === id)];
+    expect(of('once')).toEqual({ key: '_', keyPath: '', group: '_' });
+    expect(of('only_arcs[cons]')).toEqual({ key: 'cons', keyPath: 'cons', group: '_' });
+    expect(of('arcs[a,tt_0p75v_25c_typical,non_cons]')).toEqual({ key: 'n.a.tt_0p75v_25c_typical.non_cons', keyPath: 'n/a/tt_0p75v_25c_typical/non_cons', group: 'n.a.non_cons' });
+    expect(got.some((k, i) => jobs[i]!.stage === 'grouped_arcs' && k.group.endsWith('.cons'))).toBe(true);
   });
 });
