@@ -73,8 +73,7 @@ function collectStageTemplates(stage: StageModel): Template[] {
 
 /** `base_svt/ssgnp_…`: the job's keys projected onto `stage`'s (a coarser stage's, for `${S.work}`). */
 export function keyPathOf(job: PlanJob, stage: KeyShape): string {
-  const { builtin, dimensions } = keyValues(job, stage);
-  return [...builtin, ...dimensions].join('/');
+  return jobKey(job, stage).keyPath;
 }
 
 /**
@@ -207,17 +206,11 @@ function builtinKeyValue(job: PlanJob, key: FanoutKey): string {
   return key === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[key]!;
 }
 
-/** The job's values of `stage`'s keys: the built-in ones, then its declared dimensions' (§4.1). */
-function keyValues(job: PlanJob, stage: KeyShape): { builtin: string[]; dimensions: string[] } {
-  const builtin = stage.keySet.map((k) => builtinKeyValue(job, k));
-  const dimensions = (stage.dimensions ?? []).map((d) => job.keys.dimensions![d]!);
-  return { builtin, dimensions };
-}
-
 /**
- * The job's key, key path and array group. The group is the array's outer keys: all but the
+ * The job's key, key path and array group, from its values of `stage`'s keys: the built-in ones,
+ * then its declared dimensions' (§4.1). The group is the array's outer keys: all but the
  * innermost built-in key, or, without one, all but the last dimension. Made in one pass, without
- * the arrays `keyValues` makes (a job at a time, 100k jobs).
+ * an array of values (a job at a time, 100k jobs).
  */
 export function jobKey(job: PlanJob, stage: KeyShape): { key: string; keyPath: string; group: string } {
   const builtin = stage.keySet;
@@ -240,8 +233,7 @@ export function jobKey(job: PlanJob, stage: KeyShape): { key: string; keyPath: s
 
 /** `jobKey(job, stage).key` alone: a deck's file name. */
 export function jobKeyName(job: PlanJob, stage: KeyShape): string {
-  const { builtin, dimensions } = keyValues(job, stage);
-  return builtin.length + dimensions.length === 0 ? '_' : [...builtin, ...dimensions].join('.');
+  return jobKey(job, stage).key;
 }
 
 const formattedNumbers = new Map<number, string>();
