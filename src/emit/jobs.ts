@@ -429,7 +429,7 @@ export function computeJobFacts(
   // The fingerprint hashes JSON.stringify({pipeline, stage, key, run, tools, expects, literals, library,
   // deck}); the parts shared by a stage's or a library's jobs are serialised once (the same bytes).
   // As UTF-8, made once: a job's JSON is written piece by piece into one reused buffer.
-  const stageParts = new Map<string, { head: Uint8Array; body: Uint8Array }>();
+  const stageJson = new Map<string, { head: Uint8Array; body: Uint8Array }>();
   const libraryParts = new Map<string, Uint8Array>();
   const noLibrary: Uint8Array = Buffer.from(',"deck":');
   const input = new ReusedBytes();
@@ -438,7 +438,7 @@ export function computeJobFacts(
   plan.jobs.forEach((job, position) => {
     const stage = index.stages.get(job.stage)!;
     const { key, keyPath, group } = jobKey(job, stage);
-    let parts = stageParts.get(stage.name);
+    let parts = stageJson.get(stage.name);
     if (parts === undefined) {
       const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
       const run =
@@ -464,7 +464,7 @@ export function computeJobFacts(
         head: Buffer.from(`${JSON.stringify({ pipeline: program.pipeline.name, stage: stage.name }).slice(0, -1)},"key":`),
         body: Buffer.from(`,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)},"literals":`),
       };
-      stageParts.set(stage.name, parts);
+      stageJson.set(stage.name, parts);
     }
     let libraryPart = noLibrary;
     if (job.keys.library !== undefined) {
