@@ -12,7 +12,8 @@
  *   formatted text goes to standard output (for editor plugins), unless `--check` or `--diff`.
  * - A file with syntax errors is left alone; its diagnostics are printed (short form) on stderr
  *   and the exit code is 1. A file that cannot be read (or written) is reported on stderr and
- *   the exit code is 2. The other files are still processed; the highest exit code wins.
+ *   the exit code is 2; so is one that is a symbolic link out of its directory (not read). The
+ *   other files are still processed; the highest exit code wins.
  *
  * All effects go through `io`, so the command is testable without a file system.
  */
@@ -25,6 +26,8 @@ import { REPORT_BUG } from './io.js';
 export interface FmtIo {
   /** The file's text, or undefined when it cannot be read. */
   read(path: string): string | undefined;
+  /** Why a file is not to be read at all (a link out of its directory), or undefined. */
+  refuse?(path: string): string | undefined;
   /** Replace the file's text; may throw when it cannot be written. */
   write(path: string, text: string): void;
   stdout(text: string): void;
@@ -61,6 +64,12 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
   for (const given of files) {
     const stdin = given === '-';
     const file = stdin ? (options.stdinFilename ?? STDIN_NAME) : given;
+    const refused = stdin ? undefined : io.refuse?.(file);
+    if (refused !== undefined) {
+      io.stderr(`libcc: error: ${refused}\n`);
+      fail(EXIT_IO);
+      continue;
+    }
     const text = stdin ? io.readStdin?.() : io.read(file);
     if (text === undefined) {
       io.stderr(`libcc: error: cannot read \`${stdin ? 'standard input' : file}\`: no such file, or not readable\n`);

@@ -2,14 +2,33 @@
  * The CLI's edge with the outside world: the file system, the terminal and colour. The only
  * module (with main.ts) that touches `process`.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoaderHost } from '../syntax/load.js';
 import { safeFileSystemHost } from '../syntax/read-source.js';
 
 /** Reads regular files (at most 16 MiB) relative to the working directory, never devices or FIFOs; unreadable files are `undefined`. */
 export const fileSystemHost: LoaderHost = safeFileSystemHost;
+
+/**
+ * Why a pipeline file named on the command line (or found under a directory given to `check` or
+ * `fmt`) is not read: it is a symbolic link that resolves outside its own directory. A pull
+ * request can commit `flow.lcp -> /etc/passwd`; CI's `libcc check .` would print its lines in
+ * diagnostics. Imports are confined the same way (LCP2005, src/syntax/load.ts).
+ */
+export function linkLeavesDirectory(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    const target = realpathSync(path);
+    const within = relative(realpathSync(dirname(path)), target);
+    if (within !== '' && !within.startsWith(`..${sep}`) && within !== '..' && !isAbsolute(within)) return undefined;
+    return `refusing \`${path}\`: it is a symbolic link to ${target}, outside its directory (libcc reads pipelines only inside the directory of the file it is given; run it on the file itself)`;
+  } catch {
+    // Missing or unreadable: the read reports it.
+    return undefined;
+  }
+}
 
 /** The path as users see it in diagnostics: relative to the working directory when inside it. */
 export function userPath(path: string): string {

@@ -32,7 +32,7 @@ import { completionModel, completionScript, SHELLS, type Shell } from './complet
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
-import { fileSystemHost, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
+import { fileSystemHost, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
 import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
@@ -82,6 +82,8 @@ function positiveInteger(value: string): number {
 /** Loads a pipeline from disk; `text`, when given, is the root file's text (standard input). */
 function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   const root = displayPath(userPath(path));
+  const refused = text === undefined ? linkLeavesDirectory(path) : undefined;
+  if (refused !== undefined) throw new UsageError(refused);
   const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
   const host = { readFile, realPath: realPathOrUndefined };
   const loaded = loadProgram(userPath(path), reads === undefined ? host : recordingLoaderHost(host, dirname(root), reads));
@@ -341,6 +343,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       const patch = options.diff ? await fmtPatcher() : undefined;
       exitCode = fmtCommand(all, { check: options.check ?? false, diff: options.diff ?? false, ...(options.stdinFilename === undefined ? {} : { stdinFilename: options.stdinFilename }) }, {
         read: (path) => fileSystemHost.readFile(path),
+        refuse: linkLeavesDirectory,
         readStdin,
         write: (path, text) => writeAtomically(path, text),
         stdout: (text) => output.stdout(text),

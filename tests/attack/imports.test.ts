@@ -3,7 +3,7 @@
  * symbolic links pointing out are refused (LCP2005, located at the import) and the file is not
  * read — its content never shows in a diagnostic.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -62,5 +62,38 @@ describe('import traversal', () => {
     const result = await runCli('check', relative(process.cwd(), h.flow), '--no-color');
     expect(result.stdout).not.toMatch(/LCP2005|LCP2003/);
     expect(result.code).toBe(0);
+  });
+});
+
+describe('a pipeline file that is a link out of its directory', () => {
+  it('is refused by every command that reads it, named or found under a directory, and not read', async () => {
+    const evil = join(h.repo, 'evil.lcp');
+    symlinkSync(join(h.outside, 'secret.lcp'), evil);
+    const before = h.snapshot();
+    const runs = [
+      ['check', evil],
+      ['check', h.repo],
+      ['plan', evil],
+      ['compile', evil],
+      ['diff', evil],
+      ['fmt', '--check', h.repo],
+      ['fmt', evil],
+    ];
+    for (const args of runs) {
+      const result = await runCli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/refusing `[^`]*evil\.lcp`: it is a symbolic link to \S*secret\.lcp, outside its directory/);
+      expect(result.stdout + result.stderr).not.toContain(SECRET);
+    }
+    expect(h.snapshot()).toEqual(before);
+    // `fmt` neither wrote through the link nor replaced it.
+    expect(lstatSync(evil).isSymbolicLink()).toBe(true);
+  });
+
+  it('a link that stays in the directory is read', async () => {
+    symlinkSync('flow.lcp', join(h.repo, 'linked.lcp'));
+    const result = await runCli('check', join(h.repo, 'linked.lcp'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no problems');
   });
 });

@@ -52,6 +52,21 @@ describe('libcc compile', () => {
     expect(readFileSync(join(dir, 'out/submit.sh'), 'utf8')).toMatch(/^#!\/usr\/bin\/env bash/);
   });
 
+  it('a refusal names at most ten files, then how many more', async () => {
+    await compile();
+    const generated = readFileSync(join(dir, 'out/libcc.manifest'), 'utf8')
+      .split('\n')
+      .filter((line) => /^[0-9a-f]{64} {2}/.test(line))
+      .map((line) => line.slice(66))
+      .filter((path) => path !== 'libcc.manifest');
+    expect(generated.length).toBeGreaterThan(12);
+    for (const path of generated) writeFileSync(join(dir, 'out', path), '# my edit\n');
+    const refused = await compile();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.match(/\(edited since it was generated\)/g)).toHaveLength(10);
+    expect(refused.stderr).toContain(`, and ${generated.length - 10} more in `);
+  });
+
   it('removes files it generated that are no longer part of the output', async () => {
     await compile();
     expect(existsSync(join(dir, 'out/jobs/merge.sh'))).toBe(true);
