@@ -6,7 +6,7 @@
  * Synchronous and without debouncing: every open or change re-checks the programs the document
  * belongs to. See README.md in this folder.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -51,6 +51,7 @@ import type { Span } from '../diagnostics/span.js';
 import { formatLcp } from '../syntax/format.js';
 import { parseLcp } from '../syntax/parse.js';
 import { displayPath, loadProgram, type LoaderHost } from '../syntax/load.js';
+import { safeFileSystemHost } from '../syntax/read-source.js';
 import { complete, type CompletionKind } from './completion.js';
 import { findDefinition } from './definitions.js';
 import { hover } from './hover.js';
@@ -251,8 +252,15 @@ class Workspace {
       const document = this.openDocument(path);
       if (document !== undefined) return document.getText();
       if (!isFileSystemPath(path)) return undefined; // a file of a non-file URI that is not open
+      // As the CLI reads it: a regular file of at most 16 MiB, never a device or a FIFO (a hostile
+      // `import "/dev/zero"` would otherwise hang the server or fill its memory).
+      return safeFileSystemHost.readFile(path);
+    },
+    // Imports that a symbolic link takes out of the root's directory are refused, as in the CLI.
+    realPath: (path) => {
+      if (!isFileSystemPath(path)) return undefined;
       try {
-        return readFileSync(path, 'utf8');
+        return realpathSync(path);
       } catch {
         return undefined;
       }

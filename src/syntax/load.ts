@@ -26,8 +26,8 @@ export interface LoaderHost {
   readFile(path: string): string | undefined;
   /**
    * Where a path really is, symbolic links resolved (undefined when it does not exist). Hosts
-   * without links (tests, the editor's open documents) leave it out; with it, an import that
-   * leaves the root's directory through a link is refused like one written with `..`.
+   * without links (tests' in-memory files) leave it out; with it (the CLI, the language server),
+   * an import that leaves the root's directory through a link is refused like one written with `..`.
    */
   realPath?(path: string): string | undefined;
 }

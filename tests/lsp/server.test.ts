@@ -3,8 +3,8 @@
  * driven over stdio with JSON-RPC (Content-Length framing): initialize → didOpen →
  * publishDiagnostics → didChange → definition → shutdown/exit.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -220,6 +220,30 @@ describe('libcc language server over stdio', () => {
     expect(await cleared).toEqual([]);
   });
 
+  it('reads imports from disk as the CLI does: no device, no FIFO, no link out of the directory', async () => {
+    const repo = join(dir, 'hostile');
+    mkdirSync(repo);
+    writeFileSync(join(dir, 'secret.yaml'), 'corners: [TOP-SECRET\n');
+    symlinkSync('/dev/zero', join(repo, 'zero.yaml'));
+    symlinkSync(join(dir, 'secret.yaml'), join(repo, 'out.yaml'));
+    expect(spawnSync('mkfifo', [join(repo, 'fifo.lcp')]).status).toBe(0);
+    const text = 'pipeline h\nimport "zero.yaml"\nimport "fifo.lcp"\nimport "out.yaml"\nstage s { run = shell "true"  expect "x" >= 1 }\n';
+    const uri = pathToFileURL(join(repo, 'flow.lcp')).href;
+    const diagnostics = nextDiagnostics(uri);
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'lcp', version: 1, text } });
+    const received = await diagnostics;
+    // /dev/zero and the secret are behind links out (LCP2005); the FIFO is not a regular file (LCP2003), and is not waited on.
+    expect(received.map((d) => [d.code, d.range.start.line])).toEqual([
+      ['LCP2005', 1],
+      ['LCP2003', 2],
+      ['LCP2005', 3],
+    ]);
+    expect(JSON.stringify(received)).not.toContain('TOP-SECRET');
+    const cleared = nextDiagnostics(uri);
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    expect(await cleared).toEqual([]);
+  });
+
   it('shuts down and exits cleanly', async () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     expect(await withTimeout(client.sendRequest('shutdown'), 'shutdown')).toBeNull();
@@ -227,6 +251,8 @@ describe('libcc language server over stdio', () => {
     expect(await withTimeout(exited, 'the server to exit')).toBe(0);
     expect(stderr).toBe('');
     // Diagnostics were only ever published for open documents.
-    expect(new Set(published.map((p) => p.uri))).toEqual(new Set([mainUri, cornersUri, pathToFileURL(resolve('examples/n2_tanager/site.lcp')).href, 'untitled:Untitled-1']));
+    expect(new Set(published.map((p) => p.uri))).toEqual(
+      new Set([mainUri, cornersUri, pathToFileURL(resolve('examples/n2_tanager/site.lcp')).href, 'untitled:Untitled-1', pathToFileURL(join(dir, 'hostile/flow.lcp')).href]),
+    );
   });
 });
