@@ -6,9 +6,10 @@
  * path (a link in the pipeline's repository or a site directory that points out of it): the
  * deck is then "not found" (LCP6001) and nothing outside the roots is read.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { TemplateHost } from '../check/template-host.js';
+import { readSourceFile } from '../syntax/read-source.js';
 
 export interface TemplateRoots {
   /** The directory of the pipeline file (decks next to it). */
@@ -33,11 +34,10 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
       const root = realRoot(dir);
       const real = realPathOrUndefined(join(dir, ...name.split('/')));
       if (root === undefined || real === undefined || !isWithin(root, real)) continue;
-      try {
-        if (statSync(real).isFile()) return readFileSync(real, 'utf8');
-      } catch {
-        // Not in this directory: try the next.
-      }
+      // As a pipeline file is read: a regular file of at most 16 MiB, never a device or a FIFO.
+      const found = readSourceFile(real);
+      if ('text' in found) return found.text;
+      // Not in this directory: try the next.
     }
     return undefined;
   };

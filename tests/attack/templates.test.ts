@@ -6,6 +6,7 @@
  * to libcc's own. Nothing outside is read, so nothing outside ends up in a generated deck.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -70,6 +71,19 @@ describe('deck names', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/error\[LCP6001\]/);
       expect(result.stderr).not.toContain(SECRET);
+    }
+  });
+});
+
+describe('deck templates that are not plain small files', () => {
+  it('a FIFO or a file over 16 MiB next to the pipeline is not found, and not waited on or read', async () => {
+    expect(spawnSync('mkfifo', [join(h.repo, 'fifo.tcl.hbs')]).status).toBe(0);
+    writeFileSync(join(h.repo, 'huge.tcl.hbs'), Buffer.alloc(17 * 2 ** 20, 0x20));
+    for (const deck of ['fifo.tcl.hbs', 'huge.tcl.hbs']) {
+      writeFileSync(h.flow, deckPipeline(deck));
+      const result = await runCli('check', h.flow, '--no-color');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/error\[LCP6001\]: deck template `[^`]+` not found/);
     }
   });
 });
