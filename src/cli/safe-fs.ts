@@ -107,8 +107,20 @@ export type Probe =
 export type ProbeBytes =
   | { readonly kind: 'missing' }
   | { readonly kind: 'file'; readonly path: string; readonly same: true; readonly mode: number }
-  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly bytes: Buffer; readonly mode: number }
+  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly different: Different; readonly mode: number }
   | { readonly kind: 'unsafe'; readonly reason: string };
+
+/** A file found not to hold what was expected: its bytes, or (`read: 'hash'`) only their sha256. */
+export type Different = { readonly bytes: Buffer } | { readonly hash: string };
+
+/**
+ * The most libcc reads of a file back as bytes or text (a manifest, a journal, a file `diff`
+ * shows): a manifest lists about 100 bytes a file, so this is millions of files. A bigger file
+ * — a planted 3 GB `plan.json` — is refused with its size, instead of failing half-way through
+ * (Node reads at most 2 GiB into a buffer, and 512 MiB into a string). Files compared or hashed
+ * are read in pieces and have no limit.
+ */
+export const MAX_READ_BYTES = 256 * 2 ** 20;
 
 /**
  * Looks at `rel` under `root`: each existing component is `lstat`ed; a symbolic link or a
@@ -117,11 +129,11 @@ export type ProbeBytes =
 export function probe(root: string, rel: string): Probe {
   const found = probeBytes(root, rel);
   if (found.kind !== 'file') return found;
-  return { kind: 'file', path: found.path, text: found.same ? '' : found.bytes.toString('utf8'), mode: found.mode };
+  return { kind: 'file', path: found.path, text: found.same ? '' : textOf(found.different), mode: found.mode };
 }
 
-/** `probe`, the file's bytes as they are, or whether they are `expected`. */
-export function probeBytes(root: string, rel: string, expected?: Uint8Array | (() => Uint8Array | undefined)): ProbeBytes {
+/** `probe`, the file's bytes as they are (or their sha256, with `read: 'hash'`), or whether they are `expected`. */
+export function probeBytes(root: string, rel: string, expected?: Uint8Array | (() => Uint8Array | undefined), read: 'bytes' | 'hash' = 'bytes'): ProbeBytes {
   const problem = checkRelativePath(rel);
   if (problem !== undefined) return { kind: 'unsafe', reason: `${rel}: ${problem}` };
   const parts = rel.split('/');
@@ -135,9 +147,10 @@ export function probeBytes(root: string, rel: string, expected?: Uint8Array | ((
     if (i < parts.length - 1 && !stat.isDirectory()) return { kind: 'unsafe', reason: `${shown()} is not a directory` };
     if (i === parts.length - 1 && !stat.isFile()) return { kind: 'unsafe', reason: `${shown()} is not a regular file` };
   }
-  const read = readBytesNoFollow(current, expected);
-  if (read === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
-  return read.bytes === undefined ? { kind: 'file', path: current, same: true, mode: read.mode } : { kind: 'file', path: current, same: false, bytes: read.bytes, mode: read.mode };
+  const found = readBytesNoFollow(current, expected, read);
+  if (found === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
+  if ('tooLarge' in found) return { kind: 'unsafe', reason: `${rel} is ${(found.tooLarge / 2 ** 20).toFixed(0)} MiB, more than libcc reads back (${MAX_READ_BYTES / 2 ** 20} MiB); remove it` };
+  return found.different === undefined ? { kind: 'file', path: current, same: true, mode: found.mode } : { kind: 'file', path: current, same: false, different: found.different, mode: found.mode };
 }
 
 const scratch = Buffer.allocUnsafe(1 << 16);
@@ -156,17 +169,32 @@ function sameBytes(fd: number, expected: Uint8Array): boolean {
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
   const read = readBytesNoFollow(path);
-  return read === undefined ? undefined : { text: read.bytes!.toString('utf8'), mode: read.mode };
+  return read === undefined || 'tooLarge' in read ? undefined : { text: read.different === undefined ? '' : textOf(read.different), mode: read.mode };
 }
 
-/** `readNoFollow`, the content as bytes; undefined bytes when they are exactly `expected`. */
-export function readBytesNoFollow(path: string, expected?: Uint8Array | (() => Uint8Array | undefined)): { bytes: Buffer | undefined; mode: number } | undefined {
+/** Content read as bytes, as UTF-8 text. */
+function textOf(different: Different): string {
+  if (!('bytes' in different)) throw new Error('internal error: text asked of a file that was only hashed');
+  return different.bytes.toString('utf8');
+}
+
+/**
+ * `readNoFollow`, the content as bytes (or its sha256, with `read: 'hash'`); `different` is
+ * undefined when the content is exactly `expected`. A file over `MAX_READ_BYTES` is not read as bytes (`tooLarge`).
+ */
+export function readBytesNoFollow(
+  path: string,
+  expected?: Uint8Array | (() => Uint8Array | undefined),
+  read: 'bytes' | 'hash' = 'bytes',
+): { different: Different | undefined; mode: number } | { tooLarge: number; mode: number } | undefined {
   return withRegularFile(path, (fd, stat) => {
     const mode = stat.mode & 0o777;
     // A function makes the expected bytes only when there is a file to compare them with.
     const want = typeof expected === 'function' ? expected() : expected;
-    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { bytes: undefined, mode };
-    return { bytes: readFileSync(fd), mode };
+    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { different: undefined, mode };
+    if (read === 'hash') return { different: { hash: hashOpenFile(fd, stat.size) }, mode };
+    if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
+    return { different: { bytes: readFileSync(fd) }, mode };
   });
 }
 
@@ -192,19 +220,22 @@ function withRegularFile<T>(path: string, use: (fd: number, stat: Stats) => T): 
  * buffer (nothing kept); undefined when it is not a regular file or cannot be read.
  */
 export function hashNoFollow(path: string): { hash: string; mode: number; stat: Stats } | undefined {
-  return withRegularFile(path, (fd, stat) => {
-    const hash = createHash('sha256');
-    for (let position = 0; ; ) {
-      const n = readSync(fd, scratch, 0, scratch.length, position);
-      if (n === 0) break;
-      hash.update(scratch.subarray(0, n));
-      position += n;
-      // A short read that reaches the size fstat gave is the end: no extra read for EOF (one
-      // read per file instead of two when verifying 33k files).
-      if (n < scratch.length && position >= stat.size) break;
-    }
-    return { hash: hash.digest('hex'), mode: stat.mode & 0o777, stat };
-  });
+  return withRegularFile(path, (fd, stat) => ({ hash: hashOpenFile(fd, stat.size), mode: stat.mode & 0o777, stat }));
+}
+
+/** The sha256 of an open file read from its start, 64 KiB at a time into a reused buffer. */
+function hashOpenFile(fd: number, size: number): string {
+  const hash = createHash('sha256');
+  for (let position = 0; ; ) {
+    const n = readSync(fd, scratch, 0, scratch.length, position);
+    if (n === 0) break;
+    hash.update(scratch.subarray(0, n));
+    position += n;
+    // A short read that reaches the size fstat gave is the end: no extra read for EOF (one
+    // read per file instead of two when verifying 33k files).
+    if (n < scratch.length && position >= size) break;
+  }
+  return hash.digest('hex');
 }
 
 /**

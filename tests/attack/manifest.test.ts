@@ -3,7 +3,7 @@
  * must not make compile delete it, diff print it or `--check` list it. The manifest is validated
  * before any listed file is looked at; a bad one is a usage error (exit 2) and nothing changes.
  */
-import { readFileSync, writeFileSync, symlinkSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, symlinkSync, existsSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/cli/compile.js';
@@ -90,5 +90,41 @@ describe('a hostile manifest', () => {
       expect(result.stderr).toMatch(/libcc\.manifest is a symbolic link/);
     }
     expect(h.snapshot()).toEqual(before);
+  });
+});
+
+describe('files too large to read back', () => {
+  // Sparse files: a pull request can commit gigabytes of zeros that git stores in kilobytes.
+  const huge = (path: string, mib: number) => {
+    writeFileSync(path, '');
+    truncateSync(path, mib * 2 ** 20);
+  };
+
+  it('a manifest over 256 MiB is refused with its size by compile, compile --check and diff', async () => {
+    expect((await compile()).code).toBe(0);
+    huge(join(h.out, 'libcc.manifest'), 300);
+    for (const run of [compile, () => compile('--check'), diff]) {
+      const result = await run();
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/libcc\.manifest is 300 MiB, more than libcc reads back \(256 MiB\); remove it/);
+      expect(result.stderr).not.toMatch(/internal error/);
+    }
+    expect(statSync(join(h.out, 'libcc.manifest')).size).toBe(300 * 2 ** 20);
+  });
+
+  it('a generated file grown over it is compared and hashed in pieces: edited for compile, changed for --check; diff refuses to show it', async () => {
+    expect((await compile()).code).toBe(0);
+    huge(join(h.out, 'plan.json'), 300);
+    const refused = await compile();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('plan.json (edited since it was generated)');
+    const check = await compile('--check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('changed: plan.json');
+    const shown = await diff();
+    expect(shown.code).toBe(2);
+    expect(shown.stderr).toMatch(/plan\.json is 300 MiB, more than libcc reads back/);
+    expect((await compile('--force')).code).toBe(0);
+    expect(statSync(join(h.out, 'plan.json')).size).toBeLessThan(2 ** 20);
   });
 });
