@@ -7,7 +7,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { diffGenerated } from '../../src/cli/diff.js';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import fc from 'fast-check';
+import { diffGenerated, patch, regionPatch } from '../../src/cli/diff.js';
 import { MANIFEST } from '../../src/cli/compile.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -137,5 +139,78 @@ describe('libcc diff on a hostile directory', () => {
     expect(result.stderr).toMatch(/libcc\.manifest:\d+: refusing the path `\/etc\/passwd`: absolute path/);
     const files = await generated();
     expect(() => diffGenerated(out, files)).toThrow(/absolute path/);
+  });
+});
+
+describe('patch', () => {
+  const header = (d: string) => `--- a/x\n+++ b/x\n${d}`;
+  /** Applies `text` (a patch of `x`) with git in a scratch directory holding `before`; returns the result. */
+  function applied(before: string, text: string): string {
+    const scratch = mkdtempSync(join(tmpdir(), 'libcc-patch-'));
+    try {
+      writeFileSync(join(scratch, 'x'), before);
+      writeFileSync(join(scratch, 'x.patch'), `diff --git a/x b/x\n${text}`);
+      const run = spawnSync('git', ['apply', 'x.patch'], { cwd: scratch, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      return readFileSync(join(scratch, 'x'), 'utf8');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  const text = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
+
+  it('the region patch is jsdiff\'s when the change is one block between common lines', () => {
+    const line = (alphabet: string) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(
+        fc.array(line('ab'), { maxLength: 8 }),
+        fc.array(line('cd'), { maxLength: 5 }),
+        fc.array(line('ef'), { maxLength: 5 }),
+        fc.array(line('gh'), { maxLength: 8 }),
+        fc.boolean(),
+        (head, removed, added, tail, newline) => {
+          // The same final newline on both sides (a change of it alone is one more block).
+          const before = text([...head, ...removed, ...tail], newline);
+          const after = text([...head, ...added, ...tail], newline);
+          fc.pre(before !== after);
+          const shortest = createTwoFilesPatch('a/x', 'b/x', before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+          expect(regionPatch('a/x', 'b/x', before, after)).toBe(shortest);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('any region patch applies with git apply and gives the new text', () => {
+    const lines = fc.array(fc.constantFrom('a', 'b', 'c', ''), { maxLength: 12 });
+    fc.assert(
+      fc.property(lines, lines, fc.boolean(), fc.boolean(), (old, now, oldNewline, newNewline) => {
+        const before = text(old, oldNewline);
+        const after = text(now, newNewline);
+        fc.pre(before !== after && before !== '' && after !== '');
+        expect(applied(before, regionPatch('a/x', 'b/x', before, after))).toBe(after);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('falls back to the region patch when the shortest one is beyond its budget: one hunk, which applies', () => {
+    // 60 000 lines, every third one changed: far more edits than are searched for at this size.
+    const old = Array.from({ length: 60_000 }, (_, i) => `line ${i}`);
+    const now = old.map((l, i) => (i % 3 === 1 ? `${l} changed` : l));
+    const before = text(old, true);
+    const after = text(now, true);
+    const made = patch('a/x', 'b/x', before, after);
+    expect(made).toBe(regionPatch('a/x', 'b/x', before, after));
+    expect(made.match(/^@@ /gm)).toHaveLength(1);
+    expect(made.startsWith(header('@@ -1,60000 +1,60000 @@\n line 0\n-line 1\n'))).toBe(true);
+    expect(applied(before, made)).toBe(after);
+  });
+
+  it('keeps the shortest patch where it is found within the budget', () => {
+    const old = Array.from({ length: 2_000 }, (_, i) => `line ${i}`);
+    const now = old.map((l, i) => (i === 500 || i === 1500 ? `${l} changed` : l));
+    const made = patch('a/x', 'b/x', text(old, true), text(now, true));
+    expect(made.match(/^@@ /gm)).toHaveLength(2);
   });
 });
