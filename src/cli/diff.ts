@@ -89,30 +89,65 @@ function lineCount(text: string): number {
  * apply` applies it the same.
  */
 export function regionPatch(oldName: string, newName: string, before: string, after: string): string {
-  const a = linesWithEnds(before);
-  const b = linesWithEnds(after);
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  let tail = 0;
-  while (tail < a.length - common && tail < b.length - common && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const lead = Math.min(CONTEXT, common);
-  const trail = Math.min(CONTEXT, tail);
-  const oldCount = lead + (a.length - common - tail) + trail;
-  const newCount = lead + (b.length - common - tail) + trail;
+  // Worked on as text, not as arrays of lines: a 100k-job plan.json has 2 million lines.
+  let first = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (first < shorter && before.charCodeAt(first) === after.charCodeAt(first)) first++;
+  // The common leading lines end at the last newline before the first difference.
+  // (`lastIndexOf` from a negative index still looks at index 0.)
+  const common = first === 0 ? 0 : before.lastIndexOf('\n', first - 1) + 1;
+  let same = 0;
+  while (same < shorter - common && before.charCodeAt(before.length - 1 - same) === after.charCodeAt(after.length - 1 - same)) same++;
+  // The common trailing lines start at a line start of both texts inside the equal ending.
+  let tail = before.length - same;
+  const lineStart = (text: string, at: number) => at === 0 || text.charCodeAt(at - 1) === 10;
+  while (tail < before.length && !(lineStart(before, tail) && lineStart(after, tail - before.length + after.length))) tail++;
+  const tailNew = tail - before.length + after.length;
+  const leadStart = linesBack(before, common, CONTEXT);
+  const trailEnd = linesForward(before, tail, CONTEXT);
+  const oldCount = lineCountOf(before, leadStart, trailEnd);
+  const newCount = lineCountOf(before, leadStart, common) + lineCountOf(after, common, tailNew) + lineCountOf(before, tail, trailEnd);
+  const leadLine = lineCountOf(before, 0, leadStart);
   // A range of no lines starts at the line before it (0 at the top), as in diff and jsdiff.
-  const start = (count: number) => (count === 0 ? common - lead : common - lead + 1);
-  const out = [`--- ${oldName}\n+++ ${newName}\n@@ -${start(oldCount)},${oldCount} +${start(newCount)},${newCount} @@\n`];
-  const add = (mark: string, line: string) => out.push(line.endsWith('\n') ? `${mark}${line}` : `${mark}${line}\n\\ No newline at end of file\n`);
-  for (let i = common - lead; i < common; i++) add(' ', a[i]!);
-  for (let i = common; i < a.length - tail; i++) add('-', a[i]!);
-  for (let i = common; i < b.length - tail; i++) add('+', b[i]!);
-  for (let i = a.length - tail; i < a.length - tail + trail; i++) add(' ', a[i]!);
-  return out.join('');
+  const start = (count: number) => (count === 0 ? leadLine : leadLine + 1);
+  return [
+    `--- ${oldName}\n+++ ${newName}\n@@ -${start(oldCount)},${oldCount} +${start(newCount)},${newCount} @@\n`,
+    marked(' ', before.slice(leadStart, common)),
+    marked('-', before.slice(common, tail)),
+    marked('+', after.slice(common, tailNew)),
+    marked(' ', before.slice(tail, trailEnd)),
+  ].join('');
 }
 
-/** The lines of a text, each with its newline (the last one may have none). */
-function linesWithEnds(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+/** Each line of `text` after `mark`; a last line without a newline is followed by `\\ No newline at end of file`. */
+function marked(mark: string, text: string): string {
+  if (text === '') return '';
+  const lines = text.replace(/[^\n]*\n|[^\n]+$/g, (line) => `${mark}${line}`);
+  return text.endsWith('\n') ? lines : `${lines}\n\\ No newline at end of file\n`;
+}
+
+/** Where the line `count` lines before the one starting at `at` starts (or 0). */
+function linesBack(text: string, at: number, count: number): number {
+  let position = at;
+  for (let i = 0; i < count && position > 0; i++) position = position < 2 ? 0 : text.lastIndexOf('\n', position - 2) + 1;
+  return position;
+}
+
+/** Where the `count` lines from the one starting at `at` end (or the end of the text). */
+function linesForward(text: string, at: number, count: number): number {
+  let position = at;
+  for (let i = 0; i < count && position < text.length; i++) {
+    const newline = text.indexOf('\n', position);
+    position = newline < 0 ? text.length : newline + 1;
+  }
+  return position;
+}
+
+/** The lines of `text` from `from` to `to` (both at line starts, or `to` at the end). */
+function lineCountOf(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return to > from && text.charCodeAt(to - 1) !== 10 ? count + 1 : count;
 }
 
 /** A file's text and mode; undefined when it does not exist. Throws on a link or a non-file. */

@@ -190,7 +190,7 @@ describe('patch', () => {
         fc.pre(before !== after && before !== '' && after !== '');
         expect(applied(before, regionPatch('a/x', 'b/x', before, after))).toBe(after);
       }),
-      { numRuns: 60 },
+      { numRuns: 200 },
     );
   });
 
