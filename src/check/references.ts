@@ -21,7 +21,6 @@
  */
 import type { Span } from '../diagnostics/span.js';
 import type { Identifier } from '../syntax/ast.js';
-import type { LoadedProgram } from '../syntax/load.js';
 import type { AttributeSchemas } from './attributes.js';
 import type { CornerModel, EnvModel, LibraryModel, NodeModel, QueueModel, SiteModel, StageModel, ToolModel } from './model.js';
 import type { BlockSchema } from './schema.js';

@@ -72,14 +72,8 @@ const MIN_EDITS = 100;
 
 /** The most edits worth searching for: deterministic (a count, not a time), so the diff is the same on any machine. */
 function editBudget(before: string, after: string): number {
-  const lines = lineCount(before) + lineCount(after);
+  const lines = lineCountOf(before, 0, before.length) + lineCountOf(after, 0, after.length);
   return Math.max(MIN_EDITS, Math.floor(EDIT_WORK / Math.max(1, lines)));
-}
-
-function lineCount(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /**

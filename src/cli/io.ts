@@ -3,13 +3,13 @@
  * module (with main.ts) that touches `process`.
  */
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoaderHost } from '../syntax/load.js';
 import { safeFileSystemHost } from '../syntax/read-source.js';
+import { isWithin } from './safe-fs.js';
 
 /** Reads regular files (at most 16 MiB) relative to the working directory, never devices or FIFOs; unreadable files are `undefined`. */
-export const fileSystemHost: LoaderHost = safeFileSystemHost;
+export const fileSystemHost = safeFileSystemHost;
 
 /**
  * Why a pipeline file named on the command line (or found under a directory given to `check` or
@@ -21,8 +21,7 @@ export function linkLeavesDirectory(path: string): string | undefined {
   try {
     if (!lstatSync(path).isSymbolicLink()) return undefined;
     const target = realpathSync(path);
-    const within = relative(realpathSync(dirname(path)), target);
-    if (within !== '' && !within.startsWith(`..${sep}`) && within !== '..' && !isAbsolute(within)) return undefined;
+    if (isWithin(realpathSync(dirname(path)), target)) return undefined;
     return `refusing \`${path}\`: it is a symbolic link to ${target}, outside its directory (libcc reads pipelines only inside the directory of the file it is given; run it on the file itself)`;
   } catch {
     // Missing or unreadable: the read reports it.

@@ -2,7 +2,7 @@
  * `libcc` command line. Exit codes: 0 ok (warnings allowed), 1 diagnostics with errors,
  * 2 usage or internal error. User mistakes never produce a stack trace.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, sep } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, renderForWriting, type Analysis } from '../driver/analyse.js';
@@ -85,19 +85,12 @@ function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   const refused = text === undefined ? linkLeavesDirectory(path) : undefined;
   if (refused !== undefined) throw new UsageError(refused);
   const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
-  const host = { readFile, realPath: realPathOrUndefined };
+  const host = { readFile, realPath: fileSystemHost.realPath };
   const loaded = loadProgram(userPath(path), reads === undefined ? host : recordingLoaderHost(host, dirname(root), reads));
   if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
   return loaded;
 }
 
-function realPathOrUndefined(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Templates from disk: next to the pipeline, the site's (`--templates`), libcc's own. */
 function templatesFor(loaded: LoadedProgram, options: { templates?: string }): TemplateHost {
@@ -157,8 +150,6 @@ export async function main(argv: readonly string[], output: Output = processOutp
       writeErr: (text) => output.stderr(text),
     });
 
-  const formatOption = () =>
-    new Option('--format <format>', 'diagnostic format').choices(['rich', 'short', 'json']).default('rich');
   /** `--scheduler`: overrides the site's `scheduler` (check and plan validate for it too). */
   const schedulerOption = () => new Option('--scheduler <name>', "scheduler to generate for (default: the site's `scheduler`, else lsf)").choices([...SCHEDULER_NAMES]);
   const colorOptions = (command: Command) =>

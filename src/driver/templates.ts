@@ -6,10 +6,10 @@
  * path (a link in the pipeline's repository or a site directory that points out of it): the
  * deck is then "not found" (LCP6001) and nothing outside the roots is read.
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { TemplateHost } from '../check/template-host.js';
-import { readSourceFile } from '../syntax/read-source.js';
+import { readSourceFile, safeFileSystemHost } from '../syntax/read-source.js';
 
 export interface TemplateRoots {
   /** The directory of the pipeline file (decks next to it). */
@@ -25,14 +25,14 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
   const texts = new Map<string, string | undefined>();
   const realRoots = new Map<string, string | undefined>();
   const realRoot = (dir: string): string | undefined => {
-    if (!realRoots.has(dir)) realRoots.set(dir, realPathOrUndefined(dir));
+    if (!realRoots.has(dir)) realRoots.set(dir, safeFileSystemHost.realPath(dir));
     return realRoots.get(dir);
   };
   const read = (name: string, dirs: readonly string[]): string | undefined => {
     if (!isSafeName(name)) return undefined;
     for (const dir of dirs) {
       const root = realRoot(dir);
-      const real = realPathOrUndefined(join(dir, ...name.split('/')));
+      const real = safeFileSystemHost.realPath(join(dir, ...name.split('/')));
       if (root === undefined || real === undefined || !isWithin(root, real)) continue;
       // As a pipeline file is read: a regular file of at most 16 MiB, never a device or a FIFO.
       const found = readSourceFile(real);
@@ -58,13 +58,6 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
   };
 }
 
-function realPathOrUndefined(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 function isWithin(root: string, path: string): boolean {
   const rel = relative(root, path);

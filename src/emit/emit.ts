@@ -170,7 +170,7 @@ interface Encoder<Content> {
 }
 
 function emitWith<Content>(input: EmitInput, encode: Encoder<Content>): EmitResult<Content> {
-  const { program, plan } = input;
+  const { program } = input;
   const diagnostics: Diagnostic[] = [];
   const header = generatedHeader(input.source);
 

@@ -6,7 +6,7 @@
  * Synchronous and without debouncing: every open or change re-checks the programs the document
  * belongs to. See README.md in this folder.
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -257,14 +257,7 @@ class Workspace {
       return safeFileSystemHost.readFile(path);
     },
     // Imports that a symbolic link takes out of the root's directory are refused, as in the CLI.
-    realPath: (path) => {
-      if (!isFileSystemPath(path)) return undefined;
-      try {
-        return realpathSync(path);
-      } catch {
-        return undefined;
-      }
-    },
+    realPath: (path) => (isFileSystemPath(path) ? safeFileSystemHost.realPath(path) : undefined),
   };
 
   constructor(

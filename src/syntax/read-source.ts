@@ -5,7 +5,7 @@
  * `MAX_SOURCE_LENGTH` bytes), opened with O_NONBLOCK (a FIFO swapped in after the `stat` does
  * not block the open), checked again on the open descriptor, and read up to the limit.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import type { LoaderHost } from './load.js';
 import { MAX_SOURCE_LENGTH } from './load.js';
 
@@ -36,10 +36,20 @@ export function readSourceFile(path: string, limit = MAX_SOURCE_LENGTH): ReadSou
   }
 }
 
-/** A loader host over the file system that refuses what `readSourceFile` refuses. */
-export const safeFileSystemHost: LoaderHost = {
+/**
+ * A loader host over the file system that refuses what `readSourceFile` refuses, and resolves
+ * symbolic links (so that an import through a link out of the root's directory is refused).
+ */
+export const safeFileSystemHost: LoaderHost & { realPath(path: string): string | undefined } = {
   readFile(path: string): string | undefined {
     const read = readSourceFile(path);
     return 'text' in read ? read.text : undefined;
+  },
+  realPath(path: string): string | undefined {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
   },
 };

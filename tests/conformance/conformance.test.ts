@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { compileExample, descendants, jobName, orderViolationsFromEvents, Site, type Event } from '../e2e/harness.js';
-import { ENGINES, type Engine } from './engines.js';
+import { ENGINES } from './engines.js';
 
 const flow = (scheduler: string) => `pipeline conf
 site { scheduler = ${scheduler} }

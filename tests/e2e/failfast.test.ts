@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, jobName, lsfElement, Site } from './harness.js';
+import { compiledPipeline, jobName, lsfElement } from './harness.js';
 
 const FLOW = `pipeline ff
 node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, descendants, eventsByJob, expectedOutputs, jobName, libraryName, orderViolationsFromEvents, Site } from './harness.js';
+import { compiledPipeline, descendants, eventsByJob, expectedOutputs, jobName, libraryName, orderViolationsFromEvents } from './harness.js';
 
 const pipeline = compiledPipeline('local');
 const site = () => pipeline.site();

@@ -15,7 +15,6 @@ import {
   lsfElement,
   orderViolationsFromEvents,
   orderViolationsFromLsf,
-  Site,
   submittedJobs,
 } from './harness.js';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, descendants, elements, jobName, lsfElement, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
+import { compiledPipeline, descendants, elements, jobName, lsfElement, orderViolationsFromEvents, orderViolationsFromLsf, submittedJobs } from './harness.js';
 
 const FLOW = `pipeline shapes
 node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, elements, jobName, orderViolationsFromEvents, orderViolationsFromLsf, Site, submittedJobs } from './harness.js';
+import { compiledPipeline, elements, jobName, orderViolationsFromEvents, orderViolationsFromLsf, submittedJobs } from './harness.js';
 
 const pipeline = compiledPipeline('submit');
 const site = () => pipeline.site();
