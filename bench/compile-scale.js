@@ -1,4 +1,4 @@
-// Compile at scale: whole `libcc` processes (check, plan, compile, a no-change re-compile) on a
+// Compile at scale: whole `libcc` processes (check, plan, compile, a no-change re-compile, a diff) on a
 // generated flow (bench/compile-flow.js) in a temporary directory, against `cp -r` of the output
 // tree (the floor: writing the same files) measured in the same run — compile and copy in turn,
 // LIBCC_BENCH_REPEAT times (default 3), medians shown; then the generated scripts:
@@ -7,7 +7,7 @@
 // (user + system of the child) and peak RSS come from GNU time (`/usr/bin/time -f`) when it is
 // installed, else wall from the clock, CPU from bash's `times` and no RSS.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +123,14 @@ export function benchSize(target, { scripts = true } = {}) {
     spawnSync('sleep', [String(Math.max(0, 2.5 - (Date.now() - written) / 1000))]);
     row('compile (no change, first: hashes)', node(['compile', 'flow.lcp']));
     row('compile (no change)', node(['compile', 'flow.lcp']));
+    // A review of a one-line change: characterize's estimate rewrites the timing of every job in
+    // plan.json. "MB written" is the size of the patch printed.
+    const source = readFileSync(flow.lcp, 'utf8');
+    writeFileSync(flow.lcp, source.replace('estimate = 4h', 'estimate = 5h'));
+    const reviewed = node(['diff', 'flow.lcp']);
+    writeFileSync(flow.lcp, source);
+    if (reviewed.status !== 0) throw new Error(`diff failed: ${reviewed.stdout.slice(-500)}`);
+    row('diff (one estimate changed)', reviewed, { bytes: Buffer.byteLength(reviewed.stdout) });
     if (scripts) {
       const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
       const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
