@@ -38,6 +38,20 @@ describe('readRun', () => {
     ]);
   });
 
+  it('stops reading a file after 1000 bad lines, saying so; the lines before are read', () => {
+    const good = (n: number) => `{"time":${n},"event":"start","stage":"a","job":"k${n}"}\n`;
+    fs.writeFileSync(path.join(gen, 'run/events.jsonl'), `${good(1)}${'x\n'.repeat(2000)}${good(2)}`);
+    fs.writeFileSync(path.join(gen, 'run/ledger.tsv'), 'short\n'.repeat(999));
+    const run = readRun(gen);
+    expect(run.events.map((e) => e.job)).toEqual(['k1']);
+    const events = run.problems.filter((p) => p.startsWith('run/events.jsonl'));
+    expect(events).toHaveLength(1001);
+    expect(events[999]).toBe('run/events.jsonl:1001: not a JSON line');
+    expect(events[1000]).toBe('run/events.jsonl: 1000 lines are not what the file should hold; the rest of it, from line 1002, is not read');
+    // 999 bad lines: all reported, nothing cut.
+    expect(run.problems.filter((p) => p.startsWith('run/ledger.tsv'))).toHaveLength(999);
+  });
+
   it('a malformed plan.json is one problem, and no plan', () => {
     fs.writeFileSync(path.join(gen, 'plan.json'), '{"pipeline":"p","makespanSeconds":1,"slotSeconds":1,"stages":[],"criticalPath":[],"jobs":[{"id":3}]}');
     const run = readRun(gen);
