@@ -81,6 +81,7 @@ export const CATALOGUE = {
   LCP4008: { severity: 'error', title: 'job matches more than one alternative of a join' },
   LCP4010: { severity: 'error', title: 'reads the directory of a stage it does not depend on' },
   LCP4011: { severity: 'error', title: 'reads the work directory of a finer-grained stage' },
+  LCP4012: { severity: 'error', title: 'pipeline expands to too many jobs' },
 
   // --- LCP5xxx: YAML and configuration ------------------------------------------------------------
   LCP5001: { severity: 'error', title: 'invalid YAML' },

@@ -22,6 +22,8 @@ import {
   buildUniverse,
   expandStage,
   jobKeys,
+  MAX_CANDIDATE_JOBS,
+  TooManyJobs,
   type ExpandedStage,
   type Universe,
 } from './expand.js';
@@ -67,7 +69,19 @@ export function buildPlan(program: CheckedProgram, options: PlanOptions = {}): P
 
   const universe = buildUniverse(program);
   const codec = new KeyCodec(universe);
-  const expanded = stages.map((stage) => expandStage(universe, codec, stage));
+  const expanded: ExpandedStage[] = [];
+  let left = MAX_CANDIDATE_JOBS;
+  for (const stage of stages) {
+    try {
+      const e = expandStage(universe, codec, stage, left);
+      left -= e.candidates;
+      expanded.push(e);
+    } catch (error) {
+      if (!(error instanceof TooManyJobs)) throw error;
+      reportTooMany(bag, error, MAX_CANDIDATE_JOBS - left);
+      return { diagnostics: sortDiagnostics(bag.items) };
+    }
+  }
   const offsets: number[] = [];
   let jobCount = 0;
   for (const e of expanded) {
@@ -278,6 +292,17 @@ const INNERMOST_ORDER: Record<number, string> = {
   [NODE | LIBRARY]: "the library's position among its node's libraries",
   [NODE]: "the node's position among the nodes",
 };
+
+function reportTooMany(bag: DiagnosticBag, error: TooManyJobs, before: number): void {
+  const count = (n: number) => n.toLocaleString('en-US');
+  bag.report('LCP4012', error.stage.nameSpan, `stage \`${error.stage.name}\` expands to ${count(error.candidates)} candidate jobs, more than libcc plans`, {
+    label: 'too many jobs',
+    notes: [
+      `a pipeline expands to at most ${count(MAX_CANDIDATE_JOBS)} candidate jobs (before \`where\`), all stages together${before > 0 ? `; the stages before this one have ${count(before)}` : ''}`,
+    ],
+    help: 'fan this stage out over fewer keys or dimension values, or split the campaign into several pipelines',
+  });
+}
 
 function reportEmpty(bag: DiagnosticBag, e: ExpandedStage): void {
   const stage = e.stage;

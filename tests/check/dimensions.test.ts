@@ -121,4 +121,16 @@ stage merge for each library after char { run = shell "true" expect "\${out}/*.l
     const lint = result.diagnostics.find((d) => d.code === 'LCP3108')!;
     expect(lint.notes).toEqual(['each job gathers 2 jobs of `char` (one per arcs)']);
   });
+
+  test('dimension values multiply the corners gathered; a dimension both stages have does not', () => {
+    const gathered = (merge: string) => {
+      const result = checkSource(`${PRELUDE}dimension arcs = [cons, non_cons, mpw]
+stage char for each library, corner, arcs { run = shell "true" expect "x" }
+stage merge for each ${merge} after char { run = shell "true" expect "\${out}/*.lib" }`);
+      return result.diagnostics.find((d) => d.code === 'LCP3108')!.notes;
+    };
+    expect(gathered('library')).toEqual(['each job gathers 6 jobs of `char` (one per corner, arcs)']);
+    expect(gathered('library, arcs')).toEqual(['each job gathers 2 jobs of `char` (one per corner)']);
+    expect(gathered('library, corner')).toEqual(['each job gathers 3 jobs of `char` (one per arcs)']);
+  });
 });

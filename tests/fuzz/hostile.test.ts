@@ -85,6 +85,30 @@ describe('deep and wide input', () => {
   });
 });
 
+describe('expansion', () => {
+  it('a dimension bomb (four dimensions of 60 values in 1 kB: 13 million jobs) ends in LCP4012 quickly, lints included', () => {
+    const values = `[${Array.from({ length: 60 }, (_, i) => `v${i}`).join(', ')}]`;
+    const source = `${PRELUDE}${['a', 'b', 'c', 'd'].map((d) => `dimension ${d} = ${values}\n`).join('')}stage s for each a, b, c, d { run = shell "true" expect "x" }\nstage m for each a after s { run = shell "true" expect "\${out}/*" }\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'libcc-bomb-'));
+    try {
+      writeFileSync(join(dir, 'flow.lcp'), source);
+      const { value, ms } = timed(() => {
+        try {
+          return execFileSync(process.execPath, ['bin/libcc.js', 'check', join(dir, 'flow.lcp'), '--no-color'], { encoding: 'utf8' });
+        } catch (error) {
+          return String((error as { stdout: string }).stdout);
+        }
+      });
+      // Before the limit: a minute in the checker's lint, then out of memory at 5 GB.
+      expect(ms).toBeLessThan(10_000);
+      expect(value).toContain('error[LCP4012]: stage `s` expands to 12,960,000 candidate jobs');
+      expect(value).toContain('warning[LCP3108]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('YAML', () => {
   it('an alias bomb (billion laughs) ends quickly', () => {
     const bomb =

@@ -73,3 +73,28 @@ stage b for each library, arcs after a ${body}`);
     expect(stageOf(p, 'char').dimensions).toBeUndefined();
   });
 });
+
+describe('the limit on candidate jobs', () => {
+  const values = (n: number) => `[${Array.from({ length: n }, (_, i) => `v${i}`).join(', ')}]`;
+  const check = (source: string) => {
+    const result = checkSource(`${PRELUDE}${source}`);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return buildPlan(result.program!);
+  };
+
+  test('a stage past it is LCP4012 at its name, reported before its jobs are made', () => {
+    // 60⁴ = 12 960 000 jobs: made, they took a minute and ran out of memory at 5 GB.
+    const result = check(`dimension a = ${values(60)}\ndimension b = ${values(60)}\ndimension c = ${values(60)}\ndimension d = ${values(60)}\nstage s for each a, b, c, d ${body}`);
+    expect(result.plan).toBeUndefined();
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([['LCP4012', 'stage `s` expands to 12,960,000 candidate jobs, more than libcc plans']]);
+    expect(result.diagnostics[0]!.notes).toEqual(['a pipeline expands to at most 2,000,000 candidate jobs (before `where`), all stages together']);
+  });
+
+  test('the stages count together, `where` or not; the one that crosses it is named', () => {
+    // Two stages of 1 210 000 candidates (110 × 110 × 100), the second filtered down to nothing.
+    const dims = `dimension a = ${values(110)}\ndimension b = ${values(110)}\ndimension c = ${values(100)}\n`;
+    const result = check(`${dims}stage one for each a, b, c ${body}\nstage two for each a, b, c where c == v0 && a == v0 && b == v0 ${body}`);
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([['LCP4012', 'stage `two` expands to 1,210,000 candidate jobs, more than libcc plans']]);
+    expect(result.diagnostics[0]!.notes[0]).toMatch(/; the stages before this one have 1,210,000$/);
+  });
+});
