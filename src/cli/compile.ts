@@ -774,7 +774,7 @@ function refuseForeign(dir: string): void {
 }
 
 /** At most `LISTED` distinct items (a planted link under a directory is met once per file under it), then how many more. */
-export function shortList(items: readonly string[], separator: string): string {
+function shortList(items: readonly string[], separator: string): string {
   const distinct = [...new Set(items)];
   const shown = distinct.slice(0, LISTED).join(separator);
   return distinct.length > LISTED ? `${shown}${separator}and ${distinct.length - LISTED} more` : shown;

@@ -58,7 +58,6 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
   };
 }
 
-
 function isWithin(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
