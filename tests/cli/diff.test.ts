@@ -150,7 +150,7 @@ describe('patch', () => {
     try {
       writeFileSync(join(scratch, 'x'), before);
       writeFileSync(join(scratch, 'x.patch'), `diff --git a/x b/x\n${text}`);
-      const run = spawnSync('git', ['apply', 'x.patch'], { cwd: scratch, encoding: 'utf8' });
+      const run = spawnSync('git', ['apply', 'x.patch'], { cwd: scratch, encoding: 'utf8', env: { ...process.env, GIT_CEILING_DIRECTORIES: scratch } });
       expect(run.status, run.stderr).toBe(0);
       return readFileSync(join(scratch, 'x'), 'utf8');
     } finally {
