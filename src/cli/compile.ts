@@ -43,14 +43,14 @@ export function sha256(text: string | Uint8Array): string {
  * A generated file's content: text, its UTF-8 bytes, or a function making them (`emitBytes`),
  * which may make the same text in pieces too (`LazyBytes`: written and hashed as it is made).
  */
-export type Content = string | Uint8Array | ((() => Uint8Array) & { readonly pieces?: () => Iterable<string> });
+export type Content = string | Uint8Array | ((() => Uint8Array) & { readonly pieces?: () => Iterable<string | Uint8Array> });
 
 /** The sha256 of a content: of its pieces as they are made, when it has them. */
 function contentHash(content: Content): string {
   const pieces = typeof content === 'function' ? content.pieces : undefined;
   if (pieces === undefined) return sha256(typeof content === 'function' ? content() : content);
   const hash = createHash('sha256');
-  for (const piece of pieces()) hash.update(piece, 'utf8');
+  for (const piece of pieces()) hash.update(piece);
   return hash.digest('hex');
 }
 

@@ -5,7 +5,8 @@
  * thread (a blocking wait: the emitter that asks is synchronous) and reads the digits it wrote.
  */
 import { Worker } from 'node:worker_threads';
-import { deferredFingerprint, ReusedBytes, type DeferredFingerprints } from '../emit/fingerprint.js';
+import { deferredFingerprint, type DeferredFingerprints } from '../emit/fingerprint.js';
+import { ReusedBytes } from '../graph/json-bytes.js';
 import { MessageParts } from './message-parts.js';
 import { threadScript } from './threads.js';
 import type { FingerprintMessage } from './fingerprint-thread.js';

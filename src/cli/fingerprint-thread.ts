@@ -10,7 +10,8 @@
  * a failure `state[1]` becomes 1 (and is notified) and nothing more is done.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { deferredFingerprint, ReusedBytes } from '../emit/fingerprint.js';
+import { deferredFingerprint } from '../emit/fingerprint.js';
+import { ReusedBytes } from '../graph/json-bytes.js';
 import { PART, partOf } from './message-parts.js';
 
 export type FingerprintMessage = { readonly positions: readonly number[]; readonly parts: readonly number[]; readonly chunk: ArrayBuffer; readonly shared: readonly SharedArrayBuffer[] };

@@ -351,7 +351,7 @@ const PIECES_BUFFER = 1 << 20;
  * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the
  * whole text is never held); `each` sees the bytes as they are written (to hash them).
  */
-export function createExclusivePieces(path: string, pieces: Iterable<string>, mode: number, each: (bytes: Uint8Array) => void, keptModes?: Set<number>): void {
+export function createExclusivePieces(path: string, pieces: Iterable<string | Uint8Array>, mode: number, each: (bytes: Uint8Array) => void, keptModes?: Set<number>): void {
   const file = new ExclusiveFile(path, mode, keptModes);
   const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
   try {
@@ -365,29 +365,36 @@ export function createExclusivePieces(path: string, pieces: Iterable<string>, mo
 }
 
 /**
- * Text made in pieces as UTF-8, a chunk at a time: each chunk fills a buffer from `buffer()`
+ * Text made in pieces (strings, or UTF-8 bytes valid until the next piece is asked for) as UTF-8, a chunk at a time: each chunk fills a buffer from `buffer()`
  * (at least `PIECES_BUFFER` bytes; the same one each time, or a new one) and is yielded as a view
  * from its start, valid until the next is asked for; a piece too big for one is a buffer of its own.
  */
-export function* encodePieces(pieces: Iterable<string>, buffer: () => Buffer): Generator<Uint8Array> {
+export function* encodePieces(pieces: Iterable<string | Uint8Array>, buffer: () => Buffer): Generator<Uint8Array> {
   let current = buffer();
   let used = 0;
   for (const piece of pieces) {
     // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit goes after a flush.
-    if (used + piece.length * 3 > current.length) {
+    const most = typeof piece === 'string' ? piece.length * 3 : piece.length;
+    if (used + most > current.length) {
       if (used > 0) {
         yield current.subarray(0, used);
         current = buffer();
         used = 0;
       }
-      if (piece.length * 3 > current.length) {
-        const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(piece, 'utf8'));
-        bytes.write(piece, 'utf8');
+      if (most > current.length) {
+        // A copy: a piece of bytes is valid only until the next is asked for.
+        const bytes = Buffer.allocUnsafeSlow(typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length);
+        if (typeof piece === 'string') bytes.write(piece, 'utf8');
+        else bytes.set(piece);
         yield bytes;
         continue;
       }
     }
-    used += current.write(piece, used, 'utf8');
+    if (typeof piece === 'string') used += current.write(piece, used, 'utf8');
+    else {
+      current.set(piece, used);
+      used += piece.length;
+    }
   }
   if (used > 0) yield current.subarray(0, used);
 }

@@ -20,7 +20,7 @@
 import { isPlainObject, meets } from './deck-check.js';
 import { parseDeckSubset, type SubsetExpression, type SubsetStatement } from './deck-subset.js';
 import { isWellFormed } from './decks.js';
-import { ReusedBytes } from './fingerprint.js';
+import { ReusedBytes } from '../graph/json-bytes.js';
 import { HELPERS } from './render.js';
 
 /** A deck's bytes for a view (valid until the next call), or undefined to render it with Handlebars. */

@@ -10,7 +10,8 @@ import { FANOUT_KEYS, type CheckedProgram, type StageModel, type Template, type 
 import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
-import { planJsonChunks } from '../graph/format-plan.js';
+import { planJsonPieces } from '../graph/format-plan.js';
+import { joinPieces } from '../graph/json-bytes.js';
 import type { Plan } from '../graph/plan.js';
 import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
@@ -50,14 +51,14 @@ export interface EmitResult<Content = string> {
 
 
 export function emit(input: EmitInput): EmitResult {
-  return emitWith(input, { text: normaliseText, chunks: (make) => [...make()].join(''), deck: (deck, header) => normaliseText(deckText(deck, header)), lines: (lines) => lines.text() });
+  return emitWith(input, { text: normaliseText, chunks: (make) => joinPieces(make()), deck: (deck, header) => normaliseText(deckText(deck, header)), lines: (lines) => lines.text() });
 }
 
 /**
  * Bytes made when they are read (each call makes them again). With `pieces`, the same text can
- * be had in pieces instead, to be written and hashed as it is made (plan.json: 50 MB at 100k jobs).
+ * be had in pieces (strings, or bytes valid until the next piece is asked for) instead, to be written and hashed as it is made (plan.json: 50 MB at 100k jobs).
  */
-export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<string> };
+export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<string | Uint8Array> };
 
 /**
  * `emit`, each file as its UTF-8 bytes: what `compile` writes. Half the memory of the text when
@@ -149,12 +150,19 @@ function encodeNormalised(text: string): Buffer {
  * the bytes, the second encodes into a buffer of that size. Collecting the encoded pieces and
  * concatenating them would hold plan.json twice (50 MB more at 100k jobs, at the compile's peak).
  */
-function encodeChunks(make: () => Iterable<string>): Buffer {
+function encodeChunks(make: () => Iterable<string | Uint8Array>): Buffer {
   let size = 0;
-  for (const chunk of make()) size += Buffer.byteLength(chunk, 'utf8');
+  for (const chunk of make()) size += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
   const bytes = Buffer.allocUnsafeSlow(size);
   let offset = 0;
-  for (const chunk of make()) offset += bytes.write(chunk, offset, 'utf8');
+  for (const chunk of make()) {
+    if (typeof chunk === 'string') offset += bytes.write(chunk, offset, 'utf8');
+    else {
+      if (offset + chunk.length > size) break; // reported below
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+  }
   if (offset !== size) throw new Error(`internal error: text in pieces changed between passes (${offset} of ${size} bytes)`);
   return bytes;
 }
@@ -162,7 +170,7 @@ function encodeChunks(make: () => Iterable<string>): Buffer {
 /** How a file's content is made from its text (which it normalises, `normaliseText`), or from its text in pieces (already normal). */
 interface Encoder<Content> {
   readonly text: (text: string) => Content;
-  readonly chunks: (make: () => Iterable<string>) => Content;
+  readonly chunks: (make: () => Iterable<string | Uint8Array>) => Content;
   /** A deck file's content (for bytes: made when it is read, 100 MB to keep at 100k jobs). */
   readonly deck: (deck: RenderedDeck, header: string) => Content;
   /** A table built as bytes (`LinesBuilder`), normalised as `text` would be. */
@@ -240,7 +248,7 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   // LF-terminated JSON without trailing blanks: normal as it is.
-  files.set('plan.json', encode.chunks(() => planJsonChunks(plan)));
+  files.set('plan.json', encode.chunks(() => planJsonPieces(plan)));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
 
   return sortedMap(files);

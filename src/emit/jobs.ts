@@ -9,8 +9,8 @@ import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, Fanou
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
-import { JsonStrings } from '../graph/format-plan.js';
-import { fingerprintOf, PENDING_FINGERPRINT, ReusedBytes, type DeferredFingerprints } from './fingerprint.js';
+import { JsonStrings, ReusedBytes } from '../graph/json-bytes.js';
+import { fingerprintOf, PENDING_FINGERPRINT, type DeferredFingerprints } from './fingerprint.js';
 import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
 
 export interface JobFacts {

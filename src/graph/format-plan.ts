@@ -2,6 +2,7 @@
  * `libcc plan` output: a plain-text report and a JSON document. Pure functions of the Plan:
  * deterministic, no colours, no trailing spaces, LF line endings, one trailing newline.
  */
+import { joinPieces, JsonStrings, ReusedBytes } from './json-bytes.js';
 import type { JobKeys, Plan, PlanJob, PlanStage } from './plan.js';
 
 /** `0s`, `45s`, `10m`, `8h 10m`, `1d 2h 3m 4s`: nonzero units, rounded to the second. */
@@ -92,14 +93,22 @@ export const PLAN_JSON_VERSION = 1;
  * members, critical path) are job ids rather than positions, so the document reads on its own.
  */
 export function formatPlanJson(plan: Plan): string {
-  return [...planJsonChunks(plan)].join('');
+  return joinPieces(planJsonPieces(plan));
 }
 
+const JOB_SEPARATOR = Buffer.from(',\n');
+const LAST_JOB_END = Buffer.from('\n');
+
+/** About this many bytes of jobs are written before they are handed over as one piece. */
+const JOBS_PIECE = 1 << 16;
+
 /**
- * plan.json in pieces, a job at a time (the same text as `JSON.stringify(document, null, 2)`):
- * 100k jobs need neither one document object nor one 50 MB string.
+ * plan.json in pieces (the same text as `JSON.stringify(document, null, 2)`): 100k jobs need
+ * neither one document object nor one 50 MB string. The jobs come as UTF-8 bytes, some at a
+ * time, each piece valid until the next is asked for (written directly: building each job's
+ * text as a string, then encoding it, was most of the cost of plan.json).
  */
-export function* planJsonChunks(plan: Plan): Generator<string> {
+export function* planJsonPieces(plan: Plan): Generator<string | Buffer> {
   const ids = plan.jobs.map((job) => job.id);
   const document = {
     version: PLAN_JSON_VERSION,
@@ -150,103 +159,170 @@ export function* planJsonChunks(plan: Plan): Generator<string> {
   yield `${head.slice(0, -emptyJobs.length)}"jobs": [\n`;
   const slots = plan.slots;
   const names = new JsonStrings();
+  const out = new ReusedBytes();
   for (let index = 0; index < plan.jobs.length; index++) {
-    const text = jobJson(plan.jobs[index]!, ids, names, slots === undefined ? undefined : slots.start[index]!);
-    yield `${text}${index === plan.jobs.length - 1 ? '\n' : ',\n'}`;
+    writeJob(out, plan.jobs[index]!, ids, names, slots === undefined ? undefined : slots.start[index]!);
+    out.writeBytes(index === plan.jobs.length - 1 ? LAST_JOB_END : JOB_SEPARATOR);
+    if (out.length >= JOBS_PIECE) {
+      yield out.bytes();
+      out.reset();
+    }
   }
+  if (out.length > 0) yield out.bytes();
   yield '  ]\n}\n';
 }
 
 /** Line breaks and indents of a job element's levels: the element is at depth 2 of the document. */
-const ELEMENT_END = '\n    ';
 const FIELD = '\n      ';
 const NESTED = '\n        ';
 const NESTED_ITEM = '\n          ';
+
+/** The fixed text of a job element, as bytes made once (a string built at each use is flattened at each read). */
+const text = (value: string) => Buffer.from(value, 'latin1');
+const JOB_START = text(`    {${FIELD}"id": `);
+const JOB_END = text('\n    }');
+const FIELD_NAMES = {
+  stage: text(`,${FIELD}"stage": `),
+  keys: text(`,${FIELD}"keys": `),
+  arrayIndex: text(`,${FIELD}"arrayIndex": `),
+  parents: text(`,${FIELD}"parents": `),
+  joins: text(`,${FIELD}"joins": `),
+  cpus: text(`,${FIELD}"cpus": `),
+  estimateSeconds: text(`,${FIELD}"estimateSeconds": `),
+  earliestStart: text(`,${FIELD}"earliestStart": `),
+  earliestFinish: text(`,${FIELD}"earliestFinish": `),
+  latestStart: text(`,${FIELD}"latestStart": `),
+  slack: text(`,${FIELD}"slack": `),
+  scheduledStart: text(`,${FIELD}"scheduledStart": `),
+};
+const KEY_NAMES = {
+  node: text(`${NESTED}"node": `),
+  library: text(`${NESTED}"library": `),
+  corner: text(`${NESTED}"corner": `),
+  group: text(`${NESTED}"group": `),
+  corners: text(`${NESTED}"corners": `),
+  dimensions: text(`${NESTED}"dimensions": `),
+};
+const EMPTY_ARRAY = text('[]');
+const EMPTY_OBJECT = text('{}');
+/** `[` or `,` then an item's indent, for arrays of job references and of names. */
+const ITEMS = {
+  first: text(`[${NESTED}`),
+  next: text(`,${NESTED}`),
+  end: text(`${FIELD}]`),
+  nestedFirst: text(`[${NESTED_ITEM}`),
+  nestedNext: text(`,${NESTED_ITEM}`),
+  nestedEnd: text(`${NESTED}]`),
+};
+const OPEN = text('{');
+const DIMENSION_FIRST = text(`{${NESTED_ITEM}`);
+const COMMA = text(',');
+const COLON = text(': ');
+const KEYS_END = text(`${FIELD}}`);
+const DIMENSIONS_END = text(`${NESTED}}`);
 
 /**
  * A job of plan.json, as `JSON.stringify({ id, stage, keys: orderedKeys(keys), arrayIndex, parents
  * (ids), joins?, cpus, estimateSeconds, earliestStart, earliestFinish, latestStart, slack,
  * scheduledStart? }, null, 2)` indented to its depth gives it (tests/graph/format-plan.test.ts
- * compares them), made directly: the generic stringify with an indent, re-indented by a regex,
+ * compares them), written directly: the generic stringify with an indent, re-indented by a regex,
  * was most of the cost of plan.json (100k jobs).
  */
-function jobJson(job: PlanJob, ids: readonly string[], names: JsonStrings, scheduledStart: number | undefined): string {
-  let text = `    {${FIELD}"id": ${jsonString(job.id)},${FIELD}"stage": ${names.json(job.stage)},${FIELD}"keys": ${keysJson(job.keys, names)},${FIELD}"arrayIndex": ${jsonNumber(job.arrayIndex)},${FIELD}"parents": `;
+function writeJob(out: ReusedBytes, job: PlanJob, ids: readonly string[], names: JsonStrings, scheduledStart: number | undefined): void {
+  out.writeBytes(JOB_START);
+  out.writeJsonText(job.id);
+  out.writeBytes(FIELD_NAMES.stage);
+  out.write(names.json(job.stage));
+  out.writeBytes(FIELD_NAMES.keys);
+  writeKeys(out, job.keys, names);
+  out.writeBytes(FIELD_NAMES.arrayIndex);
+  out.writeNumber(job.arrayIndex);
+  out.writeBytes(FIELD_NAMES.parents);
   const parents = job.parents;
-  if (parents.length === 0) text += '[]';
+  if (parents.length === 0) out.writeBytes(EMPTY_ARRAY);
   else {
-    text += '[';
-    for (let i = 0; i < parents.length; i++) text += `${i === 0 ? '' : ','}${NESTED}${jsonString(ids[parents[i]!])}`;
-    text += `${FIELD}]`;
-  }
-  if (job.joins !== undefined) text += `,${FIELD}"joins": ${stringArrayJson(job.joins, NESTED, FIELD)}`;
-  text += `,${FIELD}"cpus": ${jsonNumber(job.cpus)},${FIELD}"estimateSeconds": ${jsonNumber(job.estimateSeconds)},${FIELD}"earliestStart": ${jsonNumber(job.earliestStart)},${FIELD}"earliestFinish": ${jsonNumber(job.earliestFinish)},${FIELD}"latestStart": ${jsonNumber(job.latestStart)},${FIELD}"slack": ${jsonNumber(job.slack)}`;
-  if (scheduledStart !== undefined) text += `,${FIELD}"scheduledStart": ${jsonNumber(scheduledStart)}`;
-  return `${text}${ELEMENT_END}}`;
-}
-
-/**
- * `JSON.stringify` of strings that repeat from job to job, each made once: the names in plan.json
- * (stages, nodes, libraries, corners, groups, dimension values; 100k jobs name a few hundred) and
- * the literals in jobs' fingerprints (src/emit/jobs.ts). At most `MAX_KEPT` are kept.
- */
-export class JsonStrings {
-  private readonly known = new Map<string, string>();
-
-  /** `undefined` is `null`, as JSON.stringify writes an array's undefined item. */
-  json(text: string | undefined): string {
-    if (text === undefined) return 'null';
-    let json = this.known.get(text);
-    if (json === undefined) {
-      json = JSON.stringify(text);
-      if (this.known.size < MAX_KEPT) this.known.set(text, json);
+    for (let i = 0; i < parents.length; i++) {
+      out.writeBytes(i === 0 ? ITEMS.first : ITEMS.next);
+      out.writeJsonText(ids[parents[i]!]);
     }
-    return json;
+    out.writeBytes(ITEMS.end);
   }
+  if (job.joins !== undefined) {
+    out.writeBytes(FIELD_NAMES.joins);
+    writeStrings(out, job.joins, false);
+  }
+  out.writeBytes(FIELD_NAMES.cpus);
+  out.writeNumber(job.cpus);
+  out.writeBytes(FIELD_NAMES.estimateSeconds);
+  out.writeNumber(job.estimateSeconds);
+  out.writeBytes(FIELD_NAMES.earliestStart);
+  out.writeNumber(job.earliestStart);
+  out.writeBytes(FIELD_NAMES.earliestFinish);
+  out.writeNumber(job.earliestFinish);
+  out.writeBytes(FIELD_NAMES.latestStart);
+  out.writeNumber(job.latestStart);
+  out.writeBytes(FIELD_NAMES.slack);
+  out.writeNumber(job.slack);
+  if (scheduledStart !== undefined) {
+    out.writeBytes(FIELD_NAMES.scheduledStart);
+    out.writeNumber(scheduledStart);
+  }
+  out.writeBytes(JOB_END);
 }
-
-const MAX_KEPT = 1 << 16;
 
 /** `orderedKeys(keys)` as JSON at a job field's depth. */
-function keysJson(keys: JobKeys, names: JsonStrings): string {
-  let text = '';
-  const field = (name: string, value: string) => {
-    text += `${text === '' ? '' : ','}${NESTED}"${name}": ${value}`;
+function writeKeys(out: ReusedBytes, keys: JobKeys, names: JsonStrings): void {
+  let first = true;
+  const field = (name: Uint8Array) => {
+    out.writeBytes(first ? OPEN : COMMA);
+    out.writeBytes(name);
+    first = false;
   };
-  if (keys.node !== undefined) field('node', names.json(keys.node));
-  if (keys.library !== undefined) field('library', names.json(keys.library));
-  if (keys.corner !== undefined) field('corner', names.json(keys.corner));
+  if (keys.node !== undefined) {
+    field(KEY_NAMES.node);
+    out.write(names.json(keys.node));
+  }
+  if (keys.library !== undefined) {
+    field(KEY_NAMES.library);
+    out.write(names.json(keys.library));
+  }
+  if (keys.corner !== undefined) {
+    field(KEY_NAMES.corner);
+    out.write(names.json(keys.corner));
+  }
   if (keys.group !== undefined) {
-    field('group', names.json(keys.group));
-    field('corners', stringArrayJson(keys.corners ?? [], NESTED_ITEM, NESTED, names));
+    field(KEY_NAMES.group);
+    out.write(names.json(keys.group));
+    field(KEY_NAMES.corners);
+    writeStrings(out, keys.corners ?? [], true, names);
   }
   if (keys.dimensions !== undefined) {
-    let dimensions = '';
+    field(KEY_NAMES.dimensions);
+    let empty = true;
     for (const name of Object.keys(keys.dimensions)) {
       const value = keys.dimensions[name];
       // JSON.stringify leaves out a property whose value is undefined.
-      if (value !== undefined) dimensions += `${dimensions === '' ? '' : ','}${NESTED_ITEM}${names.json(name)}: ${names.json(value)}`;
+      if (value === undefined) continue;
+      out.writeBytes(empty ? DIMENSION_FIRST : ITEMS.nestedNext);
+      out.write(names.json(name));
+      out.writeBytes(COLON);
+      out.write(names.json(value));
+      empty = false;
     }
-    field('dimensions', dimensions === '' ? '{}' : `{${dimensions}${NESTED}}`);
+    out.writeBytes(empty ? EMPTY_OBJECT : DIMENSIONS_END);
   }
-  return text === '' ? '{}' : `{${text}${FIELD}}`;
+  out.writeBytes(first ? EMPTY_OBJECT : KEYS_END);
 }
 
-function stringArrayJson(items: readonly (string | undefined)[], itemIndent: string, endIndent: string, names?: JsonStrings): string {
-  if (items.length === 0) return '[]';
-  let text = '[';
-  for (let i = 0; i < items.length; i++) text += `${i === 0 ? '' : ','}${itemIndent}${names === undefined ? jsonString(items[i]) : names.json(items[i])}`;
-  return `${text}${endIndent}]`;
-}
-
-/** As JSON.stringify writes a string (an array's undefined item as `null`). */
-function jsonString(value: string | undefined): string {
-  return value === undefined ? 'null' : JSON.stringify(value);
-}
-
-/** As JSON.stringify writes a number: `null` for NaN and the infinities. */
-function jsonNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : 'null';
+/** A JSON array of strings, a field's (`nested`: a key's, one level deeper); `names`: strings that repeat. */
+function writeStrings(out: ReusedBytes, items: readonly (string | undefined)[], nested: boolean, names?: JsonStrings): void {
+  if (items.length === 0) return out.writeBytes(EMPTY_ARRAY);
+  for (let i = 0; i < items.length; i++) {
+    out.writeBytes(i === 0 ? (nested ? ITEMS.nestedFirst : ITEMS.first) : nested ? ITEMS.nestedNext : ITEMS.next);
+    if (names === undefined) out.writeJsonText(items[i]);
+    else out.write(names.json(items[i]));
+  }
+  out.writeBytes(nested ? ITEMS.nestedEnd : ITEMS.end);
 }
 
 /** `library, corner, arcs`: the built-in keys, then the declared dimensions. */

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ThreadedFingerprints } from '../../src/cli/fingerprint-hasher.js';
-import { deferredFingerprint, ReusedBytes } from '../../src/emit/fingerprint.js';
+import { deferredFingerprint } from '../../src/emit/fingerprint.js';
+import { ReusedBytes } from '../../src/graph/json-bytes.js';
 
 beforeAll(() => {
   expect(existsSync('dist/cli/fingerprint-thread.js'), 'run `npm run build` first').toBe(true);

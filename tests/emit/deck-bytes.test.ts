@@ -8,7 +8,7 @@ import { ThreadedFingerprints } from '../../src/cli/fingerprint-hasher.js';
 import { analyse } from '../../src/driver/analyse.js';
 import { ByteArena } from '../../src/emit/decks.js';
 import { emit, emitBytes } from '../../src/emit/emit.js';
-import { ReusedBytes } from '../../src/emit/fingerprint.js';
+import { ReusedBytes } from '../../src/graph/json-bytes.js';
 import type { RenderedDecks } from '../../src/emit/render-decks.js';
 import { templatesWith } from '../helpers/analysis.js';
 import { loadFiles } from '../helpers/program.js';
