@@ -23,11 +23,13 @@ export interface JobFacts {
   readonly group: string;
   readonly fingerprint: string;
   /**
-   * The literal values it interpolates (`jobLiterals`) as element-table fields:
-   * `lcp_corner_rc=cworst_CCworst_T`, tab-separated, values escaped by `tsvEscape`. One string,
-   * not a map: 100k jobs' maps would be a quarter of a big compile's memory.
+   * The literal values it interpolates (`jobLiterals`), in pieces; as element-table fields
+   * (`literalFields`): `lcp_corner_rc=cworst_CCworst_T`, tab-separated, values escaped by
+   * `tsvEscape`. Pieces made once per entity, not a map or a string per job: 100k jobs' maps
+   * were a quarter of a big compile's memory, their strings most of the element tables' cost.
+   * Valid only while `computeJobFacts`' callback runs.
    */
-  readonly literalFields: string;
+  readonly literals: readonly LiteralText[];
 }
 
 export interface ProgramIndex {
@@ -292,9 +294,27 @@ function cornerLiterals(values: Map<string, string>, corner: CornerModel): void 
 }
 
 /** Literals as the fingerprint's JSON entries (`["name","value"]`, joined by `,`) and as element-table fields (`name=value`, joined by tabs). */
-interface LiteralText {
-  readonly json: string;
-  readonly fields: string;
+/**
+ * Literals as the fingerprint's JSON (`["name","value"]` items, comma-separated) and as
+ * element-table fields (`name=value`, tab-separated), each also as UTF-8 made on first use: a
+ * piece made once per entity is written into 100k jobs' JSON and rows as it is.
+ */
+export class LiteralText {
+  private encodedJson: Uint8Array | undefined;
+  private encodedFields: Uint8Array | undefined;
+
+  constructor(
+    readonly json: string,
+    readonly fields: string,
+  ) {}
+
+  get jsonBytes(): Uint8Array {
+    return (this.encodedJson ??= Buffer.from(this.json, 'utf8'));
+  }
+
+  get fieldBytes(): Uint8Array {
+    return (this.encodedFields ??= Buffer.from(this.fields, 'utf8'));
+  }
 }
 
 function literalText(values: ReadonlyMap<string, string>, jsonTexts: JsonStrings): LiteralText {
@@ -305,13 +325,19 @@ function literalText(values: ReadonlyMap<string, string>, jsonTexts: JsonStrings
     json += `${first ? '' : ','}[${jsonTexts.json(name)},${jsonTexts.json(value)}]`;
     fields += `${first ? '' : '\t'}${name}=${tsvEscape(value)}`;
   });
-  return { json, fields };
+  return new LiteralText(json, fields);
+}
+
+/** A job's literals as element-table fields, tab-separated (`JobFacts.literals` as one string). */
+export function literalFields(facts: JobFacts): string {
+  return facts.literals
+    .map((piece) => piece.fields)
+    .filter((fields) => fields !== '')
+    .join('\t');
 }
 
 /** The built-in literals of one entity (`nodeLiterals`, `libraryLiterals`, `cornerLiterals`), as text and as set. */
-interface BuiltinBlock extends LiteralText {
-  readonly values: ReadonlyMap<string, string>;
-}
+type BuiltinBlock = LiteralText & { readonly values: ReadonlyMap<string, string> };
 
 /** A field a stage reads, in `LiteralBlocks`, with its text by entity (null: no value). */
 interface ExtraBlock {
@@ -376,7 +402,8 @@ class LiteralBlocks {
     if (block === undefined) {
       const values = new Map<string, string>();
       set(values);
-      blocks.set(key, (block = { ...literalText(values, this.jsonTexts), values }));
+      const text = literalText(values, this.jsonTexts);
+      blocks.set(key, (block = Object.assign(text, { values })));
     }
     return block;
   }
@@ -480,35 +507,35 @@ export function computeJobFacts(
     // copy of each part (100k jobs, a 3 KB deck for a third of them).
     // `JSON.stringify([...literals])` and the element-table fields, from pieces made once per
     // entity where the stage's literals allow (`LiteralBlocks`); names and values repeat.
-    const pieces = blocks.of(job, stage) ?? [literalText(jobLiterals(job, stage, index), jsonTexts)];
-    let literalFields = '';
+    const cached = blocks.of(job, stage);
+    const pieces = cached ?? [literalText(jobLiterals(job, stage, index), jsonTexts)];
     input.reset();
     input.writeBytes(parts.head);
-    input.write(JSON.stringify(key));
+    input.writeJsonText(key);
     input.writeBytes(parts.body);
     input.write('[');
+    let first = true;
     for (const piece of pieces) {
       if (piece.fields === '') continue;
-      if (literalFields !== '') {
-        input.write(',');
-        literalFields += '\t';
-      }
-      input.write(piece.json);
-      literalFields += piece.fields;
+      if (!first) input.write(',');
+      first = false;
+      // A piece made for this job alone is written as text: its bytes would be made to be used once.
+      if (cached === undefined) input.write(piece.json);
+      else input.writeBytes(piece.jsonBytes);
     }
     input.write(']');
     input.writeBytes(libraryPart);
     const deck = deckOf(position);
     if (deferred !== undefined && deck?.bytes !== undefined) {
       deferred.add(position, input.bytes(), deck.bytes);
-      each({ job, key, keyPath, group, fingerprint: PENDING_FINGERPRINT, literalFields }, position);
+      each({ job, key, keyPath, group, fingerprint: PENDING_FINGERPRINT, literals: pieces }, position);
       return;
     }
     if (deck === undefined) input.write('null');
     else if (deck.bytes !== undefined) input.writeJsonString(deck.bytes);
     else input.write(JSON.stringify(deck.body));
     input.write('}');
-    each({ job, key, keyPath, group, fingerprint: fingerprintOf(input.bytes()), literalFields }, position);
+    each({ job, key, keyPath, group, fingerprint: fingerprintOf(input.bytes()), literals: pieces }, position);
   });
 }
 

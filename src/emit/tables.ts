@@ -9,6 +9,7 @@ import { PENDING_FINGERPRINT } from './fingerprint.js';
 import type { JobFacts } from './jobs.js';
 import type { ElementLayout } from '../submission/plan.js';
 import { normaliseText } from './render.js';
+import { ReusedBytes } from '../graph/json-bytes.js';
 
 export const INDEX_RECORD = 12;
 const DIGITS = INDEX_RECORD - 1;
@@ -32,44 +33,39 @@ export function offsetTable(header: readonly string[], rows: readonly string[], 
 /**
  * A table's text built as UTF-8 bytes a line at a time, each line's byte offset known as it is
  * added: 100k rows without an array of 100k strings and their joined copy (two-byte in V8, as
- * every header holds `—`, then copied again to normalise it).
+ * every header holds `—`, then copied again to normalise it). A row can be written in pieces
+ * (`startLine`, then `out`), without a string for it.
  */
 export class LinesBuilder {
-  private buffer = Buffer.allocUnsafeSlow(1 << 16);
-  private size = 0;
+  /** The bytes so far; a line's pieces are written here after `startLine`. */
+  readonly out = new ReusedBytes();
   private count = 0;
-  private last = '';
-  private carriageReturn = false;
   /** What `bytes()` returned without a copy: the builder is done. */
   private finished: Buffer | undefined;
 
   /** Appends a line; returns the 1-based byte offset where it starts. */
   line(text: string): number {
-    if (this.finished !== undefined) throw new Error('internal error: a line added to a table after its bytes were taken');
-    const room = 1 + text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (this.size + room > this.buffer.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buffer.length, this.size + room));
-      this.buffer.copy(bigger, 0, 0, this.size);
-      this.buffer = bigger;
-    }
-    if (this.count > 0) this.buffer[this.size++] = 0x0a;
-    const offset = this.size + 1;
-    this.size += this.buffer.write(text, this.size, 'utf8');
-    this.count++;
-    this.last = text;
-    if (text.includes('\r')) this.carriageReturn = true;
+    const offset = this.startLine();
+    this.out.write(text);
     return offset;
+  }
+
+  /** Starts a line whose pieces the caller writes to `out`; returns the 1-based byte offset where it starts. */
+  startLine(): number {
+    if (this.finished !== undefined) throw new Error('internal error: a line added to a table after its bytes were taken');
+    if (this.count > 0) this.out.writeByte(0x0a);
+    this.count++;
+    return this.out.length + 1;
   }
 
   /** Overwrites the bytes from `at` (0-based) with ASCII `text`, which must replace ASCII of its length. */
   patch(at: number, text: string): void {
-    if (at < 0 || at + text.length > this.size) throw new Error(`internal error: patch at ${at} outside the table`);
-    this.buffer.write(text, at, 'latin1');
+    this.out.patch(at, text);
   }
 
   /** The lines joined by newlines, as `normaliseText` leaves them (LF endings, one final newline). */
   text(): string {
-    return normaliseText(this.buffer.toString('utf8', 0, this.size));
+    return normaliseText(this.out.bytes().toString('utf8'));
   }
 
   /**
@@ -79,17 +75,30 @@ export class LinesBuilder {
   bytes(): Buffer {
     if (this.finished !== undefined) return this.finished;
     // Nothing to normalise unless a line holds a CR or the text ends in whitespace: then as `text()` does.
-    if (this.carriageReturn || this.last === '' || this.last.trimEnd() !== this.last) {
+    const written = this.out.bytes();
+    const last = written.toString('utf8', written.lastIndexOf(0x0a) + 1);
+    if (written.includes(0x0d) || last === '' || last.trimEnd() !== last) {
       const text = this.text();
       const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
       bytes.write(text, 'utf8');
       return bytes;
     }
-    this.line(''); // the final newline
-    this.finished = this.buffer.subarray(0, this.size);
+    this.startLine(); // the final newline
+    this.finished = this.out.bytes();
     return this.finished;
   }
 }
+
+/** A job's parents as a table field: their job numbers joined by `,`, `-` for none. */
+export function writeParents(out: ReusedBytes, parents: readonly number[]): void {
+  if (parents.length === 0) return out.writeByte(0x2d);
+  for (let i = 0; i < parents.length; i++) {
+    if (i > 0) out.writeByte(0x2c);
+    out.writeNumber(parents[i]!);
+  }
+}
+
+const TAB = 0x09;
 
 /** A fixed-width index: record i is `slots[i]` (a byte offset, or 0 for none). */
 export function offsetIndex(slots: ArrayLike<number>): string {
@@ -130,15 +139,35 @@ export class ElementTable {
   }
 
   /** Adds the job's row; returns the byte where its fingerprint starts when it is still to come (for `LinesBuilder.patch`), else -1. */
-  add(f: JobFacts, num: number, parents: string): number {
+  add(f: JobFacts, num: number): number {
     const group = this.groupNumber.get(f.group);
-    if (group === undefined || f.job.arrayIndex >= this.stride) throw new Error(`internal error: job ${f.job.id} is outside its stage's element layout`);
-    const literals = f.literalFields === '' ? '' : `\t${f.literalFields}`;
-    const before = `${f.group}:${f.job.arrayIndex}\t${num}\t${f.key}\t${f.keyPath}\t`;
-    const offset = this.rows.line(`${before}${f.fingerprint}\t${parents}${literals}`);
-    this.slots.push(group, f.job.arrayIndex, offset);
+    const index = f.job.arrayIndex;
+    if (group === undefined || index >= this.stride) throw new Error(`internal error: job ${f.job.id} is outside its stage's element layout`);
+    // `group:index`, num, key, key path, fingerprint, parents, literals: tab-separated.
+    const offset = this.rows.startLine();
+    const out = this.rows.out;
+    out.write(f.group);
+    out.writeByte(0x3a);
+    out.writeNumber(index);
+    out.writeByte(TAB);
+    out.writeNumber(num);
+    out.writeByte(TAB);
+    out.write(f.key);
+    out.writeByte(TAB);
+    out.write(f.keyPath);
+    out.writeByte(TAB);
+    const at = out.length;
+    out.write(f.fingerprint);
+    out.writeByte(TAB);
+    writeParents(out, f.job.parents);
+    for (const piece of f.literals) {
+      if (piece.fields === '') continue;
+      out.writeByte(TAB);
+      out.writeBytes(piece.fieldBytes);
+    }
+    this.slots.push(group, index, offset);
     this.count++;
-    return f.fingerprint === PENDING_FINGERPRINT ? offset - 1 + Buffer.byteLength(before) : -1;
+    return f.fingerprint === PENDING_FINGERPRINT ? at : -1;
   }
 
   /** Ends the table (its `# end` trailer keeps whitespace at the last row's end); returns `.groups` and `.idx`. */

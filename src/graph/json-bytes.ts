@@ -91,6 +91,17 @@ export class ReusedBytes {
     this.size = at + digits;
   }
 
+  writeByte(byte: number): void {
+    this.reserve(1);
+    this.buffer[this.size++] = byte;
+  }
+
+  /** Overwrites the bytes from `at` with ASCII `text` (which must replace bytes already written). */
+  patch(at: number, text: string): void {
+    if (at < 0 || at + text.length > this.size) throw new Error(`internal error: patch at ${at} outside the bytes written`);
+    for (let i = 0; i < text.length; i++) this.buffer[at + i] = text.charCodeAt(i);
+  }
+
   writeBytes(bytes: Uint8Array): void {
     const n = bytes.length;
     this.reserve(n);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/driver/analyse.js';
-import { computeJobFacts, indexProgram, jobKey, jobLiterals } from '../../src/emit/jobs.js';
+import { computeJobFacts, indexProgram, jobKey, jobLiterals, literalFields } from '../../src/emit/jobs.js';
 import type { PlanJob } from '../../src/graph/plan.js';
 import type { StageModel } from '../../src/check/model.js';
 import { tsvEscape } from '../../src/emit/shell.js';
@@ -49,12 +49,12 @@ stage grouped_arcs for each library, corner, arcs group by process { run = shell
 `;
 
 /** Every job's element-table literals from `computeJobFacts`, and the same made from `jobLiterals`. */
-function literalFields(analysis: Analysis): { got: string[]; want: string[] } {
+function elementLiterals(analysis: Analysis): { got: string[]; want: string[] } {
   const program = analysis.program!;
   const plan = analysis.plan!;
   const index = indexProgram(program);
   const got: string[] = [];
-  computeJobFacts(program, plan, index, () => undefined, (facts) => got.push(`${facts.job.id}: ${facts.literalFields}`));
+  computeJobFacts(program, plan, index, () => undefined, (facts) => got.push(`${facts.job.id}: ${literalFields(facts)}`));
   const want = plan.jobs.map((job) => {
     const literals = jobLiterals(job, index.stages.get(job.stage)!, index);
     return `${job.id}: ${[...literals].map(([name, value]) => `${name}=${tsvEscape(value)}`).join('\t')}`;
@@ -66,7 +66,7 @@ describe('job literals', () => {
   it('are those of jobLiterals for every job: built-in, attributes, formats, repeats, groups, dimensions, stage reads', () => {
     const analysis = analyse(loadFiles({ 'main.lcp': FLOW }), { templates: builtinTemplates() });
     expect(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
-    const { got, want } = literalFields(analysis);
+    const { got, want } = elementLiterals(analysis);
     expect(got).toEqual(want);
     // The flow reaches what the pieces must get right: a field the built-in literals already set
     // (`${node.name}`, `${corner.voltage}`) is not repeated; a field that is not a literal
@@ -90,7 +90,7 @@ describe('job literals', () => {
     const flowDir = `examples/${example}`;
     const loaded = loadProgram(`${flowDir}/flow.lcp`, fileSystemHost)!;
     const analysis = analyse(loaded, { templates: fileSystemTemplates({ flowDir, builtinDir: 'templates' }) });
-    const { got, want } = literalFields(analysis);
+    const { got, want } = elementLiterals(analysis);
     expect(got.length).toBeGreaterThan(0);
     expect(got).toEqual(want);
   });
