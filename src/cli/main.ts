@@ -107,9 +107,11 @@ function analyseProgram(
   loaded: LoadedProgram,
   options: { templates?: string; slots?: number; scheduler?: SchedulerName } = {},
   templates: TemplateHost = templatesFor(loaded, options),
+  decksRenderedLater = false,
 ): Analysis {
   return analyse(loaded, {
     templates,
+    decksRenderedLater,
     ...(options.slots === undefined ? {} : { slots: options.slots }),
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
   });
@@ -501,8 +503,9 @@ interface Generation {
 
 async function generateLoaded({ loaded, reads, progress, options, output, lockForFastPath, early, verifier }: Generation): Promise<Generated | number> {
   const templates = recordingTemplates(templatesFor(loaded, options), reads);
-  // Decks are checked, not kept: they are rendered below only when the compile writes.
-  const analysis = analyseProgram(loaded, options, templates);
+  // Decks are not checked here: they are rendered below when the compile writes (reporting a
+  // render that fails), and not at all when the fast path finds the output up to date.
+  const analysis = analyseProgram(loaded, options, templates, true);
   const color = useColor(process.stderr, options.color);
   let diagnostics = analysis.diagnostics;
   const report = () => {

@@ -19,7 +19,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diag
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
-import { renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
+import { deckTemplateTexts, renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
 import type { RenderedDeck } from '../emit/decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
 import { SCHEDULER_TEMPLATES, schedulerOf, type SchedulerName } from '../schedulers/index.js';
@@ -39,6 +39,13 @@ export interface AnalyseOptions {
    * `diff` render the decks they write with `renderForWriting`.
    */
   readonly keepDecks?: boolean;
+  /**
+   * The caller renders every deck itself before it uses the analysis (`renderForWriting`, which
+   * reports a failed render as the check would), or needs no deck: its inputs are those of a
+   * compile that rendered them all (the no-change fast path). The deck check is then skipped —
+   * unless there are errors already, so that a run still reports all its errors at once.
+   */
+  readonly decksRenderedLater?: boolean;
 }
 
 export interface Analysis {
@@ -53,7 +60,7 @@ export interface Analysis {
   readonly decks?: RenderedDecks;
   /** Every diagnostic, suppressions applied, sorted by position, each once. */
   readonly diagnostics: readonly Diagnostic[];
-  /** No errors: everything above is present and a compile can emit. */
+  /** No errors: everything above is present and a compile can emit (once its decks render, with `decksRenderedLater`). */
   readonly ok: boolean;
 }
 
@@ -78,6 +85,10 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   diagnostics.push(...schedulerOf(program).validate(program, plan));
 
   diagnostics.push(...scriptTemplateErrors(program, options.templates));
+  if (options.decksRenderedLater === true && !hasErrors(diagnostics)) {
+    deckTemplateTexts(program, options.templates);
+    return done({ program, plan }, true);
+  }
   const rendered = renderDecks(program, plan, options.templates, { keep: options.keepDecks ?? false });
   diagnostics.push(...rendered.diagnostics);
   const decksRendered = rendered.decks !== undefined && !hasErrors(diagnostics);

@@ -5,7 +5,7 @@
  * by `emit()`. Templates are compiled in strict mode: a misspelled field is an error, not an
  * empty value in a deck that would run for hours.
  */
-import type { CheckedProgram } from '../check/model.js';
+import type { CheckedProgram, StageModel } from '../check/model.js';
 import { deckName } from '../check/rules/deck-templates.js';
 import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -42,12 +42,8 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
   const templates: DeckTemplates = new Map();
   /** Per stage, without `keep`: the check of its template (undefined: render every job). */
   const checks = new Map<string, DeckCheck | undefined>();
-  for (const stage of program.stages) {
+  for (const { stage, key, text } of deckTemplateTexts(program, host)) {
     if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
-    const key = host.resolveDeck(deckName(stage.run.deck));
-    const text = key === undefined ? undefined : host.text(key);
-    // A missing template is LCP6001, reported by the checker.
-    if (key === undefined || text === undefined) continue;
     try {
       const render = compileTemplate(key, text);
       templates.set(stage.name, keep ? { name: key, render, write: deckWriter(text) } : { name: key, render });
@@ -94,6 +90,22 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
     }
   });
   return diagnostics.length > 0 ? { diagnostics } : { decks: { byJob }, diagnostics };
+}
+
+/**
+ * Each stage's deck template, read (a missing one is LCP6001, reported by the checker). An
+ * analysis that leaves the rendering to later reads them too: what a compile depends on is what
+ * its host recorded reading (the manifest's `# inputs` digest), whether or not it rendered.
+ */
+export function deckTemplateTexts(program: CheckedProgram, host: TemplateHost): { stage: StageModel; key: string; text: string }[] {
+  const texts = [];
+  for (const stage of program.stages) {
+    if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
+    const key = host.resolveDeck(deckName(stage.run.deck));
+    const text = key === undefined ? undefined : host.text(key);
+    if (key !== undefined && text !== undefined) texts.push({ stage, key, text });
+  }
+  return texts;
 }
 
 /** The writer's bytes for the job are those of the deck Handlebars rendered (or it gives up where they are text). */

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../src/driver/analyse.js';
+import { analyse, renderForWriting } from '../../src/driver/analyse.js';
 import { loadProgram } from '../../src/syntax/load.js';
 import { analyseFile, builtinTemplates, templatesWith } from '../helpers/analysis.js';
 import { DECK_PRELUDE } from '../helpers/program.js';
@@ -64,6 +64,33 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
     const bad = analyse(loaded, { templates: templatesWith(new Map([['op.tcl.hbs', '-voltage {{corner.volts}}\n']])), keepDecks: false });
     expect(codes(bad.diagnostics)).toEqual(['LCP6002']);
     expect(bad.ok).toBe(false);
+  });
+
+  it('`decksRenderedLater` (compile) leaves the decks to renderForWriting, which reports what the check would', () => {
+    const source = `${DECK_PRELUDE}
+stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`;
+    const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? source : undefined) })!;
+    const templates = templatesWith(new Map([['op.tcl.hbs', '-voltage {{corner.volts}}\n']]));
+    const checked = analyse(loaded, { templates });
+    const later = analyse(loaded, { templates, decksRenderedLater: true });
+    expect(codes(later.diagnostics)).toEqual([]);
+    expect(later.ok).toBe(true);
+    const rendered = renderForWriting(later, templates);
+    expect(rendered.decks).toBeUndefined();
+    expect(rendered.diagnostics).toEqual(checked.diagnostics);
+  });
+
+  it('`decksRenderedLater` still checks the decks when there are other errors: all errors in one run', () => {
+    const source = `${DECK_PRELUDE}
+stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`;
+    const loaded = loadProgram('flow.lcp', { readFile: (path) => (path === 'flow.lcp' ? source : undefined) })!;
+    const templates = templatesWith(new Map([['op.tcl.hbs', '-voltage {{corner.volts}}\n'], ['sh/status.sh.hbs', '{{#if}}\n']]));
+    const later = analyse(loaded, { templates, decksRenderedLater: true });
+    expect(codes(later.diagnostics)).toEqual(['LCP6002', 'LCP6002']);
+    expect(later.diagnostics.map((d) => d.message).join('\n')).toContain('`volts` is not defined');
+    expect(later.ok).toBe(false);
   });
 
   it('reports a syntax error in a deck template before rendering anything', () => {
