@@ -14,7 +14,7 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isExecutable } from '../emit/file-modes.js';
 import { asBytes, MANIFEST, readManifest, type Content } from './compile.js';
-import { probe, UnsafePathError } from './safe-fs.js';
+import { probeBytes, textOf, UnsafePathError } from './safe-fs.js';
 
 /** Lines of context around each change, as git shows them. */
 const CONTEXT = 3;
@@ -32,9 +32,12 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
   const paths = [...new Set([...files.keys(), ...removed])].sort(compareStrings);
   const parts: string[] = [];
   for (const path of paths) {
-    const found = current(outDir, path);
-    const before = found?.text;
     const content = files.get(path);
+    const bytes = () => (typeof content === 'string' ? Buffer.from(content, 'utf8') : asBytes(content!)!);
+    // Compared as bytes first: most files of a big directory are unchanged, and never made text.
+    const found = current(outDir, path, content === undefined ? undefined : bytes);
+    if (found !== undefined && 'same' in found) continue;
+    const before = found?.text;
     const after = content === undefined || typeof content === 'string' ? content : Buffer.from(asBytes(content)!).toString('utf8');
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
@@ -144,11 +147,15 @@ function lineCountOf(text: string, from: number, to: number): number {
   return to > from && text.charCodeAt(to - 1) !== 10 ? count + 1 : count;
 }
 
-/** A file's text and mode; undefined when it does not exist. Throws on a link or a non-file. */
-function current(dir: string, path: string): { text: string; mode: number } | undefined {
-  const found = probe(dir, path);
+/**
+ * A file's text and mode, or `same` when it holds exactly the bytes `expected` gives; undefined
+ * when it does not exist. Throws on a link or a non-file.
+ */
+function current(dir: string, path: string, expected?: () => Uint8Array): { same: true } | { text: string; mode: number } | undefined {
+  const found = probeBytes(dir, path, expected);
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
-  return found.kind === 'file' ? found : undefined;
+  if (found.kind !== 'file') return undefined;
+  return found.same ? { same: true } : { text: textOf(found.different), mode: found.mode };
 }
 
 function compareStrings(a: string, b: string): number {

@@ -173,7 +173,8 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
 }
 
 /** Content read as bytes, as UTF-8 text. */
-function textOf(different: Different): string {
+/** A file's text, from the bytes a probe read (not from a hash). */
+export function textOf(different: Different): string {
   if (!('bytes' in different)) throw new Error('internal error: text asked of a file that was only hashed');
   return different.bytes.toString('utf8');
 }
