@@ -18,7 +18,7 @@ import type { RenderedDecks } from './render-decks.js';
 import type { RenderedDeck } from './decks.js';
 import { PENDING_FINGERPRINT, type DeferredFingerprints } from './fingerprint.js';
 import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
-import { ElementTable, LinesBuilder, offsetIndex, writeParents } from './tables.js';
+import { ElementTable, LinesBuilder, offsetIndex, writeField, writeParents } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
 import { schedulerOf } from '../schedulers/index.js';
@@ -305,19 +305,13 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
       // Each row written in pieces, without a string for it (100k jobs).
       jobOffsets.push(jobs.startLine());
       const row = jobs.out;
-      row.writeNumber(num);
-      row.writeByte(TAB);
-      row.write(job.stage);
-      row.writeByte(TAB);
-      row.write(f.group);
-      row.writeByte(TAB);
-      row.writeNumber(job.arrayIndex);
-      row.writeByte(TAB);
-      row.write(f.key);
-      row.writeByte(TAB);
+      writeField(row, num);
+      writeField(row, job.stage);
+      writeField(row, f.group);
+      writeField(row, job.arrayIndex);
+      writeField(row, f.key);
       if (f.fingerprint === PENDING_FINGERPRINT) pending.push([jobs, row.length, num]);
-      row.write(f.fingerprint);
-      row.writeByte(TAB);
+      writeField(row, f.fingerprint);
       writeParents(row, job.parents);
       // lib/keys.tsv: the key values of each job (same numbers), one column per fan-out key, `-`
       // where the job's stage does not fan out by it: status.sh reads the values from here instead

@@ -89,6 +89,13 @@ export class LinesBuilder {
   }
 }
 
+/** A table field and the tab after it. */
+export function writeField(out: ReusedBytes, value: string | number): void {
+  if (typeof value === 'number') out.writeNumber(value);
+  else out.write(value);
+  out.writeByte(TAB);
+}
+
 /** A job's parents as a table field: their job numbers joined by `,`, `-` for none. */
 export function writeParents(out: ReusedBytes, parents: readonly number[]): void {
   if (parents.length === 0) return out.writeByte(0x2d);
@@ -148,17 +155,12 @@ export class ElementTable {
     const out = this.rows.out;
     out.write(f.group);
     out.writeByte(0x3a);
-    out.writeNumber(index);
-    out.writeByte(TAB);
-    out.writeNumber(num);
-    out.writeByte(TAB);
-    out.write(f.key);
-    out.writeByte(TAB);
-    out.write(f.keyPath);
-    out.writeByte(TAB);
+    writeField(out, index);
+    writeField(out, num);
+    writeField(out, f.key);
+    writeField(out, f.keyPath);
     const at = out.length;
-    out.write(f.fingerprint);
-    out.writeByte(TAB);
+    writeField(out, f.fingerprint);
     writeParents(out, f.job.parents);
     for (const piece of f.literals) {
       if (piece.fields === '') continue;

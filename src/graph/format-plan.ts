@@ -181,28 +181,12 @@ const NESTED_ITEM = '\n          ';
 const text = (value: string) => Buffer.from(value, 'latin1');
 const JOB_START = text(`    {${FIELD}"id": `);
 const JOB_END = text('\n    }');
-const FIELD_NAMES = {
-  stage: text(`,${FIELD}"stage": `),
-  keys: text(`,${FIELD}"keys": `),
-  arrayIndex: text(`,${FIELD}"arrayIndex": `),
-  parents: text(`,${FIELD}"parents": `),
-  joins: text(`,${FIELD}"joins": `),
-  cpus: text(`,${FIELD}"cpus": `),
-  estimateSeconds: text(`,${FIELD}"estimateSeconds": `),
-  earliestStart: text(`,${FIELD}"earliestStart": `),
-  earliestFinish: text(`,${FIELD}"earliestFinish": `),
-  latestStart: text(`,${FIELD}"latestStart": `),
-  slack: text(`,${FIELD}"slack": `),
-  scheduledStart: text(`,${FIELD}"scheduledStart": `),
-};
-const KEY_NAMES = {
-  node: text(`${NESTED}"node": `),
-  library: text(`${NESTED}"library": `),
-  corner: text(`${NESTED}"corner": `),
-  group: text(`${NESTED}"group": `),
-  corners: text(`${NESTED}"corners": `),
-  dimensions: text(`${NESTED}"dimensions": `),
-};
+/** `"name": ` after `indent`, as bytes, for each name. */
+const fieldNames = <Name extends string>(indent: string, names: readonly Name[]) => Object.fromEntries(names.map((name) => [name, text(`${indent}"${name}": `)])) as Record<Name, Buffer>;
+const FIELD_NAMES = fieldNames(`,${FIELD}`, ['stage', 'keys', 'arrayIndex', 'parents', 'joins', 'cpus', 'estimateSeconds', 'earliestStart', 'earliestFinish', 'latestStart', 'slack', 'scheduledStart'] as const);
+/** The numbers after a job's references, in order. */
+const TIMING_FIELDS = (['cpus', 'estimateSeconds', 'earliestStart', 'earliestFinish', 'latestStart', 'slack'] as const).map((field) => [FIELD_NAMES[field], field] as const);
+const KEY_NAMES = fieldNames(NESTED, ['node', 'library', 'corner', 'group', 'corners', 'dimensions'] as const);
 const EMPTY_ARRAY = text('[]');
 const EMPTY_OBJECT = text('{}');
 /** `[` or `,` then an item's indent, for arrays of job references and of names. */
@@ -251,18 +235,10 @@ function writeJob(out: ReusedBytes, job: PlanJob, ids: readonly string[], names:
     out.writeBytes(FIELD_NAMES.joins);
     writeStrings(out, job.joins, false);
   }
-  out.writeBytes(FIELD_NAMES.cpus);
-  out.writeNumber(job.cpus);
-  out.writeBytes(FIELD_NAMES.estimateSeconds);
-  out.writeNumber(job.estimateSeconds);
-  out.writeBytes(FIELD_NAMES.earliestStart);
-  out.writeNumber(job.earliestStart);
-  out.writeBytes(FIELD_NAMES.earliestFinish);
-  out.writeNumber(job.earliestFinish);
-  out.writeBytes(FIELD_NAMES.latestStart);
-  out.writeNumber(job.latestStart);
-  out.writeBytes(FIELD_NAMES.slack);
-  out.writeNumber(job.slack);
+  for (const [name, field] of TIMING_FIELDS) {
+    out.writeBytes(name);
+    out.writeNumber(job[field]);
+  }
   if (scheduledStart !== undefined) {
     out.writeBytes(FIELD_NAMES.scheduledStart);
     out.writeNumber(scheduledStart);
@@ -278,21 +254,16 @@ function writeKeys(out: ReusedBytes, keys: JobKeys, names: JsonStrings): void {
     out.writeBytes(name);
     first = false;
   };
-  if (keys.node !== undefined) {
-    field(KEY_NAMES.node);
-    out.write(names.json(keys.node));
-  }
-  if (keys.library !== undefined) {
-    field(KEY_NAMES.library);
-    out.write(names.json(keys.library));
-  }
-  if (keys.corner !== undefined) {
-    field(KEY_NAMES.corner);
-    out.write(names.json(keys.corner));
-  }
+  const named = (name: Uint8Array, value: string | undefined) => {
+    if (value === undefined) return;
+    field(name);
+    out.write(names.json(value));
+  };
+  named(KEY_NAMES.node, keys.node);
+  named(KEY_NAMES.library, keys.library);
+  named(KEY_NAMES.corner, keys.corner);
   if (keys.group !== undefined) {
-    field(KEY_NAMES.group);
-    out.write(names.json(keys.group));
+    named(KEY_NAMES.group, keys.group);
     field(KEY_NAMES.corners);
     writeStrings(out, keys.corners ?? [], true, names);
   }
