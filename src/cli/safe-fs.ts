@@ -366,9 +366,10 @@ export function createExclusivePieces(path: string, pieces: Iterable<string | Ui
 }
 
 /**
- * Text made in pieces (strings, or UTF-8 bytes valid until the next piece is asked for) as UTF-8, a chunk at a time: each chunk fills a buffer from `buffer()`
- * (at least `PIECES_BUFFER` bytes; the same one each time, or a new one) and is yielded as a view
- * from its start, valid until the next is asked for; a piece too big for one is a buffer of its own.
+ * Text made in pieces (strings, or UTF-8 bytes valid until the next piece is asked for) as
+ * UTF-8, a chunk at a time: each chunk fills a buffer from `buffer()` (at least `PIECES_BUFFER`
+ * bytes; the same one each time, or a new one) and is yielded as a view from its start, valid
+ * until the next is asked for; a piece too big for one is a buffer of its own.
  */
 export function* encodePieces(pieces: Iterable<string | Uint8Array>, buffer: () => Buffer): Generator<Uint8Array> {
   let current = buffer();

@@ -56,7 +56,8 @@ export function emit(input: EmitInput): EmitResult {
 
 /**
  * Bytes made when they are read (each call makes them again). With `pieces`, the same text can
- * be had in pieces (strings, or bytes valid until the next piece is asked for) instead, to be written and hashed as it is made (plan.json: 50 MB at 100k jobs).
+ * be had in pieces instead (strings, or bytes valid until the next piece is asked for), to be
+ * written and hashed as it is made (plan.json: 50 MB at 100k jobs).
  */
 export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<string | Uint8Array> };
 

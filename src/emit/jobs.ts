@@ -293,7 +293,6 @@ function cornerLiterals(values: Map<string, string>, corner: CornerModel): void 
   values.set('lcp_corner_mc_samples', corner.mcSamples === undefined ? '' : String(corner.mcSamples));
 }
 
-/** Literals as the fingerprint's JSON entries (`["name","value"]`, joined by `,`) and as element-table fields (`name=value`, joined by tabs). */
 /**
  * Literals as the fingerprint's JSON (`["name","value"]` items, comma-separated) and as
  * element-table fields (`name=value`, tab-separated), each also as UTF-8 made on first use: a
