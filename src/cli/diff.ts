@@ -33,12 +33,12 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
   const parts: string[] = [];
   for (const path of paths) {
     const content = files.get(path);
-    const bytes = () => (typeof content === 'string' ? Buffer.from(content, 'utf8') : asBytes(content!)!);
+    const bytes = content === undefined || typeof content === 'string' ? undefined : asBytes(content)!;
     // Compared as bytes first: most files of a big directory are unchanged, and never made text.
-    const found = current(outDir, path, content === undefined ? undefined : bytes);
+    const found = current(outDir, path, bytes ?? (content === undefined ? undefined : Buffer.from(content as string, 'utf8')));
     if (found !== undefined && 'same' in found) continue;
     const before = found?.text;
-    const after = content === undefined || typeof content === 'string' ? content : Buffer.from(asBytes(content)!).toString('utf8');
+    const after = bytes === undefined ? (content as string | undefined) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
     if (before === undefined) {
@@ -148,10 +148,10 @@ function lineCountOf(text: string, from: number, to: number): number {
 }
 
 /**
- * A file's text and mode, or `same` when it holds exactly the bytes `expected` gives; undefined
+ * A file's text and mode, or `same` when it holds exactly `expected`; undefined
  * when it does not exist. Throws on a link or a non-file.
  */
-function current(dir: string, path: string, expected?: () => Uint8Array): { same: true } | { text: string; mode: number } | undefined {
+function current(dir: string, path: string, expected?: Uint8Array): { same: true } | { text: string; mode: number } | undefined {
   const found = probeBytes(dir, path, expected);
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
   if (found.kind !== 'file') return undefined;
