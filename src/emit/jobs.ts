@@ -23,9 +23,9 @@ export interface JobFacts {
   readonly group: string;
   readonly fingerprint: string;
   /**
-   * The literal values it interpolates (`jobLiterals`), in pieces; as element-table fields
-   * (`literalFields`): `lcp_corner_rc=cworst_CCworst_T`, tab-separated, values escaped by
-   * `tsvEscape`. Pieces made once per entity, not a map or a string per job: 100k jobs' maps
+   * The literal values it interpolates (`jobLiterals`), in pieces; as element-table fields (the
+   * pieces' non-empty `fields`, tab-separated): `lcp_corner_rc=cworst_CCworst_T`, values escaped
+   * by `tsvEscape`. Pieces made once per entity, not a map or a string per job: 100k jobs' maps
    * were a quarter of a big compile's memory, their strings most of the element tables' cost.
    * Valid only while `computeJobFacts`' callback runs.
    */
@@ -325,14 +325,6 @@ function literalText(values: ReadonlyMap<string, string>, jsonTexts: JsonStrings
     fields += `${first ? '' : '\t'}${name}=${tsvEscape(value)}`;
   });
   return new LiteralText(json, fields);
-}
-
-/** A job's literals as element-table fields, tab-separated (`JobFacts.literals` as one string). */
-export function literalFields(facts: JobFacts): string {
-  return facts.literals
-    .map((piece) => piece.fields)
-    .filter((fields) => fields !== '')
-    .join('\t');
 }
 
 /** The built-in literals of one entity (`nodeLiterals`, `libraryLiterals`, `cornerLiterals`), as text and as set. */

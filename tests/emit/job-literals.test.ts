@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../src/driver/analyse.js';
-import { computeJobFacts, indexProgram, jobKey, jobLiterals, literalFields } from '../../src/emit/jobs.js';
+import { computeJobFacts, indexProgram, jobKey, jobLiterals, type JobFacts } from '../../src/emit/jobs.js';
 import type { PlanJob } from '../../src/graph/plan.js';
 import type { StageModel } from '../../src/check/model.js';
 import { tsvEscape } from '../../src/emit/shell.js';
@@ -47,6 +47,13 @@ stage once { run = shell "echo"  expect "x" == 1 }
 stage only_arcs for each arcs { run = shell "echo"  expect "x" == 1 }
 stage grouped_arcs for each library, corner, arcs group by process { run = shell "echo"  expect "x" == 1 }
 `;
+
+/** A job's literals as its element row holds them: the pieces' fields, tab-separated. */
+const literalFields = (facts: JobFacts) =>
+  facts.literals
+    .map((piece) => piece.fields)
+    .filter((fields) => fields !== '')
+    .join('\t');
 
 /** Every job's element-table literals from `computeJobFacts`, and the same made from `jobLiterals`. */
 function elementLiterals(analysis: Analysis): { got: string[]; want: string[] } {
