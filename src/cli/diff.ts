@@ -26,6 +26,14 @@ const CONTEXT = 3;
  * manifest, absent from `files`) to `/dev/null`. The run state under `run/` is never looked at.
  */
 export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): string {
+  return diffParts(outDir, files).join('');
+}
+
+/**
+ * `diffGenerated` in pieces, to be written one after another: at 100k jobs the diff after one
+ * changed estimate is 110 MB, and joined it would be held twice.
+ */
+export function diffParts(outDir: string, files: ReadonlyMap<string, Content>): string[] {
   const removed = [...(readManifest(outDir)?.keys() ?? [])].filter(
     (path) => path !== MANIFEST && !files.has(path) && current(outDir, path) !== undefined,
   );
@@ -49,7 +57,7 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
       parts.push(patch(`a/${path}`, `b/${path}`, before, after));
     }
   }
-  return parts.join('');
+  return parts;
 }
 
 /**
@@ -119,8 +127,9 @@ export function regionPatch(oldName: string, newName: string, before: string, af
 /** Each line of `text` after `mark`; a last line without a newline is followed by `\\ No newline at end of file`. */
 function marked(mark: string, text: string): string {
   if (text === '') return '';
-  const lines = text.replace(/[^\n]*\n|[^\n]+$/g, (line) => `${mark}${line}`);
-  return text.endsWith('\n') ? lines : `${lines}\n\\ No newline at end of file\n`;
+  // One native pass (`replaceAll`), no string per line: the region of a 100k-job plan.json is 2 million lines.
+  if (!text.endsWith('\n')) return `${mark}${text.replaceAll('\n', `\n${mark}`)}\n\\ No newline at end of file\n`;
+  return `${mark}${text.slice(0, -1).replaceAll('\n', `\n${mark}`)}\n`;
 }
 
 /** Where the line `count` lines before the one starting at `at` starts (or 0). */

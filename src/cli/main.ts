@@ -293,14 +293,15 @@ export async function main(argv: readonly string[], output: Output = processOutp
       return;
     }
     // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
-    const { diffGenerated } = await import('./diff.js');
+    const { diffParts } = await import('./diff.js');
     const files = generated.files;
-    const patch = files === undefined ? '' : refusalsAsUsageErrors(() => diffGenerated(generated.outDir, files));
+    // Made whole before any of it is written: a refusal half-way prints no partial diff.
+    const parts = files === undefined ? [] : refusalsAsUsageErrors(() => diffParts(generated.outDir, files));
     if (interrupted(generated.outDir)) {
       output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
     }
-    output.stdout(patch);
-    exitCode = options.exitCode && patch !== '' ? EXIT_DIAGNOSTICS : EXIT_OK;
+    for (const part of parts) output.stdout(part);
+    exitCode = options.exitCode && parts.some((part) => part !== '') ? EXIT_DIAGNOSTICS : EXIT_OK;
   });
 
   program
@@ -425,7 +426,10 @@ interface CompileOptions {
   history?: string[];
 }
 
-/** First compiles of at least this many decks write each on a thread as it is rendered, while the rest is made (`beginEarlyWrite`). */
+/**
+ * First compiles of at least this many decks write each on a thread as it is rendered, while the
+ * rest is made (`beginEarlyWrite`); from as many, the deck jobs' fingerprints are hashed on a thread.
+ */
 const EARLY_WRITE_MIN_DECKS = 1000;
 
 /** How many jobs run a tool on a deck: the decks a compile renders. */
@@ -558,9 +562,9 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   progress(`generating scripts for ${plan.jobs.length} jobs`);
   if (plan.jobs.length >= LONG_RUN_JOBS) optimiseSooner();
   // A big first compile writes each deck on a thread as soon as it is rendered, while the rest is made.
-  const deckCount = early === undefined ? 0 : countDeckJobs(program, plan);
-  const begun = deckCount >= EARLY_WRITE_MIN_DECKS ? (early!.begun = beginEarlyWrite(outDir)) : undefined;
-  if (deckCount >= EARLY_WRITE_MIN_DECKS) debug(begun === undefined ? 'decks written with the rest: not a first compile' : `first compile: ${deckCount} decks written on a thread while the rest is made`);
+  const deckCount = countDeckJobs(program, plan);
+  const begun = early !== undefined && deckCount >= EARLY_WRITE_MIN_DECKS ? (early.begun = beginEarlyWrite(outDir)) : undefined;
+  if (early !== undefined && deckCount >= EARLY_WRITE_MIN_DECKS) debug(begun === undefined ? 'decks written with the rest: not a first compile' : `first compile: ${deckCount} decks written on a thread while the rest is made`);
   const deckFile = deckFileParts(source);
   const rendered = refusalsAsUsageErrors(() => renderForWriting(analysis, templates, begun === undefined ? undefined : (deck) => begun.put(...deckFile(deck))));
   if (rendered.decks === undefined) {
@@ -568,7 +572,8 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
     report();
     return EXIT_DIAGNOSTICS;
   }
-  // The fingerprints of a big compile's deck jobs are hashed on a thread while the tables are made.
+  // The fingerprints of many decks' jobs are hashed on a thread while the tables are made (a
+  // compile's, and `diff`'s and `compile --check`'s, which make the same files to compare them).
   const fingerprints = deckCount >= EARLY_WRITE_MIN_DECKS ? startFingerprints(plan.jobs.length) : undefined;
   let emitted;
   try {

@@ -189,6 +189,13 @@ describe('libcc compile of 1 000 decks', () => {
     expect(update.stderr).toMatch(/decks written with the rest: not a first compile/);
     expect(update.stdout).toMatch(/\(\d+ changed\)/);
     expect(tree(join(repo, 'fresh'))).toEqual(tree(join(repo, 'updated')));
+    // `--check` and `diff` hash the decks' fingerprints on a thread too: the same fingerprints.
     expect((await runCli('compile', flow, '-o', join(repo, 'fresh'), '--check')).code).toBe(0);
+    expect(await runCli('diff', flow, '-o', join(repo, 'fresh'))).toMatchObject({ code: 0, stdout: '' });
+    writeFileSync(flow, original.replace('estimate = 4h', 'estimate = 5h'));
+    const reviewed = await runCli('diff', flow, '-o', join(repo, 'fresh'));
+    writeFileSync(flow, original);
+    expect(reviewed.code).toBe(0);
+    expect([...reviewed.stdout.matchAll(/^diff --git a\/(\S+) /gm)].map((m) => m[1])).toEqual(['libcc.manifest', 'plan.json']);
   });
 });
