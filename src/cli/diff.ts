@@ -67,12 +67,18 @@ export function diffParts(outDir: string, files: ReadonlyMap<string, Content>): 
  * 10k-job directory took 279 s to find.
  */
 export function patch(oldName: string, newName: string, before: string, after: string): string {
+  const budget = editBudget(before, after);
+  // jsdiff splits both texts into lines before it searches: for a big file, first make sure the
+  // search can succeed (it fails exactly when more than `budget` edits are needed).
+  const hopeless = before.length + after.length >= PRECHECK_CHARS && editsExceed(before, after, budget) === true;
   const text =
-    createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
-      context: CONTEXT,
-      headerOptions: FILE_HEADERS_ONLY,
-      maxEditLength: editBudget(before, after),
-    }) ?? regionPatch(oldName, newName, before, after);
+    (hopeless
+      ? undefined
+      : createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
+          context: CONTEXT,
+          headerOptions: FILE_HEADERS_ONLY,
+          maxEditLength: budget,
+        })) ?? regionPatch(oldName, newName, before, after);
   // Both sides empty (an empty file added or removed): headers only, no hunk.
   return text.endsWith('\n') ? text : `${text}\n`;
 }
@@ -85,6 +91,80 @@ const MIN_EDITS = 100;
 function editBudget(before: string, after: string): number {
   const lines = lineCountOf(before, 0, before.length) + lineCountOf(after, 0, after.length);
   return Math.max(MIN_EDITS, Math.floor(EDIT_WORK / Math.max(1, lines)));
+}
+
+/** Texts at least this long (both together) are checked with `editsExceed` before jsdiff splits them. */
+const PRECHECK_CHARS = 1 << 20;
+/** Steps `editsExceed` may take before it gives no answer (`EDIT_WORK`'s order). */
+const PRECHECK_WORK = 4 * EDIT_WORK;
+
+/**
+ * Whether more than `limit` lines must be removed or added to turn `before` into `after`:
+ * Myers' greedy search for the shortest edit script (E. W. Myers, "An O(ND) difference algorithm
+ * and its variations", Algorithmica 1, 1986), on the lines where they lie in the texts. jsdiff
+ * runs the same search, but on arrays of line strings it makes first: two 100k-job plan.jsons are
+ * 4 million strings, most of `libcc diff`'s time and memory, for a search that then fails. Lines
+ * compare as jsdiff's line tokens do, each with its newline. Undefined when the search would
+ * take more than `steps` steps (a diagonal tried, or a line compared).
+ */
+export function editsExceed(before: string, after: string, limit: number, steps = PRECHECK_WORK): boolean | undefined {
+  const a = lineStarts(before);
+  const b = lineStarts(after);
+  const n = a.length - 1;
+  const m = b.length - 1;
+  if (Math.abs(n - m) > limit) return true;
+  if (limit >= n + m) return false; // no more edits than removing every line and adding every other
+  // far[offset + k]: the furthest line of `before` reached on diagonal k (x - y = k) so far.
+  const offset = limit + 1;
+  const far = new Int32Array(2 * limit + 3).fill(UNREACHED);
+  far[offset + 1] = 0;
+  let work = 0;
+  for (let d = 0; d <= limit; d++) {
+    for (let k = -d; k <= d; k += 2) {
+      if (++work > steps) return undefined;
+      const down = far[offset + k + 1]!; // from diagonal k + 1, a line added
+      const right = far[offset + k - 1]!; // from diagonal k - 1, a line removed
+      let x = k === -d || (k !== d && right < down) ? down : right + 1;
+      let y = x - k;
+      if (x < 0 || x > n || y < 0 || y > m) {
+        far[offset + k] = UNREACHED;
+        continue;
+      }
+      while (x < n && y < m && sameLine(before, a, x, after, b, y)) {
+        x++;
+        y++;
+        if (++work > steps) return undefined;
+      }
+      far[offset + k] = x;
+      if (x >= n && y >= m) return false;
+    }
+  }
+  return true;
+}
+
+const UNREACHED = -(2 ** 30);
+
+/** Where each line of `text` starts, then `text.length`. */
+function lineStarts(text: string): Int32Array {
+  const starts = new Int32Array(lineCountOf(text, 0, text.length) + 1);
+  let line = 0;
+  for (let at = 0; at < text.length; line++) {
+    starts[line] = at;
+    const newline = text.indexOf('\n', at);
+    at = newline < 0 ? text.length : newline + 1;
+  }
+  starts[line] = text.length;
+  return starts;
+}
+
+/** Line `x` of `a` (starts `aStarts`) and line `y` of `b` are the same text. */
+function sameLine(a: string, aStarts: Int32Array, x: number, b: string, bStarts: Int32Array, y: number): boolean {
+  const from = aStarts[x]!;
+  const length = aStarts[x + 1]! - from;
+  const other = bStarts[y]!;
+  if (bStarts[y + 1]! - other !== length) return false;
+  for (let i = 0; i < length; i++) if (a.charCodeAt(from + i) !== b.charCodeAt(other + i)) return false;
+  return true;
 }
 
 /**

@@ -7,9 +7,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { createTwoFilesPatch, diffLines, FILE_HEADERS_ONLY } from 'diff';
 import fc from 'fast-check';
-import { diffGenerated, patch, regionPatch } from '../../src/cli/diff.js';
+import { diffGenerated, editsExceed, patch, regionPatch } from '../../src/cli/diff.js';
 import { MANIFEST } from '../../src/cli/compile.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -212,5 +212,47 @@ describe('patch', () => {
     const now = old.map((l, i) => (i === 500 || i === 1500 ? `${l} changed` : l));
     const made = patch('a/x', 'b/x', text(old, true), text(now, true));
     expect(made.match(/^@@ /gm)).toHaveLength(2);
+  });
+
+  it('keeps the shortest patch of a big file with a few changes (past the check before jsdiff)', () => {
+    // 2 MB: checked by `editsExceed` first, which finds 6 edits, so jsdiff searches as before.
+    const old = Array.from({ length: 100_000 }, (_, i) => `line ${i} of a big generated file`);
+    const now = old.map((l, i) => (i === 10 || i === 50_000 || i === 99_990 ? `${l} changed` : l));
+    const before = text(old, true);
+    const after = text(now, true);
+    expect(before.length + after.length).toBeGreaterThan(1 << 20);
+    const made = patch('a/x', 'b/x', before, after);
+    expect(made).toBe(createTwoFilesPatch('a/x', 'b/x', before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+    expect(made.match(/^@@ /gm)).toHaveLength(3);
+  });
+});
+
+describe('editsExceed', () => {
+  /** The lines jsdiff's shortest edit script removes and adds. */
+  const edits = (before: string, after: string) => diffLines(before, after).reduce((sum, change) => sum + (change.added || change.removed ? change.count : 0), 0);
+  const textOf = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
+
+  it('says whether the shortest edit script is longer than the limit, as jsdiff finds it', () => {
+    // Few distinct lines: many equal lines on many diagonals, and `\r` before some newlines.
+    const lines = fc.array(fc.constantFrom('a', 'b', 'c', '', 'a\r'), { maxLength: 14 });
+    fc.assert(
+      fc.property(lines, lines, fc.boolean(), fc.boolean(), fc.nat(16), (old, now, oldNewline, newNewline, limit) => {
+        const before = textOf(old, oldNewline);
+        const after = textOf(now, newNewline);
+        expect(editsExceed(before, after, limit)).toBe(edits(before, after) > limit);
+        // And exactly when jsdiff's search, bounded as `patch` bounds it, gives up.
+        const bounded = createTwoFilesPatch('a/x', 'b/x', before, after, undefined, undefined, { maxEditLength: limit });
+        expect(editsExceed(before, after, limit)).toBe(bounded === undefined);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives no answer rather than search past its steps', () => {
+    const same = Array.from({ length: 1_000 }, () => 'x');
+    const before = textOf(same, true);
+    const after = textOf([...same, 'y'], true);
+    expect(editsExceed(before, after, 10)).toBe(false);
+    expect(editsExceed(before, after, 10, 100)).toBeUndefined();
   });
 });
