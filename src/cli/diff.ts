@@ -21,19 +21,13 @@ const CONTEXT = 3;
 
 /**
  * The unified diff from the contents of `outDir` to `files` (relative path → content, what a
- * compile would write); `''` when the directory is up to date. Files are in path order; a file
- * the compile would add is diffed from `/dev/null`, one it would remove (listed in the previous
- * manifest, absent from `files`) to `/dev/null`. The run state under `run/` is never looked at.
+ * compile would write), in pieces to be written one after another (at 100k jobs, 110 MB after
+ * one changed estimate: joined, it would be held twice); none when the directory is up to date.
+ * Files are in path order; a file the compile would add is diffed from `/dev/null`, one it would
+ * remove (listed in the previous manifest, absent from `files`) to `/dev/null`. The run state
+ * under `run/` is never looked at.
  */
-export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): string {
-  return diffParts(outDir, files).join('');
-}
-
-/**
- * `diffGenerated` in pieces, to be written one after another: at 100k jobs the diff after one
- * changed estimate is 110 MB, and joined it would be held twice.
- */
-export function diffParts(outDir: string, files: ReadonlyMap<string, Content>): string[] {
+export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): string[] {
   const removed = [...(readManifest(outDir)?.keys() ?? [])].filter(
     (path) => path !== MANIFEST && !files.has(path) && current(outDir, path) !== undefined,
   );

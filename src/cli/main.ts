@@ -293,15 +293,15 @@ export async function main(argv: readonly string[], output: Output = processOutp
       return;
     }
     // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
-    const { diffParts } = await import('./diff.js');
+    const { diffGenerated } = await import('./diff.js');
     const files = generated.files;
     // Made whole before any of it is written: a refusal half-way prints no partial diff.
-    const parts = files === undefined ? [] : refusalsAsUsageErrors(() => diffParts(generated.outDir, files));
+    const parts = files === undefined ? [] : refusalsAsUsageErrors(() => diffGenerated(generated.outDir, files));
     if (interrupted(generated.outDir)) {
       output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
     }
     for (const part of parts) output.stdout(part);
-    exitCode = options.exitCode && parts.some((part) => part !== '') ? EXIT_DIAGNOSTICS : EXIT_OK;
+    exitCode = options.exitCode && parts.length > 0 ? EXIT_DIAGNOSTICS : EXIT_OK;
   });
 
   program

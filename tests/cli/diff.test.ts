@@ -41,6 +41,10 @@ async function generated(): Promise<Map<string, string>> {
 
 const compile = async (...args: string[]) => (await runCli('compile', flow, '-o', out, ...args)).code;
 const edit = (from: string, to: string) => writeFileSync(flow, readFileSync(flow, 'utf8').replace(from, to));
+/** `diffGenerated`'s pieces, joined as `libcc diff` prints them. */
+const diffOf = (dir: string, files: Map<string, string>) => diffGenerated(dir, files).join('');
+/** `lines` as a file's text, with or without a final newline. */
+const text = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
 /** The `diff --git` headers, in order. */
 const headers = (diff: string) => [...diff.matchAll(/^diff --git a\/(\S+) b\/\S+$/gm)].map((m) => m[1]);
 
@@ -49,13 +53,13 @@ describe('diffGenerated', () => {
     expect(await compile()).toBe(0);
     mkdirSync(join(out, 'run/state'), { recursive: true });
     writeFileSync(join(out, 'run/state/x.done'), 'done\n');
-    expect(diffGenerated(out, (await generated()))).toBe('');
+    expect(diffOf(out, await generated())).toBe('');
   });
 
   it('shows a changed estimate as a unified diff of plan.json (and the manifest)', async () => {
     await compile();
     edit('estimate = 10m', 'estimate = 20m');
-    const diff = diffGenerated(out, (await generated()));
+    const diff = diffOf(out, await generated());
     expect(headers(diff)).toEqual([MANIFEST, 'plan.json']);
     const plan = diff.slice(diff.indexOf('diff --git a/plan.json'));
     expect(plan).toMatch(/^diff --git a\/plan\.json b\/plan\.json\n--- a\/plan\.json\n\+\+\+ b\/plan\.json\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
@@ -72,7 +76,7 @@ describe('diffGenerated', () => {
     await compile();
     edit('estimate = 10m', 'estimate = 20m');
     edit('stage merge', 'stage copy for each library, corner after characterize {\n  run = shell "true"\n  expect "${out}" == 1\n}\n\nstage merge');
-    const diff = diffGenerated(out, (await generated()));
+    const diff = diffOf(out, await generated());
     writeFileSync(join(dir, 'change.patch'), diff);
     const applied = spawnSync('git', ['apply', '--verbose', join(dir, 'change.patch')], {
       cwd: out,
@@ -82,7 +86,7 @@ describe('diffGenerated', () => {
     expect(applied.stderr).not.toMatch(/error/);
     expect(applied.status).toBe(0);
     expect(await compile('--check')).toBe(0);
-    expect(diffGenerated(out, (await generated()))).toBe('');
+    expect(diffOf(out, await generated())).toBe('');
   });
 
   it('includes files a compile would add and remove, in path order', async () => {
@@ -92,7 +96,7 @@ describe('diffGenerated', () => {
       flow,
       source.replace('stage merge', 'stage audit for each library after characterize {\n  run = shell "touch ${out}/audit"\n  expect "${out}/audit" == 1\n}\n\nstage merge').replace(/stage merge[\s\S]*$/, ''),
     );
-    const diff = diffGenerated(out, (await generated()));
+    const diff = diffOf(out, await generated());
     expect(headers(diff)).toEqual(['jobs/audit.sh', 'jobs/merge.sh', ...['audit', 'merge'].flatMap((s) => ['groups', 'idx', 'tsv'].map((t) => `lib/elements/${s}.${t}`)), 'lib/jobs.tsv', 'lib/units.tsv', MANIFEST, 'plan.json', 'status.sh', 'submit.sh']);
     expect(diff).toContain('diff --git a/jobs/audit.sh b/jobs/audit.sh\nnew file mode 100755\n--- /dev/null\n+++ b/jobs/audit.sh\n@@ -0,0 +1,');
     expect(diff).toContain('diff --git a/jobs/merge.sh b/jobs/merge.sh\ndeleted file mode 100755\n--- a/jobs/merge.sh\n+++ /dev/null\n@@ -1,');
@@ -110,7 +114,7 @@ describe('diffGenerated', () => {
 
   it('shows every file as added when nothing was compiled yet, with its mode', async () => {
     const files = await generated();
-    const diff = diffGenerated(out, files);
+    const diff = diffOf(out, files);
     expect(headers(diff)).toEqual([...files.keys()].sort());
     expect(diff).toContain('diff --git a/submit.sh b/submit.sh\nnew file mode 100755\n');
     expect(diff).toContain('diff --git a/plan.json b/plan.json\nnew file mode 100644\n');
@@ -122,7 +126,7 @@ describe('diffGenerated', () => {
     const kill = readFileSync(join(out, 'kill.sh'), 'utf8');
     writeFileSync(join(out, 'kill.sh'), `${kill}# my edit`);
     chmodSync(join(out, 'kill.sh'), 0o755);
-    const diff = diffGenerated(out, (await generated()));
+    const diff = diffOf(out, await generated());
     expect(headers(diff)).toEqual(['kill.sh']);
     expect(diff).toMatch(/^-# my edit\n\\ No newline at end of file\n$/m);
   });
@@ -157,8 +161,6 @@ describe('patch', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  const text = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
-
   it('the region patch is jsdiff\'s when the change is one block between common lines', () => {
     const line = (alphabet: string) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: 1, maxLength: 3 });
     fc.assert(
@@ -230,15 +232,14 @@ describe('patch', () => {
 describe('editsExceed', () => {
   /** The lines jsdiff's shortest edit script removes and adds. */
   const edits = (before: string, after: string) => diffLines(before, after).reduce((sum, change) => sum + (change.added || change.removed ? change.count : 0), 0);
-  const textOf = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
 
   it('says whether the shortest edit script is longer than the limit, as jsdiff finds it', () => {
     // Few distinct lines: many equal lines on many diagonals, and `\r` before some newlines.
     const lines = fc.array(fc.constantFrom('a', 'b', 'c', '', 'a\r'), { maxLength: 14 });
     fc.assert(
       fc.property(lines, lines, fc.boolean(), fc.boolean(), fc.nat(16), (old, now, oldNewline, newNewline, limit) => {
-        const before = textOf(old, oldNewline);
-        const after = textOf(now, newNewline);
+        const before = text(old, oldNewline);
+        const after = text(now, newNewline);
         expect(editsExceed(before, after, limit)).toBe(edits(before, after) > limit);
         // And exactly when jsdiff's search, bounded as `patch` bounds it, gives up.
         const bounded = createTwoFilesPatch('a/x', 'b/x', before, after, undefined, undefined, { maxEditLength: limit });
@@ -250,8 +251,8 @@ describe('editsExceed', () => {
 
   it('gives no answer rather than search past its steps', () => {
     const same = Array.from({ length: 1_000 }, () => 'x');
-    const before = textOf(same, true);
-    const after = textOf([...same, 'y'], true);
+    const before = text(same, true);
+    const after = text([...same, 'y'], true);
     expect(editsExceed(before, after, 10)).toBe(false);
     expect(editsExceed(before, after, 10, 100)).toBeUndefined();
   });
