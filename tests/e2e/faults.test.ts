@@ -15,6 +15,22 @@ import { faultFlow, installFaultTool } from '../helpers/fault-tool.js';
 const FLOW = faultFlow('faults');
 
 const pipeline = compiledPipeline('faults', FLOW);
+// Twenty jobs that wait for a gate that never opens: a runner started on them is busy starting
+// jobs for its first tenths of a second.
+const waiting = compiledPipeline(
+  'starts',
+  `pipeline starts
+
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [tt]  rc_corners = [typical] }
+${[60, 65, 70, 75, 80].map((mv) => `corner tt_0p${mv}v_25c_typical {}`).join('\n')}
+${['a', 'b', 'c', 'd'].map((l) => `library ${l} : n5 { corners = [${[60, 65, 70, 75, 80].map((mv) => `tt_0p${mv}v_25c_typical`).join(', ')}] }`).join('\n')}
+
+stage work for each library, corner {
+  run = shell """mkdir -p "\${out}" && while [ ! -e "$GATE_DIR/open" ]; do sleep 0.05; done; touch "\${out}/w" """
+  expect "\${out}/w" == 1
+}
+`,
+);
 // The same with `make` requeued by LSF on exit code 75 (`bsub -Q 75`).
 const requeuing = compiledPipeline('requeue', faultFlow('faults', '', 'requeue = [75]'));
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
@@ -248,6 +264,36 @@ describe('killed jobs and runners (local)', () => {
     const status = await s.run('status.sh');
     expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
   });
+});
+
+describe('a signal while the runner starts jobs (local)', () => {
+  it('SIGTERM at any moment of the first starts: the runner stops every job it started and exits 143, never waiting for one it did not record', async () => {
+    // A signal handled between a job's start and its record left that job running, unknown to
+    // the handler, which then waited for it forever; one taken by a job's process before it had
+    // become the job was lost, and the runner left that job behind.
+    const s = waiting.site();
+    const gate = path.join(s.root, 'gate');
+    fs.mkdirSync(gate);
+    const leftovers = () => spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(`${waiting.out}/jobs/`) && l.includes(s.root));
+    // The runner starts its twenty jobs between about 50 and 500 ms; a signal falls in the window
+    // of a start about one run in twenty: 50 runs find a runner that mishandles it nine times in ten.
+    for (let i = 0; i < 50; i++) {
+      const delay = 40 + ((i * 53) % 480);
+      // A new run each time: a runner resuming one first reads the markers the last one left.
+      const runner = s.start('run-local.sh', ['-j', '20'], { env: { GATE_DIR: gate, LIBCC_KILL_GRACE: '2', LIBCC_RUN_DIR: path.join(s.root, `run-${i}`) } });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      process.kill(runner.pid, 'SIGTERM');
+      const stopped = await Promise.race([runner.done, new Promise<undefined>((resolve) => setTimeout(resolve, 20_000))]);
+      if (stopped === undefined) {
+        process.kill(runner.pid, 'SIGKILL');
+        fs.writeFileSync(path.join(gate, 'open'), ''); // lets the jobs it left end
+      }
+      expect(stopped, `run ${i} (SIGTERM after ${delay} ms): the runner did not stop within 20 s`).toBeDefined();
+      // 143 from its handler; -1 when the signal came before the handler was set (nothing started yet).
+      expect([143, -1], stopped!.stderr).toContain(stopped!.code);
+      expect(leftovers(), `run ${i}`).toEqual([]);
+    }
+  }, 300_000);
 });
 
 describe('honest state', () => {

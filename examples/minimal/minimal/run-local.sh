@@ -176,13 +176,24 @@ libcc_job_alive() { # group-or-pid
 # record their end, release the lock (EXIT trap) and exit 128 + the signal's number.
 libcc_interrupted() { # signal exit-code
   local pid num waited=0 alive
+  # Jobs signalled before they had a group of their own: a job's process is the runner's copy
+  # until it starts the job, with the runner's handler, so a signal it takes then is lost when it
+  # does. Signalled again once their group is there; alive while their process is.
+  local -A early=()
   trap '' INT TERM HUP
   local -a groups=("${!running[@]}")
   for num in "${!adopted[@]}"; do groups+=("${adopted[$num]}"); done
-  for pid in ${groups[@]+"${groups[@]}"}; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in ${groups[@]+"${groups[@]}"}; do
+    kill -TERM -- "-$pid" 2>/dev/null && continue
+    kill -TERM "$pid" 2>/dev/null || true
+    [[ ${launcher[*]} != setsid || -z ${running[$pid]:-} ]] || early[$pid]=1
+  done
   while :; do
+    for pid in "${!early[@]}"; do
+      if kill -TERM -- "-$pid" 2>/dev/null; then unset 'early[$pid]'; elif ! libcc_pid_alive "$pid"; then unset 'early[$pid]'; fi
+    done
     alive=()
-    for pid in ${groups[@]+"${groups[@]}"}; do libcc_job_alive "$pid" && alive+=("$pid"); done
+    for pid in ${groups[@]+"${groups[@]}"}; do { libcc_job_alive "$pid" || [[ -n ${early[$pid]:-} ]]; } && alive+=("$pid"); done
     ((${#alive[@]} > 0)) || break
     if ((waited >= LIBCC_KILL_GRACE * 10)); then
       libcc_note "jobs still running $LIBCC_KILL_GRACE s after SIGTERM: killing them (SIGKILL)"
@@ -201,9 +212,21 @@ libcc_interrupted() { # signal exit-code
   printf 'libcc: interrupted (SIG%s): the running jobs were stopped; run run-local.sh again to resume\n' "$1" >&2
   exit "$2"
 }
-trap 'libcc_interrupted INT 130' INT
-trap 'libcc_interrupted TERM 143' TERM
-trap 'libcc_interrupted HUP 129' HUP
+# A signal that comes while a job is being started waits until its process is recorded: handled
+# between the start and the record, it would leave that job running, unknown to the handler,
+# which then waits for it forever (the job never ends if what it waits for never comes).
+starting=''
+signalled=()
+libcc_signal() { # signal exit-code
+  if [[ -n $starting ]]; then
+    signalled=("$1" "$2")
+    return
+  fi
+  libcc_interrupted "$1" "$2"
+}
+trap 'libcc_signal INT 130' INT
+trap 'libcc_signal TERM 143' TERM
+trap 'libcc_signal HUP 129' HUP
 while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
   deferred=()
   while ((${#ready[@]} > 0 && ${#running[@]} + ${#adopted[@]} < parallel)); do
@@ -218,9 +241,12 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
     log="$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log"
     mkdir -p -- "$(dirname -- "$log")"
     printf 'libcc: start  %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
+    starting=1
     ${launcher[@]+"${launcher[@]}"} "$LIBCC_HOME/jobs/${J_STAGE[num]}.sh" "${J_GROUP[num]}" "${J_INDEX[num]}" >"$log" 2>&1 &
     running[$!]=$num
+    starting=''
     state[$num]=running
+    ((${#signalled[@]} == 0)) || libcc_interrupted "${signalled[@]}"
   done
   # Jobs held back by their array's limit keep their place at the front.
   ready=(${deferred[@]+"${deferred[@]}"} ${ready[@]+"${ready[@]}"})
