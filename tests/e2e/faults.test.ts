@@ -283,7 +283,9 @@ describe('a signal while the runner starts jobs (local)', () => {
       const runner = s.start('run-local.sh', ['-j', '20'], { env: { GATE_DIR: gate, LIBCC_KILL_GRACE: '2', LIBCC_RUN_DIR: path.join(s.root, `run-${i}`) } });
       await new Promise((resolve) => setTimeout(resolve, delay));
       process.kill(runner.pid, 'SIGTERM');
-      const stopped = await Promise.race([runner.done, new Promise<undefined>((resolve) => setTimeout(resolve, 20_000))]);
+      let bound: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([runner.done, new Promise<undefined>((resolve) => (bound = setTimeout(() => resolve(undefined), 20_000)))]);
+      clearTimeout(bound);
       if (stopped === undefined) {
         process.kill(runner.pid, 'SIGKILL');
         fs.writeFileSync(path.join(gate, 'open'), ''); // lets the jobs it left end
