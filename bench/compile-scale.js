@@ -136,6 +136,10 @@ export function benchSize(target, { scripts = true } = {}) {
       const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
       const bsubs = submit.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
       row('submit.sh --dry-run (nothing done)', submit, { bsubs });
+      // The same with LSF job packs (site `lsf_max_pack_jobs`, IBM's initial LSB_MAX_PACK_JOBS).
+      const packed = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env: { ...env, LIBCC_LSF_MAX_PACK_JOBS: '300' } });
+      const packCalls = packed.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
+      row('submit.sh --dry-run (job packs of 300)', packed, { bsubs: packCalls });
       writeDoneMarkers(out, env.LIBCC_RUN_DIR);
       row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
       row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
@@ -178,6 +182,9 @@ export function printCompileTable(rows) {
     const snakemake = by(jobs, 'snakemake -n (same DAG)');
     if (snakemake) console.log(`${jobs} jobs: snakemake -n / plan = ${(snakemake.wall / plan.wall).toFixed(0)}x wall, ${(snakemake.cpu / plan.cpu).toFixed(0)}x CPU (target >= 100 at 100k jobs)`);
     if (make) console.log(`${jobs} jobs: plan / make -n = ${(plan.wall / make.wall).toFixed(1)}x wall, ${make.cpu > 0 ? `${(plan.cpu / make.cpu).toFixed(1)}x` : 'n/a (make under 10 ms)'} CPU (target <= 1 at 100k jobs)`);
+    const plain = by(jobs, 'submit.sh --dry-run (nothing done)');
+    const packed = by(jobs, 'submit.sh --dry-run (job packs of 300)');
+    if (plain && packed) console.log(`${jobs} jobs: bsub calls = ${plain.bsubs}, ${packed.bsubs} with job packs of 300 (target <= ${(jobs / 50).toFixed(1)}: jobs/50)`);
     const pairs = c.ratios.map((r) => r.toFixed(1)).sort((a, b) => a - b);
     console.log(
       `${jobs} jobs: compile / cp -r = ${(c.wall / floor.wall).toFixed(1)}x, medians of ${c.runs} (each compile / the copy after it: ${pairs.join(', ')}; target <= 2 at 100k jobs); (compile - plan) / cp -r = ${((c.wall - plan.wall) / floor.wall).toFixed(1)}x; ` +

@@ -58,6 +58,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
   let project: string | undefined;
   let jobGroup = '/libcc';
   let maxArraySize = 1000;
+  let lsfMaxPackJobs = 0;
   let workRoot = literalTemplate('work', fallbackSpan);
   let outRoot = literalTemplate('out', fallbackSpan);
   let cornerStyle = DEFAULT_CORNER_STYLE;
@@ -79,6 +80,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
           project: 'value',
           job_group: 'value',
           max_array_size: 'value',
+          lsf_max_pack_jobs: 'value',
           work_root: 'value',
           out_root: 'value',
           corner_style: 'value',
@@ -100,6 +102,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       project: value('project'),
       jobGroup: value('job_group'),
       maxArray: value('max_array_size'),
+      maxPack: value('lsf_max_pack_jobs'),
       work: value('work_root'),
       out: value('out_root'),
       style: value('corner_style'),
@@ -123,6 +126,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
       }
     }
     if (v.maxArray) maxArraySize = readInteger(ctx, v.maxArray, 'max_array_size', 1) ?? maxArraySize;
+    if (v.maxPack) lsfMaxPackJobs = readInteger(ctx, v.maxPack, 'lsf_max_pack_jobs', 0) ?? lsfMaxPackJobs;
     if (v.work) workRoot = readGlobalString(ctx, v.work, 'work_root', environment) ?? workRoot;
     if (v.out) outRoot = readGlobalString(ctx, v.out, 'out_root', environment) ?? outRoot;
     if (v.style) {
@@ -158,6 +162,7 @@ export function buildSite(ctx: CheckContext, symbols: SymbolTable, environment: 
     ...(project !== undefined ? { project } : {}),
     jobGroup,
     maxArraySize,
+    lsfMaxPackJobs,
     workRoot,
     outRoot,
     cornerStyle,

@@ -54,6 +54,8 @@ export interface SiteModel {
   readonly project?: string;
   readonly jobGroup: string;
   readonly maxArraySize: number;
+  /** The cluster's LSB_MAX_PACK_JOBS: most requests in one `bsub -pack`; 0 = job packs off. */
+  readonly lsfMaxPackJobs: number;
   readonly workRoot: Template;
   readonly outRoot: Template;
   readonly cornerStyle: string;

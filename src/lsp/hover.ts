@@ -32,6 +32,7 @@ export const PROPERTY_DOCS: Readonly<Record<string, { readonly type: string; rea
   project: { type: 'string', doc: 'the LSF project (`bsub -P`)' },
   job_group: { type: 'string', doc: 'the LSF job group (`bsub -g`)' },
   max_array_size: { type: 'integer', doc: 'the cluster’s largest job array (`MAX_JOB_ARRAY_SIZE`)' },
+  lsf_max_pack_jobs: { type: 'integer', doc: 'the cluster’s `LSB_MAX_PACK_JOBS`: `submit.sh` sends up to this many submissions in one `bsub -pack`; 0 (default): job packs off' },
   work_root: { type: 'path', doc: 'where jobs’ work directories go: `<work_root>/<stage>/<keys>`' },
   out_root: { type: 'path', doc: 'where results go' },
   corner_style: { type: 'string', doc: 'how corner names spell process, voltage, temperature and RC corner' },

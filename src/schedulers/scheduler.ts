@@ -15,6 +15,9 @@
  *   `LIBCC_SCHED_ID` (the id later deps and the ledger name) or returns 1 with the
  *   scheduler's own message in `LIBCC_SCHED_ERR`. With `LIBCC_DRY_RUN=1` prints the command and
  *   invents an id. Reads the stage's options from `libcc_stage_options` (submit.sh).
+ * - Optional, job packs (LSF `bsub -pack`): `LIBCC_SCHED_PACK_MAX` (> 1: submissions a call),
+ *   `libcc_sched_pack_add` (same arguments as `libcc_sched_submit`; status 1: submit it alone)
+ *   and `libcc_sched_pack_submit` (one call; `LIBCC_SCHED_PACK_IDS` in order, or status 1).
  * - `libcc_sched_index`: prints the array index of the running element ('' outside an array).
  * - `libcc_sched_job_id`: prints the scheduler's id of the running job ('' when none).
  * - `libcc_sched_states RUN_ID`: one scheduler call; fills `LIBCC_SCHED_STATE[NAME]` /

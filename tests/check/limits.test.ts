@@ -39,3 +39,18 @@ describe('memory and run limits a scheduler accepts (LCP3005)', () => {
     expect(codes(checkSource(PRELUDE + STAGE('a', 'resources { mem = 2TB  runtime = 30d }')))).not.toContain('LCP3005');
   });
 });
+
+describe('site { lsf_max_pack_jobs } (the cluster’s LSB_MAX_PACK_JOBS)', () => {
+  const site = (value: string) => checkSource(PRELUDE + `site { lsf_max_pack_jobs = ${value} }\n` + STAGE('a'));
+  it('defaults to 0 (job packs off) and reads a whole number', () => {
+    expect(checkSource(PRELUDE + STAGE('a')).program?.site.lsfMaxPackJobs).toBe(0);
+    expect(site('300').program?.site.lsfMaxPackJobs).toBe(300);
+  });
+
+  it('refuses a negative number, a fraction, a unit and a string', () => {
+    expect(codes(site('-1'))).toContain('LCP3005');
+    expect(codes(site('2.5'))).toContain('LCP3005');
+    expect(codes(site('300MB'))).toContain('LCP3003');
+    expect(codes(site('"300"'))).toContain('LCP3001');
+  });
+});

@@ -669,17 +669,9 @@ describe('a compiled pipeline with hostile values, run for real', () => {
     expectNoCanary(root);
   });
 
-  it('submit.sh --dry-run passes the project to bsub as one literal word, and LSF\u2019s /bin/sh parses the job command back', () => {
-    const dry = spawnSync('bash', [join(outDir, 'submit.sh'), '--dry-run', '--run-id', 'r1'], {
-      cwd: root,
-      env: cleanEnv({ LIBCC_RUN_DIR: join(root, 'dry-run') }),
-      encoding: 'utf8',
-    });
-    expect(dry.status, dry.stderr).toBe(0);
-    const lines = dry.stdout.split('\n').filter((l) => l.startsWith('bsub '));
-    expect(lines.length).toBe(4);
-    // The dry-run lines are bash words (printf %q): evaluate them with a recording `bsub`.
-    const evaluated = bashScript(`bsub() { printf '%s\\0' "$@"; printf '\\n\\0'; }\n${lines.join('\n')}\n`, tmp('dry'));
+  /** The bsub calls that `bsub` lines (bash words) make, evaluated with a recording `bsub`; each carries the project as one word, and its job command parses back under LSF's /bin/sh. */
+  function expectLiteralCalls(lines: string[], name: string): void {
+    const evaluated = bashScript(`bsub() { printf '%s\\0' "$@"; printf '\\n\\0'; }\n${lines.join('\n')}\n`, tmp(name));
     expect(evaluated.code).toBe(0);
     const calls: string[][] = [[]];
     for (const word of evaluated.outputs) {
@@ -699,6 +691,33 @@ describe('a compiled pipeline with hostile values, run for real', () => {
       expect(existsSync(words[0]!), words[0]).toBe(true);
     }
     expectNoCanary(root);
+  }
+
+  const dryRun = (env: Record<string, string> = {}) => {
+    const dry = spawnSync('bash', [join(outDir, 'submit.sh'), '--dry-run', '--run-id', 'r1'], {
+      cwd: root,
+      env: cleanEnv({ LIBCC_RUN_DIR: join(root, 'dry-run'), ...env }),
+      encoding: 'utf8',
+    });
+    expect(dry.status, dry.stderr).toBe(0);
+    return dry.stdout.split('\n');
+  };
+
+  it('submit.sh --dry-run passes the project to bsub as one literal word, and LSF\u2019s /bin/sh parses the job command back', () => {
+    // The dry-run lines are bash words (printf %q).
+    expectLiteralCalls(dryRun().filter((l) => l.startsWith('bsub ')), 'dry');
+  });
+
+  it('in a job pack too: every request line is words without expansion, the project one literal word', () => {
+    // A request line is read like a shell command line without expansion (docs/lsf.md, "Job
+    // packs"): what bash makes of it, with nothing left to expand, is what LSF reads.
+    const requests = dryRun({ LIBCC_LSF_MAX_PACK_JOBS: '300' }).filter((l) => l.startsWith('  '));
+    // Outside single quotes and escapes (`'\\''`), nothing a shell would expand or split on.
+    for (const line of requests) expect(line.replace(/'[^']*'|\\./g, ''), line).not.toMatch(/[$`"\\|&;<>(){}]/);
+    expectLiteralCalls(
+      requests.map((l) => `bsub ${l.trim()}`),
+      'dry-pack',
+    );
   });
 });
 

@@ -111,6 +111,27 @@ describe('generated files per scheduler', () => {
     expect(fs.readFileSync(path.join(outs.slurm!, 'lib/scheduler.sh'), 'utf8')).toContain('sbatch');
   });
 
+  it('site { lsf_max_pack_jobs } changes lib/scheduler.sh alone (and the manifest that lists it)', async () => {
+    const example = path.join(root, 'packs');
+    fs.mkdirSync(example);
+    for (const file of ['flow.lcp', 'corners.yaml', 'site.lcp']) fs.copyFileSync(path.join('examples/n2_tanager', file), path.join(example, file));
+    const compile = async (out: string) => {
+      const r = await runCli('compile', path.join(example, 'flow.lcp'), '-o', path.join(example, out), '--no-color');
+      expect(r.code, r.stderr).toBe(0);
+      return path.join(example, out);
+    };
+    const off = await compile('off');
+    const site = fs.readFileSync(path.join(example, 'site.lcp'), 'utf8');
+    fs.writeFileSync(path.join(example, 'site.lcp'), site.replace('  max_array_size = 1000\n', '  max_array_size = 1000\n  lsf_max_pack_jobs = 300\n'));
+    const on = await compile('on');
+    const files = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+    expect(files(on)).toEqual(files(off));
+    const differing = files(on).filter((f) => fs.readFileSync(path.join(on, f), 'utf8') !== fs.readFileSync(path.join(off, f), 'utf8'));
+    expect(differing).toEqual(['lib/scheduler.sh', 'libcc.manifest']);
+    expect(fs.readFileSync(path.join(on, 'lib/scheduler.sh'), 'utf8')).toContain('\nLIBCC_LSF_SITE_PACK_JOBS=300\n');
+    expect(fs.readFileSync(path.join(off, 'lib/scheduler.sh'), 'utf8')).toContain('\nLIBCC_LSF_SITE_PACK_JOBS=0\n');
+  });
+
   it('Slurm and local output passes shellcheck; no Slurm command is silenced', () => {
     for (const scheduler of ['slurm', 'local']) {
       const dir = outs[scheduler]!;

@@ -94,6 +94,7 @@ export function program(spec: ProgramSpec): CheckedProgram {
       memLimit: 'per_job',
       jobGroup: '/libcc',
       maxArraySize: spec.maxArraySize ?? 1000,
+      lsfMaxPackJobs: 0,
       workRoot: { parts: [{ kind: 'text', value: 'work' }], span: nextSpan(4) },
       outRoot: { parts: [{ kind: 'text', value: 'out' }], span: nextSpan(3) },
       cornerStyle: '{process}_{voltage}_{temperature}[_{rc}]',

@@ -1,6 +1,7 @@
 // Tests of the LSF stand-in itself (tests/lsf/bin): the fake must behave like LSF 10.1 where
 // libcc's generated scripts depend on it. Every test gets its own state directory and
 // scheduler; afterEach kills whatever is left.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -499,5 +500,139 @@ describe('requeue, kill and limits', () => {
     expect(el(lsf, id)).toMatchObject({ state: 'EXIT', exitReason: 'TERM_ADMIN' });
     expect(alive(pid)).toBe(false);
     expect(fs.existsSync(path.join(lsf.dir, 'scheduler.pid'))).toBe(false);
+  });
+});
+
+describe('bsub -pack', () => {
+  /** Writes a job submission file (one request per line) into the state directory, where bsub runs. */
+  const writePack = (lsf: Standin, name: string, lines: string[]) => fs.writeFileSync(path.join(lsf.dir, name), `${lines.join('\n')}\n`);
+  const bsubCalls = (lsf: Standin) => fs.readFileSync(path.join(lsf.dir, 'bsub_calls'), 'utf8');
+  const submitted = (id: number, queue = 'default queue') => `Job <${id}> is submitted to ${queue} <normal>.\n`;
+
+  it('is disabled by default (LSB_MAX_PACK_JOBS), takes no other option and needs a readable text file', async () => {
+    const lsf = standin();
+    writePack(lsf, 'p.txt', ['true']);
+    const off = await lsf.run('bsub', ['-pack', 'p.txt']);
+    expect(off).toEqual({ code: 255, stdout: '', stderr: 'Pack submission disabled by LSB_MAX_PACK_JOBS in lsf.conf. Job not submitted.\n' });
+    const on = { LSF_STANDIN_MAX_PACK_JOBS: '10' };
+    for (const args of [['-q', 'normal', '-pack', 'p.txt'], ['-pack', 'p.txt', '-q', 'normal'], ['-pack', 'p.txt', 'true']]) {
+      const r = await lsf.run('bsub', args, { env: on });
+      expect(r.code).toBe(255);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^bsub: -pack cannot be used with any other option or a command\nUsage: bsub /);
+    }
+    const missing = await lsf.run('bsub', ['-pack', 'nosuch.txt'], { env: on });
+    expect(missing).toEqual({ code: 255, stdout: '', stderr: 'Error: File <nosuch.txt> is not a valid text file. Job not submitted.\n' });
+    fs.writeFileSync(path.join(lsf.dir, 'binary'), Buffer.from([0x74, 0x72, 0x75, 0x65, 0, 0x0a]));
+    expect((await lsf.run('bsub', ['-pack', 'binary'], { env: on })).stderr).toBe('Error: File <binary> is not a valid text file. Job not submitted.\n');
+    expect(lsf.jobs()).toHaveLength(0);
+    expect((await lsf.run('bsub', ['-pack', 'p.txt'], { env: on })).code).toBe(0);
+    expect(lsf.jobs()).toHaveLength(1);
+  });
+
+  it('submits every request in file order as individual bsub calls would, in one bsub call', async () => {
+    // Three requests and LSB_MAX_PACK_JOBS=2: LSF makes two packs of them, all are submitted.
+    const lsf = standin({ env: { LSF_STANDIN_MAX_PACK_JOBS: '2', LSF_STANDIN_FIRST_JOB_ID: '500', LSF_STANDIN_JOB_REPORT: '0' } });
+    writePack(lsf, 'jobs.pack', [
+      '# an array, a job that waits for it, a job with quoted arguments',
+      String.raw`-J 'n[1-3]' -o 'n.%I' 'sleep 0.$LSB_JOBINDEX; echo $LSB_JOBINDEX'`,
+      '',
+      String.raw`-J dep -w 'done(500)' true`,
+      String.raw`-q normal -J quoted -R "select[mem>100] rusage[mem=100]" -o arg.out printf '%s\n' 'it'\''s a test' "say \"hi\""`,
+    ]);
+    const r = await lsf.run('bsub', ['-pack', 'jobs.pack']);
+    expect(r).toEqual({ code: 0, stdout: submitted(500) + submitted(501) + submitted(502, 'queue'), stderr: '' });
+    expect(bsubCalls(lsf)).toBe('1');
+    expect(lsf.jobs().map((j) => [j.id, j.name])).toEqual([[500, 'n'], [501, 'dep'], [502, 'quoted']]);
+    expect(lsf.job(500)).toMatchObject({ indices: [1, 2, 3], queueExplicit: false });
+    expect(lsf.job(501)).toMatchObject({ depend: 'done(500)' });
+    expect(lsf.job(502)).toMatchObject({ resReq: 'select[mem>100] rusage[mem=100]', queue: 'normal', queueExplicit: true });
+    await lsf.waitIdle();
+    const lastElement = Math.max(...[1, 2, 3].map((i) => el(lsf, 500, i).finishTime!));
+    expect(el(lsf, 501)).toMatchObject({ state: 'DONE' });
+    expect(el(lsf, 501).startTime!).toBeGreaterThanOrEqual(lastElement);
+    expect(fs.readFileSync(path.join(lsf.dir, 'n.3'), 'utf8')).toBe('3\n');
+    expect(fs.readFileSync(path.join(lsf.dir, 'arg.out'), 'utf8')).toBe(`it's a test\nsay "hi"\n`);
+  });
+
+  it('LSB_PACK_SKIP_ERROR=N stops at the first failing request; Y submits the others', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_PACK_JOBS: '100' } });
+    writePack(lsf, 'p.txt', [
+      '-J first true',
+      '-J second -M 64GB true',
+      '-J third true',
+      "-J fourth -w 'done(third)' true",
+      "-J fifth -w 'done(second)' true",
+    ]);
+    const memError = '64GB: MEMLIMIT value should be a positive integer. Job not submitted.\n';
+    const n = await lsf.run('bsub', ['-pack', 'p.txt']);
+    expect(lsf.jobs().map((j) => j.name)).toEqual(['first']);
+    const first = lsf.jobs()[0]!.id;
+    expect(n).toEqual({ code: 255, stdout: submitted(first), stderr: memError });
+
+    const y = await lsf.run('bsub', ['-pack', 'p.txt'], { env: { LSF_STANDIN_PACK_SKIP_ERROR: 'Y' } });
+    expect(y.code).toBe(255);
+    expect(y.stdout).toBe(submitted(first + 1) + submitted(first + 2) + submitted(first + 3));
+    expect(y.stderr).toBe(`${memError}second: No matching job found. Job not submitted.\n`);
+    expect(lsf.jobs().map((j) => [j.id, j.name])).toEqual([[first, 'first'], [first + 1, 'first'], [first + 2, 'third'], [first + 3, 'fourth']]);
+    await lsf.waitIdle();
+    expect(el(lsf, first + 3).startTime!).toBeGreaterThanOrEqual(el(lsf, first + 2).finishTime!);
+    expect(bsubCalls(lsf)).toBe('2');
+  });
+
+  it("prints volclava's Line#<n> lines and summary with LSF_STANDIN_PACK_OUTPUT=volclava", async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_PACK_JOBS: '100', LSF_STANDIN_PACK_OUTPUT: 'volclava', LSF_STANDIN_PACK_SKIP_ERROR: 'Y' } });
+    writePack(lsf, 'p.txt', ['# comment', '', '-J a true', "-w 'done(nosuch)' true", '-K true', '-J b -q normal true']);
+    const r = await lsf.run('bsub', ['-pack', 'p.txt']);
+    const [a, b] = lsf.jobs().map((j) => j.id);
+    expect(lsf.jobs().map((j) => j.name)).toEqual(['a', 'b']);
+    expect(r).toEqual({
+      code: 255,
+      stdout: `Line#3 Job <${a}> is submitted to queue <normal>.\nLine#6 Job <${b}> is submitted to queue <normal>.\n4 lines parsed, 2 jobs submitted, 2 errors found.\n`,
+      stderr: 'Line#4 nosuch: No matching job found. Job not submitted.\nLine#5 -K: option not supported in a job pack. Job not submitted.\n',
+    });
+  });
+
+  it('refuses an unquoted ; or $ (no shell expansion), takes them quoted', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_PACK_JOBS: '100' } });
+    writePack(lsf, 'p.txt', ['true; touch semicolon', 'echo $HOME', 'echo "$HOME"', String.raw`-J ok echo '$HOME; x' a\ b "c;d e"`]);
+    const n = await lsf.run('bsub', ['-pack', 'p.txt']);
+    expect(n).toEqual({ code: 255, stdout: '', stderr: 'Failed to parse command line: "true; touch semicolon". Job not submitted.\n' });
+    expect(lsf.jobs()).toHaveLength(0);
+    const y = await lsf.run('bsub', ['-pack', 'p.txt'], { env: { LSF_STANDIN_PACK_SKIP_ERROR: 'Y' } });
+    expect(y.stderr).toBe(
+      ['true; touch semicolon', 'echo $HOME', 'echo "$HOME"'].map((l) => `Failed to parse command line: "${l}". Job not submitted.\n`).join(''),
+    );
+    expect(lsf.jobs().map((j) => j.name)).toEqual(['ok']);
+    expect((lsf.jobs()[0] as unknown as { argv: string[] }).argv).toEqual(['echo', '$HOME; x', 'a b', 'c;d e']);
+    await lsf.waitIdle();
+    expect(fs.existsSync(path.join(lsf.dir, 'semicolon'))).toBe(false);
+  });
+
+  it('counts as one bsub call for fault injection: the whole pack fails, or hangs after submitting', async () => {
+    const lsf = standin({ env: { LSF_STANDIN_MAX_PACK_JOBS: '100', LSF_STANDIN_FAIL_SUBMIT: '1' } });
+    writePack(lsf, 'p.txt', ['-J a true', '-J b true', '-J c true']);
+    const failed = await lsf.run('bsub', ['-pack', 'p.txt']);
+    expect(failed).toEqual({ code: 255, stdout: '', stderr: 'Contacting batch daemon: Communication timeout. Job not submitted.\n' });
+    expect(lsf.jobs()).toHaveLength(0);
+    const ok = await lsf.run('bsub', ['-pack', 'p.txt']);
+    expect(ok.code).toBe(0);
+    expect(lsf.jobs().map((j) => j.name)).toEqual(['a', 'b', 'c']);
+    expect(bsubCalls(lsf)).toBe('2');
+
+    // bsub:3:after: the third call puts the whole pack in the job table, then never answers.
+    const child = spawn('bsub', ['-pack', 'p.txt'], { cwd: lsf.dir, env: { ...lsf.env, LSF_STANDIN_HANG: 'bsub:3:after' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    await lsf.waitFor((jobs) => jobs.length === 6, 10_000, 'the hanging pack in the job table');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(out).toBe('');
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGKILL');
+    await closed;
+    await lsf.waitIdle();
+    expect(lsf.jobs().map((j) => j.elements['0']!.state)).toEqual(Array(6).fill('DONE'));
   });
 });

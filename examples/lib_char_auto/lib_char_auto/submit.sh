@@ -47,6 +47,12 @@ while (($# > 0)); do
   shift
 done
 libcc_sched_cmd_require
+# How many submissions one call may carry (job packs, when lib/scheduler.sh has them): 0 or 1,
+# one a call.
+pack_max=0
+LIBCC_SCHED_PACK_IDS=()
+if declare -F libcc_sched_pack_submit >/dev/null; then pack_max=${LIBCC_SCHED_PACK_MAX:-0}; fi
+[[ $pack_max =~ ^(0|[1-9][0-9]{0,8})$ ]] || libcc_die "the most submissions in one job pack must be a whole number, not '$pack_max' (LIBCC_LSF_MAX_PACK_JOBS)"
 # A dry run writes nothing, so it takes no lock.
 trap libcc_unlock EXIT
 trap 'exit 130' INT
@@ -182,30 +188,82 @@ for num in "${!J_STAGE[@]}"; do
   done
 done
 
+# Record job $2, the submission of indices $3 of unit $1 (jobs $4): its ledger line (not for a
+# pack's placeholder, $5 = 0), and how each job's dependants name it (an element's index is its
+# index in this submission: a batch numbers its groups' elements one after another).
+libcc_record() { # unit id indices jobs ledger
+  local unit=$1 id=$2 num k=0
+  if ((!dry_run && $5)); then
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "${U_STAGE[unit]}" "${U_GROUP[unit]}" "$unit" "$id" "$3" >>"$LIBCC_RUN_DIR/ledger.tsv" ||
+      libcc_abort "job $id was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
+  fi
+  unit_id[$unit]=$id
+  libcc_expand_spec "$3"
+  for num in $4; do
+    if ((U_ARRAY[unit])); then submitted[$num]="element:$id:${LIBCC_INDICES[k]}"; else submitted[$num]="all:$id"; fi
+    k=$((k + 1))
+  done
+}
+
+# Job packs (lib/scheduler.sh sets LIBCC_SCHED_PACK_MAX > 1): a submission whose dependencies
+# are all known job ids joins the pack being collected under a placeholder id `@N`; the pack is
+# submitted in one call when it is full, when a submission depends on one of its members, and at
+# the end. Its members' real ids then replace the placeholders (pack_id) and are recorded.
+pack_seq=0
+declare -A pack_id=()
+pack_members=()
+libcc_pack_flush() {
+  local k member unit
+  ((${#pack_members[@]} > 0)) || return 0
+  # Accepted requests are killed with the run if the rest fail.
+  ((dry_run)) || submitted_any=1
+  libcc_sched_pack_submit || libcc_abort "$LIBCC_SCHED_ERR"
+  for k in "${!pack_members[@]}"; do
+    member=${pack_members[k]}
+    unit=${member%% *}
+    member=${member#* }
+    pack_id[${member%% *}]=${LIBCC_SCHED_PACK_IDS[k]}
+    member=${member#* }
+    libcc_record "$unit" "${LIBCC_SCHED_PACK_IDS[k]}" "${member%% *}" "${member#* }" 1
+  done
+  pack_members=()
+}
+
 # Submit (part of) unit $1: the indices $2 of jobs $3, waiting for the resolved dependencies
-# that follow (`each:ID`, `all:ID`, `element:ID:INDEX`). Records the job ID, and how each job's
-# dependants name it (an element's index is its index in this submission: a batch numbers its
-# groups' elements one after another).
+# that follow (`each:ID`, `all:ID`, `element:ID:INDEX`); in a pack when the scheduler takes them.
 libcc_submit() { # unit indices jobs dep...
-  local unit=$1 indices=$2 jobs=$3 stage=${U_STAGE[$1]} group=${U_GROUP[$1]} num id k=0
+  local unit=$1 indices=$2 jobs=$3 stage=${U_STAGE[$1]} group=${U_GROUP[$1]} dep id rest placeholder
+  local -a deps=()
   shift 3
   if ((!dry_run)); then
     # Schedulers do not create the directory of a job's output file: the output would be lost.
     mkdir -p -- "$LIBCC_RUN_DIR/logs/$stage"
   fi
+  if ((pack_max > 1)); then
+    for dep in "$@"; do
+      rest=${dep#*:} id=${dep#*:}
+      id=${id%%:*}
+      if [[ $id == @* ]]; then
+        [[ -n ${pack_id[$id]:-} ]] || libcc_pack_flush
+        dep=${dep%%:*}:${pack_id[$id]}${rest#"$id"}
+      fi
+      deps+=("$dep")
+    done
+    if libcc_sched_pack_add "$stage" "$group" "${U_NAME[unit]}" "${U_ARRAY[unit]}" "$indices" "${U_LIMIT[unit]}" ${deps[@]+"${deps[@]}"}; then
+      placeholder=@$pack_seq
+      pack_seq=$((pack_seq + 1))
+      pack_members+=("$unit $placeholder $indices $jobs")
+      libcc_record "$unit" "$placeholder" "$indices" "$jobs" 0
+      ((${#pack_members[@]} < pack_max)) || libcc_pack_flush
+      return 0
+    fi
+    libcc_note "$LIBCC_SCHED_ERR: submitted on its own, not in a job pack"
+    set -- ${deps[@]+"${deps[@]}"}
+  fi
   libcc_sched_submit "$stage" "$group" "${U_NAME[unit]}" "${U_ARRAY[unit]}" "$indices" "${U_LIMIT[unit]}" "$@" || libcc_abort "$LIBCC_SCHED_ERR"
   id=$LIBCC_SCHED_ID
-  if ((!dry_run)); then
-    submitted_any=1
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "$stage" "$group" "$unit" "$id" "$indices" >>"$LIBCC_RUN_DIR/ledger.tsv" ||
-      libcc_abort "job $id was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
-  fi
-  unit_id[$unit]=$id
-  libcc_expand_spec "$indices"
-  for num in $jobs; do
-    if ((U_ARRAY[unit])); then submitted[$num]="element:$id:${LIBCC_INDICES[k]}"; else submitted[$num]="all:$id"; fi
-    k=$((k + 1))
-  done
+  ((dry_run)) || submitted_any=1
+  libcc_record "$unit" "$id" "$indices" "$jobs" 1
 }
 
 # Are all jobs of unit $1 done (valid done-markers)?
@@ -267,6 +325,7 @@ libcc_unit() { # unit
 for unit in "${!U_STAGE[@]}"; do
   libcc_unit "$unit"
 done
+libcc_pack_flush
 
 if ((dry_run)); then
   libcc_note "dry run: nothing was submitted"

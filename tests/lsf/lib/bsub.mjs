@@ -42,15 +42,24 @@ function usageExit(message) {
   process.exit(255);
 }
 
-/** Prints "<text>. Job not submitted." to stderr and exits 255 (LSF's failure shape). */
+/** LSF refused one job request: "<text>. Job not submitted." (the text is the message). */
+export class NotSubmitted extends Error {}
+
+/** Illegal usage inside a request (an unknown option in #BSUB lines or in a job pack line). */
+export class UsageError extends Error {}
+
+/** Throws NotSubmitted: LSF's failure shape "<text>. Job not submitted.". */
 function notSubmitted(text) {
-  process.stderr.write(`${text}. Job not submitted.\n`);
-  process.exit(255);
+  throw new NotSubmitted(text);
 }
 
-/** Parses LSF-style options; returns { opts, command: string[] }. */
+/**
+ * Parses LSF-style options; returns { opts, command: string[], names: option names in order }.
+ * Errors: usage + exit 255, or UsageError when `embedded` (the words are not bsub's own argv).
+ */
 export function parseOptions(argv, { embedded = false } = {}) {
   const opts = { R: [] };
+  const names = [];
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -58,7 +67,7 @@ export function parseOptions(argv, { embedded = false } = {}) {
     const name = a.slice(1);
     if (VALUE_OPTS.has(name)) {
       if (i + 1 >= argv.length) {
-        if (embedded) throw new Error(`option requires an argument -- ${name}`);
+        if (embedded) throw new UsageError(`option requires an argument -- ${name}`);
         usageExit(`${PROG}: option requires an argument -- ${name}`);
       }
       const v = argv[++i];
@@ -67,11 +76,12 @@ export function parseOptions(argv, { embedded = false } = {}) {
     } else if (FLAG_OPTS.has(name)) {
       opts[name] = true;
     } else {
-      if (embedded) throw new Error(`illegal option -- ${name}`);
+      if (embedded) throw new UsageError(`illegal option -- ${name}`);
       usageExit(`${PROG}: illegal option -- ${name}`);
     }
+    names.push(name);
   }
-  return { opts, command: argv.slice(i) };
+  return { opts, command: argv.slice(i), names };
 }
 
 /** Splits the text after "#BSUB" into words, honouring quotes, stopping at a '#' word. */
@@ -231,43 +241,16 @@ function jobEnvironment(envOpt) {
   return env;
 }
 
-function main() {
-  const argv = process.argv.slice(2);
-  injectSchedulerFault(PROG, process.argv.slice(2), usageExit);
-  const dir = stateDir(PROG);
-  touchActivity(dir);
-
-  // Fault injection: count this call, then fail it when asked to.
-  const callNo = withLock(dir, () => {
-    const f = path.join(dir, 'bsub_calls');
-    const n = Number(readJson(f, 0)) + 1;
-    writeAtomic(f, String(n));
-    return n;
-  });
-  const hangs = hangRule(PROG);
-  const hangAfter = hangs !== null && hangs !== 'every' && hangs.call === callNo && hangs.after;
-  if (hangs !== null && hangs !== 'every' && hangs.call === callNo && !hangs.after) hang();
-  if (isFailingCall(process.env.LSF_STANDIN_FAIL_SUBMIT, callNo)) {
-    const msg = process.env.LSF_STANDIN_FAIL_MESSAGE || 'Contacting batch daemon: Communication timeout';
-    process.stderr.write(`${msg}. Job not submitted.\n`);
-    process.exit(process.env.LSF_STANDIN_FAIL_SILENT === '1' ? 0 : 255);
-  }
-
-  const { opts: cli, command } = parseOptions(argv);
-  if (cli.h) usageExit();
-  if (cli.V) {
-    process.stderr.write('IBM Spectrum LSF Standard 10.1.0.0 (LSF stand-in for libcc tests)\n');
-    process.exit(0);
-  }
-  if (cli.I || cli.Ip || cli.Is || cli.IS || cli.ISp || cli.ISs || cli.IX) {
-    process.stderr.write(`${PROG}: interactive jobs are not supported by the LSF stand-in\n`);
-    process.exit(255);
-  }
-
-  // Job text: command words, or a script read from standard input.
+/**
+ * The job text of one request: a script read from standard input when there are no command
+ * words (`bsub < script`; `stdin: false` for job pack lines, which have no script), and the
+ * #BSUB option words that count. Throws NotSubmitted when there is no command.
+ */
+function jobText(command, { stdin }) {
   let script = null;
   let embeddedArgs = [];
   if (command.length === 0) {
+    if (!stdin) notSubmitted('No command is specified');
     let stdinIsFile = false;
     try {
       stdinIsFile = fs.fstatSync(0).isFile();
@@ -295,20 +278,22 @@ function main() {
       /* not a file */
     }
   }
+  return { script, embeddedArgs };
+}
 
-  let opts = cli;
-  if (embeddedArgs.length) {
-    let emb;
-    try {
-      emb = parseOptions(embeddedArgs, { embedded: true });
-    } catch (e) {
-      usageExit(`${PROG}: ${e.message}`);
-    }
-    // Command-line options override embedded ones.
-    opts = { ...emb.opts, ...cli, R: cli.R.length ? cli.R : emb.opts.R };
-  }
+/** The request's options: #BSUB ones under the command line's. Throws UsageError for a bad #BSUB option. */
+function mergeEmbedded(cli, embeddedArgs) {
+  if (!embeddedArgs.length) return cli;
+  const emb = parseOptions(embeddedArgs, { embedded: true });
+  // Command-line options override embedded ones.
+  return { ...emb.opts, ...cli, R: cli.R.length ? cli.R : emb.opts.R };
+}
 
-  // Validation, with LSF's texts.
+/**
+ * LSF's validation of one job request, with LSF's texts; no side effects. Returns the request
+ * (options, command words or script, and the values derived from them); throws NotSubmitted.
+ */
+function validateRequest(opts, command, script) {
   const maxArray = envInt('LSF_STANDIN_MAX_JOB_ARRAY_SIZE', 1000);
   let jobName;
   if (opts.J !== undefined) {
@@ -393,17 +378,35 @@ function main() {
     }
   }
 
+  return { opts, command, script, jobName, queue, queueExplicit, slots, memLimit, runLimitMin, requeue, group, depAst };
+}
+
+/**
+ * Puts a validated request into the job table under the lock, exactly as one bsub call does,
+ * and returns its job ID; throws NotSubmitted when -w names jobs LSF cannot find. `cache`
+ * ({ jobs }) lets a job pack read the job table once per lock hold: it is only valid while
+ * the caller holds the lock, and every job submitted is added to it, so a later request of the
+ * same pack can name an earlier one in -w.
+ */
+function submitRequest(dir, req, cache = null) {
+  const { opts, command, script, jobName, queue, queueExplicit, slots, memLimit, runLimitMin, requeue, group, depAst } = req;
   const now = Date.now();
   const user = userName();
   const host = hostName();
-  const result = withLock(dir, () => {
-    const all = readAllJobs(dir);
+  return withLock(dir, () => {
+    let all;
+    if (cache) {
+      cache.jobs ??= readAllJobs(dir);
+      all = cache.jobs;
+    } else {
+      all = readAllJobs(dir);
+    }
     const visible = all.filter((j) => isVisible(j, now));
     if (depAst) {
       try {
         resolveDependency(depAst, visible, { indices: jobName.indices }, process.env.LSF_STANDIN_ARRAY_DEP_MATCH === 'size' ? 'size' : 'indices');
       } catch (e) {
-        if (e instanceof DepResolveError) return { error: e.prefix ? `${e.prefix}: ${e.message}` : e.message };
+        if (e instanceof DepResolveError) notSubmitted(e.prefix ? `${e.prefix}: ${e.message}` : e.message);
         throw e;
       }
     }
@@ -469,26 +472,270 @@ function main() {
       elements,
     };
     writeJob(dir, job);
-    return { id };
+    if (cache) all.push(job);
+    return id;
   });
-  if (result.error) notSubmitted(result.error);
+}
+
+/** "Job <ID> is submitted to [default ]queue <Q>." (LSF's bsub). */
+function submittedMessage(req, id) {
+  return req.queueExplicit
+    ? `Job <${id}> is submitted to queue <${req.queue}>.\n`
+    : `Job <${id}> is submitted to default queue <${req.queue}>.\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job packs: bsub -pack job_submission_file (tests/lsf/README.md, "bsub -pack").
+
+// Options IBM's bsub.pack.1 excludes from job submission files.
+const PACK_EXCLUDED = new Set(['I', 'Ip', 'Is', 'IS', 'ISp', 'ISs', 'IX', 'XF', 'K', 'jsdl', 'h', 'V', 'pack']);
+// Characters a shell would treat as operators or expansions; POSIX wordexp(3), which volclava
+// uses, refuses the first ones (WRDE_BADCHAR); the stand-in expands nothing, so it refuses $ and ` too.
+const PACK_BAD_CHARS = new Set(['|', '&', ';', '<', '>', '(', ')', '{', '}', '$', '`']);
+
+/**
+ * Splits one job pack line into words the way a shell would, without any expansion: single
+ * quotes are literal; inside double quotes a backslash escapes only " \ $ and `; outside quotes
+ * a backslash escapes the next character; an unquoted # at the start of a word begins a comment.
+ * Returns null (refused) for an unquoted |&;<>(){}, a $ or ` outside single quotes and not
+ * escaped, an unbalanced quote or a trailing backslash.
+ */
+export function splitPackLine(line) {
+  const words = [];
+  let cur = null; // the word being built; null between words
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else if (c === '#' && cur === null) {
+      break;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return null;
+      cur = (cur ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let w = cur ?? '';
+      let j = i + 1;
+      for (; ; j++) {
+        if (j >= line.length) return null;
+        const d = line[j];
+        if (d === '"') break;
+        if (d === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1])) w += line[++j];
+        else if (d === '$' || d === '`') return null;
+        else w += d;
+      }
+      cur = w;
+      i = j;
+    } else if (c === '\\') {
+      if (i + 1 >= line.length) return null;
+      cur = (cur ?? '') + line[++i];
+    } else if (PACK_BAD_CHARS.has(c)) {
+      return null;
+    } else {
+      cur = (cur ?? '') + c;
+    }
+  }
+  if (cur !== null) words.push(cur);
+  return words;
+}
+
+/**
+ * The job requests of a job submission file, in file order: { line, text, words } with line
+ * the 1-based number of the request's first line, words null when the line cannot be split.
+ * Blank lines and comment lines are skipped; a line ending in a backslash continues on the
+ * next one (the backslash and the newline become a blank, as volclava's line reader does).
+ */
+export function packRequests(text) {
+  const lines = text.split(/\r?\n/);
+  const out = [];
+  const continues = (l) => /\\+$/.test(l) && /\\+$/.exec(l)[0].length % 2 === 1;
+  for (let k = 0; k < lines.length; k++) {
+    const first = k + 1;
+    let line = lines[k];
+    while (continues(line) && k + 1 < lines.length) line = `${line.slice(0, -1)} ${lines[++k]}`;
+    line = line.replace(/\s+$/, '');
+    const words = splitPackLine(line);
+    if (words !== null && words.length === 0) continue; // blank, or only a comment
+    out.push({ line: first, text: line, words });
+  }
+  return out;
+}
+
+/** A job pack file's text, or { error } with the message volclava prints. */
+function readPackFile(file) {
+  let buf;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    // volclava checks "is a text file" (fopen + read) before it opens the file to read it, so a
+    // missing or unreadable file gets the text-file message; a directory opens but cannot be read.
+    if (e.code === 'EISDIR') return { error: `Cannot read file <${file}>` };
+    return { error: `Error: File <${file}> is not a valid text file` };
+  }
+  // volclava's is_text_file(): no NUL byte, and fewer than 10% control characters other than
+  // \n \r \t, in the first 1024 bytes.
+  const head = buf.subarray(0, 1024);
+  let nonText = 0;
+  for (const b of head) {
+    if (b === 0) return { error: `Error: File <${file}> is not a valid text file` };
+    if (b < 32 && b !== 10 && b !== 13 && b !== 9) nonText++;
+  }
+  if (head.length > 0 && nonText * 10 >= head.length) return { error: `Error: File <${file}> is not a valid text file` };
+  return { text: buf.toString('utf8') };
+}
+
+/** One request of a job pack, validated and submitted as an individual bsub; returns { req, id }. */
+function submitPackRequest(dir, request, cache) {
+  if (request.words === null) notSubmitted(`Failed to parse command line: "${request.text}"`);
+  let opts;
+  let command;
+  try {
+    const parsed = parseOptions(request.words, { embedded: true });
+    command = parsed.command;
+    const excluded = parsed.names.find((n) => PACK_EXCLUDED.has(n));
+    if (excluded) notSubmitted(`-${excluded}: option not supported in a job pack`);
+    const text = jobText(command, { stdin: false });
+    opts = mergeEmbedded(parsed.opts, text.embeddedArgs);
+    const fromScript = Object.keys(opts).find((n) => PACK_EXCLUDED.has(n));
+    if (fromScript) notSubmitted(`-${fromScript}: option not supported in a job pack`);
+    const req = validateRequest(opts, command, text.script);
+    return { req, id: submitRequest(dir, req, cache) };
+  } catch (e) {
+    if (e instanceof UsageError) notSubmitted(`${PROG}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * bsub -pack FILE: every request of the file submitted in file order as an individual bsub
+ * would submit it, in packs of at most LSF_STANDIN_MAX_PACK_JOBS requests (one lock hold
+ * each, so a pack's jobs get consecutive IDs). Prints, after the last request, what the
+ * individual bsub calls would have printed (or volclava's `Line#<n> ` lines and summary), and
+ * exits 0 when every request was submitted, else 255. Never returns.
+ */
+function packMain(dir, file, hangAfter) {
+  const max = envInt('LSF_STANDIN_MAX_PACK_JOBS', 0);
+  const maxPack = Number.isInteger(max) && max > 0 ? max : 0;
+  if (maxPack === 0) {
+    process.stderr.write('Pack submission disabled by LSB_MAX_PACK_JOBS in lsf.conf. Job not submitted.\n');
+    process.exit(255);
+  }
+  const read = readPackFile(file);
+  if (read.error) {
+    process.stderr.write(`${read.error}. Job not submitted.\n`);
+    process.exit(255);
+  }
+  const requests = packRequests(read.text);
+  const skipErrors = /^[yY]$/.test(process.env.LSF_STANDIN_PACK_SKIP_ERROR || '');
+  const volclava = process.env.LSF_STANDIN_PACK_OUTPUT === 'volclava';
+
+  const output = []; // [stream, text] in file order, printed once the whole file is done
+  let submitted = 0;
+  let failed = 0;
+  let stop = false;
+  for (let start = 0; start < requests.length && !stop; start += maxPack) {
+    withLock(dir, () => {
+      const cache = { jobs: null };
+      for (const request of requests.slice(start, start + maxPack)) {
+        const prefix = volclava ? `Line#${request.line} ` : '';
+        try {
+          const { req, id } = submitPackRequest(dir, request, cache);
+          submitted++;
+          if (volclava) output.push(['stdout', `${prefix}Job <${id}> is submitted to queue <${req.queue}>.\n`]);
+          else output.push([process.env.BSUB_STDERR ? 'stderr' : 'stdout', submittedMessage(req, id)]);
+        } catch (e) {
+          if (!(e instanceof NotSubmitted)) throw e;
+          failed++;
+          output.push(['stderr', `${prefix}${e.message}. Job not submitted.\n`]);
+          if (!skipErrors) {
+            stop = true; // LSB_PACK_SKIP_ERROR=N: the remaining requests are not submitted
+            return;
+          }
+        }
+      }
+    });
+  }
+
+  if (submitted > 0) ensureScheduler(dir);
+  // LSF_STANDIN_HANG=bsub:N:after: the pack's jobs are in, the answer never comes.
+  if (hangAfter) hang();
+
+  for (const [stream, text] of output) process[stream].write(text);
+  if (volclava) process.stdout.write(`${submitted + failed} lines parsed, ${submitted} jobs submitted, ${failed} errors found.\n`);
+  process.exit(failed > 0 ? 255 : 0);
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  injectSchedulerFault(PROG, process.argv.slice(2), usageExit);
+  const dir = stateDir(PROG);
+  touchActivity(dir);
+
+  // Fault injection: count this call (a job pack is one call), then fail it when asked to.
+  const callNo = withLock(dir, () => {
+    const f = path.join(dir, 'bsub_calls');
+    const n = Number(readJson(f, 0)) + 1;
+    writeAtomic(f, String(n));
+    return n;
+  });
+  const hangs = hangRule(PROG);
+  const hangAfter = hangs !== null && hangs !== 'every' && hangs.call === callNo && hangs.after;
+  if (hangs !== null && hangs !== 'every' && hangs.call === callNo && !hangs.after) hang();
+  if (isFailingCall(process.env.LSF_STANDIN_FAIL_SUBMIT, callNo)) {
+    const msg = process.env.LSF_STANDIN_FAIL_MESSAGE || 'Contacting batch daemon: Communication timeout';
+    process.stderr.write(`${msg}. Job not submitted.\n`);
+    process.exit(process.env.LSF_STANDIN_FAIL_SILENT === '1' ? 0 : 255);
+  }
+
+  const { opts: cli, command } = parseOptions(argv);
+  if (cli.pack !== undefined) {
+    // IBM bsub.pack.1: "Do not use the -pack option with any other bsub option on the command line".
+    if (argv.length !== 2 || argv[0] !== '-pack') usageExit(`${PROG}: -pack cannot be used with any other option or a command`);
+    packMain(dir, cli.pack, hangAfter);
+  }
+  if (cli.h) usageExit();
+  if (cli.V) {
+    process.stderr.write('IBM Spectrum LSF Standard 10.1.0.0 (LSF stand-in for libcc tests)\n');
+    process.exit(0);
+  }
+  if (cli.I || cli.Ip || cli.Is || cli.IS || cli.ISp || cli.ISs || cli.IX) {
+    process.stderr.write(`${PROG}: interactive jobs are not supported by the LSF stand-in\n`);
+    process.exit(255);
+  }
+
+  let req;
+  let id;
+  try {
+    // Job text: command words, or a script read from standard input.
+    const { script, embeddedArgs } = jobText(command, { stdin: true });
+    const opts = mergeEmbedded(cli, embeddedArgs);
+    req = validateRequest(opts, command, script);
+    id = submitRequest(dir, req);
+  } catch (e) {
+    if (e instanceof NotSubmitted) {
+      process.stderr.write(`${e.message}. Job not submitted.\n`);
+      process.exit(255);
+    }
+    if (e instanceof UsageError) usageExit(`${PROG}: ${e.message}`);
+    throw e;
+  }
 
   ensureScheduler(dir);
   // LSF_STANDIN_HANG=bsub:N:after: the job is in, the answer never comes.
   if (hangAfter) hang();
 
-  const msg = queueExplicit
-    ? `Job <${result.id}> is submitted to queue <${queue}>.\n`
-    : `Job <${result.id}> is submitted to default queue <${queue}>.\n`;
+  const msg = submittedMessage(req, id);
   if (process.env.BSUB_STDERR) process.stderr.write(msg);
   else process.stdout.write(msg);
 
-  if (opts.K) {
+  if (req.opts.K) {
     process.stderr.write('<<Waiting for dispatch ...>>\n');
     const poll = envInt('LSF_STANDIN_POLL_MS', 50);
     let job;
     for (;;) {
-      job = readJob(dir, result.id);
+      job = readJob(dir, id);
       if (job && isJobFinished(job)) break;
       sleepSync(poll);
       touchActivity(dir);

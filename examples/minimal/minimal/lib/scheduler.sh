@@ -28,14 +28,14 @@ libcc_sched_job_id() {
   printf '%s' "${LSB_JOBID:-}"
 }
 
-# Submit one unit: bsub into the run's job group. Dependencies: each:ID → done(ID[*]),
-# all:ID → done(ID), element:ID:I → done(ID[I]); with -ti, so a failed upstream job terminates
-# its dependants instead of leaving them pending forever. Options: libcc_stage_options.
-LIBCC_DRY_ID=0
-libcc_sched_submit() { # stage group name array indices limit dep...
-  local stage=$1 group=$2 name=$3 array=$4 indices=$5 limit=$6 spec command out dep expression='' code=0
+# The bsub arguments of one unit, in LIBCC_LSF_ARGS, and its -J spec in LIBCC_LSF_SPEC: into the
+# run's job group. Dependencies: each:ID → done(ID[*]), all:ID → done(ID), element:ID:I →
+# done(ID[I]); with -ti, so a failed upstream job terminates its dependants instead of leaving
+# them pending forever. Options: libcc_stage_options.
+libcc_lsf_request() { # stage group name array indices limit dep...
+  local stage=$1 group=$2 name=$3 array=$4 indices=$5 limit=$6 command dep expression=''
   shift 6
-  local -a options=() args=()
+  local -a options=()
   libcc_stage_options "$stage"
   for dep in "$@"; do
     case $dep in
@@ -45,25 +45,33 @@ libcc_sched_submit() { # stage group name array indices limit dep...
     esac
     expression+="${expression:+ && }$dep"
   done
-  spec=$name
+  LIBCC_LSF_SPEC=$name
   if ((array)); then
-    spec="${name}[${indices}]${limit:+%$limit}"
+    LIBCC_LSF_SPEC="${name}[${indices}]${limit:+%$limit}"
     command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group")"
   else
     # A plain job's LSB_JOBINDEX is 0: name its index on the command line.
     command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group") $(libcc_shq "$indices")"
   fi
   libcc_sched_run_label "$LIBCC_RUN_ID"
-  args=(-J "$spec" -g "$LIBCC_SCHED_RUN_HANDLE" -o "$LIBCC_RUN_DIR/logs/$stage/$group.%J.%I.log" ${options[@]+"${options[@]}"})
+  LIBCC_LSF_ARGS=(-J "$LIBCC_LSF_SPEC" -g "$LIBCC_SCHED_RUN_HANDLE" -o "$LIBCC_RUN_DIR/logs/$stage/$group.%J.%I.log" ${options[@]+"${options[@]}"})
   if [[ -n $expression ]]; then
-    args+=(-w "$expression" -ti)
+    LIBCC_LSF_ARGS+=(-w "$expression" -ti)
   fi
-  args+=("$command")
+  LIBCC_LSF_ARGS+=("$command")
+}
+
+# Submit one unit (libcc_lsf_request) with its own bsub call.
+LIBCC_DRY_ID=0
+libcc_sched_submit() { # stage group name array indices limit dep...
+  local stage=$1 name=$3 spec out code=0
+  libcc_lsf_request "$@"
+  spec=$LIBCC_LSF_SPEC
   if ((${LIBCC_DRY_RUN:-0})); then
     LIBCC_DRY_ID=$((LIBCC_DRY_ID + 1))
     LIBCC_SCHED_ID=DRY$LIBCC_DRY_ID
     printf 'bsub'
-    printf ' %q' ${args[@]+"${args[@]}"}
+    printf ' %q' "${LIBCC_LSF_ARGS[@]}"
     printf '\n'
     return 0
   fi
@@ -71,7 +79,7 @@ libcc_sched_submit() { # stage group name array indices limit dep...
     LIBCC_SCHED_ERR="bsub failed for stage $stage ($spec): bsub: command not found"
     return 1
   fi
-  out=$(libcc_sched_cmd bsub ${args[@]+"${args[@]}"} 2>&1) || code=$?
+  out=$(libcc_sched_cmd bsub "${LIBCC_LSF_ARGS[@]}" 2>&1) || code=$?
   if ((code == 124)); then
     # bsub was stopped, but mbatchd may have accepted the job before it could answer.
     LIBCC_SCHED_ERR="bsub failed for stage $stage ($spec): ${out##*$'\n'}"
@@ -89,6 +97,94 @@ libcc_sched_submit() { # stage group name array indices limit dep...
     LIBCC_SCHED_ERR="bsub did not confirm the submission of stage $stage ($spec): $out"
     return 1
   fi
+}
+
+# Job packs (site `lsf_max_pack_jobs`: the cluster's LSB_MAX_PACK_JOBS; IBM LSF documentation,
+# "Job packs" and "bsub -pack"): submit.sh collects up to this many units whose dependencies are
+# all known job ids, then submits them with one `bsub -pack FILE`, one request per line. 0 or 1:
+# every unit has a bsub call of its own. LIBCC_LSF_MAX_PACK_JOBS overrides it at run time (the
+# cluster's setting changed; submit.sh checks the value).
+LIBCC_LSF_SITE_PACK_JOBS=0
+LIBCC_SCHED_PACK_MAX=${LIBCC_LSF_MAX_PACK_JOBS:-$LIBCC_LSF_SITE_PACK_JOBS}
+LIBCC_LSF_PACK=() LIBCC_LSF_PACK_LABELS=()
+LIBCC_LSF_PACK_FILES=0
+
+# Add one unit (libcc_lsf_request) to the pack being collected. Status 1, with the reason in
+# LIBCC_SCHED_ERR, when it cannot be written as one request line (a word holding a line break):
+# the caller submits it with libcc_sched_submit. Words are single-quoted unless they hold only
+# characters no parser treats specially; a pack line is read like a shell command line, without
+# expansion (volclava splits it with wordexp(3), which refuses unquoted `|&;<>(){}`).
+libcc_sched_pack_add() { # stage group name array indices limit dep...
+  local line='' word
+  libcc_lsf_request "$@"
+  for word in "${LIBCC_LSF_ARGS[@]}"; do
+    if [[ $word == *[$'\n\r']* ]]; then
+      LIBCC_SCHED_ERR="stage $1 ($LIBCC_LSF_SPEC): a bsub argument holds a line break"
+      return 1
+    elif [[ $word =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      line+="${line:+ }$word"
+    else
+      line+="${line:+ }'${word//\'/\'\\\'\'}'"
+    fi
+  done
+  LIBCC_LSF_PACK+=("$line")
+  LIBCC_LSF_PACK_LABELS+=("stage $1 ($LIBCC_LSF_SPEC)")
+}
+
+# How many units the pack being collected holds.
+libcc_sched_pack_size() {
+  LIBCC_SCHED_PACK_SIZE=${#LIBCC_LSF_PACK[@]}
+}
+
+# Submit the pack collected: the requests go to $LIBCC_RUN_DIR/packs/<run id>-<n>.txt (kept,
+# beside the ledger), then one `bsub -pack`. LIBCC_SCHED_PACK_IDS gets their job ids, in order. Every
+# request must be confirmed — `Job <ID> is submitted to [default ]queue <Q>.`, one line each in
+# the file's order, with or without volclava's `Line#N ` — and bsub must exit 0; otherwise status
+# 1 and LIBCC_SCHED_ERR. Some requests may then have been accepted (bsub stops at the first
+# failing one unless the site sets LSB_PACK_SKIP_ERROR=Y): the caller kills the run's job group.
+libcc_sched_pack_submit() {
+  local file tmp out code=0 line count=${#LIBCC_LSF_PACK[@]} k errors=''
+  LIBCC_SCHED_PACK_IDS=()
+  ((count > 0)) || return 0
+  LIBCC_LSF_PACK_FILES=$((LIBCC_LSF_PACK_FILES + 1))
+  file=$LIBCC_RUN_DIR/packs/$LIBCC_RUN_ID-$LIBCC_LSF_PACK_FILES.txt
+  if ((${LIBCC_DRY_RUN:-0})); then
+    printf 'bsub -pack %q  # %s request(s):\n' "$file" "$count"
+    printf '  %s\n' "${LIBCC_LSF_PACK[@]}"
+    for ((k = 0; k < count; k++)); do
+      LIBCC_DRY_ID=$((LIBCC_DRY_ID + 1))
+      LIBCC_SCHED_PACK_IDS+=("DRY$LIBCC_DRY_ID")
+    done
+    LIBCC_LSF_PACK=() LIBCC_LSF_PACK_LABELS=()
+    return 0
+  fi
+  if ! command -v bsub >/dev/null 2>&1; then
+    LIBCC_SCHED_ERR="bsub -pack failed for ${LIBCC_LSF_PACK_LABELS[0]} and $((count - 1)) other unit(s): bsub: command not found"
+    return 1
+  fi
+  tmp=$file.$$.tmp
+  if ! { mkdir -p -- "$LIBCC_RUN_DIR/packs" && printf '%s\n' "${LIBCC_LSF_PACK[@]}" >"$tmp" && mv -f -- "$tmp" "$file"; }; then
+    rm -f -- "$tmp"
+    LIBCC_SCHED_ERR="cannot write the job pack $file"
+    return 1
+  fi
+  out=$(libcc_sched_cmd bsub -pack "$file" 2>&1) || code=$?
+  while IFS= read -r line; do
+    if [[ $line =~ ^(Line#([0-9]+)\ )?Job\ \<([0-9]+)\>\ is\ submitted\ to\ (default\ )?queue ]] &&
+      [[ -z ${BASH_REMATCH[2]} || ${BASH_REMATCH[2]} == $((${#LIBCC_SCHED_PACK_IDS[@]} + 1)) ]]; then
+      LIBCC_SCHED_PACK_IDS+=("${BASH_REMATCH[3]}")
+    elif [[ -n $line && ! $line =~ ^[0-9]+\ lines\ parsed, ]]; then
+      errors+="${errors:+; }$line"
+    fi
+  done <<<"$out"
+  if ((code == 0 && ${#LIBCC_SCHED_PACK_IDS[@]} == count)); then
+    LIBCC_LSF_PACK=() LIBCC_LSF_PACK_LABELS=()
+    return 0
+  fi
+  LIBCC_SCHED_ERR="bsub -pack $file (${LIBCC_LSF_PACK_LABELS[0]} and $((count - 1)) other unit(s)) confirmed ${#LIBCC_SCHED_PACK_IDS[@]} of $count submissions"
+  ((code == 0)) || LIBCC_SCHED_ERR+=" and exited with code $code"
+  LIBCC_SCHED_ERR+="${errors:+: $errors}"
+  return 1
 }
 
 # Run bjobs "$@"; LIBCC_BJOBS_OUT gets its job lines (those starting `<job ID>|`, for
