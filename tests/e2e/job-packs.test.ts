@@ -3,6 +3,7 @@
 // one `bsub -pack`, on the LSF stand-in's model of IBM's job packs. The ids of every member are
 // recorded, dependencies hold, and a pack that LSF takes only in part stops the submission and
 // kills what it took.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +120,32 @@ describe('submit.sh with LSF job packs', () => {
     await lsf.waitIdle(60_000);
     for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
     expect(orderViolationsFromEvents(s.jobs, s.events())).toEqual([]);
+  });
+
+  it('a request with a line break, or longer than a pack line should be (4 000 characters), is left out of the pack', () => {
+    // lib/scheduler.sh's libcc_sched_pack_add on its own: submit.sh submits what it refuses with
+    // a bsub of its own (volclava cuts a request line at 4 096 bytes).
+    const script = `set -euo pipefail
+LIBCC_HOME=$1
+. "$LIBCC_HOME/lib/runtime.sh"
+libcc_stage_options() { options=(-q normal); }
+LIBCC_RUN_ID=r1 LIBCC_RUN_DIR=/nonexistent/run
+try() { if libcc_sched_pack_add characterize "$1" n.characterize.g 1 1-12 '' each:12; then echo packed; else echo "refused: $LIBCC_SCHED_ERR"; fi; }
+try g1-2
+try "$(printf 'x%.0s' {1..1800})"
+try "$(printf 'x%.0s' {1..2100})"
+try $'a\nb'
+printf '%s\n' "\${LIBCC_LSF_PACK[@]}"
+`;
+    const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 4).map((l) => l.replace(/ \(.*$/, ''))).toEqual(['packed', 'packed', 'refused: stage characterize', 'refused: stage characterize']);
+    expect(lines[2]).toMatch(/its request is 4\d{3} characters, more than a job pack line should hold \(4000\)$/);
+    expect(lines[3]).toMatch(/a bsub argument holds a line break$/);
+    expect(lines.slice(4)).toHaveLength(2);
+    expect(lines[4]).toBe(`-J 'n.characterize.g[1-12]' -g /libcc/n2_tanager/r1 -o /nonexistent/run/logs/characterize/g1-2.%J.%I.log -q normal -w 'done(12[*])' -ti '${pipeline.out}/jobs/characterize.sh g1-2'`);
+    expect(lines[5]!.length).toBeLessThanOrEqual(4000);
   });
 
   it('a value that is not a whole number is refused before anything is submitted', async () => {

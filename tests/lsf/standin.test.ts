@@ -410,7 +410,10 @@ describe('requeue, kill and limits', () => {
   });
 
   it('bstop suspends a running job (USUSP, its processes stopped) and a pending one (PSUSP); bresume sends SIGCONT and lets both go on; bkill ends a suspended job', async () => {
-    const lsf = standin();
+    // The wait for the stop below may last up to a minute with no stand-in command: the
+    // scheduler's inactivity timeout (60 s in tests) must not kill the jobs meanwhile (a CI run
+    // once saw them EXIT and the shell a zombie).
+    const lsf = standin({ timeoutSec: 300 });
     const running = await submit(lsf, ['-o', 'ticks.log', `${waitGate('a')}; echo ticked`]);
     const pending = await submit(lsf, ['-w', `done(${running})`, 'true']);
     const doomed = await submit(lsf, ['sleep 30']);

@@ -110,8 +110,8 @@ LIBCC_LSF_PACK=() LIBCC_LSF_PACK_LABELS=()
 LIBCC_LSF_PACK_FILES=0
 
 # Add one unit (libcc_lsf_request) to the pack being collected. Status 1, with the reason in
-# LIBCC_SCHED_ERR, when it cannot be written as one request line (a word holding a line break):
-# the caller submits it with libcc_sched_submit. Words are single-quoted unless they hold only
+# LIBCC_SCHED_ERR, when it cannot be written as one request line (a word holding a line break,
+# or a line too long): the caller submits it with libcc_sched_submit. Words are single-quoted unless they hold only
 # characters no parser treats specially; a pack line is read like a shell command line, without
 # expansion (volclava splits it with wordexp(3), which refuses unquoted `|&;<>(){}`).
 libcc_sched_pack_add() { # stage group name array indices limit dep...
@@ -127,6 +127,12 @@ libcc_sched_pack_add() { # stage group name array indices limit dep...
       line+="${line:+ }'${word//\'/\'\\\'\'}'"
     fi
   done
+  # volclava reads a request into a buffer of PATH_MAX (4096) bytes and cuts what is longer;
+  # IBM documents no bound. A longer request is submitted on its own.
+  if ((${#line} > 4000)); then
+    LIBCC_SCHED_ERR="stage $1 ($LIBCC_LSF_SPEC): its request is ${#line} characters, more than a job pack line should hold (4000)"
+    return 1
+  fi
   LIBCC_LSF_PACK+=("$line")
   LIBCC_LSF_PACK_LABELS+=("stage $1 ($LIBCC_LSF_SPEC)")
 }
