@@ -239,7 +239,8 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
     fi
     libcc_unit_take "$num"
     log="$LIBCC_RUN_DIR/logs/${J_STAGE[num]}/${J_KEY[num]}.log"
-    mkdir -p -- "$(dirname -- "$log")"
+    # No command substitution while the signal traps are set (libcc_shq_to in lib/runtime.sh).
+    mkdir -p -- "${log%/*}"
     printf 'libcc: start  %s %s\n' "${J_STAGE[num]}" "${J_KEY[num]}"
     starting=1
     ${launcher[@]+"${launcher[@]}"} "$LIBCC_HOME/jobs/${J_STAGE[num]}.sh" "${J_GROUP[num]}" "${J_INDEX[num]}" >"$log" 2>&1 &

@@ -20,11 +20,36 @@ libcc_die() {
 
 # A POSIX single-quoted word (LSF runs job commands with /bin/sh, which has no $'…').
 libcc_shq() {
-  if [[ $1 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-    printf '%s' "$1"
+  local quoted
+  libcc_shq_to quoted "$1"
+  printf '%s' "$quoted"
+}
+
+# libcc_shq into variable $1. Without a command substitution: bash 5.2 can run a trap while it
+# parses the second command substitution of one command, and then fails to parse the trap's own
+# text ("trap: line 2: unexpected EOF while looking for matching `)'") and exits or ignores the
+# signal; so no command of these scripts holds two (docs/generated-scripts.md).
+libcc_shq_to() { # variable value
+  if [[ $2 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+    printf -v "$1" '%s' "$2"
   else
-    printf "'%s'" "${1//\'/\'\\\'\'}"
+    printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"
   fi
+}
+
+# The command line a scheduler runs for one unit, quoted for /bin/sh, into variable $1:
+# `jobs/STAGE.sh GROUP [INDEX]` (a plain job names its index; an array element's comes from the
+# scheduler).
+libcc_job_command() { # variable stage group [index]
+  local word line
+  libcc_shq_to line "$LIBCC_HOME/jobs/$2.sh"
+  libcc_shq_to word "$3"
+  line+=" $word"
+  if (($# > 3)); then
+    libcc_shq_to word "$4"
+    line+=" $word"
+  fi
+  printf -v "$1" '%s' "$line"
 }
 
 libcc_note() {
@@ -156,17 +181,23 @@ libcc_json_string() { # variable value
 
 # Append one event as a JSON line to the run's event log. Lines are short, so one write(2)
 # each: concurrent jobs do not interleave within a line on a local or NFS-appending file system.
+# No command substitution: see libcc_shq_to.
 libcc_event() { # event stage key [name value]...
-  local line
-  line="{\"time\":$(date +%s),\"event\":$(libcc_json "$1"),\"stage\":$(libcc_json "$2"),\"job\":$(libcc_json "$3")"
+  local line now event stage key field what="$1 event of $2 $3"
+  printf -v now '%(%s)T' -1
+  libcc_json_string event "$1"
+  libcc_json_string stage "$2"
+  libcc_json_string key "$3"
+  line="{\"time\":$now,\"event\":$event,\"stage\":$stage,\"job\":$key"
   shift 3
   while (($# >= 2)); do
-    line+=",$(libcc_json "$1"):$2"
+    libcc_json_string field "$1"
+    line+=",$field:$2"
     shift 2
   done
   # The log is a record, the markers are the truth: a full disk here is reported, not fatal.
   if ! { mkdir -p -- "$LIBCC_RUN_DIR" && printf '%s}\n' "$line" >>"$LIBCC_RUN_DIR/events.jsonl"; } 2>/dev/null; then
-    libcc_note "warning: cannot append the $1 event of $2 $3 to $LIBCC_RUN_DIR/events.jsonl"
+    libcc_note "warning: cannot append the $what to $LIBCC_RUN_DIR/events.jsonl"
   fi
 }
 
@@ -963,7 +994,7 @@ run=${LIBCC_RUN_ID:-}$output"; then
   if [[ -n ${LIBCC_FAIL_FAST:-} && -n $(libcc_sched_job_id) && -n ${LIBCC_RUN_ID:-} ]]; then
     # Failures of this run only: failed-markers of earlier runs do not count.
     local failed out
-    failed=$(grep -lx -- "run=$LIBCC_RUN_ID" "$(libcc_state_dir "$LIBCC_STAGE")"/*.failed 2>/dev/null | wc -l || true)
+    failed=$(grep -lx -- "run=$LIBCC_RUN_ID" "$LIBCC_RUN_DIR/state/$LIBCC_STAGE"/*.failed 2>/dev/null | wc -l || true)
     if ((failed > LIBCC_FAIL_FAST)); then
       libcc_sched_run_label "$LIBCC_RUN_ID"
       libcc_note "more than $LIBCC_FAIL_FAST jobs of stage $LIBCC_STAGE failed: killing $LIBCC_SCHED_RUN_LABEL"
@@ -1124,7 +1155,11 @@ libcc_run_job() { # group [index]
   # Before anything runs: a job killed without a chance to record it (SIGKILL, a lost host) is
   # then known to have started, and status.sh reports it failed (libcc_inflight).
   libcc_write_started 1
-  libcc_event start "$LIBCC_STAGE" "$LIBCC_KEY" host "$(libcc_json "$host")" job_id "$(libcc_json "$(libcc_sched_job_id)")"
+  local host_json job_id
+  job_id=$(libcc_sched_job_id)
+  libcc_json_string host_json "$host"
+  libcc_json_string job_id "$job_id"
+  libcc_event start "$LIBCC_STAGE" "$LIBCC_KEY" host "$host_json" job_id "$job_id"
   local started=$SECONDS
   if ! reason=$(libcc_require_env ${LIBCC_REQUIRED_ENV[@]+"${LIBCC_REQUIRED_ENV[@]}"} 2>&1); then
     libcc_fail "preflight: ${reason#libcc: error: }" 1
@@ -1194,12 +1229,15 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "the command succeeded but its done-marker 
 # Write the current job's started-marker for attempt $1 (0 would be preflight); a marker that
 # cannot be written fails the job before its command runs.
 libcc_write_started() { # attempt
-  libcc_write_atomic "$(libcc_state_dir "$LIBCC_STAGE")/$LIBCC_KEY.started" "host=$LIBCC_HOST
+  local job_id now
+  job_id=$(libcc_sched_job_id)
+  printf -v now '%(%s)T' -1
+  libcc_write_atomic "$LIBCC_RUN_DIR/state/$LIBCC_STAGE/$LIBCC_KEY.started" "host=$LIBCC_HOST
 pid=$$
 pgid=$LIBCC_SELF_PGRP
 pid_start=$LIBCC_SELF_START
-job_id=$(libcc_sched_job_id)
+job_id=$job_id
 run=${LIBCC_RUN_ID:-}
 attempt=$1
-time=$(date +%s)" || libcc_fail "$LIBCC_WRITE_ERR" 1
+time=$now" || libcc_fail "$LIBCC_WRITE_ERR" 1
 }

@@ -48,10 +48,10 @@ libcc_lsf_request() { # stage group name array indices limit dep...
   LIBCC_LSF_SPEC=$name
   if ((array)); then
     LIBCC_LSF_SPEC="${name}[${indices}]${limit:+%$limit}"
-    command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group")"
+    libcc_job_command command "$stage" "$group"
   else
     # A plain job's LSB_JOBINDEX is 0: name its index on the command line.
-    command="$(libcc_shq "$LIBCC_HOME/jobs/$stage.sh") $(libcc_shq "$group") $(libcc_shq "$indices")"
+    libcc_job_command command "$stage" "$group" "$indices"
   fi
   libcc_sched_run_label "$LIBCC_RUN_ID"
   LIBCC_LSF_ARGS=(-J "$LIBCC_LSF_SPEC" -g "$LIBCC_SCHED_RUN_HANDLE" -o "$LIBCC_RUN_DIR/logs/$stage/$group.%J.%I.log" ${options[@]+"${options[@]}"})
@@ -115,17 +115,15 @@ LIBCC_LSF_PACK_FILES=0
 # characters no parser treats specially; a pack line is read like a shell command line, without
 # expansion (volclava splits it with wordexp(3), which refuses unquoted `|&;<>(){}`).
 libcc_sched_pack_add() { # stage group name array indices limit dep...
-  local line='' word
+  local line='' word quoted
   libcc_lsf_request "$@"
   for word in "${LIBCC_LSF_ARGS[@]}"; do
     if [[ $word == *[$'\n\r']* ]]; then
       LIBCC_SCHED_ERR="stage $1 ($LIBCC_LSF_SPEC): a bsub argument holds a line break"
       return 1
-    elif [[ $word =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
-      line+="${line:+ }$word"
-    else
-      line+="${line:+ }'${word//\'/\'\\\'\'}'"
     fi
+    libcc_shq_to quoted "$word"
+    line+="${line:+ }$quoted"
   done
   # volclava reads a request into a buffer of PATH_MAX (4096) bytes and cuts what is longer;
   # IBM documents no bound. A longer request is submitted on its own.
