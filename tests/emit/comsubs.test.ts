@@ -19,6 +19,16 @@ function doubleComsubs(text: string): number[] {
   let count = 0; // top-level $( in the current simple command
   const frame = () => stack[stack.length - 1]!;
   const atTop = () => stack.every((f) => f.kind === 'top' || f.kind === 'dq');
+  // `$((` or `$(` at i: its frame pushed (a top-level `$(` counted); returns the index of its last character.
+  const opening = (i: number): number => {
+    if (text[i + 2] === '(') {
+      stack.push({ kind: 'arith', depth: 0 });
+      return i + 2;
+    }
+    if (atTop() && ++count === 2) found.push(line);
+    stack.push({ kind: 'comsub', depth: 0 });
+    return i + 1;
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     const f = frame();
@@ -30,16 +40,7 @@ function doubleComsubs(text: string): number[] {
     }
     if (f.kind === 'dq') {
       if (c === '"') stack.pop();
-      else if (c === '$' && text[i + 1] === '(') {
-        if (text[i + 2] === '(') {
-          stack.push({ kind: 'arith', depth: 0 });
-          i += 2;
-        } else {
-          if (atTop() && ++count === 2) found.push(line);
-          stack.push({ kind: 'comsub', depth: 0 });
-          i++;
-        }
-      }
+      else if (c === '$' && text[i + 1] === '(') i = opening(i);
       continue;
     }
     if (c === "'") {
@@ -58,14 +59,7 @@ function doubleComsubs(text: string): number[] {
       continue;
     }
     if (c === '$' && text[i + 1] === '(') {
-      if (text[i + 2] === '(') {
-        stack.push({ kind: 'arith', depth: 0 });
-        i += 2;
-      } else {
-        if (atTop() && ++count === 2) found.push(line);
-        stack.push({ kind: 'comsub', depth: 0 });
-        i++;
-      }
+      i = opening(i);
       continue;
     }
     if (c === '(') f.depth++;
