@@ -198,22 +198,19 @@ libcc_record() { # unit id indices jobs ledger
 # the end. Its members' real ids then replace the placeholders (pack_id) and are recorded.
 pack_seq=0
 declare -A pack_id=()
-pack_members=()
+# The pack's members: unit, placeholder, indices and jobs of each.
+pack_units=() pack_placeholders=() pack_indices=() pack_jobs=()
 libcc_pack_flush() {
-  local k member unit
-  ((${#pack_members[@]} > 0)) || return 0
+  local k
+  ((${#pack_units[@]} > 0)) || return 0
   # Accepted requests are killed with the run if the rest fail.
   ((dry_run)) || submitted_any=1
   libcc_sched_pack_submit || libcc_abort "$LIBCC_SCHED_ERR"
-  for k in "${!pack_members[@]}"; do
-    member=${pack_members[k]}
-    unit=${member%% *}
-    member=${member#* }
-    pack_id[${member%% *}]=${LIBCC_SCHED_PACK_IDS[k]}
-    member=${member#* }
-    libcc_record "$unit" "${LIBCC_SCHED_PACK_IDS[k]}" "${member%% *}" "${member#* }" 1
+  for k in "${!pack_units[@]}"; do
+    pack_id[${pack_placeholders[k]}]=${LIBCC_SCHED_PACK_IDS[k]}
+    libcc_record "${pack_units[k]}" "${LIBCC_SCHED_PACK_IDS[k]}" "${pack_indices[k]}" "${pack_jobs[k]}" 1
   done
-  pack_members=()
+  pack_units=() pack_placeholders=() pack_indices=() pack_jobs=()
 }
 
 # Submit (part of) unit $1: the indices $2 of jobs $3, waiting for the resolved dependencies
@@ -239,9 +236,9 @@ libcc_submit() { # unit indices jobs dep...
     if libcc_sched_pack_add "$stage" "$group" "${U_NAME[unit]}" "${U_ARRAY[unit]}" "$indices" "${U_LIMIT[unit]}" ${deps[@]+"${deps[@]}"}; then
       placeholder=@$pack_seq
       pack_seq=$((pack_seq + 1))
-      pack_members+=("$unit $placeholder $indices $jobs")
+      pack_units+=("$unit") pack_placeholders+=("$placeholder") pack_indices+=("$indices") pack_jobs+=("$jobs")
       libcc_record "$unit" "$placeholder" "$indices" "$jobs" 0
-      ((${#pack_members[@]} < pack_max)) || libcc_pack_flush
+      ((${#pack_units[@]} < pack_max)) || libcc_pack_flush
       return 0
     fi
     libcc_note "$LIBCC_SCHED_ERR: submitted on its own, not in a job pack"

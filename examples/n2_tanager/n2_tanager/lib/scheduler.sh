@@ -111,9 +111,10 @@ LIBCC_LSF_PACK_FILES=0
 
 # Add one unit (libcc_lsf_request) to the pack being collected. Status 1, with the reason in
 # LIBCC_SCHED_ERR, when it cannot be written as one request line (a word holding a line break,
-# or a line too long): the caller submits it with libcc_sched_submit. Words are single-quoted unless they hold only
-# characters no parser treats specially; a pack line is read like a shell command line, without
-# expansion (volclava splits it with wordexp(3), which refuses unquoted `|&;<>(){}`).
+# or a line too long): the caller submits it with libcc_sched_submit. Words are single-quoted
+# unless they hold only characters no parser treats specially (libcc_shq_to); a pack line is
+# read like a shell command line, without expansion (volclava splits it with wordexp(3), which
+# refuses unquoted `|&;<>(){}`).
 libcc_sched_pack_add() { # stage group name array indices limit dep...
   local line='' word quoted
   libcc_lsf_request "$@"
@@ -135,16 +136,11 @@ libcc_sched_pack_add() { # stage group name array indices limit dep...
   LIBCC_LSF_PACK_LABELS+=("stage $1 ($LIBCC_LSF_SPEC)")
 }
 
-# How many units the pack being collected holds.
-libcc_sched_pack_size() {
-  LIBCC_SCHED_PACK_SIZE=${#LIBCC_LSF_PACK[@]}
-}
-
 # Submit the pack collected: the requests go to $LIBCC_RUN_DIR/packs/<run id>-<n>.txt (kept,
-# beside the ledger), then one `bsub -pack`. LIBCC_SCHED_PACK_IDS gets their job ids, in order. Every
-# request must be confirmed — `Job <ID> is submitted to [default ]queue <Q>.`, one line each in
-# the file's order, with or without volclava's `Line#N ` — and bsub must exit 0; otherwise status
-# 1 and LIBCC_SCHED_ERR. Some requests may then have been accepted (bsub stops at the first
+# beside the ledger), then one `bsub -pack`. LIBCC_SCHED_PACK_IDS gets their job ids, in order.
+# Every request must be confirmed — `Job <ID> is submitted to [default ]queue <Q>.`, one line
+# each in the file's order, with or without volclava's `Line#N ` — and bsub must exit 0;
+# otherwise status 1 and LIBCC_SCHED_ERR. Some requests may then have been accepted (bsub stops at the first
 # failing one unless the site sets LSB_PACK_SKIP_ERROR=Y): the caller kills the run's job group.
 libcc_sched_pack_submit() {
   local file tmp out code=0 line count=${#LIBCC_LSF_PACK[@]} k errors=''
