@@ -16,8 +16,9 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/file-modes.js';
 import { changed } from './crash-hook.js';
 import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
-import { dropStatIndex, entryLine, lstatQuietly, settled, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
-import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, hashNoFollow, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError, type Different } from './safe-fs.js';
+import { dropStatIndex, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
+import { joinRanges, verifyRange, type ListedEntry, type ListedRange } from './listed-files.js';
+import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError, type Different } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -202,12 +203,39 @@ const INPUTS_DIFFER = `the inputs differ from those ${MANIFEST} records`;
 /**
  * `verifyUnchanged` but for the inputs, which the caller checks with `manifestRecords` on the
  * manifest text returned: what the verify thread does while the analysis runs (verify-thread.ts).
+ * With `helper`, when the stat index holds fewer than half of the entries, those from the middle
+ * on are handed to it (another thread), and checked here when it has no outcome: the answer is
+ * the same either way.
  */
-export function verifyListedFiles(dir: string, options: { record?: boolean; note?: (text: string) => void } = {}): ({ files: number; trusted: number } | { reason: string }) & { text?: string } {
+export async function verifyListedFiles(
+  dir: string,
+  options: { record?: boolean; note?: (text: string) => void; helper?: ListedHelper } = {},
+): Promise<({ files: number; trusted: number } | { reason: string }) & { text?: string }> {
   const manifest = fastPathManifest(dir);
   if ('reason' in manifest) return manifest;
-  return { ...verifyListed(dir, manifest.entries, options), text: manifest.text };
+  const startMs = Date.now();
+  const index = StatIndex.read(dir);
+  const list = [...manifest.entries];
+  const middle = Math.ceil(list.length / 2);
+  // Only where most files are to be hashed (no index yet: after a compile or a checkout): a
+  // thread's start-up costs more than looking up the other half by `lstat`.
+  const helped = index.size * 2 < list.length ? options.helper?.(list.slice(middle), middle, startMs) : undefined;
+  const first = verifyRange(dir, helped === undefined ? list : list.slice(0, middle), 0, index, startMs);
+  const ranges = [first];
+  if (helped !== undefined) {
+    // A problem in the first half is the first in manifest order: the second half is not needed.
+    if (first.problem !== undefined) helped.cancel();
+    else ranges.push((await helped.outcome) ?? verifyRange(dir, list.slice(middle), middle, index, startMs));
+  }
+  return { ...recordListed(dir, list.length, joinRanges(ranges, index), index, options), text: manifest.text };
 }
+
+/**
+ * Starts checking `entries` (the manifest's from position `from` on) elsewhere; its outcome has
+ * every line resolved (no line carried from an index the caller did not read), or is undefined
+ * when the helper failed. Undefined when no helper can be started.
+ */
+export type ListedHelper = (entries: readonly ListedEntry[], from: number, startMs: number) => { outcome: Promise<ListedRange | undefined>; cancel(): void } | undefined;
 
 /** Whether a manifest's text (from `verifyListedFiles`) records these header and inputs; else why not. */
 export function manifestRecords(text: string, header: string, inputs: string): string | undefined {
@@ -230,47 +258,28 @@ function fastPathManifest(dir: string): { text: string; entries: Map<string, str
   return { text: found.text, entries };
 }
 
-/** Every listed file present as listed (hash and mode): by the stat index, else hashed. */
+/** Every listed file present as listed (hash and mode): by the stat index, else hashed (listed-files.ts). */
 function verifyListed(dir: string, entries: ReadonlyMap<string, string>, options: { record?: boolean; note?: (text: string) => void }): { files: number; trusted: number } | { reason: string } {
   const startMs = Date.now();
   const index = StatIndex.read(dir);
-  // The index to write, in manifest order: the paths, each with its new line or undefined to carry its line over.
-  const recordedPaths: string[] = [];
-  const madeLines: (string | undefined)[] = [];
-  let recorded = 0;
-  let trusted = 0;
-  const directories = new Map<string, string | undefined>();
-  for (const [path, hash] of entries) {
-    const parents = parentProblem(dir, path, directories);
-    if (parents !== undefined) return { reason: parents === 'missing' ? `${path} is missing` : parents };
-    const full = `${dir}/${path}`;
-    const stat = index.size === 0 ? undefined : lstatQuietly(full);
-    const vouched = stat === undefined ? undefined : index.vouch(path, stat, hash);
-    let mode: number;
-    if (vouched !== undefined) {
-      if (vouched === 'different') return { reason: `${path} was edited` };
-      mode = stat!.mode & 0o777;
-      trusted++;
-      recordedPaths.push(path);
-      madeLines.push(undefined);
-    } else {
-      const hashed = hashNoFollow(full);
-      if (hashed === undefined) return { reason: `${path} is missing or not a plain file` };
-      if (hashed.hash !== hash) return { reason: `${path} was edited` };
-      mode = hashed.mode;
-      if (settled(hashed.stat, startMs)) {
-        recordedPaths.push(path);
-        madeLines.push(entryLine(hash, hashed.stat, path));
-        recorded++;
-      }
-    }
-    if (mode !== (isExecutable(path) ? 0o755 : 0o644)) return { reason: `${path} has mode ${mode.toString(8)}` };
-  }
-  if (options.record === true && (recorded > 0 || trusted !== index.size)) {
-    const problem = writeStatIndex(dir, recordedPaths.map((path, k) => madeLines[k] ?? index.line(path)));
+  const list = [...entries];
+  return recordListed(dir, list.length, joinRanges([verifyRange(dir, list, 0, index, startMs)], index), index, options);
+}
+
+/** The outcome of checking every listed file (`joinRanges`); with `record`, the stat index updated when the tree verified. */
+function recordListed(
+  dir: string,
+  listed: number,
+  outcome: ReturnType<typeof joinRanges>,
+  index: StatIndex,
+  options: { record?: boolean; note?: (text: string) => void },
+): { files: number; trusted: number } | { reason: string } {
+  if ('reason' in outcome) return outcome;
+  if (options.record === true && (outcome.recorded > 0 || outcome.trusted !== index.size)) {
+    const problem = writeStatIndex(dir, outcome.lines);
     if (problem !== undefined) options.note?.(problem);
   }
-  return { files: entries.size + 1, trusted };
+  return { files: listed + 1, trusted: outcome.trusted };
 }
 
 /** Whether a generated file is missing, holds `expected`, or something else; throws when it is a link or not a file. */
