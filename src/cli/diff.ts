@@ -44,11 +44,11 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
     if (before === undefined) {
-      parts.push(`new file mode ${isExecutable(path) ? '100755' : '100644'}\n`, patch('/dev/null', `b/${path}`, '', after!));
+      parts.push(`new file mode ${isExecutable(path) ? '100755' : '100644'}\n`, ...patchPieces('/dev/null', `b/${path}`, '', after!));
     } else if (after === undefined) {
-      parts.push(`deleted file mode ${(found!.mode & 0o111) !== 0 ? '100755' : '100644'}\n`, patch(`a/${path}`, '/dev/null', before, ''));
+      parts.push(`deleted file mode ${(found!.mode & 0o111) !== 0 ? '100755' : '100644'}\n`, ...patchPieces(`a/${path}`, '/dev/null', before, ''));
     } else {
-      parts.push(patch(`a/${path}`, `b/${path}`, before, after));
+      parts.push(...patchPieces(`a/${path}`, `b/${path}`, before, after));
     }
   }
   return parts;
@@ -61,20 +61,28 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
  * 10k-job directory took 279 s to find.
  */
 export function patch(oldName: string, newName: string, before: string, after: string): string {
+  return patchPieces(oldName, newName, before, after).join('');
+}
+
+/**
+ * `patch` in pieces to be written one after another: the region patch of a 100k-job plan.json
+ * is about 110 MB, which joined would be held twice.
+ */
+function patchPieces(oldName: string, newName: string, before: string, after: string): string[] {
   const budget = editBudget(before, after);
   // jsdiff splits both texts into lines before it searches: for a big file, first make sure the
   // search can succeed (it fails exactly when more than `budget` edits are needed).
   const hopeless = before.length + after.length >= PRECHECK_CHARS && editsExceed(before, after, budget) === true;
-  const text =
-    (hopeless
-      ? undefined
-      : createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
-          context: CONTEXT,
-          headerOptions: FILE_HEADERS_ONLY,
-          maxEditLength: budget,
-        })) ?? regionPatch(oldName, newName, before, after);
+  const shortest = hopeless
+    ? undefined
+    : createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, {
+        context: CONTEXT,
+        headerOptions: FILE_HEADERS_ONLY,
+        maxEditLength: budget,
+      });
+  const pieces = shortest === undefined ? regionPieces(oldName, newName, before, after) : [shortest];
   // Both sides empty (an empty file added or removed): headers only, no hunk.
-  return text.endsWith('\n') ? text : `${text}\n`;
+  return pieces.at(-1)!.endsWith('\n') ? pieces : [...pieces, '\n'];
 }
 
 /** Line comparisons Myers may spend on one file (about a second); at least `MIN_EDITS` edits are tried. */
@@ -168,6 +176,11 @@ function sameLine(a: string, aStarts: Int32Array, x: number, b: string, bStarts:
  * apply` applies it the same.
  */
 export function regionPatch(oldName: string, newName: string, before: string, after: string): string {
+  return regionPieces(oldName, newName, before, after).join('');
+}
+
+/** `regionPatch` in pieces (`patchPieces`); the last is never empty. */
+function regionPieces(oldName: string, newName: string, before: string, after: string): string[] {
   // Worked on as text, not as arrays of lines: a 100k-job plan.json has 2 million lines.
   let first = 0;
   const shorter = Math.min(before.length, after.length);
@@ -195,16 +208,39 @@ export function regionPatch(oldName: string, newName: string, before: string, af
     marked('-', before.slice(common, tail)),
     marked('+', after.slice(common, tailNew)),
     marked(' ', before.slice(tail, trailEnd)),
-  ].join('');
+  ].filter((piece) => piece !== '');
 }
 
-/** Each line of `text` after `mark`; a last line without a newline is followed by `\\ No newline at end of file`. */
+/** Each line of `text` after `mark` (one ASCII character); a last line without a newline is followed by `\\ No newline at end of file`. */
 function marked(mark: string, text: string): string {
   if (text === '') return '';
-  // One native pass (`replaceAll`), no string per line: the region of a 100k-job plan.json is 2 million lines.
-  if (!text.endsWith('\n')) return `${mark}${text.replaceAll('\n', `\n${mark}`)}\n\\ No newline at end of file\n`;
-  return `${mark}${text.slice(0, -1).replaceAll('\n', `\n${mark}`)}\n`;
+  // Made as UTF-8 bytes and decoded once, a flat string: the region of a 100k-job plan.json is
+  // 2 million lines, and `replaceAll` made a rope of a slice per line (about 190 MB of heap for
+  // 55 MB of text, held until written). Printed as UTF-8 either way: the same bytes.
+  const bytes = Buffer.from(text, 'utf8');
+  let lines = 0;
+  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
+  const open = bytes[bytes.length - 1] !== NEWLINE;
+  const out = Buffer.allocUnsafe(bytes.length + lines + (open ? 3 + NO_NEWLINE.length : 0));
+  const markByte = mark.charCodeAt(0);
+  let written = 0;
+  let from = 0;
+  while (from < bytes.length) {
+    out[written++] = markByte;
+    const newline = bytes.indexOf(NEWLINE, from);
+    const end = newline < 0 ? bytes.length : newline + 1;
+    written += bytes.copy(out, written, from, end);
+    from = end;
+  }
+  if (open) {
+    out[written++] = NEWLINE;
+    written += out.write(`${NO_NEWLINE}\n`, written, 'latin1');
+  }
+  return out.toString('utf8', 0, written);
 }
+
+const NEWLINE = 0x0a;
+const NO_NEWLINE = '\\ No newline at end of file';
 
 /** Where the line `count` lines before the one starting at `at` starts (or 0). */
 function linesBack(text: string, at: number, count: number): number {
