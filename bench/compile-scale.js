@@ -181,7 +181,9 @@ export function printCompileTable(rows) {
     const make = by(jobs, 'make -n (same DAG)');
     const snakemake = by(jobs, 'snakemake -n (same DAG)');
     if (snakemake) console.log(`${jobs} jobs: snakemake -n / plan = ${(snakemake.wall / plan.wall).toFixed(0)}x wall, ${(snakemake.cpu / plan.cpu).toFixed(0)}x CPU (target >= 100 at 100k jobs)`);
-    if (make) console.log(`${jobs} jobs: plan / make -n = ${(plan.wall / make.wall).toFixed(1)}x wall, ${make.cpu > 0 ? `${(plan.cpu / make.cpu).toFixed(1)}x` : 'n/a (make under 10 ms)'} CPU (target <= 1 at 100k jobs)`);
+    // A time of 0 is under the clock's resolution (10 ms): no ratio.
+    const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(1)}x` : 'n/a (make under 10 ms)');
+    if (make) console.log(`${jobs} jobs: plan / make -n = ${ratio(plan.wall, make.wall)} wall, ${ratio(plan.cpu, make.cpu)} CPU (target <= 1 at 100k jobs)`);
     const plain = by(jobs, 'submit.sh --dry-run (nothing done)');
     const packed = by(jobs, 'submit.sh --dry-run (job packs of 300)');
     if (plain && packed) console.log(`${jobs} jobs: bsub calls = ${plain.bsubs}, ${packed.bsubs} with job packs of 300 (target <= ${(jobs / 50).toFixed(1)}: jobs/50)`);
