@@ -4,10 +4,10 @@
  * manifest, then every listed file by the stat index or its hash) and, with `record`, updates the
  * stat index. The main thread then only compares the manifest's `# inputs` with the analysis'.
  *
- * A big directory is checked in two halves at once: this thread starts itself again as a helper
- * for the second half (the first time after a checkout, every file is read and hashed, and two
- * cores do it in about half the time). A helper that fails costs only time: its half is then
- * checked here.
+ * A big directory whose files are mostly to be hashed (no stat index yet: the first re-compile
+ * after a checkout or a write) is checked in two halves at once: this thread starts itself again
+ * as a helper for the second half (`verifyListedFiles`). A helper that fails costs only time: its
+ * half is then checked here.
  *
  * workerData: `{ dir, record, helperMinFiles? }` (the fewest files worth a helper: `HELPER_MIN_FILES`,
  * lowered by the tests). Out, once: `{ result, notes }`, or `{ error }` for a failure
