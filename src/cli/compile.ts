@@ -16,9 +16,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isExecutable } from '../emit/file-modes.js';
 import { changed } from './crash-hook.js';
 import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
+import { dropManifestOrigin, manifestFromHere, recordManifestOrigin } from './manifest-origin.js';
 import { dropStatIndex, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
 import { joinRanges, verifyRange, type ListedEntry, type ListedRange } from './listed-files.js';
-import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, parentProblem, probe, probeBytes, readNoFollow, UnsafePathError, type Different } from './safe-fs.js';
+import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, probe, probeBytes, readNoFollow, UnsafePathError, type Different } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -217,7 +218,7 @@ export async function verifyListedFiles(
   const index = StatIndex.read(dir);
   const list = [...manifest.entries];
   const middle = Math.ceil(list.length / 2);
-  // Only where most files are to be hashed (no index yet: after a compile or a checkout): a
+  // Only where most files are to be hashed (no index yet: after a writing compile): a
   // thread's start-up costs more than looking up the other half by `lstat`.
   const helped = index.size * 2 < list.length ? options.helper?.(list.slice(middle), middle, startMs) : undefined;
   const first = verifyRange(dir, helped === undefined ? list : list.slice(0, middle), 0, index, startMs);
@@ -242,7 +243,10 @@ export function manifestRecords(text: string, header: string, inputs: string): s
   return isManifestFor(text, header, inputs) ? undefined : INPUTS_DIFFER;
 }
 
-/** The manifest, parsed, when the fast path may use it: no compile interrupted, a plain file with mode 0644. */
+/** Why the fast path does not trust a manifest that libcc did not write here (manifest-origin.ts). */
+export const NOT_FROM_HERE = `${MANIFEST} was not written here by libcc (a checkout or a copy): rendered to compare`;
+
+/** The manifest, parsed, when the fast path may use it: no compile interrupted, a plain file with mode 0644, written here by libcc. */
 function fastPathManifest(dir: string): { text: string; entries: Map<string, string> } | { reason: string } {
   if (interrupted(dir)) return { reason: 'a compile was interrupted' };
   const found = probe(dir, MANIFEST);
@@ -255,6 +259,7 @@ function fastPathManifest(dir: string): { text: string; entries: Map<string, str
     throw error;
   }
   if (found.mode !== 0o644) return { reason: `${MANIFEST} has mode ${found.mode.toString(8)}` };
+  if (!manifestFromHere(dir, MANIFEST, found.text)) return { reason: NOT_FROM_HERE };
   return { text: found.text, entries };
 }
 
@@ -283,8 +288,8 @@ function recordListed(
 }
 
 /** Whether a generated file is missing, holds `expected`, or something else; throws when it is a link or not a file. */
-function currentState(dir: string, path: string, expected?: Content): 'missing' | 'same' | 'different' {
-  const found = probeBytes(dir, path, () => asBytes(expected), 'hash');
+function currentState(dir: string, path: string, expected: Content | undefined, directories: Map<string, string | undefined>): 'missing' | 'same' | 'different' {
+  const found = probeBytes(dir, path, () => asBytes(expected), 'hash', directories);
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
   return found.kind === 'missing' ? 'missing' : found.same ? 'same' : 'different';
 }
@@ -306,12 +311,13 @@ export function staleness(dir: string, files: ReadonlyMap<string, Content>): Sta
   const previous = readManifest(dir) ?? new Map<string, string>();
   const changed: string[] = [];
   const missing: string[] = [];
+  const directories = new Map<string, string | undefined>();
   for (const [path, text] of files) {
-    const current = currentState(dir, path, text);
+    const current = currentState(dir, path, text, directories);
     if (current === 'missing') missing.push(path);
     else if (current === 'different') changed.push(path);
   }
-  const extra = [...previous.keys()].filter((p) => !files.has(p) && currentState(dir, p) !== 'missing').sort();
+  const extra = [...previous.keys()].filter((p) => !files.has(p) && currentState(dir, p, undefined, directories) !== 'missing').sort();
   return { changed, missing, extra, interrupted: interrupted(dir) };
 }
 
@@ -605,9 +611,11 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, Content>,
   const release = acquireLock(dir);
   try {
     recover(dir);
-    dropStatIndex(dir);
+    forgetVerified(dir);
     try {
-      return writeLocked(dir, files, options);
+      const outcome = writeLocked(dir, files, options);
+      recordManifestOrigin(dir, MANIFEST);
+      return outcome;
     } catch (error) {
       discardUncommitted(dir);
       throw error;
@@ -615,6 +623,16 @@ export function writeGenerated(dir: string, files: ReadonlyMap<string, Content>,
   } finally {
     release();
   }
+}
+
+/**
+ * Before a compile changes the directory: what libcc recorded of its files and its manifest
+ * (stat-index.ts, manifest-origin.ts) describes only trees it has verified or written, and the
+ * manifest's origin is recorded again once the write is done.
+ */
+function forgetVerified(dir: string): void {
+  dropStatIndex(dir);
+  dropManifestOrigin(dir);
 }
 
 /**
@@ -666,7 +684,7 @@ export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
     if (probe(dir, MANIFEST).kind === 'missing' && probe(dir, JOURNAL).kind === 'missing' && hasEntries(dir, RESERVED)) return abandoned();
     release = acquireLock(dir);
     recover(dir);
-    dropStatIndex(dir);
+    forgetVerified(dir);
     if (readManifest(dir) !== undefined || !readdirSync(dir).every((name) => RESERVED.has(name))) return abandoned();
     const tree = new FreshTree(dir);
     let writer: StageWriter;
@@ -728,7 +746,9 @@ export async function finishEarlyWrite(early: EarlyWrite, files: ReadonlyMap<str
       }
     }
     for (const [path, hash] of await state.writer.finish()) state.tree.hashes.set(path, hash);
-    return state.tree.commit(files);
+    const outcome = state.tree.commit(files);
+    recordManifestOrigin(state.dir, MANIFEST);
+    return outcome;
   } catch (error) {
     // Nothing is committed (or, if the journal is, the next compile rolls it forward).
     await state.writer.abandon();
@@ -816,7 +836,7 @@ function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: 
   const directories = new Map<string, string | undefined>();
   for (const path of new Set([...files.keys(), ...known.keys()])) {
     const content = files.get(path);
-    const found = parentProblem(dir, path, directories) === 'missing' ? ({ kind: 'missing' } as const) : probeBytes(dir, path, () => asBytes(content), 'hash');
+    const found = probeBytes(dir, path, () => asBytes(content), 'hash', directories);
     if (found.kind === 'unsafe') {
       unsafe.push(found.reason);
       continue;

@@ -27,6 +27,7 @@ import { expandCheckPaths } from './check-paths.js';
 import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type EarlyWrite, finishEarlyWrite, interrupted, MANIFEST, ManifestError, relativeFrom, pendingManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
+import { hasManifestOrigin } from './manifest-origin.js';
 import { Verifier } from './verifier.js';
 import { ThreadedFingerprints } from './fingerprint-hasher.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
@@ -490,6 +491,8 @@ function startVerifier(loaded: LoadedProgram, output: string | undefined, record
   }
   const manifest = lstatOrUndefined(join(outDir, MANIFEST));
   if (manifest === undefined || !manifest.isFile() || manifest.size < VERIFY_THREAD_MIN_MANIFEST_BYTES) return undefined;
+  // A manifest libcc did not write here is rendered to compare (manifest-origin.ts): nothing to verify.
+  if (!hasManifestOrigin(outDir)) return undefined;
   return Verifier.start(outDir, record);
 }
 

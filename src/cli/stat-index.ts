@@ -74,7 +74,7 @@ export class StatIndex {
 
   /** The index of `dir`; empty when there is none, or it is foreign, damaged or too large. */
   static read(dir: string): StatIndex {
-    const text = readSmallFile(dir);
+    const text = readCacheFile(dir, INDEX, MAX_INDEX_BYTES);
     if (text === undefined || !text.startsWith(`${HEADER}\n`) || !text.endsWith('\n')) return StatIndex.EMPTY;
     let size = 0;
     for (let at = HEADER.length + 1; at < text.length; size++) {
@@ -163,18 +163,18 @@ export function entryLine(hash: string, stat: Stats, path: string): string {
   return `${hash} ${stampOf(stat)} ${path}`;
 }
 
-/** The index's text, read without following links; undefined when absent, unsafe or too large. */
-function readSmallFile(dir: string): string | undefined {
+/** A file of the cache (`rel`, under `STAT_CACHE`), read without following links; undefined when absent, unsafe or over `maxBytes`. */
+export function readCacheFile(dir: string, rel: string, maxBytes: number): string | undefined {
   if (!cacheDirIsPlain(dir)) return undefined;
   let fd: number;
   try {
-    fd = openSync(join(dir, INDEX), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    fd = openSync(join(dir, rel), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch {
     return undefined;
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_INDEX_BYTES) return undefined;
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
     const buffer = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < buffer.length) {
@@ -202,24 +202,38 @@ export function settled(stat: Stats, startMs: number): boolean {
  * full disk) only means hashing next time, so a failure is returned as a note, never thrown.
  */
 export function writeStatIndex(dir: string, entries: readonly string[]): string | undefined {
-  const lines = [HEADER, ...entries, ''];
-  const temporary = `${INDEX}.tmp-${process.pid}`;
+  const problem = writeCacheFile(dir, INDEX, [HEADER, ...entries, ''].join('\n'));
+  return problem === undefined ? undefined : `stat index not written: ${problem}`;
+}
+
+/**
+ * Replaces a file of the cache (`rel`, under `STAT_CACHE`) through a temporary file and a rename,
+ * following no link; the cache's `.gitignore` is made with it. Best effort: returns why it could
+ * not be written (a read-only or full disk), never throws.
+ */
+export function writeCacheFile(dir: string, rel: string, text: string): string | undefined {
+  const temporary = `${rel}.tmp-${process.pid}`;
   try {
-    ensureParents(dir, INDEX);
+    ensureParents(dir, rel);
     if (probe(dir, GITIGNORE).kind === 'missing') createExclusive(join(dir, GITIGNORE), GITIGNORE_TEXT, 0o644);
     unlinkQuietly(join(dir, temporary));
-    createExclusive(join(dir, temporary), lines.join('\n'), 0o644);
-    renameSync(join(dir, temporary), join(dir, INDEX));
+    createExclusive(join(dir, temporary), text, 0o644);
+    renameSync(join(dir, temporary), join(dir, rel));
     return undefined;
   } catch (error) {
     unlinkQuietly(join(dir, temporary));
-    return `stat index not written: ${error instanceof Error ? error.message : String(error)}`;
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
 /** Forgets every recorded stamp (before a compile rewrites files): the index describes only trees libcc has verified. */
 export function dropStatIndex(dir: string): void {
-  if (cacheDirIsPlain(dir)) unlinkQuietly(join(dir, INDEX));
+  dropCacheFile(dir, INDEX);
+}
+
+/** Removes a file of the cache (`rel`, under `STAT_CACHE`), if there is one. */
+export function dropCacheFile(dir: string, rel: string): void {
+  if (cacheDirIsPlain(dir)) unlinkQuietly(join(dir, rel));
 }
 
 /** Whether `.libcc-cache` is a directory, not a link to one: only then is anything in it read or removed. */

@@ -5,7 +5,7 @@
  * stat index. The main thread then only compares the manifest's `# inputs` with the analysis'.
  *
  * A big directory whose files are mostly to be hashed (no stat index yet: the first re-compile
- * after a checkout or a write) is checked in two halves at once: this thread starts itself again
+ * after a writing compile) is checked in two halves at once: this thread starts itself again
  * as a helper for the second half (`verifyListedFiles`). A helper that fails costs only time: its
  * half is then checked here.
  *

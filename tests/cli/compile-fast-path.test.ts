@@ -2,11 +2,14 @@
 // taken only when every input is the one the manifest records and every file is as listed; the
 // debug note (`LIBCC_DEBUG_FASTPATH=1`) says which path ran. When it is not taken, the full
 // compile runs and behaves exactly as without the fast path.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MANIFEST, NOT_FROM_HERE, sha256 } from '../../src/cli/compile.js';
 import { inputsDigest, libccIdentity, newInputReads } from '../../src/cli/inputs.js';
+import { recordManifestOrigin } from '../../src/cli/manifest-origin.js';
 import { runCli } from '../helpers/cli.js';
 import { exampleSources, FAST_PATH_NOT_TAKEN, FAST_PATH_TAKEN, useFastPathNotes } from '../helpers/fast-path.js';
 
@@ -164,6 +167,22 @@ describe('compile: the no-change fast path', () => {
     expect((await compile()).stderr).toMatch(TAKEN);
   });
 
+  it('is not taken when a FIFO stands in a generated file\'s place, which compile, --check and diff refuse at once', async () => {
+    await compile();
+    const deck = [...tree().keys()].find((path) => path.startsWith('decks/'))!;
+    rmSync(join(out(), deck));
+    execFileSync('mkfifo', [join(out(), deck)]);
+    // Opened non-blocking: without it, each of these would wait for a writer for ever.
+    const run = await compile();
+    expect(why(run.stderr)).toBe(`${deck} is missing or not a plain file`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${deck} is not a regular file`);
+    for (const other of [await compile('--check'), await runCli('diff', join(dir, 'flow.lcp'), '-o', out())]) {
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain(`refusing to read ${deck} in ${out()}: ${deck} is not a regular file`);
+    }
+  });
+
   it('is not taken through a directory replaced by a symbolic link (identical content); the full compile refuses it', async () => {
     await compile();
     renameSync(join(out(), 'decks/lvf'), join(dir, 'lvf-copy'));
@@ -177,8 +196,12 @@ describe('compile: the no-change fast path', () => {
   it('is not taken when the manifest was tampered with', async () => {
     await compile();
     const manifest = read('out/libcc.manifest');
-    const flipped = manifest.replace(/^# inputs ([0-9a-f])/m, (_, c: string) => `# inputs ${c === '0' ? '1' : '0'}`);
-    writeFileSync(join(out(), 'libcc.manifest'), flipped);
+    // Written as libcc would have written it (its origin recorded): only the inputs line stands in the way.
+    const tamper = (text: string) => {
+      writeFileSync(join(out(), 'libcc.manifest'), text);
+      expect(recordManifestOrigin(out(), MANIFEST)).toBeUndefined();
+    };
+    tamper(manifest.replace(/^# inputs ([0-9a-f])/m, (_, c: string) => `# inputs ${c === '0' ? '1' : '0'}`));
     const tampered = await compile();
     expect(why(tampered.stderr)).toBe('the inputs differ from those libcc.manifest records');
     expect(tampered.stdout).toContain('(1 changed)');
@@ -187,16 +210,28 @@ describe('compile: the no-change fast path', () => {
     // A listed hash changed together with its file: the inputs line no longer matches the list.
     const [, hash, path] = /^([0-9a-f]{64}) {2}(plan\.json)$/m.exec(manifest)!;
     writeFileSync(join(out(), 'plan.json'), '{}\n');
-    const { createHash } = await import('node:crypto');
-    writeFileSync(join(out(), 'libcc.manifest'), manifest.replace(`${hash}  ${path}`, `${createHash('sha256').update('{}\n').digest('hex')}  ${path}`));
+    tamper(manifest.replace(`${hash}  ${path}`, `${sha256('{}\n')}  ${path}`));
     const mixed = await compile();
     expect(why(mixed.stderr)).toBe('the inputs differ from those libcc.manifest records');
     expect(read('out/plan.json')).not.toBe('{}\n');
 
     // Without the inputs line (a manifest of an older libcc): full compile, which adds it.
-    writeFileSync(join(out(), 'libcc.manifest'), manifest.replace(/^# inputs .*\n/m, ''));
+    tamper(manifest.replace(/^# inputs .*\n/m, ''));
     expect(why((await compile()).stderr)).toBe('the inputs differ from those libcc.manifest records');
     expect(read('out/libcc.manifest')).toBe(manifest);
+  });
+
+  it('is not taken for a copied directory until a compile has rendered it once', async () => {
+    await compile();
+    const copy = join(dir, 'copy');
+    cpSync(out(), copy, { recursive: true, preserveTimestamps: true });
+    const copied = await runCli('compile', join(dir, 'flow.lcp'), '-o', copy);
+    expect(why(copied.stderr)).toBe(NOT_FROM_HERE);
+    expect(copied.stdout).toContain('(0 changed)');
+    expect((await runCli('compile', join(dir, 'flow.lcp'), '-o', copy)).stderr).toMatch(TAKEN);
+    // A read-only check records nothing: it renders every time.
+    cpSync(out(), join(dir, 'checked'), { recursive: true });
+    for (let run = 0; run < 2; run++) expect(why((await runCli('compile', '--check', join(dir, 'flow.lcp'), '-o', join(dir, 'checked'))).stderr)).toBe(NOT_FROM_HERE);
   });
 
   it('is not taken with --history', async () => {

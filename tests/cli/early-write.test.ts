@@ -94,7 +94,7 @@ describe('an early write', () => {
     expect(Math.max(...backlogs), 'the rest went to the thread').toBeLessThanOrEqual(1024);
     expect(tree(join(root, 'early'))).toEqual(tree(join(root, 'plain')));
     expect(early.length).toBe(300);
-    expect(readdirSync(join(root, 'early')).sort()).toEqual(['decks', 'lib', 'libcc.manifest', 'plan.json', 'submit.sh']);
+    expect(readdirSync(join(root, 'early')).sort()).toEqual(['.libcc-cache', 'decks', 'lib', 'libcc.manifest', 'plan.json', 'submit.sh']);
   });
 
   it('makes the same tree when the main thread writes the rest itself, the thread lagging behind', async () => {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';
-import { LOCK } from '../../src/cli/compile.js';
+import { LOCK, MANIFEST } from '../../src/cli/compile.js';
+import { recordManifestOrigin } from '../../src/cli/manifest-origin.js';
 import { SETTLE_MS } from '../../src/cli/stat-index.js';
 import { runCli } from '../helpers/cli.js';
 import { FAST_PATH_NOT_TAKEN, FAST_PATH_TAKEN, useFastPathNotes } from '../helpers/fast-path.js';
@@ -38,6 +39,8 @@ function copy(): { flow: string; out: string; compile: (...args: string[]) => Re
   cpSync(compiled, dir, { recursive: true });
   const flow = join(dir, 'flow.lcp');
   const out = join(dir, 'out');
+  // A copy is not trusted as written here (manifest-origin.ts): record it as a compile would.
+  expect(recordManifestOrigin(out, MANIFEST)).toBeUndefined();
   return { flow, out, compile: (...args) => runCli('compile', flow, '-o', out, ...args) };
 }
 
@@ -74,12 +77,12 @@ describe('the verify thread', () => {
 
   it('under --check takes no lock and writes no stat index', async () => {
     const { out, compile } = copy();
-    rmSync(join(out, '.libcc-cache'), { recursive: true, force: true });
+    rmSync(join(out, '.libcc-cache/stat-index'), { force: true });
     writeFileSync(join(out, LOCK), `1 ${hostname()} 2026-01-01T00:00:00.000Z\n`); // held by a live process
     const check = await compile('--check');
     expect(check.code).toBe(0);
     expect(check.stderr).toMatch(THREADED);
-    expect(existsSync(join(out, '.libcc-cache'))).toBe(false);
+    expect(existsSync(join(out, '.libcc-cache/stat-index'))).toBe(false);
   });
 
   it('is not started while another compile holds the lock, which is refused as before', async () => {

@@ -18,9 +18,10 @@ afterAll(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The generated files: not the run state, nor libcc's cache (the manifest's origin, the stat index), which git never sees. */
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !relative(dir, join(entryDir(e), e.name)).startsWith('run/'))
+    .filter((e) => e.isFile() && !/^(run|\.libcc-cache)\//.test(relative(dir, join(entryDir(e), e.name))))
     .map((e) => relative(dir, join(entryDir(e), e.name)))
     .sort();
 }
