@@ -135,9 +135,14 @@ export function benchSize(target, { scripts = true } = {}) {
     const source = readFileSync(flow.lcp, 'utf8');
     writeFileSync(flow.lcp, source.replace('estimate = 4h', 'estimate = 5h'));
     const reviewed = node(['diff', 'flow.lcp']);
-    writeFileSync(flow.lcp, source);
     if (reviewed.status !== 0) throw new Error(`diff failed: ${reviewed.stdout.slice(-500)}`);
     row('diff (one estimate changed)', reviewed, { bytes: Buffer.byteLength(reviewed.stdout) });
+    // The same change compiled: every file rendered and compared, plan.json and the manifest written.
+    const updated = node(['compile', 'flow.lcp']);
+    writeFileSync(flow.lcp, source);
+    if (updated.status !== 0) throw new Error(`compile failed: ${updated.stdout.slice(-500)}`);
+    row('compile (one estimate changed)', updated);
+    if (node(['compile', 'flow.lcp']).status !== 0) throw new Error('compile failed');
     if (scripts) {
       const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
       const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });

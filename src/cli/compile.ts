@@ -19,7 +19,7 @@ import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
 import { dropManifestOrigin, manifestFromHere, recordManifestOrigin } from './manifest-origin.js';
 import { dropStatIndex, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
 import { joinRanges, verifyRange, type ListedEntry, type ListedRange } from './listed-files.js';
-import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, probe, probeBytes, readNoFollow, UnsafePathError, type Different } from './safe-fs.js';
+import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, probe, probeBytes, readNoFollow, UnsafePathError, type Different, type Expected } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -73,6 +73,8 @@ interface ManifestParts {
   readonly files: ReadonlyMap<string, Content>;
   readonly header: string;
   readonly inputs: string | undefined;
+  /** Its text, once made. */
+  made?: Buffer;
 }
 
 const pendingManifests = new WeakMap<object, ManifestParts>();
@@ -83,10 +85,29 @@ const pendingManifests = new WeakMap<object, ManifestParts>();
  * it and makes the same text from those hashes, so no file is made twice.
  */
 export function pendingManifest(files: ReadonlyMap<string, Content>, header: string, inputs?: string): () => Buffer {
-  let made: Buffer | undefined;
-  const content = () => (made ??= Buffer.from(renderManifest(files, header, inputs), 'utf8'));
-  pendingManifests.set(content, { files, header, inputs });
+  const parts: ManifestParts = { files, header, inputs };
+  const content = () => (parts.made ??= Buffer.from(renderManifest(files, header, inputs), 'utf8'));
+  pendingManifests.set(content, parts);
   return content;
+}
+
+/**
+ * Makes a pending manifest (`pendingManifest`) now, with the hashes of `hashes` where it has them
+ * (content made in pieces, hashed as it was compared with its file) instead of making that
+ * content again to hash it. Other content is a no-op.
+ */
+function settleManifest(content: Content, hashes: ReadonlyMap<string, string>): void {
+  const parts = typeof content === 'function' ? pendingManifests.get(content) : undefined;
+  if (parts === undefined || parts.made !== undefined) return;
+  const listed: [string, string][] = [];
+  for (const [path, file] of parts.files) listed.push([path, hashes.get(path) ?? contentHash(file)]);
+  parts.made = Buffer.from(manifestText(listed, parts.header, parts.inputs), 'utf8');
+}
+
+/** What a file on disk is compared with for `content`: content made in pieces is compared as it is made. */
+function expectedOf(content: Content | undefined): Expected {
+  const pieces = typeof content === 'function' ? content.pieces : undefined;
+  return pieces !== undefined ? { pieces } : () => asBytes(content);
 }
 
 const MANIFEST_SECOND_LINE = '# sha256 and path of every generated file; libcc never overwrites a file not listed here.\n';
@@ -289,7 +310,7 @@ function recordListed(
 
 /** Whether a generated file is missing, holds `expected`, or something else; throws when it is a link or not a file. */
 function currentState(dir: string, path: string, expected: Content | undefined, directories: Map<string, string | undefined>): 'missing' | 'same' | 'different' {
-  const found = probeBytes(dir, path, () => asBytes(expected), 'hash', directories);
+  const found = probeBytes(dir, path, expectedOf(expected), 'hash', directories);
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
   return found.kind === 'missing' ? 'missing' : found.same ? 'same' : 'different';
 }
@@ -815,37 +836,47 @@ function differentHash(different: Different): string {
   return 'hash' in different ? different.hash : sha256(different.bytes);
 }
 
-function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: { force?: boolean }): { written: number; removed: number } {
+function writeLocked(dir: string, files: ReadonlyMap<string, Content>, options: { force?: boolean }): { written: number; removed: number } {
   const previous = readManifest(dir);
   if (previous === undefined && !options.force) refuseForeign(dir);
-  if (previous === undefined && readdirSync(dir).every((name) => RESERVED.has(name))) return writeFresh(dir, given);
-  // Content made in pieces (plan.json) is compared, hashed and staged here: made once, not each time.
-  const files = new Map<string, Content>();
-  for (const [path, content] of given) files.set(path, typeof content === 'function' && content.pieces !== undefined ? content() : content);
+  if (previous === undefined && readdirSync(dir).every((name) => RESERVED.has(name))) return writeFresh(dir, files);
   const known = previous ?? new Map<string, string>();
-  // The hashes of the new files, from the new manifest: a file whose text is already the new
-  // one is not hashed again.
-  const manifestContent = files.get(MANIFEST);
-  const fresh =
-    manifestContent === undefined ? new Map<string, string>() : parseManifest(Buffer.from(asBytes(manifestContent)!).toString('utf8'), MANIFEST);
-  const conflicts: string[] = [];
   const unsafe: string[] = [];
   // What is on disk, without keeping its text: whether it is present, already as it will be written.
   const current = new Map<string, { same: boolean; mode: number } | undefined>();
+  // The sha256 of each file on disk that does not hold its new content (to tell an edit).
+  const onDisk = new Map<string, string>();
+  // Content made in pieces (plan.json) is compared with its file as it is made, and hashed on
+  // the way for the manifest: never held whole (53 MB at 100k jobs), made again only to be staged.
+  const madeHashes = new Map<string, string>();
   // A file under a directory found missing is missing (a fresh compile looks at each directory once).
   const directories = new Map<string, string | undefined>();
-  for (const path of new Set([...files.keys(), ...known.keys()])) {
-    const content = files.get(path);
-    const found = probeBytes(dir, path, () => asBytes(content), 'hash', directories);
-    if (found.kind === 'unsafe') {
-      unsafe.push(found.reason);
-      continue;
-    }
+  const look = (path: string) => {
+    const found = probeBytes(dir, path, expectedOf(files.get(path)), 'hash', directories);
+    if (found.kind === 'unsafe') return void unsafe.push(found.reason);
     current.set(path, found.kind === 'file' ? { same: found.same, mode: found.mode } : undefined);
-    if (found.kind === 'missing' || path === MANIFEST) continue;
+    if (found.kind !== 'file') return;
+    if (found.expectedHash !== undefined) madeHashes.set(path, found.expectedHash);
+    if (!found.same) onDisk.set(path, differentHash(found.different));
+  };
+  for (const path of new Set([...files.keys(), ...known.keys()])) if (path !== MANIFEST) look(path);
+  // The manifest last: made from the hashes taken above, then compared with the one on disk.
+  const manifestContent = files.get(MANIFEST);
+  if (manifestContent !== undefined) {
+    settleManifest(manifestContent, madeHashes);
+    look(MANIFEST);
+  }
+  // The hashes of the new files, from the new manifest: a file whose text is already the new
+  // one is not hashed again.
+  const fresh =
+    manifestContent === undefined ? new Map<string, string>() : parseManifest(Buffer.from(asBytes(manifestContent)!).toString('utf8'), MANIFEST);
+  const conflicts: string[] = [];
+  for (const [path, found] of current) {
+    if (found === undefined || path === MANIFEST) continue;
     const recorded = known.get(path);
+    const now = found.same ? (fresh.get(path) ?? madeHashes.get(path) ?? contentHash(files.get(path)!)) : onDisk.get(path);
     if (recorded === undefined) conflicts.push(`${path} (not generated by libcc)`);
-    else if (recorded !== (found.same ? (fresh.get(path) ?? sha256(asBytes(content)!)) : differentHash(found.different))) conflicts.push(`${path} (edited since it was generated)`);
+    else if (recorded !== now) conflicts.push(`${path} (edited since it was generated)`);
   }
   if (unsafe.length > 0) throw new UnsafePathError(`refusing to write in ${dir}: ${shortList(unsafe, '; ')}`);
   if (conflicts.length > 0 && !options.force) {
@@ -869,7 +900,10 @@ function writeLocked(dir: string, given: ReadonlyMap<string, Content>, options: 
   changed();
   const keptModes = new Set<number>();
   puts.forEach((put, i) => {
-    createExclusive(join(stage, String(put.stage)), asBytes(texts[i])!, put.mode, keptModes);
+    const content = texts[i]!;
+    const pieces = typeof content === 'function' ? content.pieces : undefined;
+    if (pieces !== undefined) createExclusivePieces(join(stage, String(put.stage)), pieces(), put.mode, () => {}, keptModes);
+    else createExclusive(join(stage, String(put.stage)), asBytes(content)!, put.mode, keptModes);
     changed();
   });
   return commit(dir, { puts, trees: [], removes });

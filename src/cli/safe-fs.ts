@@ -107,9 +107,21 @@ export type Probe =
  */
 export type ProbeBytes =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'file'; readonly path: string; readonly same: true; readonly mode: number }
-  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly different: Different; readonly mode: number }
+  | { readonly kind: 'file'; readonly path: string; readonly same: true; readonly mode: number; readonly expectedHash?: string }
+  | { readonly kind: 'file'; readonly path: string; readonly same: false; readonly different: Different; readonly mode: number; readonly expectedHash?: string }
   | { readonly kind: 'unsafe'; readonly reason: string };
+
+/**
+ * Expected content made in pieces (plan.json: 53 MB at 100k jobs), compared with a file as it is
+ * made, a chunk at a time (`encodePieces`), and hashed on the way (`expectedHash` of a probe):
+ * never held whole.
+ */
+export interface ExpectedPieces {
+  readonly pieces: () => Iterable<string | Uint8Array>;
+}
+
+/** What a file is compared with: its bytes, a function making them (only when there is a file), or pieces. */
+export type Expected = Uint8Array | (() => Uint8Array | undefined) | ExpectedPieces;
 
 /** A file found not to hold what was expected: its bytes, or (`read: 'hash'`) only their sha256. */
 export type Different = { readonly bytes: Buffer } | { readonly hash: string };
@@ -141,7 +153,7 @@ export function probe(root: string, rel: string): Probe {
 export function probeBytes(
   root: string,
   rel: string,
-  expected?: Uint8Array | (() => Uint8Array | undefined),
+  expected?: Expected,
   read: 'bytes' | 'hash' = 'bytes',
   directories?: Map<string, string | undefined>,
 ): ProbeBytes {
@@ -181,7 +193,10 @@ export function probeBytes(
 function probed(rel: string, path: string, found: ReturnType<typeof readBytesNoFollow>): ProbeBytes {
   if (found === undefined) return { kind: 'unsafe', reason: `${rel} cannot be read as a regular file` };
   if ('tooLarge' in found) return { kind: 'unsafe', reason: `${rel} is ${(found.tooLarge / 2 ** 20).toFixed(0)} MiB, more than libcc reads back (${MAX_READ_BYTES / 2 ** 20} MiB); remove it` };
-  return found.different === undefined ? { kind: 'file', path, same: true, mode: found.mode } : { kind: 'file', path, same: false, different: found.different, mode: found.mode };
+  const hashed = found.expectedHash === undefined ? {} : { expectedHash: found.expectedHash };
+  return found.different === undefined
+    ? { kind: 'file', path, same: true, mode: found.mode, ...hashed }
+    : { kind: 'file', path, same: false, different: found.different, mode: found.mode, ...hashed };
 }
 
 const scratch = Buffer.allocUnsafe(1 << 16);
@@ -197,13 +212,42 @@ function sameBytes(fd: number, expected: Uint8Array): boolean {
   }
 }
 
+/**
+ * Compares the file at `fd` (of `size` bytes, read from its start) with `pieces` as they are
+ * made: whether it holds exactly them, their sha256, and the file's (the pieces' when the same;
+ * else the rest of the file is read to hash it).
+ */
+function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8Array>): { same: boolean; expectedHash: string; fileHash: string } {
+  const expectedHash = createHash('sha256');
+  const fileHash = createHash('sha256');
+  const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
+  let position = 0;
+  let same = true;
+  for (const chunk of encodePieces(pieces, () => buffer)) {
+    expectedHash.update(chunk);
+    for (let at = 0; same && at < chunk.length; ) {
+      const n = readSync(fd, scratch, 0, Math.min(scratch.length, chunk.length - at), position);
+      if (n === 0) same = false;
+      else {
+        fileHash.update(scratch.subarray(0, n));
+        if (!scratch.subarray(0, n).equals(chunk.subarray(at, at + n))) same = false;
+        at += n;
+        position += n;
+      }
+    }
+  }
+  const expected = expectedHash.digest('hex');
+  if (same && position === size) return { same, expectedHash: expected, fileHash: expected };
+  for (let n; (n = readSync(fd, scratch, 0, scratch.length, position)) > 0; position += n) fileHash.update(scratch.subarray(0, n));
+  return { same: false, expectedHash: expected, fileHash: fileHash.digest('hex') };
+}
+
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
 export function readNoFollow(path: string): { text: string; mode: number } | undefined {
   const read = readBytesNoFollow(path);
   return read === undefined || 'tooLarge' in read ? undefined : { text: read.different === undefined ? '' : textOf(read.different), mode: read.mode };
 }
 
-/** Content read as bytes, as UTF-8 text. */
 /** A file's text, from the bytes a probe read (not from a hash). */
 export function textOf(different: Different): string {
   if (!('bytes' in different)) throw new Error('internal error: text asked of a file that was only hashed');
@@ -216,11 +260,18 @@ export function textOf(different: Different): string {
  */
 export function readBytesNoFollow(
   path: string,
-  expected?: Uint8Array | (() => Uint8Array | undefined),
+  expected?: Expected,
   read: 'bytes' | 'hash' = 'bytes',
-): { different: Different | undefined; mode: number } | { tooLarge: number; mode: number } | undefined {
+): { different: Different | undefined; mode: number; expectedHash?: string } | { tooLarge: number; mode: number } | undefined {
   return withRegularFile(path, (fd, stat) => {
     const mode = stat.mode & 0o777;
+    if (expected !== undefined && typeof expected === 'object' && !(expected instanceof Uint8Array)) {
+      const compared = comparePieces(fd, stat.size, expected.pieces());
+      if (compared.same) return { different: undefined, mode, expectedHash: compared.expectedHash };
+      if (read === 'hash') return { different: { hash: compared.fileHash }, mode, expectedHash: compared.expectedHash };
+      if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
+      return { different: { bytes: readFileSync(fd) }, mode, expectedHash: compared.expectedHash };
+    }
     // A function makes the expected bytes only when there is a file to compare them with.
     const want = typeof expected === 'function' ? expected() : expected;
     if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { different: undefined, mode };

@@ -1,0 +1,82 @@
+// probeBytes (src/cli/safe-fs.ts): content made in pieces compared with a file as it is made and
+// hashed on the way, and a run's map of directories checked once — each giving the answer the
+// plain walk gives.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { probeBytes, type ProbeBytes } from '../../src/cli/safe-fs.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'libcc-safe-fs-'));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+/** Pieces of `text` of `size` characters each (strings and bytes in turn), with multi-byte characters across chunks. */
+function piecesOf(text: string, size: number): () => Iterable<string | Uint8Array> {
+  return function* () {
+    for (let at = 0, k = 0; at < text.length; at += size, k++) {
+      const piece = text.slice(at, at + size);
+      yield k % 2 === 0 ? piece : Buffer.from(piece, 'utf8');
+    }
+  };
+}
+
+describe('probeBytes with content made in pieces', () => {
+  // Over the 1 MiB chunk of encodePieces and the 64 KiB reads, with a character of 3 bytes.
+  const text = Array.from({ length: 100_000 }, (_, i) => `{"job": ${i}, "name": "lib—${i % 97}"}\n`).join('');
+
+  const probe = (onDisk: string | Buffer, read: 'hash' | 'bytes' = 'hash'): ProbeBytes => {
+    writeFileSync(join(root, 'plan.json'), onDisk);
+    return probeBytes(root, 'plan.json', { pieces: piecesOf(text, 7_777) }, read);
+  };
+
+  it('finds the same file the same, with the pieces hashed', () => {
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 2 ** 20);
+    expect(probe(text)).toMatchObject({ kind: 'file', same: true, expectedHash: sha256(text) });
+  });
+
+  it('finds a file that differs anywhere, is shorter or longer: different, with both hashes right', () => {
+    const middle = Math.floor(text.length / 2);
+    const variants = {
+      'a byte in the middle': `${text.slice(0, middle)}X${text.slice(middle + 1)}`,
+      'the last byte': `${text.slice(0, -1)}X`,
+      'the first byte': `X${text.slice(1)}`,
+      shorter: text.slice(0, -10),
+      longer: `${text}more\n`,
+      empty: '',
+    };
+    for (const [what, onDisk] of Object.entries(variants)) {
+      expect(probe(onDisk), what).toMatchObject({ kind: 'file', same: false, different: { hash: sha256(onDisk) }, expectedHash: sha256(text) });
+    }
+    // As bytes (what diff reads): the file's own bytes.
+    const read = probe(variants.longer, 'bytes');
+    expect(read.kind === 'file' && !read.same && 'bytes' in read.different ? read.different.bytes.toString('utf8') : undefined).toBe(variants.longer);
+  });
+});
+
+describe('probeBytes with a map of directories', () => {
+  it('answers as the plain walk does, looking at each directory once', () => {
+    mkdirSync(join(root, 'decks/char'), { recursive: true });
+    writeFileSync(join(root, 'decks/char/a.tcl'), 'a\n');
+    writeFileSync(join(root, 'decks/char/b.tcl'), 'b\n');
+    mkdirSync(join(root, 'elsewhere'));
+    symlinkSync(join(root, 'elsewhere'), join(root, 'linked'));
+    writeFileSync(join(root, 'elsewhere/c.tcl'), 'c\n');
+    symlinkSync(join(root, 'decks/char/a.tcl'), join(root, 'decks/char/link.tcl'));
+    execFileSync('mkfifo', [join(root, 'decks/char/fifo.tcl')]);
+    writeFileSync(join(root, 'file'), 'x\n');
+    const directories = new Map<string, string | undefined>();
+    for (const path of ['decks/char/a.tcl', 'decks/char/b.tcl', 'decks/char/none.tcl', 'missing/dir/x.tcl', 'linked/c.tcl', 'decks/char/link.tcl', 'decks/char/fifo.tcl', 'file/x']) {
+      const expected = Buffer.from('a\n');
+      expect(probeBytes(root, path, expected, 'hash', directories), path).toEqual(probeBytes(root, path, expected, 'hash'));
+    }
+    expect([...directories.keys()].sort()).toEqual(['decks', 'decks/char', 'file', 'linked', 'missing']);
+    expect(probeBytes(root, 'decks/char/fifo.tcl', undefined, 'hash', directories)).toEqual({ kind: 'unsafe', reason: 'decks/char/fifo.tcl is not a regular file' });
+  });
+});
