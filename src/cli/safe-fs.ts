@@ -215,31 +215,29 @@ function sameBytes(fd: number, expected: Uint8Array): boolean {
 /**
  * Compares the file at `fd` (of `size` bytes, read from its start) with `pieces` as they are
  * made: whether it holds exactly them, their sha256, and the file's (the pieces' when the same;
- * else the rest of the file is read to hash it).
+ * else the file is read again to hash it).
  */
 function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8Array>): { same: boolean; expectedHash: string; fileHash: string } {
-  const expectedHash = createHash('sha256');
-  const fileHash = createHash('sha256');
-  const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
+  const hash = createHash('sha256');
   let position = 0;
   let same = true;
-  for (const chunk of encodePieces(pieces, () => buffer)) {
-    expectedHash.update(chunk);
-    for (let at = 0; same && at < chunk.length; ) {
-      const n = readSync(fd, scratch, 0, Math.min(scratch.length, chunk.length - at), position);
-      if (n === 0) same = false;
-      else {
-        fileHash.update(scratch.subarray(0, n));
-        if (!scratch.subarray(0, n).equals(chunk.subarray(at, at + n))) same = false;
-        at += n;
-        position += n;
-      }
-    }
+  for (const chunk of encodePieces(pieces, sharedPiecesBuffer)) {
+    hash.update(chunk);
+    if (same) same = sameRange(fd, chunk, position);
+    position += chunk.length;
   }
-  const expected = expectedHash.digest('hex');
-  if (same && position === size) return { same, expectedHash: expected, fileHash: expected };
-  for (let n; (n = readSync(fd, scratch, 0, scratch.length, position)) > 0; position += n) fileHash.update(scratch.subarray(0, n));
-  return { same: false, expectedHash: expected, fileHash: fileHash.digest('hex') };
+  const expectedHash = hash.digest('hex');
+  return same && position === size ? { same, expectedHash, fileHash: expectedHash } : { same: false, expectedHash, fileHash: hashOpenFile(fd, size) };
+}
+
+/** Whether the file at `fd` holds `bytes` from `position` on: compared 64 KiB at a time. */
+function sameRange(fd: number, bytes: Uint8Array, position: number): boolean {
+  for (let at = 0; at < bytes.length; ) {
+    const n = readSync(fd, scratch, 0, Math.min(scratch.length, bytes.length - at), position + at);
+    if (n === 0 || !scratch.subarray(0, n).equals(bytes.subarray(at, at + n))) return false;
+    at += n;
+  }
+  return true;
 }
 
 /** A regular file's text and permission bits, opened without following a link; undefined otherwise. */
@@ -434,15 +432,23 @@ function writeAllParts(fd: number, parts: readonly Uint8Array[]): void {
 
 const PIECES_BUFFER = 1 << 20;
 
+let piecesBuffer: Buffer | undefined;
+/**
+ * One buffer for every text made in pieces on this thread (`encodePieces`): each chunk is used
+ * before the next is made, and a compile compares or writes 33k decks that way.
+ */
+function sharedPiecesBuffer(): Buffer {
+  return (piecesBuffer ??= Buffer.allocUnsafeSlow(PIECES_BUFFER));
+}
+
 /**
  * `createExclusive` of text made in pieces, encoded 1 MiB at a time into a reused buffer (the
  * whole text is never held); `each` sees the bytes as they are written (to hash them).
  */
 export function createExclusivePieces(path: string, pieces: Iterable<string | Uint8Array>, mode: number, each: (bytes: Uint8Array) => void, keptModes?: Set<number>): void {
   const file = new ExclusiveFile(path, mode, keptModes);
-  const buffer = Buffer.allocUnsafeSlow(PIECES_BUFFER);
   try {
-    for (const bytes of encodePieces(pieces, () => buffer)) {
+    for (const bytes of encodePieces(pieces, sharedPiecesBuffer)) {
       each(bytes);
       file.write(bytes);
     }

@@ -64,14 +64,15 @@ export type LazyBytes = (() => Buffer) & { readonly pieces?: () => Iterable<stri
 /**
  * `emit`, each file as its UTF-8 bytes: what `compile` writes. Half the memory of the text when
  * it is two-byte in V8 (any file whose header holds the `—`), and hashed and compared as it is.
- * A deck, and plan.json, are made when read (`LazyBytes`).
+ * A deck, and plan.json, are made when read (`LazyBytes`), and can be had in pieces.
  */
 export function emitBytes(input: EmitInput): EmitResult<Buffer | LazyBytes> {
   const deckHeads = new Map<string, Buffer>();
   return emitWith<Buffer | LazyBytes>(input, {
     text: encodeNormalised,
     chunks: (make) => Object.assign(() => encodeChunks(make), { pieces: make }),
-    deck: (deck, header) => () => deckBytes(deck, header, deckHeads),
+    // In pieces too: compared with a file on disk and hashed without being copied into one buffer.
+    deck: (deck, header) => Object.assign(() => deckBytes(deck, header, deckHeads), { pieces: () => deckParts(deck, header, deckHeads) }),
     lines: (lines) => lines.bytes(),
   });
 }
