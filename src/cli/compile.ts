@@ -105,7 +105,7 @@ function settleManifest(content: Content, hashes: ReadonlyMap<string, string>): 
 }
 
 /** What a file on disk is compared with for `content`: content made in pieces is compared as it is made. */
-function expectedOf(content: Content | undefined): Expected {
+export function expectedOf(content: Content | undefined): Expected {
   const pieces = typeof content === 'function' ? content.pieces : undefined;
   return pieces !== undefined ? { pieces } : () => asBytes(content);
 }

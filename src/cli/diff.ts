@@ -13,8 +13,8 @@
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isExecutable } from '../emit/file-modes.js';
-import { asBytes, MANIFEST, readManifest, type Content } from './compile.js';
-import { probeBytes, textOf, UnsafePathError } from './safe-fs.js';
+import { asBytes, expectedOf, MANIFEST, readManifest, type Content } from './compile.js';
+import { probeBytes, textOf, UnsafePathError, type Expected } from './safe-fs.js';
 
 /** Lines of context around each change, as git shows them. */
 const CONTEXT = 3;
@@ -28,18 +28,21 @@ const CONTEXT = 3;
  * under `run/` is never looked at.
  */
 export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): string[] {
+  // Each directory is looked at once (33k decks share a few).
+  const directories = new Map<string, string | undefined>();
   const removed = [...(readManifest(outDir)?.keys() ?? [])].filter(
-    (path) => path !== MANIFEST && !files.has(path) && current(outDir, path) !== undefined,
+    (path) => path !== MANIFEST && !files.has(path) && current(outDir, path, undefined, directories) !== undefined,
   );
   const paths = [...new Set([...files.keys(), ...removed])].sort(compareStrings);
   const parts: string[] = [];
   for (const path of paths) {
     const content = files.get(path);
-    const bytes = content === undefined || typeof content === 'string' ? undefined : asBytes(content)!;
-    // Compared as bytes first: most files of a big directory are unchanged, and never made text.
-    const found = current(outDir, path, bytes ?? (content === undefined ? undefined : Buffer.from(content as string, 'utf8')));
+    // Compared as bytes first (a deck or plan.json in its pieces): most files of a big directory
+    // are unchanged, and never made whole or made text.
+    const found = current(outDir, path, content === undefined ? undefined : typeof content === 'string' ? Buffer.from(content, 'utf8') : expectedOf(content), directories);
     if (found !== undefined && 'same' in found) continue;
     const before = found?.text;
+    const bytes = content === undefined || typeof content === 'string' ? undefined : asBytes(content)!;
     const after = bytes === undefined ? (content as string | undefined) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
     if (before === after) continue;
     parts.push(`diff --git a/${path} b/${path}\n`);
@@ -270,8 +273,8 @@ function lineCountOf(text: string, from: number, to: number): number {
  * A file's text and mode, or `same` when it holds exactly `expected`; undefined
  * when it does not exist. Throws on a link or a non-file.
  */
-function current(dir: string, path: string, expected?: Uint8Array): { same: true } | { text: string; mode: number } | undefined {
-  const found = probeBytes(dir, path, expected);
+function current(dir: string, path: string, expected: Expected | undefined, directories: Map<string, string | undefined>): { same: true } | { text: string; mode: number } | undefined {
+  const found = probeBytes(dir, path, expected, 'bytes', directories);
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing to read ${path} in ${dir}: ${found.reason}`);
   if (found.kind !== 'file') return undefined;
   return found.same ? { same: true } : { text: textOf(found.different), mode: found.mode };

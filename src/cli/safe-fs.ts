@@ -214,10 +214,10 @@ function sameBytes(fd: number, expected: Uint8Array): boolean {
 
 /**
  * Compares the file at `fd` (of `size` bytes, read from its start) with `pieces` as they are
- * made: whether it holds exactly them, their sha256, and the file's (the pieces' when the same;
- * else the file is read again to hash it).
+ * made: whether it holds exactly them, their sha256, and (with `hashFile`) the file's — the
+ * pieces' when the same, else the file is read again to hash it.
  */
-function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8Array>): { same: boolean; expectedHash: string; fileHash: string } {
+function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8Array>, hashFile: boolean): { same: boolean; expectedHash: string; fileHash?: string } {
   const hash = createHash('sha256');
   let position = 0;
   let same = true;
@@ -227,7 +227,8 @@ function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8
     position += chunk.length;
   }
   const expectedHash = hash.digest('hex');
-  return same && position === size ? { same, expectedHash, fileHash: expectedHash } : { same: false, expectedHash, fileHash: hashOpenFile(fd, size) };
+  if (same && position === size) return { same, expectedHash, fileHash: expectedHash };
+  return hashFile ? { same: false, expectedHash, fileHash: hashOpenFile(fd, size) } : { same: false, expectedHash };
 }
 
 /** Whether the file at `fd` holds `bytes` from `position` on: compared 64 KiB at a time. */
@@ -264,9 +265,9 @@ export function readBytesNoFollow(
   return withRegularFile(path, (fd, stat) => {
     const mode = stat.mode & 0o777;
     if (expected !== undefined && typeof expected === 'object' && !(expected instanceof Uint8Array)) {
-      const compared = comparePieces(fd, stat.size, expected.pieces());
+      const compared = comparePieces(fd, stat.size, expected.pieces(), read === 'hash');
       if (compared.same) return { different: undefined, mode, expectedHash: compared.expectedHash };
-      if (read === 'hash') return { different: { hash: compared.fileHash }, mode, expectedHash: compared.expectedHash };
+      if (compared.fileHash !== undefined) return { different: { hash: compared.fileHash }, mode, expectedHash: compared.expectedHash };
       if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
       return { different: { bytes: readFileSync(fd) }, mode, expectedHash: compared.expectedHash };
     }
