@@ -221,6 +221,28 @@ describe('compile: the no-change fast path', () => {
     expect(read('out/libcc.manifest')).toBe(manifest);
   });
 
+  it('is not taken while the manifest\'s origin cannot be recorded (the cache is a file): every compile renders, none fails', async () => {
+    await compile();
+    rmSync(join(out(), '.libcc-cache'), { recursive: true });
+    writeFileSync(join(out(), '.libcc-cache'), 'not a directory\n');
+    for (let run = 0; run < 2; run++) {
+      const again = await compile();
+      expect(why(again.stderr)).toBe(NOT_FROM_HERE);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('(0 changed)');
+    }
+    expect(read('out/.libcc-cache')).toBe('not a directory\n');
+    // A damaged record (another format, or too large) is no record.
+    rmSync(join(out(), '.libcc-cache'));
+    await compile();
+    const record = join(out(), '.libcc-cache/manifest-origin');
+    for (const damaged of [read('out/.libcc-cache/manifest-origin').replace('libcc-manifest-origin 1', 'libcc-manifest-origin 2'), read('out/.libcc-cache/manifest-origin') + ' '.repeat(5000)]) {
+      writeFileSync(record, damaged);
+      expect(why((await compile()).stderr)).toBe(NOT_FROM_HERE);
+    }
+    expect((await compile()).stderr).toMatch(TAKEN);
+  });
+
   it('is not taken for a copied directory until a compile has rendered it once', async () => {
     await compile();
     const copy = join(dir, 'copy');
