@@ -980,11 +980,9 @@ class FreshTree {
   commit(files: ReadonlyMap<string, Content>): { written: number; removed: number } {
     const manifest = files.get(MANIFEST);
     if (manifest !== undefined) {
-      // In the order renderManifest lists them; the pending manifest is made after all when it lists other files.
-      const parts = typeof manifest === 'function' ? pendingManifests.get(manifest) : undefined;
-      const listed = parts === undefined ? undefined : [...parts.files.keys()].map((path) => [path, this.hashes.get(path)] as const);
-      const text = listed !== undefined && listed.length === this.hashes.size && listed.every(([, hash]) => hash !== undefined) ? manifestText(listed as [string, string][], parts!.header, parts!.inputs) : asBytes(manifest)!;
-      createExclusive(join(this.stage, MANIFEST), text, 0o644);
+      // Made from the hashes taken while writing: no file is made again to be hashed.
+      settleManifest(manifest, this.hashes);
+      createExclusive(join(this.stage, MANIFEST), asBytes(manifest)!, 0o644);
       changed();
       this.trees.add(MANIFEST);
     }

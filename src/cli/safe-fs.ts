@@ -201,17 +201,6 @@ function probed(rel: string, path: string, found: ReturnType<typeof readBytesNoF
 
 const scratch = Buffer.allocUnsafe(1 << 16);
 
-/** Whether the file at `fd` (read from its start) holds exactly `expected`: compared 64 KiB at a time. */
-function sameBytes(fd: number, expected: Uint8Array): boolean {
-  let position = 0;
-  for (;;) {
-    const n = readSync(fd, scratch, 0, scratch.length, position);
-    if (n === 0) return position === expected.length;
-    if (position + n > expected.length || !scratch.subarray(0, n).equals(expected.subarray(position, position + n))) return false;
-    position += n;
-  }
-}
-
 /**
  * Compares the file at `fd` (of `size` bytes, read from its start) with `pieces` as they are
  * made: whether it holds exactly them, their sha256, and (with `hashFile`) the file's — the
@@ -231,7 +220,7 @@ function comparePieces(fd: number, size: number, pieces: Iterable<string | Uint8
   return hashFile ? { same: false, expectedHash, fileHash: hashOpenFile(fd, size) } : { same: false, expectedHash };
 }
 
-/** Whether the file at `fd` holds `bytes` from `position` on: compared 64 KiB at a time. */
+/** Whether the file at `fd` holds `bytes` from `position` on (whatever follows): compared 64 KiB at a time. */
 function sameRange(fd: number, bytes: Uint8Array, position: number): boolean {
   for (let at = 0; at < bytes.length; ) {
     const n = readSync(fd, scratch, 0, Math.min(scratch.length, bytes.length - at), position + at);
@@ -273,7 +262,7 @@ export function readBytesNoFollow(
     }
     // A function makes the expected bytes only when there is a file to compare them with.
     const want = typeof expected === 'function' ? expected() : expected;
-    if (want !== undefined && stat.size === want.length && sameBytes(fd, want)) return { different: undefined, mode };
+    if (want !== undefined && stat.size === want.length && sameRange(fd, want, 0)) return { different: undefined, mode };
     if (read === 'hash') return { different: { hash: hashOpenFile(fd, stat.size) }, mode };
     if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
     return { different: { bytes: readFileSync(fd) }, mode };
