@@ -18,6 +18,10 @@
  * and ruff's caches do), so it is never committed. It is advisory: a missing, foreign or damaged
  * index (it could come from a pull request, `git add -f`) is ignored, and a planted entry cannot
  * match a checked-out file's inode and change time. A full compile removes it before writing.
+ *
+ * The cache's other file, the manifest's origin (manifest-origin.ts), is read, written and
+ * removed through the same helpers (`readCacheFile`, `writeCacheFile`, `dropCacheFile`): never
+ * through a link, atomically, best effort.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
