@@ -28,6 +28,7 @@ import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type Ear
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
 import { hasManifestOrigin } from './manifest-origin.js';
+import { collectGarbage } from './collect-garbage.js';
 import { Verifier } from './verifier.js';
 import { ThreadedFingerprints } from './fingerprint-hasher.js';
 import { completionModel, completionScript, SHELLS, type Shell } from './completion.js';
@@ -296,6 +297,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
     const { diffGenerated } = await import('./diff.js');
     const files = generated.files;
+    collectAnalysis(generated);
     // Made whole before any of it is written: a refusal half-way prints no partial diff.
     const parts = files === undefined ? [] : refusalsAsUsageErrors(() => diffGenerated(generated.outDir, files));
     if (interrupted(generated.outDir)) {
@@ -594,6 +596,14 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   return { outDir, rootPath: loaded.rootPath, files, fileCount: files.size, jobs: plan.jobs.length };
 }
 
+/**
+ * After a big plan's files are made, the analysis behind them is garbage: collected before the
+ * write or the comparison makes garbage of its own (collect-garbage.ts).
+ */
+function collectAnalysis(generated: Generated): void {
+  if (generated.files !== undefined && generated.jobs >= LONG_RUN_JOBS) collectGarbage();
+}
+
 /** Plans of at least this many jobs take seconds to emit (about 0.3 s at 10k jobs, 3 s at 100k). */
 const LONG_RUN_JOBS = 5000;
 
@@ -658,6 +668,7 @@ async function compileWith(file: string, options: CompileOptions, output: Output
   const generated = await generate(file, options, output, !options.check, options.check ? undefined : early);
   if (typeof generated === 'number') return generated;
   const { outDir, rootPath, files } = generated;
+  collectAnalysis(generated);
   if (options.check) {
     const stale = files === undefined ? { interrupted: false, changed: [], missing: [], extra: [] } : refusalsAsUsageErrors(() => staleness(outDir, files));
     const problems = [
