@@ -152,6 +152,8 @@ export function benchSize(target, { scripts = true } = {}) {
       const packed = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env: { ...env, LIBCC_LSF_MAX_PACK_JOBS: '300' } });
       const packCalls = packed.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
       row('submit.sh --dry-run (job packs of 300)', packed, { bsubs: packCalls });
+      // Nothing run yet: each job's state from its parents' (looked up far back in the job table).
+      row('status.sh (nothing run, no ledger)', measure([join(out, 'status.sh')], { env }));
       writeDoneMarkers(out, env.LIBCC_RUN_DIR);
       row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
       row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));

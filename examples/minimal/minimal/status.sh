@@ -62,7 +62,10 @@ fi
 # always did. Parents come first in lib/jobs.tsv, so one pass sees a parent's state first.
 libcc_load_jobs
 declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=() lost=()
-declare -a state=() sched=() blocker=() failures=() held=()
+# state and blocker are read at a job's parents, far back in the table: hashed, not lists
+# (libcc_load_jobs in lib/runtime.sh), or each look-up walks the list (quadratic at 100k jobs).
+declare -A state=() blocker=()
+declare -a sched=() failures=() held=()
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
@@ -125,9 +128,9 @@ for num in "${!J_STAGE[@]}"; do
   esac
   if [[ $st == terminated || $st == not_run ]]; then
     for parent in ${J_PARENTS[num]}; do
-      case ${state[parent]:-} in
-        failed) blocker[num]=$parent ;;
-        blocked) blocker[num]=${blocker[parent]} ;;
+      case ${state[$parent]:-} in
+        failed) blocker[$num]=$parent ;;
+        blocked) blocker[$num]=${blocker[$parent]} ;;
         *) continue ;;
       esac
       st=blocked
@@ -135,14 +138,14 @@ for num in "${!J_STAGE[@]}"; do
     done
     [[ $st != terminated ]] || st=failed
   fi
-  state[num]=$st
+  state[$num]=$st
   counts[$stage.$st]=$((${counts[$stage.$st]:-0} + 1))
 done
 
 # The reason a job without a failed-marker is failed or blocked, into `why`.
 why_not_run() { # num
   if [[ ${state[$1]} == blocked ]]; then
-    why="upstream job ${J_STAGE[blocker[$1]]} ${J_KEY[blocker[$1]]} failed"
+    why="upstream job ${JA_STAGE[${blocker[$1]}]} ${JA_KEY[${blocker[$1]}]} failed"
   elif [[ -n ${lost[$1]:-} ]]; then
     why=${lost[$1]}
   else
@@ -232,7 +235,7 @@ if ((json)); then
   printf '\n  ],\n  "jobs": [\n'
   sep=''
   for num in "${!J_STAGE[@]}"; do
-    stage=${J_STAGE[num]} key=${J_KEY[num]} st=${state[num]} id="${J_STAGE[num]}/${J_KEY[num]}"
+    stage=${J_STAGE[num]} key=${J_KEY[num]} st=${state[$num]} id="${J_STAGE[num]}/${J_KEY[num]}"
     libcc_json_string j_stage "$stage"
     libcc_json_string j_key "$key"
     libcc_json_string j_group "${J_GROUP[num]}"
@@ -275,8 +278,8 @@ if ((json)); then
       why_not_run "$num"
       libcc_json_string j_reason "$why"
       if [[ $st == blocked ]]; then
-        libcc_json_string j_bstage "${J_STAGE[blocker[num]]}"
-        libcc_json_string j_bkey "${J_KEY[blocker[num]]}"
+        libcc_json_string j_bstage "${JA_STAGE[${blocker[$num]}]}"
+        libcc_json_string j_bkey "${JA_KEY[${blocker[$num]}]}"
         j_blocked="{\"stage\": $j_bstage, \"key\": $j_bkey}"
       fi
     fi
@@ -327,7 +330,7 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
       sec_rows[s]=$((sec_rows[s] + 1))
       ((${#row} + 2 <= width)) || width=$((${#row} + 2))
     fi
-    g=${glyph[${state[num]}]}
+    g=${glyph[${state[$num]}]}
     case ${sched[num]} in HELD) g=H ;; SUSP) g=S ;; esac
     cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=$g
   done
@@ -383,8 +386,8 @@ if ((${#failures[@]} > 0)); then
       libcc_print_failure "$failed_marker" '      ' details
     elif [[ -n ${lost[$num]:-} ]]; then
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${lost[$num]}"
-    elif [[ ${state[num]} == blocked ]]; then
-      printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${J_STAGE[blocker[num]]}" "${J_KEY[blocker[num]]}"
+    elif [[ ${state[$num]} == blocked ]]; then
+      printf '  %s %s: terminated by %s before it ran: upstream job %s %s failed\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "${JA_STAGE[${blocker[$num]}]}" "${JA_KEY[${blocker[$num]}]}"
     else
       printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "terminated by $LIBCC_SCHEDULER before it ran (an upstream job failed, or it was killed)"
     fi

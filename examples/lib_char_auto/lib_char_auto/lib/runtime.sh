@@ -653,7 +653,7 @@ libcc_time() { # epoch
 libcc_read_started() { # num
   local line
   LIBCC_S_HOST='' LIBCC_S_PID='' LIBCC_S_PGID='' LIBCC_S_START='' LIBCC_S_JOB_ID='' LIBCC_S_RUN='' LIBCC_S_ATTEMPT='' LIBCC_S_TIME=''
-  LIBCC_S_PATH="$LIBCC_RUN_DIR/state/${J_STAGE[$1]}/${J_KEY[$1]}.started"
+  LIBCC_S_PATH="$LIBCC_RUN_DIR/state/${JA_STAGE[$1]}/${JA_KEY[$1]}.started"
   [[ -f $LIBCC_S_PATH ]] || return 1
   while IFS= read -r line || [[ -n $line ]]; do
     case $line in
