@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { GraphFormat, Rankdir } from '../emit/view/index.js';
-import { DEFAULT_MAX_JOBS } from '../emit/view/model.js';
+import { DEFAULT_MAX_JOBS, MAX_LAID_OUT_NODES } from '../emit/view/model.js';
 
 /** As `GRAPH_FORMATS` of src/emit/view (tests/cli/main.test.ts keeps the two equal). */
 export const GRAPH_FORMATS: readonly GraphFormat[] = ['dot', 'mermaid', 'svg', 'html'];
@@ -49,7 +49,7 @@ export function configureGraphCommand(command: Command): Command {
     .addOption(new Option('--format <format>', 'output format').choices([...GRAPH_FORMATS]).default('mermaid'))
     .addOption(new Option('--stages', 'one node per stage (the default)').conflicts('jobs'))
     .addOption(new Option('--jobs', 'one node per job; grouped by array above --max-jobs jobs').conflicts('stages'))
-    .option('--max-jobs <n>', `with --jobs, group jobs when there are more than N (default ${DEFAULT_MAX_JOBS})`, wholeNumber)
+    .option('--max-jobs <n>', `with --jobs, group jobs when there are more than N (default ${DEFAULT_MAX_JOBS}; svg and html draw at most ${MAX_LAID_OUT_NODES} nodes)`, wholeNumber)
     .addOption(new Option('--rankdir <dir>', 'layout direction').choices(['LR', 'TB']).default('LR'))
     .option('--slots <n>', 'also compute the makespan when at most N slots run at once (shown in the HTML summary)', wholeNumber)
     .option('-o, --output <file>', 'write to FILE instead of standard output')

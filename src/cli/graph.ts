@@ -17,7 +17,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import type { Analysis } from '../driver/analyse.js';
 import type { LoadedProgram } from '../syntax/load.js';
-import { renderGraph } from '../emit/view/index.js';
+import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
@@ -30,19 +30,34 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], loaded: LoadedPro
   return renderRich(diagnostics, loaded.sources, { color });
 }
 
-/** Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot write). */
+/** Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot write or too big to lay out). */
 export function graphCommand(analysis: Analysis, options: GraphCommandOptions, output: GraphOutput): number {
   const { diagnostics, loaded } = analysis;
-  const text =
-    analysis.ok && analysis.plan !== undefined
-      ? renderGraph(analysis.plan, {
-          format: options.format,
-          level: options.jobs === true ? 'jobs' : 'stages',
-          ...(options.maxJobs === undefined ? {} : { maxJobs: options.maxJobs }),
-          ...(options.rankdir === undefined ? {} : { rankdir: options.rankdir }),
-        })
-      : undefined;
+  let text: string | undefined;
+  let tooLarge: GraphTooLargeError | undefined;
+  try {
+    text =
+      analysis.ok && analysis.plan !== undefined
+        ? renderGraph(analysis.plan, {
+            format: options.format,
+            level: options.jobs === true ? 'jobs' : 'stages',
+            ...(options.maxJobs === undefined ? {} : { maxJobs: options.maxJobs }),
+            ...(options.rankdir === undefined ? {} : { rankdir: options.rankdir }),
+          })
+        : undefined;
+  } catch (error) {
+    if (!(error instanceof GraphTooLargeError)) throw error;
+    tooLarge = error;
+  }
   if (diagnostics.length > 0) output.stderr(renderDiagnostics(diagnostics, loaded, options.diagnostics, options.color));
+  if (tooLarge !== undefined) {
+    // Options that ask for a picture no layout makes in reasonable time or memory: a usage error.
+    output.stderr(
+      `libcc: error: ${tooLarge.message}\n` +
+        'help: group the jobs with a smaller --max-jobs (arrays, then stages, become one node each), or draw every job with --format dot or --format mermaid, which libcc does not lay out\n',
+    );
+    return 2;
+  }
   if (text === undefined) return 1;
   if (options.output === undefined) {
     output.stdout(text);

@@ -11,7 +11,7 @@ import type { Plan } from '../../graph/plan.js';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
 import { renderMermaid } from './mermaid.js';
-import { buildViewModel, type ViewLevel } from './model.js';
+import { buildViewModel, MAX_LAID_OUT_NODES, type ViewLevel } from './model.js';
 import { renderSvg, type Rankdir } from './svg.js';
 
 export type GraphFormat = 'dot' | 'mermaid' | 'svg' | 'html';
@@ -26,8 +26,22 @@ export interface GraphOptions {
   readonly rankdir?: Rankdir;
 }
 
+/** A picture with more nodes than `MAX_LAID_OUT_NODES` asked for in a laid-out format. */
+export class GraphTooLargeError extends Error {
+  constructor(
+    readonly nodes: number,
+    readonly format: GraphFormat,
+  ) {
+    super(`${nodes} nodes are too many to lay out as ${format} (at most ${MAX_LAID_OUT_NODES})`);
+  }
+}
+
+/** Throws GraphTooLargeError, before any layout, for an SVG or HTML picture of too many nodes. */
 export function renderGraph(plan: Plan, options: GraphOptions): string {
   const model = buildViewModel(plan, { level: options.level, ...(options.maxJobs === undefined ? {} : { maxJobs: options.maxJobs }) });
+  if ((options.format === 'svg' || options.format === 'html') && model.nodes.length > MAX_LAID_OUT_NODES) {
+    throw new GraphTooLargeError(model.nodes.length, options.format);
+  }
   const direction = options.rankdir === undefined ? {} : { rankdir: options.rankdir };
   switch (options.format) {
     case 'dot':
@@ -41,5 +55,5 @@ export function renderGraph(plan: Plan, options: GraphOptions): string {
   }
 }
 
-export { buildViewModel, DEFAULT_MAX_JOBS, type ViewEdge, type ViewLevel, type ViewModel, type ViewNode } from './model.js';
+export { buildViewModel, DEFAULT_MAX_JOBS, MAX_LAID_OUT_NODES, type ViewEdge, type ViewLevel, type ViewModel, type ViewNode } from './model.js';
 export type { Rankdir } from './svg.js';

@@ -84,6 +84,15 @@ export interface ViewOptions {
 
 export const DEFAULT_MAX_JOBS = 200;
 
+/**
+ * The most nodes an SVG or HTML picture lays out (index.ts refuses more). dagre's layout grows
+ * faster than the node count: 10 000 job nodes took 8 s and 430 MB, 100 000 did not finish in
+ * two minutes at 2.6 GB (docs/language.md, "The plan"). DOT and Mermaid are not laid out by
+ * libcc: any size. Here, beside DEFAULT_MAX_JOBS, so that the options' help names it without
+ * loading the layout.
+ */
+export const MAX_LAID_OUT_NODES = 10_000;
+
 /** `element-wise`, `broadcast`, `gather`: as language.md §4.2 names them. */
 export function relationName(relation: DependencyRelation): string {
   return relation === 'elementwise' ? 'element-wise' : relation;

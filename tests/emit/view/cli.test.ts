@@ -1,11 +1,13 @@
 /** `graphCommand` and `configureGraphCommand` (src/cli/graph.ts), before main.ts wires them. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, test } from 'vitest';
 import { configureGraphCommand, graphCommand, type GraphCliOptions, type GraphCommandOptions } from '../../../src/cli/graph.js';
 import { renderGraph } from '../../../src/emit/view/index.js';
+// @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
+import { generateCompileFlow } from '../../../bench/compile-flow.js';
 import { analyseFile } from '../../helpers/analysis.js';
 import { examplePlan } from './helpers.js';
 
@@ -54,6 +56,19 @@ describe('graphCommand', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('LCP4005');
+  });
+
+  test('a picture too big to lay out: exit 2 with what to do instead, nothing drawn', () => {
+    const repo = join(dir, 'big');
+    mkdirSync(repo);
+    generateCompileFlow(repo, 10_500);
+    const result = run(join(repo, 'flow.lcp'), { format: 'svg', jobs: true, maxJobs: 1_000_000 });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^libcc: error: \d+ nodes are too many to lay out as svg \(at most 10000\)\nhelp: group the jobs with a smaller --max-jobs .* or draw every job with --format dot or --format mermaid/);
+    // DOT of the same jobs is drawn.
+    const dot = run(join(repo, 'flow.lcp'), { format: 'dot', jobs: true, maxJobs: 1_000_000 });
+    expect(dot.code).toBe(0);
   });
 
   test('check errors: exit 1', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { dotHtmlText, dotQuote } from '../../../src/emit/view/dot.js';
-import { renderGraph, type GraphFormat } from '../../../src/emit/view/index.js';
+import { GraphTooLargeError, MAX_LAID_OUT_NODES, renderGraph, type GraphFormat } from '../../../src/emit/view/index.js';
 import { mermaidText } from '../../../src/emit/view/mermaid.js';
 import { buildViewModel, type ViewLevel } from '../../../src/emit/view/model.js';
 import { xmlEscape } from '../../../src/emit/view/svg.js';
@@ -189,6 +189,34 @@ function checkSvg(svg: XmlElement, names: { all: string[]; critical: string[] },
     expect(x! > 0 && x! < width! && y! > 0 && y! < height!).toBe(true);
   }
 }
+
+describe('pictures too big to lay out', () => {
+  // 20 libraries × 100 corners × 6 chained stages, with a prep and a merge per library and a report: 12 041 jobs.
+  const plan = campaign(20, 100, 6);
+  const all = { level: 'jobs' as const, maxJobs: 20_000 };
+
+  test.each(['svg', 'html'] as const)('%s of every job is refused before any layout, naming the count', (format) => {
+    const nodes = buildViewModel(plan, all).nodes.length;
+    expect(nodes).toBeGreaterThan(MAX_LAID_OUT_NODES);
+    let thrown: unknown;
+    try {
+      renderGraph(plan, { format, ...all });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GraphTooLargeError);
+    expect(thrown).toMatchObject({ nodes, format, message: `${nodes} nodes are too many to lay out as ${format} (at most ${MAX_LAID_OUT_NODES})` });
+  });
+
+  test.each(['dot', 'mermaid'] as const)('%s, which libcc does not lay out, draws every job', (format) => {
+    const text = renderGraph(plan, { format, ...all });
+    expect(text.length).toBeGreaterThan(plan.jobs.length * 10);
+  });
+
+  test('grouped by the default --max-jobs, the same plan is drawn as svg', () => {
+    expect(renderGraph(plan, { format: 'svg', level: 'jobs' })).toContain('12041 jobs shown as 133 nodes');
+  });
+});
 
 describe('nasty names survive every format', () => {
   const plan = nastyPlan();
