@@ -66,19 +66,26 @@ declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown
 # (libcc_load_jobs in lib/runtime.sh), or each look-up walks the list (quadratic at 100k jobs).
 declare -A state=() blocker=()
 declare -a sched=() failures=() held=()
+# A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+libcc_find_state_stages
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))
   failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
-  libcc_sched_key "$num"
-  stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
+  marked=${LIBCC_STATE_STAGES[$stage]:-}
+  # The scheduler's state, when it was asked (a run with a ledger) and knows any job.
+  stat=''
+  if ((${#LIBCC_SCHED_STATE[@]} > 0)); then
+    libcc_sched_key "$num"
+    stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
+  fi
   sched[num]=$stat
   # A job this run has pending or running again is not failed, whatever an earlier attempt left.
-  if libcc_done_valid "$num"; then
+  if [[ -n $marked ]] && libcc_done_valid "$num"; then
     st='done'
   elif [[ -n $sched_error ]]; then
     # Without the scheduler, only a failed-marker of this very run is known to be final.
-    if libcc_read_failed "$failed_marker" && [[ -n $LIBCC_F_RUN && $LIBCC_F_RUN == "$run_id" ]]; then
+    if [[ -n $marked ]] && libcc_read_failed "$failed_marker" && [[ -n $LIBCC_F_RUN && $LIBCC_F_RUN == "$run_id" ]]; then
       st=failed
     else
       st=unknown
@@ -98,7 +105,7 @@ for num in "${!J_STAGE[@]}"; do
   elif [[ $stat == UNKNOWN ]]; then
     # The scheduler lost contact with the job's host: it may still be running.
     st=unknown
-  elif libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; then
+  elif [[ -n $marked ]] && { libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; }; then
     # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
     case $LIBCC_INFLIGHT in
       running) st=running ;;
@@ -108,7 +115,7 @@ for num in "${!J_STAGE[@]}"; do
         ;;
       *) st=unknown ;;
     esac
-  elif [[ -f $failed_marker ]]; then
+  elif [[ -n $marked && -f $failed_marker ]]; then
     st=failed
   elif [[ $stat == EXIT ]]; then
     st=terminated

@@ -646,6 +646,22 @@ libcc_time() { # epoch
   if [[ $1 =~ ^[0-9]+$ ]]; then printf '%(%Y-%m-%d %H:%M:%S)T' "$1"; else printf 'an unknown time'; fi
 }
 
+# LIBCC_STATE_STAGES[stage]=1 for each stage with a state directory (state/<stage>, made when
+# its first job starts). A job of any other stage has no marker of any kind, so a loop over
+# every job reads no marker of it (at 100k jobs, seconds of bash when most have not run). Found
+# once, before such a loop: a job that starts after that is seen as not started, as it would be
+# by a look a moment earlier.
+declare -A LIBCC_STATE_STAGES=()
+libcc_find_state_stages() {
+  local dir
+  LIBCC_STATE_STAGES=()
+  for dir in "$LIBCC_RUN_DIR"/state/*/; do
+    [[ -d $dir ]] || continue # no match: the pattern itself
+    dir=${dir%/}
+    LIBCC_STATE_STAGES[${dir##*/}]=1
+  done
+}
+
 # ---- Started-markers: a job that began and has not recorded its end ----
 
 # Read job NUM's started-marker (state/<stage>/<key>.started, written by the wrapper before the
