@@ -59,7 +59,13 @@ declare -A state=()
 declare -A adopted=()
 ready=()
 unsure=()
+# A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+libcc_find_state_stages
 for num in "${!J_STAGE[@]}"; do
+  if [[ -z ${LIBCC_STATE_STAGES[${J_STAGE[num]}]:-} ]]; then
+    libcc_selected "${J_STAGE[num]}" || state[$num]=skipped
+    continue
+  fi
   if libcc_done_valid "$num"; then
     if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]]; then
       state[$num]='done'
