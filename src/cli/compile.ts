@@ -839,6 +839,7 @@ function shortList(items: readonly string[], separator: string): string {
 const LISTED = 10;
 
 function differentHash(different: Different): string {
+  if ('size' in different) throw new Error('internal error: the hash asked of a file that was not read');
   return 'hash' in different ? different.hash : sha256(different.bytes);
 }
 

@@ -4,9 +4,42 @@
  */
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { safeFileSystemHost } from '../syntax/read-source.js';
 import { isWithin } from './safe-fs.js';
+
+/**
+ * A reader that closes early (`libcc check … | head -1`) is not an error: once a stream reports
+ * EPIPE, later output to it is dropped and the command finishes with its own exit code.
+ */
+const closed = new WeakSet<NodeJS.WritableStream>();
+export function write(stream: NodeJS.WritableStream, text: string): void {
+  if (closed.has(stream)) return;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed.add(stream);
+    });
+  }
+  stream.write(text);
+}
+
+/**
+ * Settles when `stream` has written what it had queued, or its reader went away (EPIPE: `write`
+ * drops the rest). Node writes to a pipe asynchronously: without waiting, a 110 MB `libcc diff`
+ * piped to `less` is queued whole in memory before any of it is read.
+ */
+export function drained(stream: Writable): Promise<void> {
+  if (closed.has(stream) || stream.destroyed || !stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
+}
 
 /** Reads regular files (at most 16 MiB) relative to the working directory, never devices or FIFOs; unreadable files are `undefined`. */
 export const fileSystemHost = safeFileSystemHost;

@@ -35,7 +35,7 @@ import { completionModel, completionScript, SHELLS, type Shell } from './complet
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
-import { fileSystemHost, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
+import { drained, fileSystemHost, write, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
 import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
@@ -47,28 +47,15 @@ type DiagnosticFormat = 'rich' | 'short' | 'json';
 interface Output {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Settles once what was given to `stdout` is written (or cannot be): a long output waits on it piece by piece instead of queueing all of it. */
+  drained?(): Promise<void>;
 }
 
 const processOutput: Output = {
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text),
+  drained: () => drained(process.stdout),
 };
-
-/**
- * A reader that closes early (`libcc check … | head -1`) is not an error: once a stream reports
- * EPIPE, later output to it is dropped and the command finishes with its own exit code.
- */
-const closed = new WeakSet<NodeJS.WriteStream>();
-function write(stream: NodeJS.WriteStream, text: string): void {
-  if (closed.has(stream)) return;
-  if (stream.listenerCount('error') === 0) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      closed.add(stream);
-    });
-  }
-  stream.write(text);
-}
 
 class UsageError extends Error {}
 
@@ -289,22 +276,36 @@ export async function main(argv: readonly string[], output: Output = processOutp
       .option('--history <dirs...>', "plan.json's estimates from the measured times of earlier runs, as compile")
       .addOption(schedulerOption()),
   ).action(async (file: string, options: CompileOptions & { exitCode?: boolean }, command: Command) => {
-    const generated = await generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
+    let generated: Generated | number | undefined = await generate(file, { ...options, diagnostics: diagnosticFormat(command, 'diagnostics') as DiagnosticFormat }, output);
     if (typeof generated === 'number') {
       exitCode = generated;
       return;
     }
     // Loaded here, not at startup: only `diff` needs jsdiff (startup time, issue 10).
     const { diffGenerated } = await import('./diff.js');
-    const files = generated.files;
+    const { outDir } = generated;
+    const big = generated.files !== undefined && generated.jobs >= LONG_RUN_JOBS;
     collectAnalysis(generated);
-    // Made whole before any of it is written: a refusal half-way prints no partial diff.
-    const parts = files === undefined ? [] : refusalsAsUsageErrors(() => diffGenerated(generated.outDir, files));
-    if (interrupted(generated.outDir)) {
-      output.stderr(`libcc: note: a compile into ${generated.outDir} was interrupted; the next compile completes it\n`);
+    // Every file is compared (every refusal found) before any of the diff is printed; the
+    // patches are made and printed a piece at a time. No files: the fast path found the
+    // directory up to date. The files are not held here: the patches keep only those that
+    // differ, and the rest (at 100k jobs, 130 MB of decks when only plan.json changed) is let
+    // go before they are made.
+    const parts = generated.files === undefined ? [] : refusalsAsUsageErrors(() => diffGenerated(outDir, (generated as Generated).files!));
+    generated = undefined;
+    if (big) collectGarbage();
+    if (interrupted(outDir)) {
+      output.stderr(`libcc: note: a compile into ${outDir} was interrupted; the next compile completes it\n`);
     }
-    for (const part of parts) output.stdout(part);
-    exitCode = options.exitCode && parts.length > 0 ? EXIT_DIAGNOSTICS : EXIT_OK;
+    let printed = false;
+    await refusalsAsUsageErrorsAsync(async () => {
+      for (const part of parts) {
+        output.stdout(part);
+        printed = true;
+        await output.drained?.();
+      }
+    });
+    exitCode = options.exitCode && printed ? EXIT_DIAGNOSTICS : EXIT_OK;
   });
 
   program

@@ -123,8 +123,14 @@ export interface ExpectedPieces {
 /** What a file is compared with: its bytes, a function making them (only when there is a file), or pieces. */
 export type Expected = Uint8Array | (() => Uint8Array | undefined) | ExpectedPieces;
 
-/** A file found not to hold what was expected: its bytes, or (`read: 'hash'`) only their sha256. */
-export type Different = { readonly bytes: Buffer } | { readonly hash: string };
+/**
+ * A file found not to hold what was expected: its bytes, or (`read: 'hash'`) only their sha256,
+ * or (`read: 'none'`) only its size.
+ */
+export type Different = { readonly bytes: Buffer } | { readonly hash: string } | { readonly size: number };
+
+/** What is read of a file found to differ: its bytes, their sha256, or nothing (`Different`). */
+export type ReadDifferent = 'bytes' | 'hash' | 'none';
 
 /**
  * The most libcc reads of a file back as bytes or text (a manifest, a journal, a file `diff`
@@ -146,7 +152,7 @@ export function probe(root: string, rel: string): Probe {
 }
 
 /**
- * `probe`, the file's bytes as they are (or their sha256, with `read: 'hash'`), or whether they
+ * `probe`, the file's bytes as they are (or their sha256 or size: `read`), or whether they
  * are `expected`. With `directories` (one map per run over many files), each directory above is
  * checked once.
  */
@@ -154,7 +160,7 @@ export function probeBytes(
   root: string,
   rel: string,
   expected?: Expected,
-  read: 'bytes' | 'hash' = 'bytes',
+  read: ReadDifferent = 'bytes',
   directories?: Map<string, string | undefined>,
 ): ProbeBytes {
   const problem = checkRelativePath(rel);
@@ -238,18 +244,19 @@ export function readNoFollow(path: string): { text: string; mode: number } | und
 
 /** A file's text, from the bytes a probe read (not from a hash). */
 export function textOf(different: Different): string {
-  if (!('bytes' in different)) throw new Error('internal error: text asked of a file that was only hashed');
+  if (!('bytes' in different)) throw new Error('internal error: text asked of a file that was not read');
   return different.bytes.toString('utf8');
 }
 
 /**
- * `readNoFollow`, the content as bytes (or its sha256, with `read: 'hash'`); `different` is
- * undefined when the content is exactly `expected`. A file over `MAX_READ_BYTES` is not read as bytes (`tooLarge`).
+ * `readNoFollow`, the content as bytes (or its sha256 or size: `read`); `different` is
+ * undefined when the content is exactly `expected`. A file over `MAX_READ_BYTES` is refused
+ * (`tooLarge`) unless hashed.
  */
 export function readBytesNoFollow(
   path: string,
   expected?: Expected,
-  read: 'bytes' | 'hash' = 'bytes',
+  read: ReadDifferent = 'bytes',
 ): { different: Different | undefined; mode: number; expectedHash?: string } | { tooLarge: number; mode: number } | undefined {
   return withRegularFile(path, (fd, stat) => {
     const mode = stat.mode & 0o777;
@@ -258,6 +265,7 @@ export function readBytesNoFollow(
       if (compared.same) return { different: undefined, mode, expectedHash: compared.expectedHash };
       if (compared.fileHash !== undefined) return { different: { hash: compared.fileHash }, mode, expectedHash: compared.expectedHash };
       if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
+      if (read === 'none') return { different: { size: stat.size }, mode, expectedHash: compared.expectedHash };
       return { different: { bytes: readFileSync(fd) }, mode, expectedHash: compared.expectedHash };
     }
     // A function makes the expected bytes only when there is a file to compare them with.
@@ -265,6 +273,7 @@ export function readBytesNoFollow(
     if (want !== undefined && stat.size === want.length && sameRange(fd, want, 0)) return { different: undefined, mode };
     if (read === 'hash') return { different: { hash: hashOpenFile(fd, stat.size) }, mode };
     if (stat.size > MAX_READ_BYTES) return { tooLarge: stat.size, mode };
+    if (read === 'none') return { different: { size: stat.size }, mode };
     return { different: { bytes: readFileSync(fd) }, mode };
   });
 }

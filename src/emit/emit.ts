@@ -249,11 +249,19 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
   put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
-  // LF-terminated JSON without trailing blanks: normal as it is.
-  files.set('plan.json', encode.chunks(() => planJsonPieces(plan)));
+  files.set('plan.json', planJsonContent(plan, encode));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
 
   return sortedMap(files);
+}
+
+/**
+ * plan.json as content made when it is read: LF-terminated JSON without trailing blanks, normal
+ * as it is. Its own function so that the closure holds only the plan, and not, through the
+ * caller's scope, the files map (`diff` keeps plan.json's content after letting the decks go).
+ */
+function planJsonContent<Content>(plan: Plan, encode: Encoder<Content>): Content {
+  return encode.chunks(() => planJsonPieces(plan));
 }
 
 /**

@@ -3,7 +3,7 @@
  * generated directory, as a unified diff that `git apply` can apply.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { diffGenerated, editsExceed, patch, regionPatch } from '../../src/cli/diff.js';
 import { MANIFEST } from '../../src/cli/compile.js';
 import { runCli } from '../helpers/cli.js';
+// @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
+import { generateCompileFlow } from '../../bench/compile-flow.js';
 
 let dir: string;
 let flow: string;
@@ -42,7 +44,7 @@ async function generated(): Promise<Map<string, string>> {
 const compile = async (...args: string[]) => (await runCli('compile', flow, '-o', out, ...args)).code;
 const edit = (from: string, to: string) => writeFileSync(flow, readFileSync(flow, 'utf8').replace(from, to));
 /** `diffGenerated`'s pieces, joined as `libcc diff` prints them. */
-const diffOf = (dir: string, files: Map<string, string>) => diffGenerated(dir, files).join('');
+const diffOf = (dir: string, files: Map<string, string>) => [...diffGenerated(dir, files)].join('');
 /** `lines` as a file's text, with or without a final newline. */
 const text = (lines: readonly string[], newline: boolean) => (lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`);
 /** The `diff --git` headers, in order. */
@@ -144,6 +146,67 @@ describe('libcc diff on a hostile directory', () => {
     const files = await generated();
     expect(() => diffGenerated(out, files)).toThrow(/absolute path/);
   });
+
+  it('finds every refusal before the first patch is made: a link after a changed file prints nothing', async () => {
+    expect(await compile()).toBe(0);
+    edit('estimate = 10m', 'estimate = 20m');
+    // plan.json (changed) sorts before status.sh, which is now a link to a file outside.
+    writeFileSync(join(dir, 'secret'), 'not for the diff\n');
+    rmSync(join(out, 'status.sh'));
+    symlinkSync(join(dir, 'secret'), join(out, 'status.sh'));
+    const files = await generated();
+    expect(() => diffGenerated(out, files)).toThrow(/status\.sh is a symbolic link/);
+    const result = await runCli('diff', flow, '-o', out);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('not for the diff');
+  });
+});
+
+describe('libcc diff of a big change', () => {
+  /** A flow of `jobs` jobs (the benchmark's), compiled, then its characterize estimate changed: plan.json's every job timing moves. */
+  async function bigChange(jobs: number): Promise<void> {
+    generateCompileFlow(dir, jobs);
+    expect((await runCli('compile', flow, '-o', out)).code).toBe(0);
+    edit('estimate = 4h', 'estimate = 5h');
+  }
+
+  it('comes in pieces of about a megabyte, each whole lines, that together are the patch', async () => {
+    await bigChange(3000);
+    const files = await generated();
+    const pieces = [...diffGenerated(out, files)];
+    const planAt = pieces.indexOf('diff --git a/plan.json b/plan.json\n');
+    expect(planAt).toBeGreaterThan(0);
+    const plan = pieces.slice(planAt + 1);
+    expect(plan.length).toBeGreaterThan(3);
+    for (const piece of plan) {
+      expect(piece.endsWith('\n')).toBe(true);
+      expect(Buffer.byteLength(piece)).toBeLessThan(1.1 * 2 ** 20);
+    }
+    const before = readFileSync(join(out, 'plan.json'), 'utf8');
+    const after = files.get('plan.json')!;
+    expect(plan.join('')).toBe(patch('a/plan.json', 'b/plan.json', before, after));
+  });
+
+  it('is printed whole to a slow reader through a pipe, and stops at once for a reader that goes away', () => {
+    generateCompileFlow(dir, 3000);
+    const cli = join(process.cwd(), 'bin/libcc.js');
+    const run = (command: string) => spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, CLI: cli } });
+    expect(run('node "$CLI" compile flow.lcp -o out').status).toBe(0);
+    edit('estimate = 4h', 'estimate = 5h');
+    const whole = run('node "$CLI" diff flow.lcp -o out > whole.patch; echo "status=$?"');
+    expect(whole.stdout).toBe('status=0\n');
+    const size = readFileSync(join(dir, 'whole.patch')).length;
+    expect(size).toBeGreaterThan(2 * 2 ** 20);
+    // The reader starts late: the pipe fills, and the diff waits for it instead of queueing.
+    const slow = run('node "$CLI" diff flow.lcp -o out --exit-code | (sleep 1; cat > piped.patch); echo "status=${PIPESTATUS[0]}"');
+    expect(slow.stdout).toBe('status=1\n');
+    expect(readFileSync(join(dir, 'piped.patch')).equals(readFileSync(join(dir, 'whole.patch')))).toBe(true);
+    // Finishes with its own exit code (1: there are differences), not waiting for a reader that is gone.
+    const early = run('node "$CLI" diff flow.lcp -o out --exit-code | head -c 100 > /dev/null; echo "status=${PIPESTATUS[0]}"');
+    expect(early.stderr).toBe('');
+    expect(early.stdout).toBe('status=1\n');
+  });
 });
 
 describe('patch', () => {
@@ -206,6 +269,20 @@ describe('patch', () => {
     expect(made).toBe(regionPatch('a/x', 'b/x', before, after));
     expect(made.match(/^@@ /gm)).toHaveLength(1);
     expect(made.startsWith(header('@@ -1,60000 +1,60000 @@\n line 0\n-line 1\n'))).toBe(true);
+    expect(applied(before, made)).toBe(after);
+  });
+
+  it('makes the region patch of a big file of many-byte characters from its bytes, and it applies', () => {
+    // Over 1 MiB, so worked on as UTF-8 bytes (lines compared, hunk cut, pieces made).
+    const old = Array.from({ length: 40_000 }, (_, i) => `ligne ${i} … é ✓ 😀`);
+    const now = old.map((l, i) => (i % 3 === 1 ? `${l} — changé` : l));
+    const before = text(old, false);
+    const after = text(now, false);
+    expect(Buffer.byteLength(before) + Buffer.byteLength(after)).toBeGreaterThan(1 << 20);
+    const made = patch('a/x', 'b/x', before, after);
+    expect(made.match(/^@@ /gm)).toHaveLength(1);
+    expect(made.startsWith(header('@@ -1,40000 +1,40000 @@\n ligne 0 … é ✓ 😀\n-ligne 1 … é ✓ 😀\n'))).toBe(true);
+    expect(made.endsWith('+ligne 39997 … é ✓ 😀 — changé\n ligne 39998 … é ✓ 😀\n ligne 39999 … é ✓ 😀\n\\ No newline at end of file\n')).toBe(true);
     expect(applied(before, made)).toBe(after);
   });
 
