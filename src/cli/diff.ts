@@ -54,10 +54,10 @@ export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content
 }
 
 /** The patches of `changes` (path and new content, found to differ by `diffGenerated`), made one file at a time as they are taken. */
-function* filePatches(outDir: string, changes: (readonly [string, Content | undefined])[], directories: Map<string, string | undefined>): Generator<string> {
-  while (changes.length > 0) {
-    // Let go as it is taken: the content of a file already shown is garbage.
-    const [path, content] = changes.shift()!;
+function* filePatches(outDir: string, changes: ((readonly [string, Content | undefined]) | undefined)[], directories: Map<string, string | undefined>): Generator<string> {
+  for (let k = 0; k < changes.length; k++) {
+    const [path, content] = changes[k]!;
+    changes[k] = undefined; // the content of a file already shown is garbage
     const found = current(outDir, path, undefined, directories);
     if (found !== undefined && 'same' in found) continue; // not asked: never
     const before = found === undefined ? undefined : found.bytes;
@@ -68,10 +68,14 @@ function* filePatches(outDir: string, changes: (readonly [string, Content | unde
     const newName = after === undefined ? '/dev/null' : `b/${path}`;
     const pieces = patchPieces(oldName, newName, before ?? EMPTY, after ?? EMPTY);
     if (pieces === undefined) continue; // the same text (bytes that are not UTF-8 decode alike)
-    yield `diff --git a/${path} b/${path}\n`;
-    if (before === undefined) yield `new file mode ${isExecutable(path) ? '100755' : '100644'}\n`;
-    else if (after === undefined) yield `deleted file mode ${(found!.mode & 0o111) !== 0 ? '100755' : '100644'}\n`;
-    yield* pieces;
+    const mode =
+      before === undefined ? `new file mode ${isExecutable(path) ? '100755' : '100644'}\n` : after === undefined ? `deleted file mode ${(found!.mode & 0o111) !== 0 ? '100755' : '100644'}\n` : '';
+    // The headers go with the first piece: a small file's patch is one piece.
+    let head = `diff --git a/${path} b/${path}\n${mode}`;
+    for (const piece of pieces) {
+      yield head + piece;
+      head = '';
+    }
   }
 }
 

@@ -27,11 +27,12 @@ export function write(stream: NodeJS.WritableStream, text: string): void {
 
 /**
  * Settles when `stream` has written what it had queued, or its reader went away (EPIPE: `write`
- * drops the rest). Node writes to a pipe asynchronously: without waiting, a 110 MB `libcc diff`
- * piped to `less` is queued whole in memory before any of it is read.
+ * drops the rest); undefined when there is nothing to wait for (most calls). Node writes to a
+ * pipe asynchronously: without waiting, a 110 MB `libcc diff` piped to `less` is queued whole
+ * in memory before any of it is read.
  */
-export function drained(stream: Writable): Promise<void> {
-  if (closed.has(stream) || stream.destroyed || !stream.writableNeedDrain) return Promise.resolve();
+export function drained(stream: Writable): Promise<void> | undefined {
+  if (closed.has(stream) || stream.destroyed || !stream.writableNeedDrain) return undefined;
   return new Promise((resolve) => {
     const done = () => {
       stream.off('drain', done).off('close', done).off('error', done);

@@ -48,7 +48,7 @@ interface Output {
   stdout(text: string): void;
   stderr(text: string): void;
   /** Settles once what was given to `stdout` is written (or cannot be): a long output waits on it piece by piece instead of queueing all of it. */
-  drained?(): Promise<void>;
+  drained?(): Promise<void> | undefined;
 }
 
 const processOutput: Output = {
@@ -302,7 +302,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
       for (const part of parts) {
         output.stdout(part);
         printed = true;
-        await output.drained?.();
+        const waiting = output.drained?.();
+        if (waiting !== undefined) await waiting;
       }
     });
     exitCode = options.exitCode && printed ? EXIT_DIAGNOSTICS : EXIT_OK;

@@ -175,9 +175,12 @@ describe('libcc diff of a big change', () => {
     await bigChange(3000);
     const files = await generated();
     const pieces = [...diffGenerated(out, files)];
-    const planAt = pieces.indexOf('diff --git a/plan.json b/plan.json\n');
-    expect(planAt).toBeGreaterThan(0);
-    const plan = pieces.slice(planAt + 1);
+    // The manifest's patch is one piece with its headers, then plan.json's (the last file).
+    const header = 'diff --git a/plan.json b/plan.json\n';
+    const planAt = pieces.findIndex((piece) => piece.startsWith(header));
+    expect(planAt).toBe(1);
+    expect(pieces[0]!.startsWith(`diff --git a/${MANIFEST} b/${MANIFEST}\n--- a/${MANIFEST}\n`)).toBe(true);
+    const plan = pieces.slice(planAt);
     expect(plan.length).toBeGreaterThan(3);
     for (const piece of plan) {
       expect(piece.endsWith('\n')).toBe(true);
@@ -185,7 +188,7 @@ describe('libcc diff of a big change', () => {
     }
     const before = readFileSync(join(out, 'plan.json'), 'utf8');
     const after = files.get('plan.json')!;
-    expect(plan.join('')).toBe(patch('a/plan.json', 'b/plan.json', before, after));
+    expect(plan.join('')).toBe(header + patch('a/plan.json', 'b/plan.json', before, after));
   });
 
   it('is printed whole to a slow reader through a pipe, and stops at once for a reader that goes away', () => {
