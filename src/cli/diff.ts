@@ -29,8 +29,9 @@ const CONTEXT = 3;
  * Every file is compared (and every refusal thrown: a link, a special file, a hostile manifest)
  * before this returns, so a refusal prints no partial diff. The patches are made afterwards,
  * one file at a time, while the pieces are taken: at 100k jobs one changed estimate is a 110 MB
- * patch of plan.json, which held whole took the process to 800 MiB. Only a file changed by
- * someone else in between is read again and can still be refused half-way.
+ * patch of plan.json, which held whole took the process to 800 MiB. Each file that differs is
+ * read again for its patch: one replaced by someone else in between (with a link, say) is still
+ * refused, but after the patches before it.
  */
 export function diffGenerated(outDir: string, files: ReadonlyMap<string, Content>): Iterable<string> {
   // Each directory is looked at once (33k decks share a few).
@@ -59,7 +60,7 @@ function* filePatches(outDir: string, changes: ((readonly [string, Content | und
     const [path, content] = changes[k]!;
     changes[k] = undefined; // the content of a file already shown is garbage
     const found = current(outDir, path, undefined, directories);
-    if (found !== undefined && 'same' in found) continue; // not asked: never
+    if (found !== undefined && 'same' in found) continue; // never: nothing was expected
     const before = found === undefined ? undefined : found.bytes;
     const after = content === undefined ? undefined : asBuffer(asBytes(content)!);
     if (before === undefined && after === undefined) continue;

@@ -35,7 +35,7 @@ import { completionModel, completionScript, SHELLS, type Shell } from './complet
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
-import { drained, fileSystemHost, write, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor } from './io.js';
+import { drained, fileSystemHost, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor, write } from './io.js';
 import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
@@ -47,7 +47,10 @@ type DiagnosticFormat = 'rich' | 'short' | 'json';
 interface Output {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Settles once what was given to `stdout` is written (or cannot be): a long output waits on it piece by piece instead of queueing all of it. */
+  /**
+   * Settles once what was given to `stdout` is written (or cannot be); undefined when nothing
+   * waits. A long output waits on it piece by piece instead of queueing all of it.
+   */
   drained?(): Promise<void> | undefined;
 }
 
