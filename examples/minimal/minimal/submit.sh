@@ -140,7 +140,9 @@ trap 'libcc_abort "interrupted (SIGHUP)"' HUP
 declare -A done_job=() submitted=() unit_id=() unit_full=()
 unsure=()
 # A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+# The others' done-markers are judged at once (libcc_prefill_done_valid).
 libcc_find_state_stages
+libcc_prefill_done_valid
 for num in "${!J_STAGE[@]}"; do
   [[ -n ${LIBCC_STATE_STAGES[${J_STAGE[num]}]:-} ]] || continue
   if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then

@@ -60,7 +60,9 @@ declare -A adopted=()
 ready=()
 unsure=()
 # A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+# The others' done-markers are judged at once (libcc_prefill_done_valid).
 libcc_find_state_stages
+libcc_prefill_done_valid
 for num in "${!J_STAGE[@]}"; do
   if [[ -z ${LIBCC_STATE_STAGES[${J_STAGE[num]}]:-} ]]; then
     libcc_selected "${J_STAGE[num]}" || state[$num]=skipped

@@ -67,7 +67,9 @@ declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown
 declare -A state=() blocker=()
 declare -a sched=() failures=() held=()
 # A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+# The others' done-markers are judged at once (libcc_prefill_done_valid).
 libcc_find_state_stages
+libcc_prefill_done_valid
 for num in "${!J_STAGE[@]}"; do
   stage=${J_STAGE[num]} key=${J_KEY[num]}
   total[$stage]=$((${total[$stage]:-0} + 1))

@@ -504,6 +504,85 @@ libcc_done_valid() { # num
   ((LIBCC_VALID[$num] == 1))
 }
 
+# The verdicts of libcc_done_valid for every job with a done-marker at once, put in its memo
+# (LIBCC_VALID, LIBCC_MID): one awk over the job table and the markers (read by a few awk
+# processes that find starts), instead of bash reading 100k markers one by one (at 100k jobs
+# about 2 s instead of 9 s of status.sh or submit.sh). awk decides exactly as libcc_done_valid,
+# or leaves the job to it: a marker or stage directory that is not a regular file or directory
+# (bash follows a link), a marker with a byte outside printable ASCII and tab (bash drops a NUL
+# byte, awk keeps it), an id with a blank (verdicts come back split on blanks), and every job
+# downstream of such a job. When find or awk fails, nothing is filled, and each job is decided
+# by libcc_done_valid as before. Needs libcc_load_jobs; a job that ends after it needs libcc_forget.
+libcc_prefill_done_valid() {
+  local verdicts kind num id
+  [[ -d $LIBCC_RUN_DIR/state ]] || return 0
+  # In, after the job table: `D <stage>` for each stage directory and `X <name>` for anything
+  # else there; then for each regular <stage>/<key>.done file `F <path>` and `L <line>` for each
+  # of its lines, and `N <path>` for anything else so named. Out: `V <num> <id>` (valid) or
+  # `I <num>` (not), for each job with a marker.
+  # shellcheck disable=SC2016 # awk programs, not shell expansions
+  verdicts=$(
+    cd "$LIBCC_RUN_DIR/state" &&
+      {
+        find . -mindepth 1 -maxdepth 1 \( -type d -exec printf 'D\t%s\n' {} + -o -exec printf 'X\t%s\n' {} + \) &&
+          find . -mindepth 2 -maxdepth 2 -name '*.done' \( -type f -exec awk 'FNR == 1 { print "F\t" FILENAME } { print "L\t" $0 }' {} + -o -exec printf 'N\t%s\n' {} + \)
+      } 2>/dev/null |
+      LC_ALL=C awk -F '\t' '
+        FNR == NR {
+          if ($0 !~ /^#/) { stage[$1] = $2; name[$1] = $2 "/" $5; jfp[$1] = $6; jparents[$1] = ($7 == "-" ? "" : $7); order[++jobs] = $1 }
+          next
+        }
+        { entry = substr($0, 3); sub(/^\.\//, "", entry) }
+        $1 == "D" || $1 == "X" { dir[entry] = $1; next }
+        $1 == "F" || $1 == "N" {
+          path = entry; sub(/\.done$/, "", path)
+          seen[path] = $1; fp[path] = ""; id[path] = ""; parents[path] = ""; odd[path] = 0
+          next
+        }
+        $1 == "L" {
+          if (entry ~ /[^\t -~]/) odd[path] = 1
+          if (substr(entry, 1, 12) == "fingerprint=") fp[path] = substr(entry, 13)
+          else if (substr(entry, 1, 3) == "id=") id[path] = substr(entry, 4)
+          else if (substr(entry, 1, 8) == "parents=") parents[path] = substr(entry, 9)
+        }
+        # V valid, I not, U left to libcc_done_valid.
+        function verdict(n,    m, count, list, i, p, v, expected) {
+          if (n in memo) return memo[n]
+          m = name[n]
+          if (stage[n] in dir && dir[stage[n]] != "D") return memo[n] = "U"
+          if (!(m in seen)) return memo[n] = "I"
+          if (seen[m] != "F" || odd[m]) return memo[n] = "U"
+          if (id[m] == "" || fp[m] != jfp[n]) return memo[n] = "I"
+          if (id[m] ~ /[\t ]/) return memo[n] = "U"
+          expected = ""
+          count = split(jparents[n], list, ",")
+          for (i = 1; i <= count; i++) {
+            p = list[i]
+            if (!(p in name)) return memo[n] = "U"
+            v = verdict(p)
+            if (v != "V") return memo[n] = v
+            expected = expected (i > 1 ? " " : "") name[p] "=" id[name[p]]
+          }
+          return memo[n] = (parents[m] == expected ? "V" : "I")
+        }
+        END {
+          for (k = 1; k <= jobs; k++) {
+            n = order[k]
+            if (!(name[n] in seen)) continue
+            v = verdict(n)
+            if (v == "V") print "V\t" n "\t" id[name[n]]
+            else if (v == "I") print "I\t" n
+          }
+        }' "$LIBCC_HOME/lib/jobs.tsv" -
+  ) || return 0
+  while IFS=$'\t' read -r kind num id; do
+    case $kind in
+      V) LIBCC_VALID[$num]=1 LIBCC_MID[$num]=$id ;;
+      I) LIBCC_VALID[$num]=0 ;;
+    esac
+  done <<<"$verdicts"
+}
+
 # A fresh, unique id for a done-marker: its children record it.
 libcc_new_marker_id() {
   local now

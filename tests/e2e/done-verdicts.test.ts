@@ -1,0 +1,187 @@
+// libcc_prefill_done_valid (lib/runtime.sh) judges every done-marker at once with awk, for
+// status.sh, submit.sh and run-local.sh at 100k jobs; libcc_done_valid judges one job in bash
+// and stays the definition. Differential test: on random run states (valid chains, wrong
+// fingerprints, empty ids, stale parents, CRLF, NUL bytes, ids with blanks, repeated keys,
+// links, directories and empty files in a marker's place, a stage directory that is a link),
+// the verdicts with the prefill are exactly those without, and the prefill decides many of the
+// jobs itself (a prefill that decided nothing would pass the first check).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { readJobs, type JobRow } from './harness.js';
+
+const FLOW = `pipeline verdicts
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+corner ss_0p675v_m40c_typical {}
+corner tt_0p80v_25c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80v_25c_typical] }
+library b : n5 { corners = [tt_0p75v_25c_typical, tt_0p80v_25c_typical] }
+stage prep for each library, corner {
+  run = shell "true"
+  expect "\${out}/prep" == 1
+}
+stage char for each library, corner after prep {
+  run = shell "true"
+  expect "\${out}/char" == 1
+}
+stage gather for each library after char {
+  run = shell "true"
+  expect "\${out}/all" == 1
+}
+`;
+
+/** What stands in a job's marker's place. */
+const KINDS = ['none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'empty-id', 'stale-parents', 'no-final-newline', 'crlf', 'nul', 'blank-id', 'repeated', 'link', 'directory', 'empty', 'noise'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Prints `num verdict id` for every job, judged by libcc_done_valid, after the prefill when $3 is `prefill`. */
+const JUDGE = `set -euo pipefail
+LIBCC_HOME=$1 LIBCC_RUN_DIR=$2
+source "$LIBCC_HOME/lib/runtime.sh"
+libcc_load_jobs
+if [[ $3 == prefill ]]; then
+  libcc_prefill_done_valid
+  echo "prefilled \${#LIBCC_VALID[@]}"
+fi
+for num in "\${!J_STAGE[@]}"; do
+  if libcc_done_valid "$num"; then echo "$num 1 \${LIBCC_MID[$num]}"; else echo "$num 0"; fi
+done
+`;
+
+let root: string;
+let out: string;
+let jobs: JobRow[];
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-verdicts-'));
+  fs.writeFileSync(path.join(root, 'flow.lcp'), FLOW);
+  out = path.join(root, 'out');
+  expect((await runCli('compile', path.join(root, 'flow.lcp'), '-o', out)).code).toBe(0);
+  jobs = readJobs(out);
+  fs.writeFileSync(path.join(root, 'judge.sh'), JUDGE);
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** Writes a run state: each job's marker as `kinds` says, valid ones naming their parents' ids; the stage `linked` (if any) a link to its directory. */
+function writeState(runDir: string, kinds: readonly Kind[], linked: string | undefined): void {
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const state = path.join(runDir, 'state');
+  const idOf = (job: JobRow) => (kinds[job.num] === 'blank-id' ? `id ${job.num}` : `id${job.num}`);
+  const byNum = new Map(jobs.map((job) => [job.num, job]));
+  for (const job of jobs) {
+    const dir = path.join(state, job.stage);
+    fs.mkdirSync(dir, { recursive: true });
+    const kind = kinds[job.num]!;
+    if (kind === 'none') continue;
+    const file = path.join(dir, `${job.key}.done`);
+    const parents = job.parents.map((p) => `${byNum.get(p)!.stage}/${byNum.get(p)!.key}=${idOf(byNum.get(p)!)}`).join(' ');
+    const lines = [`fingerprint=${job.fingerprint}`, `id=${idOf(job)}`, `parents=${parents}`, 'host=test', 'attempts=1', 'job_id='];
+    const text = (eol = '\n') => lines.map((line) => line + eol).join('');
+    switch (kind) {
+      case 'valid':
+      case 'blank-id':
+        fs.writeFileSync(file, text());
+        break;
+      case 'wrong-fingerprint':
+        fs.writeFileSync(file, text().replace(/^fingerprint=.*$/m, 'fingerprint=0000000000000000'));
+        break;
+      case 'empty-id':
+        fs.writeFileSync(file, text().replace(/^id=.*$/m, 'id='));
+        break;
+      case 'stale-parents':
+        fs.writeFileSync(file, text().replace(/^parents=(.*)$/m, (_, p: string) => `parents=${p}${p === '' ? '' : 'x'}`));
+        break;
+      case 'no-final-newline':
+        fs.writeFileSync(file, text().replace(/\n$/, ''));
+        break;
+      case 'crlf':
+        fs.writeFileSync(file, text('\r\n'));
+        break;
+      case 'nul': // bash drops the NUL: the fingerprint is still right for libcc_done_valid
+        fs.writeFileSync(file, text().replace(/^fingerprint=(.{4})/m, 'fingerprint=$1\0'));
+        break;
+      case 'repeated': // the last line of a key counts
+        fs.writeFileSync(file, `id=stale\nparents=nothing\n${text()}`);
+        break;
+      case 'link': {
+        const target = path.join(runDir, 'elsewhere', job.stage, `${job.key}.done`);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, text());
+        fs.symlinkSync(target, file);
+        break;
+      }
+      case 'directory':
+        fs.mkdirSync(file);
+        break;
+      case 'empty':
+        fs.writeFileSync(file, '');
+        break;
+      case 'noise': // lines that only look like keys
+        fs.writeFileSync(file, ` id=zzz\nfingerprint\nid\n${text()}parents =x\n#id=comment\n`);
+        break;
+    }
+  }
+  if (linked !== undefined) {
+    const real = path.join(runDir, 'moved', linked);
+    fs.mkdirSync(path.dirname(real), { recursive: true });
+    fs.renameSync(path.join(state, linked), real);
+    fs.symlinkSync(real, path.join(state, linked));
+  }
+}
+
+function judge(runDir: string, mode: 'prefill' | 'bash'): { verdicts: string; prefilled: number } {
+  const run = spawnSync('bash', [path.join(root, 'judge.sh'), out, runDir, mode], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const lines = run.stdout.trimEnd().split('\n');
+  const prefilled = lines[0]!.startsWith('prefilled ') ? Number(lines.shift()!.slice('prefilled '.length)) : 0;
+  return { verdicts: lines.join('\n'), prefilled };
+}
+
+describe('libcc_prefill_done_valid', () => {
+  it('gives the verdicts libcc_done_valid gives, and decides many jobs itself', () => {
+    const runDir = path.join(root, 'run');
+    let prefilled = 0;
+    let markers = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...KINDS), { minLength: jobs.length, maxLength: jobs.length }), fc.option(fc.constantFrom('prep', 'char', 'gather'), { freq: 4 }), (kinds, linked) => {
+        writeState(runDir, kinds, linked ?? undefined);
+        const plain = judge(runDir, 'bash');
+        const filled = judge(runDir, 'prefill');
+        expect(filled.verdicts).toBe(plain.verdicts);
+        prefilled += filled.prefilled;
+        markers += kinds.filter((kind) => kind !== 'none').length;
+      }),
+      { numRuns: 60 },
+    );
+    // A quarter of the kinds, and every job downstream of one, are left to bash by design.
+    expect(prefilled).toBeGreaterThan(markers / 4);
+  });
+
+  it('judges a whole valid run as valid, every job by awk', () => {
+    const runDir = path.join(root, 'run');
+    writeState(runDir, jobs.map(() => 'valid'), undefined);
+    const plain = judge(runDir, 'bash');
+    const filled = judge(runDir, 'prefill');
+    expect(filled.prefilled).toBe(jobs.length);
+    expect(filled.verdicts).toBe(plain.verdicts);
+    expect(plain.verdicts.split('\n').every((line) => / 1 id\d+$/.test(line))).toBe(true);
+  });
+
+  it('leaves everything to libcc_done_valid when awk fails', () => {
+    const runDir = path.join(root, 'run');
+    writeState(runDir, jobs.map(() => 'valid'), undefined);
+    const bin = path.join(root, 'broken-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'awk'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+    const run = spawnSync('bash', [path.join(root, 'judge.sh'), out, runDir, 'prefill'], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('prefilled 0');
+    expect(lines.slice(1).join('\n')).toBe(judge(runDir, 'bash').verdicts);
+  });
+});
