@@ -2,7 +2,8 @@
 // status.sh, submit.sh and run-local.sh at 100k jobs; libcc_done_valid judges one job in bash
 // and stays the definition. Differential test: on random run states (valid chains, wrong
 // fingerprints, empty ids, stale parents, CRLF, NUL bytes, ids with blanks, repeated keys,
-// links, directories and empty files in a marker's place, a stage directory that is a link),
+// links, directories and empty files in a marker's place, a file named after a marker and a
+// line break, a stage directory that is a link),
 // the verdicts with the prefill are exactly those without, and the prefill decides many of the
 // jobs itself (a prefill that decided nothing would pass the first check).
 import { spawnSync } from 'node:child_process';
@@ -36,7 +37,7 @@ stage gather for each library after char {
 `;
 
 /** What stands in a job's marker's place. */
-const KINDS = ['none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'empty-id', 'stale-parents', 'no-final-newline', 'crlf', 'nul', 'blank-id', 'repeated', 'link', 'directory', 'empty', 'noise'] as const;
+const KINDS = ['none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'empty-id', 'stale-parents', 'no-final-newline', 'crlf', 'nul', 'blank-id', 'repeated', 'link', 'directory', 'empty', 'noise', 'decoy'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Prints `num verdict id` for every job, judged by libcc_done_valid, after the prefill when $3 is `prefill`. */
@@ -119,6 +120,10 @@ function writeState(runDir: string, kinds: readonly Kind[], linked: string | und
         break;
       case 'empty':
         fs.writeFileSync(file, '');
+        break;
+      case 'decoy': // a stale marker, and beside it a valid one under a name with a line break after the key
+        fs.writeFileSync(file, text().replace(/^fingerprint=.*$/m, 'fingerprint=0000000000000000'));
+        fs.writeFileSync(path.join(dir, `${job.key}\ndecoy.done`), text());
         break;
       case 'noise': // lines that only look like keys
         fs.writeFileSync(file, ` id=zzz\nfingerprint\nid\n${text()}parents =x\n#id=comment\n`);
