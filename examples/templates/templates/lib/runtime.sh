@@ -520,13 +520,13 @@ libcc_prefill_done_valid() {
   # else there; then for each regular <stage>/<key>.done file `F <path>` and `L <line>` for each
   # of its lines (none for a name with a tab or a line break: no job has one), and `N <path>` for
   # anything else so named. Out: `V <num> <id>` (valid) or `I <num>` (not), for each job with a
-  # marker.
+  # marker. Bytes are bytes (LC_ALL=C): no locale decodes a marker.
   # shellcheck disable=SC2016 # awk programs, not shell expansions
   verdicts=$(
     cd "$LIBCC_RUN_DIR/state" &&
       {
-        find . -mindepth 1 -maxdepth 1 \( -type d -exec printf 'D\t%s\n' {} + -o -exec printf 'X\t%s\n' {} + \) &&
-          find . -mindepth 2 -maxdepth 2 -name '*.done' \( -type f -exec awk 'FNR == 1 { odd = FILENAME ~ /[\t\n]/; if (!odd) print "F\t" FILENAME } !odd { print "L\t" $0 }' {} + -o -exec printf 'N\t%s\n' {} + \)
+        LC_ALL=C find . -mindepth 1 -maxdepth 1 \( -type d -exec printf 'D\t%s\n' {} + -o -exec printf 'X\t%s\n' {} + \) &&
+          LC_ALL=C find . -mindepth 2 -maxdepth 2 -name '*.done' \( -type f -exec awk 'FNR == 1 { odd = FILENAME ~ /[\t\n]/; if (!odd) print "F\t" FILENAME } !odd { print "L\t" $0 }' {} + -o -exec printf 'N\t%s\n' {} + \)
       } 2>/dev/null |
       LC_ALL=C awk -F '\t' '
         FNR == NR {
