@@ -13,15 +13,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { PRELUDE } from '../helpers/program.js';
 import { readJobs, type JobRow } from './harness.js';
 
-const FLOW = `pipeline verdicts
-node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt]  rc_corners = [typical] }
-corner tt_0p75v_25c_typical {}
-corner ss_0p675v_m40c_typical {}
-corner tt_0p80v_25c_typical {}
-library a : n5 { corners = [tt_0p75v_25c_typical, ss_0p675v_m40c_typical, tt_0p80v_25c_typical] }
-library b : n5 { corners = [tt_0p75v_25c_typical, tt_0p80v_25c_typical] }
+/** Two libraries (two corners and one), a chain per corner and a gather per library. */
+const FLOW = `${PRELUDE}library lib2 : n { corners = [tt_0p75v_25c_typical] }
 stage prep for each library, corner {
   run = shell "true"
   expect "\${out}/prep" == 1
