@@ -155,6 +155,11 @@ export function createStandin(opts: StandinOptions = {}): Standin {
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      // A command that exits before it reads its input (one that refuses at once) closes the
+      // pipe: EPIPE here is not the test's failure, its exit code and output say what happened.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
       child.stdin.end(o.input ?? '');
     });
 
