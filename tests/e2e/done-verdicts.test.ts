@@ -6,6 +6,12 @@
 // line break, a stage directory that is a link),
 // the verdicts with the prefill are exactly those without, and the prefill decides many of the
 // jobs itself (a prefill that decided nothing would pass the first check).
+//
+// submit.sh plans from awk's verdicts alone when awk decides every job, loading only the jobs
+// that have a started-marker; otherwise it loads every job and judges in bash. Differential test:
+// on the same random states, with started-markers of jobs still running elsewhere or killed here,
+// and random selections and job packs, `submit.sh --dry-run` says exactly what it says when
+// awk's judging fails, and it takes the awk path in many of them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,6 +55,9 @@ for num in "\${!J_STAGE[@]}"; do
   if libcc_done_valid "$num"; then echo "$num 1 \${LIBCC_MID[$num]}"; else echo "$num 0"; fi
 done
 `;
+
+/** The fields of a started-marker: a job that runs on another host (unknown), or ran here and was killed (lost). */
+const startedMarker = (where: 'elsewhere' | 'here') => `host=${where === 'here' ? os.hostname() : 'elsewhere.invalid'}\npid=2147483646\npgid=\npid_start=1\njob_id=\nrun=\nattempt=1\ntime=0\n`;
 
 let root: string;
 let out: string;
@@ -184,5 +193,87 @@ describe('libcc_prefill_done_valid', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('prefilled 0');
     expect(lines.slice(1).join('\n')).toBe(judge(runDir, 'bash').verdicts);
+  });
+});
+
+describe('submit.sh on awk\'s verdicts', () => {
+  const STAGES = ['prep', 'char', 'gather'] as const;
+  const brokenJudge = () => {
+    // An awk that fails only as the marker reader that find starts (libcc_judge_markers).
+    const bin = path.join(root, 'judge-fails-bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'awk'), `#!/bin/sh\ncase "$1" in *'function flush()'*) exit 2 ;; esac\nexec ${JSON.stringify(spawnSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim())} "$@"\n`, { mode: 0o755 });
+    return bin;
+  };
+  /** `submit.sh --dry-run`: its exit status and output, and whether it loaded every job into bash (the path without awk's verdicts). */
+  function submit(runDir: string, args: readonly string[], pack: string, bin?: string): { said: string; loadedAll: boolean } {
+    const env = { ...process.env, LIBCC_RUN_DIR: runDir, LIBCC_LSF_MAX_PACK_JOBS: pack, BASH_XTRACEFD: '3', ...(bin === undefined ? {} : { PATH: `${bin}:${process.env.PATH}` }) };
+    const run = spawnSync('bash', ['-x', path.join(out, 'submit.sh'), '--dry-run', '--run-id', 'r1', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const trace = String(run.output[3] ?? '');
+    return { said: `${run.status}\n${run.stdout}\n---\n${run.stderr}`, loadedAll: /^\++ libcc_load_jobs$/m.test(trace) };
+  }
+
+  it('says what it says when it judges in bash, and judges with awk when awk decides every job', () => {
+    const runDir = path.join(root, 'run');
+    const bin = brokenJudge();
+    let byAwk = 0;
+    const options = fc.oneof(
+      fc.constant([] as string[]),
+      fc.constantFrom(...STAGES).map((stage) => ['--only', stage]),
+      fc.constantFrom(...STAGES).map((stage) => ['--from', stage]),
+      fc.constantFrom(...STAGES).map((stage) => ['--force', stage]),
+    );
+    // Mostly states awk decides whole: valid markers, missing ones and wrong fingerprints.
+    const kinds = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom<Kind>('none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'stale-parents') },
+      { weight: 1, arbitrary: fc.constantFrom(...KINDS) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(kinds, { minLength: jobs.length, maxLength: jobs.length }),
+        fc.array(fc.constantFrom('no', 'no', 'no', 'elsewhere', 'here'), { minLength: jobs.length, maxLength: jobs.length }),
+        options,
+        fc.constantFrom('0', '1', '2', '50'),
+        (markers, started, args, pack) => {
+          writeState(runDir, markers, undefined);
+          for (const job of jobs) {
+            const where = started[job.num]!;
+            if (where !== 'no') fs.writeFileSync(path.join(runDir, 'state', job.stage, `${job.key}.started`), startedMarker(where));
+          }
+          const inBash = submit(runDir, args, pack, bin);
+          expect(inBash.loadedAll).toBe(true);
+          const judged = submit(runDir, args, pack);
+          expect(judged.said).toBe(inBash.said);
+          if (!judged.loadedAll) byAwk++;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(byAwk).toBeGreaterThan(20);
+  });
+
+  it('plans a whole valid run, and a fresh one, without loading a job into bash', () => {
+    const runDir = path.join(root, 'run');
+    writeState(runDir, jobs.map(() => 'valid'), undefined);
+    const done = submit(runDir, [], '0');
+    expect(done.loadedAll).toBe(false);
+    expect(done.said).toBe('0\n\n---\nlibcc: dry run: nothing was submitted\n');
+    fs.rmSync(runDir, { recursive: true, force: true });
+    const fresh = submit(runDir, [], '0');
+    expect(fresh.loadedAll).toBe(false);
+    // Every unit whole, one bsub each; a batch's members with it.
+    const units = fs.readFileSync(path.join(out, 'lib/units.tsv'), 'utf8').split('\n').filter((line) => /^\d.*\t(-|\+\d+)$/.test(line));
+    expect(fresh.said.match(/^bsub /gm)).toHaveLength(units.length);
+  });
+
+  it('refuses a units table edited by hand before submitting anything', () => {
+    const copy = path.join(root, 'edited');
+    fs.cpSync(out, copy, { recursive: true });
+    const units = path.join(copy, 'lib/units.tsv');
+    fs.writeFileSync(units, fs.readFileSync(units, 'utf8').replace(/^1\t/m, 'x\t'));
+    const run = spawnSync('bash', [path.join(copy, 'submit.sh'), '--dry-run'], { encoding: 'utf8', env: { ...process.env, LIBCC_RUN_DIR: path.join(root, 'run-edited') } });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('libcc: error: lib/units.tsv: not a unit: x (edited by hand? compile again)');
   });
 });

@@ -127,15 +127,6 @@ if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
   fi
 fi
 
-# The units (libcc_load_units: lib/units.tsv) and their dependencies (lib/deps.tsv) as words
-# `kind:parent-unit:index` (kind each, all or element).
-libcc_load_units
-declare -a U_DEPS=()
-while IFS=$'\t' read -r unit kind parent index; do
-  [[ $unit == '#'* ]] && continue
-  U_DEPS[unit]+="${U_DEPS[unit]:+ }$kind:$parent:$index"
-done <"$LIBCC_HOME/lib/deps.tsv"
-
 submitted_any=0
 libcc_abort() {
   trap '' INT TERM HUP
@@ -155,59 +146,197 @@ trap 'libcc_abort "interrupted (SIGINT)"' INT
 trap 'libcc_abort "interrupted (SIGTERM)"' TERM
 trap 'libcc_abort "interrupted (SIGHUP)"' HUP
 
-declare -A done_job=() submitted=() unit_id=() unit_full=()
+# Which jobs are done. libcc_judge_markers judges every done-marker at once; when it decides
+# them all, only the jobs that started and recorded no end are loaded into bash. Otherwise (a
+# link or an odd marker in the run directory, find or awk failing) every job is loaded and
+# judged by libcc_done_valid, with what awk could decide filled in.
+declare -A done_job=()
 unsure=()
-# A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
-# The others' done-markers are judged at once (libcc_prefill_done_valid).
-libcc_find_state_stages
-libcc_prefill_done_valid
-for num in "${!J_STAGE[@]}"; do
-  [[ -n ${LIBCC_STATE_STAGES[${J_STAGE[num]}]:-} ]] || continue
-  if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
-    done_job[$num]=1
-    continue
-  fi
-  # A job started and never ended: still running (run-local.sh killed with SIGKILL leaves its
-  # jobs running) must not be submitted twice; one that was killed is submitted again.
-  libcc_selected "${J_STAGE[num]}" || continue
-  libcc_inflight "$num"
+# A job started and never ended: still running (run-local.sh killed with SIGKILL leaves its
+# jobs running) must not be submitted twice; one that was killed is submitted again.
+libcc_check_inflight() { # num
+  libcc_inflight "$1"
   case $LIBCC_INFLIGHT in
-    running | unknown) unsure+=("${J_STAGE[num]} ${J_KEY[num]}: $LIBCC_INFLIGHT, started on host $LIBCC_S_HOST (process $LIBCC_S_PID${LIBCC_S_JOB_ID:+, job $LIBCC_S_JOB_ID}), $LIBCC_S_PATH") ;;
-    lost) libcc_note "${J_STAGE[num]} ${J_KEY[num]} was $LIBCC_LOST_REASON; it is submitted again" ;;
+    running | unknown) unsure+=("${J_STAGE[$1]} ${J_KEY[$1]}: $LIBCC_INFLIGHT, started on host $LIBCC_S_HOST (process $LIBCC_S_PID${LIBCC_S_JOB_ID:+, job $LIBCC_S_JOB_ID}), $LIBCC_S_PATH") ;;
+    lost) libcc_note "${J_STAGE[$1]} ${J_KEY[$1]} was $LIBCC_LOST_REASON; it is submitted again" ;;
   esac
-done
+}
+judged=0
+if libcc_judge_markers; then
+  # `# UNDECIDED NUM:VERDICT...`: the jobs with a started-marker and their verdicts.
+  read -r -a verdict_head <<<"${LIBCC_VERDICTS%%$'\n'*}"
+  if [[ ${verdict_head[1]:-} == 0 ]]; then judged=1; fi
+fi
+if ((judged)); then
+  started=()
+  for entry in "${verdict_head[@]:2}"; do started+=("${entry%:*}"); done
+  ((${#started[@]} == 0)) || libcc_load_job_rows "${started[@]}"
+  for entry in "${verdict_head[@]:2}"; do
+    num=${entry%:*}
+    [[ ${entry#*:} == V && -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && continue
+    libcc_selected "${J_STAGE[num]}" || continue
+    libcc_check_inflight "$num"
+  done
+else
+  libcc_load_jobs
+  while IFS=$'\t' read -r kind num id; do
+    case $kind in
+      V) LIBCC_VALID[$num]=1 LIBCC_MID[$num]=$id ;;
+      I) LIBCC_VALID[$num]=0 ;;
+    esac
+  done <<<"$LIBCC_VERDICTS"
+  # A job whose stage has no state directory has no marker: none is read.
+  libcc_find_state_stages
+  for num in "${!J_STAGE[@]}"; do
+    [[ -n ${LIBCC_STATE_STAGES[${J_STAGE[num]}]:-} ]] || continue
+    if [[ -z ${LIBCC_FORCED[${J_STAGE[num]}]:-} ]] && libcc_done_valid "$num"; then
+      done_job[$num]=1
+      continue
+    fi
+    libcc_selected "${J_STAGE[num]}" || continue
+    libcc_check_inflight "$num"
+  done
+fi
 if ((${#unsure[@]} > 0)); then
   printf 'libcc: error: these jobs started and recorded no end; they may still be running:\n' >&2
   printf '  %s\n' "${unsure[@]}" >&2
   ((dry_run)) || libcc_lock_refuse "not submitting them twice: wait for them, or remove their started-markers (listed) once you know they are no longer running"
 fi
 
-# A selected job whose upstream job is neither done nor selected could never run: refuse the
-# selection before submitting anything.
-for num in "${!J_STAGE[@]}"; do
-  if [[ -n ${done_job[$num]:-} ]] || ! libcc_selected "${J_STAGE[num]}"; then continue; fi
-  for parent in ${J_PARENTS[num]}; do
-    if [[ -z ${done_job[$parent]:-} ]] && ! libcc_selected "${JA_STAGE[$parent]}"; then
-      libcc_abort "job ${J_STAGE[num]} ${J_KEY[num]} needs ${JA_STAGE[$parent]} ${JA_KEY[$parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
+# The submissions, planned by one awk from the tables (libcc_plan) and the done jobs: bash
+# holds no job table, and submits them in order.
+#
+# In: lib/jobs.tsv, lib/units.tsv, lib/deps.tsv, then on stdin the selected stages (`SEL stage`;
+# none: every stage), the forced ones (`FORCE stage`) and the jobs with a valid done-marker
+# (`V num`). Out, in order: `S seq unit stage group name array indices limit dep...` for each
+# submission (limit `-` for none), each dependency `each:#seq`, `all:#seq` or
+# `element:#seq:index` naming an earlier submission; or a single `E message` when the
+# submission cannot go ahead, before anything is submitted.
+#
+# A selected job whose upstream job is neither done nor selected could never run: refused. A
+# unit is submitted whole when every job of it is to be submitted and every parent unit was
+# submitted whole in this run (the dependency names it) or is done entirely (the dependency is
+# dropped); otherwise each job is submitted on its own, waiting for the elements of its upstream
+# jobs that are not done. A batch is submitted only whole; when it cannot be, its members (which
+# follow it) are, each as above. A job's element in a submission is its index there: a batch
+# numbers its groups' elements one after another.
+libcc_plan() {
+  # shellcheck disable=SC2016 # an awk program, not shell expansions
+  LC_ALL=C awk -F '\t' '
+    function fail(message) { print "E\t" message; failed = 1; exit }
+    function done(n) { return (n in valid) && !(jstage[n] in forced) }
+    function sel(stage) { return !selecting || (stage in selected) }
+    function unitdone(u,    count, list, i) {
+      count = split(ujobs[u], list, ",")
+      for (i = 1; i <= count; i++) if (!done(list[i])) return 0
+      return 1
+    }
+    # The indices of index list `spec` (`1-3,5`) into idx[1..n]; returns n.
+    function expand(spec,    parts, count, i, ends, from, to, n) {
+      split("", idx)
+      n = 0
+      count = split(spec, parts, ",")
+      for (i = 1; i <= count; i++) {
+        if (parts[i] ~ /^[0-9]+$/) from = to = parts[i] + 0
+        else if (parts[i] ~ /^[0-9]+-[0-9]+$/) { split(parts[i], ends, "-"); from = ends[1] + 0; to = ends[2] + 0 }
+        else fail("lib/units.tsv: not an index list: " spec " (compile again)")
+        for (; from <= to; from++) idx[++n] = from
+      }
+      return n
+    }
+    function submit(u, indices, jobs, deps,    seq, count, list, i) {
+      seq = submissions++
+      out[++lines] = "S\t" seq "\t" u "\t" ustage[u] "\t" ugroup[u] "\t" uname[u] "\t" uarray[u] "\t" indices "\t" ulimit[u] deps
+      subof[u] = "#" seq
+      count = split(jobs, list, ",")
+      if (expand(indices) != count) fail("lib/units.tsv: unit " u " has " count " jobs for the indices " indices " (compile again)")
+      for (i = 1; i <= count; i++) submitted[list[i]] = (uarray[u] == 1 ? "element:#" seq ":" idx[i] : "all:#" seq)
+    }
+    function unit(u,    batch, count, list, i, todo, whole, deps, ndeps, dlist, d, j, nparents, plist, q, p) {
+      if (!sel(ustage[u])) return
+      batch = ubatch[u]
+      # A member of a batch submitted whole.
+      if (batch != "-" && batch !~ /^\+/ && (batch in full)) return
+      count = split(ujobs[u], list, ",")
+      todo = 0
+      for (i = 1; i <= count; i++) if (!done(list[i])) todo++
+      if (todo == 0) return
+      whole = (todo == count)
+      deps = ""
+      if (whole) {
+        ndeps = split(udeps[u], dlist, " ")
+        for (i = 1; i <= ndeps; i++) {
+          split(dlist[i], d, ":")
+          if (d[2] in full) deps = deps "\t" d[1] ":" subof[d[2]] (d[1] == "element" ? ":" d[3] : "")
+          else if (!unitdone(d[2])) { whole = 0; break }
+        }
+      }
+      if (whole) {
+        submit(u, uspec[u], ujobs[u], deps)
+        full[u]
+        return
+      }
+      if (batch ~ /^\+/) return
+      for (i = 1; i <= count; i++) {
+        j = list[i]
+        if (done(j)) continue
+        deps = ""
+        nparents = split(jparents[j], plist, ",")
+        for (q = 1; q <= nparents; q++) {
+          p = plist[q]
+          if (done(p)) continue
+          if (!(p in submitted)) fail("job " jstage[j] " " jkey[j] " needs " jstage[p] " " jkey[p] ", which is neither done nor part of this submission (add its stage with --only, or run it first)")
+          deps = deps "\t" submitted[p]
+        }
+        submit(u, jindex[j], j, deps)
+      }
+    }
+    /^#/ { next }
+    FILENAME == ARGV[1] { jstage[$1] = $2; jindex[$1] = $4; jkey[$1] = $5; jparents[$1] = ($7 == "-" ? "" : $7); jobs[++njobs] = $1; next }
+    FILENAME == ARGV[2] {
+      if ($1 != nunits || ($9 != "-" && $9 !~ /^\+?[0-9]+$/)) fail("lib/units.tsv: not a unit: " $1 " (edited by hand? compile again)")
+      ustage[$1] = $2; ugroup[$1] = $3; uname[$1] = $4; uarray[$1] = $5; uspec[$1] = $6; ujobs[$1] = $7; ulimit[$1] = $8; ubatch[$1] = $9
+      units[++nunits - 1] = $1
+      next
+    }
+    FILENAME == ARGV[3] { udeps[$1] = udeps[$1] (udeps[$1] == "" ? "" : " ") $2 ":" $3 ":" $4; next }
+    $1 == "V" { valid[$2]; next }
+    $1 == "SEL" { selected[$2]; selecting = 1; next }
+    $1 == "FORCE" { forced[$2]; next }
+    END {
+      if (failed) exit
+      for (k = 1; k <= njobs; k++) {
+        n = jobs[k]
+        if (done(n) || !sel(jstage[n])) continue
+        count = split(jparents[n], list, ",")
+        for (i = 1; i <= count; i++) {
+          p = list[i]
+          if (!done(p) && !sel(jstage[p])) fail("job " jstage[n] " " jkey[n] " needs " jstage[p] " " jkey[p] ", which is neither done nor part of this submission (add its stage with --only, or run it first)")
+        }
+      }
+      for (k = 0; k < nunits; k++) unit(units[k])
+      for (k = 1; k <= lines; k++) print out[k]
+    }' "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_HOME/lib/units.tsv" "$LIBCC_HOME/lib/deps.tsv" -
+}
+plan=$(
+  {
+    printf '#\n'
+    ((${#LIBCC_SELECTED[@]} == 0)) || printf 'SEL\t%s\n' "${!LIBCC_SELECTED[@]}"
+    ((${#LIBCC_FORCED[@]} == 0)) || printf 'FORCE\t%s\n' "${!LIBCC_FORCED[@]}"
+    if ((judged)); then
+      printf '%s\n' "$LIBCC_VERDICTS"
+    elif ((${#done_job[@]} > 0)); then
+      printf 'V\t%s\n' "${!done_job[@]}"
     fi
-  done
-done
+  } | libcc_plan
+) || libcc_die "cannot plan the submissions: awk failed on lib/jobs.tsv, lib/units.tsv or lib/deps.tsv"
+[[ $plan != E$'\t'* ]] || libcc_abort "${plan#E$'\t'}"
 
-# Record job $2, the submission of indices $3 of unit $1 (jobs $4): its ledger line (not for a
-# pack's placeholder, $5 = 0), and how each job's dependants name it (an element's index is its
-# index in this submission: a batch numbers its groups' elements one after another).
-libcc_record() { # unit id indices jobs ledger
-  local unit=$1 id=$2 num k=0
-  if ((!dry_run && $5)); then
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "${U_STAGE[unit]}" "${U_GROUP[unit]}" "$unit" "$id" "$3" >>"$LIBCC_RUN_DIR/ledger.tsv" ||
-      libcc_abort "job $id was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
-  fi
-  unit_id[$unit]=$id
-  libcc_expand_spec "$3"
-  for num in $4; do
-    if ((U_ARRAY[unit])); then submitted[$num]="element:$id:${LIBCC_INDICES[k]}"; else submitted[$num]="all:$id"; fi
-    k=$((k + 1))
-  done
+# Record the submission of indices $5 of unit $1 (stage $2, group $3) as job $4 in the ledger.
+libcc_record() { # unit stage group id indices
+  ((!dry_run)) || return 0
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run_id" "$run_handle" "$2" "$3" "$1" "$4" "$5" >>"$LIBCC_RUN_DIR/ledger.tsv" ||
+    libcc_abort "job $4 was submitted but cannot be recorded in $LIBCC_RUN_DIR/ledger.tsv"
 }
 
 # Job packs (lib/scheduler.sh sets LIBCC_SCHED_PACK_MAX > 1): a submission whose dependencies
@@ -216,8 +345,8 @@ libcc_record() { # unit id indices jobs ledger
 # the end. Its members' real ids then replace the placeholders (pack_id) and are recorded.
 pack_seq=0
 declare -A pack_id=()
-# The pack's members: unit, placeholder, indices and jobs of each.
-pack_units=() pack_placeholders=() pack_indices=() pack_jobs=()
+# The pack's members: unit, stage, group, placeholder and indices of each.
+pack_units=() pack_stages=() pack_groups=() pack_placeholders=() pack_indices=()
 libcc_pack_flush() {
   local k
   ((${#pack_units[@]} > 0)) || return 0
@@ -226,17 +355,19 @@ libcc_pack_flush() {
   libcc_sched_pack_submit || libcc_abort "$LIBCC_SCHED_ERR"
   for k in "${!pack_units[@]}"; do
     pack_id[${pack_placeholders[k]}]=${LIBCC_SCHED_PACK_IDS[k]}
-    libcc_record "${pack_units[k]}" "${LIBCC_SCHED_PACK_IDS[k]}" "${pack_indices[k]}" "${pack_jobs[k]}" 1
+    libcc_record "${pack_units[k]}" "${pack_stages[k]}" "${pack_groups[k]}" "${LIBCC_SCHED_PACK_IDS[k]}" "${pack_indices[k]}"
   done
-  pack_units=() pack_placeholders=() pack_indices=() pack_jobs=()
+  pack_units=() pack_stages=() pack_groups=() pack_placeholders=() pack_indices=()
 }
 
-# Submit (part of) unit $1: the indices $2 of jobs $3, waiting for the resolved dependencies
-# that follow (`each:ID`, `all:ID`, `element:ID:INDEX`); in a pack when the scheduler takes them.
-libcc_submit() { # unit indices jobs dep...
-  local unit=$1 indices=$2 jobs=$3 stage=${U_STAGE[$1]} group=${U_GROUP[$1]} dep id rest placeholder
+# Submit one planned submission, waiting for the resolved dependencies that follow (`each:ID`,
+# `all:ID`, `element:ID:INDEX`); in a pack when the scheduler takes them. LIBCC_SUBMITTED gets
+# its id (a placeholder while in a pack).
+libcc_submit() { # unit stage group name array indices limit dep...
+  local unit=$1 stage=$2 group=$3 name=$4 array=$5 indices=$6 limit=$7 dep id rest placeholder
   local -a deps=()
-  shift 3
+  [[ $limit != - ]] || limit=''
+  shift 7
   if ((!dry_run)); then
     # Schedulers do not create the directory of a job's output file: the output would be lost.
     mkdir -p -- "$LIBCC_RUN_DIR/logs/$stage"
@@ -251,82 +382,40 @@ libcc_submit() { # unit indices jobs dep...
       fi
       deps+=("$dep")
     done
-    if libcc_sched_pack_add "$stage" "$group" "${U_NAME[unit]}" "${U_ARRAY[unit]}" "$indices" "${U_LIMIT[unit]}" ${deps[@]+"${deps[@]}"}; then
+    if libcc_sched_pack_add "$stage" "$group" "$name" "$array" "$indices" "$limit" ${deps[@]+"${deps[@]}"}; then
       placeholder=@$pack_seq
       pack_seq=$((pack_seq + 1))
-      pack_units+=("$unit") pack_placeholders+=("$placeholder") pack_indices+=("$indices") pack_jobs+=("$jobs")
-      libcc_record "$unit" "$placeholder" "$indices" "$jobs" 0
+      pack_units+=("$unit") pack_stages+=("$stage") pack_groups+=("$group") pack_placeholders+=("$placeholder") pack_indices+=("$indices")
+      LIBCC_SUBMITTED=$placeholder
       ((${#pack_units[@]} < pack_max)) || libcc_pack_flush
       return 0
     fi
     libcc_note "$LIBCC_SCHED_ERR: submitted on its own, not in a job pack"
     set -- ${deps[@]+"${deps[@]}"}
   fi
-  libcc_sched_submit "$stage" "$group" "${U_NAME[unit]}" "${U_ARRAY[unit]}" "$indices" "${U_LIMIT[unit]}" "$@" || libcc_abort "$LIBCC_SCHED_ERR"
+  libcc_sched_submit "$stage" "$group" "$name" "$array" "$indices" "$limit" "$@" || libcc_abort "$LIBCC_SCHED_ERR"
   id=$LIBCC_SCHED_ID
   ((dry_run)) || submitted_any=1
-  libcc_record "$unit" "$id" "$indices" "$jobs" 1
+  libcc_record "$unit" "$stage" "$group" "$id" "$indices"
+  LIBCC_SUBMITTED=$id
 }
 
-# Are all jobs of unit $1 done (valid done-markers)?
-libcc_unit_done() {
-  local num
-  for num in ${U_JOBS[$1]}; do
-    [[ -n ${done_job[$num]:-} ]] || return 1
+# The plan's lines: `S seq unit stage group name array indices limit dep...`, each dependency's
+# `#seq` replaced by that submission's id.
+declare -a sub_id=()
+while IFS=$'\t' read -r -a f; do
+  [[ ${f[0]:-} == S ]] || continue
+  deps=()
+  for dep in "${f[@]:9}"; do
+    rest=${dep#*:#}
+    seq=${rest%%:*}
+    index=''
+    if [[ $rest == *:* ]]; then index=:${rest#*:}; fi
+    deps+=("${dep%%:*}:${sub_id[seq]}$index")
   done
-}
-
-# One unit of the static plan. Its dependencies hold as they are when every job of the unit is
-# to be submitted and every parent unit was submitted whole in this run (the dependency gets its
-# job ID) or is done entirely (the dependency is dropped); otherwise each job is submitted on its
-# own, waiting for the elements of its upstream jobs that are not done. A batch is submitted only
-# whole; when it cannot be, its members (which follow it) are, each as above.
-libcc_unit() { # unit
-  local unit=$1 num dep kind parent index static=1 all=0
-  local -a todo=() deps=()
-  libcc_selected "${U_STAGE[unit]}" || return 0
-  # A member of a batch submitted whole.
-  [[ ${U_BATCH[unit]} == +* || ${U_BATCH[unit]} == - || -z ${unit_full[${U_BATCH[unit]}]:-} ]] || return 0
-  for num in ${U_JOBS[unit]}; do
-    all=$((all + 1))
-    [[ -n ${done_job[$num]:-} ]] || todo+=("$num")
-  done
-  ((${#todo[@]} > 0)) || return 0
-  ((${#todo[@]} == all)) || static=0
-  if ((static)); then
-    for dep in ${U_DEPS[unit]:-}; do
-      # kind:parent:index, split without a here-string (a temporary file or pipe per word).
-      kind=${dep%%:*} parent=${dep#*:}
-      index=${parent#*:} parent=${parent%%:*}
-      if [[ -n ${unit_full[$parent]:-} ]]; then
-        if [[ $kind == element ]]; then deps+=("element:${unit_id[$parent]}:$index"); else deps+=("$kind:${unit_id[$parent]}"); fi
-      elif ! libcc_unit_done "$parent"; then
-        static=0
-        break
-      fi
-    done
-  fi
-  if ((static)); then
-    libcc_submit "$unit" "${U_SPEC[unit]}" "${U_JOBS[unit]}" ${deps[@]+"${deps[@]}"}
-    unit_full[$unit]=1
-    return 0
-  fi
-  [[ ${U_BATCH[unit]} != +* ]] || return 0
-  for num in "${todo[@]}"; do
-    deps=()
-    for parent in ${J_PARENTS[num]}; do
-      [[ -n ${done_job[$parent]:-} ]] && continue
-      [[ -n ${submitted[$parent]:-} ]] ||
-        libcc_abort "job ${JA_STAGE[$num]} ${JA_KEY[$num]} needs ${JA_STAGE[$parent]} ${JA_KEY[$parent]}, which is neither done nor part of this submission (add its stage with --only, or run it first)"
-      deps+=("${submitted[$parent]}")
-    done
-    libcc_submit "$unit" "${J_INDEX[num]}" "$num" ${deps[@]+"${deps[@]}"}
-  done
-}
-
-for unit in "${!U_STAGE[@]}"; do
-  libcc_unit "$unit"
-done
+  libcc_submit "${f[@]:2:7}" ${deps[@]+"${deps[@]}"}
+  sub_id[f[1]]=$LIBCC_SUBMITTED
+done <<<"$plan"
 libcc_pack_flush
 
 if ((dry_run)); then

@@ -51,6 +51,7 @@ libcc_lock run-local.sh "$break_lock"
 
 declare -a children=() need=()
 libcc_select
+libcc_load_jobs
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()

@@ -504,57 +504,73 @@ libcc_done_valid() { # num
   ((LIBCC_VALID[$num] == 1))
 }
 
-# The verdicts of libcc_done_valid for every job with a done-marker at once, put in its memo
-# (LIBCC_VALID, LIBCC_MID): one awk over the job table and the markers (read by a few awk
-# processes that find starts), instead of bash reading 100k markers one by one (at 100k jobs
-# about 2 s instead of 9 s of status.sh or submit.sh). awk decides exactly as libcc_done_valid,
-# or leaves the job to it: a marker or stage directory that is not a regular file or directory
+# The verdicts of libcc_done_valid for every job with a done-marker at once, in LIBCC_VERDICTS:
+# one awk over the job table and the markers (read by a few awk processes that find starts),
+# instead of bash reading 100k markers one by one. awk decides exactly as libcc_done_valid, or
+# leaves the job undecided: a marker or stage directory that is not a regular file or directory
 # (bash follows a link), a marker with a byte outside printable ASCII and tab (bash drops a NUL
 # byte, awk keeps it), an id with a blank (verdicts come back split on blanks), and every job
-# downstream of such a job. When find or awk fails, nothing is filled, and each job is decided
-# by libcc_done_valid as before. Needs libcc_load_jobs; a job that ends after it needs libcc_forget.
-libcc_prefill_done_valid() {
-  local verdicts kind num id
-  [[ -d $LIBCC_RUN_DIR/state ]] || return 0
+# downstream of such a job. LIBCC_VERDICTS holds `V<tab>num<tab>id` (valid), `I<tab>num` (not)
+# and `U<tab>num` (undecided) for each job with a marker, after a first line
+# `# UNDECIDED NUM:VERDICT...`: how many jobs are undecided, counting every job of a stage whose
+# entry in state/ is not a directory, and the verdict of each job with a started-marker (of any
+# kind; I for one without a done-marker). Status 1, and LIBCC_VERDICTS empty, when find or awk
+# fails. A job that ends after it is judged as it stood before.
+libcc_judge_markers() {
+  LIBCC_VERDICTS=''
+  if [[ ! -d $LIBCC_RUN_DIR/state ]]; then
+    LIBCC_VERDICTS='# 0'
+    return 0
+  fi
   # In, after the job table: `D <stage>` for each stage directory and `X <name>` for anything
-  # else there; then for each regular <stage>/<key>.done file `F <path>` and `L <line>` for each
-  # of its lines (none for a name with a tab or a line break: no job has one), and `N <path>` for
-  # anything else so named. Out: `V <num> <id>` (valid) or `I <num>` (not), for each job with a
-  # marker. Bytes are bytes (LC_ALL=C): no locale decodes a marker.
+  # else there; then for each regular <stage>/<key>.done file `F <path> <bad> <fingerprint> <id>
+  # <parents>`, its lines parsed by the awk processes find starts (none for a name with a tab or
+  # a line break: no job has one; bad 1 when a line holds a byte outside printable ASCII, a tab
+  # included, so no value holds a tab); `N <path>` for anything else so named, and `T <path>` for
+  # each <stage>/<key>.started. A name with a line break is not listed (it would read as two
+  # entries). Bytes are bytes (LC_ALL=C): no locale decodes a marker.
   # shellcheck disable=SC2016 # awk programs, not shell expansions
-  verdicts=$(
+  LIBCC_VERDICTS=$(
     cd "$LIBCC_RUN_DIR/state" &&
       {
-        LC_ALL=C find . -mindepth 1 -maxdepth 1 \( -type d -exec printf 'D\t%s\n' {} + -o -exec printf 'X\t%s\n' {} + \) &&
-          LC_ALL=C find . -mindepth 2 -maxdepth 2 -name '*.done' \( -type f -exec awk 'FNR == 1 { odd = FILENAME ~ /[\t\n]/; if (!odd) print "F\t" FILENAME } !odd { print "L\t" $0 }' {} + -o -exec printf 'N\t%s\n' {} + \)
+        LC_ALL=C find . -mindepth 1 -maxdepth 1 ! -name $'*\n*' \( -type d -exec printf 'D\t%s\n' {} + -o -exec printf 'X\t%s\n' {} + \) &&
+          LC_ALL=C find . -mindepth 2 -maxdepth 2 \( -name '*.done' \( -type f -exec awk '
+            function flush() { if (file != "" && !odd) print "F\t" file "\t" bad "\t" fp "\t" id "\t" parents }
+            FNR == 1 { flush(); file = FILENAME; odd = file ~ /[\t\n]/; bad = 0; fp = ""; id = ""; parents = "" }
+            odd { next }
+            /[^ -~]/ { bad = 1 }
+            substr($0, 1, 12) == "fingerprint=" { fp = substr($0, 13); next }
+            substr($0, 1, 3) == "id=" { id = substr($0, 4); next }
+            substr($0, 1, 8) == "parents=" { parents = substr($0, 9) }
+            END { flush() }' {} + -o ! -name $'*\n*' -exec printf 'N\t%s\n' {} + \) \) -o \( -name '*.started' ! -name $'*\n*' -exec printf 'T\t%s\n' {} + \)
       } 2>/dev/null |
       LC_ALL=C awk -F '\t' '
+        # What a marker holds is kept by job number: awk hashes numbers faster than paths.
         FNR == NR {
-          if ($0 !~ /^#/) { stage[$1] = $2; name[$1] = $2 "/" $5; jfp[$1] = $6; jparents[$1] = ($7 == "-" ? "" : $7); order[++jobs] = $1 }
+          if ($0 !~ /^#/) {
+            n = $1 + 0
+            stage[n] = $2; name[n] = $2 "/" $5; num[name[n]] = n; jfp[n] = $6; jparents[n] = ($7 == "-" ? "" : $7); order[++jobs] = n
+          }
           next
         }
-        { entry = substr($0, 3); sub(/^\.\//, "", entry) }
+        # A name may hold a tab: all of the line after the tag is the entry (an F line has none).
+        { entry = ($1 == "F" ? $2 : substr($0, 3)); sub(/^\.\//, "", entry) }
         $1 == "D" || $1 == "X" { dir[entry] = $1; next }
+        $1 == "T" { sub(/\.started$/, "", entry); if (entry in num) started[num[entry]]; next }
         $1 == "F" || $1 == "N" {
-          path = entry; sub(/\.done$/, "", path)
-          seen[path] = $1; fp[path] = ""; id[path] = ""; parents[path] = ""; odd[path] = 0
-          next
+          sub(/\.done$/, "", entry)
+          if (!(entry in num)) next
+          n = num[entry]
+          seen[n] = $1; odd[n] = ($1 == "F" && $3 != 0); fp[n] = $4; id[n] = $5; parents[n] = $6
         }
-        $1 == "L" {
-          if (entry ~ /[^\t -~]/) odd[path] = 1
-          if (substr(entry, 1, 12) == "fingerprint=") fp[path] = substr(entry, 13)
-          else if (substr(entry, 1, 3) == "id=") id[path] = substr(entry, 4)
-          else if (substr(entry, 1, 8) == "parents=") parents[path] = substr(entry, 9)
-        }
-        # V valid, I not, U left to libcc_done_valid.
-        function verdict(n,    m, count, list, i, p, v, expected) {
+        # V valid, I not, U undecided.
+        function verdict(n,    count, list, i, p, v, expected) {
           if (n in memo) return memo[n]
-          m = name[n]
           if (stage[n] in dir && dir[stage[n]] != "D") return memo[n] = "U"
-          if (!(m in seen)) return memo[n] = "I"
-          if (seen[m] != "F" || odd[m]) return memo[n] = "U"
-          if (id[m] == "" || fp[m] != jfp[n]) return memo[n] = "I"
-          if (id[m] ~ /[\t ]/) return memo[n] = "U"
+          if (!(n in seen)) return memo[n] = "I"
+          if (seen[n] != "F" || odd[n]) return memo[n] = "U"
+          if (id[n] == "" || fp[n] != jfp[n]) return memo[n] = "I"
+          if (id[n] ~ /[\t ]/) return memo[n] = "U"
           expected = ""
           count = split(jparents[n], list, ",")
           for (i = 1; i <= count; i++) {
@@ -562,26 +578,47 @@ libcc_prefill_done_valid() {
             if (!(p in name)) return memo[n] = "U"
             v = verdict(p)
             if (v != "V") return memo[n] = v
-            expected = expected (i > 1 ? " " : "") name[p] "=" id[name[p]]
+            expected = expected (i > 1 ? " " : "") name[p] "=" id[p]
           }
-          return memo[n] = (parents[m] == expected ? "V" : "I")
+          return memo[n] = (parents[n] == expected ? "V" : "I")
         }
         END {
+          undecided = 0
           for (k = 1; k <= jobs; k++) {
             n = order[k]
-            if (!(name[n] in seen)) continue
+            if (stage[n] in dir && dir[stage[n]] != "D") undecided++
+            else if (n in seen && verdict(n) == "U") undecided++
+          }
+          head = "# " undecided
+          for (k = 1; k <= jobs; k++) if (order[k] in started) head = head " " order[k] ":" verdict(order[k])
+          print head
+          for (k = 1; k <= jobs; k++) {
+            n = order[k]
+            if (!(n in seen)) continue
             v = verdict(n)
-            if (v == "V") print "V\t" n "\t" id[name[n]]
-            else if (v == "I") print "I\t" n
+            if (v == "V") print "V\t" n "\t" id[n]
+            else print v "\t" n
           }
         }' "$LIBCC_HOME/lib/jobs.tsv" -
-  ) || return 0
+  ) || {
+    LIBCC_VERDICTS=''
+    return 1
+  }
+}
+
+# libcc_judge_markers, its verdicts put in the memo of libcc_done_valid (LIBCC_VALID, LIBCC_MID):
+# at 100k jobs about 2 s instead of 9 s of status.sh or run-local.sh. What awk leaves undecided,
+# and every job when find or awk fails, is decided by libcc_done_valid as before. A job that
+# ends after it needs libcc_forget.
+libcc_prefill_done_valid() {
+  local kind num id
+  libcc_judge_markers || return 0
   while IFS=$'\t' read -r kind num id; do
     case $kind in
       V) LIBCC_VALID[$num]=1 LIBCC_MID[$num]=$id ;;
       I) LIBCC_VALID[$num]=0 ;;
     esac
-  done <<<"$verdicts"
+  done <<<"$LIBCC_VERDICTS"
 }
 
 # A fresh, unique id for a done-marker: its children record it.
@@ -591,20 +628,18 @@ libcc_new_marker_id() {
   printf -v LIBCC_MARKER_ID '%s-%s-%04x%04x%04x' "$now" "$$" "$RANDOM" "$RANDOM" "$RANDOM"
 }
 
-# Selection, shared by submit.sh and run-local.sh, from the job table: LIBCC_ONLY (stages),
-# LIBCC_FROM (a stage: it and everything downstream) and LIBCC_FORCE (stages that run again,
-# done or not, with everything downstream) give LIBCC_SELECTED[stage] (none: every stage) and
-# LIBCC_FORCED[stage]. An unknown stage is an error.
+# Selection, shared by submit.sh and run-local.sh, from the stage graph (libcc_load_stage_graph):
+# LIBCC_ONLY (stages), LIBCC_FROM (a stage: it and everything downstream) and LIBCC_FORCE
+# (stages that run again, done or not, with everything downstream) give LIBCC_SELECTED[stage]
+# (none: every stage) and LIBCC_FORCED[stage]. An unknown stage is an error.
 declare -a LIBCC_ONLY=() LIBCC_FORCE=()
 LIBCC_FROM=''
 declare -A LIBCC_SELECTED=() LIBCC_FORCED=() LIBCC_DOWN=()
 libcc_select() {
-  local stage num
-  local -A known=()
-  libcc_load_jobs
-  for num in "${!J_STAGE[@]}"; do known[${J_STAGE[num]}]=1; done
+  local stage
+  libcc_load_stage_graph
   for stage in ${LIBCC_ONLY[@]+"${LIBCC_ONLY[@]}"} ${LIBCC_FROM:+"$LIBCC_FROM"} ${LIBCC_FORCE[@]+"${LIBCC_FORCE[@]}"}; do
-    [[ -n ${known[$stage]:-} ]] || libcc_die "no stage named $stage"
+    [[ -n ${LIBCC_STAGE_UP[$stage]+set} ]] || libcc_die "no stage named $stage"
   done
   for stage in ${LIBCC_ONLY[@]+"${LIBCC_ONLY[@]}"}; do LIBCC_SELECTED[$stage]=1; done
   if [[ -n $LIBCC_FROM ]]; then
@@ -626,18 +661,48 @@ libcc_selected() {
   ((${#LIBCC_SELECTED[@]} == 0)) || [[ -n ${LIBCC_SELECTED[$1]:-} ]]
 }
 
-# LIBCC_DOWN[stage]=1 for the stages given and every stage downstream of them (job table).
+# The stages that have jobs, and the stages their jobs' parents belong to, from the job table
+# by one awk (reading the table twice): LIBCC_STAGE_UP[stage] lists them (space-separated, maybe empty). Stage B
+# is downstream of stage A when a job of B has a parent in A, so selecting by stage needs no job
+# loaded into bash.
+declare -A LIBCC_STAGE_UP=()
+libcc_load_stage_graph() {
+  [[ -z ${LIBCC_STAGE_GRAPH_LOADED:-} ]] || return 0
+  local graph kind stage parent
+  # shellcheck disable=SC2016 # an awk program, not a shell expansion
+  graph=$(LC_ALL=C awk -F '\t' '
+    $1 ~ /^#/ { next }
+    FNR == NR { stage[$1] = $2; next }
+    !($2 in seen) { seen[$2]; print "S\t" $2 }
+    $7 != "-" {
+      count = split($7, parents, ",")
+      for (i = 1; i <= count; i++) {
+        edge = $2 "\t" stage[parents[i]]
+        if (!(edge in edges)) { edges[edge]; print "E\t" edge }
+      }
+    }' "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_HOME/lib/jobs.tsv") || libcc_die "cannot read the stages of lib/jobs.tsv"
+  LIBCC_STAGE_UP=()
+  while IFS=$'\t' read -r kind stage parent; do
+    case $kind in
+      S) LIBCC_STAGE_UP[$stage]='' ;;
+      E) LIBCC_STAGE_UP[$stage]+="${LIBCC_STAGE_UP[$stage]:+ }$parent" ;;
+    esac
+  done <<<"$graph"
+  LIBCC_STAGE_GRAPH_LOADED=1
+}
+
+# LIBCC_DOWN[stage]=1 for the stages given and every stage downstream of them (the stage graph).
 libcc_downstream_stages() { # stage...
-  local stage num parent grew=1
+  local stage parent grew=1
   LIBCC_DOWN=()
   for stage in "$@"; do LIBCC_DOWN[$stage]=1; done
   while ((grew)); do
     grew=0
-    for num in "${!J_STAGE[@]}"; do
-      [[ -z ${LIBCC_DOWN[${J_STAGE[num]}]:-} ]] || continue
-      for parent in ${J_PARENTS[num]}; do
-        if [[ -n ${LIBCC_DOWN[${JA_STAGE[$parent]}]:-} ]]; then
-          LIBCC_DOWN[${J_STAGE[num]}]=1
+    for stage in "${!LIBCC_STAGE_UP[@]}"; do
+      [[ -z ${LIBCC_DOWN[$stage]:-} ]] || continue
+      for parent in ${LIBCC_STAGE_UP[$stage]}; do
+        if [[ -n ${LIBCC_DOWN[$parent]:-} ]]; then
+          LIBCC_DOWN[$stage]=1
           grew=1
           break
         fi
