@@ -277,3 +277,82 @@ describe('submit.sh on awk\'s verdicts', () => {
     expect(run.stderr).toContain('libcc: error: lib/units.tsv: not a unit: x (edited by hand? compile again)');
   });
 });
+
+describe('status.sh classified by awk', () => {
+  // bjobs' states (-o "jobid stat job_name delimiter='|'"), and what libcc reads each as.
+  const BJOBS_STATES = ['PEND', 'RUN', 'DONE', 'EXIT', 'PSUSP', 'USUSP', 'SSUSP', 'UNKWN'] as const;
+  type Listed = 'absent' | 'array' | 'batch';
+  /** `status.sh --no-matrix --run-id r1` with a bjobs that prints `bjobs` (or fails when it is undefined), and whether it loaded every job into bash. */
+  function status(runDir: string, bjobs: string | undefined, bin: string, judgeFails: boolean): { said: string; loadedAll: boolean } {
+    const tools = path.join(root, judgeFails ? 'status-bin-judge-fails' : 'status-bin');
+    fs.mkdirSync(tools, { recursive: true });
+    const awk = spawnSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(tools, 'awk'), judgeFails ? `#!/bin/sh\ncase "$1" in *'function flush()'*) exit 2 ;; esac\nexec ${JSON.stringify(awk)} "$@"\n` : `#!/bin/sh\nexec ${JSON.stringify(awk)} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(tools, 'bjobs'), bjobs === undefined ? '#!/bin/sh\necho "LSF is down. Please wait ..." >&2\nexit 255\n' : `#!/bin/sh\ncat ${JSON.stringify(path.join(bin, 'bjobs.out'))}\n`, { mode: 0o755 });
+    if (bjobs !== undefined) fs.writeFileSync(path.join(bin, 'bjobs.out'), bjobs);
+    const env = { ...process.env, LIBCC_RUN_DIR: runDir, BASH_XTRACEFD: '3', PATH: `${tools}:${process.env.PATH}` };
+    const run = spawnSync('bash', ['-x', path.join(out, 'status.sh'), '--no-matrix', '--run-id', 'r1'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    return { said: `${run.status}\n${run.stdout}\n---\n${run.stderr}`, loadedAll: /^\++ libcc_load_jobs$/m.test(String(run.output[3] ?? '')) };
+  }
+
+  it('prints what the bash classification prints, and classifies with awk when awk decides every marker', () => {
+    const runDir = path.join(root, 'run');
+    const bin = path.join(root, 'bjobs-data');
+    fs.mkdirSync(bin, { recursive: true });
+    let byAwk = 0;
+    const kinds = fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom<Kind>('none', 'valid', 'valid', 'wrong-fingerprint', 'stale-parents') },
+      { weight: 1, arbitrary: fc.constantFrom(...KINDS) },
+    );
+    const perJob = <T>(arbitrary: fc.Arbitrary<T>) => fc.array(arbitrary, { minLength: jobs.length, maxLength: jobs.length });
+    fc.assert(
+      fc.property(
+        perJob(kinds),
+        perJob(fc.constantFrom('no', 'no', 'no', 'elsewhere', 'here')),
+        perJob(fc.constantFrom('no', 'no', 'file')),
+        // A failed-marker that is a directory (bash's -f says no; awk leaves it to bash).
+        fc.option(fc.nat(jobs.length - 1), { freq: 4 }),
+        perJob(fc.record({ listed: fc.constantFrom<Listed>('absent', 'array', 'array', 'batch'), state: fc.constantFrom(...BJOBS_STATES) })),
+        // Mostly a scheduler that answers (status.sh classifies in bash when it does not).
+        fc.constantFrom(true, true, true, false),
+        (markers, started, failed, oddFailed, sched, answers) => {
+          writeState(runDir, markers, undefined);
+          const lines: string[] = [];
+          for (const job of jobs) {
+            const dir = path.join(runDir, 'state', job.stage);
+            if (started[job.num] !== 'no') fs.writeFileSync(path.join(dir, `${job.key}.started`), startedMarker(started[job.num] as 'here' | 'elsewhere'));
+            const failedMarker = path.join(dir, `${job.key}.failed`);
+            if (failed[job.num] === 'file') fs.writeFileSync(failedMarker, `reason=exit code 1\nexit_code=1\nrun=r1\noutput=line ${job.num}\n`);
+            if (oddFailed === job.num && !fs.existsSync(failedMarker)) fs.mkdirSync(failedMarker);
+            const { listed, state } = sched[job.num]!;
+            const element = listed === 'batch' && job.batch !== undefined ? job.batch : { name: `t.${job.stage}.${job.group}`, index: job.index };
+            if (listed !== 'absent') lines.push(`${100 + job.num}|${state}|${element.name}[${element.index}]`);
+          }
+          const bjobs = answers ? lines.join('\n') + '\n' : undefined;
+          const inBash = status(runDir, bjobs, bin, true);
+          expect(inBash.loadedAll).toBe(true);
+          const classified = status(runDir, bjobs, bin, false);
+          expect(classified.said).toBe(inBash.said);
+          if (!classified.loadedAll) byAwk++;
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(byAwk).toBeGreaterThan(15);
+  });
+  it('names the failed job upstream of a terminated job, through a blocked one', () => {
+    const runDir = path.join(root, 'run');
+    const bin = path.join(root, 'bjobs-data');
+    fs.mkdirSync(bin, { recursive: true });
+    writeState(runDir, jobs.map((job) => (job.stage === 'prep' ? 'valid' : 'none')), undefined);
+    const prep = jobs.find((job) => job.stage === 'prep' && job.key === 'n.lib.tt_0p75v_25c_typical')!;
+    fs.writeFileSync(path.join(runDir, 'state', 'prep', `${prep.key}.done`), '');
+    fs.writeFileSync(path.join(runDir, 'state', 'prep', `${prep.key}.failed`), 'reason=exit code 1\nexit_code=1\nrun=r1\n');
+    const gather = jobs.find((job) => job.stage === 'gather' && job.key === 'n.lib')!;
+    const bjobs = `900|EXIT|t.gather.${gather.group}[${gather.index}]\n`;
+    const classified = status(runDir, bjobs, bin, false);
+    expect(classified.loadedAll).toBe(false);
+    expect(classified.said).toBe(status(runDir, bjobs, bin, true).said);
+    expect(classified.said).toContain(`  gather ${gather.key}: terminated by LSF before it ran: upstream job prep ${prep.key} failed\n`);
+  });
+});

@@ -44,6 +44,7 @@ if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
 fi
 stages=('copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' )
+job_count=54
 
 # The scheduler's view of the run: job name[index] → PEND, HELD, RUN, SUSP, DONE, EXIT or
 # UNKNOWN, in one call. A run that was never submitted (run-local.sh) has no run ID and asks nothing.
@@ -60,96 +61,250 @@ fi
 # terminated by the scheduler before it ran, because an upstream job failed: blocker[num] is
 # that failed job). The table folds blocked jobs into `failed` (terminated) or `not run`, as it
 # always did. Parents come first in lib/jobs.tsv, so one pass sees a parent's state first.
-libcc_load_jobs
 declare -A total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() counts=() lost=()
 # state and blocker are read at a job's parents, far back in the table: hashed, not lists
 # (libcc_load_jobs in lib/runtime.sh), or each look-up walks the list (quadratic at 100k jobs).
 declare -A state=() blocker=()
 declare -a sched=() failures=() held=()
-# A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
-# The others' done-markers are judged at once (libcc_prefill_done_valid).
-libcc_find_state_stages
-libcc_prefill_done_valid
-for num in "${!J_STAGE[@]}"; do
-  stage=${J_STAGE[num]} key=${J_KEY[num]}
-  total[$stage]=$((${total[$stage]:-0} + 1))
-  failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
-  marked=${LIBCC_STATE_STAGES[$stage]:-}
-  # The scheduler's state, when it was asked (a run with a ledger) and knows any job.
-  stat=''
-  if ((${#LIBCC_SCHED_STATE[@]} > 0)); then
-    libcc_sched_key "$num"
-    stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
-  fi
-  sched[num]=$stat
-  # A job this run has pending or running again is not failed, whatever an earlier attempt left.
-  if [[ -n $marked ]] && libcc_done_valid "$num"; then
-    st='done'
-  elif [[ -n $sched_error ]]; then
-    # Without the scheduler, only a failed-marker of this very run is known to be final.
-    if [[ -n $marked ]] && libcc_read_failed "$failed_marker" && [[ -n $LIBCC_F_RUN && $LIBCC_F_RUN == "$run_id" ]]; then
-      st=failed
-    else
-      st=unknown
-    fi
-  elif [[ $stat == RUN ]]; then
-    st=running
-  elif [[ $stat == SUSP ]]; then
-    # Running, but stopped until someone resumes it: said apart, as a held job is.
-    st=running
-    held+=("$num")
-  elif [[ $stat == PEND ]]; then
-    st=pending
-  elif [[ $stat == HELD ]]; then
-    # Pending, but it will not start by itself: said apart, with how to release it.
-    st=pending
-    held+=("$num")
-  elif [[ $stat == UNKNOWN ]]; then
-    # The scheduler lost contact with the job's host: it may still be running.
-    st=unknown
-  elif [[ -n $marked ]] && { libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; }; then
-    # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
-    case $LIBCC_INFLIGHT in
-      running) st=running ;;
-      lost)
-        st=failed
-        lost[$num]=$LIBCC_LOST_REASON
-        ;;
-      *) st=unknown ;;
-    esac
-  elif [[ -n $marked && -f $failed_marker ]]; then
-    st=failed
-  elif [[ $stat == EXIT ]]; then
-    st=terminated
-  else
-    st=not_run
-  fi
-  case $st in
-    done) n_done[$stage]=$((${n_done[$stage]:-0} + 1)) ;;
-    running) n_run[$stage]=$((${n_run[$stage]:-0} + 1)) ;;
-    pending) n_pend[$stage]=$((${n_pend[$stage]:-0} + 1)) ;;
-    unknown) n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1)) ;;
-    not_run) n_none[$stage]=$((${n_none[$stage]:-0} + 1)) ;;
-    failed | terminated)
-      n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
-      failures+=("$num")
-      ;;
-  esac
-  if [[ $st == terminated || $st == not_run ]]; then
-    for parent in ${J_PARENTS[num]}; do
-      case ${state[$parent]:-} in
-        failed) blocker[$num]=$parent ;;
-        blocked) blocker[$num]=${blocker[$parent]} ;;
-        *) continue ;;
-      esac
-      st=blocked
-      break
+# At scale — the text table without the matrix, the scheduler answered — one awk classifies
+# every job (libcc_status_classify) from awk's verdicts (libcc_judge_markers), the scheduler's
+# states, the failed-markers and what bash found of the jobs that started and recorded no end;
+# bash loads only the jobs it lists (failed, held, and what blocked them). When awk leaves a
+# marker undecided, or anything it cannot judge as bash would (a failed-marker that is not a
+# regular file), every job is loaded and classified in bash below, as for --json and the matrix.
+#
+# In: lib/jobs.tsv, lib/units.tsv, then on stdin awk's verdicts, `M stage` for each stage with a
+# state directory, the scheduler's states as `K key` and `W state` lines (in the same order),
+# `R num running|lost|unknown` for a job that started and recorded no end, and the find of the
+# failed-markers (`Q <path>` for a regular file, `O <path>` for anything else). Out: `N stage
+# total done running pending failed not-run unknown`, `X num state blocker` for each failed job
+# (state failed or blocked, blocker `-` or the failed job upstream), `H num` for each held or
+# suspended job, in job order; or `U` when it cannot classify every job as bash would.
+libcc_status_classify() {
+  # shellcheck disable=SC2016 # an awk program, not shell expansions
+  LC_ALL=C awk -F '\t' -v pipeline="$LIBCC_PIPELINE" '
+    /^#/ { next }
+    FILENAME == ARGV[1] { n = $1 + 0; jstage[n] = $2; jgroup[n] = $3; jindex[n] = $4; name[n] = $2 "/" $5; num[name[n]] = n; jparents[n] = ($7 == "-" ? "" : $7); order[++jobs] = n; next }
+    # A batch element is named `name[i]` in the states of a run that submitted the batch whole.
+    FILENAME == ARGV[2] {
+      if ($9 !~ /^\+/) next
+      count = split($7, list, ",")
+      at = 0
+      nparts = split($6, parts, ",")
+      for (i = 1; i <= nparts; i++) {
+        if (parts[i] ~ /^[0-9]+$/) from = to = parts[i] + 0
+        else if (parts[i] ~ /^[0-9]+-[0-9]+$/) { split(parts[i], ends, "-"); from = ends[1] + 0; to = ends[2] + 0 }
+        else unsure = 1
+        for (; from <= to; from++) if (++at <= count) bkey[list[at] + 0] = $4 "[" from "]"
+      }
+      if (at != count) unsure = 1
+      next
+    }
+    $1 == "V" { valid[$2 + 0]; next }
+    $1 == "M" { marked[$2]; next }
+    $1 == "K" { keys[++nkeys] = substr($0, 3); next }
+    $1 == "W" { sstate[keys[++nvalues]] = substr($0, 3); next }
+    $1 == "R" { inflight[$2 + 0] = $3; next }
+    $1 == "Q" || $1 == "O" {
+      entry = substr($0, 3); sub(/^\.\//, "", entry); sub(/\.failed$/, "", entry)
+      if (!(entry in num)) next
+      if ($1 == "O") unsure = 1
+      failedmark[num[entry]]
+      next
+    }
+    function skey(n,    k) {
+      if ((n in bkey) && (bkey[n] in sstate)) return bkey[n]
+      k = pipeline "." jstage[n] "." jgroup[n] "[" jindex[n] "]"
+      if (k in sstate) return k
+      return pipeline "." jstage[n] "." jgroup[n]
+    }
+    END {
+      if (unsure || nkeys != nvalues) { print "U"; exit }
+      for (k = 1; k <= jobs; k++) {
+        n = order[k]
+        stage = jstage[n]
+        total[stage]++
+        stat = (nkeys > 0 ? sstate[skey(n)] : "")
+        held = 0
+        if ((stage in marked) && (n in valid)) st = "done"
+        else if (stat == "RUN") st = "running"
+        else if (stat == "SUSP") { st = "running"; held = 1 }
+        else if (stat == "PEND") st = "pending"
+        else if (stat == "HELD") { st = "pending"; held = 1 }
+        else if (stat == "UNKNOWN") st = "unknown"
+        else if ((stage in marked) && (n in inflight)) st = (inflight[n] == "running" ? "running" : inflight[n] == "lost" ? "failed" : "unknown")
+        else if ((stage in marked) && (n in failedmark)) st = "failed"
+        else if (stat == "EXIT") st = "terminated"
+        else st = "not_run"
+        if (held) print "H\t" n
+        counted[stage, st == "terminated" ? "failed" : st]++
+        failed = (st == "failed" || st == "terminated")
+        blocker[n] = "-"
+        if (st == "terminated" || st == "not_run") {
+          count = split(jparents[n], list, ",")
+          for (i = 1; i <= count; i++) {
+            p = list[i] + 0
+            if (state[p] == "failed") { blocker[n] = p; st = "blocked"; break }
+            if (state[p] == "blocked") { blocker[n] = blocker[p]; st = "blocked"; break }
+          }
+          if (st == "terminated") st = "failed"
+        }
+        state[n] = st
+        if (failed) print "X\t" n "\t" st "\t" blocker[n]
+      }
+      for (k = 1; k <= jobs; k++) {
+        stage = jstage[order[k]]
+        if (stage in printed) continue
+        printed[stage]
+        print "N\t" stage "\t" total[stage] "\t" counted[stage, "done"] + 0 "\t" counted[stage, "running"] + 0 "\t" counted[stage, "pending"] + 0 "\t" counted[stage, "failed"] + 0 "\t" counted[stage, "not_run"] + 0 "\t" counted[stage, "unknown"] + 0
+      }
+    }' "$LIBCC_HOME/lib/jobs.tsv" "$LIBCC_HOME/lib/units.tsv" -
+}
+classified=U
+if ((!json)) && [[ -z $sched_error ]] && [[ $matrix == no || ($matrix == auto && job_count -gt 500) ]] && libcc_judge_markers; then
+  # `# UNDECIDED NUM:VERDICT...`: the jobs with a started-marker and their verdicts.
+  read -r -a verdict_head <<<"${LIBCC_VERDICTS%%$'\n'*}"
+  if [[ ${verdict_head[1]:-} == 0 ]]; then
+    libcc_find_state_stages
+    started=()
+    for entry in "${verdict_head[@]:2}"; do [[ ${entry#*:} == V ]] || started+=("${entry%:*}"); done
+    ((${#started[@]} == 0)) || libcc_load_job_rows "${started[@]}"
+    inflight=''
+    for num in ${started[@]+"${started[@]}"}; do
+      stat=''
+      if ((${#LIBCC_SCHED_STATE[@]} > 0)); then
+        libcc_sched_key "$num"
+        stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
+      fi
+      case $stat in RUN | SUSP | PEND | HELD | UNKNOWN) continue ;; esac
+      libcc_inflight "$num" "$stat"
+      [[ -n $LIBCC_INFLIGHT ]] || continue
+      inflight+="R"$'\t'"$num"$'\t'"$LIBCC_INFLIGHT"$'\n'
+      [[ $LIBCC_INFLIGHT != lost ]] || lost[$num]=$LIBCC_LOST_REASON
     done
-    [[ $st != terminated ]] || st=failed
+    classified=$(
+      {
+        printf '%s\n' "$LIBCC_VERDICTS"
+        ((${#LIBCC_STATE_STAGES[@]} == 0)) || printf 'M\t%s\n' "${!LIBCC_STATE_STAGES[@]}"
+        if ((${#LIBCC_SCHED_STATE[@]} > 0)); then
+          printf 'K\t%s\n' "${!LIBCC_SCHED_STATE[@]}"
+          printf 'W\t%s\n' "${LIBCC_SCHED_STATE[@]}"
+        fi
+        printf '%s' "$inflight"
+        if [[ -d $LIBCC_RUN_DIR/state ]]; then
+          cd "$LIBCC_RUN_DIR/state" &&
+            LC_ALL=C find . -mindepth 2 -maxdepth 2 -name '*.failed' ! -name $'*\n*' \( -type f -exec printf 'Q\t%s\n' {} + -o -exec printf 'O\t%s\n' {} + \)
+        fi
+      } | libcc_status_classify
+    ) || classified=U
   fi
-  state[$num]=$st
-  counts[$stage.$st]=$((${counts[$stage.$st]:-0} + 1))
-done
+fi
+if [[ $classified != U ]]; then
+  listed=()
+  while IFS=$'\t' read -r -a f; do
+    case ${f[0]:-} in
+      N) total[${f[1]}]=${f[2]} n_done[${f[1]}]=${f[3]} n_run[${f[1]}]=${f[4]} n_pend[${f[1]}]=${f[5]} n_failed[${f[1]}]=${f[6]} n_none[${f[1]}]=${f[7]} n_unknown[${f[1]}]=${f[8]} ;;
+      X)
+        failures+=("${f[1]}") listed+=("${f[1]}")
+        state[${f[1]}]=${f[2]}
+        if [[ ${f[3]} != - ]]; then
+          blocker[${f[1]}]=${f[3]}
+          listed+=("${f[3]}")
+        fi
+        ;;
+      H) held+=("${f[1]}") listed+=("${f[1]}") ;;
+    esac
+  done <<<"$classified"
+  ((${#listed[@]} == 0)) || libcc_load_job_rows "${listed[@]}"
+else
+  # Every job in bash: for --json, the matrix, and what awk cannot classify.
+  libcc_load_jobs
+  total=() n_done=() n_run=() n_pend=() n_failed=() n_none=() n_unknown=() lost=()
+  # A job whose stage has no state directory has no marker: none is read (libcc_find_state_stages).
+  # The others' done-markers are judged at once (libcc_prefill_done_valid).
+  libcc_find_state_stages
+  libcc_prefill_done_valid
+  for num in "${!J_STAGE[@]}"; do
+    stage=${J_STAGE[num]} key=${J_KEY[num]}
+    total[$stage]=$((${total[$stage]:-0} + 1))
+    failed_marker="$LIBCC_RUN_DIR/state/$stage/$key.failed"
+    marked=${LIBCC_STATE_STAGES[$stage]:-}
+    # The scheduler's state, when it was asked (a run with a ledger) and knows any job.
+    stat=''
+    if ((${#LIBCC_SCHED_STATE[@]} > 0)); then
+      libcc_sched_key "$num"
+      stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
+    fi
+    sched[num]=$stat
+    # A job this run has pending or running again is not failed, whatever an earlier attempt left.
+    if [[ -n $marked ]] && libcc_done_valid "$num"; then
+      st='done'
+    elif [[ -n $sched_error ]]; then
+      # Without the scheduler, only a failed-marker of this very run is known to be final.
+      if [[ -n $marked ]] && libcc_read_failed "$failed_marker" && [[ -n $LIBCC_F_RUN && $LIBCC_F_RUN == "$run_id" ]]; then
+        st=failed
+      else
+        st=unknown
+      fi
+    elif [[ $stat == RUN ]]; then
+      st=running
+    elif [[ $stat == SUSP ]]; then
+      # Running, but stopped until someone resumes it: said apart, as a held job is.
+      st=running
+      held+=("$num")
+    elif [[ $stat == PEND ]]; then
+      st=pending
+    elif [[ $stat == HELD ]]; then
+      # Pending, but it will not start by itself: said apart, with how to release it.
+      st=pending
+      held+=("$num")
+    elif [[ $stat == UNKNOWN ]]; then
+      # The scheduler lost contact with the job's host: it may still be running.
+      st=unknown
+    elif [[ -n $marked ]] && { libcc_inflight "$num" "$stat"; [[ -n $LIBCC_INFLIGHT ]]; }; then
+      # Started and never recorded its end (libcc_inflight): running locally, killed, or unknown.
+      case $LIBCC_INFLIGHT in
+        running) st=running ;;
+        lost)
+          st=failed
+          lost[$num]=$LIBCC_LOST_REASON
+          ;;
+        *) st=unknown ;;
+      esac
+    elif [[ -n $marked && -f $failed_marker ]]; then
+      st=failed
+    elif [[ $stat == EXIT ]]; then
+      st=terminated
+    else
+      st=not_run
+    fi
+    case $st in
+      done) n_done[$stage]=$((${n_done[$stage]:-0} + 1)) ;;
+      running) n_run[$stage]=$((${n_run[$stage]:-0} + 1)) ;;
+      pending) n_pend[$stage]=$((${n_pend[$stage]:-0} + 1)) ;;
+      unknown) n_unknown[$stage]=$((${n_unknown[$stage]:-0} + 1)) ;;
+      not_run) n_none[$stage]=$((${n_none[$stage]:-0} + 1)) ;;
+      failed | terminated)
+        n_failed[$stage]=$((${n_failed[$stage]:-0} + 1))
+        failures+=("$num")
+        ;;
+    esac
+    if [[ $st == terminated || $st == not_run ]]; then
+      for parent in ${J_PARENTS[num]}; do
+        case ${state[$parent]:-} in
+          failed) blocker[$num]=$parent ;;
+          blocked) blocker[$num]=${blocker[$parent]} ;;
+          *) continue ;;
+        esac
+        st=blocked
+        break
+      done
+      [[ $st != terminated ]] || st=failed
+    fi
+    state[$num]=$st
+    counts[$stage.$st]=$((${counts[$stage.$st]:-0} + 1))
+  done
+fi
 
 # The reason a job without a failed-marker is failed or blocked, into `why`.
 why_not_run() { # num
@@ -308,7 +463,7 @@ done
 # The matrix: a section per library (node, or the whole pipeline, for jobs without one), a row
 # per corner (`(all corners)` for jobs not fanned out by corner), a column per stage. Rows are
 # numbered in lib/jobs.tsv order, then grouped by section with a counting sort: linear.
-if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
+if [[ $matrix == yes || ($matrix == auto && job_count -le 500) ]]; then
   libcc_load_keys
   declare -A col=() sec_ix=() row_ix=() cell=()
   declare -a sec_name=() sec_rows=() row_sec=() row_label=() ordered=()
@@ -373,7 +528,7 @@ if [[ $matrix == yes || ($matrix == auto && ${#J_STAGE[@]} -le 500) ]]; then
     printf '  %-*s%s\n' $((width - 2)) "${row_label[r]}" "${line%"${line##*[! ]}"}"
   done
 elif [[ $matrix == auto ]]; then
-  printf '\n(%d jobs: status.sh --matrix shows them by library, corner and stage)\n' "${#J_STAGE[@]}"
+  printf '\n(%d jobs: status.sh --matrix shows them by library, corner and stage)\n' "$job_count"
 fi
 
 if ((${#held[@]} > 0)); then
