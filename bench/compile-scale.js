@@ -2,7 +2,8 @@
 // generated flow (bench/compile-flow.js) in a temporary directory, against `cp -r` of the output
 // tree (the floor: writing the same files) measured in the same run — compile and copy in turn,
 // LIBCC_BENCH_REPEAT times (default 3), medians shown; then the generated scripts:
-// submit.sh --dry-run (bsub lines per job) with nothing done and with every job done, status.sh,
+// submit.sh --dry-run (bsub lines per job) with nothing done, with every job done and with a third of
+// one stage to run again, status.sh for each,
 // and single job wrappers (start-up: element row, upstream cone, then the command). Wall, CPU
 // (user + system of the child) and peak RSS come from GNU time (`/usr/bin/time -f`) when it is
 // installed, else wall from the clock, CPU from bash's `times` and no RSS.
@@ -75,7 +76,7 @@ function median(runs) {
   return [...runs].sort((a, b) => a.wall - b.wall)[Math.floor((runs.length - 1) / 2)];
 }
 
-/** Every row for one size; `scripts` adds the generated-script rows (slow in bash at 100k). */
+/** Every row for one size; `scripts` adds the generated-script rows. */
 export function benchSize(target, { scripts = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `libcc-bench-${target}-`));
   try {
@@ -161,6 +162,16 @@ export function benchSize(target, { scripts = true } = {}) {
       writeDoneMarkers(out, env.LIBCC_RUN_DIR);
       row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
       row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
+      // A resume: every third characterize job to run again (its marker gone), with its post
+      // and merge. Those arrays go element by element, each with its own dependencies.
+      const characterized = join(env.LIBCC_RUN_DIR, 'state', 'characterize');
+      readdirSync(characterized)
+        .sort()
+        .filter((_, i) => i % 3 === 0)
+        .forEach((name) => rmSync(join(characterized, name)));
+      const resume = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
+      row('submit.sh --dry-run (a third of characterize to run again)', resume, { bsubs: resume.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length });
+      row('status.sh (a third of characterize not run)', measure([join(out, 'status.sh')], { env }));
       // Single jobs: element row and upstream cone read, then the command (which fails here:
       // there are no kits), so this is the start-up plus a short failure.
       row('jobs/post.sh lib0 1 (one job)', measure([join(out, 'jobs/post.sh'), 'n3.lib0', '1'], { env }));
@@ -221,6 +232,6 @@ export function printCompileTable(rows) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = (process.env.LIBCC_BENCH_SIZES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
-  const rows = sizes.flatMap((n) => benchSize(n, { scripts: n <= 10_000 || process.env.LIBCC_BENCH_SCRIPTS === '1' }));
+  const rows = sizes.flatMap((n) => benchSize(n, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' }));
   printCompileTable(rows);
 }

@@ -50,7 +50,7 @@ console.log('');
 console.log(
   `Compile at scale (copy -> characterize -> post per library x corner, merge per library; ${hasGnuTime ? 'wall, CPU and peak RSS by /usr/bin/time' : 'no /usr/bin/time: CPU from bash times, no RSS'}; scripts rows up to 10k jobs)`,
 );
-printCompileTable(compileSizes.flatMap((n) => benchSize(n, { scripts: n <= 10_000 || process.env.LIBCC_BENCH_SCRIPTS === '1' })));
+printCompileTable(compileSizes.flatMap((n) => benchSize(n, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' })));
 
 // CLI startup: whole `libcc` processes against bare Node, in this run (bench/startup.js).
 const startup = measureStartup(10);
