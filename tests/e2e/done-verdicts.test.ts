@@ -196,26 +196,41 @@ describe('libcc_prefill_done_valid', () => {
   });
 });
 
+/** A directory for PATH whose `awk` fails only as the marker reader that find starts (libcc_judge_markers), so the script judges every job in bash. */
+function judgeFailsBin(): string {
+  const bin = path.join(root, 'judge-fails-bin');
+  fs.mkdirSync(bin, { recursive: true });
+  const awk = spawnSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim();
+  fs.writeFileSync(path.join(bin, 'awk'), `#!/bin/sh\ncase "$1" in *'function flush()'*) exit 2 ;; esac\nexec ${JSON.stringify(awk)} "$@"\n`, { mode: 0o755 });
+  return bin;
+}
+
+/** Runs a generated script under `bash -x`: its exit status and output, and whether it loaded every job into bash (`libcc_load_jobs` in its trace). */
+function traced(script: string, args: readonly string[], env: NodeJS.ProcessEnv, bins: readonly string[]): { said: string; loadedAll: boolean } {
+  const run = spawnSync('bash', ['-x', path.join(out, script), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env, BASH_XTRACEFD: '3', PATH: [...bins, process.env.PATH].join(':') },
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  return { said: `${run.status}\n${run.stdout}\n---\n${run.stderr}`, loadedAll: /^\++ libcc_load_jobs$/m.test(String(run.output[3] ?? '')) };
+}
+
+/** The script's output on the awk path equals its output on the bash path; true when the awk path loaded no job table into bash. */
+function sameAsBash(inBash: { said: string; loadedAll: boolean }, viaAwk: { said: string; loadedAll: boolean }): boolean {
+  expect(inBash.loadedAll).toBe(true);
+  expect(viaAwk.said).toBe(inBash.said);
+  return !viaAwk.loadedAll;
+}
+
 describe('submit.sh on awk\'s verdicts', () => {
   const STAGES = ['prep', 'char', 'gather'] as const;
-  const brokenJudge = () => {
-    // An awk that fails only as the marker reader that find starts (libcc_judge_markers).
-    const bin = path.join(root, 'judge-fails-bin');
-    fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, 'awk'), `#!/bin/sh\ncase "$1" in *'function flush()'*) exit 2 ;; esac\nexec ${JSON.stringify(spawnSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim())} "$@"\n`, { mode: 0o755 });
-    return bin;
-  };
-  /** `submit.sh --dry-run`: its exit status and output, and whether it loaded every job into bash (the path without awk's verdicts). */
-  function submit(runDir: string, args: readonly string[], pack: string, bin?: string): { said: string; loadedAll: boolean } {
-    const env = { ...process.env, LIBCC_RUN_DIR: runDir, LIBCC_LSF_MAX_PACK_JOBS: pack, BASH_XTRACEFD: '3', ...(bin === undefined ? {} : { PATH: `${bin}:${process.env.PATH}` }) };
-    const run = spawnSync('bash', ['-x', path.join(out, 'submit.sh'), '--dry-run', '--run-id', 'r1', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    const trace = String(run.output[3] ?? '');
-    return { said: `${run.status}\n${run.stdout}\n---\n${run.stderr}`, loadedAll: /^\++ libcc_load_jobs$/m.test(trace) };
-  }
+  /** `submit.sh --dry-run` with job packs of `pack`, judging in bash when `bins` holds judgeFailsBin(). */
+  const submit = (runDir: string, args: readonly string[], pack: string, bins: readonly string[] = []) =>
+    traced('submit.sh', ['--dry-run', '--run-id', 'r1', ...args], { LIBCC_RUN_DIR: runDir, LIBCC_LSF_MAX_PACK_JOBS: pack }, bins);
 
   it('says what it says when it judges in bash, and judges with awk when awk decides every job', () => {
     const runDir = path.join(root, 'run');
-    const bin = brokenJudge();
+    const bin = judgeFailsBin();
     let byAwk = 0;
     const options = fc.oneof(
       fc.constant([] as string[]),
@@ -240,11 +255,7 @@ describe('submit.sh on awk\'s verdicts', () => {
             const where = started[job.num]!;
             if (where !== 'no') fs.writeFileSync(path.join(runDir, 'state', job.stage, `${job.key}.started`), startedMarker(where));
           }
-          const inBash = submit(runDir, args, pack, bin);
-          expect(inBash.loadedAll).toBe(true);
-          const judged = submit(runDir, args, pack);
-          expect(judged.said).toBe(inBash.said);
-          if (!judged.loadedAll) byAwk++;
+          if (sameAsBash(submit(runDir, args, pack, [bin]), submit(runDir, args, pack))) byAwk++;
         },
       ),
       { numRuns: 60 },
@@ -282,17 +293,11 @@ describe('status.sh classified by awk', () => {
   // bjobs' states (-o "jobid stat job_name delimiter='|'"), and what libcc reads each as.
   const BJOBS_STATES = ['PEND', 'RUN', 'DONE', 'EXIT', 'PSUSP', 'USUSP', 'SSUSP', 'UNKWN'] as const;
   type Listed = 'absent' | 'array' | 'batch';
-  /** `status.sh --no-matrix --run-id r1` with a bjobs that prints `bjobs` (or fails when it is undefined), and whether it loaded every job into bash. */
+  /** `status.sh --no-matrix --run-id r1` with a bjobs that prints `bjobs` (or fails when it is undefined), classifying in bash when `judgeFails`. */
   function status(runDir: string, bjobs: string | undefined, bin: string, judgeFails: boolean): { said: string; loadedAll: boolean } {
-    const tools = path.join(root, judgeFails ? 'status-bin-judge-fails' : 'status-bin');
-    fs.mkdirSync(tools, { recursive: true });
-    const awk = spawnSync('sh', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim();
-    fs.writeFileSync(path.join(tools, 'awk'), judgeFails ? `#!/bin/sh\ncase "$1" in *'function flush()'*) exit 2 ;; esac\nexec ${JSON.stringify(awk)} "$@"\n` : `#!/bin/sh\nexec ${JSON.stringify(awk)} "$@"\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(tools, 'bjobs'), bjobs === undefined ? '#!/bin/sh\necho "LSF is down. Please wait ..." >&2\nexit 255\n' : `#!/bin/sh\ncat ${JSON.stringify(path.join(bin, 'bjobs.out'))}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'bjobs'), bjobs === undefined ? '#!/bin/sh\necho "LSF is down. Please wait ..." >&2\nexit 255\n' : `#!/bin/sh\ncat ${JSON.stringify(path.join(bin, 'bjobs.out'))}\n`, { mode: 0o755 });
     if (bjobs !== undefined) fs.writeFileSync(path.join(bin, 'bjobs.out'), bjobs);
-    const env = { ...process.env, LIBCC_RUN_DIR: runDir, BASH_XTRACEFD: '3', PATH: `${tools}:${process.env.PATH}` };
-    const run = spawnSync('bash', ['-x', path.join(out, 'status.sh'), '--no-matrix', '--run-id', 'r1'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    return { said: `${run.status}\n${run.stdout}\n---\n${run.stderr}`, loadedAll: /^\++ libcc_load_jobs$/m.test(String(run.output[3] ?? '')) };
+    return traced('status.sh', ['--no-matrix', '--run-id', 'r1'], { LIBCC_RUN_DIR: runDir }, judgeFails ? [judgeFailsBin(), bin] : [bin]);
   }
 
   it('prints what the bash classification prints, and classifies with awk when awk decides every marker', () => {
@@ -329,17 +334,14 @@ describe('status.sh classified by awk', () => {
             if (listed !== 'absent') lines.push(`${100 + job.num}|${state}|${element.name}[${element.index}]`);
           }
           const bjobs = answers ? lines.join('\n') + '\n' : undefined;
-          const inBash = status(runDir, bjobs, bin, true);
-          expect(inBash.loadedAll).toBe(true);
-          const classified = status(runDir, bjobs, bin, false);
-          expect(classified.said).toBe(inBash.said);
-          if (!classified.loadedAll) byAwk++;
+          if (sameAsBash(status(runDir, bjobs, bin, true), status(runDir, bjobs, bin, false))) byAwk++;
         },
       ),
       { numRuns: 60 },
     );
     expect(byAwk).toBeGreaterThan(15);
   });
+
   it('names the failed job upstream of a terminated job, through a blocked one', () => {
     const runDir = path.join(root, 'run');
     const bin = path.join(root, 'bjobs-data');
