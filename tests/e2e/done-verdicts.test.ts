@@ -240,7 +240,7 @@ describe('submit.sh on awk\'s verdicts', () => {
     );
     // Mostly states awk decides whole: valid markers, missing ones and wrong fingerprints.
     const kinds = fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom<Kind>('none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'stale-parents') },
+      { weight: 12, arbitrary: fc.constantFrom<Kind>('none', 'valid', 'valid', 'valid', 'wrong-fingerprint', 'stale-parents') },
       { weight: 1, arbitrary: fc.constantFrom(...KINDS) },
     );
     fc.assert(
@@ -315,8 +315,8 @@ describe('status.sh classified by awk', () => {
         perJob(kinds),
         perJob(fc.constantFrom('no', 'no', 'no', 'elsewhere', 'here')),
         perJob(fc.constantFrom('no', 'no', 'file')),
-        // A failed-marker that is a directory (bash's -f says no; awk leaves it to bash).
-        fc.option(fc.nat(jobs.length - 1), { freq: 4 }),
+        // Now and then, a failed-marker that is a directory (bash's -f says no; awk leaves it to bash).
+        fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat(jobs.length - 1) }),
         perJob(fc.record({ listed: fc.constantFrom<Listed>('absent', 'array', 'array', 'batch'), state: fc.constantFrom(...BJOBS_STATES) })),
         // Mostly a scheduler that answers (status.sh classifies in bash when it does not).
         fc.constantFrom(true, true, true, false),
@@ -339,7 +339,7 @@ describe('status.sh classified by awk', () => {
       ),
       { numRuns: 60 },
     );
-    expect(byAwk).toBeGreaterThan(15);
+    expect(byAwk).toBeGreaterThan(10);
   });
 
   it('names the failed job upstream of a terminated job, through a blocked one', () => {

@@ -30,7 +30,8 @@ libcc_shq() {
 # text ("trap: line 2: unexpected EOF while looking for matching `)'") and exits or ignores the
 # signal; so no command of these scripts holds two (docs/generated-scripts.md).
 libcc_shq_to() { # variable value
-  if [[ $2 =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+  # A pattern, not a regular expression: bash compiles a regular expression at every test.
+  if [[ -n $2 && $2 != *[!A-Za-z0-9_./:=@%+,-]* ]]; then
     printf -v "$1" '%s' "$2"
   else
     printf -v "$1" "'%s'" "${2//\'/\'\\\'\'}"
