@@ -170,12 +170,7 @@ if ((judged)); then
   done
 else
   libcc_load_jobs
-  while IFS=$'\t' read -r kind num id; do
-    case $kind in
-      V) LIBCC_VALID[$num]=1 LIBCC_MID[$num]=$id ;;
-      I) LIBCC_VALID[$num]=0 ;;
-    esac
-  done <<<"$LIBCC_VERDICTS"
+  libcc_fill_done_memo
   # A job whose stage has no state directory has no marker: none is read.
   libcc_find_state_stages
   for num in "${!J_STAGE[@]}"; do

@@ -612,8 +612,13 @@ libcc_judge_markers() {
 # and every job when find or awk fails, is decided by libcc_done_valid as before. A job that
 # ends after it needs libcc_forget.
 libcc_prefill_done_valid() {
-  local kind num id
   libcc_judge_markers || return 0
+  libcc_fill_done_memo
+}
+
+# The verdicts in LIBCC_VERDICTS (libcc_judge_markers) put in the memo of libcc_done_valid.
+libcc_fill_done_memo() {
+  local kind num id
   while IFS=$'\t' read -r kind num id; do
     case $kind in
       V) LIBCC_VALID[$num]=1 LIBCC_MID[$num]=$id ;;
