@@ -163,7 +163,8 @@ export function benchSize(target, { scripts = true } = {}) {
       row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
       row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
       // A resume: every third characterize job to run again (its marker gone), with its post
-      // and merge. Those arrays go element by element, each with its own dependencies.
+      // and merge: arrays over index lists (a library's characterize, its post 1:1 on it), and a
+      // merge per library.
       const characterized = join(env.LIBCC_RUN_DIR, 'state', 'characterize');
       readdirSync(characterized)
         .sort()

@@ -7,39 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { descendants, jobName, orderViolationsFromEvents, Site, type JobRow } from '../e2e/harness.js';
-import { ensureSlurm, showJob, squeueAll } from '../helpers/slurm.js';
-import { cancelAll, compileForSlurm, elementRows, ledgerIds, waitIdle } from './pipeline.js';
+import { descendants, jobName, orderViolationsFromEvents, Site } from '../e2e/harness.js';
+import { ensureSlurm, squeueAll } from '../helpers/slurm.js';
+import { cancelAll, compileForSlurm, elementRows, ledgerIds, orderViolationsFromSlurm, slurmElements, waitIdle } from './pipeline.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'n2_tanager on a real Slurm' : `n2_tanager on a real Slurm (skipped: ${slurm.reason})`;
-
-/** Per job number, the Slurm id of its element in run `runId` (`ARRAY_INDEX`), from the ledger. */
-export function slurmElements(site: Site, runId?: string): Map<number, string> {
-  return new Map([...site.submittedElements(runId)].map(([job, { id, index }]) => [job, `${id}_${index}`]));
-}
-
-/** Violations of the DAG order by Slurm's own times (1 s resolution: a child may start in its parent's last second). */
-function orderViolationsFromSlurm(jobs: readonly JobRow[], elements: ReadonlyMap<number, string>): string[] {
-  const times = new Map<number, { start: number; end: number; state: string }>();
-  for (const [num, id] of elements) {
-    const j = showJob(id);
-    times.set(num, { start: Date.parse(j.StartTime ?? ''), end: Date.parse(j.EndTime ?? ''), state: j.JobState ?? '' });
-  }
-  const problems: string[] = [];
-  for (const job of jobs) {
-    const mine = times.get(job.num);
-    if (!mine || mine.state !== 'COMPLETED') continue;
-    for (const p of job.parents) {
-      const parent = times.get(p);
-      if (!parent) continue; // done before this run
-      if (parent.state !== 'COMPLETED' || !(parent.end <= mine.start)) {
-        problems.push(`${jobName(job)} started ${mine.start}, parent ${jobName(jobs[p]!)} ${parent.state} ended ${parent.end}`);
-      }
-    }
-  }
-  return problems;
-}
 
 describe.skipIf(!slurm.available)(title, () => {
   let root = '';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileExample, expandIndices, REPO } from '../e2e/harness.js';
-import { slurmCmd, squeueAll, type JobRow } from '../helpers/slurm.js';
+import { compileExample, expandIndices, jobName, REPO, type JobRow as TableJob, type Site } from '../e2e/harness.js';
+import { showJob, slurmCmd, squeueAll, type JobRow } from '../helpers/slurm.js';
 
 export async function compileForSlurm(prefix: string): Promise<{ root: string; out: string }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `libcc-${prefix}-`));
@@ -75,4 +75,31 @@ export function elementRows(ids: readonly string[]): Map<string, JobRow> {
     else for (const index of expandIndices(row.taskId)) result.set(`${row.arrayJobId}_${index}`, row);
   }
   return result;
+}
+
+/** Violations of the DAG order by Slurm's own times (1 s resolution: a child may start in its parent's last second). */
+export function orderViolationsFromSlurm(jobs: readonly TableJob[], elements: ReadonlyMap<number, string>): string[] {
+  const times = new Map<number, { start: number; end: number; state: string }>();
+  for (const [num, id] of elements) {
+    const j = showJob(id);
+    times.set(num, { start: Date.parse(j.StartTime ?? ''), end: Date.parse(j.EndTime ?? ''), state: j.JobState ?? '' });
+  }
+  const problems: string[] = [];
+  for (const job of jobs) {
+    const mine = times.get(job.num);
+    if (!mine || mine.state !== 'COMPLETED') continue;
+    for (const p of job.parents) {
+      const parent = times.get(p);
+      if (!parent) continue; // done before this run
+      if (parent.state !== 'COMPLETED' || !(parent.end <= mine.start)) {
+        problems.push(`${jobName(job)} started ${mine.start}, parent ${jobName(jobs[p]!)} ${parent.state} ended ${parent.end}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Per job number, the Slurm id of its element in run `runId` (`ARRAY_INDEX`), from the ledger. */
+export function slurmElements(site: Site, runId?: string): Map<number, string> {
+  return new Map([...site.submittedElements(runId)].map(([job, { id, index }]) => [job, `${id}_${index}`]));
 }

@@ -193,13 +193,20 @@ fi
 # A selected job whose upstream job is neither done nor selected could never run: refused. A
 # unit is submitted whole when every job of it is to be submitted and every parent unit was
 # submitted whole in this run (the dependency names it) or is done entirely (the dependency is
-# dropped); otherwise each job is submitted on its own, waiting for the elements of its upstream
-# jobs that are not done. A batch is submitted only whole; when it cannot be, its members (which
+# dropped). Otherwise (a resume) its jobs to submit are grouped by what they wait for: the
+# upstream elements that are not done, a submission whole when a job waits for every element of
+# it, and `each` when an array element waits for the element with its own index. A group goes
+# out as one array over its index list (`3,6,9-11`), cut in pieces that fit the scheduler's
+# limit on an array specification (LIBCC_SCHED_MAX_ARRAY_SPEC characters, counted with the longest unit
+# name and `%N`, so that a downstream group cut alike fits too); a group that waits 1:1 (`each`) goes out
+# whole only when its index list is that of the submission it pairs with, as the scheduler
+# requires; a job alone, or a group that cannot pair, goes out job by job with its explicit
+# element dependencies. A batch is submitted only whole; when it cannot be, its members (which
 # follow it) are, each as above. A job's element in a submission is its index there: a batch
 # numbers its groups' elements one after another.
 libcc_plan() {
   # shellcheck disable=SC2016 # an awk program, not shell expansions
-  LC_ALL=C awk -F '\t' '
+  LC_ALL=C awk -v max_spec="$LIBCC_SCHED_MAX_ARRAY_SPEC" -F '\t' '
     function fail(message) { print "E\t" message; failed = 1; exit }
     function done(n) { return (n in valid) && !(jstage[n] in forced) }
     function sel(stage) { return !selecting || (stage in selected) }
@@ -228,8 +235,92 @@ libcc_plan() {
       count = split(jobs, list, ",")
       if (expand(indices) != count) fail("lib/units.tsv: unit " u " has " count " jobs for the indices " indices " (compile again)")
       for (i = 1; i <= count; i++) submitted[list[i]] = (uarray[u] == 1 ? "element:#" seq ":" idx[i] : "all:#" seq)
+      subspec["#" seq] = indices
+      subsize["#" seq] = count
     }
-    function unit(u,    batch, count, list, i, todo, whole, deps, ndeps, dlist, d, j, nparents, plist, q, p) {
+    # What job j waits for, each led by a tab: `element:#seq:index` for each upstream job that is
+    # not done, or `all:#seq` when it waits for every element of submission #seq.
+    function jobdeps(j,    nparents, plist, q, p, n, tok, t, count, seen, deps) {
+      nparents = split(jparents[j], plist, ",")
+      n = 0
+      for (q = 1; q <= nparents; q++) {
+        p = plist[q]
+        if (done(p)) continue
+        if (!(p in submitted)) fail("job " jstage[j] " " jkey[j] " needs " jstage[p] " " jkey[p] ", which is neither done nor part of this submission (add its stage with --only, or run it first)")
+        tok[++n] = submitted[p]
+        split(tok[n], t, ":")
+        count[t[2]]++
+      }
+      deps = ""
+      for (q = 1; q <= n; q++) {
+        split(tok[q], t, ":")
+        if (t[1] == "element" && count[t[2]] == subsize[t[2]]) {
+          if (!(t[2] in seen)) deps = deps "\tall:" t[2]
+          seen[t[2]]
+        } else deps = deps "\t" tok[q]
+      }
+      return deps
+    }
+    # deps with each `element:#seq:x` of index x (the element of #seq with the index of the job
+    # that waits for it) written `each:#seq`: what every element of a 1:1 array waits for.
+    function paired(deps, x,    list, count, i, t, out) {
+      count = split(deps, list, "\t")
+      out = ""
+      for (i = 2; i <= count; i++) {
+        split(list[i], t, ":")
+        out = out "\t" (t[1] == "element" && t[3] == x ? "each:" t[2] : list[i])
+      }
+      return out
+    }
+    # Submits group g of unit u (its jobs gjob[g, 1..gn[g]], waiting for gkey[g]): one array over
+    # its index list, in pieces that fit the array specification, or job by job (see above).
+    function group(u, g,    n, k, j, list, count, i, t, each, whole, spec, jobs, start, last, before, piece) {
+      n = gn[g]
+      each = 0
+      count = split(gkey[g], list, "\t")
+      for (i = 2; i <= count; i++) if (list[i] ~ /^each:/) each = 1
+      whole = (n > 1)
+      for (k = 2; k <= n && whole; k++) if (jindex[gjob[g, k]] + 0 <= jindex[gjob[g, k - 1]] + 0) whole = 0
+      if (whole && each) {
+        spec = ""
+        jobs = ""
+        for (k = 1; k <= n; k++) {
+          j = gjob[g, k]
+          jobs = jobs (k > 1 ? "," : "") j
+          if (k == 1 || jindex[j] != jindex[gjob[g, k - 1]] + 1) { before = spec; start = jindex[j] }
+          spec = before (before == "" ? "" : ",") start (jindex[j] != start ? "-" jindex[j] : "")
+        }
+        for (i = 2; i <= count; i++) {
+          split(list[i], t, ":")
+          if (t[1] == "each" && subspec[t[2]] != spec) whole = 0
+        }
+        if (whole && length(spec) <= budget) { submit(u, spec, jobs, gkey[g]); return }
+        whole = 0
+      }
+      if (!whole) {
+        for (k = 1; k <= n; k++) { j = gjob[g, k]; submit(u, jindex[j], j, jobdeps(j)) }
+        return
+      }
+      # No 1:1 dependency: pieces as long as the specification allows.
+      k = 1
+      while (k <= n) {
+        spec = ""
+        jobs = ""
+        piece = 0
+        for (; k <= n; k++) {
+          j = gjob[g, k]
+          if (piece == 0 || jindex[j] != last + 1) { t[1] = spec; t[2] = jindex[j] } else { t[1] = before; t[2] = start }
+          t[3] = t[1] (t[1] == "" ? "" : ",") t[2] (jindex[j] != t[2] ? "-" jindex[j] : "")
+          if (piece > 0 && length(t[3]) > budget) break
+          before = t[1]; start = t[2]; spec = t[3]; last = jindex[j] + 0
+          jobs = jobs (piece > 0 ? "," : "") j
+          piece++
+        }
+        if (piece == 1) { j = gjob[g, k - 1]; submit(u, jindex[j], j, jobdeps(j)) }
+        else submit(u, spec, jobs, gkey[g])
+      }
+    }
+    function unit(u,    batch, count, list, i, todo, whole, deps, ndeps, dlist, d, j, g, ngroups, groupof) {
       if (!sel(ustage[u])) return
       batch = ubatch[u]
       # A member of a batch submitted whole.
@@ -254,19 +345,19 @@ libcc_plan() {
         return
       }
       if (batch ~ /^\+/) return
+      # The jobs to submit, grouped by what they wait for (in order of their first job).
+      ngroups = 0
+      split("", groupof)
       for (i = 1; i <= count; i++) {
         j = list[i]
         if (done(j)) continue
-        deps = ""
-        nparents = split(jparents[j], plist, ",")
-        for (q = 1; q <= nparents; q++) {
-          p = plist[q]
-          if (done(p)) continue
-          if (!(p in submitted)) fail("job " jstage[j] " " jkey[j] " needs " jstage[p] " " jkey[p] ", which is neither done nor part of this submission (add its stage with --only, or run it first)")
-          deps = deps "\t" submitted[p]
-        }
-        submit(u, jindex[j], j, deps)
+        deps = jobdeps(j)
+        if (uarray[u] == 1) deps = paired(deps, jindex[j])
+        if (!(deps in groupof)) { groupof[deps] = ++ngroups; gkey[ngroups] = deps; gn[ngroups] = 0 }
+        g = groupof[deps]
+        gjob[g, ++gn[g]] = j
       }
+      for (g = 1; g <= ngroups; g++) group(u, g)
     }
     /^#/ { next }
     FILENAME == ARGV[1] { jstage[$1] = $2; jindex[$1] = $4; jkey[$1] = $5; jparents[$1] = ($7 == "-" ? "" : $7); jobs[++njobs] = $1; next }
@@ -274,6 +365,7 @@ libcc_plan() {
       if ($1 != nunits || ($9 != "-" && $9 !~ /^\+?[0-9]+$/)) fail("lib/units.tsv: not a unit: " $1 " (edited by hand? compile again)")
       ustage[$1] = $2; ugroup[$1] = $3; uname[$1] = $4; uarray[$1] = $5; uspec[$1] = $6; ujobs[$1] = $7; ulimit[$1] = $8; ubatch[$1] = $9
       units[++nunits - 1] = $1
+      if (length($4) > longest) longest = length($4)
       next
     }
     FILENAME == ARGV[3] { udeps[$1] = udeps[$1] (udeps[$1] == "" ? "" : " ") $2 ":" $3 ":" $4; next }
@@ -282,6 +374,9 @@ libcc_plan() {
     $1 == "FORCE" { forced[$2]; next }
     END {
       if (failed) exit
+      # The room for an index list: the longest `name[list]%N` the scheduler takes, less the
+      # longest name, the brackets and `%N`.
+      budget = max_spec - longest - 2 - 8
       for (k = 1; k <= njobs; k++) {
         n = jobs[k]
         if (done(n) || !sel(jstage[n])) continue

@@ -16,5 +16,5 @@ export const local: Scheduler = {
   },
   validate: () => [],
   stageOptions: () => [],
-  files: ({ program, header }) => [{ path: 'lib/scheduler.sh', template: 'sh/local/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name } }],
+  files: ({ program, header }) => [{ path: 'lib/scheduler.sh', template: 'sh/local/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name, maxArraySpec: Number.MAX_SAFE_INTEGER } }],
 };

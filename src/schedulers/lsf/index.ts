@@ -36,6 +36,6 @@ export const lsf: Scheduler = {
   validate: () => [],
   stageOptions: (program, stage) => bsubOptions(program, stage).flat(),
   files: ({ program, header }) => [
-    { path: 'lib/scheduler.sh', template: 'sh/lsf/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name, jobGroup: lsfJobGroup(program), maxPackJobs: program.site.lsfMaxPackJobs } },
+    { path: 'lib/scheduler.sh', template: 'sh/lsf/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name, jobGroup: lsfJobGroup(program), maxPackJobs: program.site.lsfMaxPackJobs, maxArraySpec: MAX_ARRAY_SPEC } },
   ],
 };

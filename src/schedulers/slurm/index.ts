@@ -47,6 +47,8 @@ export function slurmDependency(deps: readonly Dependency[]): string {
 
 /** Slurm 22.05 refuses a job name longer than 1024 characters (docs/slurm-facts.md). */
 const MAX_JOB_NAME = 1024;
+// No limit on the `--array` text worth splitting for; the indices are bounded by MaxArraySize.
+const MAX_ARRAY_SPEC = 4096;
 
 /** Scheduler options sbatch has no equivalent for, and why (docs/schedulers.md). */
 const UNSUPPORTED_OPTIONS: Partial<Record<SchedulerOptionName, string>> = {
@@ -104,11 +106,10 @@ export const slurm: Scheduler = {
     elementWiseDependencies: true,
     orphanCancellation: true,
     requeueOnExitCodes: false,
-    // No limit on the `--array` text worth splitting for; the indices are bounded by MaxArraySize.
-    maxArraySpec: 4096,
+    maxArraySpec: MAX_ARRAY_SPEC,
     maxJobName: MAX_JOB_NAME,
   },
   validate,
   stageOptions: sbatchOptions,
-  files: ({ program, header }) => [{ path: 'lib/scheduler.sh', template: 'sh/slurm/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name } }],
+  files: ({ program, header }) => [{ path: 'lib/scheduler.sh', template: 'sh/slurm/scheduler.sh.hbs', view: { header, pipeline: program.pipeline.name, maxArraySpec: MAX_ARRAY_SPEC } }],
 };

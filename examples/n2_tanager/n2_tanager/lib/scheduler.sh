@@ -8,6 +8,9 @@
 # (docs/schedulers.md). Sourced by lib/runtime.sh, never executed.
 
 LIBCC_SCHEDULER=LSF
+# The longest job array specification, `name[indices]%N`, that bsub takes (a resume's arrays
+# over index lists are cut to fit it: submit.sh's libcc_plan).
+LIBCC_SCHED_MAX_ARRAY_SPEC=255
 # A full queue must not block bsub forever: LSB_NTRIES bounds bsub's retries (IBM LSF
 # documentation, "LSB_NTRIES"; docs/generated-scripts.md).
 export LSB_NTRIES=${LSB_NTRIES:-10}
