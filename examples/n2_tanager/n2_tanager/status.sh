@@ -82,22 +82,15 @@ declare -a sched=() failures=() held=()
 # suspended job, in job order; or `U` when it cannot classify every job as bash would.
 libcc_status_classify() {
   # shellcheck disable=SC2016 # an awk program, not shell expansions
-  LC_ALL=C awk -F '\t' -v pipeline="$LIBCC_PIPELINE" '
+  LC_ALL=C awk -F '\t' -v pipeline="$LIBCC_PIPELINE" "$LIBCC_AWK_INDEX_LISTS"'
     /^#/ { next }
     FILENAME == ARGV[1] { n = $1 + 0; jstage[n] = $2; jgroup[n] = $3; jindex[n] = $4; name[n] = $2 "/" $5; num[name[n]] = n; jparents[n] = ($7 == "-" ? "" : $7); order[++jobs] = n; next }
     # A batch element is named `name[i]` in the states of a run that submitted the batch whole.
     FILENAME == ARGV[2] {
       if ($9 !~ /^\+/) next
       count = split($7, list, ",")
-      at = 0
-      nparts = split($6, parts, ",")
-      for (i = 1; i <= nparts; i++) {
-        if (parts[i] ~ /^[0-9]+$/) from = to = parts[i] + 0
-        else if (parts[i] ~ /^[0-9]+-[0-9]+$/) { split(parts[i], ends, "-"); from = ends[1] + 0; to = ends[2] + 0 }
-        else unsure = 1
-        for (; from <= to; from++) if (++at <= count) bkey[list[at] + 0] = $4 "[" from "]"
-      }
-      if (at != count) unsure = 1
+      if (index_list($6, at) != count) { unsure = 1; next }
+      for (i = 1; i <= count; i++) bkey[list[i] + 0] = $4 "[" at[i] "]"
       next
     }
     $1 == "V" { valid[$2 + 0]; next }

@@ -211,7 +211,7 @@ fi
 # numbers its groups' elements one after another.
 libcc_plan() {
   # shellcheck disable=SC2016 # an awk program, not shell expansions
-  LC_ALL=C awk -v max_spec="$LIBCC_SCHED_MAX_ARRAY_SPEC" -F '\t' '
+  LC_ALL=C awk -v max_spec="$LIBCC_SCHED_MAX_ARRAY_SPEC" -F '\t' "$LIBCC_AWK_INDEX_LISTS"'
     function fail(message) { print "E\t" message; failed = 1; exit }
     function done(n) { return (n in valid) && !(jstage[n] in forced) }
     function sel(stage) { return !selecting || (stage in selected) }
@@ -220,25 +220,12 @@ libcc_plan() {
       for (i = 1; i <= count; i++) if (!done(list[i])) return 0
       return 1
     }
-    # The indices of index list `spec` (`1-3,5`) into idx[1..n]; returns n.
-    function expand(spec,    parts, count, i, ends, from, to, n) {
-      split("", idx)
-      n = 0
-      count = split(spec, parts, ",")
-      for (i = 1; i <= count; i++) {
-        if (parts[i] ~ /^[0-9]+$/) from = to = parts[i] + 0
-        else if (parts[i] ~ /^[0-9]+-[0-9]+$/) { split(parts[i], ends, "-"); from = ends[1] + 0; to = ends[2] + 0 }
-        else fail("lib/units.tsv: not an index list: " spec " (compile again)")
-        for (; from <= to; from++) idx[++n] = from
-      }
-      return n
-    }
     function submit(u, indices, jobs, deps,    seq, count, list, i) {
       seq = submissions++
       out[++lines] = "S\t" seq "\t" u "\t" ustage[u] "\t" ugroup[u] "\t" uname[u] "\t" uarray[u] "\t" indices "\t" ulimit[u] deps
       subof[u] = "#" seq
       count = split(jobs, list, ",")
-      if (expand(indices) != count) fail("lib/units.tsv: unit " u " has " count " jobs for the indices " indices " (compile again)")
+      if (index_list(indices, idx) != count) fail("lib/units.tsv: unit " u " has " count " jobs for the indices " indices " (compile again)")
       for (i = 1; i <= count; i++) submitted[list[i]] = (uarray[u] == 1 ? "element:#" seq ":" idx[i] : "all:#" seq)
       subspec["#" seq] = indices
       subsize["#" seq] = count
@@ -279,7 +266,7 @@ libcc_plan() {
     }
     # Submits group g of unit u (its jobs gjob[g, 1..gn[g]], waiting for gkey[g]): one array over
     # its index list, in pieces that fit the array specification, or job by job (see above).
-    function group(u, g,    n, k, j, list, count, i, t, each, whole, spec, jobs, start, last, before, piece) {
+    function group(u, g,    n, k, j, list, count, i, t, each, whole, spec, jobs, last, next_spec, piece) {
       n = gn[g]
       each = 0
       count = split(gkey[g], list, "\t")
@@ -291,9 +278,9 @@ libcc_plan() {
         jobs = ""
         for (k = 1; k <= n; k++) {
           j = gjob[g, k]
+          spec = index_list_add(spec, last, jindex[j] + 0)
+          last = jindex[j] + 0
           jobs = jobs (k > 1 ? "," : "") j
-          if (k == 1 || jindex[j] != jindex[gjob[g, k - 1]] + 1) { before = spec; start = jindex[j] }
-          spec = before (before == "" ? "" : ",") start (jindex[j] != start ? "-" jindex[j] : "")
         }
         for (i = 2; i <= count; i++) {
           split(list[i], t, ":")
@@ -314,10 +301,10 @@ libcc_plan() {
         piece = 0
         for (; k <= n; k++) {
           j = gjob[g, k]
-          if (piece == 0 || jindex[j] != last + 1) { t[1] = spec; t[2] = jindex[j] } else { t[1] = before; t[2] = start }
-          t[3] = t[1] (t[1] == "" ? "" : ",") t[2] (jindex[j] != t[2] ? "-" jindex[j] : "")
-          if (piece > 0 && length(t[3]) > budget) break
-          before = t[1]; start = t[2]; spec = t[3]; last = jindex[j] + 0
+          next_spec = index_list_add(spec, last, jindex[j] + 0)
+          if (piece > 0 && length(next_spec) > budget) break
+          spec = next_spec
+          last = jindex[j] + 0
           jobs = jobs (piece > 0 ? "," : "") j
           piece++
         }

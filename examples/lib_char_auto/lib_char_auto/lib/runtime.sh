@@ -293,6 +293,35 @@ libcc_expand_spec() { # spec
   done
 }
 
+# awk functions on index lists, for the awk programs of submit.sh and status.sh (prepended to
+# their text: POSIX awk has no include).
+# shellcheck disable=SC2016 # awk text, not shell expansions
+LIBCC_AWK_INDEX_LISTS='
+  # The indices of index list `spec` (`1-3,5`, as lib/units.tsv writes them) into out[1..n];
+  # returns n, or -1 when spec is no index list.
+  function index_list(spec, out,    parts, count, i, ends, from, to, n) {
+    split("", out)
+    n = 0
+    count = split(spec, parts, ",")
+    for (i = 1; i <= count; i++) {
+      if (parts[i] ~ /^[0-9]+$/) from = to = parts[i] + 0
+      else if (parts[i] ~ /^[0-9]+-[0-9]+$/) { split(parts[i], ends, "-"); from = ends[1] + 0; to = ends[2] + 0 }
+      else return -1
+      for (; from <= to; from++) out[++n] = from
+    }
+    return n
+  }
+  # Index list `spec`, whose last index is `last`, with a greater index x appended: `1-3` and 4
+  # make `1-4`, and then 6 `1-4,6`.
+  function index_list_add(spec, last, x) {
+    if (spec != "" && x == last + 1) {
+      if (spec ~ ("-" last "$")) return substr(spec, 1, length(spec) - length(last)) x
+      return spec "-" x
+    }
+    return spec (spec == "" ? "" : ",") x
+  }
+'
+
 # Each batched job's element in its batch, `name[index]`, in J_BATCH_KEY: the key of its state
 # (LIBCC_SCHED_STATE) in a run that submitted the batch whole (libcc_sched_key).
 declare -a J_BATCH_KEY=()
