@@ -21,7 +21,7 @@ ${corners.map((c) => `corner ${c} {}`).join('\n')}
 library a : n5 { corners = [${corners.join(', ')}] }
 library b : n5 { corners = [${corners.slice(0, 3).join(', ')}] }
 ${stage('prep', 'library, corner', '')}
-${stage('char', 'library, corner', 'prep')}
+${stage('char', 'library, corner', 'prep').replace('mkdir', () => 'while [ -n "$${ARRAYS_GATE:-}" ] && [ ! -e "$${ARRAYS_GATE:-}" ]; do sleep 0.05; done; mkdir')}
 ${stage('post', 'library, corner', 'char')}
 ${stage('gather', 'library', 'post')}
 `;
@@ -82,9 +82,21 @@ describe('a resume on LSF: arrays over index lists', () => {
     expect(lines).toHaveLength(2 * charA.length + 5);
 
     // LSF takes them (a 1:1 dependency on an array with other indices would be refused) and
-    // runs exactly the jobs to run again, each once, after its parents.
-    const r = await s.submitWith(lsf, 'submit.sh');
+    // runs exactly the jobs to run again, each once, after its parents. While char waits at its
+    // gate, status.sh finds every resubmitted job under its array's name and index.
+    const gate = `${s.root}/gate`;
+    const r = await s.submitWith(lsf, 'submit.sh', [], { ARRAYS_GATE: gate });
     expect(r.code, r.stderr).toBe(0);
+    await lsf.waitFor((jobs) => jobs.some((j) => Object.values(j.elements).some((e) => e.state === 'RUN')), 30_000, 'a char element running');
+    const status = await s.submitWith(lsf, 'status.sh', ['--json']);
+    const byNum = new Map((JSON.parse(status.stdout) as { jobs: { num: number; state: string; scheduler_state: string | null }[] }).jobs.map((j) => [j.num, j]));
+    for (const j of s.jobs) {
+      const seen = byNum.get(j.num)!;
+      if (!expected.has(j.num)) expect(seen.state, jobName(j)).toBe('done');
+      else if (j.stage === 'char') expect([seen.state, seen.scheduler_state], jobName(j)).toSatisfy(([st, sc]: string[]) => (st === 'running' && sc === 'RUN') || (st === 'pending' && sc === 'PEND'));
+      else expect([seen.state, seen.scheduler_state], jobName(j)).toEqual(j.stage === 'post' && j.num === again.at(-1)!.num ? [expect.stringMatching(/^(pending|running|done)$/), expect.anything()] : ['pending', 'PEND']);
+    }
+    fs.writeFileSync(gate, '');
     await lsf.waitIdle(120_000);
     const group = s.ledger().at(-1)!.group;
     expect(lsf.jobs()).toHaveLength(lines.length);
