@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { compiledPipeline, descendants, expandIndices, jobName, orderViolationsFromEvents, orderViolationsFromLsf, submittedJobs, type JobRow } from './harness.js';
+import { compiledPipeline, descendants, expandIndices, jobName, orderViolationsFromEvents, orderViolationsFromLsf, type Site, submittedJobs, type JobRow } from './harness.js';
 
 const PIPELINE = 'arrays';
 /** 200 corners for library a (0.500 V to 0.599 V, ss and tt), 3 of them for library b. */
@@ -34,20 +34,28 @@ function words(line: string): string[] {
   return r.stdout.split('\0').slice(0, -1);
 }
 
+/**
+ * A site whose whole run finished (run-local.sh), then every other corner of library a to
+ * characterize again (100 elements: too many for one array specification), one of library b's,
+ * and one of a's posts for its own sake: their done-markers removed. `expected`: those jobs and
+ * everything downstream of them.
+ */
+async function finishedThenPartlyUndone(): Promise<{ s: Site; again: JobRow[]; expected: Set<number> }> {
+  const s = pipeline.site();
+  const first = await s.run('run-local.sh', ['-j', '4']);
+  expect(first.code, first.stderr).toBe(0);
+  for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
+  const job = (stageName: string, group: string, index: number): JobRow => s.jobs.find((j) => j.stage === stageName && j.group === group && j.index === index)!;
+  const again = [...Array.from({ length: 100 }, (_, i) => job('char', 'n5.a', 2 * i + 1)), job('char', 'n5.b', 2), job('post', 'n5.a', 2)];
+  for (const j of again) fs.rmSync(s.stateFile(j, 'done'));
+  const expected = new Set(again.map((j) => j.num));
+  for (const d of descendants(s.jobs, [...expected])) expected.add(d);
+  return { s, again, expected };
+}
+
 describe('a resume on LSF: arrays over index lists', () => {
   it('the part to run again goes out as arrays, 1:1 where the index lists match, cut to fit; each job runs once, in order', async () => {
-    const s = pipeline.site();
-    const first = await s.run('run-local.sh', ['-j', '4']);
-    expect(first.code, first.stderr).toBe(0);
-    for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
-
-    const job = (stageName: string, group: string, index: number): JobRow => s.jobs.find((j) => j.stage === stageName && j.group === group && j.index === index)!;
-    // Every other corner of library a characterized again (100 elements: too many for one
-    // array specification), one of library b's; and one of a's posts for its own sake.
-    const again = [...Array.from({ length: 100 }, (_, i) => job('char', 'n5.a', 2 * i + 1)), job('char', 'n5.b', 2), job('post', 'n5.a', 2)];
-    for (const j of again) fs.rmSync(s.stateFile(j, 'done'));
-    const expected = new Set(again.map((j) => j.num));
-    for (const d of descendants(s.jobs, [...expected])) expected.add(d);
+    const { s, again, expected } = await finishedThenPartlyUndone();
 
     const lsf = s.lsf({ slots: 16 });
     const dry = await s.submitWith(lsf, 'submit.sh', ['--dry-run']);
@@ -106,5 +114,20 @@ describe('a resume on LSF: arrays over index lists', () => {
     for (const j of s.jobs) expect(s.isDone(j), jobName(j)).toBe(true);
     const nothing = await s.submitWith(lsf, 'submit.sh');
     expect(nothing.stderr).toContain('nothing to submit');
+  });
+
+  it('in LSF job packs: the same arrays in three `bsub -pack` calls (a pack goes when a submission waits for one of its members)', async () => {
+    const { s, expected } = await finishedThenPartlyUndone();
+    const lsf = s.lsf({ slots: 16, env: { LSF_STANDIN_MAX_PACK_JOBS: '300' } });
+    const r = await s.submitWith(lsf, 'submit.sh', [], { LIBCC_LSF_MAX_PACK_JOBS: '300' });
+    expect(r.code, r.stderr).toBe(0);
+    // char's arrays; post's (1:1 on them); the gathers.
+    expect(Number(fs.readFileSync(`${lsf.dir}/bsub_calls`, 'utf8').trim())).toBe(3);
+    await lsf.waitIdle(120_000);
+    const group = s.ledger().at(-1)!.group;
+    expect(lsf.jobs().filter((j) => j.name.startsWith(`${PIPELINE}.post.n5.a`) && j.indices !== null && j.indices.length > 1)).toHaveLength(2);
+    expect(submittedJobs(s.jobs, lsf.jobs(), group, PIPELINE)).toEqual([...expected].sort((a, b) => a - b));
+    expect(orderViolationsFromLsf(s.jobs, lsf.jobs(), group, PIPELINE)).toEqual([]);
+    for (const j of s.jobs) expect(s.isDone(j), jobName(j)).toBe(true);
   });
 });
