@@ -93,7 +93,7 @@ export function expandIndices(spec: string): number[] {
 }
 
 /** The units of lib/units.tsv: name, batch column, and each index's job. */
-function readUnits(out: string): Map<number, { name: string; batch: string; jobAt: Map<number, number> }> {
+export function readUnits(out: string): Map<number, { name: string; batch: string; jobAt: Map<number, number> }> {
   const result = new Map<number, { name: string; batch: string; jobAt: Map<number, number> }>();
   const file = path.join(out, 'lib/units.tsv');
   if (!fs.existsSync(file)) return result;
