@@ -3,12 +3,13 @@
 // tree (the floor: writing the same files) measured in the same run — compile and copy in turn,
 // LIBCC_BENCH_REPEAT times (default 3), medians shown; then the generated scripts:
 // submit.sh --dry-run (bsub lines per job) with nothing done, with every job done and with a third of
-// one stage to run again, status.sh for each,
+// one stage to run again, status.sh for each, submit.sh and status.sh on a run in flight (a bsub and
+// a bjobs that stand in for LSF's answers),
 // and single job wrappers (start-up: element row, upstream cone, then the command). Wall, CPU
 // (user + system of the child) and peak RSS come from GNU time (`/usr/bin/time -f`) when it is
 // installed, else wall from the clock, CPU from bash's `times` and no RSS.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,29 @@ export function measure(argv, options = {}) {
   const children = r.stderr.trim().split('\n').pop() ?? '';
   const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
   return { wall, cpu, rssMiB: undefined, status: r.status, stdout: r.output[3] ?? '' };
+}
+
+/**
+ * A directory with a `bsub` that confirms each submission with a new id and a `bjobs` that says
+ * every element of the run's ledger is pending (`ID|PEND|NAME[INDEX]`, as
+ * `bjobs -o "jobid stat job_name delimiter='|'"` prints it): the scripts' own work on LSF's
+ * answers, without LSF.
+ */
+function fakeLsf(dir, out, runDir) {
+  const bin = join(dir, 'fake-lsf');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'bsub'),
+    `#!/bin/bash\nn=$(cat '${bin}/count' 2>/dev/null || echo 1000)\nn=$((n + 1))\necho "$n" >'${bin}/count'\necho "Job <$n> is submitted to queue <normal>."\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    join(bin, 'bjobs'),
+    `#!/bin/bash\nexec awk -F '\\t' 'NR == FNR { if ($1 ~ /^[0-9]+$/) { name[$1] = $4; array[$1] = $5 } next }
+  { count = split($7, parts, ","); for (i = 1; i <= count; i++) { split(parts[i], ends, "-"); last = ends[2] == "" ? ends[1] : ends[2]; for (x = ends[1]; x <= last; x++) print $6 "|PEND|" name[$5] (array[$5] == 1 ? "[" x "]" : "") } }' '${join(out, 'lib/units.tsv')}' '${join(runDir, 'ledger.tsv')}'\n`,
+    { mode: 0o755 },
+  );
+  return bin;
 }
 
 function treeSize(dir, skip = new Set(['run'])) {
@@ -159,6 +183,16 @@ export function benchSize(target, { scripts = true } = {}) {
       row('submit.sh --dry-run (job packs of 300)', packed, { bsubs: packCalls });
       // Nothing run yet: each job's state from its parents' (looked up far back in the job table).
       row('status.sh (nothing run, no ledger)', measure([join(out, 'status.sh')], { env }));
+      // A run in flight: submitted through a bsub that only confirms, then asked about through a
+      // bjobs that answers PEND for every element the ledger names (status.sh reads one line a
+      // job from LSF), then forgotten (the ledger removed) for the rows below.
+      const fake = fakeLsf(dir, out, env.LIBCC_RUN_DIR);
+      const live = { ...env, PATH: `${fake}:${process.env.PATH}` };
+      const submitted = measure([join(out, 'submit.sh'), '--run-id', 'live'], { env: live });
+      if (submitted.status !== 0) throw new Error('submit.sh through the stand-in bsub failed');
+      row('submit.sh (a bsub that only confirms)', submitted);
+      row('status.sh (a run in flight: bjobs answers PEND for every job)', measure([join(out, 'status.sh')], { env: live }));
+      rmSync(join(env.LIBCC_RUN_DIR, 'ledger.tsv'));
       writeDoneMarkers(out, env.LIBCC_RUN_DIR);
       row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
       row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));

@@ -2,6 +2,7 @@
 // checks its exit status. The LSF stand-in fails on demand, as when mbatchd cannot be reached
 // (LSF_STANDIN_DOWN) or on an OpenLava-family scheduler whose bjobs/bkill lack `-o`,
 // `-noheader` or `-g` (LSF_STANDIN_ILLEGAL_OPTIONS).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,5 +182,43 @@ describe('kill.sh and fail-fast report what they could not kill', () => {
     fs.writeFileSync(path.join(ctl, 'gate'), '');
     await lsf.waitIdle(20_000);
     expect(others.every((j) => s.isDone(j)), others.map(jobName).join()).toBe(true);
+  });
+});
+
+describe("libcc_bjobs: LSF's answer split into job lines and messages", () => {
+  /** libcc_bjobs with a bjobs that prints `text` and exits with `code`; what it returns and sets. */
+  function bjobs(text: string, code: number): { status: number; out: string; count: string; err: string } {
+    const s = pipeline.site();
+    const bin = path.join(s.root, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'bjobs'), `#!/bin/bash\nprintf '%s' "$BJOBS_TEXT"\nexit ${code}\n`, { mode: 0o755 });
+    const script = `set -euo pipefail
+LIBCC_HOME=$1
+. "$LIBCC_HOME/lib/runtime.sh"
+status=0
+libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g /libcc/x || status=$?
+printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$LIBCC_SCHED_ERR"`;
+    const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BJOBS_TEXT: text } });
+    const [status, out, count, err] = r.stdout.split('\0');
+    return { status: Number(status), out: out!, count: count!, err: err! };
+  }
+
+  it('job lines (each with its line break) and their count; every other line a message, joined', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `${100 + i}|PEND|sched.work.a[${i + 1}]`);
+    expect(bjobs(`${lines.slice(0, 1000).join('\n')}\nWarning: a message\n\n${lines.slice(1000).join('\n')}\n  \nand another\n`, 0)).toEqual({
+      status: 0,
+      out: `${lines.join('\n')}\n`,
+      count: '2000',
+      err: 'Warning: a message;   ; and another',
+    });
+    expect(bjobs('', 0)).toEqual({ status: 0, out: '', count: '0', err: '' });
+  });
+
+  it('"No job found" with a non-zero exit is an answer: no jobs; any other message is a failure, with bjobs\'s words', () => {
+    expect(bjobs('No unfinished job found\n', 255)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    expect(bjobs('No job found\n', 255)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    expect(bjobs('LSF is down. Please wait ...\nmbatchd: not responding\n', 255)).toEqual({ status: 1, out: '', count: '0', err: 'bjobs exited with code 255: LSF is down. Please wait ...; mbatchd: not responding' });
+    // Job lines and a failure: not an answer.
+    expect(bjobs('7|RUN|sched.work.a[1]\nNo job found\n', 255)).toMatchObject({ status: 1, count: '1', err: 'bjobs exited with code 255: No job found' });
   });
 });

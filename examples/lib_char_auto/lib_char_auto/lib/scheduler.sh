@@ -199,7 +199,7 @@ libcc_sched_pack_submit() {
 # its own message in LIBCC_SCHED_ERR: a non-zero exit is an answer only when all it said is
 # that there is no such job (`No job found`, LSB_BJOBS_CONSISTENT_EXIT_CODE=Y).
 libcc_bjobs() { # bjobs arguments...
-  local out code=0 line
+  local out code=0 split
   LIBCC_BJOBS_OUT='' LIBCC_SCHED_ERR='' LIBCC_BJOBS_COUNT=0
   if ! command -v bjobs >/dev/null 2>&1; then
     LIBCC_SCHED_ERR='bjobs: command not found'
@@ -210,14 +210,16 @@ libcc_bjobs() { # bjobs arguments...
     LIBCC_SCHED_ERR=${out##*$'\n'}
     return 1
   fi
-  while IFS= read -r line; do
-    if [[ $line =~ ^[0-9]+\| ]]; then
-      LIBCC_BJOBS_OUT+=$line$'\n'
-      LIBCC_BJOBS_COUNT=$((LIBCC_BJOBS_COUNT + 1))
-    elif [[ -n $line ]]; then
-      LIBCC_SCHED_ERR+="${LIBCC_SCHED_ERR:+; }$line"
-    fi
-  done <<<"$out"
+  # One awk over the answer, not a bash loop: appending a line at a time copies the text so far
+  # (100k job lines took 11 s). Out: the job lines, then a last line `\034COUNT\034MESSAGES`.
+  # shellcheck disable=SC2016 # an awk program, not shell expansions
+  split=$(LC_ALL=C awk '/^[0-9]+\|/ { print; n++; next } length($0) { err = err (err == "" ? "" : "; ") $0 } END { printf "\034%d\034%s\n", n, err }' <<<"$out") ||
+    { LIBCC_SCHED_ERR="cannot read what bjobs printed: awk failed"; return 1; }
+  LIBCC_BJOBS_OUT=${split%$'\034'*$'\034'*}
+  # By offset: removing a long prefix by pattern (`${split#"$LIBCC_BJOBS_OUT"}`) is quadratic.
+  split=${split:${#LIBCC_BJOBS_OUT}+1}
+  LIBCC_BJOBS_COUNT=${split%%$'\034'*}
+  LIBCC_SCHED_ERR=${split#*$'\034'}
   ((code != 0)) || return 0
   if ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_SCHED_ERR =~ ^No\ ([a-z]+\ )?job\ found$ ]]; then
     LIBCC_SCHED_ERR=''
