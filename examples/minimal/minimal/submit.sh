@@ -419,6 +419,7 @@ libcc_pack_flush() {
   pack_units=() pack_stages=() pack_groups=() pack_placeholders=() pack_indices=()
 }
 
+declare -A log_dirs=()
 # Submit one planned submission, waiting for the resolved dependencies that follow (`each:ID`,
 # `all:ID`, `element:ID:INDEX`); in a pack when the scheduler takes them. LIBCC_SUBMITTED gets
 # its id (a placeholder while in a pack).
@@ -427,9 +428,11 @@ libcc_submit() { # unit stage group name array indices limit dep...
   local -a deps=()
   [[ $limit != - ]] || limit=''
   shift 7
-  if ((!dry_run)); then
+  if ((!dry_run)) && [[ -z ${log_dirs[$stage]:-} ]]; then
     # Schedulers do not create the directory of a job's output file: the output would be lost.
+    # Once a stage (a process per submission cost about 2 ms).
     mkdir -p -- "$LIBCC_RUN_DIR/logs/$stage"
+    log_dirs[$stage]=1
   fi
   if ((pack_max > 1)); then
     for dep in "$@"; do
