@@ -2,12 +2,10 @@
 // (tests/helpers/fault-tool.ts) compiled once, a run site per test with the fault tool and a
 // shims directory, everything a test submitted cancelled after it, and what the tests read back.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { compileExample, jobName, Site, type JobRow } from '../e2e/harness.js';
+import { jobName, type JobRow, type Site } from '../e2e/harness.js';
 import { installFaultTool } from '../helpers/fault-tool.js';
-import { cancelAll, elementRows, ledgerIds, waitIdle } from './pipeline.js';
+import { compileFlow, elementRows, ledgerIds, slurmSites, waitIdle } from './pipeline.js';
 
 export interface FaultSite extends Site {
   faults: string;
@@ -30,30 +28,10 @@ export interface StatusJson {
 
 /** Call inside a `describe`: registers the hooks, returns the helpers. */
 export function faultSites(flow: string) {
-  let root = '';
-  let out = '';
-  const sites: FaultSite[] = [];
-
-  beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-slurm-faults-'));
-    fs.chmodSync(root, 0o755);
-    fs.writeFileSync(path.join(root, 'flow.lcp'), flow);
-    out = await compileExample(root, path.join(root, 'flow.lcp'));
-  }, 60_000);
-  afterEach(async () => {
-    while (sites.length) {
-      const s = sites.pop()!;
-      cancelAll(ledgerIds(s.runDir));
-      fs.writeFileSync(path.join(s.faults, 'open'), '');
-      await s.cleanup();
-    }
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const sites = slurmSites(() => compileFlow(flow, 'libcc-slurm-faults-'), 'libcc-slurm-faults-site-', (s) => fs.writeFileSync(path.join((s as FaultSite).faults, 'open'), ''));
 
   function site(): FaultSite {
-    const s = Site.create(out, 'libcc-slurm-faults-site-') as FaultSite;
-    fs.chmodSync(s.root, 0o755);
-    sites.push(s);
+    const s = sites.site() as FaultSite;
     s.faults = installFaultTool(s);
     s.shims = path.join(s.root, 'shims');
     return s;

@@ -6,36 +6,16 @@
 // only where Slurm cannot be started (not root, no apt-get); under CI as root it must run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { descendants, jobName, orderViolationsFromEvents, Site } from '../e2e/harness.js';
+import { describe, expect, it } from 'vitest';
+import { descendants, jobName, orderViolationsFromEvents } from '../e2e/harness.js';
 import { ensureSlurm, squeueAll } from '../helpers/slurm.js';
-import { cancelAll, compileForSlurm, elementRows, ledgerIds, orderViolationsFromSlurm, slurmElements, waitIdle } from './pipeline.js';
+import { compileForSlurm, elementRows, ledgerIds, orderViolationsFromSlurm, slurmElements, slurmSites, waitIdle } from './pipeline.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'n2_tanager on a real Slurm' : `n2_tanager on a real Slurm (skipped: ${slurm.reason})`;
 
 describe.skipIf(!slurm.available)(title, () => {
-  let root = '';
-  let out = '';
-  const sites: Site[] = [];
-  const site = () => {
-    const s = Site.create(out, 'libcc-slurm-site-');
-    fs.chmodSync(s.root, 0o755);
-    sites.push(s);
-    return s;
-  };
-
-  beforeAll(async () => {
-    ({ root, out } = await compileForSlurm('slurm-e2e'));
-  }, 60_000);
-  afterEach(async () => {
-    while (sites.length) {
-      const s = sites.pop()!;
-      cancelAll(ledgerIds(s.runDir));
-      await s.cleanup();
-    }
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const { site } = slurmSites(() => compileForSlurm('slurm-e2e'), 'libcc-slurm-site-');
 
   it('runs the whole DAG: every job COMPLETED in DAG order by Slurm\'s times; status.sh agrees; a second submit has nothing to do', async () => {
     const s = site();

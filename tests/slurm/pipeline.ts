@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileExample, expandIndices, jobName, REPO, type JobRow as TableJob, type Site } from '../e2e/harness.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { compileExample, expandIndices, jobName, REPO, Site, type JobRow as TableJob } from '../e2e/harness.js';
 import { showJob, slurmCmd, squeueAll, type JobRow } from '../helpers/slurm.js';
 
 export async function compileForSlurm(prefix: string): Promise<{ root: string; out: string }> {
@@ -102,4 +103,42 @@ export function orderViolationsFromSlurm(jobs: readonly TableJob[], elements: Re
 /** Per job number, the Slurm id of its element in run `runId` (`ARRAY_INDEX`), from the ledger. */
 export function slurmElements(site: Site, runId?: string): Map<number, string> {
   return new Map([...site.submittedElements(runId)].map(([job, { id, index }]) => [job, `${id}_${index}`]));
+}
+
+/** Compiles `flow` (the text of a flow.lcp) into a new directory readable by Slurm's jobs. */
+export async function compileFlow(flow: string, prefix: string): Promise<{ root: string; out: string }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(root, 0o755);
+  fs.writeFileSync(path.join(root, 'flow.lcp'), flow);
+  return { root, out: await compileExample(root, path.join(root, 'flow.lcp')) };
+}
+
+/**
+ * Call inside a `describe`: compiles once (`compile`), gives a run site per test (`site()`), and
+ * after each test cancels what it submitted (`beforeCleanup` first) and removes the site.
+ */
+export function slurmSites(compile: () => Promise<{ root: string; out: string }>, prefix: string, beforeCleanup?: (site: Site) => void): { site(): Site } {
+  let root = '';
+  let out = '';
+  const sites: Site[] = [];
+  beforeAll(async () => {
+    ({ root, out } = await compile());
+  }, 60_000);
+  afterEach(async () => {
+    while (sites.length) {
+      const s = sites.pop()!;
+      cancelAll(ledgerIds(s.runDir));
+      beforeCleanup?.(s);
+      await s.cleanup();
+    }
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  return {
+    site() {
+      const s = Site.create(out, prefix);
+      fs.chmodSync(s.root, 0o755);
+      sites.push(s);
+      return s;
+    },
+  };
 }

@@ -3,12 +3,10 @@
 // (`--dependency=aftercorr:ID`, which pairs tasks by index), and the gather waits for those arrays
 // whole. Slurm runs exactly the jobs to run again, each after its parents.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExample, descendants, jobName, orderViolationsFromEvents, Site, type JobRow } from '../e2e/harness.js';
+import { describe, expect, it } from 'vitest';
+import { descendants, jobName, orderViolationsFromEvents, type JobRow } from '../e2e/harness.js';
 import { ensureSlurm, showJob } from '../helpers/slurm.js';
-import { cancelAll, ledgerIds, orderViolationsFromSlurm, slurmElements, waitIdle } from './pipeline.js';
+import { compileFlow, orderViolationsFromSlurm, slurmElements, slurmSites, waitIdle } from './pipeline.js';
 
 const slurm = ensureSlurm();
 const title = slurm.available ? 'a resume on a real Slurm' : `a resume on a real Slurm (skipped: ${slurm.reason})`;
@@ -32,28 +30,10 @@ ${stage('gather', 'library', 'post')}
 `;
 
 describe.skipIf(!slurm.available)(title, () => {
-  let root = '';
-  let out = '';
-  const sites: Site[] = [];
-  beforeAll(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-slurm-arrays-'));
-    fs.chmodSync(root, 0o755);
-    fs.writeFileSync(path.join(root, 'flow.lcp'), flow);
-    out = await compileExample(root, path.join(root, 'flow.lcp'));
-  }, 60_000);
-  afterEach(async () => {
-    while (sites.length) {
-      const s = sites.pop()!;
-      cancelAll(ledgerIds(s.runDir));
-      await s.cleanup();
-    }
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const { site } = slurmSites(() => compileFlow(flow, 'libcc-slurm-arrays-'), 'libcc-slurm-site-');
 
   it('the part to run again goes out as arrays over index lists, aftercorr between them; each job runs once, in order', async () => {
-    const s = Site.create(out, 'libcc-slurm-site-');
-    fs.chmodSync(s.root, 0o755);
-    sites.push(s);
+    const s = site();
     const first = await s.run('run-local.sh', ['-j', '2']);
     expect(first.code, first.stderr).toBe(0);
 
