@@ -322,6 +322,46 @@ LIBCC_AWK_INDEX_LISTS='
   }
 '
 
+# The scheduler's states as bash code, written by awk (libcc_sched_states_read): a program of
+# the scheduler's calls `sched_state(key, state, held)` for each job or array element it reads
+# (its own names must not begin with `ss_`).
+# Each key and text is single-quoted, so nothing the scheduler printed is ever run as code. One
+# compound assignment instead of a bash loop over the answer: 100k job lines took 2.5 s.
+# shellcheck disable=SC2016 # awk text, not shell expansions
+LIBCC_AWK_SCHED_STATES='
+  BEGIN { ss_q = sprintf("%c", 39); printf "LIBCC_SCHED_STATE=(" }
+  # s as one single-quoted shell word: each quote q becomes q\qq.
+  function ss_word(s,    parts, n, i, word) {
+    n = split(s, parts, ss_q)
+    word = parts[1]
+    for (i = 2; i <= n; i++) word = word ss_q "\\" ss_q ss_q parts[i]
+    return ss_q word ss_q
+  }
+  function sched_state(key, state, held) {
+    if (key == "") return
+    printf "\n[%s]=%s", ss_word(key), state
+    if (held != "") ss_held[++ss_held_n] = "[" ss_word(key) "]=" ss_word(held)
+    if (state != "DONE" && state != "EXIT") ss_unfinished++
+  }
+  END {
+    printf "\n)\nLIBCC_SCHED_HELD=("
+    for (ss_i = 1; ss_i <= ss_held_n; ss_i++) printf "\n%s", ss_held[ss_i]
+    printf "\n)\nLIBCC_SCHED_UNFINISHED=%d\n", ss_unfinished
+  }
+'
+
+# Read the scheduler's answer $2 with awk program $1 (its rules call sched_state, see
+# LIBCC_AWK_SCHED_STATES; awk variables after it, `-v name=value`) into LIBCC_SCHED_STATE,
+# LIBCC_SCHED_HELD and LIBCC_SCHED_UNFINISHED. Status 1 with LIBCC_SCHED_ERR when awk failed.
+libcc_sched_states_read() { # awk-program answer [-v name=value]...
+  local code
+  code=$(LC_ALL=C awk "${@:3}" "$1$LIBCC_AWK_SCHED_STATES" <<<"$2") ||
+    { LIBCC_SCHED_ERR="cannot read what $LIBCC_SCHEDULER answered: awk failed"; return 1; }
+  [[ $code == *$'\n'LIBCC_SCHED_UNFINISHED=* ]] ||
+    { LIBCC_SCHED_ERR="cannot read what $LIBCC_SCHEDULER answered: awk wrote no states"; return 1; }
+  eval "$code"
+}
+
 # Each batched job's element in its batch, `name[index]`, in J_BATCH_KEY: the key of its state
 # (LIBCC_SCHED_STATE) in a run that submitted the batch whole (libcc_sched_key).
 declare -a J_BATCH_KEY=()

@@ -275,37 +275,33 @@ libcc_lsf_accepted() { # name
 # why and how to release the job. Status 1 when bjobs failed.
 declare -A LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=()
 libcc_sched_states() { # run-id
-  local id stat name index how
   LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=() LIBCC_SCHED_UNFINISHED=0
   libcc_sched_run_label "$1"
   libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g "$LIBCC_SCHED_RUN_HANDLE" || return 1
-  while IFS='|' read -r id stat name; do
-    [[ -n $name ]] || continue
-    case $stat in
-      PEND) ;;
-      PSUSP | USUSP)
-        # bjobs names an element `NAME[INDEX]`; bresume takes it as `ID[INDEX]`.
-        index=''
-        [[ $name != *']' ]] || index="[${name##*[}"
-        if [[ $stat == PSUSP ]]; then
-          how="held by LSF (PSUSP): it starts only when released"
-          stat=HELD
-        else
-          how="suspended by LSF (USUSP): it goes on only when resumed"
-          stat=SUSP
-        fi
-        LIBCC_SCHED_HELD[$name]="$how: bresume '$id$index'"
-        ;;
-      RUN | SSUSP) stat=RUN ;;
-      DONE) ;;
-      EXIT) ;;
-      # UNKWN, ZOMBI: LSF lost contact with the job's host; it may still be running.
-      *) stat=UNKNOWN ;;
-    esac
-    LIBCC_SCHED_STATE[$name]=$stat
-    [[ $stat == DONE || $stat == EXIT ]] || LIBCC_SCHED_UNFINISHED=$((LIBCC_SCHED_UNFINISHED + 1))
-  done <<<"$LIBCC_BJOBS_OUT"
+  libcc_sched_states_read "$LIBCC_LSF_AWK_STATES" "$LIBCC_BJOBS_OUT"
 }
+
+# Each job line `ID|STAT|NAME` (the name may hold `|`) to sched_state (LIBCC_AWK_SCHED_STATES).
+# shellcheck disable=SC2016 # awk text, not shell expansions
+LIBCC_LSF_AWK_STATES='
+  {
+    bar = index($0, "|"); id = substr($0, 1, bar - 1); rest = substr($0, bar + 1)
+    bar = index(rest, "|"); stat = substr(rest, 1, bar - 1); name = substr(rest, bar + 1)
+    if (bar == 0 || name == "") next
+    held = ""
+    if (stat == "PSUSP" || stat == "USUSP") {
+      # bjobs names an element `NAME[INDEX]`; bresume takes it as `ID[INDEX]`.
+      element = ""
+      if (name ~ /\]$/) { element = name; sub(/.*\[/, "[", element) }
+      if (stat == "PSUSP") { held = "held by LSF (PSUSP): it starts only when released"; stat = "HELD" }
+      else { held = "suspended by LSF (USUSP): it goes on only when resumed"; stat = "SUSP" }
+      held = held ": bresume " sprintf("%c", 39) id element sprintf("%c", 39)
+    } else if (stat == "RUN" || stat == "SSUSP") stat = "RUN"
+    # UNKWN, ZOMBI: LSF lost contact with the job host; it may still be running.
+    else if (stat != "PEND" && stat != "DONE" && stat != "EXIT") stat = "UNKNOWN"
+    sched_state(name, stat, held)
+  }
+'
 
 # Kill every job of run $1 (its job group). Never `bkill -d`, which would mark jobs DONE and
 # release their dependants. Prints what it killed; status 1 with LIBCC_SCHED_ERR (one problem

@@ -1,0 +1,212 @@
+// libcc_sched_states of each scheduler folder: the scheduler's answer (bjobs, squeue) read into
+// LIBCC_SCHED_STATE, LIBCC_SCHED_HELD and LIBCC_SCHED_UNFINISHED, which status.sh, submit.sh and
+// the wrappers classify by. awk writes the states as bash code that is evaluated, so these tests
+// feed names that would run as code if a quote slipped: nothing may run, every key must be the
+// name as the scheduler printed it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiledPipeline } from './harness.js';
+
+const stages = `stage work for each library, corner {
+  run = shell """touch "\${out}/x" """
+  expect "\${out}/x" == 1
+}
+`;
+const flow = (site: string) => `pipeline states
+${site}
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical] }
+${stages}`;
+
+const lsf = compiledPipeline('states-lsf', flow(''));
+const slurm = compiledPipeline('states-slurm', flow('site { scheduler = slurm }'));
+
+const scratch: string[] = [];
+afterEach(() => {
+  while (scratch.length) fs.rmSync(scratch.pop()!, { recursive: true, force: true });
+});
+
+/** Names that are code if a quote slips: a quote, command substitutions, a `|`, brackets, backslashes. */
+const HOSTILE = [`it's[1]`, `$(touch PWNED)[2]`, '`touch PWNED`', 'a|b[4]', `x'; touch PWNED; '[5]`, 'back\\slash\\[6]', `'[7]`, 'two  spaces'];
+
+interface States {
+  status: number;
+  states: Map<string, string>;
+  held: Map<string, string>;
+  unfinished: number;
+  err: string;
+  /** Files in the working directory after the call: anything there ran from a name. */
+  planted: string[];
+}
+
+/** libcc_sched_states of the compiled pipeline `out`, with stand-in commands `tools` (name → bash body) first on PATH. */
+function statesOf(out: string, tools: Record<string, string>, ledger: string[] = []): States {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-states-'));
+  scratch.push(dir);
+  const bin = path.join(dir, 'bin');
+  const work = path.join(dir, 'work');
+  const run = path.join(dir, 'run');
+  for (const d of [bin, work, run]) fs.mkdirSync(d);
+  for (const [name, body] of Object.entries(tools)) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+  if (ledger.length > 0) fs.writeFileSync(path.join(run, 'ledger.tsv'), ledger.map((l) => `${l}\n`).join(''));
+  const script = `set -euo pipefail
+LIBCC_HOME=$1
+. "$LIBCC_HOME/lib/runtime.sh"
+status=0
+libcc_sched_states r1 || status=$?
+printf '%s\\0%s\\0%s\\0' "$status" "$LIBCC_SCHED_UNFINISHED" "$LIBCC_SCHED_ERR"
+for k in "\${!LIBCC_SCHED_STATE[@]}"; do printf 'S%s\\t%s\\0' "$k" "\${LIBCC_SCHED_STATE[$k]}"; done
+for k in "\${!LIBCC_SCHED_HELD[@]}"; do printf 'H%s\\t%s\\0' "$k" "\${LIBCC_SCHED_HELD[$k]}"; done`;
+  const r = spawnSync('bash', ['-c', script, '_', out], {
+    cwd: work,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LIBCC_RUN_DIR: run, LIBCC_RUN_ID: 'r1' },
+  });
+  expect(r.stderr).toBe('');
+  const [status, unfinished, err, ...entries] = r.stdout.split('\0');
+  const states = new Map<string, string>();
+  const held = new Map<string, string>();
+  for (const e of entries.filter((x) => x !== '')) {
+    const tab = e.lastIndexOf('\t');
+    (e.startsWith('S') ? states : held).set(e.slice(1, tab), e.slice(tab + 1));
+  }
+  return { status: Number(status), states, held, unfinished: Number(unfinished), err: err!, planted: fs.readdirSync(work) };
+}
+
+/** A stand-in that prints `text` (from the environment of the test, not the script's text) and exits 0. */
+function printing(file: string, text: string): string {
+  fs.writeFileSync(file, text);
+  return `cat '${file}'`;
+}
+
+describe('LSF: bjobs -o "jobid stat job_name" read into states', () => {
+  function withBjobs(text: string): States {
+    const answer = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-bjobs-')), 'answer');
+    scratch.push(path.dirname(answer));
+    return statesOf(lsf.out, { bjobs: printing(answer, text) });
+  }
+
+  it("maps LSF's states; held and suspended jobs say how to release them, by id and index", () => {
+    const r = withBjobs(
+      ['11|PEND|w.a[1]', '11|PSUSP|w.a[2]', '12|USUSP|solo', '11|SSUSP|w.a[3]', '11|RUN|w.a[4]', '11|DONE|w.a[5]', '11|EXIT|w.a[6]', '13|UNKWN|u', '14|ZOMBI|z', '15|PEND|'].join('\n') + '\n',
+    );
+    expect(r.status).toBe(0);
+    expect(Object.fromEntries(r.states)).toEqual({
+      'w.a[1]': 'PEND',
+      'w.a[2]': 'HELD',
+      solo: 'SUSP',
+      'w.a[3]': 'RUN',
+      'w.a[4]': 'RUN',
+      'w.a[5]': 'DONE',
+      'w.a[6]': 'EXIT',
+      u: 'UNKNOWN',
+      z: 'UNKNOWN',
+    });
+    expect(Object.fromEntries(r.held)).toEqual({
+      'w.a[2]': "held by LSF (PSUSP): it starts only when released: bresume '11[2]'",
+      solo: "suspended by LSF (USUSP): it goes on only when resumed: bresume '12'",
+    });
+    // Not DONE or EXIT: PEND, HELD, SUSP, RUN (twice), UNKNOWN (twice).
+    expect(r.unfinished).toBe(7);
+  });
+
+  it('every name is a key as printed, and none runs as code', () => {
+    const lines = HOSTILE.map((name, i) => `${20 + i}|${i % 2 ? 'PSUSP' : 'PEND'}|${name}`);
+    const r = withBjobs(`${lines.join('\n')}\n`);
+    expect(r.planted).toEqual([]);
+    expect([...r.states.keys()].sort()).toEqual([...HOSTILE].sort());
+    expect(r.held.get(`$(touch PWNED)[2]`)).toBe("held by LSF (PSUSP): it starts only when released: bresume '21[2]'");
+    expect(r.held.get('a|b[4]')).toBe("held by LSF (PSUSP): it starts only when released: bresume '23[4]'");
+    expect(r.held.get('two  spaces')).toBe("held by LSF (PSUSP): it starts only when released: bresume '27'");
+    expect(r.held.size).toBe(4);
+    expect(r.unfinished).toBe(HOSTILE.length);
+  });
+
+  it('a 100 000-element run: every element once', () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `${1000 + (i >> 8)}|${i % 3 ? 'PEND' : 'DONE'}|w.l${i >> 8}[${(i & 255) + 1}]`);
+    const r = withBjobs(`${lines.join('\n')}\n`);
+    expect(r.states.size).toBe(100_000);
+    expect(r.states.get('w.l390[160]')).toBe(lines[390 * 256 + 159]!.includes('DONE') ? 'DONE' : 'PEND');
+    expect(r.unfinished).toBe(lines.filter((l) => l.includes('PEND')).length);
+  });
+
+  it('no job (an empty answer) is no state; a bjobs that fails is an error, not "no jobs"', () => {
+    expect(withBjobs('')).toMatchObject({ status: 0, unfinished: 0, states: new Map() });
+    const down = statesOf(lsf.out, { bjobs: `echo 'LSF is down. Please wait ...'; exit 255` });
+    expect(down).toMatchObject({ status: 1, err: 'bjobs exited with code 255: LSF is down. Please wait ...' });
+  });
+});
+
+describe('Slurm: squeue -t all read into states, for the jobs the ledger lists', () => {
+  const LEDGER = ['r1\tr1\twork\tw\t1\t300\t1-9', 'r1\tr1\twork\tw\t2\t310\t-', 'r0\tr0\twork\tw\t1\t200\t1-9'];
+  const scontrol = `[ "$1" = ping ] && echo 'Slurmctld(primary) at vm is UP'`;
+  function withSqueue(text: string): States {
+    const answer = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-squeue-')), 'answer');
+    scratch.push(path.dirname(answer));
+    return statesOf(slurm.out, { squeue: printing(answer, text), scontrol }, LEDGER);
+  }
+
+  it("maps Slurm's states, expands the pending rest of an array (throttle and step), and leaves out other runs' jobs", () => {
+    const r = withSqueue(
+      [
+        '300_[3-5,8%2]|300|3-5,8%2|PENDING|JobArrayTaskLimit|w.a',
+        '300_[1-7:3]|300|1-7:3|PENDING|JobHeldUser|w.b',
+        '301|300|2|RUNNING|None|w.a',
+        '302|300|6|COMPLETED|None|w.a',
+        '303|300|7|OUT_OF_MEMORY|None|w.a',
+        '304|300|9|REQUEUE_HOLD|launch failed requeued held|w.a',
+        '310|310|N/A|SUSPENDED|None|solo',
+        '311|311|N/A|RUNNING|None|not-ours',
+        '200|200|N/A|RUNNING|None|last-run',
+        '305|300|1|STOPPED|None|w.a',
+        '306|300|10|NEW_STATE|None|w.a',
+      ].join('\n') + '\n',
+    );
+    expect(r.status).toBe(0);
+    expect(Object.fromEntries(r.states)).toEqual({
+      'w.a[3]': 'PEND',
+      'w.a[4]': 'PEND',
+      'w.a[5]': 'PEND',
+      'w.a[8]': 'PEND',
+      'w.b[1]': 'HELD',
+      'w.b[4]': 'HELD',
+      'w.b[7]': 'HELD',
+      'w.a[2]': 'RUN',
+      'w.a[6]': 'DONE',
+      'w.a[7]': 'EXIT',
+      'w.a[9]': 'HELD',
+      solo: 'SUSP',
+      'w.a[1]': 'SUSP',
+      'w.a[10]': 'UNKNOWN',
+    });
+    expect(Object.fromEntries(r.held)).toEqual({
+      'w.b[1]': 'held by Slurm (JobHeldUser): it starts only when released: scontrol release 300_1',
+      'w.b[4]': 'held by Slurm (JobHeldUser): it starts only when released: scontrol release 300_4',
+      'w.b[7]': 'held by Slurm (JobHeldUser): it starts only when released: scontrol release 300_7',
+      'w.a[9]': 'held by Slurm (REQUEUE_HOLD, launch failed requeued held): it starts only when released: scontrol release 300_9',
+      solo: 'suspended by Slurm (SUSPENDED): it goes on only when resumed: scontrol resume 310',
+      'w.a[1]': 'stopped by a signal (Slurm STOPPED): it goes on only when continued: scancel --signal=CONT 300_1',
+    });
+    expect(r.unfinished).toBe(12);
+  });
+
+  it('every name and reason is text as printed, and none runs as code', () => {
+    const lines = HOSTILE.map((name, i) => `${400 + i}|300|N/A|PENDING|JobHeldAdmin $(touch PWNED) '|${name}`);
+    const r = withSqueue(`${lines.join('\n')}\n`);
+    expect(r.planted).toEqual([]);
+    expect([...r.states.keys()].sort()).toEqual([...HOSTILE].sort());
+    expect(r.held.get('a|b[4]')).toBe(`held by Slurm (JobHeldAdmin $(touch PWNED) '): it starts only when released: scontrol release 403`);
+  });
+
+  it('no job in the ledger asks nothing; a squeue that fails is an error, not "no jobs"', () => {
+    const none = statesOf(slurm.out, { squeue: 'exit 9', scontrol });
+    expect(none).toMatchObject({ status: 0, unfinished: 0, states: new Map() });
+    const failed = statesOf(slurm.out, { squeue: `echo 'slurm_load_jobs error: Socket timed out'; exit 1`, scontrol }, LEDGER);
+    expect(failed).toMatchObject({ status: 1, err: 'squeue exited with code 1: slurm_load_jobs error: Socket timed out' });
+  });
+});
