@@ -3,12 +3,12 @@
 // the wrappers classify by. awk writes the states as bash code that is evaluated, so these tests
 // feed names that would run as code if a quote slipped: nothing may run, every key must be the
 // name as the scheduler printed it.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compiledPipeline } from './harness.js';
+import { schedStates, type SchedStates } from '../helpers/sched-states.js';
 
 const stages = `stage work for each library, corner {
   run = shell """touch "\${out}/x" """
@@ -30,53 +30,15 @@ afterEach(() => {
   while (scratch.length) fs.rmSync(scratch.pop()!, { recursive: true, force: true });
 });
 
+/** libcc_sched_states of `out` with stand-in commands, its directory removed after the test. */
+function statesOf(out: string, tools: Record<string, string>, ledger: string[] = []): SchedStates {
+  const r = schedStates(out, { tools, ledger });
+  scratch.push(r.dir);
+  return r;
+}
+
 /** Names that are code if a quote slips: a quote, command substitutions, a `|`, brackets, backslashes. */
 const HOSTILE = [`it's[1]`, `$(touch PWNED)[2]`, '`touch PWNED`', 'a|b[4]', `x'; touch PWNED; '[5]`, 'back\\slash\\[6]', `'[7]`, 'two  spaces'];
-
-interface States {
-  status: number;
-  states: Map<string, string>;
-  held: Map<string, string>;
-  unfinished: number;
-  err: string;
-  /** Files in the working directory after the call: anything there ran from a name. */
-  planted: string[];
-}
-
-/** libcc_sched_states of the compiled pipeline `out`, with stand-in commands `tools` (name → bash body) first on PATH. */
-function statesOf(out: string, tools: Record<string, string>, ledger: string[] = []): States {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-states-'));
-  scratch.push(dir);
-  const bin = path.join(dir, 'bin');
-  const work = path.join(dir, 'work');
-  const run = path.join(dir, 'run');
-  for (const d of [bin, work, run]) fs.mkdirSync(d);
-  for (const [name, body] of Object.entries(tools)) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
-  if (ledger.length > 0) fs.writeFileSync(path.join(run, 'ledger.tsv'), ledger.map((l) => `${l}\n`).join(''));
-  const script = `set -euo pipefail
-LIBCC_HOME=$1
-. "$LIBCC_HOME/lib/runtime.sh"
-status=0
-libcc_sched_states r1 || status=$?
-printf '%s\\0%s\\0%s\\0' "$status" "$LIBCC_SCHED_UNFINISHED" "$LIBCC_SCHED_ERR"
-for k in "\${!LIBCC_SCHED_STATE[@]}"; do printf 'S%s\\t%s\\0' "$k" "\${LIBCC_SCHED_STATE[$k]}"; done
-for k in "\${!LIBCC_SCHED_HELD[@]}"; do printf 'H%s\\t%s\\0' "$k" "\${LIBCC_SCHED_HELD[$k]}"; done`;
-  const r = spawnSync('bash', ['-c', script, '_', out], {
-    cwd: work,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, LIBCC_RUN_DIR: run, LIBCC_RUN_ID: 'r1' },
-  });
-  expect(r.stderr).toBe('');
-  const [status, unfinished, err, ...entries] = r.stdout.split('\0');
-  const states = new Map<string, string>();
-  const held = new Map<string, string>();
-  for (const e of entries.filter((x) => x !== '')) {
-    const tab = e.lastIndexOf('\t');
-    (e.startsWith('S') ? states : held).set(e.slice(1, tab), e.slice(tab + 1));
-  }
-  return { status: Number(status), states, held, unfinished: Number(unfinished), err: err!, planted: fs.readdirSync(work) };
-}
 
 /** A stand-in that prints `text` (from the environment of the test, not the script's text) and exits 0. */
 function printing(file: string, text: string): string {
@@ -85,7 +47,7 @@ function printing(file: string, text: string): string {
 }
 
 describe('LSF: bjobs -o "jobid stat job_name" read into states', () => {
-  function withBjobs(text: string): States {
+  function withBjobs(text: string): SchedStates {
     const answer = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-bjobs-')), 'answer');
     scratch.push(path.dirname(answer));
     return statesOf(lsf.out, { bjobs: printing(answer, text) });
@@ -145,7 +107,7 @@ describe('LSF: bjobs -o "jobid stat job_name" read into states', () => {
 describe('Slurm: squeue -t all read into states, for the jobs the ledger lists', () => {
   const LEDGER = ['r1\tr1\twork\tw\t1\t300\t1-9', 'r1\tr1\twork\tw\t2\t310\t-', 'r0\tr0\twork\tw\t1\t200\t1-9'];
   const scontrol = `[ "$1" = ping ] && echo 'Slurmctld(primary) at vm is UP'`;
-  function withSqueue(text: string): States {
+  function withSqueue(text: string): SchedStates {
     const answer = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-squeue-')), 'answer');
     scratch.push(path.dirname(answer));
     return statesOf(slurm.out, { squeue: printing(answer, text), scontrol }, LEDGER);
@@ -193,6 +155,22 @@ describe('Slurm: squeue -t all read into states, for the jobs the ledger lists',
       'w.a[1]': 'stopped by a signal (Slurm STOPPED): it goes on only when continued: scancel --signal=CONT 300_1',
     });
     expect(r.unfinished).toBe(12);
+  });
+
+  it("asks for whole index lists (SLURM_BITSTR_LEN=0: squeue's default cuts them at 64 characters); a list cut short anyway is an error, not jobs left out", () => {
+    // 1,2,4,7,8,10,13,…: an irregular list, as a resume makes (Slurm would print 1-2,4,7-8,…).
+    const whole = Array.from({ length: 40 }, (_, i) => 1 + 3 * Math.floor(i / 3) * 2 + [0, 1, 3][i % 3]!).join(',');
+    const cut = `${whole.slice(0, 60)}...`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-squeue-'));
+    scratch.push(dir);
+    fs.writeFileSync(path.join(dir, 'whole'), `300_[${whole}]|300|${whole}|PENDING|Priority|w.a\n`);
+    fs.writeFileSync(path.join(dir, 'cut'), `300_[${cut}|300|${cut}|PENDING|Priority|w.a\n`);
+    const squeue = `if [ "\${SLURM_BITSTR_LEN-}" = 0 ]; then cat '${dir}/whole'; else cat '${dir}/cut'; fi`;
+    const r = statesOf(slurm.out, { squeue, scontrol }, LEDGER);
+    expect(r.status).toBe(0);
+    expect([...r.states.keys()].sort()).toEqual(whole.split(',').map((i) => `w.a[${i}]`).sort());
+    const short = statesOf(slurm.out, { squeue: `cat '${dir}/cut'`, scontrol }, LEDGER);
+    expect(short).toMatchObject({ status: 1, unfinished: 0, states: new Map(), err: `squeue printed an index list libcc cannot read for job 300: ${cut}` });
   });
 
   it('every name and reason is text as printed, and none runs as code', () => {

@@ -65,7 +65,8 @@ function bringUp(): SlurmStatus {
 
 /** Runs a Slurm client command (sbatch, squeue, scancel, scontrol, ...) synchronously. */
 export function slurmCmd(cmd: string, args: readonly string[], cwd?: string): RunResult {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, timeout: 60_000 });
+  // SLURM_BITSTR_LEN=0: squeue prints an array's whole index list, not its first 64 characters.
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, timeout: 60_000, env: { ...process.env, SLURM_BITSTR_LEN: '0' } });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,6 +1,7 @@
 // The real one-node Slurm cluster of scripts/slurm/up.sh works, and behaves as
 // docs/slurm-facts.md says the Slurm back end may rely on. Needs root (skipped otherwise);
 // under CI a cluster that does not come up fails the run (see tests/helpers/slurm.ts).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,6 +107,18 @@ describe.skipIf(!slurm.available)(title, () => {
     const name = sbatch(['--parsable', `--job-name=${'n'.repeat(1025)}`, '--wrap', 'true'], dir);
     expect(name.code).toBe(1);
     expect(name.stderr).toContain('too long');
+  });
+
+  it("squeue cuts a pending array's index list to 60 characters and `...` (a 64-byte buffer) unless SLURM_BITSTR_LEN=0; it compresses runs to ranges", () => {
+    const indices = Array.from({ length: 40 }, (_, i) => 1 + 6 * Math.floor(i / 3) + [0, 1, 3][i % 3]!);
+    const held = submit(['-H', `--array=${indices.join(',')}`, '-o', '/dev/null', '--wrap', 'true'], dir);
+    submitted.push(held);
+    const list = (env: NodeJS.ProcessEnv) => spawnSync('squeue', ['-h', '-j', held, '-o', '%K'], { encoding: 'utf8', env }).stdout.trim();
+    const plain: NodeJS.ProcessEnv = { ...process.env };
+    delete plain.SLURM_BITSTR_LEN;
+    const whole = list({ ...plain, SLURM_BITSTR_LEN: '0' });
+    expect(whole).toBe('1-2,4,7-8,10,13-14,16,19-20,22,25-26,28,31-32,34,37-38,40,43-44,46,49-50,52,55-56,58,61-62,64,67-68,70,73-74,76,79');
+    expect(list(plain)).toBe(`${whole.slice(0, 60)}...`);
   });
 
   it('keeps finished jobs visible to squeue -t all (MinJobAge)', () => {

@@ -337,6 +337,8 @@ LIBCC_AWK_SCHED_STATES='
     for (i = 2; i <= n; i++) word = word ss_q "\\" ss_q ss_q parts[i]
     return ss_q word ss_q
   }
+  # The answer cannot be read: libcc_sched_states_read fails with the first such message.
+  function sched_error(message) { if (ss_error == "") ss_error = message }
   function sched_state(key, state, held) {
     if (key == "") return
     printf "\n[%s]=%s", ss_word(key), state
@@ -346,20 +348,25 @@ LIBCC_AWK_SCHED_STATES='
   END {
     printf "\n)\nLIBCC_SCHED_HELD=("
     for (ss_i = 1; ss_i <= ss_held_n; ss_i++) printf "\n%s", ss_held[ss_i]
-    printf "\n)\nLIBCC_SCHED_UNFINISHED=%d\n", ss_unfinished
+    printf "\n)\nLIBCC_SCHED_READ_ERR=%s\nLIBCC_SCHED_UNFINISHED=%d\n", ss_word(ss_error), ss_unfinished
   }
 '
 
-# Read the scheduler's answer $2 with awk program $1 (its rules call sched_state, see
-# LIBCC_AWK_SCHED_STATES; awk variables after it, `-v name=value`) into LIBCC_SCHED_STATE,
-# LIBCC_SCHED_HELD and LIBCC_SCHED_UNFINISHED. Status 1 with LIBCC_SCHED_ERR when awk failed.
+# Read the scheduler's answer $2 with awk program $1 (its rules call sched_state, or
+# sched_error when a line cannot be read; see LIBCC_AWK_SCHED_STATES; awk variables after it,
+# `-v name=value`) into LIBCC_SCHED_STATE, LIBCC_SCHED_HELD and LIBCC_SCHED_UNFINISHED. Status 1
+# with LIBCC_SCHED_ERR, and no states, when awk failed or could not read the answer.
 libcc_sched_states_read() { # awk-program answer [-v name=value]...
-  local code
+  local code LIBCC_SCHED_READ_ERR=''
   code=$(LC_ALL=C awk "${@:3}" "$1$LIBCC_AWK_SCHED_STATES" <<<"$2") ||
     { LIBCC_SCHED_ERR="cannot read what $LIBCC_SCHEDULER answered: awk failed"; return 1; }
   [[ $code == *$'\n'LIBCC_SCHED_UNFINISHED=* ]] ||
     { LIBCC_SCHED_ERR="cannot read what $LIBCC_SCHEDULER answered: awk wrote no states"; return 1; }
   eval "$code"
+  if [[ -n $LIBCC_SCHED_READ_ERR ]]; then
+    LIBCC_SCHED_STATE=() LIBCC_SCHED_HELD=() LIBCC_SCHED_UNFINISHED=0 LIBCC_SCHED_ERR=$LIBCC_SCHED_READ_ERR
+    return 1
+  fi
 }
 
 # Each batched job's element in its batch, `name[index]`, in J_BATCH_KEY: the key of its state
