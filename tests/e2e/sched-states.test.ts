@@ -40,7 +40,7 @@ function statesOf(out: string, tools: Record<string, string>, ledger: string[] =
 /** Names that are code if a quote slips: a quote, command substitutions, a `|`, brackets, backslashes. */
 const HOSTILE = [`it's[1]`, `$(touch PWNED)[2]`, '`touch PWNED`', 'a|b[4]', `x'; touch PWNED; '[5]`, 'back\\slash\\[6]', `'[7]`, 'two  spaces'];
 
-/** A stand-in that prints `text` (from the environment of the test, not the script's text) and exits 0. */
+/** A stand-in's body that prints `text`, kept in `file` (hostile text never becomes the stand-in's own code). */
 function printing(file: string, text: string): string {
   fs.writeFileSync(file, text);
   return `cat '${file}'`;
