@@ -4,7 +4,7 @@
 // written, a tool that exits 0 without its output, an empty required variable. After each:
 // nothing finished is lost, no done job runs again, no job pends forever, status.sh tells the
 // truth. A small shell pipeline whose tool (a bash hook) takes its faults from files.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,8 @@ stage work for each library, corner {
 );
 // The same with `make` requeued by LSF on exit code 75 (`bsub -Q 75`).
 const requeuing = compiledPipeline('requeue', faultFlow('faults', '', 'requeue = [75]'));
+// The same, for a test that plants a link in place of its default run directory.
+const linked = compiledPipeline('linked', FLOW);
 const A_TT = 'n5.a.tt_0p75v_25c_typical';
 const HOST = os.hostname();
 const KILLED = /^killed: started on \S+ at [\d-]+ [\d:]+ \(process \d+(, job \d+)?, attempt 1\) and never recorded its end: SIGKILL, a crash, a lost host, or a full disk$/;
@@ -263,6 +265,123 @@ describe('killed jobs and runners (local)', () => {
     expect(groupMembers(pgid)).toEqual([]);
     const status = await s.run('status.sh');
     expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
+  });
+});
+
+describe('started-markers that name another process (local)', () => {
+  it('a marker naming a live process that is not the job — a recycled pid, init\'s group 1, a marker with no start time — is no running job: the runner runs the job, waits for nothing and signals nothing', async () => {
+    // A started-marker is data in the run directory. Judged by its pid and group alone, one naming
+    // another session made the runner wait for that session forever and, interrupted, signal its
+    // group (`kill -TERM -- -1` for group 1: every process the user may signal).
+    const s = site();
+    const make = s.job('make', A_TT);
+    const other = spawn('sleep', ['120'], { detached: true, stdio: 'ignore' });
+    try {
+      const pid = String(other.pid);
+      for (const [markedPid, pgid, start] of [
+        [pid, pid, '0'],
+        [pid, pid, ''],
+        ['1', '1', ''],
+      ] as const) {
+        fs.mkdirSync(path.dirname(startedFile(s, make)), { recursive: true });
+        fs.writeFileSync(startedFile(s, make), `host=${HOST}\npid=${markedPid}\npgid=${pgid}\npid_start=${start}\njob_id=\nrun=\nattempt=1\ntime=1\n`);
+        fs.rmSync(s.stateFile(make, 'done'), { force: true });
+        fs.rmSync(s.stateFile(make, 'failed'), { force: true });
+        const r = await s.run('run-local.sh', ['-j', '2']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toContain(`libcc: make ${A_TT} was killed: started on ${HOST} at 1970-01-01`);
+        expect(r.stdout).not.toContain('still running');
+        expect(s.isDone(make)).toBe(true);
+        expect(alive(other.pid!), `pid=${markedPid} pgid=${pgid} pid_start=${start}`).toBe(true);
+      }
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('the runner and the job\'s wrapper SIGKILLed, its tool running on: status.sh shows it running and the job is not started twice (the tool carries the job\'s LIBCC_TAIL); once the tool is gone, it was killed', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const runner = s.start('run-local.sh', ['-j', '1']);
+    await running(s, make);
+    const marker = started(s, make);
+    const pgid = Number(marker.pgid);
+    process.kill(runner.pid, 'SIGKILL');
+    await runner.done;
+    process.kill(Number(marker.pid), 'SIGKILL');
+    try {
+      await waitFor('the wrapper to die', () => !alive(Number(marker.pid)));
+      expect(groupMembers(pgid).length).toBeGreaterThan(0);
+      expect((await s.run('status.sh')).stdout).toMatch(/^make\s+4\s+0\s+1\s+0\s+0\s+3\s+0$/m);
+      const twice = await s.run('jobs/make.sh', [make.group, String(make.index)]);
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain(`libcc: error: job make ${A_TT} is already running (process ${marker.pid} on this host`);
+      process.kill(-pgid, 'SIGKILL');
+      await waitFor('the tool to die', () => groupMembers(pgid).length === 0);
+      const status = await s.run('status.sh');
+      expect(status.stdout).toMatch(/^make\s+4\s+0\s+0\s+0\s+1\s+3\s+0$/m);
+      expect(status.stdout).toMatch(/killed: started on .* and never recorded its end/);
+    } finally {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  });
+});
+
+describe('the run directory holds no link', () => {
+  it('a link among the markers, logs or events: run-local.sh, submit.sh, status.sh and kill.sh refuse, name it, and read or write nothing through it', async () => {
+    const s = site();
+    const victim = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-victim-'));
+    try {
+      fs.writeFileSync(path.join(victim, 'bashrc'), 'precious\n');
+      fs.mkdirSync(path.join(s.runDir, 'logs', 'make'), { recursive: true });
+      const log = path.join(s.runDir, 'logs', 'make', `${A_TT}.log`);
+      fs.symlinkSync(path.join(victim, 'bashrc'), log);
+      fs.symlinkSync(path.join(victim, 'events'), path.join(s.runDir, 'events.jsonl'));
+      const lsf = s.lsf();
+      const runs = {
+        'run-local.sh': await s.run('run-local.sh'),
+        'submit.sh': await s.submitWith(lsf, 'submit.sh'),
+        'status.sh': await s.submitWith(lsf, 'status.sh'),
+        'kill.sh': await s.submitWith(lsf, 'kill.sh'),
+      };
+      for (const [script, r] of Object.entries(runs)) {
+        expect(r.code, script).toBe(1);
+        expect(r.stderr, script).toContain(`libcc: error: symbolic links in the run directory ${s.runDir}, where libcc makes none: following them would read or write files outside it\n`);
+        expect(r.stderr, script).toContain(`\n  ${log}\n`);
+        expect(r.stderr, script).toContain(`\n  ${path.join(s.runDir, 'events.jsonl')}\n`);
+      }
+      expect(fs.readFileSync(path.join(victim, 'bashrc'), 'utf8')).toBe('precious\n');
+      expect(fs.readdirSync(victim)).toEqual(['bashrc']);
+      expect(ran(s)).toEqual([]);
+      expect(lsf.jobs()).toEqual([]);
+      expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    } finally {
+      fs.rmSync(victim, { recursive: true, force: true });
+    }
+  });
+
+  it('the default run directory a link: refused; the same directory named by LIBCC_RUN_DIR is the user\'s choice, and runs', async () => {
+    const s = site(linked);
+    const real = path.join(s.root, 'elsewhere');
+    fs.mkdirSync(real);
+    const link = path.join(linked.out, 'run');
+    fs.symlinkSync(real, link);
+    try {
+      const refused = await s.run('run-local.sh', [], { env: { LIBCC_RUN_DIR: undefined } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`libcc: error: ${link} is a symbolic link: libcc keeps its run state in a directory of its own. To keep it elsewhere, remove the link and set LIBCC_RUN_DIR to that directory\n`);
+      expect(fs.readdirSync(real)).toEqual([]);
+      const named = await s.run('run-local.sh', [], { env: { LIBCC_RUN_DIR: link } });
+      expect(named.code, named.stderr).toBe(0);
+      expect(fs.readdirSync(path.join(real, 'state')).sort()).toEqual(['gather', 'make']);
+    } finally {
+      fs.unlinkSync(link);
+    }
   });
 });
 

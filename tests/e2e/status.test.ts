@@ -231,6 +231,41 @@ describe('status.sh on a pipeline of 502 jobs', () => {
   });
 });
 
+// Several jobs in one matrix cell: `char` over a dimension (cons fails, non_cons succeeds) and
+// `lvf` over corner groups (the ss group fails), each group a job of the `(all corners)` row.
+const CROWDED = `pipeline crowded
+site { scheduler = local }
+dimension arcs = [cons, non_cons]
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt] }
+corner ss_0p6v_m40c {}
+corner tt_0p7v_25c {}
+library l : n5 { corners = [ss_0p6v_m40c, tt_0p7v_25c] }
+stage char for each library, corner, arcs {
+  run = shell """if [ "\${arcs}" = cons ]; then exit 4; fi; mkdir -p "\${out}" && touch "\${out}/r" """
+  expect "\${out}/r" == 1
+}
+stage lvf for each library, corner group by process {
+  run = shell """if [ "\${group}" = ss ]; then exit 4; fi; mkdir -p "\${out}" && touch "\${out}/g" """
+  expect "\${out}/g" == 1
+}
+`;
+
+describe('status.sh matrix cells of several jobs', () => {
+  const pipeline = compiledPipeline('status-crowded', CROWDED);
+
+  it('a failed dimension value or corner group is shown over its done siblings (F wins), as the legend says', async () => {
+    const s = pipeline.site();
+    const run = await s.run('run-local.sh');
+    expect(run.code).toBe(1);
+    const r = await s.run('status.sh');
+    expect(r.stdout).toMatch(/^char\s+4\s+2\s+0\s+0\s+2\s+0\s+0$/m);
+    expect(r.stdout).toMatch(/^lvf\s+2\s+1\s+0\s+0\s+1\s+0\s+0$/m);
+    expect(r.stdout).toContain('\n  a cell of several jobs (dimension values, corner groups) shows the first of F B ? H S R P - .\n');
+    const rows = matrix(r.stdout).get('library n5.l')!;
+    expect(Object.fromEntries(rows)).toEqual({ ss_0p6v_m40c: 'F', tt_0p7v_25c: 'F', '(all corners)': ' F' });
+  });
+});
+
 // A small pipeline on the LSF stand-in: `work` waits for a gate file, or fails with the contents
 // of $SCHED_DIR/fail.<corner> as its last output line; `summary` succeeds on its second attempt.
 const FLOW = `pipeline lsfstatus

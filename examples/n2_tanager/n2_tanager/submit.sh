@@ -58,6 +58,7 @@ trap libcc_unlock EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+libcc_check_run_dir
 ((dry_run)) || libcc_lock submit.sh "$break_lock"
 libcc_select
 

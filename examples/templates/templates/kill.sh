@@ -19,6 +19,7 @@ elif (($# > 0)); then
   exit 2
 fi
 libcc_sched_cmd_require
+libcc_check_run_dir
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id ]]; then
   [[ -f $ledger ]] || libcc_die "no run to kill: $ledger does not exist"

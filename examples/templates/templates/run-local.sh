@@ -47,6 +47,7 @@ trap libcc_unlock EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+libcc_check_run_dir
 libcc_lock run-local.sh "$break_lock"
 
 declare -a children=() need=()

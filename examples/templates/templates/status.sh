@@ -39,6 +39,7 @@ if ((json)) && [[ $matrix != auto ]]; then
   exit 2
 fi
 libcc_sched_cmd_require
+libcc_check_run_dir
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
@@ -462,6 +463,9 @@ if [[ $matrix == yes || ($matrix == auto && job_count -le 500) ]]; then
   declare -a sec_name=() sec_rows=() row_sec=() row_label=() ordered=()
   for i in "${!stages[@]}"; do col[${stages[i]}]=$((i + 1)); done
   declare -A glyph=([done]=. [running]=R [pending]=P [failed]=F [not_run]=- [unknown]='?' [blocked]=B)
+  # A cell may hold several jobs (a stage's dimension values, its corner groups): it shows the
+  # one that most needs attention, never a done job over a failed one.
+  declare -A urgency=([.]=0 [-]=1 [P]=2 [R]=3 [S]=4 [H]=5 ['?']=6 [B]=7 [F]=8)
   width=9
   for num in "${!J_STAGE[@]}"; do
     node=${K_NODE[num]:-} library=${K_LIBRARY[num]:-} corner=${K_CORNER[num]:-}
@@ -489,7 +493,9 @@ if [[ $matrix == yes || ($matrix == auto && job_count -le 500) ]]; then
     fi
     g=${glyph[${state[$num]}]}
     case ${sched[num]} in HELD) g=H ;; SUSP) g=S ;; esac
-    cell[${row_ix[$s/$row]},${col[${J_STAGE[num]}]}]=$g
+    spot=${row_ix[$s/$row]},${col[${J_STAGE[num]}]}
+    was=${cell[$spot]:-}
+    if [[ -z $was ]] || ((${urgency[$g]} > ${urgency[$was]})); then cell[$spot]=$g; fi
   done
   declare -a next=()
   at=0
@@ -504,7 +510,8 @@ if [[ $matrix == yes || ($matrix == auto && job_count -le 500) ]]; then
   done
   cw=$((${#stages[@]} > 99 ? 4 : (${#stages[@]} > 9 ? 3 : 2)))
   printf '\nby library, corner and stage: . done  R running  P pending  F failed  - not run  ? unknown\n'
-  printf '  H held (pending until released)  S suspended (running, stopped until resumed)\n  B blocked (an upstream job failed)  blank: no such job\nstages:'
+  printf '  H held (pending until released)  S suspended (running, stopped until resumed)\n  B blocked (an upstream job failed)  blank: no such job\n'
+  printf '  a cell of several jobs (dimension values, corner groups) shows the first of F B ? H S R P - .\nstages:'
   for i in "${!stages[@]}"; do printf '  %d %s' $((i + 1)) "${stages[i]}"; done
   printf '\n'
   header=''

@@ -8,6 +8,8 @@
 # Everything scheduler-specific is in lib/scheduler.sh (the libcc_sched_* functions).
 
 LIBCC_PIPELINE='n2_tanager'
+# Named by the user (the environment), the run directory may be anywhere, a link too (libcc_check_run_dir).
+LIBCC_RUN_DIR_NAMED=${LIBCC_RUN_DIR:+1}
 LIBCC_RUN_DIR=${LIBCC_RUN_DIR:-"$LIBCC_HOME/run"}
 # shellcheck source-path=SCRIPTDIR source=lib/scheduler.sh
 . "$LIBCC_HOME/lib/scheduler.sh"
@@ -855,9 +857,10 @@ libcc_pid_alive() { # pid [start]
 
 # Does process group $1 have a live member? A job's tools outlive its wrapper when only the
 # wrapper was killed. Zombies do not count (a container without an init may never reap them).
+# Group 1 (init's) is never a job's.
 libcc_group_alive() { # pgid
   local stat
-  [[ $1 =~ ^[1-9][0-9]*$ ]] || return 1
+  [[ $1 =~ ^[1-9][0-9]*$ ]] && (($1 > 1)) || return 1
   if [[ -r /proc/$$/stat ]]; then
     for stat in /proc/[0-9]*/stat; do
       stat=${stat#/proc/}
@@ -912,6 +915,47 @@ libcc_read_started() { # num
   done 2>/dev/null <"$LIBCC_S_PATH" || return 1
 }
 
+# Is the job of the started-marker just read (LIBCC_S_*, this host's) alive? Its wrapper is: the
+# very process that started at the recorded time. Or, once the wrapper is gone (killed alone), a
+# process of its group carries the job's own LIBCC_TAIL: a tool it started, or its output filter
+# (the wrapper exports the variable before the command runs). The marker is data in the run
+# directory: one that names another process (a recycled pid, init's group 1, a forged marker)
+# must not make a runner wait for that process, nor signal its group when interrupted.
+libcc_started_alive() {
+  local pid=$LIBCC_S_PID
+  [[ $pid =~ ^[1-9][0-9]*$ ]] && ((pid > 1)) || return 1
+  if [[ ! -r /proc/$$/stat ]]; then
+    # No /proc: whether a process is the job's cannot be told; alive is what kill -0 says.
+    libcc_pid_alive "$pid" || { [[ $LIBCC_S_PGID == "$pid" ]] && libcc_group_alive "$pid"; }
+    return
+  fi
+  # A wrapper records its start time wherever /proc is: a marker without one was not written here.
+  [[ -n $LIBCC_S_START ]] || return 1
+  libcc_pid_alive "$pid" "$LIBCC_S_START" && return 0
+  # The pid alive as another process: a group of that number is that process's, not the job's.
+  if libcc_proc_stat "$pid" && [[ $LIBCC_P_STATE != [ZX] ]]; then return 1; fi
+  [[ $LIBCC_S_PGID == "$pid" ]] && libcc_group_carries "$pid" "${LIBCC_S_PATH%.started}.tail"
+}
+
+# Does a live process of group $1 have LIBCC_TAIL=$2 in its environment (/proc/PID/environ: what
+# it was started with)? The same file by another path counts (a relative LIBCC_RUN_DIR).
+libcc_group_carries() { # pgid tail
+  local stat pid var
+  for stat in /proc/[0-9]*/stat; do
+    pid=${stat#/proc/}
+    pid=${pid%/stat}
+    libcc_proc_stat "$pid" || continue
+    [[ $LIBCC_P_PGRP == "$1" && $LIBCC_P_STATE != [ZX] ]] || continue
+    while IFS= read -r -d '' var; do
+      [[ $var == LIBCC_TAIL=* ]] || continue
+      var=${var#LIBCC_TAIL=}
+      [[ ${var##*/} == "${2##*/}" && ${var%/*} -ef ${2%/*} ]] && return 0
+      break
+    done 2>/dev/null <"/proc/$pid/environ"
+  done
+  return 1
+}
+
 # Where job NUM stands when it started and recorded no end (a started-marker without a done- or
 # failed-marker), in LIBCC_INFLIGHT:
 #   ''       it did not (no started-marker, or its end was recorded);
@@ -949,8 +993,7 @@ libcc_inflight() { # num [state]
     esac
   elif [[ $LIBCC_S_HOST != "$LIBCC_HOST" ]]; then
     LIBCC_INFLIGHT=unknown
-  elif libcc_pid_alive "$LIBCC_S_PID" "$LIBCC_S_START" ||
-    { [[ -n $LIBCC_S_PGID && $LIBCC_S_PGID == "$LIBCC_S_PID" ]] && libcc_group_alive "$LIBCC_S_PGID"; }; then
+  elif libcc_started_alive; then
     LIBCC_INFLIGHT=running
   else
     LIBCC_INFLIGHT=lost
@@ -982,6 +1025,36 @@ run=$LIBCC_S_RUN"; then
 # Forget what libcc_done_valid memoized about job NUM (its markers changed).
 libcc_forget() { # num
   unset 'LIBCC_VALID[$1]' 'LIBCC_MID[$1]'
+}
+
+# ---- The run directory's own files: never through a link ----
+#
+# The drivers write and read markers, logs, events, the ledger, the lock and job packs in the
+# run directory. It sits in the generated directory, which comes from a repository: a link there
+# (committed with `git add -f`, or planted) would have a runner truncate a log, or append events,
+# outside it — and libcc makes none. So a link among them is refused before anything is read or
+# written. The run directory itself may be a link only when LIBCC_RUN_DIR names it: the user's
+# choice. (`work/` and `out/` are the tools': links there are theirs to make.)
+LIBCC_RUN_OWN=(state logs packs lock events.jsonl ledger.tsv)
+libcc_check_run_dir() {
+  local own links=() line
+  if [[ -z $LIBCC_RUN_DIR_NAMED && -L $LIBCC_RUN_DIR ]]; then
+    libcc_die "$LIBCC_RUN_DIR is a symbolic link: libcc keeps its run state in a directory of its own. To keep it elsewhere, remove the link and set LIBCC_RUN_DIR to that directory"
+  fi
+  [[ -d $LIBCC_RUN_DIR ]] || return 0
+  for own in "${LIBCC_RUN_OWN[@]}"; do
+    [[ -e $LIBCC_RUN_DIR/$own || -L $LIBCC_RUN_DIR/$own ]] || continue
+    # find -P (its default) follows no link, a starting point included. Up to five are listed.
+    while IFS= read -r line; do
+      links+=("$line")
+    done < <(find "$LIBCC_RUN_DIR/$own" -type l -print 2>/dev/null | head -n 5)
+    ((${#links[@]} < 5)) || break
+  done
+  ((${#links[@]} == 0)) && return 0
+  printf 'libcc: error: symbolic links in the run directory %s, where libcc makes none: following them would read or write files outside it\n' "$LIBCC_RUN_DIR" >&2
+  printf '  %s\n' "${links[@]}" >&2
+  printf 'help: remove the links (up to five are listed) and run again; nothing was read or written\n' >&2
+  exit 1
 }
 
 # ---- The run directory's lock: one runner (run-local.sh, submit.sh) at a time ----
