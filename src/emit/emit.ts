@@ -17,7 +17,7 @@ import { deckText } from './decks.js';
 import type { RenderedDecks } from './render-decks.js';
 import type { RenderedDeck } from './decks.js';
 import { PENDING_FINGERPRINT, type DeferredFingerprints } from './fingerprint.js';
-import { computeJobFacts, indexProgram, libraryTemplates, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
+import { computeJobFacts, indexProgram, libraryTemplates, stageEnvReads, stageReadsOf, toolReadsOf, type ProgramIndex } from './jobs.js';
 import { ElementTable, LinesBuilder, offsetIndex, writeField, writeParents } from './tables.js';
 import { compileTemplate, normaliseText, TemplateError, type TemplateFunction } from './render.js';
 import { isAbsoluteTemplate, shCommand, shDoubleQuote, shGlobPattern, shQuote, templateSource, variableOf } from './shell.js';
@@ -403,13 +403,6 @@ function depsTable(units: readonly SubmissionUnit[], header: string): string {
   return lines.join('\n');
 }
 
-/** Env variables a stage reads (through any of its strings), sorted. */
-function envOf(templates: readonly (Template | undefined)[]): string[] {
-  const names = new Set<string>();
-  for (const template of templates) for (const part of template?.parts ?? []) if (part.kind === 'env') names.add(part.name);
-  return [...names].sort();
-}
-
 function referencesField(templates: readonly Template[], entity: string, field: string): boolean {
   return templates.some((t) => t.parts.some((p: TemplatePart) => p.kind === 'field' && p.entity === entity && p.field === field));
 }
@@ -426,19 +419,8 @@ function jobView(program: CheckedProgram, stage: StageModel, jobCount: number, s
     ...(stage.deck?.dirs ?? []).map((d) => d.value),
   ];
   const toolReads = toolReadsOf(stage);
-  const readTools = toolReads.map((r) => program.tools.find((t) => t.name === r.tool)).filter((t) => t !== undefined);
   const libraries = stage.keySet.includes('library') ? program.libraries : [];
-  const required = envOf([
-    ...stageTemplates,
-    tool?.path,
-    ...(tool?.args ?? []),
-    tool?.setup,
-    ...(tool?.env ?? []).map((e) => e.value),
-    ...readTools.map((t) => t.path),
-    program.site.workRoot,
-    program.site.outRoot,
-    ...libraries.flatMap((l) => [l.kit, l.cells]),
-  ]);
+  const required = [...stageEnvReads(program, stage)];
   const defaults = program.envs.filter((e) => required.includes(e.name) && e.default !== undefined);
 
   let command: string;

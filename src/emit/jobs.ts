@@ -147,6 +147,40 @@ export function stageReadsOf(stage: StageModel): { stage: string; fields: Set<'w
   return [...reads].map(([name, fields]) => ({ stage: name, fields }));
 }
 
+/**
+ * The env variables a stage's jobs read, sorted: through its strings, its tool (path, arguments,
+ * setup, env), the tools whose paths it reads, the roots of the run, and its libraries' kit and
+ * cells. The job wrapper requires them before anything runs; the defaults of those declared with
+ * one are part of the jobs' fingerprints (`computeJobFacts`).
+ */
+export function stageEnvReads(program: CheckedProgram, stage: StageModel): readonly string[] {
+  let names = envReadsOfStage.get(stage);
+  if (names === undefined) envReadsOfStage.set(stage, (names = collectEnvReads(program, stage)));
+  return names;
+}
+
+const envReadsOfStage = new WeakMap<StageModel, readonly string[]>();
+
+function collectEnvReads(program: CheckedProgram, stage: StageModel): string[] {
+  const tool = stage.run.kind === 'tool' ? program.tools.find((t) => t.name === (stage.run as { tool: string }).tool) : undefined;
+  const readTools = toolReadsOf(stage).map((r) => program.tools.find((t) => t.name === r.tool));
+  const libraries = stage.keySet.includes('library') ? program.libraries : [];
+  const templates: (Template | undefined)[] = [
+    ...stageTemplates(stage),
+    tool?.path,
+    ...(tool?.args ?? []),
+    tool?.setup,
+    ...(tool?.env ?? []).map((e) => e.value),
+    ...readTools.map((t) => t?.path),
+    program.site.workRoot,
+    program.site.outRoot,
+    ...libraries.flatMap((l) => [l.kit, l.cells]),
+  ];
+  const names = new Set<string>();
+  for (const template of templates) for (const part of template?.parts ?? []) if (part.kind === 'env') names.add(part.name);
+  return [...names].sort();
+}
+
 /** The tools whose path or version a stage's strings read (`${tool.T.path}`), sorted. */
 export function toolReadsOf(stage: StageModel): { tool: string; field: 'path' | 'version' }[] {
   const reads = new Map<string, { tool: string; field: 'path' | 'version' }>();
@@ -480,7 +514,7 @@ export function computeJobFacts(
       const expects = stage.expects.map((e) => [templateKey(e.pattern), e.operator, e.count]);
       parts = {
         head: Buffer.from(`${JSON.stringify({ pipeline: program.pipeline.name, stage: stage.name }).slice(0, -1)},"key":`),
-        body: Buffer.from(`,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)},"literals":`),
+        body: Buffer.from(`,"run":${JSON.stringify(run)},"tools":${JSON.stringify(tools)},"expects":${JSON.stringify(expects)}${sourceSettings(program, stage)},"literals":`),
       };
       stageJson.set(stage.name, parts);
     }
@@ -529,6 +563,29 @@ export function computeJobFacts(
     each({ job, key, keyPath, group, fingerprint: fingerprintOf(input.bytes()), literals: pieces }, position);
   });
 }
+
+/**
+ * What else of the pipeline's source a stage's jobs compute with: the defaults of the env
+ * variables they read (`env MODE: string = "fast"`: the value a job gets where MODE is not set)
+ * and the roots of their work and out directories (`site { work_root, out_root }`). Each is left
+ * out where it does not apply — no default read, the roots at theirs — so that covering them
+ * changed the fingerprint of no job that does not depend on them. (The value an env variable has
+ * when the job runs is not known at compile time, and is not covered.)
+ */
+function sourceSettings(program: CheckedProgram, stage: StageModel): string {
+  let text = '';
+  const defaults = stageEnvReads(program, stage).flatMap((name) => {
+    const value = program.envs.find((e) => e.name === name)?.default;
+    return value === undefined ? [] : [[name, value]];
+  });
+  if (defaults.length > 0) text += `,"env":${JSON.stringify(defaults)}`;
+  const roots = [templateKey(program.site.workRoot), templateKey(program.site.outRoot)];
+  if (roots[0] !== DEFAULT_WORK_ROOT || roots[1] !== DEFAULT_OUT_ROOT) text += `,"roots":${JSON.stringify(roots)}`;
+  return text;
+}
+
+const DEFAULT_WORK_ROOT = 'work';
+const DEFAULT_OUT_ROOT = 'out';
 
 function templateKey(template: Template): string {
   return template.parts.map((p: TemplatePart) => (p.kind === 'text' ? p.value : `\u0000${JSON.stringify(p)}`)).join('');
