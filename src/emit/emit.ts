@@ -246,7 +246,11 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
     }),
   );
   const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
-  put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline }));
+  const failFast = ordered.flatMap((stage) => {
+    const limit = index.stages.get(stage.name)?.failFast;
+    return limit === undefined ? [] : [{ stage: stage.name, limit }];
+  });
+  put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline, failFast }));
   put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX, jobCount: plan.jobs.length }));
   put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   files.set('plan.json', planJsonContent(plan, encode));

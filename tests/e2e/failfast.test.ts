@@ -76,3 +76,42 @@ describe('fail_fast on the LSF stand-in', () => {
     }
   });
 });
+
+describe('fail_fast with run-local.sh', () => {
+  it('stops the run once more than N jobs of the stage failed: the running jobs are stopped (killed), the others not run; exit 1', async () => {
+    const s = pipeline.site();
+    const dir = path.join(s.root, 'ff');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
+    fs.writeFileSync(path.join(dir, 'fail.tt_0p80v_25c_typical'), '');
+    // Two at once, in the corners' order: tt_0p75v waits beside ss, which fails (one: not more
+    // than 1); tt_0p80v takes its place and fails too: tt_0p75v is stopped, tt_0p85v never starts.
+    const r = await s.run('run-local.sh', ['-j', '2'], { env: { FF_DIR: dir, LIBCC_KILL_GRACE: '5' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('libcc: more than 1 job(s) of stage work failed (fail_fast = 1): stopping the run\n');
+    const reasons = Object.fromEntries(s.jobs.filter((j) => j.stage === 'work').map((j) => [j.key.replace('n5.a.', ''), s.failedReason(j)]));
+    expect(reasons).toEqual({
+      ss_0p675v_m40c_typical: 'command exited with code 3 (attempt 1)',
+      tt_0p80v_25c_typical: 'command exited with code 3 (attempt 1)',
+      tt_0p75v_25c_typical: 'killed by signal SIGTERM (a kill of the run, a run limit, or an interrupt)',
+      tt_0p85v_25c_typical: undefined,
+    });
+    expect(r.stderr).toContain('libcc: not run work n5.a.tt_0p85v_25c_typical: the run was stopped (fail_fast)\n');
+    expect(r.stdout).toContain('libcc: 3 job(s) ran, 3 failed, 2 not run\n');
+    expect(fs.existsSync(path.join(s.runDir, 'state/work/n5.a.tt_0p85v_25c_typical.started'))).toBe(false);
+  });
+
+  it('counts this run\'s failures only, up to N: the run goes on', async () => {
+    const s = pipeline.site();
+    const dir = path.join(s.root, 'ff');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'gate'), '');
+    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
+    fs.mkdirSync(path.join(s.runDir, 'state/work'), { recursive: true });
+    fs.writeFileSync(path.join(s.runDir, 'state/work/n5.a.ss_0p72v_m40c_typical.failed'), 'reason=old\nexit_code=1\nrun=\n');
+    const r = await s.run('run-local.sh', ['-j', '4'], { env: { FF_DIR: dir } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain('fail_fast');
+    expect(r.stdout).toContain('libcc: 4 job(s) ran, 1 failed, 1 not run\n');
+  });
+});

@@ -5,7 +5,9 @@
 # markers, resume and selection (--only, --from, --force: libcc_select) as submit.sh, in
 # dependency order with up to N jobs at once (and at most a stage's `array_limit` of one array). A failed job's dependants are not run (and are
 # reported with their reason); the exit status is non-zero when anything failed. --force STAGE
-# re-runs that stage and everything downstream of it, done or not.
+# re-runs that stage and everything downstream of it, done or not. A stage's `fail_fast = N`
+# stops the run once more than N of its jobs failed in it: no job starts, the running ones are
+# stopped (SIGTERM, then SIGKILL after LIBCC_KILL_GRACE seconds).
 #
 # One runner per run directory: a second one exits with code 2 (the lock, libcc_lock). Jobs an
 # earlier runner left running (it was killed with SIGKILL) are waited for, never started twice;
@@ -126,6 +128,33 @@ block_descendants() {
 declare -A running=()
 ran=0 failed=0
 
+# `fail_fast = N`: more than N failed jobs of the stage in this run stop it, as a job's wrapper
+# kills the run under a scheduler (libcc_fail). Jobs stopped are failed (killed); jobs not
+# started are not run.
+declare -A fail_fast=()
+declare -A stage_failed=()
+stopping=0 stop_since=0
+libcc_fail_fast() { # num
+  local stage=${J_STAGE[$1]} limit pid num
+  limit=${fail_fast[$stage]:-}
+  stage_failed[$stage]=$((${stage_failed[$stage]:-0} + 1))
+  [[ -n $limit ]] && ((!stopping && stage_failed[$stage] > limit)) || return 0
+  stopping=1 stop_since=$SECONDS
+  ready=()
+  printf 'libcc: more than %s job(s) of stage %s failed (fail_fast = %s): stopping the run\n' "$limit" "$stage" "$limit" >&2
+  for pid in "${!running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  for num in "${!adopted[@]}"; do kill -TERM -- "-${adopted[$num]}" 2>/dev/null || kill -TERM "${adopted[$num]}" 2>/dev/null || true; done
+}
+# Jobs still running LIBCC_KILL_GRACE seconds after a fail-fast stop are killed.
+libcc_fail_fast_grace() {
+  local pid num
+  ((stopping == 1 && SECONDS - stop_since >= LIBCC_KILL_GRACE)) || return 0
+  stopping=2
+  libcc_note "jobs still running $LIBCC_KILL_GRACE s after the fail-fast stop: killing them (SIGKILL)"
+  for pid in "${!running[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+  for num in "${!adopted[@]}"; do kill -KILL -- "-${adopted[$num]}" 2>/dev/null || kill -KILL "${adopted[$num]}" 2>/dev/null || true; done
+}
+
 # `array_limit = N`: at most N jobs of one array at once, as LSF's `name[…]%N` and Slurm's
 # `--array=…%N` do (libcc_load_units: the array of each job and its limit).
 declare -A unit_busy=()
@@ -173,6 +202,7 @@ libcc_job_ended() { # num exit-code
   libcc_print_failure "$LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed" 'libcc:   ' >&2
   [[ $LIBCC_INFLIGHT != lost || -f $LIBCC_RUN_DIR/state/${J_STAGE[num]}/${J_KEY[num]}.failed ]] || printf 'libcc:   reason: %s\n' "$LIBCC_LOST_REASON" >&2
   block_descendants "$num"
+  libcc_fail_fast "$num"
 }
 
 # Is the process group of a job this runner stopped still there? (The job's own process when
@@ -260,7 +290,8 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
     ((${#signalled[@]} == 0)) || libcc_interrupted "${signalled[@]}"
   done
   # Jobs held back by their array's limit keep their place at the front.
-  ready=(${deferred[@]+"${deferred[@]}"} ${ready[@]+"${ready[@]}"})
+  ((stopping)) || ready=(${deferred[@]+"${deferred[@]}"} ${ready[@]+"${ready[@]}"})
+  libcc_fail_fast_grace
   sleep 0.1
   for pid in "${!running[@]}"; do
     kill -0 "$pid" 2>/dev/null && continue
@@ -286,8 +317,11 @@ done
 
 blocked=0
 for num in "${!J_STAGE[@]}"; do
-  [[ -n ${state[$num]:-} ]] || libcc_die "internal error: job ${J_STAGE[num]} ${J_KEY[num]} never became ready"
-  if [[ ${state[$num]} == blocked ]]; then
+  if [[ -z ${state[$num]:-} ]]; then
+    ((stopping)) || libcc_die "internal error: job ${J_STAGE[num]} ${J_KEY[num]} never became ready"
+    blocked=$((blocked + 1))
+    printf 'libcc: not run %s %s: the run was stopped (fail_fast)\n' "${J_STAGE[num]}" "${J_KEY[num]}" >&2
+  elif [[ ${state[$num]} == blocked ]]; then
     blocked=$((blocked + 1))
     printf 'libcc: not run %s %s: an upstream job failed or was not selected\n' "${J_STAGE[num]}" "${J_KEY[num]}" >&2
   fi
