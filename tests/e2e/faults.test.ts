@@ -332,6 +332,42 @@ describe('started-markers that name another process (local)', () => {
   });
 });
 
+describe('kill.sh and run IDs', () => {
+  it('kill.sh stops a run-local.sh running on the directory (it stops its jobs); with nothing running and nothing submitted it says so', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const runner = s.start('run-local.sh', ['-j', '2'], { env: { LIBCC_KILL_GRACE: '5' } });
+    await running(s, make);
+    const k = await s.run('kill.sh');
+    expect(k.code, k.stderr).toBe(0);
+    expect(k.stderr).toMatch(new RegExp(`^libcc: stopping run-local\\.sh \\(process ${runner.pid}, since [^)]+\\): it stops its jobs\nlibcc: run-local\\.sh stopped\n$`));
+    const r = await runner.done;
+    expect(r.code).toBe(143);
+    expect(s.failedReason(make)).toBe('killed by signal SIGTERM (a kill of the run, a run limit, or an interrupt)');
+    const idle = await s.run('kill.sh');
+    expect(idle.code).toBe(1);
+    expect(idle.stderr).toBe(`libcc: error: no run to kill: nothing was submitted from this directory (${s.runDir}/ledger.tsv does not exist) and no run-local.sh runs on it\n`);
+  });
+
+  it('a run ID given to kill.sh or status.sh must be one of the ledger (usage error, exit 2); nothing is killed', async () => {
+    const s = site();
+    touch(s, 'open');
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh', ['--run-id', 'r1'])).code).toBe(0);
+    await lsf.waitIdle(30_000);
+    for (const script of ['kill.sh', 'status.sh']) {
+      const typo = await s.submitWith(lsf, script, ['--run-id', 'r2']);
+      expect(typo.code, script).toBe(2);
+      expect(typo.stderr, script).toBe(`libcc: error: no run r2 in ${s.runDir}/ledger.tsv; its latest runs: r1\n`);
+      const hostile = await s.submitWith(lsf, script, ['--run-id', 'x;rm']);
+      expect(hostile.code, script).toBe(2);
+      expect(hostile.stderr, script).toBe("libcc: error: a run id holds only letters, digits, '.', '_' and '-': x;rm\n");
+    }
+    expect((await s.submitWith(lsf, 'status.sh', ['--run-id', 'r1'])).code).toBe(0);
+  });
+});
+
 describe('the run directory holds no link', () => {
   it('a link among the markers, logs or events: run-local.sh, submit.sh, status.sh and kill.sh refuse, name it, and read or write nothing through it', async () => {
     const s = site();

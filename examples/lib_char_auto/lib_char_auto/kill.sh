@@ -3,7 +3,8 @@
 #
 # Kills every job of a run of pipeline `lib_char_auto` (libcc_sched_kill in lib/scheduler.sh:
 # the jobs it submitted, by the run's job group or by the job ids in the ledger). Exit status 1
-# when the scheduler could not kill some job: what it could not kill is listed.
+# when the scheduler could not kill some job: what it could not kill is listed. Without
+# --run-id, a run-local.sh running on this directory is stopped instead (it stops its jobs).
 #
 # Usage: kill.sh [--run-id ID]
 set -euo pipefail
@@ -22,8 +23,11 @@ libcc_sched_cmd_require
 libcc_check_run_dir
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id ]]; then
-  [[ -f $ledger ]] || libcc_die "no run to kill: $ledger does not exist"
+  libcc_stop_local_runner && exit 0
+  [[ -f $ledger ]] || libcc_die "no run to kill: nothing was submitted from this directory ($ledger does not exist) and no run-local.sh runs on it"
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
+else
+  libcc_require_known_run "$run_id"
 fi
 libcc_sched_run_label "$run_id"
 libcc_note "killing $LIBCC_SCHED_RUN_LABEL"

@@ -21,11 +21,11 @@ usage() {
   sed -n 's/^# Usage: //p' "${BASH_SOURCE[0]}"
   exit "$1"
 }
-run_id=${LIBCC_RUN_ID:-}
+run_id=${LIBCC_RUN_ID:-} run_id_given=0
 json=0 matrix=auto
 while (($# > 0)); do
   case $1 in
-    --run-id) (($# >= 2)) || usage 2; run_id=$2; shift ;;
+    --run-id) (($# >= 2)) || usage 2; run_id=$2 run_id_given=1; shift ;;
     --json) json=1 ;;
     --matrix) matrix=yes ;;
     --no-matrix) matrix=no ;;
@@ -44,6 +44,7 @@ ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
   run_id=$(tail -n 1 -- "$ledger" | cut -f1)
 fi
+((!run_id_given)) || libcc_require_known_run "$run_id"
 stages=('copy_kits' 'characterize' 'lvf' 'post_lvf' 'copy_nominal' 'merge_lvf' 'release' )
 job_count=54
 

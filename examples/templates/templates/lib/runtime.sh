@@ -1057,6 +1057,46 @@ libcc_check_run_dir() {
   exit 1
 }
 
+# A run ID given by hand (status.sh and kill.sh --run-id) must name a run of the ledger: a
+# mistyped one would be a run without jobs — "nothing to kill" while the real run goes on. A
+# usage error: exit 2.
+libcc_require_known_run() { # run-id
+  local ledger="$LIBCC_RUN_DIR/ledger.tsv" runs why
+  if [[ ! $1 =~ ^[A-Za-z0-9._-]+$ ]]; then
+    why="a run id holds only letters, digits, '.', '_' and '-': $1"
+  elif [[ ! -f $ledger ]]; then
+    why="no run $1: nothing was submitted from this directory ($ledger does not exist)"
+  elif cut -f1 -- "$ledger" | grep -qxF -- "$1"; then
+    return 0
+  else
+    runs=$(cut -f1 -- "$ledger" | awk '!seen[$0]++' | tail -n 5 | tr '\n' ' ')
+    why="no run $1 in $ledger; its latest runs: ${runs% }"
+  fi
+  printf 'libcc: error: %s\n' "$why" >&2
+  exit 2
+}
+
+# Stop the run-local.sh that holds the run directory's lock on this host, if one does (kill.sh:
+# a local run has no scheduler jobs to kill; its runner stops its jobs when signalled). Status 1
+# when none does. The lock's holder is the very process it names (its start time), or none.
+libcc_stop_local_runner() {
+  local waited=0
+  libcc_read_lock "$LIBCC_RUN_DIR/lock" && [[ $LIBCC_L_SCRIPT == run-local.sh ]] || return 1
+  libcc_hostname
+  if [[ $LIBCC_L_HOST != "$LIBCC_HOST" ]]; then
+    libcc_die "run-local.sh runs this directory on host $LIBCC_L_HOST (process $LIBCC_L_PID): stop it there (kill.sh on that host, or kill $LIBCC_L_PID)"
+  fi
+  libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START" || return 1
+  libcc_note "stopping run-local.sh (process $LIBCC_L_PID, since $(libcc_time "$LIBCC_L_SINCE")): it stops its jobs"
+  kill -TERM "$LIBCC_L_PID" 2>/dev/null || true
+  # The runner gives its jobs LIBCC_KILL_GRACE seconds (its own, default 10) before SIGKILL.
+  while libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START"; do
+    ((waited++ < 600)) || libcc_die "run-local.sh (process $LIBCC_L_PID) is still running 60 s after SIGTERM: stop it with kill -KILL $LIBCC_L_PID, then run kill.sh again"
+    sleep 0.1
+  done
+  libcc_note "run-local.sh stopped"
+}
+
 # ---- The run directory's lock: one runner (run-local.sh, submit.sh) at a time ----
 #
 # $LIBCC_RUN_DIR/lock is a directory made with mkdir (atomic, also on NFS) holding `owner`
