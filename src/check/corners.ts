@@ -109,7 +109,7 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
     if (missing.length > 0) {
       ctx.report('LCP3008', decl.name.span, `corner \`${name}\` has no ${listNames(missing, 'or')} and its name does not follow the corner style`, {
         label: `expected a name like \`${site.cornerStyle}\``,
-        help: `write the field${missing.length > 1 ? 's' : ''} explicitly, e.g. \`${missing.map(exampleField).join('  ')}\``,
+        help: `write the field${missing.length > 1 ? 's' : ''} explicitly, e.g. \`${missing.map((field) => exampleField(field, isYamlFile(decl.name.span.file))).join(yamlJoin(decl.name.span.file))}\``,
         notes: [`the corner style is \`${site.cornerStyle}\` (site \`corner_style\`)`],
       });
       ok = false;
@@ -165,8 +165,19 @@ export function buildCorners(ctx: CheckContext, symbols: SymbolTable, site: Site
   return corners;
 }
 
-function exampleField(field: string): string {
-  return field === 'process' ? 'process = ssgnp' : field === 'voltage' ? 'voltage = 0.48V' : 'temperature = -40C';
+/** A field as the corner's own file writes it: `voltage = 0.48V` in a pipeline, `voltage: 0.48V` in a YAML corner table. */
+function exampleField(field: string, yaml: boolean): string {
+  const value = field === 'process' ? 'ssgnp' : field === 'voltage' ? '0.48V' : '-40C';
+  return yaml ? `${field}: ${value}` : `${field} = ${value}`;
+}
+
+function isYamlFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+/** Fields side by side in a pipeline; in YAML each is a key of the corner's mapping, listed with `, `. */
+function yamlJoin(file: string): string {
+  return isYamlFile(file) ? ', ' : '  ';
 }
 
 /** A corner chosen by a corner-set expression, with the span that chose it. */

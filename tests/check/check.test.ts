@@ -209,6 +209,16 @@ describe('check: imports', () => {
     expect(codesAndSpans(result)).toEqual([['LCP3007', '0.8V']]);
     expect(result.diagnostics[0]!.primary.span.file).toBe('corners.yaml');
   });
+  it('a corner of a YAML table that needs its fields written gets help in YAML, one in a pipeline in .lcp', () => {
+    const yaml = checkFiles({
+      'main.lcp': `pipeline t\nimport "corners.yaml"\nnode n { processes = [tt] }\nlibrary lib : n { corners = [weird] }\n${STAGE}`,
+      'corners.yaml': 'corners:\n  - name: weird\n',
+    });
+    expect(codesAndSpans(yaml)).toEqual([['LCP3008', 'weird']]);
+    expect(yaml.diagnostics[0]!.help).toBe('write the fields explicitly, e.g. `process: ssgnp, voltage: 0.48V, temperature: -40C`');
+    const lcp = checkFiles({ 'main.lcp': `pipeline t\nnode n { processes = [tt] }\ncorner weird {}\nlibrary lib : n { corners = [weird] }\n${STAGE}` });
+    expect(lcp.diagnostics.find((d) => d.code === 'LCP3008')!.help).toBe('write the fields explicitly, e.g. `process = ssgnp  voltage = 0.48V  temperature = -40C`');
+  });
   it('reports a missing import and an unsupported one', () => {
     const result = checkFiles({ 'main.lcp': `import "nope.lcp"\nimport "notes.txt"\n${PRELUDE.replace('pipeline t\n', 'pipeline t ')}${STAGE}` });
     expect(codesAndSpans(result)).toEqual([
