@@ -233,10 +233,8 @@ describe('killed jobs and runners (local)', () => {
     expect(twice.stderr).toMatch(new RegExp(`^libcc: error: job make n5\\.a\\.tt_0p75v_25c_typical is already running \\(process ${pids[0]} on this host, since [^)]+\\): not starting it twice\n$`));
 
     const next = s.start('run-local.sh', ['-j', '2']);
-    await waitFor('the second runner to adopt the jobs', () => {
-      const owner = path.join(s.runDir, 'lock/owner');
-      return fs.existsSync(owner) && fs.readFileSync(owner, 'utf8').includes(`pid=${next.pid}`);
-    });
+    // Only then may they end: one that ended before the runner looked would be done, not waited for.
+    await waitFor('the second runner to adopt the jobs', () => keys.every((k) => next.output().includes(`libcc: still running make n5.${k} (process `)));
     touch(s, 'open');
     const r = await next.done;
     expect(r.code, r.stderr).toBe(0);

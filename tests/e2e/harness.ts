@@ -184,8 +184,8 @@ export class Site {
     return spawnCollect('bash', [path.join(this.out, script), ...args], this.root, cleanEnv({ ...this.env, ...opts.env }, opts.path));
   }
 
-  /** Starts a generated script with bash in the background: its process (to signal it) and its result. */
-  start(script: string, args: string[] = [], opts: { env?: Record<string, string | undefined> } = {}): { pid: number; done: Promise<RunResult> } {
+  /** Starts a generated script with bash in the background: its process (to signal it), what it printed so far, and its result. */
+  start(script: string, args: string[] = [], opts: { env?: Record<string, string | undefined> } = {}): { pid: number; output: () => string; done: Promise<RunResult> } {
     const child = spawn('bash', [path.join(this.out, script), ...args], { cwd: this.root, env: cleanEnv({ ...this.env, ...opts.env }), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -195,7 +195,7 @@ export class Site {
       child.on('error', reject);
       child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : -1), stdout, stderr }));
     });
-    return { pid: child.pid!, done };
+    return { pid: child.pid!, output: () => stdout, done };
   }
 
   /** An LSF stand-in whose submission environment is this site's. */
