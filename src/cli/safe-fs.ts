@@ -15,10 +15,10 @@
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors (`checkOutputDir`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, writevSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
 
 /** A path in (or the location of) the generated directory that libcc refuses to use; never overridden by `--force`. */
 export class UnsafePathError extends Error {}
@@ -56,19 +56,54 @@ export function lstatOrUndefined(path: string): Stats | undefined {
  * Refuses an output directory that libcc must never treat as its own: `/` (or a drive root),
  * the home directory or one of its ancestors, a symbolic link, or something that is not a
  * directory.
+ *
+ * `/` and home are compared by name and by real path (`realPathOf`): `-o /tmp/w/alias/home`
+ * with `alias -> /tmp/w` names the home directory as surely as `-o /tmp/w/home` does.
  */
 export function checkOutputDir(dir: string): void {
   const absolute = resolve(dir);
-  if (absolute === parse(absolute).root) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is the root of the file system; choose a directory of its own with -o`);
+  const real = realPathOf(absolute);
+  const resolved = real === absolute ? '' : ` (${real} once symbolic links are resolved)`;
+  if (absolute === parse(absolute).root || real === parse(real).root) {
+    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is the root of the file system${absolute === parse(absolute).root ? '' : resolved}; choose a directory of its own with -o`);
+  }
   const home = process.env.HOME !== undefined && process.env.HOME !== '' ? resolve(process.env.HOME) : resolve(homedir());
-  const fromOut = relative(absolute, home);
-  if (fromOut === '' || (!fromOut.startsWith('..') && !isAbsolute(fromOut))) {
-    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${fromOut === '' ? 'is' : 'holds'} your home directory; choose a directory of its own with -o`);
+  const byName = holdsHome(absolute, home);
+  const byRealPath = byName ?? holdsHome(real, realPathOf(home));
+  if (byRealPath !== undefined) {
+    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${byRealPath} your home directory${byName === undefined ? resolved : ''}; choose a directory of its own with -o`);
   }
   const stat = lstatOrUndefined(absolute);
   if (stat === undefined) return;
   if (stat.isSymbolicLink()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is a symbolic link; give the real directory with -o`);
   if (!stat.isDirectory()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it exists and is not a directory`);
+}
+
+/** Whether `out` `is` the home directory or `holds` it; undefined when neither (both absolute). */
+function holdsHome(out: string, home: string): 'is' | 'holds' | undefined {
+  const fromOut = relative(out, home);
+  if (fromOut === '') return 'is';
+  return !fromOut.startsWith('..') && !isAbsolute(fromOut) ? 'holds' : undefined;
+}
+
+/**
+ * The real path of `path`: its deepest existing ancestor with links resolved (`realpath`), the
+ * rest appended as written. A missing output directory has a real path too: where `mkdir`
+ * would make it.
+ */
+export function realPathOf(path: string): string {
+  const rest: string[] = [];
+  for (let existing = resolve(path); ; ) {
+    try {
+      return join(realpathSync.native(existing), ...rest);
+    } catch {
+      // Missing, or not resolvable (a dangling link, a loop, no permission): its parent is.
+      const parent = dirname(existing);
+      if (parent === existing) return resolve(path);
+      rest.unshift(basename(existing));
+      existing = parent;
+    }
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * `-o` must name a directory of libcc's own: never `/`, the home directory or one of its
- * ancestors (refused before anything is read there, even with --force), and never an existing
- * directory holding files libcc did not generate.
+ * ancestors (by name or through a symbolic link; refused before anything is read there, even
+ * with --force), and never an existing directory holding files libcc did not generate.
  */
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ afterEach(() => {
   else process.env.HOME = home;
   h.cleanup();
 });
+
 
 describe('-o', () => {
   it('refuses / for compile, compile --check and diff, quickly and without walking it', async () => {
@@ -50,6 +51,34 @@ describe('-o', () => {
       expect(readdirSync(join(fakeHome, 'user'))).toEqual(['.bashrc']);
       // A directory inside home is fine.
       expect((await runCli('compile', h.flow, '-o', join(fakeHome, 'user/generated'))).code).toBe(0);
+    } finally {
+      rmSync(fakeHome, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses the home directory named through a symbolic link (`alias -> ..`), even with --force', async () => {
+    const fakeHome = realpathSync(mkdtempSync(join(tmpdir(), 'libcc-home-')));
+    try {
+      mkdirSync(join(fakeHome, 'user'));
+      writeFileSync(join(fakeHome, 'user/.bashrc'), 'mine\n');
+      symlinkSync(fakeHome, join(fakeHome, 'alias'));
+      process.env.HOME = join(fakeHome, 'user');
+      for (const [out, relation] of [
+        [join(fakeHome, 'alias/user'), 'is'],
+        [join(fakeHome, 'alias/alias/user/'), 'is'],
+        [join(fakeHome, 'alias'), 'holds'],
+      ] as const) {
+        for (const args of [['compile', '--force'], ['compile', '--check'], ['diff']]) {
+          const result = await runCli(args[0]!, h.flow, '-o', out, ...args.slice(1));
+          expect(result.code, `${args.join(' ')} -o ${out}`).toBe(2);
+          expect(result.stderr).toContain(`refusing to use ${out} as the output directory: it ${relation} your home directory (${relation === 'is' ? join(fakeHome, 'user') : fakeHome} once symbolic links are resolved); choose a directory of its own with -o`);
+        }
+      }
+      expect(readdirSync(join(fakeHome, 'user'))).toEqual(['.bashrc']);
+      // HOME itself given through the alias: its real path is compared.
+      process.env.HOME = join(fakeHome, 'alias/user');
+      expect((await runCli('compile', h.flow, '-o', join(fakeHome, 'user'), '--force')).stderr).toMatch(/it is your home directory; choose/);
+      expect(readdirSync(join(fakeHome, 'user'))).toEqual(['.bashrc']);
     } finally {
       rmSync(fakeHome, { recursive: true, force: true });
     }
