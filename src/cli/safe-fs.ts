@@ -13,7 +13,8 @@
  *   and moved into place with `rename`; reads use `O_NOFOLLOW` too.
  *
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
- * ancestors (`checkOutputDir`).
+ * ancestors, nor be reached through a link below the working directory or the pipeline's
+ * directory (`checkOutputDir`).
  */
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -54,13 +55,18 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 
 /**
  * Refuses an output directory that libcc must never treat as its own: `/` (or a drive root),
- * the home directory or one of its ancestors, a symbolic link, or something that is not a
- * directory.
+ * the home directory or one of its ancestors, a directory reached through a symbolic link that
+ * the repository could have committed, a symbolic link, or something that is not a directory.
  *
  * `/` and home are compared by name and by real path (`realPathOf`): `-o /tmp/w/alias/home`
  * with `alias -> /tmp/w` names the home directory as surely as `-o /tmp/w/home` does.
+ *
+ * `roots` are the directories whose content comes from the repository: the working directory
+ * and the directory of the root pipeline file. A link between one of them and the output
+ * directory (`gen -> /elsewhere` with `-o gen/out`) was committed, not set up by the site;
+ * links above them (`/home -> /export/home`, macOS's `/tmp`) are followed (`linkOnTheWay`).
  */
-export function checkOutputDir(dir: string): void {
+export function checkOutputDir(dir: string, roots: readonly string[]): void {
   const absolute = resolve(dir);
   const real = realPathOf(absolute);
   const resolved = real === absolute ? '' : ` (${real} once symbolic links are resolved)`;
@@ -72,6 +78,12 @@ export function checkOutputDir(dir: string): void {
   const byRealPath = byName ?? holdsHome(real, realPathOf(home));
   if (byRealPath !== undefined) {
     throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${byRealPath} your home directory${byName === undefined ? resolved : ''}; choose a directory of its own with -o`);
+  }
+  const link = linkOnTheWay(dir, roots);
+  if (link !== undefined) {
+    throw new UnsafePathError(
+      `refusing to use ${dir} as the output directory: ${link.shown} is a symbolic link (to ${link.target}), which a repository can commit; give the real path with -o`,
+    );
   }
   const stat = lstatOrUndefined(absolute);
   if (stat === undefined) return;
@@ -104,6 +116,41 @@ export function realPathOf(path: string): string {
       existing = parent;
     }
   }
+}
+
+/**
+ * The first symbolic link on the way to `dir` that lies below one of `roots` (`shown` as `dir`
+ * spells it: `gen` of `gen/out`), or undefined. The way is taken as the kernel takes it: from
+ * the real working directory (or `/`), a link above the roots resolved, `..` from where the
+ * components before it led — so "below a root" is decided on real paths, and a root reached
+ * through an alias counts. The walk ends at the first missing component (`mkdir` makes plain
+ * directories from there) and before the last one, which `checkOutputDir` refuses as a link
+ * wherever it is.
+ */
+function linkOnTheWay(dir: string, roots: readonly string[]): { shown: string; target: string } | undefined {
+  const realRoots = roots.map(realPathOf);
+  const parts = dir.split(sep).filter((part) => part !== '' && part !== '.');
+  let current = isAbsolute(dir) ? parse(resolve(dir)).root : realPathOf(process.cwd());
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    if (part === '..') {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, part);
+    const stat = lstatOrUndefined(next);
+    if (stat === undefined) return undefined;
+    if (!stat.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    const target = realPathOf(next);
+    if (realRoots.some((root) => isWithin(root, current))) {
+      return { shown: `${isAbsolute(dir) ? parse(resolve(dir)).root : ''}${parts.slice(0, i + 1).join(sep)}`, target };
+    }
+    current = target;
+  }
+  return undefined;
 }
 
 /**
