@@ -1009,15 +1009,15 @@ function makeParents(stage: string, path: string, made: Set<string>): void {
 
 /**
  * Replaces a file's content atomically (an exclusive, no-follow temporary file in the same
- * directory, then rename), keeping its mode. Used by `libcc fmt`.
+ * directory, then rename), keeping its mode. Used by `libcc fmt`, `graph -o` and `report -o`.
+ * A symbolic link at `path` (`graph.html -> ~/.bashrc`, committed) is replaced, not written
+ * through: `rename` replaces the link itself, and its target is never opened, not even to
+ * take its mode (`lstat`).
  */
 export function writeAtomically(path: string, text: string): void {
   let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    // A new file.
-  }
+  const existing = lstatOrUndefined(path);
+  if (existing?.isFile() === true) mode = existing.mode & 0o777;
   const temporary = join(dirname(path), `.${basename(path)}.libcc-tmp-${process.pid}`);
   try {
     createExclusive(temporary, text, mode);
