@@ -4,7 +4,8 @@
  * included) comes from a repository, so it is untrusted:
  *
  * - a relative path is checked before use (`checkRelativePath`): `/`-separated, normalised, no
- *   `..`, `.` or empty part, not absolute, no backslash or control character;
+ *   `..`, `.` or empty part, not absolute, no backslash or control character, no name or whole
+ *   the system would refuse as too long;
  * - a path is resolved component by component with `lstat` (`probe`, `ensureParents`): a
  *   symbolic link anywhere below the root, or a file where a directory should be, is refused —
  *   libcc never creates symbolic links, so one it meets was planted;
@@ -27,11 +28,29 @@ export class UnsafePathError extends Error {}
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
 
-/** Why `path` is not an acceptable relative path inside a root, or undefined when it is. */
+/**
+ * The longest name of a file or directory, in bytes (`NAME_MAX`, 255 on Linux, macOS and the
+ * BSDs): every system call given a longer one fails with ENAMETOOLONG.
+ */
+export const MAX_NAME_BYTES = 255;
+
+/**
+ * The longest path a system call takes, in bytes (`PATH_MAX` less its final NUL: 4096 on Linux,
+ * 1024 on macOS and the BSDs); a longer one fails with ENAMETOOLONG.
+ */
+export const MAX_PATH_BYTES = (process.platform === 'linux' ? 4096 : 1024) - 1;
+
+/**
+ * Why `path` is not an acceptable relative path inside a root, or undefined when it is. A path
+ * the system would refuse as too long (a name over `MAX_NAME_BYTES`, the whole over
+ * `MAX_PATH_BYTES`) is refused here, before anything is looked at: from a manifest it would
+ * otherwise end a compile half-way with ENAMETOOLONG.
+ */
 export function checkRelativePath(path: string): string | undefined {
   if (plainRelativePath(path)) return undefined;
   if (path === '') return 'empty path';
-  if (path.length > 4096) return 'path too long';
+  const bytes = Buffer.byteLength(path, 'utf8');
+  if (bytes > MAX_PATH_BYTES) return `path too long (${bytes} bytes; the system takes at most ${MAX_PATH_BYTES})`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'control character in path';
   if (path.includes('\\')) return 'backslash in path';
@@ -40,8 +59,24 @@ export function checkRelativePath(path: string): string | undefined {
     if (part === '') return 'empty path component (`//` or a trailing `/`)';
     if (part === '..') return '`..` leaves the directory';
     if (part === '.') return '`.` component (not normalised)';
+    const name = Buffer.byteLength(part, 'utf8');
+    if (name > MAX_NAME_BYTES) return `a name of ${name} bytes (a file or directory name is at most ${MAX_NAME_BYTES})`;
   }
   return undefined;
+}
+
+/**
+ * Why `dir/rel` (`rel` checked by `checkRelativePath`) would be a path too long for the system,
+ * or undefined. Made once for a directory, then asked of each of its paths (33k in a manifest):
+ * only a path within 3 bytes a character of the limit is measured.
+ */
+export function pathLengthIn(dir: string): (rel: string) => string | undefined {
+  const prefix = Buffer.byteLength(join(dir, 'x'), 'utf8') - 1;
+  return (rel) => {
+    if (prefix + rel.length * 3 <= MAX_PATH_BYTES) return undefined;
+    const bytes = prefix + Buffer.byteLength(rel, 'utf8');
+    return bytes <= MAX_PATH_BYTES ? undefined : `path too long in ${dir} (${bytes} bytes; the system takes at most ${MAX_PATH_BYTES})`;
+  };
 }
 
 export function lstatOrUndefined(path: string): Stats | undefined {
@@ -155,25 +190,33 @@ function linkOnTheWay(dir: string, roots: readonly string[]): { shown: string; t
 
 /**
  * The common case of `checkRelativePath` in one pass (verifying 33k manifest paths): non-empty
- * components of printable characters, no backslash, no `.` or `..`, within the length limit.
- * False means "look closer", not "refused".
+ * components of printable characters, no backslash, no `.` or `..`, within the length limits.
+ * False means "look closer", not "refused". Bytes are counted as UTF-8 has them, a surrogate
+ * as 3 (a pair is 4): over-counted, a path near a limit is looked at closer.
  */
 function plainRelativePath(path: string): boolean {
   const length = path.length;
-  if (length === 0 || length > 4096) return false;
+  if (length === 0 || length > MAX_PATH_BYTES) return false;
   let start = 0;
+  let bytes = 0;
+  let nameBytes = 0;
   for (let i = 0; i <= length; i++) {
     const c = i === length ? 47 : path.charCodeAt(i);
     if (c === 47) {
       const part = i - start;
-      if (part === 0) return false;
+      if (part === 0 || nameBytes > MAX_NAME_BYTES) return false;
       if (path.charCodeAt(start) === 46 && (part === 1 || (part === 2 && path.charCodeAt(start + 1) === 46))) return false;
       start = i + 1;
+      bytes += nameBytes + 1;
+      nameBytes = 0;
     } else if (c < 32 || c === 127 || c === 92) {
       return false;
+    } else {
+      nameBytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }
   }
-  return !isAbsolute(path);
+  // `bytes` counted a `/` after the last name too.
+  return bytes - 1 <= MAX_PATH_BYTES && !isAbsolute(path);
 }
 
 /** What is at a relative path under a root, found without following any link. */
