@@ -19,7 +19,7 @@ import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
 import { dropManifestOrigin, manifestFromHere, recordManifestOrigin } from './manifest-origin.js';
 import { dropStatIndex, STAT_CACHE, StatIndex, writeStatIndex } from './stat-index.js';
 import { joinRanges, verifyRange, type ListedEntry, type ListedRange } from './listed-files.js';
-import { checkRelativePath, createExclusive, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, probe, probeBytes, readNoFollow, UnsafePathError, type Different, type Expected } from './safe-fs.js';
+import { checkRelativePath, createExclusive, pathLengthIn, createExclusivePieces, encodePieces, ensureParents, hasEntries, lstatOrUndefined, probe, probeBytes, readNoFollow, UnsafePathError, type Different, type Expected } from './safe-fs.js';
 
 export const MANIFEST = 'libcc.manifest';
 /** Lock held while a compile writes the directory (`pid host start`). */
@@ -157,11 +157,13 @@ function checkGeneratedPath(path: string): string | undefined {
 
 /**
  * Parses and validates a manifest's text: `# ` comment lines, then `<sha256>  <path>` lines,
- * every path relative, normalised, inside the directory, listed once. Throws `ManifestError`
- * naming the line on anything else — before any listed file is looked at.
+ * every path relative, normalised, inside the directory, listed once, not too long for the
+ * system (in `dir`, when given: the directory it lists). Throws `ManifestError` naming the line
+ * on anything else — before any listed file is looked at.
  */
-export function parseManifest(text: string, where: string): Map<string, string> {
+export function parseManifest(text: string, where: string, dir?: string): Map<string, string> {
   const entries = new Map<string, string>();
+  const tooLong = dir === undefined ? undefined : pathLengthIn(dir);
   // Scanned in place rather than split and matched: a manifest lists 33k files at 100k jobs.
   for (let at = 0, line = 1; at < text.length; line++) {
     const newline = text.indexOf('\n', at);
@@ -176,7 +178,7 @@ export function parseManifest(text: string, where: string): Map<string, string> 
       throw new ManifestError(`${where}:${line}: not a manifest line (\`<sha256>  <path>\`)`);
     }
     const path = text.slice(at + 66, end);
-    const problem = checkGeneratedPath(path);
+    const problem = checkGeneratedPath(path) ?? tooLong?.(path);
     if (problem !== undefined) throw new ManifestError(`${where}:${line}: refusing the path \`${printable(path)}\`: ${problem}`);
     if (entries.has(path)) throw new ManifestError(`${where}:${line}: \`${path}\` is listed twice`);
     entries.set(path, hash);
@@ -187,10 +189,15 @@ export function parseManifest(text: string, where: string): Map<string, string> 
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+/** A path from a manifest or journal as a message shows it: escaped, no control character, a long one cut. */
 function printable(text: string): string {
+  const shown = text.length > PRINTED_PATH ? `${text.slice(0, PRINTED_PATH)}…` : text;
   // eslint-disable-next-line no-control-regex
-  return JSON.stringify(text).slice(1, -1).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return JSON.stringify(shown).slice(1, -1).replace(/[\u0000-\u001f\u007f]/g, '?');
 }
+
+/** The most of a refused path a message shows (a planted one can be 4 KB). */
+const PRINTED_PATH = 100;
 
 /**
  * The validated manifest of `dir`, or undefined when there is none. A manifest that is a link,
@@ -200,7 +207,7 @@ export function readManifest(dir: string): Map<string, string> | undefined {
   const found = probe(dir, MANIFEST);
   if (found.kind === 'missing') return undefined;
   if (found.kind === 'unsafe') throw new UnsafePathError(`refusing ${join(dir, MANIFEST)}: ${found.reason}`);
-  return parseManifest(found.text, join(dir, MANIFEST));
+  return parseManifest(found.text, join(dir, MANIFEST), dir);
 }
 
 /**
@@ -280,7 +287,7 @@ function fastPathManifest(dir: string): { text: string; entries: Map<string, str
   if (found.kind !== 'file') return { reason: found.kind === 'missing' ? `no ${MANIFEST}` : found.reason };
   let entries: Map<string, string>;
   try {
-    entries = parseManifest(found.text, join(dir, MANIFEST));
+    entries = parseManifest(found.text, join(dir, MANIFEST), dir);
   } catch (error) {
     if (error instanceof ManifestError) return { reason: error.message };
     throw error;
@@ -427,8 +434,9 @@ function renderJournal(journal: Journal): string {
   return `${body}end ${sha256(body)}\n`;
 }
 
-/** Parses a journal, validating it like a manifest (it may come from a repository too). */
-function parseJournal(text: string, where: string): Journal {
+/** Parses a journal of `dir`, validating it like a manifest (it may come from a repository too). */
+function parseJournal(text: string, where: string, dir: string): Journal {
+  const tooLong = pathLengthIn(dir);
   const end = text.lastIndexOf('end ');
   const body = end < 0 ? '' : text.slice(0, end);
   if (!text.startsWith(`${JOURNAL_HEADER}\n`) || text.slice(end) !== `end ${sha256(body)}\n`) {
@@ -445,7 +453,7 @@ function parseJournal(text: string, where: string): Journal {
     const remove = /^remove (.+)$/.exec(line);
     const path = put?.[3] ?? tree?.[1] ?? remove?.[1];
     if (path === undefined) throw new ManifestError(`${at}: not a journal line`);
-    const problem = path === MANIFEST && !remove ? undefined : checkGeneratedPath(path);
+    const problem = path === MANIFEST && !remove ? undefined : (checkGeneratedPath(path) ?? tooLong(path));
     if (problem !== undefined) throw new ManifestError(`${at}: refusing the path \`${printable(path)}\`: ${problem}`);
     if (seen.has(path)) throw new ManifestError(`${at}: \`${path}\` is listed twice`);
     seen.add(path);
@@ -585,7 +593,7 @@ export function recover(dir: string): boolean {
   const journal = probe(dir, JOURNAL);
   if (journal.kind === 'unsafe') throw new UnsafePathError(`refusing ${join(dir, JOURNAL)}: ${journal.reason}`);
   if (journal.kind === 'file') {
-    const parsed = parseJournal(journal.text, join(dir, JOURNAL));
+    const parsed = parseJournal(journal.text, join(dir, JOURNAL), dir);
     // libcc's own journal always renames a manifest into place, or updates a directory that has
     // one: a journal planted in a directory libcc never generated is not applied.
     if (!parsed.puts.some((put) => put.path === MANIFEST) && !parsed.trees.includes(MANIFEST) && probe(dir, MANIFEST).kind !== 'file') {
@@ -1009,15 +1017,15 @@ function makeParents(stage: string, path: string, made: Set<string>): void {
 
 /**
  * Replaces a file's content atomically (an exclusive, no-follow temporary file in the same
- * directory, then rename), keeping its mode. Used by `libcc fmt`.
+ * directory, then rename), keeping its mode. Used by `libcc fmt`, `graph -o` and `report -o`.
+ * A symbolic link at `path` (`graph.html -> ~/.bashrc`, committed) is replaced, not written
+ * through: `rename` replaces the link itself, and its target is never opened, not even to
+ * take its mode (`lstat`).
  */
 export function writeAtomically(path: string, text: string): void {
   let mode = 0o644;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    // A new file.
-  }
+  const existing = lstatOrUndefined(path);
+  if (existing?.isFile() === true) mode = existing.mode & 0o777;
   const temporary = join(dirname(path), `.${basename(path)}.libcc-tmp-${process.pid}`);
   try {
     createExclusive(temporary, text, mode);

@@ -12,13 +12,13 @@
  * The options live in graph-options.ts, which does not load the layout library (dagre): main.ts
  * imports this module only when `graph` runs (startup time, issue 10).
  */
-import { writeFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import type { Analysis } from '../driver/analyse.js';
 import type { LoadedProgram } from '../syntax/load.js';
 import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
+import { writeAtomically } from './compile.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
 
@@ -64,7 +64,8 @@ export function graphCommand(analysis: Analysis, options: GraphCommandOptions, o
     return 0;
   }
   try {
-    writeFileSync(options.output, text);
+    // Never through a link at that name (a repository can commit `graph.html -> ~/.bashrc`): replaced instead.
+    writeAtomically(options.output, text);
   } catch (error) {
     output.stderr(`libcc: error: cannot write \`${options.output}\`: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

@@ -2,12 +2,11 @@
  * The CLI's edge with the outside world: the file system, the terminal and colour. The only
  * module (with main.ts) that touches `process`.
  */
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { safeFileSystemHost } from '../syntax/read-source.js';
-import { isWithin } from './safe-fs.js';
 
 /**
  * A reader that closes early (`libcc check … | head -1`) is not an error: once a stream reports
@@ -47,21 +46,10 @@ export const fileSystemHost = safeFileSystemHost;
 
 /**
  * Why a pipeline file named on the command line (or found under a directory given to `check` or
- * `fmt`) is not read: it is a symbolic link that resolves outside its own directory. A pull
- * request can commit `flow.lcp -> /etc/passwd`; CI's `libcc check .` would print its lines in
- * diagnostics. Imports are confined the same way (LCP2005, src/syntax/load.ts).
+ * `fmt`) is not read: a symbolic link out of its directory (src/syntax/read-source.ts, where the
+ * language server finds it too).
  */
-export function linkLeavesDirectory(path: string): string | undefined {
-  try {
-    if (!lstatSync(path).isSymbolicLink()) return undefined;
-    const target = realpathSync(path);
-    if (isWithin(realpathSync(dirname(path)), target)) return undefined;
-    return `refusing \`${path}\`: it is a symbolic link to ${target}, outside its directory (libcc reads pipelines only inside the directory of the file it is given; run it on the file itself)`;
-  } catch {
-    // Missing or unreadable: the read reports it.
-    return undefined;
-  }
-}
+export { linkLeavesDirectory } from '../syntax/read-source.js';
 
 /** The path as users see it in diagnostics: relative to the working directory when inside it. */
 export function userPath(path: string): string {

@@ -492,7 +492,7 @@ function startVerifier(loaded: LoadedProgram, output: string | undefined, record
   if (pipeline === undefined) return undefined;
   const outDir = output ?? join(dirname(loaded.rootPath), pipeline.name.name);
   try {
-    checkOutputDir(outDir);
+    checkOutputDir(outDir, repositoryRoots(loaded));
   } catch {
     return undefined; // refused after the analysis, as always
   }
@@ -501,6 +501,15 @@ function startVerifier(loaded: LoadedProgram, output: string | undefined, record
   // A manifest libcc did not write here is rendered to compare (manifest-origin.ts): nothing to verify.
   if (!hasManifestOrigin(outDir)) return undefined;
   return Verifier.start(outDir, record);
+}
+
+/**
+ * The directories whose content the repository decides, for `checkOutputDir`: the working
+ * directory (a checkout) and the directory of the root pipeline file (where the default output
+ * goes). A symbolic link below them on the way to the output directory was committed.
+ */
+function repositoryRoots(loaded: LoadedProgram): string[] {
+  return [process.cwd(), dirname(loaded.rootPath)];
 }
 
 /** `generate` once the pipeline is loaded (and its directory perhaps being verified on a thread). */
@@ -541,7 +550,7 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
     plan = learned.plan;
   }
   const outDir = options.output ?? join(dirname(loaded.rootPath), program.pipeline.name);
-  refusalsAsUsageErrors(() => checkOutputDir(outDir));
+  refusalsAsUsageErrors(() => checkOutputDir(outDir, repositoryRoots(loaded)));
   const source = relativeFrom(outDir, loaded.rootPath);
   const header = generatedHeader(source);
   const libccSource = join(packageRoot(), 'src');

@@ -4,7 +4,8 @@
  * included) comes from a repository, so it is untrusted:
  *
  * - a relative path is checked before use (`checkRelativePath`): `/`-separated, normalised, no
- *   `..`, `.` or empty part, not absolute, no backslash or control character;
+ *   `..`, `.` or empty part, not absolute, no backslash or control character, no name or whole
+ *   the system would refuse as too long;
  * - a path is resolved component by component with `lstat` (`probe`, `ensureParents`): a
  *   symbolic link anywhere below the root, or a file where a directory should be, is refused —
  *   libcc never creates symbolic links, so one it meets was planted;
@@ -13,12 +14,13 @@
  *   and moved into place with `rename`; reads use `O_NOFOLLOW` too.
  *
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
- * ancestors (`checkOutputDir`).
+ * ancestors, nor be reached through a link below the working directory or the pipeline's
+ * directory (`checkOutputDir`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, writeSync, writevSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
 
 /** A path in (or the location of) the generated directory that libcc refuses to use; never overridden by `--force`. */
 export class UnsafePathError extends Error {}
@@ -26,11 +28,29 @@ export class UnsafePathError extends Error {}
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
 
-/** Why `path` is not an acceptable relative path inside a root, or undefined when it is. */
+/**
+ * The longest name of a file or directory, in bytes (`NAME_MAX`, 255 on Linux, macOS and the
+ * BSDs): every system call given a longer one fails with ENAMETOOLONG.
+ */
+export const MAX_NAME_BYTES = 255;
+
+/**
+ * The longest path a system call takes, in bytes (`PATH_MAX` less its final NUL: 4096 on Linux,
+ * 1024 on macOS and the BSDs); a longer one fails with ENAMETOOLONG.
+ */
+export const MAX_PATH_BYTES = (process.platform === 'linux' ? 4096 : 1024) - 1;
+
+/**
+ * Why `path` is not an acceptable relative path inside a root, or undefined when it is. A path
+ * the system would refuse as too long (a name over `MAX_NAME_BYTES`, the whole over
+ * `MAX_PATH_BYTES`) is refused here, before anything is looked at: from a manifest it would
+ * otherwise end a compile half-way with ENAMETOOLONG.
+ */
 export function checkRelativePath(path: string): string | undefined {
   if (plainRelativePath(path)) return undefined;
   if (path === '') return 'empty path';
-  if (path.length > 4096) return 'path too long';
+  const bytes = Buffer.byteLength(path, 'utf8');
+  if (bytes > MAX_PATH_BYTES) return `path too long (${bytes} bytes; the system takes at most ${MAX_PATH_BYTES})`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return 'control character in path';
   if (path.includes('\\')) return 'backslash in path';
@@ -39,8 +59,24 @@ export function checkRelativePath(path: string): string | undefined {
     if (part === '') return 'empty path component (`//` or a trailing `/`)';
     if (part === '..') return '`..` leaves the directory';
     if (part === '.') return '`.` component (not normalised)';
+    const name = Buffer.byteLength(part, 'utf8');
+    if (name > MAX_NAME_BYTES) return `a name of ${name} bytes (a file or directory name is at most ${MAX_NAME_BYTES})`;
   }
   return undefined;
+}
+
+/**
+ * Why `dir/rel` (`rel` checked by `checkRelativePath`) would be a path too long for the system,
+ * or undefined. Made once for a directory, then asked of each of its paths (33k in a manifest):
+ * only a path within 3 bytes a character of the limit is measured.
+ */
+export function pathLengthIn(dir: string): (rel: string) => string | undefined {
+  const prefix = Buffer.byteLength(join(dir, 'x'), 'utf8') - 1;
+  return (rel) => {
+    if (prefix + rel.length * 3 <= MAX_PATH_BYTES) return undefined;
+    const bytes = prefix + Buffer.byteLength(rel, 'utf8');
+    return bytes <= MAX_PATH_BYTES ? undefined : `path too long in ${dir} (${bytes} bytes; the system takes at most ${MAX_PATH_BYTES})`;
+  };
 }
 
 export function lstatOrUndefined(path: string): Stats | undefined {
@@ -54,16 +90,35 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 
 /**
  * Refuses an output directory that libcc must never treat as its own: `/` (or a drive root),
- * the home directory or one of its ancestors, a symbolic link, or something that is not a
- * directory.
+ * the home directory or one of its ancestors, a directory reached through a symbolic link that
+ * the repository could have committed, a symbolic link, or something that is not a directory.
+ *
+ * `/` and home are compared by name and by real path (`realPathOf`): `-o /tmp/w/alias/home`
+ * with `alias -> /tmp/w` names the home directory as surely as `-o /tmp/w/home` does.
+ *
+ * `roots` are the directories whose content comes from the repository: the working directory
+ * and the directory of the root pipeline file. A link between one of them and the output
+ * directory (`gen -> /elsewhere` with `-o gen/out`) was committed, not set up by the site;
+ * links above them (`/home -> /export/home`, macOS's `/tmp`) are followed (`linkOnTheWay`).
  */
-export function checkOutputDir(dir: string): void {
+export function checkOutputDir(dir: string, roots: readonly string[]): void {
   const absolute = resolve(dir);
-  if (absolute === parse(absolute).root) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is the root of the file system; choose a directory of its own with -o`);
+  const real = realPathOf(absolute);
+  const resolved = real === absolute ? '' : ` (${real} once symbolic links are resolved)`;
+  if (absolute === parse(absolute).root || real === parse(real).root) {
+    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is the root of the file system${absolute === parse(absolute).root ? '' : resolved}; choose a directory of its own with -o`);
+  }
   const home = process.env.HOME !== undefined && process.env.HOME !== '' ? resolve(process.env.HOME) : resolve(homedir());
-  const fromOut = relative(absolute, home);
-  if (fromOut === '' || (!fromOut.startsWith('..') && !isAbsolute(fromOut))) {
-    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${fromOut === '' ? 'is' : 'holds'} your home directory; choose a directory of its own with -o`);
+  const byName = holdsHome(absolute, home);
+  const byRealPath = byName ?? holdsHome(real, realPathOf(home));
+  if (byRealPath !== undefined) {
+    throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${byRealPath} your home directory${byName === undefined ? resolved : ''}; choose a directory of its own with -o`);
+  }
+  const link = linkOnTheWay(dir, roots);
+  if (link !== undefined) {
+    throw new UnsafePathError(
+      `refusing to use ${dir} as the output directory: ${link.shown} is a symbolic link (to ${link.target}), which a repository can commit; give the real path with -o`,
+    );
   }
   const stat = lstatOrUndefined(absolute);
   if (stat === undefined) return;
@@ -71,27 +126,97 @@ export function checkOutputDir(dir: string): void {
   if (!stat.isDirectory()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it exists and is not a directory`);
 }
 
+/** Whether `out` `is` the home directory or `holds` it; undefined when neither (both absolute). */
+function holdsHome(out: string, home: string): 'is' | 'holds' | undefined {
+  const fromOut = relative(out, home);
+  if (fromOut === '') return 'is';
+  return !fromOut.startsWith('..') && !isAbsolute(fromOut) ? 'holds' : undefined;
+}
+
+/**
+ * The real path of `path`: its deepest existing ancestor with links resolved (`realpath`), the
+ * rest appended as written. A missing output directory has a real path too: where `mkdir`
+ * would make it.
+ */
+export function realPathOf(path: string): string {
+  const rest: string[] = [];
+  for (let existing = resolve(path); ; ) {
+    try {
+      return join(realpathSync.native(existing), ...rest);
+    } catch {
+      // Missing, or not resolvable (a dangling link, a loop, no permission): its parent is.
+      const parent = dirname(existing);
+      if (parent === existing) return resolve(path);
+      rest.unshift(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/**
+ * The first symbolic link on the way to `dir` that lies below one of `roots` (`shown` as `dir`
+ * spells it: `gen` of `gen/out`), or undefined. The way is taken as the kernel takes it: from
+ * the real working directory (or `/`), a link above the roots resolved, `..` from where the
+ * components before it led — so "below a root" is decided on real paths, and a root reached
+ * through an alias counts. The walk ends at the first missing component (`mkdir` makes plain
+ * directories from there) and before the last one, which `checkOutputDir` refuses as a link
+ * wherever it is.
+ */
+function linkOnTheWay(dir: string, roots: readonly string[]): { shown: string; target: string } | undefined {
+  const realRoots = roots.map(realPathOf);
+  const parts = dir.split(sep).filter((part) => part !== '' && part !== '.');
+  let current = isAbsolute(dir) ? parse(resolve(dir)).root : realPathOf(process.cwd());
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i]!;
+    if (part === '..') {
+      current = dirname(current);
+      continue;
+    }
+    const next = join(current, part);
+    const stat = lstatOrUndefined(next);
+    if (stat === undefined) return undefined;
+    if (!stat.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    const target = realPathOf(next);
+    if (realRoots.some((root) => isWithin(root, current))) {
+      return { shown: `${isAbsolute(dir) ? parse(resolve(dir)).root : ''}${parts.slice(0, i + 1).join(sep)}`, target };
+    }
+    current = target;
+  }
+  return undefined;
+}
+
 /**
  * The common case of `checkRelativePath` in one pass (verifying 33k manifest paths): non-empty
- * components of printable characters, no backslash, no `.` or `..`, within the length limit.
- * False means "look closer", not "refused".
+ * components of printable characters, no backslash, no `.` or `..`, within the length limits.
+ * False means "look closer", not "refused". Bytes are counted as UTF-8 has them, a surrogate
+ * as 3 (a pair is 4): over-counted, a path near a limit is looked at closer.
  */
 function plainRelativePath(path: string): boolean {
   const length = path.length;
-  if (length === 0 || length > 4096) return false;
+  if (length === 0 || length > MAX_PATH_BYTES) return false;
   let start = 0;
+  let bytes = 0;
+  let nameBytes = 0;
   for (let i = 0; i <= length; i++) {
     const c = i === length ? 47 : path.charCodeAt(i);
     if (c === 47) {
       const part = i - start;
-      if (part === 0) return false;
+      if (part === 0 || nameBytes > MAX_NAME_BYTES) return false;
       if (path.charCodeAt(start) === 46 && (part === 1 || (part === 2 && path.charCodeAt(start + 1) === 46))) return false;
       start = i + 1;
+      bytes += nameBytes + 1;
+      nameBytes = 0;
     } else if (c < 32 || c === 127 || c === 92) {
       return false;
+    } else {
+      nameBytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
     }
   }
-  return !isAbsolute(path);
+  // `bytes` counted a `/` after the last name too.
+  return bytes - 1 <= MAX_PATH_BYTES && !isAbsolute(path);
 }
 
 /** What is at a relative path under a root, found without following any link. */

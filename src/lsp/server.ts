@@ -51,7 +51,7 @@ import type { Span } from '../diagnostics/span.js';
 import { formatLcp } from '../syntax/format.js';
 import { parseLcp } from '../syntax/parse.js';
 import { displayPath, loadProgram, type LoaderHost } from '../syntax/load.js';
-import { safeFileSystemHost } from '../syntax/read-source.js';
+import { linkLeavesDirectory, safeFileSystemHost } from '../syntax/read-source.js';
 import { complete, type CompletionKind } from './completion.js';
 import { findDefinition } from './definitions.js';
 import { hover } from './hover.js';
@@ -535,7 +535,9 @@ class Workspace {
     const roots: string[] = [];
     for (const name of names.slice(0, MAX_SIBLINGS)) {
       const candidate = posix.join(dir, name);
-      if (candidate === path || !this.declaresPipeline(candidate)) continue;
+      // A sibling that links out of the directory is not read, as the CLI refuses it: its lines
+      // would come back as diagnostics (`evil.lcp -> ~/secret.lcp`, committed).
+      if (candidate === path || linkLeavesDirectory(candidate) !== undefined || !this.declaresPipeline(candidate)) continue;
       const loaded = loadProgram(candidate, this.host);
       if (loaded?.sources.has(path)) roots.push(candidate);
     }

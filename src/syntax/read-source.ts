@@ -5,7 +5,8 @@
  * `MAX_SOURCE_LENGTH` bytes), opened with O_NONBLOCK (a FIFO swapped in after the `stat` does
  * not block the open), checked again on the open descriptor, and read up to the limit.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { LoaderHost } from './load.js';
 import { MAX_SOURCE_LENGTH } from './load.js';
 
@@ -53,3 +54,23 @@ export const safeFileSystemHost: LoaderHost & { realPath(path: string): string |
     }
   },
 };
+
+/**
+ * Why a pipeline file is not read: it is a symbolic link that resolves outside its own
+ * directory. A pull request can commit `flow.lcp -> /etc/passwd`; CI's `libcc check .` would
+ * print its lines in diagnostics, and an editor's language server, looking for the pipeline
+ * that imports an open file among its siblings, would publish them. Imports are confined the
+ * same way (LCP2005, src/syntax/load.ts). Undefined for anything else (a missing or unreadable
+ * file: its read reports it).
+ */
+export function linkLeavesDirectory(path: string): string | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    const target = realpathSync(path);
+    const rel = relative(realpathSync(dirname(path)), target);
+    if (rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))) return undefined;
+    return `refusing \`${path}\`: it is a symbolic link to ${target}, outside its directory (libcc reads pipelines only inside the directory of the file it is given; run it on the file itself)`;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,12 +1,14 @@
 /**
  * A manifest is data from a pull request: a line naming a path outside the generated directory
- * must not make compile delete it, diff print it or `--check` list it. The manifest is validated
+ * must not make compile delete it, diff print it or `--check` list it; nor may a path too long
+ * for the system end a compile half-way (ENAMETOOLONG as an internal error). The manifest is validated
  * before any listed file is looked at; a bad one is a usage error (exit 2) and nothing changes.
  */
 import { readFileSync, writeFileSync, symlinkSync, existsSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/cli/compile.js';
+import { MAX_PATH_BYTES } from '../../src/cli/safe-fs.js';
 import { runCli } from '../helpers/cli.js';
 import { hostile, SECRET, type Hostile } from './hostile.js';
 
@@ -30,6 +32,13 @@ async function plant(line: string): Promise<string> {
 
 const victimHash = () => sha256(`${SECRET}\n`);
 
+/** A relative path of `bytes` bytes made of names of at most 255: fine on its own, too long under a directory. */
+function pathOfBytes(bytes: number): string {
+  const names: string[] = [];
+  for (let left = bytes; left > 0; left -= 256) names.push('n'.repeat(Math.min(255, left)));
+  return names.join('/').slice(0, bytes);
+}
+
 describe('a hostile manifest', () => {
   const cases: [string, () => string, RegExp][] = [
     ['a `../` path', () => `${victimHash()}  ../../outside/victim.txt`, /`\.\.` leaves the directory/],
@@ -41,6 +50,8 @@ describe('a hostile manifest', () => {
     ['the manifest itself', () => `${victimHash()}  libcc.manifest`, /libcc's own file/],
     ['the run state', () => `${victimHash()}  run/state/x.done`, /run state/],
     ['a malformed line', () => `rm -rf ../outside`, /not a manifest line/],
+    ['a name over 255 bytes', () => `${'0'.repeat(64)}  jobs/${'a'.repeat(300)}.sh`, /refusing the path `jobs\/a{95}…`: a name of 303 bytes \(a file or directory name is at most 255\)/],
+    ['a path too long for the system in the directory', () => `${'0'.repeat(64)}  ${pathOfBytes(MAX_PATH_BYTES - 8)}`, /: path too long in .*\/out \(\d+ bytes; the system takes at most \d+\)/],
   ];
   for (const [name, line, message] of cases) {
     it(`with ${name}: compile, compile --check and diff refuse it, touching nothing`, async () => {
@@ -55,6 +66,7 @@ describe('a hostile manifest', () => {
         expect(result.stderr).toMatch(/libcc\.manifest:\d+/);
         expect(result.stdout).not.toContain(SECRET);
         expect(result.stdout).not.toContain('root:');
+        expect(result.stderr).not.toMatch(/internal error|ENAMETOOLONG/);
       }
       expect(h.snapshot()).toEqual(before);
       expect(readFileSync(join(h.out, 'libcc.manifest'), 'utf8')).toBe(manifest);

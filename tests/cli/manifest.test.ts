@@ -3,7 +3,7 @@
 // reason, and the fast path of the path check never accepts what the full check refuses.
 import { describe, expect, it } from 'vitest';
 import { ManifestError, parseManifest } from '../../src/cli/compile.js';
-import { checkRelativePath } from '../../src/cli/safe-fs.js';
+import { checkRelativePath, MAX_PATH_BYTES, pathLengthIn } from '../../src/cli/safe-fs.js';
 
 const H = 'a'.repeat(64);
 
@@ -32,11 +32,25 @@ describe('parseManifest', () => {
     [`${H}  run/x\n`, 'm:1: refusing the path `run/x`: the run state directory is never generated'],
     [`${H}  .libcc-cache/stat-index\n`, "m:1: refusing the path `.libcc-cache/stat-index`: `.libcc-cache` is libcc's own file"],
     [`${H}  x\n${H}  x\n`, 'm:2: `x` is listed twice'],
+    [`${H}  jobs/${'a'.repeat(256)}.sh\n`, `m:1: refusing the path \`jobs/${'a'.repeat(95)}…\`: a name of 259 bytes (a file or directory name is at most 255)`],
   ])('refuses %j', (text, message) => {
     expect(() => parseManifest(text, 'm')).toThrow(ManifestError);
     expect(() => parseManifest(text, 'm')).toThrow(message);
   });
+
+  it('refuses a path too long for the system in the directory it lists, when given', () => {
+    // Names of 250 bytes, each one within the limit: the whole is not, in `dir`.
+    const dir = `/tmp/${'d'.repeat(200)}`;
+    const parts = Math.ceil((MAX_PATH_BYTES - dir.length) / 251);
+    const path = Array.from({ length: parts }, () => 'p'.repeat(250)).join('/');
+    const text = `# h\n${H}  submit.sh\n${H}  ${path}\n`;
+    expect(parseManifest(text, 'm').size).toBe(2);
+    expect(() => parseManifest(text, 'm', dir)).toThrow(`m:3: refusing the path \`${path.slice(0, 100)}…\`: path too long in ${dir} (${dir.length + 1 + path.length} bytes; the system takes at most ${MAX_PATH_BYTES})`);
+  });
 });
+
+/** Names of 255 bytes, each within the limit, enough of them for the whole to be over it. */
+const LONGEST_NAMES = Array.from({ length: Math.ceil((MAX_PATH_BYTES + 2) / 256) }, () => 'y'.repeat(255)).join('/');
 
 describe('checkRelativePath', () => {
   it.each([
@@ -45,7 +59,13 @@ describe('checkRelativePath', () => {
     ['.gitignore', undefined],
     ['a/..b/...', undefined],
     ['', 'empty path'],
-    ['x'.repeat(4097), 'path too long'],
+    ['x'.repeat(MAX_PATH_BYTES + 1), `path too long (${MAX_PATH_BYTES + 1} bytes; the system takes at most ${MAX_PATH_BYTES})`],
+    [`a/${'é'.repeat(128)}`, 'a name of 256 bytes (a file or directory name is at most 255)'],
+    [`${'x'.repeat(256)}/b`, 'a name of 256 bytes (a file or directory name is at most 255)'],
+    [`a/${'x'.repeat(255)}/${'é'.repeat(127)}`, undefined],
+    [LONGEST_NAMES, `path too long (${LONGEST_NAMES.length} bytes; the system takes at most ${MAX_PATH_BYTES})`],
+    ['\u{1F600}'.repeat(63), undefined],
+    ['\u{1F600}'.repeat(64), 'a name of 256 bytes (a file or directory name is at most 255)'],
     ['a/./b', '`.` component (not normalised)'],
     ['.', '`.` component (not normalised)'],
     ['a/..', '`..` leaves the directory'],
@@ -56,5 +76,16 @@ describe('checkRelativePath', () => {
     ['a\\b', 'backslash in path'],
   ])('%j: %s', (path, problem) => {
     expect(checkRelativePath(path)).toBe(problem);
+  });
+});
+
+describe('pathLengthIn', () => {
+  it('measures the path as the system gets it: the directory, a `/`, the path', () => {
+    const dir = 'out';
+    const fits = 'x'.repeat(MAX_PATH_BYTES - 'out/'.length);
+    expect(pathLengthIn(dir)(fits)).toBeUndefined();
+    expect(pathLengthIn(dir)(`${fits}x`)).toBe(`path too long in out (${MAX_PATH_BYTES + 1} bytes; the system takes at most ${MAX_PATH_BYTES})`);
+    expect(pathLengthIn('/')(`${fits}xxx`)).toBeUndefined();
+    expect(pathLengthIn(dir)(`${fits.slice(1)}é`)).toMatch(/^path too long in out/);
   });
 });

@@ -244,6 +244,27 @@ describe('libcc language server over stdio', () => {
     expect(await cleared).toEqual([]);
   });
 
+  it('does not look for the importing pipeline in a sibling that links out of the directory, as the CLI refuses it', async () => {
+    const repo = join(dir, 'siblings');
+    mkdirSync(repo);
+    // Out of the directory: a pipeline that imports the open file, with a secret in its mistakes.
+    writeFileSync(join(dir, 'stolen.lcp'), 'pipeline stolen\nimport "site.lcp"\nlibrary TOP_SECRET_LIB : TOP_SECRET_NODE { corners = [tt] }\n');
+    symlinkSync(join(dir, 'stolen.lcp'), join(repo, 'evil.lcp'));
+    const text = 'corner tt_0p75v_25c_typical {}\n';
+    const uri = pathToFileURL(join(repo, 'site.lcp')).href;
+    const diagnostics = nextDiagnostics(uri);
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'lcp', version: 1, text } });
+    // Checked on its own: no pipeline (LCP2004), not as part of evil.lcp's program.
+    expect((await diagnostics).map((d) => d.code)).toContain('LCP2004');
+    // A request answered after every notification sent before it.
+    await withTimeout(client.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), 'documentSymbol');
+    expect(published.map((p) => p.uri)).not.toContain(pathToFileURL(join(repo, 'evil.lcp')).href);
+    expect(JSON.stringify(published)).not.toContain('TOP_SECRET');
+    const cleared = nextDiagnostics(uri);
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    expect(await cleared).toEqual([]);
+  });
+
   it('shuts down and exits cleanly', async () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     expect(await withTimeout(client.sendRequest('shutdown'), 'shutdown')).toBeNull();
@@ -252,7 +273,14 @@ describe('libcc language server over stdio', () => {
     expect(stderr).toBe('');
     // Diagnostics were only ever published for open documents.
     expect(new Set(published.map((p) => p.uri))).toEqual(
-      new Set([mainUri, cornersUri, pathToFileURL(resolve('examples/n2_tanager/site.lcp')).href, 'untitled:Untitled-1', pathToFileURL(join(dir, 'hostile/flow.lcp')).href]),
+      new Set([
+        mainUri,
+        cornersUri,
+        pathToFileURL(resolve('examples/n2_tanager/site.lcp')).href,
+        'untitled:Untitled-1',
+        pathToFileURL(join(dir, 'hostile/flow.lcp')).href,
+        pathToFileURL(join(dir, 'siblings/site.lcp')).href,
+      ]),
     );
   });
 });

@@ -1,5 +1,5 @@
 /** `graphCommand` and `configureGraphCommand` (src/cli/graph.ts), before main.ts wires them. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -43,6 +43,19 @@ describe('graphCommand', () => {
     const result = run('examples/minimal/flow.lcp', { format: 'svg', output: file });
     expect(result).toEqual({ code: 0, stdout: `wrote ${file}\n`, stderr: '' });
     expect(readFileSync(file, 'utf8')).toBe(renderGraph(examplePlan('minimal'), { format: 'svg', level: 'stages' }));
+  });
+
+  test('-o replaces a symbolic link at that name (`graph.html -> ~/.bashrc`, committed) instead of writing through it', () => {
+    const target = join(dir, 'bashrc');
+    writeFileSync(target, 'mine\n', { mode: 0o600 });
+    const link = join(dir, 'graph.html');
+    symlinkSync(target, link);
+    const result = run('examples/minimal/flow.lcp', { format: 'html', output: link });
+    expect(result).toEqual({ code: 0, stdout: `wrote ${link}\n`, stderr: '' });
+    expect(readFileSync(target, 'utf8')).toBe('mine\n');
+    expect(lstatSync(link).isFile()).toBe(true);
+    expect(statSync(link).mode & 0o777).toBe(0o644);
+    expect(readFileSync(link, 'utf8')).toBe(renderGraph(examplePlan('minimal'), { format: 'html', level: 'stages' }));
   });
 
   test('an unwritable output is exit 2', () => {
