@@ -1057,16 +1057,15 @@ libcc_check_run_dir() {
   exit 1
 }
 
-# A run ID given by hand (status.sh and kill.sh --run-id) must name a run of the ledger: a
-# mistyped one would be a run without jobs — "nothing to kill" while the real run goes on. A
-# usage error: exit 2.
+# A run ID given by hand (status.sh and kill.sh --run-id) is one submit.sh could have made, and
+# one of the ledger where there is one: a mistyped ID would be a run without jobs — "nothing to
+# kill" while the real run goes on. (Without a ledger — lost, or another copy of the directory —
+# there is nothing to check it against.) A usage error: exit 2.
 libcc_require_known_run() { # run-id
   local ledger="$LIBCC_RUN_DIR/ledger.tsv" runs why
   if [[ ! $1 =~ ^[A-Za-z0-9._-]+$ ]]; then
     why="a run id holds only letters, digits, '.', '_' and '-': $1"
-  elif [[ ! -f $ledger ]]; then
-    why="no run $1: nothing was submitted from this directory ($ledger does not exist)"
-  elif cut -f1 -- "$ledger" | grep -qxF -- "$1"; then
+  elif [[ ! -f $ledger ]] || awk -F '\t' -v id="$1" '$1 == id { found = 1 } END { exit !found }' "$ledger"; then
     return 0
   else
     runs=$(cut -f1 -- "$ledger" | awk '!seen[$0]++' | tail -n 5 | tr '\n' ' ')
