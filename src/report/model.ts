@@ -16,6 +16,8 @@
  * Times are seconds from the first `start` event of the run; a running job's bar ends at the
  * last event in the file.
  */
+import { jobKeyName, type KeyShape } from '../emit/jobs.js';
+import type { JobKeys } from '../graph/types.js';
 import type { Marker, PlanDocument, RunData, RunEvent } from './read-run.js';
 
 export type JobState = 'done' | 'failed' | 'running' | 'stale' | 'not run';
@@ -35,11 +37,16 @@ export interface ReportAttempt {
 export interface ReportJob {
   readonly id: string;
   readonly stage: string;
-  /** The key of the generated scripts (`n5.demo.tt_0p75v_25c_typical`, `_`). */
+  /** The key of the generated scripts (`n5.demo.tt_0p75v_25c_typical`, `n5.demo.ss_m40c`, `n5.demo.tt_0p75v_25c.cons`, `_`). */
   readonly key: string;
   readonly node?: string;
   readonly library?: string;
   readonly corner?: string;
+  /** A grouped stage's job (`group by`): its group's name, and the group's corners. */
+  readonly group?: string;
+  readonly corners?: readonly string[];
+  /** Its values of the stage's declared dimensions. */
+  readonly dimensions?: Readonly<Record<string, string>>;
   readonly state: JobState;
   readonly reason?: string;
   /** A failed job's last output lines (from its failed-marker). */
@@ -140,7 +147,7 @@ interface JobBase {
   id: string;
   stage: string;
   key: string;
-  keys: { node?: string; library?: string; corner?: string };
+  keys: JobKeys;
   parents: number[];
   cpus: number;
   plannedStart?: number;
@@ -148,18 +155,25 @@ interface JobBase {
   fingerprint?: string;
 }
 
-/** The plan's jobs (plan.json, joined to lib/jobs.tsv by stage and key), else the job table's. */
-function baseJobs(run: RunData): JobBase[] {
+/** A stage plan.json does not list (a hand-made plan): its jobs have the key `_`. */
+const NO_KEYS: KeyShape = { keySet: [] };
+
+/**
+ * The plan's jobs (plan.json, joined to lib/jobs.tsv by stage and key), else the job table's.
+ * A job of the plan is keyed by `jobKey`, the emitter's own: the key the scripts name its
+ * markers and events by, dimension values and corner groups included.
+ */
+function baseJobs(run: RunData, problems: string[]): JobBase[] {
   const fingerprints = new Map(run.jobs.map((j) => [`${j.stage}/${j.key}`, j.fingerprint]));
   const plan = run.plan;
   if (plan !== undefined) {
-    const keySets = new Map(plan.stages.map((s) => [s.name, s.keySet]));
+    const stages = new Map(plan.stages.map((s) => [s.name, s]));
     const position = new Map(plan.jobs.map((j, i) => [j.id, i]));
-    return plan.jobs.map((j) => {
-      const keySet = keySets.get(j.stage) ?? [];
-      const values = keySet.map((k) => (j.keys as Record<string, string | undefined>)[k] ?? '');
-      const key = values.length === 0 ? '_' : values.join('.');
+    const unmatched: string[] = [];
+    const base = plan.jobs.map((j) => {
+      const key = jobKeyName(j, stages.get(j.stage) ?? NO_KEYS);
       const fingerprint = fingerprints.get(`${j.stage}/${key}`);
+      if (fingerprint === undefined) unmatched.push(`${j.stage} ${key}`);
       return {
         id: j.id,
         stage: j.stage,
@@ -172,6 +186,9 @@ function baseJobs(run: RunData): JobBase[] {
         ...(fingerprint === undefined ? {} : { fingerprint }),
       };
     });
+    // Said, not passed over: a job the table lacks is one whose markers the report cannot check.
+    if (unmatched.length > 0 && run.jobs.length > 0) problems.push(`${unmatched.length} job(s) of plan.json not in lib/jobs.tsv (compiled apart?): ${listed(unmatched)}`);
+    return base;
   }
   const position = new Map(run.jobs.map((j, i) => [j.num, i]));
   return run.jobs.map((j) => ({
@@ -183,6 +200,11 @@ function baseJobs(run: RunData): JobBase[] {
     cpus: 1,
     fingerprint: j.fingerprint,
   }));
+}
+
+/** The first five of `names`, and `…` when there are more. */
+function listed(names: readonly string[]): string {
+  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
 }
 
 /** `stage/key=id stage/key=id` → [`stage/key`, id][]. */
@@ -206,7 +228,7 @@ function median(values: readonly number[]): number | undefined {
 
 export function buildReport(run: RunData): ReportModel {
   const problems = [...run.problems];
-  const base = baseJobs(run);
+  const base = baseJobs(run, problems);
   const byKey = new Map(base.map((j, i) => [`${j.stage}/${j.key}`, i]));
 
   // Attempts per job from the events, in file order: each start pairs with the next end.
@@ -231,7 +253,7 @@ export function buildReport(run: RunData): ReportModel {
   }
   if (unknown.size > 0) {
     const names = [...unknown].sort();
-    problems.push(`events of ${names.length} job(s) not in this plan (an earlier compile?): ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
+    problems.push(`events of ${names.length} job(s) not in this plan (an earlier compile?): ${listed(names)}`);
   }
 
   // States, in job order (parents first in plan.json and lib/jobs.tsv).

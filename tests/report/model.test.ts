@@ -155,6 +155,11 @@ describe('buildReport', () => {
     ]);
   });
 
+  it('a job of plan.json that lib/jobs.tsv does not have is a problem', () => {
+    const m = buildReport(runData({ jobs: jobs.filter((j) => j.stage !== 'a') }));
+    expect(m.problems).toContain('2 job(s) of plan.json not in lib/jobs.tsv (compiled apart?): a n.L.x, a n.L.y');
+  });
+
   it('without plan.json: jobs from lib/jobs.tsv, no planned times', () => {
     const m = buildReport(runData({ plan: undefined }));
     expect(m.hasPlan).toBe(false);
