@@ -89,9 +89,21 @@ export interface LibrarySummary {
   /** Per stage (in `stages` order): counts of that stage's jobs of this library (undefined: the stage has no jobs per library). */
   readonly stages: readonly (StateCounts | undefined)[];
   readonly corners: readonly string[];
-  /** corner → stage index → job position; stages without `corner` in their keys under `''`. */
-  readonly cells: ReadonlyMap<string, ReadonlyMap<number, number>>;
+  /** Its corner × stage grid: its corners (in order of first job), its corner groups, then a row for its jobs without either. */
+  readonly rows: readonly MatrixRow[];
   readonly counts: StateCounts;
+}
+
+/** A row of a library's corner × stage grid. */
+export interface MatrixRow {
+  /** `corner`: a corner's jobs; `group`: a corner group's (`group by`); `library`: the jobs without a corner (`name` is ''). */
+  readonly kind: 'corner' | 'group' | 'library';
+  readonly name: string;
+  /**
+   * Stage index → positions in `ReportModel.jobs` of the row's jobs of that stage, in job order:
+   * one, or one per value of the stage's dimensions (`char[L,c,cons]`, `char[L,c,non_cons]`).
+   */
+  readonly cells: ReadonlyMap<number, readonly number[]>;
 }
 
 export interface PathStep {
@@ -374,14 +386,14 @@ export function buildReport(run: RunData): ReportModel {
     };
   });
 
-  // Libraries: library × corner × stage.
+  // Libraries: library × stage counts, and each library's corner × stage grid.
   const libraryOrder: string[] = [];
-  const libs = new Map<string, { stages: (StateCounts | undefined)[]; corners: string[]; cells: Map<string, Map<number, number>>; counts: StateCounts }>();
+  const libs = new Map<string, { stages: (StateCounts | undefined)[]; corners: string[]; rows: Map<string, { kind: MatrixRow['kind']; name: string; cells: Map<number, number[]> }>; counts: StateCounts }>();
   jobs.forEach((j, i) => {
     if (j.library === undefined) return;
     let lib = libs.get(j.library);
     if (lib === undefined) {
-      lib = { stages: stageNames.map(() => undefined), corners: [], cells: new Map(), counts: emptyCounts() };
+      lib = { stages: stageNames.map(() => undefined), corners: [], rows: new Map(), counts: emptyCounts() };
       libs.set(j.library, lib);
       libraryOrder.push(j.library);
     }
@@ -389,16 +401,26 @@ export function buildReport(run: RunData): ReportModel {
     const sc = (lib.stages[s] ??= emptyCounts());
     sc[j.state]++;
     lib.counts[j.state]++;
-    const corner = j.corner ?? '';
-    if (corner !== '' && !lib.corners.includes(corner)) lib.corners.push(corner);
-    let row = lib.cells.get(corner);
+    // A grouped job has its group where a per-corner job has its corner; a group may be named
+    // as a corner is, so rows are told apart by kind too.
+    const kind = j.corner !== undefined ? 'corner' : j.group !== undefined ? 'group' : 'library';
+    const name = j.corner ?? j.group ?? '';
+    let row = lib.rows.get(`${kind} ${name}`);
     if (row === undefined) {
-      row = new Map();
-      lib.cells.set(corner, row);
+      row = { kind, name, cells: new Map() };
+      lib.rows.set(`${kind} ${name}`, row);
+      if (kind === 'corner') lib.corners.push(name);
     }
-    row.set(s, i);
+    // Jobs that differ only in a dimension value share the cell: all are kept, none hides another.
+    const cell = row.cells.get(s);
+    if (cell === undefined) row.cells.set(s, [i]);
+    else cell.push(i);
   });
-  const libraries: LibrarySummary[] = libraryOrder.map((name) => ({ library: name, ...libs.get(name)! }));
+  const ROW_ORDER = { corner: 0, group: 1, library: 2 } as const;
+  const libraries: LibrarySummary[] = libraryOrder.map((name) => {
+    const { rows, ...lib } = libs.get(name)!;
+    return { library: name, ...lib, rows: [...rows.values()].sort((a, b) => ROW_ORDER[a.kind] - ROW_ORDER[b.kind]) };
+  });
 
   // Failure reasons, grouped.
   const failures = jobs.flatMap((j, i) => (j.state === 'failed' ? [i] : []));

@@ -2,8 +2,8 @@
  * The report keys jobs as the generated scripts do (`jobKey`): real runs with run-local.sh of a
  * stage with a dimension (tests/report/fixtures/dimension.lcp) and of a `group by` stage between
  * per-corner ones (group-by.lcp), reported with `libcc report`: each job's key and state, the
- * same verdicts as `status.sh --json` (which reads the same markers), and no problem reading
- * the run.
+ * same verdicts as `status.sh --json` (which reads the same markers), no problem reading the
+ * run, and the corner grid, where no job hides another.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,6 +49,13 @@ async function reportJson(out: string): Promise<{ jobs: ReportedJob[]; problems:
   return { ...json, stderr: r.stderr };
 }
 
+async function reportHtml(c: Compiled): Promise<string> {
+  const file = path.join(c.root, 'report.html');
+  const r = await runCli('report', c.out, '-o', file);
+  expect(r.code, r.stderr).toBe(0);
+  return fs.readFileSync(file, 'utf8');
+}
+
 /** status.sh --json's jobs, in lib/jobs.tsv order (the plan's): key and verdict. */
 async function scriptVerdicts(c: Compiled): Promise<{ key: string; verdict: string }[]> {
   const r = await spawnCollect('bash', [path.join(c.out, 'status.sh'), '--json'], c.root, scriptEnv());
@@ -59,6 +66,13 @@ async function scriptVerdicts(c: Compiled): Promise<{ key: string; verdict: stri
 /** Done, failed, or neither: what the report and status.sh both tell (stale, blocked and not run are all "not done"). */
 function verdict(state: string): string {
   return state === 'done' || state === 'failed' ? state : 'not done';
+}
+
+/** The `<tr>` of a library's corner grid whose first cell is `label`. */
+function gridRow(html: string, label: string): string {
+  const row = html.split('\n').find((line) => line.startsWith(`<tr><td class="mono">${label}</td>`));
+  expect(row, `a grid row ${label}`).toBeDefined();
+  return row!;
 }
 
 describe('a stage with a dimension: a job per library, corner and value', () => {
@@ -88,6 +102,15 @@ describe('a stage with a dimension: a job per library, corner and value', () => 
   it('gives the verdicts status.sh gives, job by job', async () => {
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
+  });
+
+  it("the corner grid shows a corner's two jobs in one cell, coloured by the failed one", async () => {
+    const html = await reportHtml(c);
+    for (const corner of ['ss_0p6v_m40c', 'tt_0p7v_25c']) {
+      const row = gridRow(html, corner);
+      expect(row).toContain(`<td class="cell state-failed" data-jobs="char[l,${corner},cons] char[l,${corner},non_cons]" data-state="failed"`);
+      expect(row).toContain(`title="char[l,${corner},cons]: failed: command exited with code 4 (attempt 1)&#10;char[l,${corner},non_cons]: done">1/2</td>`);
+    }
   });
 });
 
@@ -124,6 +147,13 @@ describe('a group by stage between per-corner stages', () => {
   it('gives the verdicts status.sh gives, job by job', async () => {
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
+  });
+
+  it('the corner grid has a row per group for the grouped stage', async () => {
+    const html = await reportHtml(c);
+    expect(gridRow(html, 'ss_m40c (group)')).toContain('<td class="cell state-done" data-job="lvf[l,ss_m40c]" data-state="done"');
+    expect(gridRow(html, 'tt_25c (group)')).toContain('<td class="cell state-failed" data-job="lvf[l,tt_25c]" data-state="failed" title="failed: command exited with code 5 (attempt 1)">failed</td>');
+    expect(gridRow(html, 'tt_0p7v_25c')).toContain('<td class="cell state-not-run" data-job="post[l,tt_0p7v_25c]" data-state="not run"');
   });
 
   // Last: it changes the run.

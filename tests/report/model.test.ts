@@ -144,7 +144,11 @@ describe('buildReport', () => {
     expect(lib.library).toBe('L');
     expect(lib.corners).toEqual(['x', 'y']);
     expect(lib.stages.map((c) => (c === undefined ? undefined : c.done))).toEqual([1, 0, undefined, undefined]);
-    expect(lib.cells.get('')!.get(1)).toBe(2);
+    expect(lib.rows.map((r) => [r.kind, r.name, [...r.cells]])).toEqual([
+      ['corner', 'x', [[0, [0]]]],
+      ['corner', 'y', [[0, [1]]]],
+      ['library', '', [[1, [2]]]],
+    ]);
   });
 
   it('malformed lines and events of unknown jobs are problems, not errors', () => {
