@@ -3,14 +3,15 @@
  * Renderers (`html.ts`, `json.ts`) only format it.
  *
  * States, per job of the plan:
- * - `done`: its done-marker holds the fingerprint compiled now, every upstream marker it consumed
- *   is still there with the id it recorded, and every upstream job is done (transitively) — the
- *   rule of `libcc_done_valid` (docs/generated-scripts.md);
+ * - `done`: its done-marker has an id and the fingerprint compiled now, and records exactly the
+ *   job's upstream jobs, each with the id of its current marker, and each done (transitively) —
+ *   the rule of `libcc_done_valid` (docs/generated-scripts.md);
  * - `running`: its last event is a `start` without an `end` (a runner killed with `kill -9`
  *   leaves such a job "running" until it runs again);
  * - `failed`: a failed-marker (its reason and last output lines shown), or a last `end` event
  *   with status `failed`;
- * - `stale`: a done-marker that no longer counts (changed fingerprint, an upstream job re-run);
+ * - `stale`: a done-marker that no longer counts (changed fingerprint, an upstream job re-run or
+ *   added since);
  * - `not run`: none of these.
  *
  * Times are seconds from the first `start` event of the run; a running job's bar ends at the
@@ -219,16 +220,23 @@ function listed(names: readonly string[]): string {
   return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
 }
 
-/** `stage/key=id stage/key=id` → [`stage/key`, id][]. */
-function consumed(marker: Marker): [string, string][] {
-  const text = marker.fields.parents ?? '';
-  return text
-    .split(' ')
-    .filter((p) => p !== '')
-    .map((p) => {
-      const eq = p.lastIndexOf('=');
-      return [p.slice(0, eq), p.slice(eq + 1)] as [string, string];
-    });
+/**
+ * Whether a done-marker counts, as `libcc_done_valid` (lib/runtime.sh) decides: it has an id and
+ * the fingerprint compiled now, and records as what it consumed exactly the job's upstream jobs,
+ * in order, each with the id of its current marker, itself counting (`valid`, decided for the
+ * jobs before this one). A marker that records fewer upstream jobs (an `after` added since it
+ * was written) or other ones does not count: the scripts run the job again.
+ */
+function markerCounts(marker: Marker, job: JobBase, base: readonly JobBase[], valid: Uint8Array, done: RunData['done']): boolean {
+  if ((marker.fields.id ?? '') === '') return false;
+  if (job.fingerprint !== undefined && marker.fields.fingerprint !== job.fingerprint) return false;
+  let expected = '';
+  for (const p of job.parents) {
+    if (valid[p] !== 1) return false;
+    const name = `${base[p]!.stage}/${base[p]!.key}`;
+    expected += `${expected === '' ? '' : ' '}${name}=${done.get(name)!.fields.id}`;
+  }
+  return (marker.fields.parents ?? '') === expected;
 }
 
 function median(values: readonly number[]): number | undefined {
@@ -274,15 +282,7 @@ export function buildReport(run: RunData): ReportModel {
   base.forEach((job, i) => {
     const name = `${job.stage}/${job.key}`;
     const marker = run.done.get(name);
-    if (marker !== undefined) {
-      let valid = job.fingerprint === undefined || marker.fields.fingerprint === job.fingerprint;
-      for (const p of job.parents) if (validDone[p] !== 1) valid = false;
-      for (const [parent, id] of consumed(marker)) {
-        const current = run.done.get(parent);
-        if (current === undefined || current.fields.id !== id) valid = false;
-      }
-      if (valid) validDone[i] = 1;
-    }
+    if (marker !== undefined && markerCounts(marker, job, base, validDone, run.done)) validDone[i] = 1;
     const last = attempts[i]![attempts[i]!.length - 1];
     if (validDone[i] === 1) states[i] = 'done';
     else if (last !== undefined && last.end === undefined) states[i] = 'running';
