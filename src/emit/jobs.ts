@@ -9,6 +9,7 @@ import type { AttributeModel, AttributeValue, CheckedProgram, CornerModel, Fanou
 import { compileCornerStyle, DEFAULT_NOTATION, notationOf, parseCornerName } from '../check/corner-name.js';
 import { applyFormat, isFormattable, splitFormattedField } from '../check/formats.js';
 import type { Plan, PlanJob } from '../graph/plan.js';
+import type { JobKeys } from '../graph/types.js';
 import { JsonStrings, ReusedBytes } from '../graph/json-bytes.js';
 import { fingerprintOf, PENDING_FINGERPRINT, type DeferredFingerprints } from './fingerprint.js';
 import { shDoubleQuote, shQuote, tsvEscape } from './shell.js';
@@ -74,7 +75,7 @@ function collectStageTemplates(stage: StageModel): Template[] {
 }
 
 /** `base_svt/ssgnp_…`: the job's keys projected onto `stage`'s (a coarser stage's, for `${S.work}`). */
-export function keyPathOf(job: PlanJob, stage: KeyShape): string {
+export function keyPathOf(job: KeyedJob, stage: KeyShape): string {
   return jobKey(job, stage).keyPath;
 }
 
@@ -235,10 +236,19 @@ function fieldLiteral(read: FieldRead, entity: NodeModel | LibraryModel | Corner
   return applyFormat(value, type, format, notation);
 }
 
-type KeyShape = Pick<StageModel, 'keySet' | 'dimensions'>;
+/** The keys a stage's jobs are told apart by: its built-in keys, then its dimensions. */
+export type KeyShape = Pick<StageModel, 'keySet' | 'dimensions'>;
+
+/**
+ * A job's values of those keys: a plan's job, or one of plan.json's read back by `libcc report`,
+ * which keys jobs with `jobKey` too, so it finds the markers and events the scripts wrote.
+ */
+export interface KeyedJob {
+  readonly keys: JobKeys;
+}
 
 /** A grouped stage (`group by`) has the group's name where the corner's would be. */
-function builtinKeyValue(job: PlanJob, key: FanoutKey): string {
+function builtinKeyValue(job: KeyedJob, key: FanoutKey): string {
   return key === 'corner' && job.keys.group !== undefined ? job.keys.group : job.keys[key]!;
 }
 
@@ -248,7 +258,7 @@ function builtinKeyValue(job: PlanJob, key: FanoutKey): string {
  * innermost built-in key, or, without one, all but the last dimension. Made in one pass, without
  * an array of values (a job at a time, 100k jobs).
  */
-export function jobKey(job: PlanJob, stage: KeyShape): { key: string; keyPath: string; group: string } {
+export function jobKey(job: KeyedJob, stage: KeyShape): { key: string; keyPath: string; group: string } {
   const builtin = stage.keySet;
   const dimensions = stage.dimensions ?? [];
   const count = builtin.length + dimensions.length;
@@ -267,8 +277,8 @@ export function jobKey(job: PlanJob, stage: KeyShape): { key: string; keyPath: s
   return { key: count === 0 ? '_' : key, keyPath, group: outer === 0 ? '_' : group };
 }
 
-/** `jobKey(job, stage).key` alone: a deck's file name. */
-export function jobKeyName(job: PlanJob, stage: KeyShape): string {
+/** `jobKey(job, stage).key` alone: a deck's file name, and the report's key of a job of plan.json. */
+export function jobKeyName(job: KeyedJob, stage: KeyShape): string {
   return jobKey(job, stage).key;
 }
 

@@ -6,10 +6,12 @@
  * corner × stage grid is a `<details>` drill-down; the timeline draws one row per job up to
  * TIMELINE_MAX_JOBS jobs and one row per stage (actual and planned spans) above; long lists
  * (failures, retries) are cut with a note. Test hooks: `table.matrix td.cell[data-library]
- * [data-stage]`, `svg.timeline rect.actual[data-job|data-stage]` and `rect.planned`.
+ * [data-stage]`, a corner grid's `td.cell[data-job]` (one job) or `[data-jobs]` (several, ids
+ * space-separated), both with `data-state`, `svg.timeline rect.actual[data-job|data-stage]` and
+ * `rect.planned`.
  */
 import { formatDuration, formatSlotHours } from '../graph/format-plan.js';
-import { JOB_STATES, type JobState, type ReportJob, type ReportModel, type StateCounts } from './model.js';
+import { emptyCounts, JOB_STATES, type JobState, type MatrixRow, type ReportJob, type ReportModel, type StateCounts } from './model.js';
 
 export const TIMELINE_MAX_JOBS = 300;
 const LIST_MAX = 200;
@@ -129,7 +131,9 @@ function renderMatrix(model: ReportModel, out: string[]): void {
   if (model.libraries.length > 0) {
     const used = stages.map((_, s) => model.libraries.some((l) => l.stages[s] !== undefined));
     const cols = stages.filter((_, s) => used[s]);
-    out.push('<p class="note">Jobs per library and stage (done / all); the colour is the worst state. Open a library below for its corners.</p>');
+    out.push(
+      '<p class="note">Jobs per library and stage (done / all); the colour is the worst state. Open a library below for its corners: a cell there is one job (its run time when done, else its state) or, for a stage with dimensions, its jobs at that corner (done / all, the worst state\'s colour); a stage grouping corners (<code>group by</code>) has a row per group.</p>',
+    );
     out.push('<table class="matrix">', th(['library', ...cols.map((s) => s.name)]), '<tbody>');
     for (const lib of model.libraries) {
       const cells = stages
@@ -147,19 +151,9 @@ function renderMatrix(model: ReportModel, out: string[]): void {
       out.push(`<details class="library" data-library="${esc(lib.library)}"><summary><code>${esc(lib.library)}</code>: ${esc(countsText(lib.counts))}</summary>`);
       const libStages = stages.map((_, s) => s).filter((s) => lib.stages[s] !== undefined);
       out.push('<table class="corners">', th(['corner', ...libStages.map((s) => stages[s]!.name)]), '<tbody>');
-      const rows = [...lib.corners, ...(lib.cells.has('') ? [''] : [])];
-      for (const corner of rows) {
-        const row = lib.cells.get(corner)!;
-        const cells = libStages
-          .map((s) => {
-            const i = row.get(s);
-            if (i === undefined) return '<td></td>';
-            const job = model.jobs[i]!;
-            const tip = job.reason === undefined ? job.state : `${job.state}: ${job.reason}`;
-            return `<td class="cell ${stateClass(job.state)}" data-job="${esc(job.id)}" title="${esc(tip)}">${esc(shortState(job))}</td>`;
-          })
-          .join('');
-        out.push(`<tr><td class="mono">${esc(corner === '' ? '(per library)' : corner)}</td>${cells}</tr>`);
+      for (const row of lib.rows) {
+        const cells = libStages.map((s) => gridCell(model, row.cells.get(s))).join('');
+        out.push(`<tr><td class="mono">${esc(rowLabel(row))}</td>${cells}</tr>`);
       }
       out.push('</tbody>', '</table>', '</details>');
     }
@@ -170,6 +164,31 @@ function renderMatrix(model: ReportModel, out: string[]): void {
     for (const s of other) out.push(`<tr><td>${esc(s.name)}</td>${td(String(s.jobs), 'num')}<td class="cell ${stateClass(worst(s.counts))}" data-stage="${esc(s.name)}">${esc(countsText(s.counts))}</td></tr>`);
     out.push('</tbody>', '</table>');
   }
+}
+
+function rowLabel(row: MatrixRow): string {
+  return row.kind === 'corner' ? row.name : row.kind === 'group' ? `${row.name} (group)` : '(per library)';
+}
+
+/**
+ * A cell of a library's corner × stage grid. One job: its run time when done, else its state,
+ * the reason as a tooltip. Several (one per value of the stage's dimensions): `done/all`,
+ * coloured by the worst state, each job's state in the tooltip, so a failed job is never hidden
+ * behind a done one.
+ */
+function gridCell(model: ReportModel, positions: readonly number[] | undefined): string {
+  if (positions === undefined || positions.length === 0) return '<td></td>';
+  const jobs = positions.map((i) => model.jobs[i]!);
+  const tips = jobs.map((j) => (j.reason === undefined ? j.state : `${j.state}: ${j.reason}`));
+  if (jobs.length === 1) {
+    const job = jobs[0]!;
+    return `<td class="cell ${stateClass(job.state)}" data-job="${esc(job.id)}" data-state="${job.state}" title="${esc(tips[0]!)}">${esc(shortState(job))}</td>`;
+  }
+  const c = emptyCounts();
+  for (const j of jobs) c[j.state]++;
+  // A line per job in the tooltip, as a character reference: the page keeps a line per row.
+  const tip = jobs.map((j, k) => esc(`${j.id}: ${tips[k]}`)).join('&#10;');
+  return `<td class="cell ${stateClass(worst(c))}" data-jobs="${esc(jobs.map((j) => j.id).join(' '))}" data-state="${worst(c)}" title="${tip}">${c.done}/${jobs.length}</td>`;
 }
 
 function shortState(job: ReportJob): string {

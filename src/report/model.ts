@@ -3,19 +3,22 @@
  * Renderers (`html.ts`, `json.ts`) only format it.
  *
  * States, per job of the plan:
- * - `done`: its done-marker holds the fingerprint compiled now, every upstream marker it consumed
- *   is still there with the id it recorded, and every upstream job is done (transitively) — the
- *   rule of `libcc_done_valid` (docs/generated-scripts.md);
+ * - `done`: its done-marker has an id and the fingerprint compiled now, and records exactly the
+ *   job's upstream jobs, each with the id of its current marker, and each done (transitively) —
+ *   the rule of `libcc_done_valid` (docs/generated-scripts.md);
  * - `running`: its last event is a `start` without an `end` (a runner killed with `kill -9`
  *   leaves such a job "running" until it runs again);
  * - `failed`: a failed-marker (its reason and last output lines shown), or a last `end` event
  *   with status `failed`;
- * - `stale`: a done-marker that no longer counts (changed fingerprint, an upstream job re-run);
+ * - `stale`: a done-marker that no longer counts (changed fingerprint, an upstream job re-run or
+ *   added since);
  * - `not run`: none of these.
  *
  * Times are seconds from the first `start` event of the run; a running job's bar ends at the
  * last event in the file.
  */
+import { jobKeyName, type KeyShape } from '../emit/jobs.js';
+import type { JobKeys } from '../graph/types.js';
 import type { Marker, PlanDocument, RunData, RunEvent } from './read-run.js';
 
 export type JobState = 'done' | 'failed' | 'running' | 'stale' | 'not run';
@@ -35,11 +38,16 @@ export interface ReportAttempt {
 export interface ReportJob {
   readonly id: string;
   readonly stage: string;
-  /** The key of the generated scripts (`n5.demo.tt_0p75v_25c_typical`, `_`). */
+  /** The key of the generated scripts (`n5.demo.tt_0p75v_25c_typical`, `n5.demo.ss_m40c`, `n5.demo.tt_0p75v_25c.cons`, `_`). */
   readonly key: string;
   readonly node?: string;
   readonly library?: string;
   readonly corner?: string;
+  /** A grouped stage's job (`group by`): its group's name, and the group's corners. */
+  readonly group?: string;
+  readonly corners?: readonly string[];
+  /** Its values of the stage's declared dimensions. */
+  readonly dimensions?: Readonly<Record<string, string>>;
   readonly state: JobState;
   readonly reason?: string;
   /** A failed job's last output lines (from its failed-marker). */
@@ -82,9 +90,21 @@ export interface LibrarySummary {
   /** Per stage (in `stages` order): counts of that stage's jobs of this library (undefined: the stage has no jobs per library). */
   readonly stages: readonly (StateCounts | undefined)[];
   readonly corners: readonly string[];
-  /** corner → stage index → job position; stages without `corner` in their keys under `''`. */
-  readonly cells: ReadonlyMap<string, ReadonlyMap<number, number>>;
+  /** Its corner × stage grid: its corners (in order of first job), its corner groups, then a row for its jobs without either. */
+  readonly rows: readonly MatrixRow[];
   readonly counts: StateCounts;
+}
+
+/** A row of a library's corner × stage grid. */
+export interface MatrixRow {
+  /** `corner`: a corner's jobs; `group`: a corner group's (`group by`); `library`: the jobs without a corner (`name` is ''). */
+  readonly kind: 'corner' | 'group' | 'library';
+  readonly name: string;
+  /**
+   * Stage index → positions in `ReportModel.jobs` of the row's jobs of that stage, in job order:
+   * one, or one per value of the stage's dimensions (`char[L,c,cons]`, `char[L,c,non_cons]`).
+   */
+  readonly cells: ReadonlyMap<number, readonly number[]>;
 }
 
 export interface PathStep {
@@ -140,7 +160,7 @@ interface JobBase {
   id: string;
   stage: string;
   key: string;
-  keys: { node?: string; library?: string; corner?: string };
+  keys: JobKeys;
   parents: number[];
   cpus: number;
   plannedStart?: number;
@@ -148,18 +168,25 @@ interface JobBase {
   fingerprint?: string;
 }
 
-/** The plan's jobs (plan.json, joined to lib/jobs.tsv by stage and key), else the job table's. */
-function baseJobs(run: RunData): JobBase[] {
+/** A stage plan.json does not list (a hand-made plan): its jobs have the key `_`. */
+const NO_KEYS: KeyShape = { keySet: [] };
+
+/**
+ * The plan's jobs (plan.json, joined to lib/jobs.tsv by stage and key), else the job table's.
+ * A job of the plan is keyed by `jobKey`, the emitter's own: the key the scripts name its
+ * markers and events by, dimension values and corner groups included.
+ */
+function baseJobs(run: RunData, problems: string[]): JobBase[] {
   const fingerprints = new Map(run.jobs.map((j) => [`${j.stage}/${j.key}`, j.fingerprint]));
   const plan = run.plan;
   if (plan !== undefined) {
-    const keySets = new Map(plan.stages.map((s) => [s.name, s.keySet]));
+    const stages = new Map(plan.stages.map((s) => [s.name, s]));
     const position = new Map(plan.jobs.map((j, i) => [j.id, i]));
-    return plan.jobs.map((j) => {
-      const keySet = keySets.get(j.stage) ?? [];
-      const values = keySet.map((k) => (j.keys as Record<string, string | undefined>)[k] ?? '');
-      const key = values.length === 0 ? '_' : values.join('.');
+    const unmatched: string[] = [];
+    const base = plan.jobs.map((j) => {
+      const key = jobKeyName(j, stages.get(j.stage) ?? NO_KEYS);
       const fingerprint = fingerprints.get(`${j.stage}/${key}`);
+      if (fingerprint === undefined) unmatched.push(`${j.stage} ${key}`);
       return {
         id: j.id,
         stage: j.stage,
@@ -172,6 +199,9 @@ function baseJobs(run: RunData): JobBase[] {
         ...(fingerprint === undefined ? {} : { fingerprint }),
       };
     });
+    // Said, not passed over: a job the table lacks is one whose markers the report cannot check.
+    if (unmatched.length > 0 && run.jobs.length > 0) problems.push(`${unmatched.length} job(s) of plan.json not in lib/jobs.tsv (compiled apart?): ${listed(unmatched)}`);
+    return base;
   }
   const position = new Map(run.jobs.map((j, i) => [j.num, i]));
   return run.jobs.map((j) => ({
@@ -185,16 +215,28 @@ function baseJobs(run: RunData): JobBase[] {
   }));
 }
 
-/** `stage/key=id stage/key=id` → [`stage/key`, id][]. */
-function consumed(marker: Marker): [string, string][] {
-  const text = marker.fields.parents ?? '';
-  return text
-    .split(' ')
-    .filter((p) => p !== '')
-    .map((p) => {
-      const eq = p.lastIndexOf('=');
-      return [p.slice(0, eq), p.slice(eq + 1)] as [string, string];
-    });
+/** The first five of `names`, and `…` when there are more. */
+function listed(names: readonly string[]): string {
+  return `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
+}
+
+/**
+ * Whether a done-marker counts, as `libcc_done_valid` (lib/runtime.sh) decides: it has an id and
+ * the fingerprint compiled now, and records as what it consumed exactly the job's upstream jobs,
+ * in order, each with the id of its current marker, itself counting (`valid`, decided for the
+ * jobs before this one). A marker that records fewer upstream jobs (an `after` added since it
+ * was written) or other ones does not count: the scripts run the job again.
+ */
+function markerCounts(marker: Marker, job: JobBase, base: readonly JobBase[], valid: Uint8Array, done: RunData['done']): boolean {
+  if ((marker.fields.id ?? '') === '') return false;
+  if (job.fingerprint !== undefined && marker.fields.fingerprint !== job.fingerprint) return false;
+  let expected = '';
+  for (const p of job.parents) {
+    if (valid[p] !== 1) return false;
+    const name = `${base[p]!.stage}/${base[p]!.key}`;
+    expected += `${expected === '' ? '' : ' '}${name}=${done.get(name)!.fields.id}`;
+  }
+  return (marker.fields.parents ?? '') === expected;
 }
 
 function median(values: readonly number[]): number | undefined {
@@ -206,7 +248,7 @@ function median(values: readonly number[]): number | undefined {
 
 export function buildReport(run: RunData): ReportModel {
   const problems = [...run.problems];
-  const base = baseJobs(run);
+  const base = baseJobs(run, problems);
   const byKey = new Map(base.map((j, i) => [`${j.stage}/${j.key}`, i]));
 
   // Attempts per job from the events, in file order: each start pairs with the next end.
@@ -231,7 +273,7 @@ export function buildReport(run: RunData): ReportModel {
   }
   if (unknown.size > 0) {
     const names = [...unknown].sort();
-    problems.push(`events of ${names.length} job(s) not in this plan (an earlier compile?): ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`);
+    problems.push(`events of ${names.length} job(s) not in this plan (an earlier compile?): ${listed(names)}`);
   }
 
   // States, in job order (parents first in plan.json and lib/jobs.tsv).
@@ -240,15 +282,7 @@ export function buildReport(run: RunData): ReportModel {
   base.forEach((job, i) => {
     const name = `${job.stage}/${job.key}`;
     const marker = run.done.get(name);
-    if (marker !== undefined) {
-      let valid = job.fingerprint === undefined || marker.fields.fingerprint === job.fingerprint;
-      for (const p of job.parents) if (validDone[p] !== 1) valid = false;
-      for (const [parent, id] of consumed(marker)) {
-        const current = run.done.get(parent);
-        if (current === undefined || current.fields.id !== id) valid = false;
-      }
-      if (valid) validDone[i] = 1;
-    }
+    if (marker !== undefined && markerCounts(marker, job, base, validDone, run.done)) validDone[i] = 1;
     const last = attempts[i]![attempts[i]!.length - 1];
     if (validDone[i] === 1) states[i] = 'done';
     else if (last !== undefined && last.end === undefined) states[i] = 'running';
@@ -352,14 +386,14 @@ export function buildReport(run: RunData): ReportModel {
     };
   });
 
-  // Libraries: library × corner × stage.
+  // Libraries: library × stage counts, and each library's corner × stage grid.
   const libraryOrder: string[] = [];
-  const libs = new Map<string, { stages: (StateCounts | undefined)[]; corners: string[]; cells: Map<string, Map<number, number>>; counts: StateCounts }>();
+  const libs = new Map<string, { stages: (StateCounts | undefined)[]; corners: string[]; rows: Map<string, { kind: MatrixRow['kind']; name: string; cells: Map<number, number[]> }>; counts: StateCounts }>();
   jobs.forEach((j, i) => {
     if (j.library === undefined) return;
     let lib = libs.get(j.library);
     if (lib === undefined) {
-      lib = { stages: stageNames.map(() => undefined), corners: [], cells: new Map(), counts: emptyCounts() };
+      lib = { stages: stageNames.map(() => undefined), corners: [], rows: new Map(), counts: emptyCounts() };
       libs.set(j.library, lib);
       libraryOrder.push(j.library);
     }
@@ -367,16 +401,26 @@ export function buildReport(run: RunData): ReportModel {
     const sc = (lib.stages[s] ??= emptyCounts());
     sc[j.state]++;
     lib.counts[j.state]++;
-    const corner = j.corner ?? '';
-    if (corner !== '' && !lib.corners.includes(corner)) lib.corners.push(corner);
-    let row = lib.cells.get(corner);
+    // A grouped job has its group where a per-corner job has its corner; a group may be named
+    // as a corner is, so rows are told apart by kind too.
+    const kind = j.corner !== undefined ? 'corner' : j.group !== undefined ? 'group' : 'library';
+    const name = j.corner ?? j.group ?? '';
+    let row = lib.rows.get(`${kind} ${name}`);
     if (row === undefined) {
-      row = new Map();
-      lib.cells.set(corner, row);
+      row = { kind, name, cells: new Map() };
+      lib.rows.set(`${kind} ${name}`, row);
+      if (kind === 'corner') lib.corners.push(name);
     }
-    row.set(s, i);
+    // Jobs that differ only in a dimension value share the cell: all are kept, none hides another.
+    const cell = row.cells.get(s);
+    if (cell === undefined) row.cells.set(s, [i]);
+    else cell.push(i);
   });
-  const libraries: LibrarySummary[] = libraryOrder.map((name) => ({ library: name, ...libs.get(name)! }));
+  const ROW_ORDER = { corner: 0, group: 1, library: 2 } as const;
+  const libraries: LibrarySummary[] = libraryOrder.map((name) => {
+    const { rows, ...lib } = libs.get(name)!;
+    return { library: name, ...lib, rows: [...rows.values()].sort((a, b) => ROW_ORDER[a.kind] - ROW_ORDER[b.kind]) };
+  });
 
   // Failure reasons, grouped.
   const failures = jobs.flatMap((j, i) => (j.state === 'failed' ? [i] : []));

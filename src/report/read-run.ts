@@ -10,7 +10,9 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { FANOUT_KEYS, type FanoutKey } from '../check/model.js';
 import { probe } from '../cli/safe-fs.js';
+import type { JobKeys } from '../graph/types.js';
 
 export interface RunEvent {
   /** 1-based line in events.jsonl. */
@@ -65,17 +67,20 @@ export interface PlanDocument {
   readonly slots?: { readonly cap: number; readonly makespanSeconds: number };
   readonly stages: readonly {
     readonly name: string;
-    readonly keySet: readonly string[];
+    readonly keySet: readonly FanoutKey[];
+    /** Declared dimensions it fans out over; with `keySet`, what its jobs' keys are made of (`jobKey`). */
+    readonly dimensions?: readonly string[];
     readonly cpus: number;
     readonly estimateSeconds: number;
     readonly jobCount: number;
     readonly licenses: readonly { readonly name: string; readonly count: number }[];
   }[];
   readonly criticalPath: readonly { readonly job: string; readonly stage: string; readonly start: number; readonly finish: number }[];
+  /** Each job has a value of each of its stage's keys (a grouped job: `group` for `corner`). */
   readonly jobs: readonly {
     readonly id: string;
     readonly stage: string;
-    readonly keys: { readonly node?: string; readonly library?: string; readonly corner?: string };
+    readonly keys: JobKeys;
     readonly parents: readonly string[];
     readonly cpus: number;
     readonly estimateSeconds: number;
@@ -266,17 +271,23 @@ export function parsePlan(text: string, problems: string[]): PlanDocument | unde
   if (!Array.isArray(doc.stages) || !Array.isArray(doc.jobs) || !Array.isArray(doc.criticalPath)) return bad('no stages, jobs or criticalPath list');
   const stages: PlanDocument['stages'][number][] = [];
   for (const s of doc.stages as unknown[]) {
-    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.keySet) || !isFiniteNumber(s.cpus) || !isFiniteNumber(s.estimateSeconds) || !isFiniteNumber(s.jobCount)) return bad('a malformed stage');
+    if (!isObject(s) || typeof s.name !== 'string' || !isKeySet(s.keySet) || !(s.dimensions === undefined || isStrings(s.dimensions)) || !isFiniteNumber(s.cpus) || !isFiniteNumber(s.estimateSeconds) || !isFiniteNumber(s.jobCount)) return bad('a malformed stage');
     const licenses = Array.isArray(s.licenses)
       ? (s.licenses as unknown[]).filter((l): l is { name: string; count: number } => isObject(l) && typeof l.name === 'string' && isFiniteNumber(l.count))
       : [];
-    stages.push({ name: s.name, keySet: (s.keySet as unknown[]).filter((k): k is string => typeof k === 'string'), cpus: s.cpus, estimateSeconds: s.estimateSeconds, jobCount: s.jobCount, licenses });
+    stages.push({ name: s.name, keySet: s.keySet, ...(s.dimensions === undefined ? {} : { dimensions: s.dimensions }), cpus: s.cpus, estimateSeconds: s.estimateSeconds, jobCount: s.jobCount, licenses });
   }
+  const stageByName = new Map(stages.map((s) => [s.name, s]));
   const jobs: PlanDocument['jobs'][number][] = [];
   for (const j of doc.jobs as unknown[]) {
     if (!isObject(j) || typeof j.id !== 'string' || typeof j.stage !== 'string' || !isObject(j.keys) || !Array.isArray(j.parents) || !isFiniteNumber(j.cpus) || !isFiniteNumber(j.estimateSeconds) || !isFiniteNumber(j.earliestStart)) return bad('a malformed job');
-    const keys: { node?: string; library?: string; corner?: string } = {};
-    for (const k of ['node', 'library', 'corner'] as const) if (typeof j.keys[k] === 'string') keys[k] = j.keys[k] as string;
+    const keys = jobKeys(j.keys);
+    if (keys === undefined) return bad('a malformed job');
+    // The job's key is made of these values (`jobKey`): a job without one of them has no key.
+    const stage = stageByName.get(j.stage);
+    if (stage === undefined) return bad(`job ${j.id} of a stage not in \`stages\``);
+    const missing = missingKey(keys, stage);
+    if (missing !== undefined) return bad(`job ${j.id} has no value of its stage's key \`${missing}\``);
     jobs.push({
       id: j.id,
       stage: j.stage,
@@ -295,6 +306,43 @@ export function parsePlan(text: string, problems: string[]): PlanDocument | unde
   }
   const slots = isObject(doc.slots) && isFiniteNumber(doc.slots.cap) && isFiniteNumber(doc.slots.makespanSeconds) ? { cap: doc.slots.cap, makespanSeconds: doc.slots.makespanSeconds } : undefined;
   return { pipeline: doc.pipeline, makespanSeconds: doc.makespanSeconds, slotSeconds: doc.slotSeconds, ...(slots ? { slots } : {}), stages, criticalPath, jobs };
+}
+
+/** A job's `keys` of plan.json (`orderedKeys` in format-plan.ts): string values, `corners` a list, `dimensions` name → value; undefined when malformed. */
+function jobKeys(o: Record<string, unknown>): JobKeys | undefined {
+  const keys: { -readonly [K in keyof JobKeys]: JobKeys[K] } = {};
+  for (const k of ['node', 'library', 'corner', 'group'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string') return undefined;
+    keys[k] = o[k];
+  }
+  if (o.corners !== undefined) {
+    if (!isStrings(o.corners)) return undefined;
+    keys.corners = o.corners;
+  }
+  if (o.dimensions !== undefined) {
+    if (!isObject(o.dimensions) || !Object.values(o.dimensions).every((v) => typeof v === 'string')) return undefined;
+    keys.dimensions = o.dimensions as Record<string, string>;
+  }
+  return keys;
+}
+
+/** The first of the stage's keys the job has no value of (a grouped job's `corner` is its `group`). */
+function missingKey(keys: JobKeys, stage: PlanDocument['stages'][number]): string | undefined {
+  for (const k of stage.keySet) if ((k === 'corner' ? (keys.group ?? keys.corner) : keys[k]) === undefined) return k;
+  // A string of its own: `toString` read from a plan's `{}` is Object's.
+  for (const d of stage.dimensions ?? []) if (typeof keys.dimensions?.[d] !== 'string' || !Object.hasOwn(keys.dimensions, d)) return d;
+  return undefined;
+}
+
+const BUILTIN_KEYS: ReadonlySet<string> = new Set(FANOUT_KEYS);
+
+function isKeySet(v: unknown): v is FanoutKey[] {
+  return Array.isArray(v) && v.every((k) => typeof k === 'string' && BUILTIN_KEYS.has(k));
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((k) => typeof k === 'string');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -144,7 +144,11 @@ describe('buildReport', () => {
     expect(lib.library).toBe('L');
     expect(lib.corners).toEqual(['x', 'y']);
     expect(lib.stages.map((c) => (c === undefined ? undefined : c.done))).toEqual([1, 0, undefined, undefined]);
-    expect(lib.cells.get('')!.get(1)).toBe(2);
+    expect(lib.rows.map((r) => [r.kind, r.name, [...r.cells]])).toEqual([
+      ['corner', 'x', [[0, [0]]]],
+      ['corner', 'y', [[0, [1]]]],
+      ['library', '', [[1, [2]]]],
+    ]);
   });
 
   it('malformed lines and events of unknown jobs are problems, not errors', () => {
@@ -153,6 +157,11 @@ describe('buildReport', () => {
       'events.jsonl:13: not a JSON object',
       'events of 1 job(s) not in this plan (an earlier compile?): gone _',
     ]);
+  });
+
+  it('a job of plan.json that lib/jobs.tsv does not have is a problem', () => {
+    const m = buildReport(runData({ jobs: jobs.filter((j) => j.stage !== 'a') }));
+    expect(m.problems).toContain('2 job(s) of plan.json not in lib/jobs.tsv (compiled apart?): a n.L.x, a n.L.y');
   });
 
   it('without plan.json: jobs from lib/jobs.tsv, no planned times', () => {

@@ -59,6 +59,25 @@ describe('readRun', () => {
     expect(run.problems[0]).toBe('plan.json: a malformed job; the report shows no plan');
   });
 
+  it("a job without a value of its stage's keys (a dimension's, a grouped job's group) is one problem, and no plan", () => {
+    const stage = '{"name":"s","keySet":["node","library","corner"],"dimensions":["arcs"],"cpus":1,"estimateSeconds":1,"jobCount":1}';
+    const planWith = (keys: string) =>
+      `{"pipeline":"p","makespanSeconds":1,"slotSeconds":1,"stages":[${stage}],"criticalPath":[],"jobs":[{"id":"s[l,c,x]","stage":"s","keys":${keys},"parents":[],"cpus":1,"estimateSeconds":1,"earliestStart":0}]}`;
+    fs.writeFileSync(path.join(gen, 'plan.json'), planWith('{"node":"n","library":"l","corner":"c"}'));
+    expect(readRun(gen).problems[0]).toBe("plan.json: job s[l,c,x] has no value of its stage's key `arcs`; the report shows no plan");
+    fs.writeFileSync(path.join(gen, 'plan.json'), planWith('{"node":"n","library":"l","dimensions":{"arcs":"x"}}'));
+    expect(readRun(gen).problems[0]).toBe("plan.json: job s[l,c,x] has no value of its stage's key `corner`; the report shows no plan");
+    fs.writeFileSync(path.join(gen, 'plan.json'), planWith('{"node":"n","library":"l","corner":"c","dimensions":{}}').replace('["arcs"]', '["toString"]'));
+    expect(readRun(gen).problems[0]).toBe("plan.json: job s[l,c,x] has no value of its stage's key `toString`; the report shows no plan");
+    fs.writeFileSync(path.join(gen, 'plan.json'), planWith('{"node":"n","library":"l","dimensions":{"arcs":1}}'));
+    expect(readRun(gen).problems[0]).toBe('plan.json: a malformed job; the report shows no plan');
+    // A grouped job's group stands for its corner.
+    fs.writeFileSync(path.join(gen, 'plan.json'), planWith('{"node":"n","library":"l","group":"g","corners":["c","d"],"dimensions":{"arcs":"x"}}'));
+    const run = readRun(gen);
+    expect(run.plan?.jobs[0]!.keys).toEqual({ node: 'n', library: 'l', group: 'g', corners: ['c', 'd'], dimensions: { arcs: 'x' } });
+    expect(run.plan?.stages[0]!.dimensions).toEqual(['arcs']);
+  });
+
   it('never follows a symbolic link out of the directory', () => {
     const outside = path.join(root, 'outside');
     fs.mkdirSync(path.join(outside, 'state/b'), { recursive: true });
