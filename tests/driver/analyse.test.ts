@@ -51,6 +51,22 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
     expect(analysis.ok).toBe(false);
   });
 
+  it('a missing field passed to a helper or tested by `#if` is LCP6002 too; a field with no value may be tested', () => {
+    const stage = `${DECK_PRELUDE}
+stage char for each corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`;
+    for (const template of ['set v {{tcl corner.volts}}\n', '{{#if corner.volts}}x{{/if}}\n', '{{#if library}}{{tcl library.nmae}}{{/if}}{{tcl library.nmae}}\n']) {
+      const analysis = analyseSource(stage, templatesWith(new Map([['op.tcl.hbs', template]])));
+      expect(codes(analysis.diagnostics), template).toEqual(['LCP6002']);
+      expect(analysis.diagnostics[0]!.message, template).toMatch(/`(volts|nmae)` is not defined/);
+    }
+    // `library` is a field of every deck view, with no value in a stage that is not per library.
+    const optional = '{{#if library}}{{tcl library.name}}{{else}}no library{{/if}} {{tcl corner.rc}}{{#if corner.rc}} rc{{/if}}\n';
+    const analysis = analyseSource(stage, templatesWith(new Map([['op.tcl.hbs', optional]])));
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.ok).toBe(true);
+  });
+
   it('`keepDecks: false` (check, plan) still renders every deck for its errors, and keeps none', () => {
     const source = `${DECK_PRELUDE}
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
