@@ -683,7 +683,7 @@ async function compileWith(file: string, options: CompileOptions, output: Output
       ...stale.extra.map((p) => `no longer generated: ${p}`),
     ];
     if (problems.length === 0) {
-      output.stdout(`ok: ${outDir} is up to date with ${rootPath}\n`);
+      if (!options.quiet) output.stdout(`ok: ${outDir} is up to date with ${rootPath}\n`);
       return EXIT_OK;
     }
     output.stdout(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
@@ -696,7 +696,8 @@ async function compileWith(file: string, options: CompileOptions, output: Output
     result = await refusalsAsUsageErrorsAsync(() => finishEarlyWrite(begun, files));
   } else if (files !== undefined) result = refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
   const { written, removed } = result;
-  output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+  // `--quiet`: errors only, so no success line.
+  if (!options.quiet) output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
   return EXIT_OK;
 }
 
