@@ -193,7 +193,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
     const everything = sortDiagnostics(dedupeDiagnostics(all));
-    const diagnostics = options.quiet ? errorsOnly(everything) : everything;
+    const warnings = everything.filter((d) => d.severity === 'warning').length;
+    const warningsFail = (options.strict === true && warnings > 0) || (options.maxWarnings !== undefined && warnings > options.maxWarnings);
+    // `--quiet` hides warnings, but not those that fail the check: a failure shows its cause.
+    const diagnostics = options.quiet && !warningsFail ? errorsOnly(everything) : everything;
     const chosen = diagnosticFormat(command, 'format') as CheckFormat;
     const format = chosen === 'text' ? 'rich' : chosen;
     if (format === 'sarif') {
@@ -204,7 +207,6 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.stdout(renderDiagnostics(diagnostics, sources, format, useColor(process.stdout, options.color)));
       if (format === 'rich' && everything.length === 0 && !options.quiet) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
     }
-    const warnings = everything.filter((d) => d.severity === 'warning').length;
     const plural = `${warnings} warning${warnings === 1 ? '' : 's'}`;
     if (hasErrors(everything)) exitCode = EXIT_DIAGNOSTICS;
     else if (options.strict && warnings > 0) {

@@ -106,6 +106,20 @@ describe('--quiet and --diagnostic-format', () => {
     expect(plan.stderr).toBe('');
   });
 
+  // `check --strict -q` failed on warnings it did not show.
+  it('--quiet still shows the warnings that fail the check (--strict, over --max-warnings)', async () => {
+    const all = await runCli('check', '--diagnostic-format', 'short', 'examples/errors/lints.lcp');
+    const warnings = all.stdout.split('\n').filter((line) => / warning\[LCP\d+\]/.test(line));
+    expect(warnings.length).toBe(9);
+    for (const options of [['--strict'], ['--max-warnings', '8']]) {
+      const run = await runCli('check', '-q', '--diagnostic-format', 'short', ...options, 'examples/errors/lints.lcp');
+      expect(run.code, options.join(' ')).toBe(1);
+      expect(run.stdout.split('\n').filter(Boolean), options.join(' ')).toEqual(warnings);
+      expect(run.stderr, options.join(' ')).toMatch(/^libcc: 9 warnings, /);
+    }
+    expect(await runCli('check', '-q', '--max-warnings', '9', 'examples/errors/lints.lcp')).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   // `compile -q` printed `wrote DIR: N files (M changed), J jobs` all the same.
   it('compile --quiet prints no success line (nor compile --check), and still fails loudly', async () => {
     cpSync('examples/minimal/flow.lcp', join(tmp, 'flow.lcp'));
