@@ -2,7 +2,7 @@
  * `libcc` command line. Exit codes: 0 ok (warnings allowed), 1 diagnostics with errors,
  * 2 usage or internal error. User mistakes never produce a stack trace.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join, posix, sep } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -60,7 +60,15 @@ const processOutput: Output = {
   drained: () => drained(process.stdout),
 };
 
-class UsageError extends Error {}
+/** A mistake in how libcc was called: exit 2, its message and, when a fix is known, a `help:` line. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help?: string,
+  ) {
+    super(message);
+  }
+}
 
 function version(): string {
   return packageVersion();
@@ -77,6 +85,8 @@ function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   const root = displayPath(userPath(path));
   const refused = text === undefined ? linkLeavesDirectory(path) : undefined;
   if (refused !== undefined) throw new UsageError(refused);
+  // Read as a file, a directory was "no such file, or not readable".
+  if (text === undefined && isDirectory(path)) throw new UsageError(`\`${path}\` is a directory, not a pipeline file`, pipelineInDirectoryHelp(path));
   const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
   const host = { readFile, realPath: fileSystemHost.realPath };
   const loaded = loadProgram(userPath(path), reads === undefined ? host : recordingLoaderHost(host, dirname(root), reads));
@@ -84,6 +94,21 @@ function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   return loaded;
 }
 
+
+/** What to give instead of a directory: the one pipeline file in it, if it has exactly one. */
+function pipelineInDirectoryHelp(dir: string): string {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.lcp'))
+      .map((entry) => entry.name);
+  } catch {
+    // Unreadable: the general help.
+  }
+  if (names.length === 1) return `did you mean \`${join(dir, names[0]!)}\`?`;
+  const others = '(`check` and `fmt` take directories)';
+  return names.length === 0 ? `give the pipeline's .lcp file ${others}` : `it holds ${names.length} .lcp files: give one of them ${others}`;
+}
 
 /** Templates from disk: next to the pipeline, the site's (`--templates`), libcc's own. */
 function templatesFor(loaded: LoadedProgram, options: { templates?: string }): TemplateHost {
@@ -193,7 +218,10 @@ export async function main(argv: readonly string[], output: Output = processOutp
       for (const [path, source] of loaded.sources) sources.set(path, source);
     }
     const everything = sortDiagnostics(dedupeDiagnostics(all));
-    const diagnostics = options.quiet ? errorsOnly(everything) : everything;
+    const warnings = everything.filter((d) => d.severity === 'warning').length;
+    const warningsFail = (options.strict === true && warnings > 0) || (options.maxWarnings !== undefined && warnings > options.maxWarnings);
+    // `--quiet` hides warnings, but not those that fail the check: a failure shows its cause.
+    const diagnostics = options.quiet && !warningsFail ? errorsOnly(everything) : everything;
     const chosen = diagnosticFormat(command, 'format') as CheckFormat;
     const format = chosen === 'text' ? 'rich' : chosen;
     if (format === 'sarif') {
@@ -204,7 +232,6 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.stdout(renderDiagnostics(diagnostics, sources, format, useColor(process.stdout, options.color)));
       if (format === 'rich' && everything.length === 0 && !options.quiet) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
     }
-    const warnings = everything.filter((d) => d.severity === 'warning').length;
     const plural = `${warnings} warning${warnings === 1 ? '' : 's'}`;
     if (hasErrors(everything)) exitCode = EXIT_DIAGNOSTICS;
     else if (options.strict && warnings > 0) {
@@ -394,7 +421,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      output.stderr(`libcc: error: ${error.message}\n`);
+      output.stderr(`libcc: error: ${error.message}\n${error.help === undefined ? '' : `help: ${error.help}\n`}`);
       return EXIT_USAGE;
     }
     if (isEnvironmentError(error)) {
@@ -692,7 +719,7 @@ async function compileWith(file: string, options: CompileOptions, output: Output
       ...stale.extra.map((p) => `no longer generated: ${p}`),
     ];
     if (problems.length === 0) {
-      output.stdout(`ok: ${outDir} is up to date with ${rootPath}\n`);
+      if (!options.quiet) output.stdout(`ok: ${outDir} is up to date with ${rootPath}\n`);
       return EXIT_OK;
     }
     output.stdout(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
@@ -705,7 +732,8 @@ async function compileWith(file: string, options: CompileOptions, output: Output
     result = await refusalsAsUsageErrorsAsync(() => finishEarlyWrite(begun, files));
   } else if (files !== undefined) result = refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
   const { written, removed } = result;
-  output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+  // `--quiet`: errors only, so no success line.
+  if (!options.quiet) output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
   return EXIT_OK;
 }
 

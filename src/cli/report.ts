@@ -2,8 +2,8 @@
  * `libcc report <generated dir> [-o report.html] [--format html|json] [--run-dir DIR]`: the run
  * report (src/report), and the `--history` option of `plan` and `compile` (src/history).
  */
-import { existsSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CheckedProgram } from '../check/model.js';
 import type { Plan } from '../graph/plan.js';
@@ -13,7 +13,7 @@ import { renderReportHtml } from '../report/html.js';
 import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
 import { readEvents, readRun } from '../report/read-run.js';
-import { writeAtomically } from './compile.js';
+import { MANIFEST, writeAtomically } from './compile.js';
 
 export interface ReportCliOptions {
   readonly output?: string;
@@ -36,10 +36,15 @@ export function configureReportCommand(command: Command): Command {
     .addOption(new Option('--run-dir <dir>', 'the run directory when it is not <dir>/run ($LIBCC_RUN_DIR of the run)').env('LIBCC_RUN_DIR'));
 }
 
-/** Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory. */
+/** Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory, or not a generated one. */
 export function reportCommand(dir: string, options: ReportCliOptions, output: ReportOutput): number {
   if (!isRealDirectory(dir)) {
     output.stderr(`libcc: error: \`${dir}\` is not a directory (a symbolic link is refused: give the real directory)\n`);
+    return 2;
+  }
+  const notGenerated = notGeneratedHelp(dir);
+  if (notGenerated !== undefined) {
+    output.stderr(`libcc: error: \`${dir}\` is not a generated directory: it has no ${GENERATED_MARKS.join(', ').replace(/, ([^,]*)$/, ' or $1')}\nhelp: ${notGenerated}\n`);
     return 2;
   }
   if (options.runDir !== undefined && !isRealDirectory(options.runDir)) {
@@ -57,6 +62,55 @@ export function reportCommand(dir: string, options: ReportCliOptions, output: Re
   if (options.output === undefined) output.stdout(text);
   else writeAtomically(options.output, text);
   return 0;
+}
+
+/** What `libcc compile` writes into every generated directory; a directory with none of them is not one. */
+const GENERATED_MARKS = ['plan.json', 'lib/jobs.tsv', MANIFEST] as const;
+
+/**
+ * Undefined when `dir` is a generated directory, else what to pass instead. A directory with
+ * only some of the marks is one, damaged: the report lists what it cannot read. Without this,
+ * the pipeline's own directory (an easy slip: the generated one is inside it) gave an empty
+ * report, two warnings and exit 0.
+ */
+function notGeneratedHelp(dir: string): string | undefined {
+  if (isGenerated(dir)) return undefined;
+  // The pipeline's directory: `libcc compile` writes `<pipeline>` next to the .lcp file.
+  const inside = subdirectories(dir).filter(isGenerated);
+  if (inside.length === 1) return `did you mean \`${inside[0]}\`, the directory \`libcc compile\` wrote there?`;
+  if (inside.length > 1) return `did you mean one of the directories \`libcc compile\` wrote there: ${inside.map((d) => `\`${d}\``).join(', ')}?`;
+  // A directory inside one (its `run/`, `lib/`, …).
+  const parent = dirname(dir);
+  if (parent !== dir && isGenerated(parent)) return `did you mean \`${parent}\`, the generated directory it is in?`;
+  if (exists(join(dir, 'events.jsonl')) || exists(join(dir, 'state'))) {
+    return `this is a run directory: pass the generated directory whose scripts ran, with \`--run-dir ${dir}\``;
+  }
+  return "pass the directory `libcc compile` wrote: by default the pipeline's name, next to its .lcp file (`-o DIR` if the compile had it)";
+}
+
+function isGenerated(dir: string): boolean {
+  return GENERATED_MARKS.some((mark) => exists(join(dir, ...mark.split('/'))));
+}
+
+/** Whether there is an entry at `path` (a link is not followed: the reader refuses it, and says so). */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function subdirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dir, entry.name))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function isRealDirectory(path: string): boolean {

@@ -9,7 +9,11 @@
  *        → decks (every job's deck rendered: template errors)
  *
  * Each phase runs only on a program the previous one accepted (a plan needs a checked program,
- * a deck needs the plan's jobs), so one run reports everything that can be known.
+ * a deck needs the plan's jobs), so one run reports everything that can be known. Templates are
+ * compiled whatever the check and the plan found: a site's generated-script template, and the
+ * deck template of every stage the checker built (a syntax error is LCP6002 beside an LCP6001 or
+ * an LCP2006 elsewhere). A plan with errors that still has its jobs (LCP4006) has its decks
+ * rendered too.
  */
 import { check } from '../check/check.js';
 import type { CheckedProgram } from '../check/model.js';
@@ -17,9 +21,10 @@ import type { Bindings } from '../check/references.js';
 import type { TemplateHost } from '../check/template-host.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
 import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
-import { deckTemplateTexts, renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
+import { compileDeckTemplates, deckTemplateTexts, renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
 import type { RenderedDeck } from '../emit/decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
 import { SCHEDULER_TEMPLATES, schedulerOf, type SchedulerName } from '../schedulers/index.js';
@@ -72,21 +77,31 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
     const ok = !hasErrors(sorted) && decksRendered;
     return { loaded, bindings: checked.bindings, ...parts, diagnostics: sorted, ok };
   };
+  // The templates are read whatever else is wrong: all errors in one run.
+  const pipeline = loaded.declarations.find((d) => d.kind === 'PipelineDecl');
+  if (pipeline !== undefined) diagnostics.push(...scriptTemplateErrors(pipeline.name.span, options.templates));
   const checkedProgram = checked.program;
-  if (checkedProgram === undefined) return done({});
+  if (checkedProgram === undefined) {
+    // No plan, so no deck to render: the deck templates of the stages that built are compiled.
+    diagnostics.push(...compileDeckTemplates(checked.bindings.models.stages.values(), options.templates).diagnostics);
+    return done({});
+  }
   // The scheduler is known from here on: the program carries it (site setting or --scheduler).
   const program = options.scheduler === undefined ? checkedProgram : { ...checkedProgram, site: { ...checkedProgram.site, scheduler: options.scheduler } };
 
   const planned = buildPlan(program, options.slots === undefined ? {} : { slots: options.slots });
   diagnostics.push(...planned.diagnostics);
   const plan = planned.plan;
-  if (plan === undefined || hasErrors(diagnostics)) return done({ program, ...(plan ? { plan } : {}) });
+  if (plan === undefined) {
+    diagnostics.push(...compileDeckTemplates(program.stages, options.templates).diagnostics);
+    return done({ program });
+  }
+  // A plan with errors (a job over `--slots`, LCP4006) still has all its jobs: its decks are rendered.
 
   diagnostics.push(...schedulerOf(program).validate(program, plan));
 
-  diagnostics.push(...scriptTemplateErrors(program, options.templates));
   if (options.decksRenderedLater === true && !hasErrors(diagnostics)) {
-    deckTemplateTexts(program, options.templates);
+    deckTemplateTexts(program.stages, options.templates);
     return done({ program, plan }, true);
   }
   const rendered = renderDecks(program, plan, options.templates, { keep: options.keepDecks ?? false });
@@ -107,8 +122,8 @@ export function renderForWriting(analysis: Analysis, templates: TemplateHost, on
   return renderDecks(analysis.program, analysis.plan, templates, { keep: true, ...(onDeck === undefined ? {} : { onDeck }) });
 }
 
-/** A generated script's template (a site may override them) that does not compile. */
-function scriptTemplateErrors(program: CheckedProgram, templates: TemplateHost): Diagnostic[] {
+/** A generated script's template (a site may override them) that does not compile, reported at `span` (the pipeline's name). */
+function scriptTemplateErrors(span: Span, templates: TemplateHost): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const name of [...DRIVER_TEMPLATES, ...SCHEDULER_TEMPLATES]) {
     const text = templates.text(name);
@@ -117,7 +132,7 @@ function scriptTemplateErrors(program: CheckedProgram, templates: TemplateHost):
       compileTemplate(name, text);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      found.push(makeDiagnostic('LCP6002', program.pipeline.span, error.message, { label: 'while generating this pipeline' }));
+      found.push(makeDiagnostic('LCP6002', span, error.message, { label: 'while generating this pipeline' }));
     }
   }
   return found;

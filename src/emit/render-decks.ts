@@ -5,7 +5,7 @@
  * by `emit()`. Templates are compiled in strict mode: a misspelled field is an error, not an
  * empty value in a deck that would run for hours.
  */
-import type { CheckedProgram, StageModel } from '../check/model.js';
+import type { CheckedProgram, StageModel, Template } from '../check/model.js';
 import { deckName } from '../check/rules/deck-templates.js';
 import type { TemplateHost } from '../check/template-host.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -15,7 +15,7 @@ import { deckChecker, type DeckCheck } from './deck-check.js';
 import { ByteArena, deckView, renderDeck, type DeckTemplates, type RenderedDeck } from './decks.js';
 import { deckWriter, type DeckWriter } from './deck-writer.js';
 import { indexProgram } from './jobs.js';
-import { compileTemplate, TemplateError } from './render.js';
+import { compileTemplate, TemplateError, type TemplateFunction } from './render.js';
 
 export interface RenderedDecks {
   /** By position in `Plan.jobs`: the deck of every job whose stage runs a tool on a deck. */
@@ -42,16 +42,11 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
   const templates: DeckTemplates = new Map();
   /** Per stage, without `keep`: the check of its template (undefined: render every job). */
   const checks = new Map<string, DeckCheck | undefined>();
-  for (const { stage, key, text } of deckTemplateTexts(program, host)) {
-    if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
-    try {
-      const render = compileTemplate(key, text);
-      templates.set(stage.name, keep ? { name: key, render, write: deckWriter(text) } : { name: key, render });
-      if (!keep) checks.set(stage.name, deckChecker(text));
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      diagnostics.push(makeDiagnostic('LCP6002', stage.run.deck.span, error.message, { label: 'in this deck template' }));
-    }
+  const compiled = compileDeckTemplates(program.stages, host);
+  diagnostics.push(...compiled.diagnostics);
+  for (const { stage, key, text, render } of compiled.templates) {
+    templates.set(stage.name, keep ? { name: key, render, write: deckWriter(text) } : { name: key, render });
+    if (!keep) checks.set(stage.name, deckChecker(text));
   }
   const byJob = new Map<number, RenderedDeck>();
   const failed = new Set<string>();
@@ -93,17 +88,41 @@ export function renderDecks(program: CheckedProgram, plan: Plan, host: TemplateH
 }
 
 /**
+ * Each stage's deck template compiled, and an LCP6002 for each stage whose template does not (a
+ * syntax error, a built-in property): one report per stage. The driver calls it on its own for
+ * the stages a failed check or plan still built, so that these errors come in the same run as
+ * the others (no deck can be rendered without a plan's jobs).
+ */
+export function compileDeckTemplates(
+  stages: Iterable<StageModel>,
+  host: TemplateHost,
+): { templates: { stage: StageModel; key: string; text: string; render: TemplateFunction }[]; diagnostics: Diagnostic[] } {
+  const templates = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const { stage, deck, key, text } of deckTemplateTexts(stages, host)) {
+    try {
+      templates.push({ stage, key, text, render: compileTemplate(key, text) });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      diagnostics.push(makeDiagnostic('LCP6002', deck.span, error.message, { label: 'in this deck template' }));
+    }
+  }
+  return { templates, diagnostics };
+}
+
+/**
  * Each stage's deck template, read (a missing one is LCP6001, reported by the checker). An
  * analysis that leaves the rendering to later reads them too: what a compile depends on is what
  * its host recorded reading (the manifest's `# inputs` digest), whether or not it rendered.
  */
-export function deckTemplateTexts(program: CheckedProgram, host: TemplateHost): { stage: StageModel; key: string; text: string }[] {
+export function deckTemplateTexts(stages: Iterable<StageModel>, host: TemplateHost): { stage: StageModel; deck: Template; key: string; text: string }[] {
   const texts = [];
-  for (const stage of program.stages) {
+  for (const stage of stages) {
     if (stage.run.kind !== 'tool' || stage.run.deck === undefined) continue;
-    const key = host.resolveDeck(deckName(stage.run.deck));
+    const deck = stage.run.deck;
+    const key = host.resolveDeck(deckName(deck));
     const text = key === undefined ? undefined : host.text(key);
-    if (key !== undefined && text !== undefined) texts.push({ stage, key, text });
+    if (key !== undefined && text !== undefined) texts.push({ stage, deck, key, text });
   }
   return texts;
 }

@@ -2,6 +2,14 @@
  * Handlebars, set up once for every template: `noEscape` (we emit shell and Tcl, not HTML),
  * `strict` (a missing field is an error, not an empty string), and only the quoting helpers
  * below — values reach generated files through them, never raw.
+ *
+ * Handlebars' `strict` checks only a path that is printed (`{{library.nmae}}`); a path passed to
+ * a helper or a block (`{{tcl library.nmae}}`, `{{#if corner.volts}}`, a hash value) it looks up
+ * leniently, so a misspelled field became the word `undefined` in a deck, or a false condition.
+ * `strictPaths` marks every path of the parsed template the way Handlebars' compiler marks a
+ * printed one, before it is compiled: each is then looked up with the same check (the name must
+ * be a property of its object; a property with no value, `library` in a stage without
+ * libraries, passes), wherever it is.
  */
 import Handlebars from 'handlebars';
 import { shQuote } from './shell.js';
@@ -37,13 +45,14 @@ export function compileTemplate(name: string, source: string): TemplateFunction 
   let compiled: HandlebarsTemplateDelegate;
   try {
     // `compile` is lazy: parse now, so a syntax error is found before anything is rendered.
-    const builtIn = findBuiltInAccess(handlebars.parse(source));
+    const program = handlebars.parse(source);
+    const builtIn = findBuiltInAccess(program);
     if (builtIn !== undefined) {
       throw new TemplateError(
         `template \`${name}\`: \`${builtIn.name}\` is a built-in JavaScript property, not a field; templates may not read it (line ${builtIn.line}, column ${builtIn.column})`,
       );
     }
-    compiled = handlebars.compile(source, { noEscape: true, strict: true });
+    compiled = handlebars.compile(strictPaths(program), { noEscape: true, strict: true });
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
@@ -55,6 +64,22 @@ export function compileTemplate(name: string, source: string): TemplateFunction 
       throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
     }
   };
+}
+
+/**
+ * Every path of a template looked up strictly. Handlebars' compiler reads `strict` from a path
+ * node (compiler.js, `PathExpression`) and sets it itself only on a printed path and a helper's
+ * name; setting it on the others gives them the same lookup (`container.strict`). A path of a
+ * block parameter (`as |c|`) is looked up leniently whatever the flag, printed or not.
+ */
+function strictPaths(program: hbs.AST.Program): hbs.AST.Program {
+  class Strict extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      (path as hbs.AST.PathExpression & { strict?: boolean }).strict = true;
+    }
+  }
+  new Strict().accept(program);
+  return program;
 }
 
 /** Handlebars' messages, made readable: `"volts" not defined in [object Object] - 1:61`. */

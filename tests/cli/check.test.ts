@@ -87,6 +87,38 @@ describe('libcc check runs the whole analysis (src/driver)', () => {
     }
   });
 
+  // A deck template's syntax error was reported only once every other error was fixed.
+  it('reports a deck template that does not compile with the other errors, in one run, as compile does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libcc-decks-'));
+    try {
+      const flow = join(dir, 'flow.lcp');
+      writeFileSync(flow, `pipeline dk
+env TOOLS: path = "/tools"
+tool liberate { path = "\${TOOLS}/liberate" kind = liberate }
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss] }
+library l : n5 { corners = [ss_0p6v_m40c] kit = "\${TOOLS}/kits/l" cells = "\${TOOLS}/kits/l/cells.txt" }
+corner ss_0p6v_m40c {}
+stage a for each library, corner { run = liberate deck "liberate/mine.tcl.hbs"  expect "\${work}/x" == 1 }
+stage b for each library, corner { run = liberate deck "liberate/nope.tcl.hbs"  expect "\${work}/x" == 1  resources { memory = 4GB } }
+`);
+      mkdirSync(join(dir, 'liberate'));
+      writeFileSync(join(dir, 'liberate', 'mine.tcl.hbs'), 'set v {{corner.voltage}\n');
+      const expected = [
+        `${flow}:7:56: error[LCP6002]: template \`liberate/mine.tcl.hbs\`: syntax error on line 1`,
+        `${flow}:8:56: error[LCP6001]: deck template \`liberate/nope.tcl.hbs\` not found`,
+        `${flow}:8:118: error[LCP2006]: unknown property \`memory\` in the resources of stage \`b\``,
+      ];
+      const run = await runCli('check', flow, '--format', 'short');
+      expect(run.code).toBe(1);
+      expect(lines(run.stdout).map((line) => line.replace(/ \(help: .*\)$/, ''))).toEqual(expected);
+      const compile = await runCli('compile', flow, '--diagnostics', 'short');
+      expect(compile.code).toBe(1);
+      expect(lines(compile.stderr).map((line) => line.replace(/ \(help: .*\)$/, ''))).toEqual(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives a reader that closes early (no EPIPE stack trace)', async () => {
     const { spawnSync } = await import('node:child_process');
     const result = spawnSync('bash', ['-c', 'node bin/libcc.js check --format sarif examples/errors/units.lcp | head -1; echo "status=${PIPESTATUS[0]}"'], { encoding: 'utf8' });

@@ -11,6 +11,19 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A stage that renders a deck template of the pipeline's own (`liberate/mine.tcl.hbs`). */
+const DECK_FLOW = `pipeline dk
+env TOOLS: path = "/tools"
+tool liberate { path = "\${TOOLS}/liberate" kind = liberate }
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss] }
+library l : n5 { corners = [ss_0p6v_m40c] kit = "\${TOOLS}/kits/l" cells = "\${TOOLS}/kits/l/cells.txt" }
+corner ss_0p6v_m40c {}
+stage a for each library, corner {
+  run = liberate deck "liberate/mine.tcl.hbs"
+  expect "\${work}/x" == 1
+}
+`;
+
 const compile = (...args: string[]) => runCli('compile', join(dir, 'flow.lcp'), '-o', join(dir, 'out'), ...args);
 
 describe('libcc compile', () => {
@@ -96,6 +109,35 @@ describe('libcc compile --templates', () => {
     expect(result.code).toBe(0);
     expect(readFileSync(join(dir, 'out/kill.sh'), 'utf8')).toContain('# site: kill through the site wrapper');
     expect(readFileSync(join(dir, 'out/submit.sh'), 'utf8')).not.toContain('# site:');
+  });
+
+  // A misspelled field passed to a helper or tested by `#if` rendered as `undefined` (or a false
+  // condition) in the deck, and both commands exited 0.
+  it('refuses a deck template that names a missing field anywhere, next to the pipeline or in the site directory', async () => {
+    writeFileSync(join(dir, 'flow.lcp'), DECK_FLOW);
+    const site = join(dir, 'site-templates');
+    mkdirSync(join(site, 'liberate'), { recursive: true });
+    for (const [source, field] of [
+      ['set x {{tcl library.nmae}}', 'nmae'],
+      ['set v {{tcl corner.volts}}', 'volts'],
+      ['set a {{tcl library.attrs.nope}}', 'nope'],
+      ['# {{sh library.nmae}} {{json library.nmae}}', 'nmae'],
+      ['{{#if library.nmae}}x{{/if}}', 'nmae'],
+    ]) {
+      for (const [where, args] of [[join(dir, 'liberate'), []], [join(site, 'liberate'), ['--templates', site]]] as const) {
+        rmSync(join(dir, 'liberate'), { recursive: true, force: true });
+        rmSync(join(site, 'liberate/mine.tcl.hbs'), { force: true });
+        mkdirSync(where, { recursive: true });
+        writeFileSync(join(where, 'mine.tcl.hbs'), `${source}\n`);
+        const checked = await runCli('check', join(dir, 'flow.lcp'), '--no-color', ...args);
+        expect(checked.code, `${source} (${where})`).toBe(1);
+        expect(checked.stdout, source).toContain(`error[LCP6002]: template \`liberate/mine.tcl.hbs\`: \`${field}\` is not defined`);
+        const compiled = await compile('--no-color', ...args);
+        expect(compiled.code, source).toBe(1);
+        expect(compiled.stderr, source).toContain(`\`${field}\` is not defined`);
+        expect(existsSync(join(dir, 'out')), source).toBe(false);
+      }
+    }
   });
 
   it('rejects a templates directory that does not exist', async () => {

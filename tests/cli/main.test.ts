@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -33,6 +35,26 @@ describe('libcc CLI: exit codes and usage', () => {
     expect((await runCli('frobnicate')).code).toBe(2);
     expect((await runCli('plan', 'examples/minimal/flow.lcp', '--slots', '0')).code).toBe(2);
     expect((await runCli('check', 'examples/minimal/flow.lcp', '--format', 'xml')).code).toBe(2);
+  });
+
+  // `libcc compile /tmp` said "cannot read `/tmp`: no such file, or not readable".
+  it('says a directory given as the pipeline file is a directory, and names the one .lcp in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libcc-dir-'));
+    try {
+      for (const command of ['compile', 'plan', 'diff', 'graph']) {
+        expect(await runCli(command, dir), command).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `libcc: error: \`${dir}\` is a directory, not a pipeline file\nhelp: give the pipeline's .lcp file (\`check\` and \`fmt\` take directories)\n`,
+        });
+      }
+      writeFileSync(join(dir, 'flow.lcp'), 'pipeline p\n');
+      expect((await runCli('compile', dir)).stderr).toBe(`libcc: error: \`${dir}\` is a directory, not a pipeline file\nhelp: did you mean \`${join(dir, 'flow.lcp')}\`?\n`);
+      writeFileSync(join(dir, 'other.lcp'), 'pipeline q\n');
+      expect((await runCli('plan', dir)).stderr).toBe(`libcc: error: \`${dir}\` is a directory, not a pipeline file\nhelp: it holds 2 .lcp files: give one of them (\`check\` and \`fmt\` take directories)\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('checks several files at once', async () => {

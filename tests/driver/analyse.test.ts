@@ -51,6 +51,22 @@ stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "
     expect(analysis.ok).toBe(false);
   });
 
+  it('a missing field passed to a helper or tested by `#if` is LCP6002 too; a field with no value may be tested', () => {
+    const stage = `${DECK_PRELUDE}
+stage char for each corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+`;
+    for (const template of ['set v {{tcl corner.volts}}\n', '{{#if corner.volts}}x{{/if}}\n', '{{#if library}}{{tcl library.nmae}}{{/if}}{{tcl library.nmae}}\n']) {
+      const analysis = analyseSource(stage, templatesWith(new Map([['op.tcl.hbs', template]])));
+      expect(codes(analysis.diagnostics), template).toEqual(['LCP6002']);
+      expect(analysis.diagnostics[0]!.message, template).toMatch(/`(volts|nmae)` is not defined/);
+    }
+    // `library` is a field of every deck view, with no value in a stage that is not per library.
+    const optional = '{{#if library}}{{tcl library.name}}{{else}}no library{{/if}} {{tcl corner.rc}}{{#if corner.rc}} rc{{/if}}\n';
+    const analysis = analyseSource(stage, templatesWith(new Map([['op.tcl.hbs', optional]])));
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.ok).toBe(true);
+  });
+
   it('`keepDecks: false` (check, plan) still renders every deck for its errors, and keeps none', () => {
     const source = `${DECK_PRELUDE}
 stage char for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
@@ -109,6 +125,40 @@ stage s for each library { run = liberate ["\${library.kit}"]  expect "x" >= 1 }
 `, templates);
     expect(codes(analysis.diagnostics)).toEqual(['LCP6002']);
     expect(analysis.diagnostics[0]!.message).toContain('sh/status.sh.hbs');
+  });
+
+  // "All errors in one run": a deck template that does not compile was reported only once every
+  // other error was fixed.
+  it('reports a deck template that does not compile with the check errors, once per stage', () => {
+    const templates = templatesWith(new Map([['op.tcl.hbs', 'set v {{corner.voltage}\n']]));
+    const analysis = analyseSource(`${DECK_PRELUDE}
+stage a for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+stage a2 for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1 }
+stage b for each library, corner { run = liberate deck "missing.tcl.hbs"  expect "x" >= 1  resources { memory = 4GB } }
+`, templates);
+    expect(analysis.program).toBeUndefined();
+    expect(codes(analysis.diagnostics).sort()).toEqual(['LCP2006', 'LCP6001', 'LCP6002', 'LCP6002']);
+    const syntax = analysis.diagnostics.filter((d) => d.code === 'LCP6002');
+    expect(syntax.map((d) => d.primary.message)).toEqual(['in this deck template', 'in this deck template']);
+    expect(syntax[0]!.message).toContain('template `op.tcl.hbs`: syntax error on line 1');
+    expect(new Set(syntax.map((d) => d.primary.span.start)).size).toBe(2);
+  });
+
+  it('renders the decks when the plan exists with errors (LCP4006): both reported', () => {
+    const templates = templatesWith(new Map([['op.tcl.hbs', 'set v {{tcl corner.volts}}\n']]));
+    const analysis = analyseSource(`${DECK_PRELUDE}
+stage a for each library, corner { run = liberate deck "op.tcl.hbs"  expect "x" >= 1  resources { cpus = 8 } }
+`, templates, 4);
+    expect(codes(analysis.diagnostics).sort()).toEqual(['LCP4006', 'LCP6002']);
+    expect(analysis.diagnostics.find((d) => d.code === 'LCP6002')!.message).toContain('`volts` is not defined');
+  });
+
+  it('reports a generated-script override that does not compile with the check errors', () => {
+    const templates = templatesWith(new Map([['sh/status.sh.hbs', '{{#if}}\n']]));
+    const analysis = analyseSource(`${DECK_PRELUDE}
+stage s for each library { run = liberate ["\${library.kit}"]  expect "x" >= 1  resources { memory = 4GB } }
+`, templates);
+    expect(codes(analysis.diagnostics).sort()).toEqual(['LCP2006', 'LCP6002']);
   });
 
   it('`slots` adds LCP4006 and nothing else', () => {

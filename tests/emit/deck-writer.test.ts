@@ -79,6 +79,16 @@ describe('deckWriter', () => {
     }
   });
 
+  // Handlebars refuses a missing field wherever the template names it (render.ts): the writer
+  // must not write bytes for a view Handlebars throws on.
+  it('gives up on a missing field passed to a helper or tested, where Handlebars now throws', () => {
+    for (const source of ['x{{tcl a}}', 'x{{sh o.b}}', 'x{{json a}}', 'x{{dir o.dirs a}}', 'x{{tcl (eq a 1)}}', 'x{{#if a}}y{{/if}}', 'x{{#unless o.b}}y{{/unless}}', 'x{{#if t}}y{{else if a}}z{{/if}}']) {
+      const view = { o: {}, t: false };
+      expect(handlebarsBytes(source, view), source).toBeUndefined();
+      expect(written(source, view), source).toBeUndefined();
+    }
+  });
+
   it('is not defined for templates outside the subset', () => {
     for (const source of ['{{#each l}}{{this}}{{/each}}', '{{upper a}}', '{{> partial}}', '{{@root.a}}', '{{#if a}}', '{{a.constructor}}']) expect(deckWriter(source), source).toBeUndefined();
   });

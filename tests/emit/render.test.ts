@@ -1,0 +1,52 @@
+/**
+ * render.ts: templates compiled in strict mode. A path the view does not have is an error
+ * wherever the template names it — printed, a helper's argument, a hash value, a block's
+ * condition — never `undefined` or an empty value in a generated file.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileTemplate, TemplateError } from '../../src/emit/render.js';
+
+/** The shape of a deck view (decks.ts): `corner` present, `library` a field with no value, `corners` a list. */
+const view = {
+  job: 'a[l,c]',
+  library: undefined,
+  corner: { name: 'c', rc: '', mcSamples: 0, attrs: { product: 'auto' } },
+  corners: [{ name: 'c1' }, { name: 'c2' }],
+  deck: { dirs: { netlists: '"$::env(W)/n"' }, rshCmdTcl: '' },
+};
+
+const render = (source: string) => compileTemplate('t.hbs', source)(view);
+
+describe('compileTemplate (strict)', () => {
+  it.each([
+    ['printed', '{{corner.volts}}', 'volts'],
+    ['a helper argument', 'set x {{tcl corner.volts}}', 'volts'],
+    ['an attribute through a helper', '{{tcl corner.attrs.nope}}', 'nope'],
+    ['`sh`', '{{sh corner.nmae}}', 'nmae'],
+    ['`json`', '{{json corner.nmae}}', 'nmae'],
+    ['`dir`', '{{dir deck.dris "netlists"}}', 'dris'],
+    ['`join` (second argument)', '{{join corners corner.sep}}', 'sep'],
+    ['a sub-expression', '{{tcl (eq corner.nmae "c")}}', 'nmae'],
+    ['an `if` condition', '{{#if corner.nmae}}x{{/if}}', 'nmae'],
+    ['an `unless` condition', '{{#unless corner.nmae}}x{{/unless}}', 'nmae'],
+    ['an `else if` condition', '{{#if corner.rc}}x{{else if corner.nmae}}y{{/if}}', 'nmae'],
+    ['an `each` list', '{{#each cornres}}x{{/each}}', 'cornres'],
+    ['a `with` object', '{{#with cornr}}x{{/with}}', 'cornr'],
+    ['a path inside `each`', '{{#each corners}}{{tcl nmae}}{{/each}}', 'nmae'],
+    ['a hash value', '{{#each corners key=corner.nmae}}x{{/each}}', 'nmae'],
+    ['a top-level name', '{{tcl jbo}}', 'jbo'],
+    ['a field of a field with no value', '{{tcl library.name}}', 'name'],
+  ])('refuses a missing field: %s', (_, source, field) => {
+    expect(() => render(source)).toThrow(TemplateError);
+    expect(() => render(source)).toThrow(`\`${field}\` is not defined`);
+  });
+
+  it('accepts fields the view has, with or without a value', () => {
+    expect(render('{{#if library}}lib{{else}}none{{/if}}')).toBe('none');
+    expect(render('{{#unless library}}none{{/unless}}')).toBe('none');
+    expect(render('{{#if corner.rc}}rc{{else}}no rc{{/if}} {{tcl corner.rc}} {{json corner.mcSamples}}')).toBe('no rc {} 0');
+    expect(render('{{#if deck.rshCmdTcl}}rsh{{/if}}{{dir deck.dirs "netlists"}} {{dir deck.dirs "lvf"}}')).toBe('"$::env(W)/n" lvf');
+    expect(render('{{#each corners}}{{tcl name}}{{#unless @last}} {{/unless}}{{/each}}')).toBe('c1 c2');
+    expect(render('{{#with corner}}{{tcl attrs.product}}{{/with}} {{tcl (eq job "a[l,c]")}}')).toBe('auto true');
+  });
+});
