@@ -29,6 +29,7 @@
  */
 import type { CheckedProgram } from '../check/model.js';
 import type { JobKeys, Plan } from '../graph/plan.js';
+import { jobKeyName } from '../emit/jobs.js';
 import type { RunEvent } from '../report/read-run.js';
 
 export const MIN_SAMPLES = 3;
@@ -117,11 +118,6 @@ interface Features {
   pvt?: string;
 }
 
-function jobKey(keySet: readonly string[], keys: JobKeys): string {
-  const values = keySet.map((k) => (keys as Record<string, string | undefined>)[k] ?? '');
-  return values.length === 0 ? '_' : values.join('.');
-}
-
 function groupKeys(stage: string, f: Features): [EstimateMethod, string][] {
   const out: [EstimateMethod, string][] = [];
   if (f.library !== undefined && f.corner !== undefined) out.push(['job', `${stage}|${f.library}|${f.corner}`]);
@@ -148,7 +144,8 @@ export function learnEstimates(program: CheckedProgram, plan: Plan, runs: readon
   // key is split by the stage's key set (a corner or library no longer in the plan still counts
   // for the coarser groups).
   const planKeys = new Map<string, JobKeys>();
-  for (const job of plan.jobs) planKeys.set(`${job.stage}/${jobKey(stageByName.get(job.stage)!.keySet, job.keys)}`, job.keys);
+  // Keyed as the scripts key them (`jobKeyName`): dimension values and corner groups included.
+  for (const job of plan.jobs) planKeys.set(`${job.stage}/${jobKeyName(job, stageByName.get(job.stage)!)}`, job.keys);
 
   const groups = new Map<string, number[]>();
   const add = (key: string, seconds: number) => {

@@ -4,7 +4,9 @@ import { buildPlan } from '../../src/graph/plan.js';
 import { formatHistoryText, percent } from '../../src/history/format.js';
 import { durationLookup, learnEstimates, samplesOf, type HistoryRun } from '../../src/history/learn.js';
 import type { RunEvent } from '../../src/report/read-run.js';
-import { analyseFile } from '../helpers/analysis.js';
+import { analyseFile, builtinTemplates } from '../helpers/analysis.js';
+import { analyse } from '../../src/driver/analyse.js';
+import { loadFiles } from '../helpers/program.js';
 import { TIMED } from './timed.js';
 
 const analysis = analyseFile(TIMED);
@@ -97,5 +99,24 @@ describe('learnEstimates', () => {
     expect(text).toMatch(/^merge\s+0\s+10m\s+-\s+-\s+-\s+estimate 1$/m);
     expect(percent(0.0123)).toBe('1.2%');
     expect(percent(3.5)).toBe('350%');
+  });
+});
+
+describe('learnEstimates: jobs keyed as the scripts key them', () => {
+  it('a dimension value and a corner group are part of the key: each sample is its own job\'s', () => {
+    const source = `pipeline keyed
+dimension arcs = [cons, non_cons]
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [ss, tt] }
+corner ss_0p6v_m40c {}
+corner tt_0p7v_25c {}
+library l : n5 { corners = [ss_0p6v_m40c, tt_0p7v_25c] }
+stage char for each library, corner, arcs { run = shell "true"  expect "x" == 1  estimate = 1h }
+stage lvf for each library, corner group by process { run = shell "true"  expect "x" == 1  estimate = 1h }
+`;
+    const keyed = analyse(loadFiles({ 'main.lcp': source }), { templates: builtinTemplates() });
+    const events = [end('char', 'n5.l.ss_0p6v_m40c.cons', 100), end('char', 'n5.l.ss_0p6v_m40c.non_cons', 200), end('lvf', 'n5.l.ss_m40c', 50)];
+    const r = learnEstimates(keyed.program!, keyed.plan!, [{ label: 'r1', events }]);
+    expect(r.unmatched).toBe(0);
+    expect(r.samples).toBe(3);
   });
 });
