@@ -26,13 +26,24 @@ stage after_work for each library after work {
 
 const pipeline = compiledPipeline('ff', FLOW);
 
+/** A site and its control directory (`$FF_DIR`) holding the named files: `gate`, `fail.<corner>`. */
+function siteWith(...files: string[]): { s: ReturnType<typeof pipeline.site>; dir: string } {
+  const s = pipeline.site();
+  const dir = path.join(s.root, 'ff');
+  fs.mkdirSync(dir);
+  for (const file of files) fs.writeFileSync(path.join(dir, file), '');
+  return { s, dir };
+}
+
+/** A failed-marker an earlier run left, for a corner the pipeline no longer has. */
+function earlierFailure(s: ReturnType<typeof pipeline.site>, run: string): void {
+  fs.mkdirSync(path.join(s.runDir, 'state/work'), { recursive: true });
+  fs.writeFileSync(path.join(s.runDir, 'state/work/n5.a.ss_0p72v_m40c_typical.failed'), `reason=old\nexit_code=1\nrun=${run}\n`);
+}
+
 describe('fail_fast on the LSF stand-in', () => {
   it('kills the run once more than N jobs of the stage failed; every job keeps its own reason', async () => {
-    const s = pipeline.site();
-    const dir = path.join(s.root, 'ff');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
-    fs.writeFileSync(path.join(dir, 'fail.tt_0p80v_25c_typical'), '');
+    const { s, dir } = siteWith('fail.ss_0p675v_m40c_typical', 'fail.tt_0p80v_25c_typical');
     const lsf = s.lsf({ env: { FF_DIR: dir, LSF_STANDIN_TERM_INTERVAL_MS: '2000' } });
     try {
       expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
@@ -55,14 +66,8 @@ describe('fail_fast on the LSF stand-in', () => {
   });
 
   it('does not count failed-markers of earlier runs', async () => {
-    const s = pipeline.site();
-    const dir = path.join(s.root, 'ff');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'gate'), '');
-    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
-    // Left by an earlier run, for a corner the pipeline no longer has.
-    fs.mkdirSync(path.join(s.runDir, 'state/work'), { recursive: true });
-    fs.writeFileSync(path.join(s.runDir, 'state/work/n5.a.ss_0p72v_m40c_typical.failed'), 'reason=old\nexit_code=1\nrun=20200101-000000-1\n');
+    const { s, dir } = siteWith('gate', 'fail.ss_0p675v_m40c_typical');
+    earlierFailure(s, '20200101-000000-1');
     const lsf = s.lsf({ env: { FF_DIR: dir } });
     expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
     await lsf.waitIdle(30_000);
@@ -79,11 +84,7 @@ describe('fail_fast on the LSF stand-in', () => {
 
 describe('fail_fast with run-local.sh', () => {
   it('stops the run once more than N jobs of the stage failed: the running jobs are stopped (killed), the others not run; exit 1', async () => {
-    const s = pipeline.site();
-    const dir = path.join(s.root, 'ff');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
-    fs.writeFileSync(path.join(dir, 'fail.tt_0p80v_25c_typical'), '');
+    const { s, dir } = siteWith('fail.ss_0p675v_m40c_typical', 'fail.tt_0p80v_25c_typical');
     // Two at once, in the corners' order: tt_0p75v waits beside ss, which fails (one: not more
     // than 1); tt_0p80v takes its place and fails too: tt_0p75v is stopped, tt_0p85v never starts.
     const r = await s.run('run-local.sh', ['-j', '2'], { env: { FF_DIR: dir, LIBCC_KILL_GRACE: '5' } });
@@ -102,13 +103,8 @@ describe('fail_fast with run-local.sh', () => {
   });
 
   it('counts this run\'s failures only, up to N: the run goes on', async () => {
-    const s = pipeline.site();
-    const dir = path.join(s.root, 'ff');
-    fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, 'gate'), '');
-    fs.writeFileSync(path.join(dir, 'fail.ss_0p675v_m40c_typical'), '');
-    fs.mkdirSync(path.join(s.runDir, 'state/work'), { recursive: true });
-    fs.writeFileSync(path.join(s.runDir, 'state/work/n5.a.ss_0p72v_m40c_typical.failed'), 'reason=old\nexit_code=1\nrun=\n');
+    const { s, dir } = siteWith('gate', 'fail.ss_0p675v_m40c_typical');
+    earlierFailure(s, '');
     const r = await s.run('run-local.sh', ['-j', '4'], { env: { FF_DIR: dir } });
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('fail_fast');
