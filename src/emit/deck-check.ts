@@ -87,6 +87,10 @@ export function meets(value: unknown, need: Need): boolean {
   switch (need) {
     case 'primitive':
       return isPrimitive(value);
+    case 'given':
+      return isPrimitive(value) && value !== undefined && value !== null;
+    case 'jsonable':
+      return isPrimitive(value) && value !== undefined;
     case 'notFunction':
       return typeof value !== 'function';
     case 'dirs':

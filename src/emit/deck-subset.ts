@@ -33,10 +33,11 @@ const BUILTIN_HELPERS: ReadonlySet<string> = new Set(['if', 'unless', 'each', 'w
 
 /**
  * What a path's value must be for the step that reads it not to throw (deck-check.ts): printed
- * (`primitive`), an `if` condition or `eq` argument (`notFunction`), `dir`'s first argument
- * (`dirs`), `join`'s first (`joinable`).
+ * (`primitive`), quoted by `tcl` or `sh` (`given`: a primitive other than undefined and null),
+ * by `json` (`jsonable`: null is JSON, undefined is not), an `if` condition or `eq` argument
+ * (`notFunction`), `dir`'s first argument (`dirs`), `join`'s first (`joinable`).
  */
-export type Need = 'primitive' | 'notFunction' | 'dirs' | 'joinable';
+export type Need = 'primitive' | 'given' | 'jsonable' | 'notFunction' | 'dirs' | 'joinable';
 
 export type SubsetHelper = keyof typeof HELPERS;
 
@@ -124,10 +125,11 @@ function argument(node: hbs.AST.Expression, need: Need): SubsetExpression | unde
     case 'NumberLiteral':
     case 'BooleanLiteral':
       return { kind: 'literal', value: (node as hbs.AST.StringLiteral | hbs.AST.NumberLiteral | hbs.AST.BooleanLiteral).value };
+    // No value, to a helper that refuses one (render.ts): out of the subset, so rendered (and refused).
     case 'UndefinedLiteral':
-      return { kind: 'literal', value: undefined };
+      return need === 'given' || need === 'jsonable' ? undefined : { kind: 'literal', value: undefined };
     case 'NullLiteral':
-      return { kind: 'literal', value: null };
+      return need === 'given' ? undefined : { kind: 'literal', value: null };
     default:
       return undefined;
   }
@@ -155,9 +157,9 @@ function call(node: { path: hbs.AST.PathExpression | hbs.AST.Literal; params: hb
  * Array#join of primitives).
  */
 const ARGUMENT_NEEDS: readonly (readonly [SubsetHelper, readonly (readonly Need[])[]])[] = [
-  ['tcl', [['primitive']]],
-  ['sh', [['primitive']]],
-  ['json', [['primitive']]],
+  ['tcl', [['given']]],
+  ['sh', [['given']]],
+  ['json', [['jsonable']]],
   ['dir', [['dirs', 'primitive']]],
   ['join', [['joinable'], ['joinable', 'primitive']]],
   ['eq', [['notFunction', 'notFunction']]],

@@ -20,9 +20,9 @@ export type TemplateFunction = (context: object) => string;
 
 /** The helpers templates may call; deck-writer.ts calls the same functions. */
 export const HELPERS = {
-  sh: (value: unknown) => shQuote(String(value)),
-  tcl: (value: unknown) => tclQuote(String(value)),
-  json: (value: unknown) => JSON.stringify(value),
+  sh: (value: unknown, options?: unknown) => shQuote(String(given('sh', value, options))),
+  tcl: (value: unknown, options?: unknown) => tclQuote(String(given('tcl', value, options))),
+  json: (value: unknown, options?: unknown) => JSON.stringify(value === null ? null : given('json', value, options)),
   // `{{dir deck.dirs "netlists"}}`: a deck's `dirs` entry (a Tcl word), else the name itself,
   // a directory of the job's own work directory.
   dir: (dirs: unknown, name: unknown) => {
@@ -34,6 +34,20 @@ export const HELPERS = {
   // Called with one argument, Handlebars passes its options object second: a space then.
   join: (values: unknown, separator: unknown) => (Array.isArray(values) ? values.join(typeof separator === 'string' ? separator : ' ') : ''),
 };
+
+/**
+ * A value to quote, or an error where there is none. Strict paths (below) reject a misspelled
+ * field; a field the view has without a value here (`group` in a stage without `group by`,
+ * `library` in one without libraries) or `lookup` of a name that is not there still reaches a
+ * helper as undefined, and `String(undefined)` would put the word `undefined` in a deck.
+ * Handlebars passes its options (with the place in the template) last; deck-writer.ts none.
+ */
+function given(helper: string, value: unknown, options: unknown): unknown {
+  if (value !== undefined && value !== null) return value;
+  const start = (options as { loc?: { start?: { line: number; column: number } } } | undefined)?.loc?.start;
+  const where = start === undefined ? '' : ` (line ${start.line}, column ${start.column + 1})`;
+  throw new Error(`\`${helper}\` was given no value${where}: a field without a value in this job, or \`lookup\` of a name that is not there`);
+}
 
 const handlebars = Handlebars.create();
 for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);

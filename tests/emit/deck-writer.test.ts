@@ -39,12 +39,17 @@ describe('deckWriter', () => {
     const view = { a: 'x', n: 0.5, t: true, z: 0, e: [], l: ['p', 'q'], o: { b: 'a b', dirs: { x: '{/d}' } }, u: undefined, nul: null };
     const templates = [
       'v {{a}} {{{o.b}}} {{n}} {{t}} {{z}} [{{u}}] [{{nul}}]\n',
-      '{{tcl o.b}} {{sh o.b}} {{json a}} {{json u}} {{dir o.dirs "x"}} {{dir o.dirs "y"}} {{join l}} {{join l ","}} {{eq a "x"}}',
+      '{{tcl o.b}} {{sh o.b}} {{json a}} {{json nul}} {{dir o.dirs "x"}} {{dir o.dirs "y"}} {{join l}} {{join l ","}} {{eq a "x"}}',
       'a\n{{#if t}}\nyes {{a}}\n{{else}}\nno\n{{/if}}\n{{#unless z}}zero{{/unless}}{{#if e}}full{{else if l}}list{{/if}}',
       'x  {{~a~}}  y {{! a comment }} z\n  {{#if (eq n 0.5)}}  \n  half\n  {{/if}}  \nend',
       'é … 😀 {{a}}',
     ];
     for (const source of templates) expect(written(source, view), source).toBe(handlebarsBytes(source, view)!.toString('utf8'));
+    // A helper given no value: Handlebars throws (render.ts), the writer gives up — no bytes either way.
+    for (const source of ['{{tcl u}}', '{{sh nul}}', '{{json u}}']) {
+      expect(handlebarsBytes(source, view), source).toBeUndefined();
+      expect(written(source, view), source).toBeUndefined();
+    }
   });
 
   // Handlebars adds a program's pieces with `+`: numbers first are added, not joined.

@@ -50,3 +50,19 @@ describe('compileTemplate (strict)', () => {
     expect(render('{{#with corner}}{{tcl attrs.product}}{{/with}} {{tcl (eq job "a[l,c]")}}')).toBe('auto true');
   });
 });
+
+describe('helpers given no value', () => {
+  it.each([
+    ['`tcl` of a field with no value in this job', '{{tcl library}}', 'tcl', 'line 1, column 1'],
+    ['`sh` of a field with no value', 'x {{sh library}}', 'sh', 'line 1, column 3'],
+    ['`json` of a field with no value', '{{json library}}', 'json', 'line 1, column 1'],
+    ['`tcl` of `lookup` of a missing name', '{{tcl (lookup corner.attrs "nope")}}', 'tcl', 'line 1, column 1'],
+  ])('refuse: %s (never the word `undefined`, or nothing, in a generated file)', (_, source, helper, where) => {
+    expect(() => render(source)).toThrow(TemplateError);
+    expect(() => render(source)).toThrow(`\`${helper}\` was given no value (${where})`);
+  });
+
+  it('take every value there is: empty text, zero, false; `json` takes null', () => {
+    expect(compileTemplate('t.hbs', '{{tcl a}} {{sh a}} {{tcl n}} {{tcl f}} {{json z}}')({ a: '', n: 0, f: false, z: null })).toBe("{} '' 0 false null");
+  });
+});
