@@ -133,8 +133,12 @@ describe('resume re-runs exactly what changed and what depends on it', () => {
     expect(both.code, both.stderr).toBe(0);
     expect(both.started).toEqual(names(s.jobs.filter((j) => j.stage !== 'prep')));
     const unknown = await runLocal(s, ['--force', 'nosuch']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('libcc: error: no stage named nosuch');
+    // Usage mistakes exit 2, as an unknown option does (1 says that jobs failed).
+    const zero = await runLocal(s, ['-j', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('libcc: error: -j needs a positive number, got 0');
   });
 
   it('on LSF: submit.sh re-submits exactly a re-run job\'s descendants, and --force STAGE what is below it', async () => {

@@ -60,7 +60,7 @@ describe('submit.sh --dry-run, --only, --from', () => {
     const lsf = s.lsf();
 
     const unknown = await s.submitWith(lsf, 'submit.sh', ['--only', 'copy_kits', '--only', 'charcterize']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('libcc: error: no stage named charcterize');
 
     // characterize needs copy_kits, which is neither done nor selected.

@@ -39,7 +39,7 @@ while (($# > 0)); do
   esac
   shift
 done
-[[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_die "-j needs a positive number, got $parallel"
+[[ $parallel =~ ^[1-9][0-9]*$ ]] || libcc_usage_die "-j needs a positive number, got $parallel"
 export LIBCC_RUN_DIR
 # Seconds between the SIGTERM that stops the jobs and the SIGKILL for what still runs.
 LIBCC_KILL_GRACE=${LIBCC_KILL_GRACE:-10}

@@ -20,6 +20,13 @@ libcc_die() {
   exit 1
 }
 
+# A mistake in how a script was called (an unknown stage, a bad option value): exit 2, as for an
+# unknown option — 1 says that jobs failed.
+libcc_usage_die() {
+  printf 'libcc: error: %s\n' "$*" >&2
+  exit 2
+}
+
 # A POSIX single-quoted word (LSF runs job commands with /bin/sh, which has no $'…').
 libcc_shq() {
   local quoted
@@ -723,7 +730,7 @@ libcc_select() {
   local stage
   libcc_load_stage_graph
   for stage in ${LIBCC_ONLY[@]+"${LIBCC_ONLY[@]}"} ${LIBCC_FROM:+"$LIBCC_FROM"} ${LIBCC_FORCE[@]+"${LIBCC_FORCE[@]}"}; do
-    [[ -n ${LIBCC_STAGE_UP[$stage]+set} ]] || libcc_die "no stage named $stage"
+    [[ -n ${LIBCC_STAGE_UP[$stage]+set} ]] || libcc_usage_die "no stage named $stage"
   done
   for stage in ${LIBCC_ONLY[@]+"${LIBCC_ONLY[@]}"}; do LIBCC_SELECTED[$stage]=1; done
   if [[ -n $LIBCC_FROM ]]; then
