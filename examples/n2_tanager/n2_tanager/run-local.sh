@@ -135,24 +135,26 @@ declare -A fail_fast=()
 declare -A stage_failed=()
 stopping=0 stop_since=0
 libcc_fail_fast() { # num
-  local stage=${J_STAGE[$1]} limit pid num
+  local stage=${J_STAGE[$1]} limit
   limit=${fail_fast[$stage]:-}
   stage_failed[$stage]=$((${stage_failed[$stage]:-0} + 1))
   [[ -n $limit ]] && ((!stopping && stage_failed[$stage] > limit)) || return 0
   stopping=1 stop_since=$SECONDS
-  ready=()
   printf 'libcc: more than %s job(s) of stage %s failed (fail_fast = %s): stopping the run\n' "$limit" "$stage" "$limit" >&2
-  for pid in "${!running[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
-  for num in "${!adopted[@]}"; do kill -TERM -- "-${adopted[$num]}" 2>/dev/null || kill -TERM "${adopted[$num]}" 2>/dev/null || true; done
+  libcc_signal_jobs TERM
 }
 # Jobs still running LIBCC_KILL_GRACE seconds after a fail-fast stop are killed.
 libcc_fail_fast_grace() {
-  local pid num
   ((stopping == 1 && SECONDS - stop_since >= LIBCC_KILL_GRACE)) || return 0
   stopping=2
   libcc_note "jobs still running $LIBCC_KILL_GRACE s after the fail-fast stop: killing them (SIGKILL)"
-  for pid in "${!running[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
-  for num in "${!adopted[@]}"; do kill -KILL -- "-${adopted[$num]}" 2>/dev/null || kill -KILL "${adopted[$num]}" 2>/dev/null || true; done
+  libcc_signal_jobs KILL
+}
+# SIGNAL to every job this runner runs or adopted: its process group, else its process.
+libcc_signal_jobs() { # signal
+  local pid num
+  for pid in "${!running[@]}"; do kill "-$1" -- "-$pid" 2>/dev/null || kill "-$1" "$pid" 2>/dev/null || true; done
+  for num in "${!adopted[@]}"; do kill "-$1" -- "-${adopted[$num]}" 2>/dev/null || kill "-$1" "${adopted[$num]}" 2>/dev/null || true; done
 }
 
 # `array_limit = N`: at most N jobs of one array at once, as LSF's `name[…]%N` and Slurm's
@@ -268,6 +270,8 @@ trap 'libcc_signal INT 130' INT
 trap 'libcc_signal TERM 143' TERM
 trap 'libcc_signal HUP 129' HUP
 while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
+  # Stopped (fail_fast): nothing starts, also a job whose parents ended well meanwhile.
+  ((!stopping)) || ready=()
   deferred=()
   while ((${#ready[@]} > 0 && ${#running[@]} + ${#adopted[@]} < parallel)); do
     num=${ready[0]}
