@@ -75,16 +75,26 @@ function gridRow(html: string, label: string): string {
   return row!;
 }
 
-describe('a stage with a dimension: a job per library, corner and value', () => {
+/**
+ * The fixture compiled and run once for the describe block that calls it (its jobs partly fail:
+ * `failing` says which), removed after; the returned function gives it to the tests.
+ */
+function ranFixture(name: string, failing: string): () => Compiled {
   let c: Compiled;
   beforeAll(async () => {
-    c = await compileFixture('dimension');
+    c = await compileFixture(name);
     const run = await c.run();
-    expect(run.code, 'the cons jobs fail').not.toBe(0);
+    expect(run.code, failing).not.toBe(0);
   }, 60_000);
   afterAll(() => fs.rmSync(c.root, { recursive: true, force: true }));
+  return () => c;
+}
+
+describe('a stage with a dimension: a job per library, corner and value', () => {
+  const fixture = ranFixture('dimension', 'the cons jobs fail');
 
   it('each job is keyed with its dimension value and has the state its markers give', async () => {
+    const c = fixture();
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => [j.id, j.key, j.state])).toEqual([
       ['char[l,ss_0p6v_m40c,cons]', 'n5.l.ss_0p6v_m40c.cons', 'failed'],
@@ -100,11 +110,13 @@ describe('a stage with a dimension: a job per library, corner and value', () => 
   });
 
   it('gives the verdicts status.sh gives, job by job', async () => {
+    const c = fixture();
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
   });
 
   it("the corner grid shows a corner's two jobs in one cell, coloured by the failed one", async () => {
+    const c = fixture();
     const html = await reportHtml(c);
     for (const corner of ['ss_0p6v_m40c', 'tt_0p7v_25c']) {
       const row = gridRow(html, corner);
@@ -115,15 +127,10 @@ describe('a stage with a dimension: a job per library, corner and value', () => 
 });
 
 describe('a group by stage between per-corner stages', () => {
-  let c: Compiled;
-  beforeAll(async () => {
-    c = await compileFixture('group-by');
-    const run = await c.run();
-    expect(run.code, 'the tt group fails').not.toBe(0);
-  }, 60_000);
-  afterAll(() => fs.rmSync(c.root, { recursive: true, force: true }));
+  const fixture = ranFixture('group-by', 'the tt group fails');
 
   it("a grouped job is keyed with its group's name; the jobs after it are done or not run", async () => {
+    const c = fixture();
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => [j.id, j.key, j.state])).toEqual([
       ['char[l,ss_0p6v_m40c]', 'n5.l.ss_0p6v_m40c', 'done'],
@@ -145,11 +152,13 @@ describe('a group by stage between per-corner stages', () => {
   });
 
   it('gives the verdicts status.sh gives, job by job', async () => {
+    const c = fixture();
     const r = await reportJson(c.out);
     expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
   });
 
   it('the corner grid has a row per group for the grouped stage', async () => {
+    const c = fixture();
     const html = await reportHtml(c);
     expect(gridRow(html, 'ss_m40c (group)')).toContain('<td class="cell state-done" data-job="lvf[l,ss_m40c]" data-state="done"');
     expect(gridRow(html, 'tt_25c (group)')).toContain('<td class="cell state-failed" data-job="lvf[l,tt_25c]" data-state="failed" title="failed: command exited with code 5 (attempt 1)">failed</td>');
@@ -158,6 +167,7 @@ describe('a group by stage between per-corner stages', () => {
 
   // Last: it changes the run.
   it('a grouped job run again makes the done jobs after it stale, as the scripts judge them', async () => {
+    const c = fixture();
     fs.rmSync(path.join(c.out, 'run/state/lvf/n5.l.ss_m40c.done'));
     const rerun = await c.run('--only', 'lvf');
     expect(rerun.code, 'the tt group fails again').not.toBe(0);
