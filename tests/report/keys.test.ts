@@ -90,6 +90,15 @@ function ranFixture(name: string, failing: string): () => Compiled {
   return () => c;
 }
 
+/** The report's verdict of every job is the one status.sh gives. */
+function itGivesStatusVerdicts(fixture: () => Compiled): void {
+  it('gives the verdicts status.sh gives, job by job', async () => {
+    const c = fixture();
+    const r = await reportJson(c.out);
+    expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
+  });
+}
+
 describe('a stage with a dimension: a job per library, corner and value', () => {
   const fixture = ranFixture('dimension', 'the cons jobs fail');
 
@@ -109,11 +118,7 @@ describe('a stage with a dimension: a job per library, corner and value', () => 
     expect(r.stderr).toBe('');
   });
 
-  it('gives the verdicts status.sh gives, job by job', async () => {
-    const c = fixture();
-    const r = await reportJson(c.out);
-    expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
-  });
+  itGivesStatusVerdicts(fixture);
 
   it("the corner grid shows a corner's two jobs in one cell, coloured by the failed one", async () => {
     const c = fixture();
@@ -151,11 +156,7 @@ describe('a group by stage between per-corner stages', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('gives the verdicts status.sh gives, job by job', async () => {
-    const c = fixture();
-    const r = await reportJson(c.out);
-    expect(r.jobs.map((j) => ({ key: j.key, verdict: verdict(j.state) }))).toEqual(await scriptVerdicts(c));
-  });
+  itGivesStatusVerdicts(fixture);
 
   it('the corner grid has a row per group for the grouped stage', async () => {
     const c = fixture();
