@@ -13,4 +13,10 @@ export interface TemplateHost {
   text(key: string): string | undefined;
   /** Deck templates that exist, for did-you-mean suggestions. */
   knownDecks(): readonly string[];
+  /**
+   * Whether a template's text is libcc's own, unmodified (not the site's `--templates DIR`, not
+   * next to the pipeline). The analysis renders a generated script as a check only when it is
+   * not: libcc's own are rendered by its tests. A host without it has no built-in templates.
+   */
+  isBuiltIn?(key: string): boolean;
 }

@@ -6,6 +6,7 @@
  *   load → check (incl. stage-level rules: cycles, key matching, deck templates)
  *        → graph (expansion rules: unmatched jobs, empty stages, array sizes; `--slots`)
  *        → scheduler (settings the site's scheduler cannot honour)
+ *        → scripts (the generated scripts rendered: a site's override naming a missing field)
  *        → decks (every job's deck rendered: template errors)
  *
  * Each phase runs only on a program the previous one accepted (a plan needs a checked program,
@@ -24,6 +25,7 @@ import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { DRIVER_TEMPLATES } from '../emit/emit.js';
 import { compileTemplate, TemplateError } from '../emit/render.js';
+import { scriptRenderErrors } from '../emit/script-check.js';
 import { compileDeckTemplates, deckTemplateTexts, renderDecks, type DeckRendering, type RenderedDecks } from '../emit/render-decks.js';
 import type { RenderedDeck } from '../emit/decks.js';
 import { buildPlan, type Plan } from '../graph/plan.js';
@@ -99,6 +101,11 @@ export function analyse(loaded: LoadedProgram, options: AnalyseOptions): Analysi
   // A plan with errors (a job over `--slots`, LCP4006) still has all its jobs: its decks are rendered.
 
   diagnostics.push(...schedulerOf(program).validate(program, plan));
+  // The generated scripts, rendered as compile renders them: a site's override may name a field its view lacks.
+  const pipelineSpan = program.pipeline.span;
+  for (const message of scriptRenderErrors(program, plan, options.templates)) {
+    diagnostics.push(makeDiagnostic('LCP6002', pipelineSpan, message, { label: 'while generating this pipeline' }));
+  }
 
   if (options.decksRenderedLater === true && !hasErrors(diagnostics)) {
     deckTemplateTexts(program.stages, options.templates);

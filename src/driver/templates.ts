@@ -23,6 +23,7 @@ export interface TemplateRoots {
 export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
   const searchPath = roots.siteDir === undefined ? [roots.builtinDir] : [roots.siteDir, roots.builtinDir];
   const texts = new Map<string, string | undefined>();
+  const builtIn = new Set<string>();
   const realRoots = new Map<string, string | undefined>();
   const realRoot = (dir: string): string | undefined => {
     if (!realRoots.has(dir)) realRoots.set(dir, safeFileSystemHost.realPath(dir));
@@ -36,7 +37,10 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
       if (root === undefined || real === undefined || !isWithin(root, real)) continue;
       // As a pipeline file is read: a regular file of at most 16 MiB, never a device or a FIFO.
       const found = readSourceFile(real);
-      if ('text' in found) return found.text;
+      if ('text' in found) {
+        if (dir === roots.builtinDir) builtIn.add(name);
+        return found.text;
+      }
       // Not in this directory: try the next.
     }
     return undefined;
@@ -50,6 +54,9 @@ export function fileSystemTemplates(roots: TemplateRoots): TemplateHost {
     text(key) {
       if (!texts.has(key)) texts.set(key, read(key, key.startsWith('sh/') ? searchPath : [roots.flowDir, ...searchPath]));
       return texts.get(key);
+    },
+    isBuiltIn(key) {
+      return builtIn.has(key);
     },
     knownDecks() {
       known ??= [...new Set(searchPath.flatMap((dir) => listTemplates(dir)))].filter((name) => !name.startsWith('sh/') && !name.startsWith('init/')).sort();

@@ -213,50 +213,95 @@ function generateFiles<Content>(input: EmitInput, drivers: ScriptTemplates, head
   const files = new Map<string, Content>();
   const put = (path: string, text: string) => files.set(path, encode.text(text));
 
-  put('lib/runtime.sh', drivers['sh/runtime.sh.hbs']({ header, pipeline: plan.pipeline }));
   putLazyDecks(files, decks, header, encode);
-  putJobFiles(input, drivers, header, index, put, (path, lines) => files.set(path, encode.lines(lines)));
+  const facts = putJobFiles(input, header, index, put, (path, lines) => files.set(path, encode.lines(lines)));
 
-  const scheduler = schedulerOf(program);
-  const ordered = stageOrder(plan);
-  const units = planSubmission(plan, {
-    maxArraySpec: scheduler.capabilities.maxArraySpec,
-    maxArraySize: program.site.maxArraySize,
-    limited: new Set(program.stages.filter((s) => s.arrayLimit !== undefined).map((s) => s.name)),
-  });
+  const units = submissionUnits(program, plan);
   put('lib/units.tsv', unitsTable(units, index.stages, header));
   put('lib/deps.tsv', depsTable(units, header));
-  for (const file of scheduler.files({ program, plan, header })) {
-    put(file.path, compileTemplate(file.template, input.templates.text(file.template) ?? missing(file.template))(file.view));
+  for (const script of scriptRenders(program, plan, header, (stage) => facts.get(stage)!, () => units)) {
+    const render = Object.hasOwn(drivers, script.template) ? drivers[script.template as keyof ScriptTemplates] : compileTemplate(script.template, input.templates.text(script.template) ?? missing(script.template));
+    put(script.path, render(script.view));
   }
-  const stagesView = ordered.map((stage) => ({
-    name: stage.name,
-    options: scheduler.stageOptions(program, index.stages.get(stage.name)!),
-  }));
-  put(
-    'submit.sh',
-    drivers['sh/submit.sh.hbs']({
-      header,
-      pipeline: plan.pipeline,
-      scheduler: scheduler.title,
-      jobCount: plan.jobs.length,
-      // From scratch: the members of a batch go in it.
-      unitCount: units.filter((u) => u.batch === undefined).length,
-      stages: stagesView,
-    }),
-  );
-  const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
-  const failFast = ordered.flatMap((stage) => {
-    const limit = index.stages.get(stage.name)?.failFast;
-    return limit === undefined ? [] : [{ stage: stage.name, limit }];
-  });
-  put('run-local.sh', drivers['sh/run-local.sh.hbs']({ header, pipeline: plan.pipeline, failFast }));
-  put('status.sh', drivers['sh/status.sh.hbs']({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX, jobCount: plan.jobs.length }));
-  put('kill.sh', drivers['sh/kill.sh.hbs']({ header, pipeline: plan.pipeline }));
   files.set('plan.json', planJsonContent(plan, encode));
   put('.gitignore', `# ${header}\n# Run state (markers, logs, work) of local and scheduler runs.\n/run/\n`);
 
   return sortedMap(files);
+}
+
+/** One generated script: where it goes, its template, and the view the template is rendered with. */
+export interface ScriptRender {
+  readonly path: string;
+  readonly template: string;
+  readonly view: object;
+}
+
+/** What a stage's job wrapper view needs from its jobs: how many, the element table's stride, which library files its decks read. */
+export interface StageScriptFacts {
+  readonly count: number;
+  readonly stride: number;
+  readonly deckReads: { readonly kit: boolean; readonly cells: boolean };
+}
+
+/** The submission units of a plan, under the site scheduler's limits on arrays. */
+export function submissionUnits(program: CheckedProgram, plan: Plan): SubmissionUnit[] {
+  return planSubmission(plan, {
+    maxArraySpec: schedulerOf(program).capabilities.maxArraySpec,
+    maxArraySize: program.site.maxArraySize,
+    limited: new Set(program.stages.filter((s) => s.arrayLimit !== undefined).map((s) => s.name)),
+  });
+}
+
+/**
+ * Every generated script a compile renders, with its view: the one list both `compile` and the
+ * analysis use (`src/emit/script-check.ts`), so that a site's override that names a field its
+ * view lacks is an error in `libcc check` as in `compile`. Only the templates `wanted` are
+ * listed; a stage's facts and the submission units are asked for only when a view needs them.
+ */
+export function scriptRenders(
+  program: CheckedProgram,
+  plan: Plan,
+  header: string,
+  facts: (stage: string) => StageScriptFacts,
+  units: () => readonly SubmissionUnit[],
+  wanted: (template: string) => boolean = () => true,
+): ScriptRender[] {
+  const scheduler = schedulerOf(program);
+  const stages = new Map(program.stages.map((s) => [s.name, s]));
+  const ordered = stageOrder(plan);
+  const renders: ScriptRender[] = [];
+  const add = (path: string, template: string, view: () => object) => {
+    if (wanted(template)) renders.push({ path, template, view: view() });
+  };
+  add('lib/runtime.sh', 'sh/runtime.sh.hbs', () => ({ header, pipeline: plan.pipeline }));
+  for (const stage of program.stages) {
+    add(`jobs/${stage.name}.sh`, 'sh/job.sh.hbs', () => {
+      const f = facts(stage.name);
+      return jobView(program, stage, f.count, f.stride, header, f.deckReads);
+    });
+  }
+  for (const file of scheduler.files({ program, plan, header })) add(file.path, file.template, () => file.view);
+  add('submit.sh', 'sh/submit.sh.hbs', () => ({
+    header,
+    pipeline: plan.pipeline,
+    scheduler: scheduler.title,
+    jobCount: plan.jobs.length,
+    // From scratch: the members of a batch go in it.
+    unitCount: units().filter((u) => u.batch === undefined).length,
+    stages: ordered.map((stage) => ({ name: stage.name, options: scheduler.stageOptions(program, stages.get(stage.name)!) })),
+  }));
+  add('run-local.sh', 'sh/run-local.sh.hbs', () => ({
+    header,
+    pipeline: plan.pipeline,
+    failFast: ordered.flatMap((stage) => {
+      const limit = stages.get(stage.name)?.failFast;
+      return limit === undefined ? [] : [{ stage: stage.name, limit }];
+    }),
+  }));
+  const stageWidth = Math.max(5, ...plan.stages.map((s) => s.name.length));
+  add('status.sh', 'sh/status.sh.hbs', () => ({ header, pipeline: plan.pipeline, stages: ordered, stageWidth, matrixMax: STATUS_MATRIX_MAX, jobCount: plan.jobs.length }));
+  add('kill.sh', 'sh/kill.sh.hbs', () => ({ header, pipeline: plan.pipeline }));
+  return renders;
 }
 
 /**
@@ -291,7 +336,7 @@ function transientCopy(body: string | undefined): string | undefined {
  * The job table, the key table, each stage's element table and job wrapper: a job's rows are
  * added as its facts are made, then the facts are dropped (tens of MB at 100k jobs).
  */
-function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string, index: ProgramIndex, put: (path: string, text: string) => void, putLines: (path: string, lines: LinesBuilder) => void): void {
+function putJobFiles(input: EmitInput, header: string, index: ProgramIndex, put: (path: string, text: string) => void, putLines: (path: string, lines: LinesBuilder) => void): Map<string, StageScriptFacts> {
   const { program, plan } = input;
   const decks = input.decks.byJob;
   const jobs = new LinesBuilder();
@@ -360,14 +405,16 @@ function putJobFiles(input: EmitInput, drivers: ScriptTemplates, header: string,
   putLines('lib/jobs.tsv', jobs);
   put('lib/jobs.idx', offsetIndex(jobOffsets));
   putLines('lib/keys.tsv', keys);
+  const facts = new Map<string, StageScriptFacts>();
   for (const stage of program.stages) {
     const { elements, deckReads } = stages.get(stage.name)!;
     const { groups, index: slots } = elements.finish();
     put(`lib/elements/${stage.name}.groups`, groups);
     putLines(`lib/elements/${stage.name}.tsv`, elements.rows);
     put(`lib/elements/${stage.name}.idx`, slots);
-    put(`jobs/${stage.name}.sh`, drivers['sh/job.sh.hbs'](jobView(program, stage, elements.count, elements.stride, header, deckReads)));
+    facts.set(stage.name, { count: elements.count, stride: elements.stride, deckReads });
   }
+  return facts;
 }
 
 const TAB = 0x09;

@@ -1,6 +1,6 @@
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -138,6 +138,27 @@ describe('libcc compile --templates', () => {
         expect(existsSync(join(dir, 'out')), source).toBe(false);
       }
     }
+  });
+
+  // A site's generated-script override naming a missing field failed compile, but check passed it.
+  it('refuses an override of a generated script that names a missing field, in check as in compile', async () => {
+    const site = join(dir, 'site-templates');
+    for (const script of ['sh/kill.sh.hbs', 'sh/job.sh.hbs', 'sh/submit.sh.hbs', 'sh/lsf/scheduler.sh.hbs', 'sh/runtime.sh.hbs']) {
+      rmSync(site, { recursive: true, force: true });
+      mkdirSync(join(site, dirname(script)), { recursive: true });
+      writeFileSync(join(site, script), `${readFileSync(join('templates', script), 'utf8')}\n# {{#if header}}{{pipelin}}{{/if}}\n`);
+      const checked = await runCli('check', join(dir, 'flow.lcp'), '--no-color', '--templates', site);
+      expect(checked.code, script).toBe(1);
+      expect(checked.stdout, script).toContain(`error[LCP6002]: template \`${script}\`: \`pipelin\` is not defined`);
+      const compiled = await compile('--no-color', '--templates', site);
+      expect(compiled.code, script).toBe(1);
+      expect(compiled.stderr, script).toContain(`template \`${script}\`: \`pipelin\` is not defined`);
+      expect(existsSync(join(dir, 'out')), script).toBe(false);
+    }
+    // The same overrides with the field spelled right pass both.
+    writeFileSync(join(site, 'sh/runtime.sh.hbs'), `${readFileSync('templates/sh/runtime.sh.hbs', 'utf8')}\n# {{pipeline}}\n`);
+    expect((await runCli('check', join(dir, 'flow.lcp'), '--templates', site)).code).toBe(0);
+    expect((await compile('--templates', site)).code).toBe(0);
   });
 
   it('rejects a templates directory that does not exist', async () => {
