@@ -105,15 +105,60 @@ interface Slot {
   readonly index: number;
 }
 
+/**
+ * Each job's place (unit and index) in the units made so far, by its position in `Plan.jobs`:
+ * two typed arrays, not a map of objects (100k jobs at a time, docs/performance.md).
+ */
+class Slots {
+  private readonly units: Int32Array;
+  private readonly indices: Int32Array;
+
+  constructor(jobs: number) {
+    this.units = new Int32Array(jobs).fill(-1);
+    this.indices = new Int32Array(jobs);
+  }
+
+  set(job: number, unit: number, index: number): void {
+    this.units[job] = unit;
+    this.indices[job] = index;
+  }
+
+  has(job: number): boolean {
+    return this.units[job]! >= 0;
+  }
+
+  unit(job: number): number {
+    return this.units[job]!;
+  }
+
+  index(job: number): number {
+    return this.indices[job]!;
+  }
+}
+
+/** Where a parent job sits: `slots` (a member's place), or `first`'s where it has one (a batch's). */
+interface SlotLookup {
+  readonly first?: Slots;
+  readonly slots: Slots;
+}
+
+function unitOf(lookup: SlotLookup, job: number): number {
+  return lookup.first?.has(job) === true ? lookup.first.unit(job) : lookup.slots.unit(job);
+}
+
+function indexOf(lookup: SlotLookup, job: number): number {
+  return lookup.first?.has(job) === true ? lookup.first.index(job) : lookup.slots.index(job);
+}
+
 export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: MAX_ARRAY_SPEC }): SubmissionUnit[] {
   const units: SubmissionUnit[] = [];
   // Each job's place in its array's unit (members: the unit submitted when the batch is not).
-  const slotOf = new Map<number, Slot>();
+  const slotOf = new Slots(plan.jobs.length);
   // Each batched job's place in its batch.
-  const batchSlotOf = new Map<number, Slot>();
-  const arrayUnits = new Map<number, boolean>();
-  const memberSlot = (job: number) => slotOf.get(job)!;
-  const anySlot = (job: number) => batchSlotOf.get(job) ?? slotOf.get(job)!;
+  const batchSlotOf = new Slots(plan.jobs.length);
+  const arrayUnits: boolean[] = [];
+  const memberSlot: SlotLookup = { slots: slotOf };
+  const anySlot: SlotLookup = { first: batchSlotOf, slots: slotOf };
 
   for (const stage of stageOrder(plan)) {
     const array = stage.keySet.length > 0 || (stage.dimensions?.length ?? 0) > 0;
@@ -137,8 +182,9 @@ export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: 
       return made;
     });
     const batches = array && limits.maxArraySize !== undefined && !limits.limited?.has(stage.name) ? batchesOf(plan, stage, perArray, limits, anySlot, units, arrayUnits) : [];
+    const batchAt = new Map(batches.map((b) => [b.firstArray, b]));
     for (let a = 0; a < perArray.length; a++) {
-      const batch = batches.find((b) => b.firstArray === a);
+      const batch = batchAt.get(a);
       if (batch === undefined) {
         for (const unit of perArray[a]!) addUnit(unit);
         continue;
@@ -153,9 +199,10 @@ export function planSubmission(plan: Plan, limits: PlanLimits = { maxArraySpec: 
   function addUnit(unit: NewUnit): number {
     const id = units.length;
     units.push({ id, ...unit });
-    arrayUnits.set(id, unit.array);
+    arrayUnits.push(unit.array);
     const slots = unit.members !== undefined ? batchSlotOf : slotOf;
-    unit.jobs.forEach((job, k) => slots.set(job, { unit: id, index: unit.indices[k]! }));
+    const { jobs, indices } = unit;
+    for (let k = 0; k < jobs.length; k++) slots.set(jobs[k]!, id, indices[k]!);
     return id;
   }
 }
@@ -173,9 +220,9 @@ function batchesOf(
   stage: Plan['stages'][number],
   perArray: readonly NewUnit[][],
   limits: PlanLimits,
-  slot: (job: number) => Slot,
+  slot: SlotLookup,
   units: readonly SubmissionUnit[],
-  arrayUnits: ReadonlyMap<number, boolean>,
+  arrayUnits: readonly boolean[],
 ): { firstArray: number; arrays: number; unit: NewUnit }[] {
   const layout = elementLayout(stage);
   const width = layout.stride - 1;
@@ -219,6 +266,39 @@ function batchName(pipeline: string, stage: string, first: number, last: number)
   return `${pipeline}.${stage}.g${first + 1}-${last + 1}`;
 }
 
+/**
+ * A chunk's parents in one parent unit: each element's parents' indices there, one element after
+ * another in `values`, element k's from `ends[k - 1]` (0 for the first) to `ends[k]` (flat: a chunk of a
+ * thousand elements with one parent each makes no array per element).
+ */
+class ParentsInUnit {
+  readonly values: number[] = [];
+  readonly ends: Int32Array;
+  private element = 0;
+
+  constructor(elements: number) {
+    this.ends = new Int32Array(elements);
+  }
+
+  /** Adds a parent index of element `k` (elements in increasing order). */
+  add(k: number, index: number): void {
+    // The elements before `k` since the last one added end here (those between have no parent in this unit).
+    for (; this.element < k; this.element++) this.ends[this.element] = this.values.length;
+    this.values.push(index);
+    this.ends[k] = this.values.length;
+  }
+
+  /** Element k's parent indices, sorted. */
+  sorted(k: number): number[] {
+    return this.values.slice(k === 0 ? 0 : this.ends[k - 1]!, this.ends[k]!).sort((a, b) => a - b);
+  }
+
+  /** Ends the elements after the last one added (they have no parent here). */
+  close(): void {
+    for (let k = this.element + 1; k < this.ends.length; k++) this.ends[k] = this.values.length;
+  }
+}
+
 /** Dependencies every element of the chunk shares, or undefined when there are none such. */
 function uniformDependency(
   plan: Plan,
@@ -227,54 +307,48 @@ function uniformDependency(
   jobs: readonly number[],
   indices: readonly number[],
   /** Where a parent job sits: its unit and index. */
-  slotOf: (job: number) => Slot,
+  slotOf: SlotLookup,
   units: readonly SubmissionUnit[],
-  arrayUnits: ReadonlyMap<number, boolean>,
+  arrayUnits: readonly boolean[],
 ): Dependency[] | undefined {
   // Per parent unit, each element's parents in it.
-  const byUnit = new Map<number, Slot[][]>();
-  jobs.forEach((job, k) => {
-    for (const parent of plan.jobs[job]!.parents) {
-      const slot = slotOf(parent);
-      let perElement = byUnit.get(slot.unit);
-      if (perElement === undefined) {
-        perElement = jobs.map(() => []);
-        byUnit.set(slot.unit, perElement);
-      }
-      perElement[k]!.push(slot);
+  const byUnit = new Map<number, ParentsInUnit>();
+  for (let k = 0; k < jobs.length; k++) {
+    for (const parent of plan.jobs[jobs[k]!]!.parents) {
+      const unit = unitOf(slotOf, parent);
+      let inUnit = byUnit.get(unit);
+      if (inUnit === undefined) byUnit.set(unit, (inUnit = new ParentsInUnit(jobs.length)));
+      inUnit.add(k, indexOf(slotOf, parent));
     }
-  });
+  }
   const terms: Dependency[] = [];
-  for (const [unitId, perElement] of [...byUnit].sort((a, b) => a[0] - b[0])) {
+  for (const [unitId, inUnit] of [...byUnit].sort((a, b) => a[0] - b[0])) {
+    inUnit.close();
     const unit = units[unitId]!;
-    const oneToOne =
-      array &&
-      unit.array &&
-      sameNumbers(unit.indices, indices) &&
-      perElement.every((slots, k) => slots.length === 1 && slots[0]!.index === indices[k]);
-    if (oneToOne) {
+    if (array && unit.array && sameNumbers(unit.indices, indices) && oneToOne(inUnit, indices)) {
       terms.push({ kind: 'each', unit: unitId });
       continue;
     }
-    const first = perElement[0]!.map((s) => s.index).sort((a, b) => a - b);
-    const shared = perElement.every((slots) => sameNumbers(slots.map((s) => s.index).sort((a, b) => a - b), first));
-    if (!shared) return undefined;
+    const first = inUnit.sorted(0);
+    for (let k = 1; k < jobs.length; k++) if (!sameNumbers(inUnit.sorted(k), first)) return undefined;
     if (first.length === unit.indices.length) terms.push({ kind: 'all', unit: unitId });
     else terms.push(...first.map((index) => term({ unit: unitId, index }, arrayUnits)));
   }
   return terms;
 }
 
+/** Each element has exactly one parent in the unit, the element of its own index. */
+function oneToOne(inUnit: ParentsInUnit, indices: readonly number[]): boolean {
+  if (inUnit.values.length !== indices.length) return false;
+  for (let k = 0; k < indices.length; k++) if (inUnit.ends[k] !== k + 1 || inUnit.values[k] !== indices[k]) return false;
+  return true;
+}
+
 /** One job's dependency: a whole unit when it waits for all of it, else its elements. */
-function elementDependency(
-  parents: readonly number[],
-  slotOf: ReadonlyMap<number, Slot>,
-  units: readonly SubmissionUnit[],
-  arrayUnits: ReadonlyMap<number, boolean>,
-): Dependency[] {
+function elementDependency(parents: readonly number[], slotOf: Slots, units: readonly SubmissionUnit[], arrayUnits: readonly boolean[]): Dependency[] {
   const byUnit = new Map<number, Slot[]>();
   for (const parent of parents) {
-    const slot = slotOf.get(parent)!;
+    const slot = { unit: slotOf.unit(parent), index: slotOf.index(parent) };
     const slots = byUnit.get(slot.unit) ?? [];
     slots.push(slot);
     byUnit.set(slot.unit, slots);
@@ -288,8 +362,8 @@ function elementDependency(
 }
 
 /** One element of a parent: `element`, or `all` for a plain job (it has no elements). */
-function term(slot: Slot, arrayUnits: ReadonlyMap<number, boolean>): Dependency {
-  return arrayUnits.get(slot.unit) ? { kind: 'element', unit: slot.unit, index: slot.index } : { kind: 'all', unit: slot.unit };
+function term(slot: Slot, arrayUnits: readonly boolean[]): Dependency {
+  return arrayUnits[slot.unit] === true ? { kind: 'element', unit: slot.unit, index: slot.index } : { kind: 'all', unit: slot.unit };
 }
 
 /** Splits an array whose specification would exceed the scheduler's limit into several. */

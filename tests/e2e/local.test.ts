@@ -8,6 +8,32 @@ import { compiledPipeline, descendants, eventsByJob, expectedOutputs, jobName, l
 const pipeline = compiledPipeline('local');
 const site = () => pipeline.site();
 
+const LOCAL_ONLY = `pipeline localonly
+site { scheduler = local }
+stage hello {
+  run = shell """mkdir -p "\${out}" && touch "\${out}/hi" """
+  expect "\${out}/hi" == 1
+}
+`;
+
+describe('submit.sh of a pipeline compiled for local runs', () => {
+  const localOnly = compiledPipeline('local-only', LOCAL_ONLY);
+
+  // It used to fail as a submission would, ending "fix the cause, then run submit.sh again".
+  it('is a usage error that points to run-local.sh, dry run or not, and writes no run state', async () => {
+    const s = localOnly.site();
+    for (const args of [[], ['--dry-run']]) {
+      const r = await s.run('submit.sh', args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('compiled for local runs (scheduler = local): nothing to submit; run run-local.sh');
+      expect(r.stderr).not.toContain('again');
+      expect(r.stdout).toBe('');
+    }
+    expect(fs.existsSync(path.join(s.runDir, 'ledger.tsv'))).toBe(false);
+    expect((await s.run('run-local.sh')).code).toBe(0);
+  });
+});
+
 describe('run-local.sh on n2_tanager', () => {
   it('runs every job after its parents, writes every output, and resumes with nothing to do', async () => {
     const s = site();
