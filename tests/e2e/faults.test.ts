@@ -360,9 +360,53 @@ describe('kill.sh and run IDs', () => {
       expect(typo.stderr, script).toBe(`libcc: error: no run r2 in ${s.runDir}/ledger.tsv; its latest runs: r1\n`);
       const hostile = await s.submitWith(lsf, script, ['--run-id', 'x;rm']);
       expect(hostile.code, script).toBe(2);
-      expect(hostile.stderr, script).toBe("libcc: error: a run id holds only letters, digits, '.', '_' and '-': x;rm\n");
+      expect(hostile.stderr, script).toBe("libcc: error: a run id holds only letters, digits, '.', '_' and '-', and starts with a letter, a digit or '_': x;rm\n");
+      // `..` would climb out of the pipeline's LSF job group (`bkill -g /libcc/<pipeline>/..`).
+      expect((await s.submitWith(lsf, script, ['--run-id', '..'])).code, script).toBe(2);
     }
     expect((await s.submitWith(lsf, 'status.sh', ['--run-id', 'r1'])).code).toBe(0);
+  });
+
+  // A ledger is run state, and can come with a repository: its job ids went to scancel as
+  // words (`--user=root` cancelled other runs' jobs), its last run id into bkill's job group.
+  it('a ledger holding an option for a job id, or a run id that climbs out of the job group: kill.sh and status.sh refuse, no scheduler command runs', async () => {
+    const s = site();
+    const bin = path.join(s.root, 'fakebin');
+    const calls = path.join(s.root, 'calls.log');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const command of ['bkill', 'bjobs', 'bsub', 'scancel', 'squeue', 'sbatch']) {
+      fs.writeFileSync(path.join(bin, command), `#!/bin/sh\necho "${command} $*" >> '${calls}'\n`, { mode: 0o755 });
+    }
+    const ledger = path.join(s.runDir, 'ledger.tsv');
+    fs.mkdirSync(s.runDir, { recursive: true });
+    const withFakes = { path: bin };
+    fs.writeFileSync(ledger, 'r1\t/libcc/faults/r1\tmake\t_\t1\t--user=root\t-\n');
+    const k = await s.run('kill.sh', [], withFakes);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toBe(`libcc: error: ${ledger} line 1: '--user=root' is not a job id (edited by hand?): nothing was cancelled\n`);
+    fs.writeFileSync(ledger, '../other/r1\t/libcc/other/r1\tmake\t_\t1\t1234\t-\n');
+    for (const script of ['kill.sh', 'status.sh', 'submit.sh']) {
+      const r = await s.run(script, [], withFakes);
+      expect(r.code, script).toBe(1);
+      expect(r.stderr, script).toContain(`the last line of ${ledger} names run '../other/r1', not a run id submit.sh makes`);
+    }
+    expect(fs.existsSync(calls)).toBe(false);
+  });
+
+  // kill.sh signalled whatever process a lock without a start time named on this host.
+  it('a lock naming a live process without its start time: kill.sh signals nothing', async () => {
+    const s = site();
+    const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      fs.mkdirSync(path.join(s.runDir, 'lock'), { recursive: true });
+      fs.writeFileSync(path.join(s.runDir, 'lock', 'owner'), `host=${HOST}\npid=${victim.pid}\ntoken=x\nscript=run-local.sh\nsince=1\n`);
+      const k = await s.run('kill.sh');
+      expect(k.code).toBe(1);
+      expect(k.stderr).toContain(`the lock names process ${victim.pid} without its start time: not signalled`);
+      expect(alive(victim.pid!)).toBe(true);
+    } finally {
+      victim.kill('SIGKILL');
+    }
   });
 });
 
