@@ -9,7 +9,9 @@
  * `strictPaths` marks every path of the parsed template the way Handlebars' compiler marks a
  * printed one, before it is compiled: each is then looked up with the same check (the name must
  * be a property of its object; a property with no value, `library` in a stage without
- * libraries, passes), wherever it is.
+ * libraries, passes), wherever it is. A path through a block parameter (`as |c|`, `{{c.nmae}}`)
+ * Handlebars looks up leniently whatever the flag, so `strictBlockParamPaths` has a helper
+ * look it up instead, with the same check.
  */
 import Handlebars from 'handlebars';
 import { shQuote } from './shell.js';
@@ -49,8 +51,37 @@ function given(helper: string, value: unknown, options: unknown): unknown {
   throw new Error(`\`${helper}\` was given no value${where}: a field without a value in this job, or \`lookup\` of a name that is not there`);
 }
 
+/**
+ * The helper `strictBlockParamPaths` has look up a block parameter's field: `{{c.x.y}}` becomes
+ * `{{libcc_strict_path c "x" "y"}}`. Not one of `HELPERS`: templates may not name it (a view
+ * never has a field of that name, and as a block parameter it would hide the helper).
+ */
+const STRICT_PATH = 'libcc_strict_path';
+
+/**
+ * Each name an own property of the value before it (Handlebars' `container.strict`: the value
+ * not falsy and the name its property, even with no value; own, as template-guard.ts keeps
+ * prototypes out of reach). Errors are Handlebars' own, at the path (its node's `loc`), for
+ * `describeError`.
+ */
+function strictPath(this: unknown, value: unknown, ...namesAndOptions: unknown[]): unknown {
+  const options = namesAndOptions.pop() as { loc?: hbs.AST.SourceLocation; fn?: unknown };
+  const { loc } = options;
+  let current = value;
+  for (const name of namesAndOptions as string[]) {
+    if (!current || !Object.prototype.hasOwnProperty.call(current, name)) {
+      throw new Handlebars.Exception(`"${name}" not defined in ${Object.prototype.toString.call(current)}`, { loc } as hbs.AST.Node);
+    }
+    current = (current as Record<string, unknown>)[name];
+  }
+  // `{{#c.x}}…{{/c.x}}`: the block as Handlebars renders one for a value, with its
+  // `blockHelperMissing` (still the instance's helper; a render moves its copy to its hooks).
+  return options.fn === undefined ? current : (handlebars.helpers['blockHelperMissing'] as Handlebars.HelperDelegate).call(this, current, options);
+}
+
 const handlebars = Handlebars.create();
 for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);
+handlebars.registerHelper(STRICT_PATH, strictPath);
 
 export class TemplateError extends Error {}
 
@@ -66,7 +97,7 @@ export function compileTemplate(name: string, source: string): TemplateFunction 
         `template \`${name}\`: \`${builtIn.name}\` is a built-in JavaScript property, not a field; templates may not read it (line ${builtIn.line}, column ${builtIn.column})`,
       );
     }
-    compiled = handlebars.compile(strictPaths(program), { noEscape: true, strict: true });
+    compiled = handlebars.compile(strictPaths(strictBlockParamPaths(name, program)), { noEscape: true, strict: true });
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`template \`${name}\`: ${describeError(error)}`);
@@ -84,7 +115,7 @@ export function compileTemplate(name: string, source: string): TemplateFunction 
  * Every path of a template looked up strictly. Handlebars' compiler reads `strict` from a path
  * node (compiler.js, `PathExpression`) and sets it itself only on a printed path and a helper's
  * name; setting it on the others gives them the same lookup (`container.strict`). A path of a
- * block parameter (`as |c|`) is looked up leniently whatever the flag, printed or not.
+ * block parameter (`as |c|`) is looked up leniently whatever the flag: see below.
  */
 function strictPaths(program: hbs.AST.Program): hbs.AST.Program {
   class Strict extends Handlebars.Visitor {
@@ -94,6 +125,82 @@ function strictPaths(program: hbs.AST.Program): hbs.AST.Program {
   }
   new Strict().accept(program);
   return program;
+}
+
+/**
+ * A path through a block parameter with fields (`c.x`) replaced by a call of `STRICT_PATH` where
+ * it is a value: printed, a helper's or block's argument, a hash value, a block's value
+ * (`{{#c.x}}…{{/c.x}}`). Which paths, as Handlebars decides (compiler.js,
+ * `PathExpression`): a path with no `../`, not `this` or `./`, not `@data`, whose first name is a
+ * block parameter of an enclosing block's program (not its `{{else}}`) — the block's own
+ * arguments are outside it. A block parameter's field used as a helper's name is left as it is.
+ */
+function strictBlockParamPaths(template: string, root: hbs.AST.Program): hbs.AST.Program {
+  const scopes: (readonly string[])[] = [];
+  const scopedId = (Handlebars.AST.helpers as unknown as { scopedId(path: hbs.AST.PathExpression): boolean }).scopedId;
+  const isField = (node: hbs.AST.Node): node is hbs.AST.PathExpression => {
+    if (node.type !== 'PathExpression') return false;
+    const path = node as hbs.AST.PathExpression;
+    if (!path.data && path.parts[0] === STRICT_PATH) reserved(template, path);
+    return path.parts.length > 1 && !path.data && !path.depth && !scopedId(path) && scopes.some((names) => names.includes(path.parts[0]!));
+  };
+  const expression = (node: hbs.AST.Expression): hbs.AST.Expression => {
+    if (isField(node)) return strictCall(node);
+    if (node.type === 'SubExpression') args(node as Call);
+    return node;
+  };
+  const args = (node: Call): void => {
+    if (node.path !== undefined) isField(node.path);
+    node.params = node.params.map(expression);
+    for (const pair of node.hash?.pairs ?? []) pair.value = expression(pair.value);
+  };
+  const program = (node: hbs.AST.Program | undefined): void => {
+    if (node === undefined) return;
+    scopes.push(node.blockParams ?? []);
+    for (const statement of node.body as Statement[]) {
+      if (statement.program?.blockParams?.includes(STRICT_PATH)) reserved(template, statement);
+      // A path alone in `{{…}}` or `{{#…}}` is a value; with arguments, a helper's name.
+      const alone = statement.params?.length === 0 && !statement.hash && statement.path !== undefined && isField(statement.path) ? statement.path : undefined;
+      if (alone !== undefined && (statement.type === 'MustacheStatement' || statement.type === 'BlockStatement')) {
+        // `{{c.x}}`: `{{libcc_strict_path c "x"}}`, at the path (a helper's options carry its
+        // statement's `loc`); `{{#c.x}}…{{/c.x}}` likewise, a block of the helper.
+        Object.assign(statement, strictCall(alone), { type: statement.type });
+      } else if (statement.params !== undefined) {
+        args(statement as Call);
+      }
+      // A partial's name is a path (a name, not a value) or `(…)`.
+      if (statement.name?.type === 'SubExpression') args(statement.name as Call);
+      program(statement.program);
+      program(statement.inverse);
+    }
+    scopes.pop();
+  };
+  program(root);
+  return root;
+}
+
+/** What `strictBlockParamPaths` reads of a statement or sub-expression (the parser leaves out a missing `hash`). */
+interface Call extends hbs.AST.Node {
+  path?: hbs.AST.Node;
+  params: hbs.AST.Expression[];
+  hash?: hbs.AST.Hash;
+}
+type Statement = hbs.AST.Statement & Partial<Omit<Call, keyof hbs.AST.Node>> & { program?: hbs.AST.Program; inverse?: hbs.AST.Program; name?: hbs.AST.Expression };
+
+/** `c.x.y` as `(libcc_strict_path c "x" "y")`, located at the path. */
+function strictCall(path: hbs.AST.PathExpression): Call {
+  const { loc } = path;
+  const names = path.parts.slice(1).map((value): hbs.AST.StringLiteral => ({ type: 'StringLiteral', value, original: value, loc }));
+  return { type: 'SubExpression', path: pathOf(STRICT_PATH, loc), params: [pathOf(path.parts[0]!, loc), ...names], loc };
+}
+
+function pathOf(name: string, loc: hbs.AST.SourceLocation): hbs.AST.PathExpression {
+  return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc };
+}
+
+function reserved(template: string, node: hbs.AST.Node): never {
+  const { line, column } = node.loc.start;
+  throw new TemplateError(`template \`${template}\`: \`${STRICT_PATH}\` is a name libcc reserves, not a field (line ${line}, column ${column + 1})`);
 }
 
 /** Handlebars' messages, made readable: `"volts" not defined in [object Object] - 1:61`. */
