@@ -113,7 +113,7 @@ const SCHEDULER_CAP: Partial<Record<Dimension, { max: number; shown: string; why
   duration: { max: 366 * 24 * 3600, shown: '366 days (8784h)', why: 'run limits are passed to the scheduler as hours:minutes; larger values are not accepted' },
 };
 
-/** A plain integer (no unit) of at least `min`. */
+/** A plain integer (no unit) from `min` to `max` (by default, the largest integer a number holds exactly). */
 export function readInteger(ctx: CheckContext, expression: Expression, property: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (expression.kind !== 'Quantity') return mismatch(ctx, expression, 'an integer', property);
   if (expression.unit !== undefined) {
@@ -130,9 +130,14 @@ export function readInteger(ctx: CheckContext, expression: Expression, property:
     return undefined;
   }
   if (expression.value < min || expression.value > max) {
-    const bound = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    // The bound the value is past: a value above the default `max` (2^53 - 1, the largest
+    // integer held exactly) is not "at least `min`" wrong.
+    const low = expression.value < min;
+    const bound =
+      low && max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : !low && min === Number.MIN_SAFE_INTEGER ? `at most ${max}` : `between ${min} and ${max}`;
     ctx.report('LCP3005', expression.span, `\`${property}\` must be ${bound}, found ${expression.digits}`, {
       label: 'out of range',
+      ...(!low && max === Number.MAX_SAFE_INTEGER ? { notes: [`${max} (2^53 - 1) is the largest whole number libcc holds exactly`] } : {}),
     });
     return undefined;
   }

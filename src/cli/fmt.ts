@@ -14,20 +14,32 @@
  *   and the exit code is 1. A file that cannot be read (or written) is reported on stderr and
  *   the exit code is 2; so is one that is a symbolic link out of its directory (not read). The
  *   other files are still processed; the highest exit code wins.
+ * - A file reached through a symbolic link below the working directory (`repo/sub/x.lcp` with
+ *   `repo/sub -> ../outside`: a repository can commit the link) is not rewritten: exit 2, the
+ *   rule of `compile -o` (safe-fs.ts). `--check` and `--diff` write nothing and read it, as
+ *   `libcc check repo/sub/x.lcp` does; a directory given to `fmt` is searched without entering
+ *   linked directories, so only a path naming the link leads there.
  *
- * All effects go through `io`, so the command is testable without a file system.
+ * All effects go through `io`, so the command is testable without a file system; `refuseWrite`
+ * looks at the real one when `io` has none.
  */
 import { renderShort } from '../diagnostics/render.js';
 import { createSourceFile } from '../diagnostics/source.js';
 import { formatLcp } from '../syntax/format.js';
 import { displayPath } from '../syntax/load.js';
 import { REPORT_BUG } from './io.js';
+import { committedLinkRefusal } from './safe-fs.js';
 
 export interface FmtIo {
   /** The file's text, or undefined when it cannot be read. */
   read(path: string): string | undefined;
   /** Why a file is not to be read at all (a link out of its directory), or undefined. */
   refuse?(path: string): string | undefined;
+  /**
+   * Why a file is not to be rewritten (reached through a symbolic link below the working
+   * directory), or undefined; `linkOnTheWayRefusal` on the file system when absent.
+   */
+  refuseWrite?(path: string): string | undefined;
   /** Replace the file's text; may throw when it cannot be written. */
   write(path: string, text: string): void;
   stdout(text: string): void;
@@ -54,6 +66,14 @@ const EXIT_OK = 0;
 const EXIT_DIAGNOSTICS = 1;
 const EXIT_IO = 2;
 
+/**
+ * Why `fmt` does not rewrite `path`: a symbolic link below the working directory on the way to it
+ * (`committedLinkRefusal`, as `compile -o`); undefined when there is none.
+ */
+export function linkOnTheWayRefusal(path: string): string | undefined {
+  return committedLinkRefusal(path, [process.cwd()], `to rewrite ${path}`, 'format it at its real path');
+}
+
 /** Runs `libcc fmt`; returns the exit code. */
 export function fmtCommand(files: readonly string[], options: FmtOptions, io: FmtIo): number {
   let exitCode = EXIT_OK;
@@ -64,7 +84,8 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
   for (const given of files) {
     const stdin = given === '-';
     const file = stdin ? (options.stdinFilename ?? STDIN_NAME) : given;
-    const refused = stdin ? undefined : io.refuse?.(file);
+    const writes = !options.check && !options.diff;
+    const refused = stdin ? undefined : (io.refuse?.(file) ?? (writes ? (io.refuseWrite ?? linkOnTheWayRefusal)(file) : undefined));
     if (refused !== undefined) {
       io.stderr(`libcc: error: ${refused}\n`);
       fail(EXIT_IO);

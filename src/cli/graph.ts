@@ -12,6 +12,7 @@
  * The options live in graph-options.ts, which does not load the layout library (dagre): main.ts
  * imports this module only when `graph` runs (startup time, issue 10).
  */
+import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import type { Analysis } from '../driver/analyse.js';
@@ -19,6 +20,7 @@ import type { LoadedProgram } from '../syntax/load.js';
 import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
 import { writeAtomically } from './compile.js';
+import { committedLinkRefusal } from './safe-fs.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
 
@@ -30,9 +32,21 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], loaded: LoadedPro
   return renderRich(diagnostics, loaded.sources, { color });
 }
 
-/** Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot write or too big to lay out). */
+/**
+ * Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot
+ * write, `-o` reached through a symbolic link below the working directory or the pipeline's
+ * directory, or too big to lay out).
+ */
 export function graphCommand(analysis: Analysis, options: GraphCommandOptions, output: GraphOutput): number {
   const { diagnostics, loaded } = analysis;
+  if (options.output !== undefined) {
+    // The rule of `compile -o` (safe-fs.ts): `-o site/graph.html` with a committed `site -> /elsewhere` is refused.
+    const refused = committedLinkRefusal(options.output, [process.cwd(), dirname(loaded.rootPath)], `to write ${options.output}`, 'give the real path with -o');
+    if (refused !== undefined) {
+      output.stderr(`libcc: error: ${refused}\n`);
+      return 2;
+    }
+  }
   let text: string | undefined;
   let tooLarge: GraphTooLargeError | undefined;
   try {

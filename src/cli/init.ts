@@ -8,15 +8,17 @@
  *
  * The files come from `templates/init/`: `NAME.hbs` is rendered (Handlebars, strict) with
  * `{ name }` and written as `NAME`; `gitignore.hbs` becomes `.gitignore` (npm drops files named
- * `.gitignore` from published packages). Refuses a directory that is not empty, and never
- * overwrites a file.
+ * `.gitignore` from published packages). Refuses a directory that is not empty, one reached
+ * through a symbolic link below the working directory or itself a link, and never overwrites a
+ * file.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import { compileTemplate } from '../emit/render.js';
 import { shQuote } from '../emit/shell.js';
 import { KEYWORD_WORDS } from '../syntax/tokens.js';
 import { packageRoot, packageVersion } from './io.js';
+import { committedLinkRefusal } from './safe-fs.js';
 
 /** The files of a scaffold, in the order they are written: output name ← template name. */
 const FILES: readonly (readonly [output: string, template: string])[] = [
@@ -61,9 +63,10 @@ function sanitizeName(raw: string): string {
 }
 
 /**
- * Writes the scaffold into `dir` (created when missing). Throws `InitError`, having written
- * nothing, when `dir` is not an empty directory or `options.name` is not a valid pipeline name.
- * Returns the files written, relative to `dir`.
+ * Writes the scaffold into `dir` (created when missing, a directory at a time). Throws
+ * `InitError`, having written nothing, when `dir` is not an empty directory, cannot be created
+ * (`directoriesToCreate`) or `options.name` is not a valid pipeline name. Returns the files
+ * written, relative to `dir`.
  */
 export function initProject(dir: string, options: { name?: string }): { written: string[] } {
   const name = options.name ?? pipelineNameFor(dir);
@@ -73,8 +76,8 @@ export function initProject(dir: string, options: { name?: string }): { written:
       `\`${name}\` cannot name a pipeline: use letters, digits and \`_\`, not starting with a digit, and not a keyword (try \`--name ${hint}\`)`,
     );
   }
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new InitError(`\`${dir}\` exists and is not a directory`);
+  const missing = directoriesToCreate(dir);
+  if (missing.length === 0) {
     const entries = readdirSync(dir);
     if (entries.length > 0) {
       const shown = entries.sort().slice(0, 3).join(', ');
@@ -89,13 +92,69 @@ export function initProject(dir: string, options: { name?: string }): { written:
     const text = readFileSync(join(templates, template), 'utf8');
     return [output, template.endsWith('.hbs') ? compileTemplate(`init/${template}`, text)({ name }) : text] as const;
   });
-  mkdirSync(dir, { recursive: true });
+  // One directory at a time, not `mkdirSync(…, { recursive: true })`, which loops forever on /proc in Node 20.
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      throw new InitError(`cannot create the directory \`${path}\`: ${systemReason(error)}`);
+    }
+  }
   const written: string[] = [];
   for (const [output, text] of rendered) {
     writeFileSync(join(dir, output), text, { flag: 'wx', mode: 0o644 }); // `wx`: never replaces a file
     written.push(output);
   }
   return { written };
+}
+
+/**
+ * The directories to create, outermost first, for `dir` to exist (none when it does); throws
+ * `InitError` when it cannot be used: a symbolic link below the working directory on the way (a
+ * repository can commit one: the rule of `compile -o`, safe-fs.ts), `dir` itself a symbolic link
+ * (to a directory or dangling), a component that is not a directory (a file, a dangling link), or
+ * one the system refuses to look at. Components are looked at as written, one by one.
+ */
+function directoriesToCreate(dir: string): string[] {
+  const link = committedLinkRefusal(dir, [process.cwd()], `to create the pipeline in ${dir}`, 'give the real path');
+  if (link !== undefined) throw new InitError(link);
+  const absolute = isAbsolute(dir);
+  const parts = dir.split(sep).filter((part) => part !== '' && part !== '.');
+  const prefix = (count: number) => `${absolute ? parse(resolve(dir)).root : ''}${parts.slice(0, count).join(sep)}`;
+  for (let i = 0; i < parts.length; i++) {
+    const path = prefix(i + 1);
+    const last = i === parts.length - 1;
+    let stat: Stats;
+    try {
+      stat = lstatSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parts.slice(i).map((_, j) => prefix(i + j + 1));
+      throw new InitError(`cannot use \`${path}\`: ${systemReason(error)}`);
+    }
+    if (stat.isSymbolicLink()) {
+      const target = readlinkSync(path);
+      const resolved = statOrUndefined(path);
+      if (last) throw new InitError(`\`${path}\` is a symbolic link (to ${target}${resolved === undefined ? ', which does not resolve' : ''}): give the real directory`);
+      if (resolved === undefined) throw new InitError(`\`${path}\` is a symbolic link to ${target}, which does not resolve: not a directory to create the pipeline in`);
+      stat = resolved;
+    }
+    if (!stat.isDirectory()) throw new InitError(last ? `\`${path}\` exists and is not a directory` : `\`${path}\` is not a directory`);
+  }
+  return [];
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the system said, without the call and path Node appends (`ENOENT: no such file or directory`). */
+function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/, \w+ '.*'$/s, '');
 }
 
 /**

@@ -14,6 +14,7 @@ import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
 import { readEvents, readRun } from '../report/read-run.js';
 import { MANIFEST, writeAtomically } from './compile.js';
+import { committedLinkRefusal } from './safe-fs.js';
 
 export interface ReportCliOptions {
   readonly output?: string;
@@ -36,8 +37,22 @@ export function configureReportCommand(command: Command): Command {
     .addOption(new Option('--run-dir <dir>', 'the run directory when it is not <dir>/run ($LIBCC_RUN_DIR of the run)').env('LIBCC_RUN_DIR'));
 }
 
-/** Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory, or not a generated one. */
+/**
+ * Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory,
+ * not a generated one, or a directory or `-o` reached through a symbolic link below the working
+ * directory (or, for `-o`, below the generated directory).
+ */
 export function reportCommand(dir: string, options: ReportCliOptions, output: ReportOutput): number {
+  // The rule of `compile -o` (safe-fs.ts): a symbolic link below the working directory on the way
+  // to a directory read (`lnk/gen`) or to the file written (`-o site/report.html`) was committed.
+  const refused =
+    committedLinkRefusal(dir, [process.cwd()], `to read ${dir}`, 'give the real directory') ??
+    (options.runDir === undefined ? undefined : committedLinkRefusal(options.runDir, [process.cwd()], `to read the run directory ${options.runDir}`, 'give the real directory with --run-dir')) ??
+    (options.output === undefined ? undefined : committedLinkRefusal(options.output, [process.cwd(), dir], `to write ${options.output}`, 'give the real path with -o'));
+  if (refused !== undefined) {
+    output.stderr(`libcc: error: ${refused}\n`);
+    return 2;
+  }
   if (!isRealDirectory(dir)) {
     output.stderr(`libcc: error: \`${dir}\` is not a directory (a symbolic link is refused: give the real directory)\n`);
     return 2;
@@ -132,6 +147,11 @@ export function readHistory(dirs: readonly string[]): { runs: HistoryRun[]; prob
   const problems: string[] = [];
   const runs: HistoryRun[] = [];
   for (const dir of dirs) {
+    const refused = committedLinkRefusal(dir, [process.cwd()], `to read ${dir}`, 'give the real directory');
+    if (refused !== undefined) {
+      problems.push(refused);
+      continue;
+    }
     if (!isRealDirectory(dir)) {
       problems.push(`${dir}: not a directory`);
       continue;

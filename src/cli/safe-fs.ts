@@ -15,9 +15,10 @@
  *
  * The output directory itself must not be a symbolic link, `/`, the home directory or one of its
  * ancestors, nor be reached through a link below the working directory or the pipeline's
- * directory (`checkOutputDir`).
+ * directory (`checkOutputDir`); the same rule guards the other paths a repository could redirect
+ * (`committedLinkRefusal`: `graph -o`, `report`, `fmt`, `init`).
  */
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, realpathSync, writeSync, writevSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, realpathSync, writeSync, writevSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep, isAbsolute, parse } from 'node:path';
@@ -114,12 +115,8 @@ export function checkOutputDir(dir: string, roots: readonly string[]): void {
   if (byRealPath !== undefined) {
     throw new UnsafePathError(`refusing to use ${dir} as the output directory: it ${byRealPath} your home directory${byName === undefined ? resolved : ''}; choose a directory of its own with -o`);
   }
-  const link = linkOnTheWay(dir, roots);
-  if (link !== undefined) {
-    throw new UnsafePathError(
-      `refusing to use ${dir} as the output directory: ${link.shown} is a symbolic link (to ${link.target}), which a repository can commit; give the real path with -o`,
-    );
-  }
+  const link = committedLinkRefusal(dir, roots, `to use ${dir} as the output directory`, 'give the real path with -o');
+  if (link !== undefined) throw new UnsafePathError(link);
   const stat = lstatOrUndefined(absolute);
   if (stat === undefined) return;
   if (stat.isSymbolicLink()) throw new UnsafePathError(`refusing to use ${dir} as the output directory: it is a symbolic link; give the real directory with -o`);
@@ -154,6 +151,19 @@ export function realPathOf(path: string): string {
 }
 
 /**
+ * Why `path` is not to be used, when a symbolic link below one of `roots` is on the way to it
+ * (`linkOnTheWay`: the last component is not looked at), or undefined. The rule of
+ * `checkOutputDir`, and its message, for every path libcc writes at or reads a directory from
+ * that a repository could have redirected: `graph -o`, `report -o` and `report <dir>`, the files
+ * `fmt` rewrites, the directory `init` fills. `refusing` says what (`to use gen as the output
+ * directory`), `instead` what to do (`give the real path with -o`).
+ */
+export function committedLinkRefusal(path: string, roots: readonly string[], refusing: string, instead: string): string | undefined {
+  const link = linkOnTheWay(path, roots);
+  return link === undefined ? undefined : `refusing ${refusing}: ${link.shown} is a symbolic link (to ${link.target}), which a repository can commit; ${instead}`;
+}
+
+/**
  * The first symbolic link on the way to `dir` that lies below one of `roots` (`shown` as `dir`
  * spells it: `gen` of `gen/out`), or undefined. The way is taken as the kernel takes it: from
  * the real working directory (or `/`), a link above the roots resolved, `..` from where the
@@ -181,11 +191,21 @@ function linkOnTheWay(dir: string, roots: readonly string[]): { shown: string; t
     }
     const target = realPathOf(next);
     if (realRoots.some((root) => isWithin(root, current))) {
-      return { shown: `${isAbsolute(dir) ? parse(resolve(dir)).root : ''}${parts.slice(0, i + 1).join(sep)}`, target };
+      return { shown: `${isAbsolute(dir) ? parse(resolve(dir)).root : ''}${parts.slice(0, i + 1).join(sep)}`, target: shownTarget(next, target) };
     }
     current = target;
   }
   return undefined;
+}
+
+/** Where the link `link` leads: its real path, or what it holds when that does not resolve (a dangling link). */
+function shownTarget(link: string, real: string): string {
+  if (real !== resolve(link)) return real;
+  try {
+    return `${readlinkSync(link)}, which does not resolve`;
+  } catch {
+    return real;
+  }
 }
 
 /**
