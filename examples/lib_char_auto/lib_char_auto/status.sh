@@ -42,7 +42,8 @@ libcc_sched_cmd_require
 libcc_check_run_dir
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
-  run_id=$(tail -n 1 -- "$ledger" | cut -f1)
+  libcc_latest_run
+  run_id=$LIBCC_LATEST_RUN
 fi
 ((!run_id_given)) || libcc_require_known_run "$run_id"
 stages=('copy_kits' 'char' 'char_mb' 'char_group' 'lvf' 'lvf_mb' 'post_lvf' 'post_lvf_mb' 'copy_nominal' 'copy_nominal_mb' 'join_arcs' 'run_hybrid' 'run_hybrid_setup' 'swap_hold' 'swap_setup' 'merge_hm_and_corner' 'merge_lvf_socv_and_corner' 'merge_merged1_with_hold' 'merge_merged1_with_setup' 'create_8th_index_max_cap' )

@@ -25,10 +25,14 @@ ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id ]]; then
   libcc_stop_local_runner && exit 0
   [[ -f $ledger ]] || libcc_die "no run to kill: nothing was submitted from this directory ($ledger does not exist) and no run-local.sh runs on it"
-  run_id=$(tail -n 1 -- "$ledger" | cut -f1)
+  libcc_latest_run
+  run_id=$LIBCC_LATEST_RUN
+  [[ -n $run_id ]] || libcc_die "no run to kill: the last line of $ledger names no run"
 else
   libcc_require_known_run "$run_id"
 fi
+# The run's job ids go to the scheduler's kill command as words: each must be a job id.
+libcc_run_job_ids "$run_id" || libcc_die "$LIBCC_SCHED_ERR"
 libcc_sched_run_label "$run_id"
 libcc_note "killing $LIBCC_SCHED_RUN_LABEL"
 if ! libcc_sched_kill "$run_id"; then

@@ -46,6 +46,8 @@ while (($# > 0)); do
   esac
   shift
 done
+# No scheduler to submit to: a usage error before any bookkeeping, not a failed submission.
+[[ $LIBCC_SCHEDULER != local ]] || libcc_usage_die "pipeline \`n2_tanager\` was compiled for local runs (scheduler = local): nothing to submit; run run-local.sh, or compile for a scheduler (libcc compile --scheduler lsf, or slurm)"
 libcc_sched_cmd_require
 # How many submissions one call may carry (job packs, when lib/scheduler.sh has them): 0 or 1,
 # one a call.
@@ -80,7 +82,7 @@ libcc_stage_options() {
 if [[ -z $run_id ]]; then
   run_id=$(date +%Y%m%d-%H%M%S)-$$
 fi
-[[ $run_id =~ ^[A-Za-z0-9._-]+$ ]] || libcc_die "run id may hold only letters, digits, '.', '_' and '-': $run_id"
+libcc_run_id_ok "$run_id" || libcc_die "run id may hold only letters, digits, '.', '_' and '-', and starts with a letter, a digit or '_': $run_id"
 export LIBCC_RUN_ID=$run_id
 export LIBCC_RUN_DIR
 export LIBCC_DRY_RUN=$dry_run
@@ -92,7 +94,8 @@ run_handle=$LIBCC_SCHED_RUN_HANDLE
 # submission would run the same jobs twice at once, in the same work directories. Refuse; and
 # refuse too when the scheduler cannot say, unless told to go on.
 if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
-  last_run=$(tail -n 1 -- "$LIBCC_RUN_DIR/ledger.tsv" | cut -f1)
+  libcc_latest_run
+  last_run=$LIBCC_LATEST_RUN
   if [[ -n $last_run ]]; then
     libcc_sched_run_label "$last_run"
     last_label=$LIBCC_SCHED_RUN_LABEL

@@ -42,7 +42,8 @@ libcc_sched_cmd_require
 libcc_check_run_dir
 ledger="$LIBCC_RUN_DIR/ledger.tsv"
 if [[ -z $run_id && -f $ledger ]]; then
-  run_id=$(tail -n 1 -- "$ledger" | cut -f1)
+  libcc_latest_run
+  run_id=$LIBCC_LATEST_RUN
 fi
 ((!run_id_given)) || libcc_require_known_run "$run_id"
 stages=('characterize' 'hybrid_hold' 'hybrid_setup' 'swap_hold' 'swap_setup' 'merge_lvf' 'merge_socv' 'merge_hold' 'merge_setup' 'max_cap' 'release' )

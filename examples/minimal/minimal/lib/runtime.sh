@@ -802,14 +802,43 @@ libcc_downstream_stages() { # stage...
   done
 }
 
-# The job ids the ledger lists for run $1, one per line (a run's submissions, in order).
+# The job ids the ledger lists for run $1, in LIBCC_RUN_JOB_IDS (a run's submissions, in
+# order). Status 1 with LIBCC_SCHED_ERR when a line of the run holds something else than a job
+# id (the ledger was edited, or came with the repository): the ids go to scancel or bkill as
+# words, and `--user=NAME` there would cancel other runs' jobs.
 libcc_run_job_ids() { # run-id
-  local run handle stage group unit id indices
+  local run handle stage group unit id indices n=0
+  LIBCC_RUN_JOB_IDS=()
   [[ -f $LIBCC_RUN_DIR/ledger.tsv ]] || return 0
   while IFS=$'\t' read -r run handle stage group unit id indices; do
-    [[ $run == "$1" && -n $id ]] && printf '%s\n' "$id"
+    n=$((n + 1))
+    [[ $run == "$1" && -n $id ]] || continue
+    if [[ ! $id =~ ^[0-9]+$ ]]; then
+      LIBCC_SCHED_ERR="$LIBCC_RUN_DIR/ledger.tsv line $n: '$id' is not a job id (edited by hand?): nothing was cancelled"
+      LIBCC_RUN_JOB_IDS=()
+      return 1
+    fi
+    LIBCC_RUN_JOB_IDS+=("$id")
   done <"$LIBCC_RUN_DIR/ledger.tsv"
   return 0
+}
+
+# A run id submit.sh could have made: a job group's path component for LSF (no `.`, `..`),
+# never an option (no leading `-`).
+libcc_run_id_ok() { # run-id
+  [[ $1 =~ ^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ ]]
+}
+
+# The run the ledger's last line records, in LIBCC_LATEST_RUN (empty without a ledger). A
+# ledger whose last run id is not one submit.sh makes was edited: refused (exit 1), since the id
+# reaches the scheduler's commands.
+libcc_latest_run() {
+  local ledger="$LIBCC_RUN_DIR/ledger.tsv"
+  LIBCC_LATEST_RUN=''
+  [[ -f $ledger ]] || return 0
+  LIBCC_LATEST_RUN=$(tail -n 1 -- "$ledger" | cut -f1)
+  [[ -z $LIBCC_LATEST_RUN ]] || libcc_run_id_ok "$LIBCC_LATEST_RUN" ||
+    libcc_die "the last line of $ledger names run '$LIBCC_LATEST_RUN', not a run id submit.sh makes (letters, digits, '.', '_' and '-', starting with a letter, a digit or '_'): the ledger was edited; restore it or remove its last line"
 }
 
 # Print the reason and the last output lines a failed-marker holds, each line after $2
@@ -1070,8 +1099,8 @@ libcc_check_run_dir() {
 # there is nothing to check it against.) A usage error: exit 2.
 libcc_require_known_run() { # run-id
   local ledger="$LIBCC_RUN_DIR/ledger.tsv" runs why
-  if [[ ! $1 =~ ^[A-Za-z0-9._-]+$ ]]; then
-    why="a run id holds only letters, digits, '.', '_' and '-': $1"
+  if ! libcc_run_id_ok "$1"; then
+    why="a run id holds only letters, digits, '.', '_' and '-', and starts with a letter, a digit or '_': $1"
   elif [[ ! -f $ledger ]] || awk -F '\t' -v id="$1" '$1 == id { found = 1 } END { exit !found }' "$ledger"; then
     return 0
   else
@@ -1091,6 +1120,12 @@ libcc_stop_local_runner() {
   libcc_hostname
   if [[ $LIBCC_L_HOST != "$LIBCC_HOST" ]]; then
     libcc_die "run-local.sh runs this directory on host $LIBCC_L_HOST (process $LIBCC_L_PID): stop it there (kill.sh on that host, or kill $LIBCC_L_PID)"
+  fi
+  # A lock without the holder's start time cannot tell its holder from a process that took
+  # the pid since, or one a forged lock names: nothing is signalled (where /proc tells it).
+  if [[ -z $LIBCC_L_START && -r /proc/$$/stat ]]; then
+    libcc_note "warning: the lock names process $LIBCC_L_PID without its start time: not signalled (remove $LIBCC_RUN_DIR/lock if no run-local.sh runs)"
+    return 1
   fi
   libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START" || return 1
   libcc_note "stopping run-local.sh (process $LIBCC_L_PID, since $(libcc_time "$LIBCC_L_SINCE")): it stops its jobs"
