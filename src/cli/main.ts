@@ -18,7 +18,7 @@ import { renderJson, renderRich, renderShort } from '../diagnostics/render.js';
 import { renderSarif } from '../diagnostics/sarif.js';
 import type { SourceFile } from '../diagnostics/source.js';
 import type { TemplateHost } from '../check/template-host.js';
-import { displayPath, loadProgram, type LoadedProgram } from '../syntax/load.js';
+import { displayPath, loadProgram, MAX_SOURCE_LENGTH, type LoadedProgram } from '../syntax/load.js';
 import { deckFileParts, emitBytes, generatedHeader } from '../emit/emit.js';
 import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
@@ -90,8 +90,21 @@ function load(path: string, text?: string, reads?: InputReads): LoadedProgram {
   const readFile = text === undefined ? fileSystemHost.readFile : (file: string) => (file === root ? text : fileSystemHost.readFile(file));
   const host = { readFile, realPath: fileSystemHost.realPath };
   const loaded = loadProgram(userPath(path), reads === undefined ? host : recordingLoaderHost(host, dirname(root), reads));
-  if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: no such file, or not readable`);
+  if (loaded === undefined) throw new UsageError(`cannot read \`${path}\`: ${whyUnreadable(path)}`);
   return loaded;
+}
+
+/** Why a pipeline file could not be read, in a user's words (the loader says only that it could not). */
+function whyUnreadable(path: string): string {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return 'not a regular file (a FIFO, a device or a socket is never read)';
+    if (stat.size > MAX_SOURCE_LENGTH) return `${(stat.size / 2 ** 20).toFixed(1)} MiB, over the limit of ${(MAX_SOURCE_LENGTH / 2 ** 20).toFixed(0)} MiB for a source file`;
+    return 'not readable';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'not readable';
+  }
 }
 
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +30,26 @@ describe('libcc CLI: exit codes and usage', () => {
   it('exits 2 with a one-line message for usage errors', async () => {
     const missing = await runCli('check', 'no/such/file.lcp');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('libcc: error: cannot read `no/such/file.lcp`: no such file, or not readable\n');
+    expect(missing.stderr).toBe('libcc: error: cannot read `no/such/file.lcp`: no such file\n');
     expect((await runCli('check')).code).toBe(2);
     expect((await runCli('frobnicate')).code).toBe(2);
     expect((await runCli('plan', 'examples/minimal/flow.lcp', '--slots', '0')).code).toBe(2);
     expect((await runCli('check', 'examples/minimal/flow.lcp', '--format', 'xml')).code).toBe(2);
+  });
+
+  // A FIFO was "no such file, or not readable", though it was there.
+  it('says why a pipeline file cannot be read: a FIFO is not a regular file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'libcc-unreadable-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'p.lcp')]);
+      expect(await runCli('check', join(dir, 'p.lcp'))).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `libcc: error: cannot read \`${join(dir, 'p.lcp')}\`: not a regular file (a FIFO, a device or a socket is never read)\n`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // `libcc compile /tmp` said "cannot read `/tmp`: no such file, or not readable".
