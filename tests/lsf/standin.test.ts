@@ -425,7 +425,9 @@ describe('requeue, kill and limits', () => {
     const lsf = standin({ timeoutSec: 300 });
     const running = await submit(lsf, ['-o', 'ticks.log', `${waitGate('a')}; echo ticked`]);
     const pending = await submit(lsf, ['-w', `done(${running})`, 'true']);
-    const doomed = await submit(lsf, ['sleep 30']);
+    // Long enough to outlast the wait for the stop below: a stopped `sleep` whose time ran out
+    // meanwhile ends at once when resumed (a CI run saw it finish before the second bresume).
+    const doomed = await submit(lsf, ['sleep 600']);
     await lsf.waitFor(() => el(lsf, running).state === 'RUN' && el(lsf, doomed).state === 'RUN', 5000, 'running');
     const stop = await lsf.run('bstop', [String(running), String(pending), String(doomed)]);
     expect(stop.stdout).toBe(`Job <${running}> is being stopped\nJob <${pending}> is being stopped\nJob <${doomed}> is being stopped\n`);
