@@ -9,7 +9,7 @@
 // (user + system of the child) and peak RSS come from GNU time (`/usr/bin/time -f`) when it is
 // installed, else wall from the clock, CPU from bash's `times` and no RSS.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,122 +100,132 @@ function median(runs) {
   return [...runs].sort((a, b) => a.wall - b.wall)[Math.floor((runs.length - 1) / 2)];
 }
 
-/** Every row for one size; `scripts` adds the generated-script rows. */
-export function benchSize(target, { scripts = true } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), `libcc-bench-${target}-`));
+/**
+ * Every row of each size, in one temporary directory removed only after the last size: on ext4
+ * without a journal, a new file skips every inode deleted in the last minute (five while the
+ * inode table is not yet written back), one look-up each (`recently_deleted` in the Linux
+ * kernel's fs/ext4/ialloc.c), so a removal just before would slow whichever of compile and
+ * `cp -r` creates its files first.
+ */
+export function benchSizes(sizes, options = {}) {
+  const parent = mkdtempSync(join(tmpdir(), 'libcc-bench-'));
   try {
-    const flow = generateCompileFlow(dir, target);
-    const out = join(dir, `scale_${target}`);
-    const node = (args) => measure([process.execPath, cli, ...args], { cwd: dir });
-    const rows = [];
-    const row = (what, m, extra = {}) => rows.push({ jobs: flow.jobs, what, ...m, ...extra });
-    row('check', node(['check', 'flow.lcp']));
-    row('plan', node(['plan', 'flow.lcp']));
-    // The same DAG walked by make (dry run, nothing built): the floor for `plan`.
-    if (hasMake) {
-      generateMakefile(dir, flow);
-      row('make -n (same DAG)', measure(['make', '-n', '-f', 'Makefile', 'all'], { cwd: dir }));
-    }
-    if (hasSnakemake && flow.jobs <= snakemakeMax) {
-      generateSnakefile(dir, flow);
-      const dry = measure(['snakemake', '-n', '-s', 'Snakefile', 'all'], { cwd: dir });
-      if (dry.status !== 0) throw new Error(`snakemake -n failed: ${dry.stdout.slice(-500)}`);
-      row('snakemake -n (same DAG)', dry);
-    }
-    // Compile into a new directory, then `cp -r` of it, in turn, `repeat` times: the floor swings
-    // with the file system's state (writeback of earlier runs), so each compile is paired with a
-    // copy made right after it, and the medians are shown. Nothing is removed until the end:
-    // removing a tree of 33k files just before makes ext4 search past the deleted inodes.
-    const compiles = [];
-    const copies = [];
-    let written = 0;
-    for (let k = 0; k < repeat; k++) {
-      const target = k === 0 ? out : join(dir, `again_${k}`);
-      spawnSync('sync');
-      const compile = node(['compile', 'flow.lcp', ...(k === 0 ? [] : ['-o', target])]);
-      if (compile.status !== 0) throw new Error(`compile failed: ${compile.stdout}`);
-      if (k === 0) written = Date.now();
-      spawnSync('sync');
-      compiles.push(compile);
-      copies.push(measure(['cp', '-r', target, join(dir, `copy_${k}`)]));
-    }
-    const size = treeSize(out);
-    const ratios = compiles.map((c, k) => c.wall / copies[k].wall);
-    row('compile', median(compiles), { files: size.files, bytes: size.bytes, runs: compiles.length, ratios });
-    row('cp -r output (floor)', median(copies), { runs: copies.length });
-    for (let k = 0; k < repeat; k++) {
-      rmSync(join(dir, `copy_${k}`), { recursive: true, force: true });
-      if (k > 0) rmSync(join(dir, `again_${k}`), { recursive: true, force: true });
-    }
-    // The stat index records only files older than its settling time (2 s): the first no-change
-    // re-compile after a write hashes every file and records them, the next ones trust them.
-    spawnSync('sleep', [String(Math.max(0, 2.5 - (Date.now() - written) / 1000))]);
-    row('compile (no change, first: hashes)', node(['compile', 'flow.lcp']));
-    row('compile (no change)', node(['compile', 'flow.lcp']));
-    // CI on a fresh clone: a manifest libcc did not write there is never trusted (a pull request
-    // can forge its hashes), so `--check` renders and compares. Without the record of the
-    // manifest's origin, the directory is as a checkout leaves it for libcc.
-    rmSync(join(out, '.libcc-cache', 'manifest-origin'), { force: true });
-    const checked = node(['compile', '--check', 'flow.lcp']);
-    if (checked.status !== 0) throw new Error(`compile --check failed: ${checked.stdout.slice(-500)}`);
-    row('compile --check (fresh clone: renders)', checked);
-    // A review of a one-line change: characterize's estimate rewrites the timing of every job in
-    // plan.json. "MB written" is the size of the patch printed.
-    const source = readFileSync(flow.lcp, 'utf8');
-    writeFileSync(flow.lcp, source.replace('estimate = 4h', 'estimate = 5h'));
-    const reviewed = node(['diff', 'flow.lcp']);
-    if (reviewed.status !== 0) throw new Error(`diff failed: ${reviewed.stdout.slice(-500)}`);
-    row('diff (one estimate changed)', reviewed, { bytes: Buffer.byteLength(reviewed.stdout) });
-    // The same change compiled: every file rendered and compared, plan.json and the manifest written.
-    const updated = node(['compile', 'flow.lcp']);
-    writeFileSync(flow.lcp, source);
-    if (updated.status !== 0) throw new Error(`compile failed: ${updated.stdout.slice(-500)}`);
-    row('compile (one estimate changed)', updated);
-    if (node(['compile', 'flow.lcp']).status !== 0) throw new Error('compile failed');
-    if (scripts) {
-      const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
-      const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
-      const bsubs = submit.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
-      row('submit.sh --dry-run (nothing done)', submit, { bsubs });
-      // The same with LSF job packs (site `lsf_max_pack_jobs`, IBM's initial LSB_MAX_PACK_JOBS).
-      const packed = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env: { ...env, LIBCC_LSF_MAX_PACK_JOBS: '300' } });
-      const packCalls = packed.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
-      row('submit.sh --dry-run (job packs of 300)', packed, { bsubs: packCalls });
-      // Nothing run yet: each job's state from its parents' (looked up far back in the job table).
-      row('status.sh (nothing run, no ledger)', measure([join(out, 'status.sh')], { env }));
-      // A run in flight: submitted through a bsub that only confirms, then asked about through a
-      // bjobs that answers PEND for every element the ledger names (status.sh reads one line a
-      // job from LSF), then forgotten (the ledger removed) for the rows below.
-      const fake = fakeLsf(dir, out, env.LIBCC_RUN_DIR);
-      const live = { ...env, PATH: `${fake}:${process.env.PATH}` };
-      const submitted = measure([join(out, 'submit.sh'), '--run-id', 'live'], { env: live });
-      if (submitted.status !== 0) throw new Error('submit.sh through the stand-in bsub failed');
-      row('submit.sh (a bsub that only confirms)', submitted);
-      row('status.sh (a run in flight: bjobs answers PEND for every job)', measure([join(out, 'status.sh')], { env: live }));
-      rmSync(join(env.LIBCC_RUN_DIR, 'ledger.tsv'));
-      writeDoneMarkers(out, env.LIBCC_RUN_DIR);
-      row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
-      row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
-      // A resume: every third characterize job to run again (its marker gone), with its post
-      // and merge: arrays over index lists (a library's characterize, its post 1:1 on it), and a
-      // merge per library.
-      const characterized = join(env.LIBCC_RUN_DIR, 'state', 'characterize');
-      readdirSync(characterized)
-        .sort()
-        .filter((_, i) => i % 3 === 0)
-        .forEach((name) => rmSync(join(characterized, name)));
-      const resume = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
-      row('submit.sh --dry-run (a third of characterize to run again)', resume, { bsubs: resume.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length });
-      row('status.sh (a third of characterize not run)', measure([join(out, 'status.sh')], { env }));
-      // Single jobs: element row and upstream cone read, then the command (which fails here:
-      // there are no kits), so this is the start-up plus a short failure.
-      row('jobs/post.sh lib0 1 (one job)', measure([join(out, 'jobs/post.sh'), 'n3.lib0', '1'], { env }));
-      row(`jobs/merge.sh n3 1 (cone of ${3 * flow.corners} jobs)`, measure([join(out, 'jobs/merge.sh'), 'n3', '1'], { env }));
-    }
-    return rows;
+    return sizes.flatMap((target) => benchSize(target, { ...options, parent }));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(parent, { recursive: true, force: true });
   }
+}
+
+/** Every row for one size, in a new directory below `parent` (left there); `scripts` adds the generated-script rows. */
+function benchSize(target, { scripts = true, parent }) {
+  const dir = mkdtempSync(join(parent, `${target}-`));
+  const flow = generateCompileFlow(dir, target);
+  const out = join(dir, `scale_${target}`);
+  const node = (args) => measure([process.execPath, cli, ...args], { cwd: dir });
+  const rows = [];
+  const row = (what, m, extra = {}) => rows.push({ jobs: flow.jobs, what, ...m, ...extra });
+  row('check', node(['check', 'flow.lcp']));
+  row('plan', node(['plan', 'flow.lcp']));
+  // The same DAG walked by make (dry run, nothing built): the floor for `plan`.
+  if (hasMake) {
+    generateMakefile(dir, flow);
+    row('make -n (same DAG)', measure(['make', '-n', '-f', 'Makefile', 'all'], { cwd: dir }));
+  }
+  if (hasSnakemake && flow.jobs <= snakemakeMax) {
+    generateSnakefile(dir, flow);
+    const dry = measure(['snakemake', '-n', '-s', 'Snakefile', 'all'], { cwd: dir });
+    if (dry.status !== 0) throw new Error(`snakemake -n failed: ${dry.stdout.slice(-500)}`);
+    row('snakemake -n (same DAG)', dry);
+  }
+  // Compile into a new directory, then `cp -r` of it, in turn, `repeat` times: the floor swings
+  // with the file system's state (writeback of earlier runs), so each compile is paired with a
+  // copy made right after it, and the medians are shown. Nothing is removed (see `benchSizes`).
+  const compiles = [];
+  const copies = [];
+  let written = 0;
+  for (let k = 0; k < repeat; k++) {
+    const target = k === 0 ? out : join(dir, `again_${k}`);
+    spawnSync('sync');
+    const compile = node(['compile', 'flow.lcp', ...(k === 0 ? [] : ['-o', target])]);
+    if (compile.status !== 0) throw new Error(`compile failed: ${compile.stdout}`);
+    if (k === 0) written = Date.now();
+    spawnSync('sync');
+    compiles.push(compile);
+    copies.push(measure(['cp', '-r', target, join(dir, `copy_${k}`)]));
+  }
+  const size = treeSize(out);
+  const ratios = compiles.map((c, k) => c.wall / copies[k].wall);
+  row('compile', median(compiles), { files: size.files, bytes: size.bytes, runs: compiles.length, ratios });
+  row('cp -r output (floor)', median(copies), { runs: copies.length });
+  // The stat index records only files older than its settling time (2 s): the first no-change
+  // re-compile after a write hashes every file and records them, the next ones trust them.
+  spawnSync('sleep', [String(Math.max(0, 2.5 - (Date.now() - written) / 1000))]);
+  row('compile (no change, first: hashes)', node(['compile', 'flow.lcp']));
+  row('compile (no change)', node(['compile', 'flow.lcp']));
+  // CI on a fresh clone: a manifest libcc did not write there is never trusted (a pull request
+  // can forge its hashes), so `--check` renders and compares. Without the record of the
+  // manifest's origin, the directory is as a checkout leaves it for libcc.
+  rmSync(join(out, '.libcc-cache', 'manifest-origin'), { force: true });
+  const checked = node(['compile', '--check', 'flow.lcp']);
+  if (checked.status !== 0) throw new Error(`compile --check failed: ${checked.stdout.slice(-500)}`);
+  row('compile --check (fresh clone: renders)', checked);
+  // A review of a one-line change: characterize's estimate rewrites the timing of every job in
+  // plan.json. "MB written" is the size of the patch printed.
+  const source = readFileSync(flow.lcp, 'utf8');
+  writeFileSync(flow.lcp, source.replace('estimate = 4h', 'estimate = 5h'));
+  const reviewed = node(['diff', 'flow.lcp']);
+  if (reviewed.status !== 0) throw new Error(`diff failed: ${reviewed.stdout.slice(-500)}`);
+  row('diff (one estimate changed)', reviewed, { bytes: Buffer.byteLength(reviewed.stdout) });
+  // The same change compiled: every file rendered and compared, plan.json and the manifest written.
+  const updated = node(['compile', 'flow.lcp']);
+  writeFileSync(flow.lcp, source);
+  if (updated.status !== 0) throw new Error(`compile failed: ${updated.stdout.slice(-500)}`);
+  row('compile (one estimate changed)', updated);
+  if (node(['compile', 'flow.lcp']).status !== 0) throw new Error('compile failed');
+  if (scripts) {
+    const env = { KIT_ROOT: join(dir, 'kits'), LIBCC_RUN_DIR: join(dir, 'run') };
+    const submit = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
+    const bsubs = submit.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
+    row('submit.sh --dry-run (nothing done)', submit, { bsubs });
+    // The same with LSF job packs (site `lsf_max_pack_jobs`, IBM's initial LSB_MAX_PACK_JOBS).
+    const packed = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env: { ...env, LIBCC_LSF_MAX_PACK_JOBS: '300' } });
+    const packCalls = packed.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length;
+    row('submit.sh --dry-run (job packs of 300)', packed, { bsubs: packCalls });
+    // Nothing run yet: each job's state from its parents' (looked up far back in the job table).
+    row('status.sh (nothing run, no ledger)', measure([join(out, 'status.sh')], { env }));
+    // A run in flight: submitted through a bsub that only confirms, then asked about through a
+    // bjobs that answers PEND for every element the ledger names (status.sh reads one line a
+    // job from LSF), then forgotten (the ledger removed) for the rows below.
+    const fake = fakeLsf(dir, out, env.LIBCC_RUN_DIR);
+    const live = { ...env, PATH: `${fake}:${process.env.PATH}` };
+    const submitted = measure([join(out, 'submit.sh'), '--run-id', 'live'], { env: live });
+    if (submitted.status !== 0) throw new Error('submit.sh through the stand-in bsub failed');
+    row('submit.sh (a bsub that only confirms)', submitted);
+    row('status.sh (a run in flight: bjobs answers PEND for every job)', measure([join(out, 'status.sh')], { env: live }));
+    rmSync(join(env.LIBCC_RUN_DIR, 'ledger.tsv'));
+    writeDoneMarkers(out, env.LIBCC_RUN_DIR);
+    row('submit.sh --dry-run (all done)', measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env }));
+    row('status.sh (all done, no ledger)', measure([join(out, 'status.sh')], { env }));
+    // A resume: every third characterize job to run again (its marker gone), with its post
+    // and merge: arrays over index lists (a library's characterize, its post 1:1 on it), and a
+    // merge per library.
+    // Moved aside, not removed: freed inodes would slow the next size's compile (see `benchSizes`).
+    const characterized = join(env.LIBCC_RUN_DIR, 'state', 'characterize');
+    const aside = join(dir, 'markers-aside');
+    mkdirSync(aside);
+    readdirSync(characterized)
+      .sort()
+      .filter((_, i) => i % 3 === 0)
+      .forEach((name) => renameSync(join(characterized, name), join(aside, name)));
+    const resume = measure([join(out, 'submit.sh'), '--dry-run', '--run-id', 'bench'], { env });
+    row('submit.sh --dry-run (a third of characterize to run again)', resume, { bsubs: resume.stdout.split('\n').filter((l) => l.startsWith('bsub ')).length });
+    row('status.sh (a third of characterize not run)', measure([join(out, 'status.sh')], { env }));
+    // Single jobs: element row and upstream cone read, then the command (which fails here:
+    // there are no kits), so this is the start-up plus a short failure.
+    row('jobs/post.sh lib0 1 (one job)', measure([join(out, 'jobs/post.sh'), 'n3.lib0', '1'], { env }));
+    row(`jobs/merge.sh n3 1 (cone of ${3 * flow.corners} jobs)`, measure([join(out, 'jobs/merge.sh'), 'n3', '1'], { env }));
+  }
+  return rows;
 }
 
 export function printCompileTable(rows) {
@@ -267,6 +277,5 @@ export function printCompileTable(rows) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = (process.env.LIBCC_BENCH_SIZES ?? '1000,10000').split(',').map(Number).filter((n) => n > 0);
-  const rows = sizes.flatMap((n) => benchSize(n, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' }));
-  printCompileTable(rows);
+  printCompileTable(benchSizes(sizes, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' }));
 }

@@ -5,7 +5,7 @@
 // LIBCC_BENCH_SIZES=1000,10000,100000). Last, the CLI-startup rows (bench/startup.js).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { benchSize, hasGnuTime, printCompileTable } from './compile-scale.js';
+import { benchSizes, hasGnuTime, printCompileTable } from './compile-scale.js';
 import { measureStartup } from './startup.js';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -50,7 +50,7 @@ console.log('');
 console.log(
   `Compile at scale (copy -> characterize -> post per library x corner, merge per library; ${hasGnuTime ? 'wall, CPU and peak RSS by /usr/bin/time' : 'no /usr/bin/time: CPU from bash times, no RSS'}; scripts rows up to 10k jobs)`,
 );
-printCompileTable(compileSizes.flatMap((n) => benchSize(n, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' })));
+printCompileTable(benchSizes(compileSizes, { scripts: process.env.LIBCC_BENCH_SCRIPTS !== '0' }));
 
 // CLI startup: whole `libcc` processes against bare Node, in this run (bench/startup.js).
 const startup = measureStartup(10);
