@@ -107,7 +107,6 @@ function whyUnreadable(path: string): string {
   }
 }
 
-
 /** What to give instead of a directory: the one pipeline file in it, if it has exactly one. */
 function pipelineInDirectoryHelp(dir: string): string {
   let names: string[] = [];
