@@ -108,12 +108,50 @@ function median(runs) {
  * `cp -r` creates its files first.
  */
 export function benchSizes(sizes, options = {}) {
+  const device = journalLessExt4(tmpdir());
+  if (device !== undefined) {
+    console.error(
+      `note: ${tmpdir()} is on ext4 without a journal (${device}): a file or tree removed there in the last five minutes slows the compile and cp -r rows (docs/performance.md, "The file system's state")`,
+    );
+  }
   const parent = mkdtempSync(join(tmpdir(), 'libcc-bench-'));
   try {
     return sizes.flatMap((target) => benchSize(target, { ...options, parent }));
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }
+}
+
+/**
+ * The device of the ext4 file system holding `dir` when it has no journal (Linux: the mount with
+ * the longest mount point above `dir` in /proc/self/mountinfo; a journal shows as a
+ * `<device>-<inode>` entry in /proc/fs/jbd2), else undefined.
+ */
+function journalLessExt4(dir) {
+  let mounts;
+  try {
+    mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  let best;
+  for (const line of mounts) {
+    const [left, right] = line.split(' - ');
+    if (right === undefined) continue;
+    const point = left.split(' ')[4];
+    const [type, source] = right.split(' ');
+    const inside = point === '/' || dir === point || dir.startsWith(`${point}/`);
+    if (inside && (best === undefined || point.length >= best.point.length)) best = { point, type, source };
+  }
+  if (best?.type !== 'ext4' || !best.source.startsWith('/dev/')) return undefined;
+  const name = best.source.slice('/dev/'.length);
+  let journals = [];
+  try {
+    journals = readdirSync('/proc/fs/jbd2');
+  } catch {
+    // No jbd2 at all: no ext4 file system has a journal.
+  }
+  return journals.some((entry) => entry.startsWith(`${name}-`)) ? undefined : best.source;
 }
 
 /** Every row for one size, in a new directory below `parent` (left there); `scripts` adds the generated-script rows. */
