@@ -13,7 +13,8 @@
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { isExecutable } from '../emit/file-modes.js';
-import { asBytes, expectedOf, MANIFEST, readManifest, type Content } from './compile.js';
+import { MANIFEST } from './generated-dir.js';
+import { asBytes, expectedOf, readManifest, type Content } from './manifest.js';
 import { probeBytes, UnsafePathError, type Expected } from './safe-fs.js';
 
 /** Lines of context around each change, as git shows them. */

@@ -19,7 +19,7 @@ import type { Analysis } from '../driver/analyse.js';
 import type { LoadedProgram } from '../syntax/load.js';
 import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
-import { writeAtomically } from './compile.js';
+import { writeAtomically } from './write-atomically.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';

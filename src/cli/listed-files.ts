@@ -1,5 +1,5 @@
 /**
- * The no-change fast path's check of the files a manifest lists (compile.ts, `verifyUnchanged`):
+ * The no-change fast path's check of the files a manifest lists (up-to-date.ts, `verifyUnchanged`):
  * each present as a plain file, with its listed hash and mode — vouched for by the stat index
  * (stat-index.ts) or hashed. Done on a range of the manifest's entries, so that a big directory
  * can be checked on two threads (verify-thread.ts): the ranges' outcomes, put together in

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { dirname, join, posix, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyse, dedupeDiagnostics, renderForWriting, type Analysis } from '../driver/analyse.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
@@ -24,7 +24,14 @@ import { formatPlanJson, formatPlanText } from '../graph/format-plan.js';
 import type { Plan } from '../graph/plan.js';
 import type { CheckedProgram } from '../check/model.js';
 import { expandCheckPaths } from './check-paths.js';
-import { abandonEarlyWrite, acquireLock, beginEarlyWrite, ClobberError, type EarlyWrite, finishEarlyWrite, interrupted, MANIFEST, ManifestError, relativeFrom, pendingManifest, staleness, verifyUnchanged, writeAtomically, writeGenerated } from './compile.js';
+import { abandonEarlyWrite, beginEarlyWrite, type EarlyWrite, finishEarlyWrite } from './early-write.js';
+import { ClobberError, MANIFEST, ManifestError } from './generated-dir.js';
+import { interrupted } from './journal.js';
+import { pendingManifest } from './manifest.js';
+import { acquireLock } from './output-lock.js';
+import { staleness, verifyUnchanged } from './up-to-date.js';
+import { writeAtomically } from './write-atomically.js';
+import { writeGenerated } from './write-generated.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
 import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
 import { hasManifestOrigin } from './manifest-origin.js';
@@ -647,6 +654,14 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   // Made when read; a compile into an empty directory makes it from the hashes it takes while writing.
   files.set(MANIFEST, pendingManifest(emitted.files, header, options.history === undefined ? digest() : undefined));
   return { outDir, rootPath: loaded.rootPath, files, fileCount: files.size, jobs: plan.jobs.length };
+}
+
+/**
+ * `from` as seen from `dir`, with `/` separators, for header comments: control characters (a
+ * newline in a file name would end the comment and start code) become `?`.
+ */
+function relativeFrom(dir: string, from: string): string {
+  return relative(resolve(dir), resolve(from)).split(sep).join('/').replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Whether a generated directory's manifest is one libcc wrote there itself.
  *
- * The no-change fast path (`verifyUnchanged`, compile.ts) takes the hashes a manifest lists as
+ * The no-change fast path (`verifyUnchanged`, up-to-date.ts) takes the hashes a manifest lists as
  * those of the files a compile would write, and its `# inputs` line as proof that the inputs are
  * the same. Both come from the repository. The `# inputs` line is a digest of public things —
  * libcc's version, templates and source, the pipeline's files, the options — so a pull request

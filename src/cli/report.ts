@@ -13,7 +13,8 @@ import { renderReportHtml } from '../report/html.js';
 import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
 import { readEvents, readRun } from '../report/read-run.js';
-import { MANIFEST, writeAtomically } from './compile.js';
+import { MANIFEST } from './generated-dir.js';
+import { writeAtomically } from './write-atomically.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export interface ReportCliOptions {

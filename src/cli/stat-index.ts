@@ -1,7 +1,7 @@
 /**
  * The stat index: what a no-change re-compile needs to trust a generated file without reading it.
  *
- * `verifyUnchanged` (compile.ts) must know that every file the manifest lists still holds its
+ * `verifyUnchanged` (up-to-date.ts) must know that every file the manifest lists still holds its
  * listed bytes. Hashing them all back is the price of noticing a hand edit (221 MB at 100k
  * jobs). As git's index does, this file remembers, per generated file, the `lstat` fields it had
  * when libcc last hashed it — device, inode, size, mode, modification and change times — with the

@@ -6,7 +6,8 @@
  * from the start of the thread to its outcome, as `verifyUnchanged` is run under it.
  */
 import { Worker } from 'node:worker_threads';
-import { acquireLock, manifestRecords } from './compile.js';
+import { manifestRecords } from './manifest.js';
+import { acquireLock } from './output-lock.js';
 import { threadScript } from './threads.js';
 import type { VerifyReply } from './verify-thread.js';
 

@@ -16,7 +16,7 @@
  * `ListedRange` with every line resolved.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { verifyListedFiles, type ListedHelper } from './compile.js';
+import { verifyListedFiles, type ListedHelper } from './up-to-date.js';
 import { verifyResolved, type ListedEntry, type ListedRange } from './listed-files.js';
 import { threadScript } from './threads.js';
 

@@ -113,7 +113,7 @@ describe('a compile killed at any point', () => {
 
 describe('a big first compile (decks on the writer thread)', () => {
   it('leaves nothing or the new tree when it dies while the thread writes; the next compile completes it', async () => {
-    generateCompileFlow(dirname(h.flow), 3100); // 1 024 decks: written early (compile.ts beginEarlyWrite)
+    generateCompileFlow(dirname(h.flow), 3100); // 1 024 decks: written early (early-write.ts beginEarlyWrite)
     expect((await runCli('compile', h.flow, '-o', h.out)).code).toBe(0);
     const newTree = tree(h.out);
     rmSync(h.out, { recursive: true });

@@ -9,7 +9,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOT_FROM_HERE, sha256 } from '../../src/cli/compile.js';
+import { sha256 } from '../../src/cli/manifest.js';
+import { NOT_FROM_HERE } from '../../src/cli/up-to-date.js';
 import { runCli } from '../helpers/cli.js';
 import { exampleSources, FAST_PATH_NOT_TAKEN, FAST_PATH_TAKEN, useFastPathNotes } from '../helpers/fast-path.js';
 

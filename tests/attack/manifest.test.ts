@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync, symlinkSync, existsSync, truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/cli/compile.js';
+import { sha256 } from '../../src/cli/manifest.js';
 import { MAX_PATH_BYTES } from '../../src/cli/safe-fs.js';
 import { runCli } from '../helpers/cli.js';
 import { hostile, SECRET, type Hostile } from './hostile.js';

@@ -1,4 +1,4 @@
-// The no-change compile's fast path (src/cli/inputs.ts, `verifyUnchanged` in src/cli/compile.ts):
+// The no-change compile's fast path (src/cli/inputs.ts, `verifyUnchanged` in src/cli/up-to-date.ts):
 // taken only when every input is the one the manifest records and every file is as listed; the
 // debug note (`LIBCC_DEBUG_FASTPATH=1`) says which path ran. When it is not taken, the full
 // compile runs and behaves exactly as without the fast path.
@@ -7,7 +7,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MANIFEST, NOT_FROM_HERE, sha256 } from '../../src/cli/compile.js';
+import { MANIFEST } from '../../src/cli/generated-dir.js';
+import { sha256 } from '../../src/cli/manifest.js';
+import { NOT_FROM_HERE } from '../../src/cli/up-to-date.js';
 import { inputsDigest, libccIdentity, newInputReads } from '../../src/cli/inputs.js';
 import { recordManifestOrigin } from '../../src/cli/manifest-origin.js';
 import { runCli } from '../helpers/cli.js';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTwoFilesPatch, diffLines, FILE_HEADERS_ONLY } from 'diff';
 import fc from 'fast-check';
 import { diffGenerated, editsExceed, patch, regionPatch } from '../../src/cli/diff.js';
-import { MANIFEST } from '../../src/cli/compile.js';
+import { MANIFEST } from '../../src/cli/generated-dir.js';
 import { runCli } from '../helpers/cli.js';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';

@@ -1,5 +1,5 @@
 /**
- * A big first compile writes its decks on a thread while it emits the rest (src/cli/compile.ts
+ * A big first compile writes its decks on a thread while it emits the rest (src/cli/early-write.ts
  * `beginEarlyWrite`, `finishEarlyWrite`, `abandonEarlyWrite`): the same tree and manifest as
  * `writeGenerated`; only into a directory a first compile may fill, and never when anything stands
  * in the way (then the ordinary write refuses as it always does); given up, it leaves the
@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';
-import { abandonEarlyWrite, beginEarlyWrite, finishEarlyWrite, LOCK, MANIFEST, pendingManifest, writeGenerated, type Content } from '../../src/cli/compile.js';
+import { abandonEarlyWrite, beginEarlyWrite, finishEarlyWrite } from '../../src/cli/early-write.js';
+import { LOCK, MANIFEST } from '../../src/cli/generated-dir.js';
+import { pendingManifest, type Content } from '../../src/cli/manifest.js';
+import { writeGenerated } from '../../src/cli/write-generated.js';
 import { UnsafePathError } from '../../src/cli/safe-fs.js';
 import { StageWriter } from '../../src/cli/stage-writer.js';
 import { runCli } from '../helpers/cli.js';

@@ -11,7 +11,9 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';
-import { MANIFEST, parseManifest, verifyListedFiles, type ListedHelper } from '../../src/cli/compile.js';
+import { MANIFEST } from '../../src/cli/generated-dir.js';
+import { parseManifest } from '../../src/cli/manifest.js';
+import { verifyListedFiles, type ListedHelper } from '../../src/cli/up-to-date.js';
 import { joinRanges, verifyRange, verifyResolved, type ListedEntry } from '../../src/cli/listed-files.js';
 import { recordManifestOrigin } from '../../src/cli/manifest-origin.js';
 import { SETTLE_MS, StatIndex, writeStatIndex } from '../../src/cli/stat-index.js';

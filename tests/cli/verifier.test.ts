@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: JavaScript without types (the benchmark's pipeline generator)
 import { generateCompileFlow } from '../../bench/compile-flow.js';
-import { LOCK, MANIFEST } from '../../src/cli/compile.js';
+import { LOCK, MANIFEST } from '../../src/cli/generated-dir.js';
 import { recordManifestOrigin } from '../../src/cli/manifest-origin.js';
 import { SETTLE_MS } from '../../src/cli/stat-index.js';
 import { runCli } from '../helpers/cli.js';
