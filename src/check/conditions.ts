@@ -270,7 +270,7 @@ function resolveField(ctx: CheckContext, expression: Expression, scope: Conditio
   const entity = expression.path[0]!.name as FanoutKey;
   const fieldName = expression.path[1]!;
   const fields = entityFields(entity, scope.attributes);
-  const type = fields[fieldName.name];
+  const type = Object.hasOwn(fields, fieldName.name) ? fields[fieldName.name] : undefined;
   if (type === undefined || expression.path.length > 2) {
     const hint = type === undefined ? didYouMean(fieldName.name, Object.keys(fields)) : undefined;
     ctx.report('LCP2010', type === undefined ? fieldName.span : expression.span, `\`${entity}\` has no field \`${expression.path.slice(1).map((p) => p.name).join('.')}\``, {

@@ -91,9 +91,10 @@ export function readBlock(ctx: CheckContext, block: Block, schema: BlockSchema, 
 
     const key = item.key.name;
     if (key === '') continue; // recovered from a syntax error, already reported
-    const shape = schema.properties[key] ?? (schema.open ? 'value' : undefined);
+    // Own properties only: `toString` or `constructor` is no property of any block.
+    const shape = Object.hasOwn(schema.properties, key) ? schema.properties[key] : schema.open ? 'value' : undefined;
     if (shape === undefined) {
-      const synonym = SYNONYMS[key];
+      const synonym = Object.hasOwn(SYNONYMS, key) ? SYNONYMS[key] : undefined;
       const isSynonym = synonym !== undefined && known.includes(synonym);
       const hint = isSynonym ? `did you mean \`${synonym}\`?` : didYouMean(key, known);
       ctx.report('LCP2006', item.key.span, `unknown property \`${key}\` in ${what}`, {

@@ -114,7 +114,7 @@ function resolveInterpolation(
       });
       return undefined;
     }
-    if (!(field.name in fields)) {
+    if (!Object.hasOwn(fields, field.name)) {
       const hint = didYouMean(field.name, Object.keys(fields));
       ctx.report('LCP2010', field.span, `\`${name}\` has no field \`${field.name}\``, {
         label: 'unknown field',
@@ -137,7 +137,7 @@ function resolveInterpolation(
         return undefined;
       }
       const known = FORMATS[type];
-      if (!(format.name in known)) {
+      if (!Object.hasOwn(known, format.name)) {
         const hint = didYouMean(format.name, Object.keys(known));
         ctx.report('LCP2013', format.span, `unknown format \`${format.name}\` for ${type === 'memory' ? 'a memory size' : `a ${type}`}`, {
           label: 'unknown format',

@@ -6,12 +6,12 @@
 import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FreshTree } from './fresh-tree.js';
-import { checkGeneratedPath, fileMode, JOURNAL, MANIFEST, printable, RESERVED, refuseUngeneratable, STAGE } from './generated-dir.js';
+import { checkGeneratedPath, fileMode, foreignContent, JOURNAL, MANIFEST, printable, RESERVED, refuseUngeneratable, STAGE } from './generated-dir.js';
 import { discardUncommitted, recover, removeStage } from './journal.js';
 import { recordManifestOrigin } from './manifest-origin.js';
 import { asBytes, readManifest, type Content } from './manifest.js';
 import { acquireLock } from './output-lock.js';
-import { encodePieces, hasEntries, lstatOrUndefined, probe, UnsafePathError } from './safe-fs.js';
+import { encodePieces, lstatOrUndefined, probe, UnsafePathError } from './safe-fs.js';
 import { StageWriter, STREAM_CHUNK } from './stage-writer.js';
 import { forgetVerified } from './write-generated.js';
 
@@ -50,7 +50,7 @@ export function beginEarlyWrite(dir: string): EarlyWrite | undefined {
   try {
     mkdirSync(dir, { recursive: true });
     if (lstatSync(dir).isSymbolicLink() || !statSync(dir).isDirectory()) return abandoned();
-    if (probe(dir, MANIFEST).kind === 'missing' && probe(dir, JOURNAL).kind === 'missing' && hasEntries(dir, RESERVED)) return abandoned();
+    if (probe(dir, MANIFEST).kind === 'missing' && probe(dir, JOURNAL).kind === 'missing' && foreignContent(dir) !== undefined) return abandoned();
     release = acquireLock(dir);
     recover(dir);
     forgetVerified(dir);

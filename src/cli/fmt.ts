@@ -27,7 +27,7 @@ import { renderShort } from '../diagnostics/render.js';
 import { createSourceFile } from '../diagnostics/source.js';
 import { formatLcp } from '../syntax/format.js';
 import { displayPath } from '../syntax/load.js';
-import { REPORT_BUG } from './io.js';
+import { REPORT_BUG, terminalSafe } from './io.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export interface FmtIo {
@@ -87,13 +87,13 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     const writes = !options.check && !options.diff;
     const refused = stdin ? undefined : (io.refuse?.(file) ?? (writes ? (io.refuseWrite ?? linkOnTheWayRefusal)(file) : undefined));
     if (refused !== undefined) {
-      io.stderr(`libcc: error: ${refused}\n`);
+      io.stderr(terminalSafe(`libcc: error: ${refused}\n`));
       fail(EXIT_IO);
       continue;
     }
     const text = stdin ? io.readStdin?.() : io.read(file);
     if (text === undefined) {
-      io.stderr(`libcc: error: cannot read \`${stdin ? 'standard input' : file}\`: no such file, or not readable\n`);
+      io.stderr(terminalSafe(`libcc: error: cannot read \`${stdin ? 'standard input' : file}\`: no such file, or not readable\n`));
       fail(EXIT_IO);
       continue;
     }
@@ -111,7 +111,7 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     }
     if ('diagnostics' in result) {
       io.stderr(renderShort(result.diagnostics, new Map([[source.path, source]])));
-      io.stderr(`libcc: \`${file}\` has syntax errors: not formatted\n`);
+      io.stderr(terminalSafe(`libcc: \`${file}\` has syntax errors: not formatted\n`));
       fail(EXIT_DIAGNOSTICS);
       continue;
     }
@@ -128,24 +128,24 @@ export function fmtCommand(files: readonly string[], options: FmtOptions, io: Fm
     }
     if (options.check) {
       unformatted.push(file);
-      io.stdout(`would reformat: ${file}\n`);
+      io.stdout(terminalSafe(`would reformat: ${file}\n`));
       fail(EXIT_DIAGNOSTICS);
       continue;
     }
     try {
       io.write(file, result.text);
     } catch (error) {
-      io.stderr(`libcc: error: cannot write \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr(terminalSafe(`libcc: error: cannot write \`${file}\`: ${error instanceof Error ? error.message : String(error)}\n`));
       fail(EXIT_IO);
       continue;
     }
-    io.stdout(`formatted: ${file}\n`);
+    io.stdout(terminalSafe(`formatted: ${file}\n`));
   }
   if (options.diff) {
     // The patch is the whole output (pipe it to `git apply` or `patch -p1`).
   } else if (options.check && exitCode === EXIT_OK) {
     const only = files[0] === '-' ? (options.stdinFilename ?? STDIN_NAME) : files[0];
-    io.stdout(`ok: ${files.length === 1 ? only : `${files.length} files`} already formatted\n`);
+    io.stdout(terminalSafe(`ok: ${files.length === 1 ? only : `${files.length} files`} already formatted\n`));
   } else if (unformatted.length > 0) {
     const plural = unformatted.length === 1 ? 'file is' : 'files are';
     io.stdout(`${unformatted.length} ${plural} not formatted: run \`libcc fmt\` on ${unformatted.length === 1 ? 'it' : 'them'}\n`);

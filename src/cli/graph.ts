@@ -20,6 +20,7 @@ import type { LoadedProgram } from '../syntax/load.js';
 import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
 import { writeAtomically } from './write-atomically.js';
+import { terminalSafe } from './io.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
@@ -43,7 +44,7 @@ export function graphCommand(analysis: Analysis, options: GraphCommandOptions, o
     // The rule of `compile -o` (safe-fs.ts): `-o site/graph.html` with a committed `site -> /elsewhere` is refused.
     const refused = committedLinkRefusal(options.output, [process.cwd(), dirname(loaded.rootPath)], `to write ${options.output}`, 'give the real path with -o');
     if (refused !== undefined) {
-      output.stderr(`libcc: error: ${refused}\n`);
+      output.stderr(terminalSafe(`libcc: error: ${refused}\n`));
       return 2;
     }
   }
@@ -67,7 +68,7 @@ export function graphCommand(analysis: Analysis, options: GraphCommandOptions, o
   if (tooLarge !== undefined) {
     // Options that ask for a picture no layout makes in reasonable time or memory: a usage error.
     output.stderr(
-      `libcc: error: ${tooLarge.message}\n` +
+      terminalSafe(`libcc: error: ${tooLarge.message}\n`) +
         'help: group the jobs with a smaller --max-jobs (arrays, then stages, become one node each), or draw every job with --format dot or --format mermaid, which libcc does not lay out\n',
     );
     return 2;
@@ -81,9 +82,9 @@ export function graphCommand(analysis: Analysis, options: GraphCommandOptions, o
     // Never through a link at that name (a repository can commit `graph.html -> ~/.bashrc`): replaced instead.
     writeAtomically(options.output, text);
   } catch (error) {
-    output.stderr(`libcc: error: cannot write \`${options.output}\`: ${error instanceof Error ? error.message : String(error)}\n`);
+    output.stderr(terminalSafe(`libcc: error: cannot write \`${options.output}\`: ${error instanceof Error ? error.message : String(error)}\n`));
     return 2;
   }
-  output.stdout(`wrote ${options.output}\n`);
+  output.stdout(terminalSafe(`wrote ${options.output}\n`));
   return 0;
 }

@@ -17,7 +17,7 @@ import { basename, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import { compileTemplate } from '../emit/render.js';
 import { shQuote } from '../emit/shell.js';
 import { KEYWORD_WORDS } from '../syntax/tokens.js';
-import { packageRoot, packageVersion } from './io.js';
+import { packageRoot, packageVersion, terminalSafe } from './io.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 /** The files of a scaffold, in the order they are written: output name ← template name. */
@@ -192,7 +192,7 @@ export function initCommand(dir: string | undefined, options: { name?: string },
     ({ written } = initProject(target, options));
   } catch (error) {
     if (error instanceof InitError) {
-      output.stderr(`libcc: error: ${error.message}\n`);
+      output.stderr(terminalSafe(`libcc: error: ${error.message}\n`));
       return 2;
     }
     throw error;
@@ -201,8 +201,10 @@ export function initCommand(dir: string | undefined, options: { name?: string },
   const prefix = target === '.' ? '' : `${target.replace(/\/+$/, '')}/`;
   const here = target === '.' ? '' : `cd ${/^[A-Za-z0-9_.\/+-]+$/.test(target) ? target : shQuote(target)} && `;
   output.stdout(
-    `created pipeline \`${name}\` in ${target === '.' ? 'the current directory' : target}: ${written.map((file) => `${prefix}${file}`).join(', ')}\n` +
-      `next: ${here}npx libcc check . && npx libcc compile flow.lcp && KIT_DIR=/tmp ./${name}/run-local.sh -j 2  (see ${prefix}README.md)\n`,
+    terminalSafe(
+      `created pipeline \`${name}\` in ${target === '.' ? 'the current directory' : target}: ${written.map((file) => `${prefix}${file}`).join(', ')}\n` +
+        `next: ${here}npx libcc check . && npx libcc compile flow.lcp && KIT_DIR=/tmp ./${name}/run-local.sh -j 2  (see ${prefix}README.md)\n`,
+    ),
   );
   return 0;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { safeText } from '../diagnostics/render.js';
 import { safeFileSystemHost } from '../syntax/read-source.js';
 
 /**
@@ -50,6 +51,16 @@ export const fileSystemHost = safeFileSystemHost;
  * language server finds it too).
  */
 export { linkLeavesDirectory } from '../syntax/read-source.js';
+
+/**
+ * A message of libcc's own that names things from the user or a repository (file names, the
+ * output directory, a lock's holder, a run's stage and job names) made safe for a terminal:
+ * control characters other than the line break (C0, DEL, C1) are shown as `\u{1b}`, as
+ * diagnostics show them (`safeText`), so that a hostile name cannot drive the terminal.
+ */
+export function terminalSafe(text: string): string {
+  return safeText(text, Number.POSITIVE_INFINITY);
+}
 
 /** The path as users see it in diagnostics: relative to the working directory when inside it. */
 export function userPath(path: string): string {

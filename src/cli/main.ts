@@ -33,7 +33,7 @@ import { staleness, verifyUnchanged } from './up-to-date.js';
 import { writeAtomically } from './write-atomically.js';
 import { writeGenerated } from './write-generated.js';
 import { inputsDigest, libccIdentity, newInputReads, recordingLoaderHost, recordingTemplates, type InputReads } from './inputs.js';
-import { checkOutputDir, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
+import { checkOutputDir, committedLinkRefusal, lstatOrUndefined, UnsafePathError } from './safe-fs.js';
 import { hasManifestOrigin } from './manifest-origin.js';
 import { collectGarbage } from './collect-garbage.js';
 import { Verifier } from './verifier.js';
@@ -42,7 +42,7 @@ import { completionModel, completionScript, SHELLS, type Shell } from './complet
 import { fmtCommand, STDIN_NAME } from './fmt.js';
 import { initCommand } from './init.js';
 import { configureGraphCommand, type GraphCliOptions } from './graph-options.js';
-import { drained, fileSystemHost, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, userPath, useColor, write } from './io.js';
+import { drained, fileSystemHost, linkLeavesDirectory, packageRoot, packageVersion, REPORT_BUG, terminalSafe, userPath, useColor, write } from './io.js';
 import { configureReportCommand, planWithHistory, reportCommand, type ReportCliOptions } from './report.js';
 
 export const EXIT_OK = 0;
@@ -131,7 +131,11 @@ function pipelineInDirectoryHelp(dir: string): string {
 
 /** Templates from disk: next to the pipeline, the site's (`--templates`), libcc's own. */
 function templatesFor(loaded: LoadedProgram, options: { templates?: string }): TemplateHost {
-  if (options.templates !== undefined && !isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
+  if (options.templates !== undefined) {
+    const refused = committedLinkRefusal(options.templates, repositoryRoots(loaded), `to read templates from ${options.templates}`, 'give the real path with --templates', { last: true });
+    if (refused !== undefined) throw new UsageError(refused);
+    if (!isDirectory(options.templates)) throw new UsageError(`no templates directory \`${options.templates}\``);
+  }
   return fileSystemTemplates({
     flowDir: dirname(loaded.rootPath),
     ...(options.templates === undefined ? {} : { siteDir: options.templates }),
@@ -186,7 +190,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     .exitOverride()
     .configureOutput({
       writeOut: (text) => output.stdout(text),
-      writeErr: (text) => output.stderr(text),
+      // Commander's messages quote the arguments (`unknown option '…'`).
+      writeErr: (text) => output.stderr(terminalSafe(text)),
     });
 
   /** `--scheduler`: overrides the site's `scheduler` (check and plan validate for it too). */
@@ -249,7 +254,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.stdout(renderGithub(diagnostics, sources));
     } else {
       output.stdout(renderDiagnostics(diagnostics, sources, format, useColor(process.stdout, options.color)));
-      if (format === 'rich' && everything.length === 0 && !options.quiet) output.stdout(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`);
+      if (format === 'rich' && everything.length === 0 && !options.quiet) output.stdout(terminalSafe(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no problems\n`));
     }
     const plural = `${warnings} warning${warnings === 1 ? '' : 's'}`;
     if (hasErrors(everything)) exitCode = EXIT_DIAGNOSTICS;
@@ -284,7 +289,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     let plan = analysis.plan;
     if (options.history !== undefined && analysis.program !== undefined) {
       const learned = planWithHistory(analysis.program, plan, options.history, options.slots);
-      for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+      for (const p of learned.problems) output.stderr(terminalSafe(`libcc: warning: ${p}\n`));
       plan = learned.plan;
       // The estimates' errors: after a text plan on stdout, on stderr beside JSON.
       if (options.format === 'json') output.stderr(learned.text);
@@ -344,7 +349,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
     generated = undefined;
     if (big) collectGarbage();
     if (interrupted(outDir)) {
-      output.stderr(`libcc: note: a compile into ${outDir} was interrupted; the next compile completes it\n`);
+      output.stderr(terminalSafe(`libcc: note: a compile into ${outDir} was interrupted; the next compile completes it\n`));
     }
     let printed = false;
     await refusalsAsUsageErrorsAsync(async () => {
@@ -440,18 +445,15 @@ export async function main(argv: readonly string[], output: Output = processOutp
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      output.stderr(`libcc: error: ${error.message}\n${error.help === undefined ? '' : `help: ${error.help}\n`}`);
+      output.stderr(terminalSafe(`libcc: error: ${error.message}\n${error.help === undefined ? '' : `help: ${error.help}\n`}`));
       return EXIT_USAGE;
     }
     if (isEnvironmentError(error)) {
-      output.stderr(`libcc: error: ${error.message} (the file system refused; not a problem of the pipeline or of libcc)\n`);
+      output.stderr(terminalSafe(`libcc: error: ${error.message} (the file system refused; not a problem of the pipeline or of libcc)\n`));
       return EXIT_USAGE;
     }
     const detail = process.env.LIBCC_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
-    output.stderr(
-      `libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n` +
-        REPORT_BUG,
-    );
+    output.stderr(terminalSafe(`libcc: internal error: ${error instanceof Error ? error.message : String(error)}${detail}\n`) + REPORT_BUG);
     return EXIT_USAGE;
   }
 }
@@ -591,7 +593,7 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
   }
   if (options.history !== undefined) {
     const learned = planWithHistory(program, plan, options.history);
-    for (const p of learned.problems) output.stderr(`libcc: warning: ${p}\n`);
+    for (const p of learned.problems) output.stderr(terminalSafe(`libcc: warning: ${p}\n`));
     output.stderr(learned.text);
     plan = learned.plan;
   }
@@ -661,7 +663,7 @@ async function generateLoaded({ loaded, reads, progress, options, output, lockFo
  * newline in a file name would end the comment and start code) become `?`.
  */
 function relativeFrom(dir: string, from: string): string {
-  return relative(resolve(dir), resolve(from)).split(sep).join('/').replace(/[\u0000-\u001f\u007f]/g, '?');
+  return relative(resolve(dir), resolve(from)).split(sep).join('/').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /**
@@ -746,10 +748,10 @@ async function compileWith(file: string, options: CompileOptions, output: Output
       ...stale.extra.map((p) => `no longer generated: ${p}`),
     ];
     if (problems.length === 0) {
-      if (!options.quiet) output.stdout(`ok: ${outDir} is up to date with ${rootPath}\n`);
+      if (!options.quiet) output.stdout(terminalSafe(`ok: ${outDir} is up to date with ${rootPath}\n`));
       return EXIT_OK;
     }
-    output.stdout(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    output.stdout(terminalSafe(`${outDir} is stale: run \`libcc compile ${rootPath}${options.output ? ` -o ${options.output}` : ''}\`\n${problems.map((p) => `  ${p}`).join('\n')}\n`));
     return EXIT_DIAGNOSTICS;
   }
   let result = { written: 0, removed: 0 };
@@ -760,7 +762,7 @@ async function compileWith(file: string, options: CompileOptions, output: Output
   } else if (files !== undefined) result = refusalsAsUsageErrors(() => writeGenerated(outDir, files, { force: options.force ?? false }));
   const { written, removed } = result;
   // `--quiet`: errors only, so no success line.
-  if (!options.quiet) output.stdout(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`);
+  if (!options.quiet) output.stdout(terminalSafe(`wrote ${outDir}: ${generated.fileCount} files (${written} changed${removed > 0 ? `, ${removed} removed` : ''}), ${generated.jobs} jobs\n`));
   return EXIT_OK;
 }
 

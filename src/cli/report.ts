@@ -14,7 +14,8 @@ import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
 import { readEvents, readRun } from '../report/read-run.js';
 import { MANIFEST } from './generated-dir.js';
-import { writeAtomically } from './write-atomically.js';
+import { terminalSafe } from './io.js';
+import { NotWritten, writeAtomically } from './write-atomically.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export interface ReportCliOptions {
@@ -51,32 +52,40 @@ export function reportCommand(dir: string, options: ReportCliOptions, output: Re
     (options.runDir === undefined ? undefined : committedLinkRefusal(options.runDir, [process.cwd()], `to read the run directory ${options.runDir}`, 'give the real directory with --run-dir')) ??
     (options.output === undefined ? undefined : committedLinkRefusal(options.output, [process.cwd(), dir], `to write ${options.output}`, 'give the real path with -o'));
   if (refused !== undefined) {
-    output.stderr(`libcc: error: ${refused}\n`);
+    output.stderr(terminalSafe(`libcc: error: ${refused}\n`));
     return 2;
   }
   if (!isRealDirectory(dir)) {
-    output.stderr(`libcc: error: \`${dir}\` is not a directory (a symbolic link is refused: give the real directory)\n`);
+    output.stderr(terminalSafe(`libcc: error: \`${dir}\` is not a directory (a symbolic link is refused: give the real directory)\n`));
     return 2;
   }
   const notGenerated = notGeneratedHelp(dir);
   if (notGenerated !== undefined) {
-    output.stderr(`libcc: error: \`${dir}\` is not a generated directory: it has no ${GENERATED_MARKS.join(', ').replace(/, ([^,]*)$/, ' or $1')}\nhelp: ${notGenerated}\n`);
+    output.stderr(terminalSafe(`libcc: error: \`${dir}\` is not a generated directory: it has no ${GENERATED_MARKS.join(', ').replace(/, ([^,]*)$/, ' or $1')}\nhelp: ${notGenerated}\n`));
     return 2;
   }
   if (options.runDir !== undefined && !isRealDirectory(options.runDir)) {
-    output.stderr(`libcc: error: run directory \`${options.runDir}\` is not a directory\n`);
+    output.stderr(terminalSafe(`libcc: error: run directory \`${options.runDir}\` is not a directory\n`));
     return 2;
   }
   if (options.runDir === undefined && !isRealDirectory(join(dir, 'run'))) {
-    output.stderr(`libcc: warning: no run state in ${join(dir, 'run')}: nothing has run yet, or the run directory is elsewhere (--run-dir, or LIBCC_RUN_DIR as the scripts had it)\n`);
+    output.stderr(terminalSafe(`libcc: warning: no run state in ${join(dir, 'run')}: nothing has run yet, or the run directory is elsewhere (--run-dir, or LIBCC_RUN_DIR as the scripts had it)\n`));
   }
   const run = readRun(dir, options.runDir === undefined ? {} : { runDir: options.runDir });
   const model = buildReport(run);
-  for (const p of model.problems.slice(0, 20)) output.stderr(`libcc: warning: ${p}\n`);
-  if (model.problems.length > 20) output.stderr(`libcc: warning: … and ${model.problems.length - 20} more (listed in the report)\n`);
+  for (const p of model.problems.slice(0, 20)) output.stderr(terminalSafe(`libcc: warning: ${p}\n`));
+  if (model.problems.length > 20) output.stderr(terminalSafe(`libcc: warning: … and ${model.problems.length - 20} more (listed in the report)\n`));
   const text = options.format === 'json' ? renderReportJson(model) : renderReportHtml(model);
   if (options.output === undefined) output.stdout(text);
-  else writeAtomically(options.output, text);
+  else {
+    try {
+      writeAtomically(options.output, text);
+    } catch (error) {
+      if (!(error instanceof NotWritten)) throw error;
+      output.stderr(terminalSafe(`libcc: error: cannot write \`${options.output}\`: ${error.message}\n`));
+      return 2;
+    }
+  }
   return 0;
 }
 

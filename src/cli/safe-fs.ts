@@ -53,7 +53,7 @@ export function checkRelativePath(path: string): string | undefined {
   const bytes = Buffer.byteLength(path, 'utf8');
   if (bytes > MAX_PATH_BYTES) return `path too long (${bytes} bytes; the system takes at most ${MAX_PATH_BYTES})`;
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'control character in path';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(path)) return 'control character in path';
   if (path.includes('\\')) return 'backslash in path';
   if (path.startsWith('/') || isAbsolute(path)) return 'absolute path';
   for (const part of path.split('/')) {
@@ -172,14 +172,15 @@ export function realPathOf(path: string): string {
 
 /**
  * Why `path` is not to be used, when a symbolic link below one of `roots` is on the way to it
- * (`linkOnTheWay`: the last component is not looked at), or undefined. The rule of
+ * (`linkOnTheWay`: the last component is looked at only with `last`), or undefined. The rule of
  * `checkOutputDir`, and its message, for every path libcc writes at or reads a directory from
  * that a repository could have redirected: `graph -o`, `report -o` and `report <dir>`, the files
- * `fmt` rewrites, the directory `init` fills. `refusing` says what (`to use gen as the output
- * directory`), `instead` what to do (`give the real path with -o`).
+ * `fmt` rewrites, the directory `init` fills, the `--templates` directory (`last`: a directory
+ * read through a committed link would put any file of the machine into a deck). `refusing` says
+ * what (`to use gen as the output directory`), `instead` what to do (`give the real path with -o`).
  */
-export function committedLinkRefusal(path: string, roots: readonly string[], refusing: string, instead: string): string | undefined {
-  const link = linkOnTheWay(path, roots);
+export function committedLinkRefusal(path: string, roots: readonly string[], refusing: string, instead: string, options: { last?: boolean } = {}): string | undefined {
+  const link = linkOnTheWay(path, roots, options.last === true);
   return link === undefined ? undefined : `refusing ${refusing}: ${link.shown} is a symbolic link (to ${link.target}), which a repository can commit; ${instead}`;
 }
 
@@ -189,14 +190,14 @@ export function committedLinkRefusal(path: string, roots: readonly string[], ref
  * the real working directory (or `/`), a link above the roots resolved, `..` from where the
  * components before it led — so "below a root" is decided on real paths, and a root reached
  * through an alias counts. The walk ends at the first missing component (`mkdir` makes plain
- * directories from there) and before the last one, which `checkOutputDir` refuses as a link
- * wherever it is.
+ * directories from there) and before the last one (unless `last`), which `checkOutputDir`
+ * refuses as a link wherever it is.
  */
-function linkOnTheWay(dir: string, roots: readonly string[]): { shown: string; target: string } | undefined {
+function linkOnTheWay(dir: string, roots: readonly string[], last: boolean): { shown: string; target: string } | undefined {
   const realRoots = roots.map(realPathOf);
   const parts = dir.split(sep).filter((part) => part !== '' && part !== '.');
   let current = isAbsolute(dir) ? parse(resolve(dir)).root : realPathOf(process.cwd());
-  for (let i = 0; i < parts.length - 1; i++) {
+  for (let i = 0; i < parts.length - (last ? 0 : 1); i++) {
     const part = parts[i]!;
     if (part === '..') {
       current = dirname(current);
@@ -249,7 +250,7 @@ function plainRelativePath(path: string): boolean {
       start = i + 1;
       bytes += nameBytes + 1;
       nameBytes = 0;
-    } else if (c < 32 || c === 127 || c === 92) {
+    } else if (c < 32 || (c >= 127 && c <= 159) || c === 92) {
       return false;
     } else {
       nameBytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;

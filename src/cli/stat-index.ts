@@ -172,7 +172,8 @@ export function readCacheFile(dir: string, rel: string, maxBytes: number): strin
   if (!cacheDirIsPlain(dir)) return undefined;
   let fd: number;
   try {
-    fd = openSync(join(dir, rel), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // Non-blocking: a FIFO there (git cannot commit one; a local process can make one) is refused by fstat, not waited on.
+    fd = openSync(join(dir, rel), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch {
     return undefined;
   }

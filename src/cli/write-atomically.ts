@@ -14,6 +14,7 @@ import { createExclusive, lstatOrUndefined, unlinkIfPresent } from './safe-fs.js
  * take its mode (`lstat`).
  */
 export function writeAtomically(path: string, text: string): void {
+  if (basename(path) === '' || path.endsWith('/')) throw new NotWritten('not a file name');
   let mode = 0o644;
   const existing = lstatOrUndefined(path);
   if (existing?.isFile() === true) mode = existing.mode & 0o777;
@@ -23,6 +24,29 @@ export function writeAtomically(path: string, text: string): void {
     renameSync(temporary, path);
   } catch (error) {
     unlinkIfPresent(temporary);
-    throw error;
+    throw new NotWritten(reasonOf(error));
+  }
+}
+
+/** Why `writeAtomically` wrote nothing, in a user's words (Node's own message names the temporary file). */
+export class NotWritten extends Error {}
+
+function reasonOf(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'its directory does not exist';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'a read-only file system';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left (disk full or over quota)';
+    default:
+      return error instanceof Error ? error.message : String(error);
   }
 }

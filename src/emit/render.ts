@@ -80,6 +80,12 @@ function strictPath(this: unknown, value: unknown, ...namesAndOptions: unknown[]
 }
 
 const handlebars = Handlebars.create();
+// Handlebars' `log` prints its arguments to the console: a template from a repository could write
+// escape sequences to the terminal, or text into `check --format json`. Replaced by a helper that
+// refuses (LCP6002); the other built-ins (`if`, `unless`, `each`, `with`, `lookup`) only render.
+handlebars.registerHelper('log', () => {
+  throw new Error(`\`log\` is not a helper of libcc's templates: it would print to the terminal (the helpers: ${Object.keys(HELPERS).join(', ')})`);
+});
 for (const [name, helper] of Object.entries(HELPERS)) handlebars.registerHelper(name, helper);
 handlebars.registerHelper(STRICT_PATH, strictPath);
 

@@ -213,7 +213,8 @@ function forEachLine(text: string, label: string, problems: string[], each: (lin
 const MAX_BAD_LINES = 1000;
 
 export function parseMarker(text: string): Marker {
-  const fields: Record<string, string> = {};
+  // No prototype: a marker's line `__proto__=…` or `toString=…` (markers are run state, written by jobs) is a field like any other.
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   const output: string[] = [];
   for (const line of text.split('\n')) {
     const eq = line.indexOf('=');

@@ -89,6 +89,14 @@ describe('a hostile manifest', () => {
     expect(result.stderr).not.toContain('\u001b');
   });
 
+  it('with a C1 control character (CSI, OSC as one UTF-8 character) in a path is refused, the character not echoed', async () => {
+    await plant(`${victimHash()}  jobs/x\u009b2J\u009d0;T\u009c.sh`);
+    const result = await compile();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/control character in path/);
+    expect(result.stderr).not.toMatch(/[\u0080-\u009f]/);
+  });
+
   it('that is a symbolic link is refused, not followed', async () => {
     const fake = join(h.outside, 'victim.txt');
     expect((await compile()).code).toBe(0);

@@ -158,6 +158,23 @@ describe('-o', () => {
     expect(statSync(h.outside).mtimeMs).toBe(mtime);
   });
 
+  it("refuses a directory holding only libcc's stage names without its lock: they are not a compile libcc interrupted, and are kept", async () => {
+    const out = join(h.repo, 'out');
+    mkdirSync(join(out, '.libcc-stage'), { recursive: true });
+    writeFileSync(join(out, '.libcc-stage/notes.txt'), 'precious\n');
+    writeFileSync(join(out, '.libcc-journal.tmp'), 'mine\n');
+    for (const args of [[], ['--check']]) {
+      const result = await runCli('compile', h.flow, '-o', out, ...args);
+      if (args.length === 0) {
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain('holds .libcc-stage or .libcc-journal.tmp but no libcc.manifest and no .libcc.lock: not a compile libcc interrupted here');
+      }
+      expect(readFileSync(join(out, '.libcc-stage/notes.txt'), 'utf8')).toBe('precious\n');
+      expect(readFileSync(join(out, '.libcc-journal.tmp'), 'utf8')).toBe('mine\n');
+    }
+    expect(readdirSync(out).sort()).toEqual(['.libcc-journal.tmp', '.libcc-stage']);
+  });
+
   it('refuses a file as the output directory', async () => {
     const result = await runCli('compile', h.flow, '-o', join(h.outside, 'victim.txt'));
     expect(result.code).toBe(2);

@@ -13,6 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { hostile, SECRET, type Hostile } from './hostile.js';
 
 let h: Hostile;
+const cwd = process.cwd();
 beforeEach(() => {
   h = hostile();
 });
@@ -110,6 +111,30 @@ describe('--templates with a symbolic link out', () => {
     expect(h.snapshot()).toEqual(before);
   });
 
+  it('refuses a --templates directory that is a committed link, or reached through one: nothing read', async () => {
+    symlinkSync(h.outside, join(h.repo, 'site'));
+    mkdirSync(join(h.root, 'real/t'), { recursive: true });
+    symlinkSync(join(h.root, 'real'), join(h.repo, 'alias'));
+    writeFileSync(h.flow, deckPipeline('secret.hbs'));
+    process.chdir(h.repo);
+    try {
+      for (const [templates, link, target] of [
+        ['site', 'site', h.outside],
+        ['alias/t', 'alias', join(h.root, 'real')],
+      ] as const) {
+        for (const command of ['check', 'compile']) {
+          const result = await runCli(command, 'flow.lcp', '--templates', templates, '--no-color');
+          expect(result.code, `${command} --templates ${templates}`).toBe(2);
+          expect(result.stderr).toContain(`refusing to read templates from ${templates}: ${link} is a symbolic link (to ${target}), which a repository can commit; give the real path with --templates`);
+          expect(result.stdout + result.stderr).not.toContain(SECRET);
+        }
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(existsSync(join(h.repo, 'p'))).toBe(false);
+  });
+
   it('still reads links that stay inside the templates directory', async () => {
     const site = join(h.root, 'site');
     mkdirSync(join(site, 'sh'), { recursive: true });
@@ -155,6 +180,20 @@ describe('templates reaching for JavaScript built-ins', () => {
       expect(h.snapshot()).toEqual(before);
     });
   }
+
+  it("refuses Handlebars' `log` helper, which would print to the terminal: LCP6002, nothing printed", async () => {
+    writeFileSync(join(h.repo, 'log.tcl.hbs'), '{{log "{\\"fake\\":1}\u001b]0;pwned\u0007"}}set a 1\n');
+    writeFileSync(h.flow, deckPipeline('log.tcl.hbs'));
+    const json = await runCli('check', h.flow, '--format', 'json');
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stdout) as { diagnostics: { code: string; message: string }[] };
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(['LCP6002']);
+    expect(parsed.diagnostics[0]!.message).toContain("`log` is not a helper of libcc's templates");
+    const rich = await runCli('compile', h.flow, '-o', h.out, '--no-color');
+    expect(rich.code).toBe(1);
+    expect(rich.stdout + rich.stderr).not.toContain('pwned');
+    expect(existsSync(h.out)).toBe(false);
+  });
 
   it('a name computed at render time renders nothing and prints nothing', async () => {
     // `lookup` of a field whose value is a built-in name cannot be seen before rendering;

@@ -55,6 +55,10 @@ const CASES: [name: string, source: string, expected: [string, string][]][] = [
   ['duplicate property', `stage m { run = shell "x"  run = shell "y"  expect "y" }\n`, [['LCP2008', 'run']]],
   ['corner field out of scope', `stage m for each library { run = shell "echo \${corner.voltage}"  expect "y" }\n`, [['LCP2009', 'corner.voltage']]],
   ['unknown field', `stage m for each library, corner { run = shell "echo \${corner.volt}"  expect "y" }\n`, [['LCP2010', 'volt']]],
+  // Names every JavaScript object has are no property, field or format of a pipeline's.
+  ['a property named like a built-in of JavaScript', `stage m { run = shell "x"  expect "y"  toString = 1  resources { valueOf = 2 } }\n`, [['LCP2006', 'toString'], ['LCP2006', 'valueOf']]],
+  ['a field named like a built-in of JavaScript', `stage m for each library, corner where library.toString == "a" { run = shell "echo \${corner.constructor}"  expect "y" }\n`, [['LCP2010', 'toString'], ['LCP2010', 'constructor']]],
+  ['a format named like a built-in of JavaScript', `stage m for each library, corner { run = shell "echo \${corner.voltage:constructor}"  expect "y" }\n`, [['LCP2013', 'constructor']]],
   ['undeclared env variable', `stage m { run = shell "echo \${FOO}"  expect "y" }\n`, [['LCP2011', 'FOO']]],
   ['unknown fan-out key', `stage m for each cell { run = shell "x"  expect "y" }\n`, [['LCP2012', 'cell']]],
   ['string where a number is expected', `stage m { run = shell "x"  expect "y"  resources { cpus = "4" } }\n`, [['LCP3001', '"4"']]],

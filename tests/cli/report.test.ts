@@ -2,7 +2,7 @@
  * `libcc report DIR` (src/cli/report.ts) on a directory that is not one `libcc compile` wrote: a
  * usage error that says what to pass, not an empty report with two warnings.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,5 +51,24 @@ describe('libcc report on a directory that is not a generated directory', () => 
     const empty = await runCli('report', join(root, 'empty'));
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("help: pass the directory `libcc compile` wrote: by default the pipeline's name, next to its .lcp file");
+  });
+});
+
+describe('libcc report -o where nothing can be written', () => {
+  it('is a usage error saying why, never an internal error, and leaves no temporary file', async () => {
+    cpSync('examples/minimal/flow.lcp', join(root, 'flow.lcp'));
+    expect((await runCli('compile', '-q', join(root, 'flow.lcp'))).code).toBe(0);
+    mkdirSync(join(root, 'a-directory'));
+    for (const [output, why] of [
+      [join(root, 'a-directory'), 'it is a directory'],
+      [join(root, 'no/such/report.html'), 'its directory does not exist'],
+      ['', 'not a file name'],
+    ] as const) {
+      const run = await runCli('report', join(root, 'minimal'), '-o', output);
+      expect(run.code, output).toBe(2);
+      expect(run.stderr).toContain(`libcc: error: cannot write \`${output}\`: ${why}\n`);
+      expect(run.stderr).not.toContain('internal error');
+    }
+    expect(readdirSync(root).sort()).toEqual(['a-directory', 'flow.lcp', 'minimal']);
   });
 });

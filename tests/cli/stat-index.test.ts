@@ -3,7 +3,7 @@
 // clock (`Date.now`) past the settling time instead of sleeping, and prove that an edit which
 // keeps size and modification time is still noticed, that a planted or damaged index is never
 // trusted, and that a linked cache directory is neither read nor written through.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -158,5 +158,21 @@ describe('compile: the stat index', () => {
     writeFileSync(site, readFileSync(site, 'utf8').replace('max_slots = 64', 'max_slots = 32'));
     expect((await compile()).code).toBe(0);
     expect(readFileSync(join(elsewhere, 'stat-index'), 'utf8')).toBe('precious\n');
+  });
+
+  it('a FIFO in place of a cache file is refused, not waited on: compile, --check and diff finish', async () => {
+    await compile();
+    for (const name of ['stat-index', 'manifest-origin']) {
+      const path = join(out(), '.libcc-cache', name);
+      rmSync(path, { force: true });
+      execFileSync('mkfifo', [path]);
+      for (const args of [['compile'], ['compile', '--check'], ['diff']]) {
+        // A child process: a read blocked on the FIFO would block the test's own thread too.
+        const run = spawnSync(process.execPath, ['bin/libcc.js', ...args, join(sandbox(), 'flow.lcp'), '-o', out()], { encoding: 'utf8', timeout: 60_000 });
+        expect(run.signal, `${args.join(' ')} with a FIFO at ${name}`).toBeNull();
+        expect(run.status, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+      }
+      rmSync(path);
+    }
   });
 });
