@@ -29,6 +29,7 @@ import { formatLcp } from '../syntax/format.js';
 import { displayPath } from '../syntax/load.js';
 import { REPORT_BUG, terminalSafe } from './io.js';
 import { committedLinkRefusal } from './safe-fs.js';
+import { EXIT_DIAGNOSTICS, EXIT_OK, EXIT_USAGE } from './usage.js';
 
 export interface FmtIo {
   /** The file's text, or undefined when it cannot be read. */
@@ -62,9 +63,8 @@ export interface FmtOptions {
 /** The name of standard input in messages when `--stdin-filename` is not given. */
 export const STDIN_NAME = '<stdin>';
 
-const EXIT_OK = 0;
-const EXIT_DIAGNOSTICS = 1;
-const EXIT_IO = 2;
+/** A file `fmt` cannot read or write: the usage exit code, as every command's. */
+const EXIT_IO = EXIT_USAGE;
 
 /**
  * Why `fmt` does not rewrite `path`: a symbolic link below the working directory on the way to it
