@@ -32,6 +32,23 @@ describe('submit.sh of a pipeline compiled for local runs', () => {
     expect(fs.existsSync(path.join(s.runDir, 'ledger.tsv'))).toBe(false);
     expect((await s.run('run-local.sh')).code).toBe(0);
   });
+
+  it("writes its markers with the umask's mode, readable by a team that shares the run directory", async () => {
+    const s = localOnly.site();
+    const previous = process.umask(0o002);
+    let r;
+    try {
+      r = await s.run('run-local.sh');
+    } finally {
+      process.umask(previous);
+    }
+    expect(r.code, r.stderr).toBe(0);
+    const state = path.join(s.runDir, 'state/hello');
+    const names = fs.readdirSync(state);
+    expect(names.some((name) => name.endsWith('.done'))).toBe(true);
+    for (const name of names) expect((fs.statSync(path.join(state, name)).mode & 0o777).toString(8), name).toBe('664');
+    expect(names.filter((name) => name.startsWith('.tmp.'))).toEqual([]);
+  });
 });
 
 describe('run-local.sh on n2_tanager', () => {
