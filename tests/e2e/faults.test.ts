@@ -652,6 +652,71 @@ describe('on the LSF stand-in', () => {
   });
 });
 
+describe('run-local.sh and a run submitted to the LSF stand-in', () => {
+  it('refuses while the last submitted run has jobs pending or running, or LSF cannot say (exit 1), running nothing twice; once the run is over it has nothing to do', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(s, make);
+    const group = s.ledger()[0]!.group;
+    const live = await s.submitWith(lsf, 'run-local.sh', ['-j', '4']);
+    expect(live.code).toBe(1);
+    expect(live.stderr).toMatch(
+      new RegExp(`^libcc: error: job group ${group.replace(/[/.]/g, '\\$&')}, submitted by submit\\.sh, still has [1-6] unfinished job\\(s\\) under LSF: running them here too would run them twice at once\\. Wait for them \\(status\\.sh\\) or kill them \\(kill\\.sh\\), then run run-local\\.sh again\\n$`),
+    );
+    const down = await s.submitWith(lsf, 'run-local.sh', ['-j', '4'], { LSF_STANDIN_DOWN: 'bjobs' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`cannot tell whether job group ${group} still has unfinished jobs: the scheduler did not answer (bjobs exited with code 255: LSF is down. Please wait ...). Running its jobs here now could run jobs twice at once.`);
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    touch(s, 'open');
+    await lsf.waitIdle(30_000);
+    // Every job ran once, under LSF.
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+    const after = await s.submitWith(lsf, 'run-local.sh', ['-j', '4']);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toBe('libcc: 0 job(s) ran, 0 failed, 0 not run\n');
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  });
+
+  it('waiting for a job an earlier submitted run still runs, it asks LSF again every LIBCC_SCHED_POLL seconds: the job killed without a marker (EXIT) is recorded as killed, not waited for forever', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(s, make);
+    const marker = started(s, make);
+    // A later run whose jobs are all over (submitted with --ignore-scheduler-errors while LSF
+    // did not answer, say): the last run is no obstacle, the earlier one's job still runs.
+    const first = s.ledger()[0]!;
+    fs.appendFileSync(path.join(s.runDir, 'ledger.tsv'), `r2\t${first.group.replace(/[^/]*$/, 'r2')}\tmake\tgA\t0\t999999\t1\n`);
+    const env: Record<string, string | undefined> = { ...lsf.env, LIBCC_SCHED_POLL: '1' };
+    const local = s.start('run-local.sh', ['-j', '4', '--only', 'make'], { env });
+    await waitFor('run-local.sh to wait for the job', () => local.output().includes(`libcc: still running make ${A_TT} `));
+    expect(local.output()).toContain(`libcc: still running make ${A_TT} under LSF (job ${marker.job_id} of run ${first.runId}, started `);
+    process.kill(-Number(marker.pgid), 'SIGKILL');
+    // It used to wait forever on the first answer it had read (RUN).
+    let stuck: NodeJS.Timeout | undefined;
+    const r = await Promise.race([
+      local.done,
+      new Promise<never>((_, reject) => {
+        stuck = setTimeout(() => {
+          process.kill(local.pid, 'SIGKILL');
+          reject(new Error(`run-local.sh still waiting 30 s after LSF ended the job:\n${local.output()}`));
+        }, 30_000);
+      }),
+    ]).finally(() => clearTimeout(stuck));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`libcc: FAILED make ${A_TT} (exit 1)`);
+    expect(s.failedReason(make)).toMatch(KILLED);
+    expect(fs.existsSync(startedFile(s, make))).toBe(false);
+    // The job ran once, under LSF; nothing else ran twice.
+    expect(ran(s).filter((line) => line === toolKey(make))).toHaveLength(1);
+  });
+});
+
 // A scheduler command that never answers (mbatchd wedged, an NFS stall): libcc_sched_cmd stops
 // it after LIBCC_SCHEDULER_TIMEOUT seconds (docs/generated-scripts.md, "Scheduler commands time
 // out"). The stand-in hangs on demand (LSF_STANDIN_HANG, tests/lsf/README.md).
