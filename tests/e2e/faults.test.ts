@@ -512,6 +512,29 @@ describe('honest state', () => {
     expect(status.stdout).toContain(`  make ${A_TT}: ${reason}`);
   });
 
+  it('an output dated in the future (a clock ahead: clock skew) is no fresh output: a re-run that wrote nothing fails saying so, never done', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    expect((await s.run('run-local.sh', ['--only', 'make'])).code).toBe(0);
+    const result = path.join(s.runDir, 'out/n5/a/tt_0p75v_25c_typical/result');
+    const hourAhead = new Date(Date.now() + 3600_000);
+    fs.utimesSync(result, hourAhead, hourAhead);
+    touch(s, `noout.make.${A_TT.slice(3)}`);
+    const r = await s.run('run-local.sh', ['--only', 'make', '--force', 'make']);
+    expect(r.code).toBe(1);
+    const reason = `expect failed: \${out}/result: 1 file(s) dated in the future (${result} is newer than the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern ${result})`;
+    expect(s.failedReason(make)).toBe(reason);
+    expect(s.isDone(make)).toBe(false);
+    // The other jobs, which wrote their output, are done.
+    for (const job of s.jobs.filter((j) => j.stage === 'make' && j !== make)) expect(s.isDone(job), jobName(job)).toBe(true);
+    // The same stale file an hour old again: left over from an earlier attempt, not counted.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(result, hourAgo, hourAgo);
+    const stale = await s.run('run-local.sh', ['--only', 'make']);
+    expect(stale.code).toBe(1);
+    expect(s.failedReason(make)).toMatch(/^expect failed: \$\{out\}\/result matched 0 file\(s\) written by this attempt \(and 1 older file\(s\) left over from an earlier attempt\)/);
+  });
+
   it('an empty required variable is refused like an unset one', async () => {
     const s = site();
     const make = s.job('make', A_TT);
