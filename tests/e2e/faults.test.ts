@@ -140,6 +140,64 @@ describe('one runner per run directory', () => {
     expect(fs.existsSync(lock)).toBe(false);
     expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
   });
+
+  it('a runner SIGKILLed while it writes the owner of its lock leaves no lock without an owner: the next runner runs', async () => {
+    const s = site();
+    // A mktemp that stops, at the temporary file of the lock's owner, until it is killed.
+    const bin = path.join(s.root, 'slow-bin');
+    const flag = path.join(s.root, 'in-mktemp');
+    fs.mkdirSync(bin);
+    const mktemp = spawnSync('bash', ['-c', 'command -v mktemp'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(bin, 'mktemp'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${mktemp}' "$@"\n`, { mode: 0o755 });
+    const first = s.start('run-local.sh', ['--only', 'make'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    await waitFor('the runner to write its lock', () => fs.existsSync(flag) && fs.readFileSync(flag, 'utf8').endsWith('\n'));
+    process.kill(first.pid, 'SIGKILL');
+    process.kill(Number(fs.readFileSync(flag, 'utf8')), 'SIGKILL');
+    await first.done;
+    expect(ran(s)).toEqual([]);
+    const next = await s.run('run-local.sh', ['--only', 'make']);
+    expect(next.stderr).not.toContain('names no owner');
+    expect(next.code, next.stderr).toBe(0);
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+  });
+
+  it('a runner killed while taking over a stale lock leaves a claim naming it: the next runner removes that claim too, and runs', async () => {
+    const s = site();
+    const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
+    const lock = path.join(s.runDir, 'lock');
+    fs.mkdirSync(path.join(lock, 'takeover'), { recursive: true });
+    fs.writeFileSync(path.join(lock, 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=submit.sh\nsince=1764720000\n`);
+    fs.writeFileSync(path.join(lock, 'takeover', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=taker\nscript=run-local.sh\nsince=1764720001\n`);
+    const r = await s.run('run-local.sh', ['--only', 'make']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`libcc: removing the claim of a runner that died while taking over the lock (process ${gone})`);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('runners taking over the same stale lock at once: exactly one takes it, the others refuse naming it; each job runs once', async () => {
+    const s = site();
+    for (const job of s.jobs.filter((j) => j.stage === 'make')) touch(s, `gate.make.${job.key.slice(3)}`);
+    const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
+    fs.mkdirSync(path.join(s.runDir, 'lock'), { recursive: true });
+    fs.writeFileSync(path.join(s.runDir, 'lock', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=run-local.sh\nsince=1764720000\n`);
+    const runners = Array.from({ length: 6 }, () => s.start('run-local.sh', ['-j', '4', '--only', 'make']));
+    const pids = runners.map((r) => r.pid);
+    let ended = 0;
+    for (const r of runners) void r.done.then(() => ended++);
+    // The winner waits for the gates: every other runner must end meanwhile.
+    await waitFor('all runners but one to end', () => ended === runners.length - 1);
+    touch(s, 'open');
+    const results = await Promise.all(runners.map((r) => r.done));
+    const winners = results.filter((r) => r.code === 0);
+    expect(winners, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
+    const winner = pids[results.indexOf(winners[0]!)]!;
+    for (const r of results.filter((x) => x.code !== 0)) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`libcc: error: \\S+ is in use by run-local\\.sh \\(process ${winner} on host `));
+    }
+    expect(ran(s).sort()).toEqual(s.jobs.filter((j) => j.stage === 'make').map(toolKey).sort());
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+  });
 });
 
 describe('killed jobs and runners (local)', () => {
