@@ -140,6 +140,64 @@ describe('one runner per run directory', () => {
     expect(fs.existsSync(lock)).toBe(false);
     expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
   });
+
+  it('a runner SIGKILLed while it writes the owner of its lock leaves no lock without an owner: the next runner runs', async () => {
+    const s = site();
+    // A mktemp that stops, at the temporary file of the lock's owner, until it is killed.
+    const bin = path.join(s.root, 'slow-bin');
+    const flag = path.join(s.root, 'in-mktemp');
+    fs.mkdirSync(bin);
+    const mktemp = spawnSync('bash', ['-c', 'command -v mktemp'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(bin, 'mktemp'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${mktemp}' "$@"\n`, { mode: 0o755 });
+    const first = s.start('run-local.sh', ['--only', 'make'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    await waitFor('the runner to write its lock', () => fs.existsSync(flag) && fs.readFileSync(flag, 'utf8').endsWith('\n'));
+    process.kill(first.pid, 'SIGKILL');
+    process.kill(Number(fs.readFileSync(flag, 'utf8')), 'SIGKILL');
+    await first.done;
+    expect(ran(s)).toEqual([]);
+    const next = await s.run('run-local.sh', ['--only', 'make']);
+    expect(next.stderr).not.toContain('names no owner');
+    expect(next.code, next.stderr).toBe(0);
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+  });
+
+  it('a runner killed while taking over a stale lock leaves a claim naming it: the next runner removes that claim too, and runs', async () => {
+    const s = site();
+    const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
+    const lock = path.join(s.runDir, 'lock');
+    fs.mkdirSync(path.join(lock, 'takeover'), { recursive: true });
+    fs.writeFileSync(path.join(lock, 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=submit.sh\nsince=1764720000\n`);
+    fs.writeFileSync(path.join(lock, 'takeover', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=taker\nscript=run-local.sh\nsince=1764720001\n`);
+    const r = await s.run('run-local.sh', ['--only', 'make']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`libcc: removing the claim of a runner that died while taking over the lock (process ${gone})`);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('runners taking over the same stale lock at once: exactly one takes it, the others refuse naming it; each job runs once', async () => {
+    const s = site();
+    for (const job of s.jobs.filter((j) => j.stage === 'make')) touch(s, `gate.make.${job.key.slice(3)}`);
+    const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
+    fs.mkdirSync(path.join(s.runDir, 'lock'), { recursive: true });
+    fs.writeFileSync(path.join(s.runDir, 'lock', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=run-local.sh\nsince=1764720000\n`);
+    const runners = Array.from({ length: 6 }, () => s.start('run-local.sh', ['-j', '4', '--only', 'make']));
+    const pids = runners.map((r) => r.pid);
+    let ended = 0;
+    for (const r of runners) void r.done.then(() => ended++);
+    // The winner waits for the gates: every other runner must end meanwhile.
+    await waitFor('all runners but one to end', () => ended === runners.length - 1);
+    touch(s, 'open');
+    const results = await Promise.all(runners.map((r) => r.done));
+    const winners = results.filter((r) => r.code === 0);
+    expect(winners, results.map((r) => r.stderr).join('\n')).toHaveLength(1);
+    const winner = pids[results.indexOf(winners[0]!)]!;
+    for (const r of results.filter((x) => x.code !== 0)) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`libcc: error: \\S+ is in use by run-local\\.sh \\(process ${winner} on host `));
+    }
+    expect(ran(s).sort()).toEqual(s.jobs.filter((j) => j.stage === 'make').map(toolKey).sort());
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+  });
 });
 
 describe('killed jobs and runners (local)', () => {
@@ -512,6 +570,29 @@ describe('honest state', () => {
     expect(status.stdout).toContain(`  make ${A_TT}: ${reason}`);
   });
 
+  it('an output dated in the future (a clock ahead: clock skew) is no fresh output: a re-run that wrote nothing fails saying so, never done', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    expect((await s.run('run-local.sh', ['--only', 'make'])).code).toBe(0);
+    const result = path.join(s.runDir, 'out/n5/a/tt_0p75v_25c_typical/result');
+    const hourAhead = new Date(Date.now() + 3600_000);
+    fs.utimesSync(result, hourAhead, hourAhead);
+    touch(s, `noout.make.${A_TT.slice(3)}`);
+    const r = await s.run('run-local.sh', ['--only', 'make', '--force', 'make']);
+    expect(r.code).toBe(1);
+    const reason = `expect failed: \${out}/result: 1 file(s) dated in the future (${result} is newer than the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern ${result})`;
+    expect(s.failedReason(make)).toBe(reason);
+    expect(s.isDone(make)).toBe(false);
+    // The other jobs, which wrote their output, are done.
+    for (const job of s.jobs.filter((j) => j.stage === 'make' && j !== make)) expect(s.isDone(job), jobName(job)).toBe(true);
+    // The same stale file an hour old again: left over from an earlier attempt, not counted.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(result, hourAgo, hourAgo);
+    const stale = await s.run('run-local.sh', ['--only', 'make']);
+    expect(stale.code).toBe(1);
+    expect(s.failedReason(make)).toMatch(/^expect failed: \$\{out\}\/result matched 0 file\(s\) written by this attempt \(and 1 older file\(s\) left over from an earlier attempt\)/);
+  });
+
   it('an empty required variable is refused like an unset one', async () => {
     const s = site();
     const make = s.job('make', A_TT);
@@ -649,6 +730,71 @@ describe('on the LSF stand-in', () => {
     expect(ends.map((e) => `${e.stage} ${e.job}`).sort()).toEqual(s.jobs.map(jobName).sort());
     expect(elements(lsf.jobs()).filter(({ element }) => element.state === 'PEND')).toEqual([]);
     expect((await s.submitWith(lsf, 'status.sh')).code).toBe(0);
+  });
+});
+
+describe('run-local.sh and a run submitted to the LSF stand-in', () => {
+  it('refuses while the last submitted run has jobs pending or running, or LSF cannot say (exit 1), running nothing twice; once the run is over it has nothing to do', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(s, make);
+    const group = s.ledger()[0]!.group;
+    const live = await s.submitWith(lsf, 'run-local.sh', ['-j', '4']);
+    expect(live.code).toBe(1);
+    expect(live.stderr).toMatch(
+      new RegExp(`^libcc: error: job group ${group.replace(/[/.]/g, '\\$&')}, submitted by submit\\.sh, still has [1-6] unfinished job\\(s\\) under LSF: running them here too would run them twice at once\\. Wait for them \\(status\\.sh\\) or kill them \\(kill\\.sh\\), then run run-local\\.sh again\\n$`),
+    );
+    const down = await s.submitWith(lsf, 'run-local.sh', ['-j', '4'], { LSF_STANDIN_DOWN: 'bjobs' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`cannot tell whether job group ${group} still has unfinished jobs: the scheduler did not answer (bjobs exited with code 255: LSF is down. Please wait ...). Running its jobs here now could run jobs twice at once.`);
+    expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
+    touch(s, 'open');
+    await lsf.waitIdle(30_000);
+    // Every job ran once, under LSF.
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+    const after = await s.submitWith(lsf, 'run-local.sh', ['-j', '4']);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toBe('libcc: 0 job(s) ran, 0 failed, 0 not run\n');
+    expect(ran(s).sort()).toEqual(s.jobs.map(toolKey).sort());
+  });
+
+  it('waiting for a job an earlier submitted run still runs, it asks LSF again every LIBCC_SCHED_POLL seconds: the job killed without a marker (EXIT) is recorded as killed, not waited for forever', async () => {
+    const s = site();
+    const make = s.job('make', A_TT);
+    touch(s, `gate.make.${A_TT.slice(3)}`);
+    const lsf = s.lsf();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(s, make);
+    const marker = started(s, make);
+    // A later run whose jobs are all over (submitted with --ignore-scheduler-errors while LSF
+    // did not answer, say): the last run is no obstacle, the earlier one's job still runs.
+    const first = s.ledger()[0]!;
+    fs.appendFileSync(path.join(s.runDir, 'ledger.tsv'), `r2\t${first.group.replace(/[^/]*$/, 'r2')}\tmake\tgA\t0\t999999\t1\n`);
+    const env: Record<string, string | undefined> = { ...lsf.env, LIBCC_SCHED_POLL: '1' };
+    const local = s.start('run-local.sh', ['-j', '4', '--only', 'make'], { env });
+    await waitFor('run-local.sh to wait for the job', () => local.output().includes(`libcc: still running make ${A_TT} `));
+    expect(local.output()).toContain(`libcc: still running make ${A_TT} under LSF (job ${marker.job_id} of run ${first.runId}, started `);
+    process.kill(-Number(marker.pgid), 'SIGKILL');
+    // It used to wait forever on the first answer it had read (RUN).
+    let stuck: NodeJS.Timeout | undefined;
+    const r = await Promise.race([
+      local.done,
+      new Promise<never>((_, reject) => {
+        stuck = setTimeout(() => {
+          process.kill(local.pid, 'SIGKILL');
+          reject(new Error(`run-local.sh still waiting 30 s after LSF ended the job:\n${local.output()}`));
+        }, 30_000);
+      }),
+    ]).finally(() => clearTimeout(stuck));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`libcc: FAILED make ${A_TT} (exit 1)`);
+    expect(s.failedReason(make)).toMatch(KILLED);
+    expect(fs.existsSync(startedFile(s, make))).toBe(false);
+    // The job ran once, under LSF; nothing else ran twice.
+    expect(ran(s).filter((line) => line === toolKey(make))).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@
 // the wrappers classify by. awk writes the states as bash code that is evaluated, so these tests
 // feed names that would run as code if a quote slipped: nothing may run, every key must be the
 // name as the scheduler printed it.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,8 +98,12 @@ describe('LSF: bjobs -o "jobid stat job_name" read into states', () => {
     expect(r.unfinished).toBe(lines.filter((l) => l.includes('PEND')).length);
   });
 
-  it('no job (an empty answer) is no state; a bjobs that fails is an error, not "no jobs"', () => {
+  it('no job (an empty answer, or "No job found") is no state; a bjobs that fails is an error, not "no jobs"', () => {
     expect(withBjobs('')).toMatchObject({ status: 0, unfinished: 0, states: new Map() });
+    expect(withBjobs('No job found\n')).toMatchObject({ status: 0, unfinished: 0, states: new Map() });
+    // Exit 0 with an error instead of the jobs, or a job line without its state: not an answer.
+    expect(withBjobs('LSF is processing your request. Please wait ...\n')).toMatchObject({ status: 1, unfinished: 0, states: new Map() });
+    expect(withBjobs('11|RUN|w.a[1]\n12|w.a[2]\n')).toMatchObject({ status: 1, states: new Map(), err: 'bjobs printed a line that is not `jobid|stat|job_name`: 12|w.a[2]' });
     const down = statesOf(lsf.out, { bjobs: `echo 'LSF is down. Please wait ...'; exit 255` });
     expect(down).toMatchObject({ status: 1, err: 'bjobs exited with code 255: LSF is down. Please wait ...' });
   });
@@ -179,6 +184,36 @@ describe('Slurm: squeue -t all read into states, for the jobs the ledger lists',
     expect(r.planted).toEqual([]);
     expect([...r.states.keys()].sort()).toEqual([...HOSTILE].sort());
     expect(r.held.get('a|b[4]')).toBe(`held by Slurm (JobHeldAdmin $(touch PWNED) '): it starts only when released: scontrol release 403`);
+  });
+
+  it('a squeue that prints an error and exits 0, or a line of no job among jobs, is an error, not "no jobs"', () => {
+    const down = withSqueue('slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n');
+    expect(down).toMatchObject({
+      status: 1,
+      unfinished: 0,
+      states: new Map(),
+      err: 'squeue printed a line that is not a job of the requested format: slurm_load_jobs error: Unable to contact slurm controller (connect failure)',
+    });
+    const mixed = withSqueue('301|300|2|RUNNING|None|w.a\nsqueue: error: Invalid user\n');
+    expect(mixed).toMatchObject({ status: 1, states: new Map(), err: 'squeue printed a line that is not a job of the requested format: squeue: error: Invalid user' });
+    // Nothing at all (no job on the cluster) is an answer.
+    expect(withSqueue('')).toMatchObject({ status: 0, unfinished: 0, states: new Map() });
+  });
+
+  it('after a failed sbatch, a squeue that prints an error and exits 0 is no answer to "did Slurm accept the job anyway?", not "no"', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-accepted-'));
+    scratch.push(dir);
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const accepted = (squeue: string) => {
+      fs.writeFileSync(path.join(dir, 'bin', 'squeue'), `#!/bin/bash\n${squeue}\n`, { mode: 0o755 });
+      const script = `LIBCC_HOME=$1; . "$LIBCC_HOME/lib/runtime.sh"; LIBCC_SCHED_ERR='sbatch failed'; if libcc_slurm_accepted w.a "$LIBCC_RUN_DIR/logs/work/a." 'sbatch: error: Batch job submission failed'; then echo "accepted $LIBCC_SCHED_ID"; else echo "not: $LIBCC_SCHED_ERR"; fi`;
+      return spawnSync('bash', ['-c', script, '_', slurm.out], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}/bin:${process.env.PATH}`, LIBCC_RUN_DIR: `${dir}/run` } }).stdout;
+    };
+    expect(accepted(`echo "42|${dir}/run/logs/work/a.42.log"`)).toBe('accepted 42\n');
+    expect(accepted('exit 0')).toBe('not: sbatch failed\n');
+    expect(accepted(`echo 'slurm_load_jobs error: Unable to contact slurm controller (connect failure)'`)).toBe(
+      'not: sbatch failed; squeue could not tell whether Slurm accepted the job anyway: it printed what is not a job line: slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n',
+    );
   });
 
   it('no job in the ledger asks nothing; a squeue that fails is an error, not "no jobs"', () => {

@@ -99,6 +99,47 @@ describe('status.sh when the scheduler does not answer', () => {
   });
 });
 
+describe('a bjobs that exits 0 but does not answer', () => {
+  /** A directory with a bjobs that prints `body`'s output and exits 0 (`real` runs the stand-in's). */
+  function fakeBjobs(root: string, name: string, body: string): string {
+    const bin = path.join(root, name);
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'bjobs'), `#!/bin/bash\nreal() { PATH=\${PATH#*:} bjobs "$@"; }\n${body}\nexit 0\n`, { mode: 0o755 });
+    return bin;
+  }
+
+  it('an error printed instead of jobs, or after one job line: status.sh exits 3 with every running job unknown, never failed (killed); submit.sh refuses to submit again', async () => {
+    const { s, ctl, lsf } = setup();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(lsf, 3);
+    const calls = () => Number(fs.readFileSync(path.join(lsf.dir, 'bsub_calls'), 'utf8'));
+    const before = calls();
+    const busy = fakeBjobs(s.root, 'busy', `echo 'LSF is processing your request. Please wait ...'`);
+    const partial = fakeBjobs(s.root, 'partial', `real "$@" | head -n 1\necho 'bjobs: Failed in an LSF library call: Slave LIM configuration is not ready yet' >&2`);
+    for (const [bin, words] of [
+      [busy, 'LSF is processing your request. Please wait ...'],
+      [partial, 'bjobs: Failed in an LSF library call: Slave LIM configuration is not ready yet'],
+    ] as const) {
+      const env = { PATH: `${bin}:${lsf.env.PATH}` };
+      const status = await s.submitWith(lsf, 'status.sh', ['--no-matrix'], env);
+      expect(status.code, status.stderr).toBe(3);
+      expect(status.stderr).toContain(`bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: ${words}`);
+      expect(status.stdout).toMatch(/^work\s+3\s+0\s+0\s+0\s+0\s+0\s+3$/m);
+      expect(status.stdout).not.toContain('killed');
+      const again = await s.submitWith(lsf, 'submit.sh', [], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(`the scheduler did not answer (bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: ${words})`);
+      expect(calls()).toBe(before);
+    }
+    // Nothing was marked killed: once the jobs end, the run is done.
+    fs.writeFileSync(path.join(ctl, 'gate'), '');
+    await lsf.waitIdle(20_000);
+    const done = await s.submitWith(lsf, 'status.sh', ['--no-matrix']);
+    expect(done.code, done.stdout).toBe(0);
+    expect(done.stdout).toMatch(/^work\s+3\s+3\s+0\s+0\s+0\s+0\s+0$/m);
+  });
+});
+
 describe('submit.sh refuses when it cannot tell whether the last run is in flight', () => {
   it('refuses with LSF\'s message; --ignore-scheduler-errors overrides; --dry-run only warns', async () => {
     const { s, ctl, lsf } = setup();
@@ -204,20 +245,41 @@ printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$L
     return { status: Number(status), out: out!, count: count!, err: err! };
   }
 
-  it('job lines (each with its line break) and their count; every other line a message, joined', () => {
+  it('job lines (each with its line break) and their count; any other line, even with exit 0, makes the answer a failure, with every such line joined', () => {
     const lines = Array.from({ length: 2000 }, (_, i) => `${100 + i}|PEND|sched.work.a[${i + 1}]`);
+    expect(bjobs(lines.map((l) => `${l}\n`).join(''), 0)).toEqual({ status: 0, out: `${lines.join('\n')}\n`, count: '2000', err: '' });
     expect(bjobs(`${lines.slice(0, 1000).join('\n')}\nWarning: a message\n\n${lines.slice(1000).join('\n')}\n  \nand another\n`, 0)).toEqual({
-      status: 0,
+      status: 1,
       out: `${lines.join('\n')}\n`,
       count: '2000',
-      err: 'Warning: a message;   ; and another',
+      err: 'bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: Warning: a message;   ; and another',
     });
     expect(bjobs('', 0)).toEqual({ status: 0, out: '', count: '0', err: '' });
+  });
+
+  it('bjobs exiting 0 with an error instead of jobs, or with one job line and an error, is a failure, not "no jobs" or "only that job"', () => {
+    expect(bjobs('LSF is processing your request. Please wait ...\n', 0)).toEqual({
+      status: 1,
+      out: '',
+      count: '0',
+      err: 'bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: LSF is processing your request. Please wait ...',
+    });
+    expect(bjobs('7|RUN|sched.work.a[1]\nbjobs: Failed in an LSF library call: Slave LIM configuration is not ready yet\n', 0)).toMatchObject({
+      status: 1,
+      count: '1',
+      err: 'bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: bjobs: Failed in an LSF library call: Slave LIM configuration is not ready yet',
+    });
+    // Job lines and "No job found" cannot both be true.
+    expect(bjobs('7|RUN|sched.work.a[1]\nNo job found\n', 0)).toMatchObject({ status: 1, count: '1' });
   });
 
   it('"No job found" with a non-zero exit is an answer: no jobs; any other message is a failure, with bjobs\'s words', () => {
     expect(bjobs('No unfinished job found\n', 255)).toEqual({ status: 0, out: '', count: '0', err: '' });
     expect(bjobs('No job found\n', 255)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    // The same with exit 0, LSF's default (LSB_BJOBS_CONSISTENT_EXIT_CODE=N); IBM's example
+    // prints a trailing blank.
+    expect(bjobs('No job found\n', 0)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    expect(bjobs('No unfinished job found \n', 0)).toEqual({ status: 0, out: '', count: '0', err: '' });
     expect(bjobs('LSF is down. Please wait ...\nmbatchd: not responding\n', 255)).toEqual({ status: 1, out: '', count: '0', err: 'bjobs exited with code 255: LSF is down. Please wait ...; mbatchd: not responding' });
     // Job lines and a failure: not an answer.
     expect(bjobs('7|RUN|sched.work.a[1]\nNo job found\n', 255)).toMatchObject({ status: 1, count: '1', err: 'bjobs exited with code 255: No job found' });
