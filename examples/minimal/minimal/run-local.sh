@@ -12,8 +12,11 @@
 # One runner per run directory: a second one exits with code 2 (the lock, libcc_lock). Jobs an
 # earlier runner left running (it was killed with SIGKILL) are waited for, never started twice;
 # jobs it left killed run again. Stopping the runner (SIGINT, SIGTERM, SIGHUP) stops its jobs.
+# While the run submit.sh submitted last still has jobs pending or running under the scheduler,
+# it refuses (exit 1), as submit.sh does; --ignore-scheduler-errors goes on when the scheduler
+# cannot say.
 #
-# Usage: run-local.sh [-j N] [--only STAGE]... [--from STAGE] [--force STAGE]... [--break-lock]
+# Usage: run-local.sh [-j N] [--only STAGE]... [--from STAGE] [--force STAGE]... [--ignore-scheduler-errors] [--break-lock]
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -26,6 +29,7 @@ usage() {
 
 parallel=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 break_lock=0
+ignore_scheduler_errors=0
 while (($# > 0)); do
   case $1 in
     -j) (($# >= 2)) || usage; parallel=$2; shift ;;
@@ -33,6 +37,7 @@ while (($# > 0)); do
     --only) (($# >= 2)) || usage; LIBCC_ONLY+=("$2"); shift ;;
     --from) (($# >= 2)) || usage; LIBCC_FROM=$2; shift ;;
     --force) (($# >= 2)) || usage; LIBCC_FORCE+=("$2"); shift ;;
+    --ignore-scheduler-errors) ignore_scheduler_errors=1 ;;
     --break-lock) break_lock=1 ;;
     -h | --help) usage ;;
     *) printf 'run-local.sh: unknown argument %s\n' "$1" >&2; usage ;;
@@ -44,6 +49,8 @@ export LIBCC_RUN_DIR
 # Seconds between the SIGTERM that stops the jobs and the SIGKILL for what still runs.
 LIBCC_KILL_GRACE=${LIBCC_KILL_GRACE:-10}
 [[ $LIBCC_KILL_GRACE =~ ^[0-9]+$ ]] || libcc_die "LIBCC_KILL_GRACE must be a number of seconds, got $LIBCC_KILL_GRACE"
+# Seconds between the scheduler queries about a job it runs that this runner waits for (libcc_sched_ask).
+[[ -z ${LIBCC_SCHED_POLL:-} || $LIBCC_SCHED_POLL =~ ^[1-9][0-9]{0,5}$ ]] || libcc_die "LIBCC_SCHED_POLL must be a whole number of seconds, 1 or more, got $LIBCC_SCHED_POLL"
 
 trap libcc_unlock EXIT
 trap 'exit 130' INT
@@ -54,12 +61,16 @@ libcc_lock run-local.sh "$break_lock"
 
 declare -a children=() need=()
 libcc_select
+# Jobs of the last submitted run still pending or running under the scheduler would run twice.
+libcc_refuse_live_run run-local.sh "$ignore_scheduler_errors" 0
 libcc_load_jobs
 
 # state: done (valid marker or ran now), failed, blocked (an upstream job failed), skipped (not selected)
 declare -A state=()
-# Jobs an earlier runner started that still run (it was killed with SIGKILL): waited for, not
-# started again. adopted[num] is the process group (or process) to stop with this runner.
+# Jobs an earlier runner started that still run (it was killed with SIGKILL), or jobs of an
+# earlier submitted run the scheduler still runs: waited for, not started again. adopted[num] is
+# the process group (or process) to stop with this runner; empty for a scheduler's job, which is
+# the scheduler's to stop (it may run on another host).
 declare -A adopted=()
 ready=()
 unsure=()
@@ -81,9 +92,14 @@ for num in "${!J_STAGE[@]}"; do
     libcc_inflight "$num"
     case $LIBCC_INFLIGHT in
       running)
-        printf 'libcc: still running %s %s (process %s, started %s by an earlier runner): waiting for it\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_S_PID" "$(libcc_time "$LIBCC_S_TIME")"
-        adopted[$num]=${LIBCC_S_PGID:-$LIBCC_S_PID}
-        [[ $LIBCC_S_PGID == "$LIBCC_S_PID" ]] || adopted[$num]=$LIBCC_S_PID
+        if [[ -n $LIBCC_S_JOB_ID ]]; then
+          printf 'libcc: still running %s %s under %s (job %s of run %s, started %s): waiting for it\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_SCHEDULER" "$LIBCC_S_JOB_ID" "$LIBCC_S_RUN" "$(libcc_time "$LIBCC_S_TIME")"
+          adopted[$num]=''
+        else
+          printf 'libcc: still running %s %s (process %s, started %s by an earlier runner): waiting for it\n' "${J_STAGE[num]}" "${J_KEY[num]}" "$LIBCC_S_PID" "$(libcc_time "$LIBCC_S_TIME")"
+          adopted[$num]=${LIBCC_S_PGID:-$LIBCC_S_PID}
+          [[ $LIBCC_S_PGID == "$LIBCC_S_PID" ]] || adopted[$num]=$LIBCC_S_PID
+        fi
         state[$num]=running
         continue
         ;;
@@ -154,7 +170,9 @@ libcc_fail_fast_grace() {
 libcc_signal_jobs() { # signal
   local pid num
   for pid in "${!running[@]}"; do kill "-$1" -- "-$pid" 2>/dev/null || kill "-$1" "$pid" 2>/dev/null || true; done
-  for num in "${!adopted[@]}"; do kill "-$1" -- "-${adopted[$num]}" 2>/dev/null || kill "-$1" "${adopted[$num]}" 2>/dev/null || true; done
+  for num in "${!adopted[@]}"; do
+    [[ -z ${adopted[$num]} ]] || kill "-$1" -- "-${adopted[$num]}" 2>/dev/null || kill "-$1" "${adopted[$num]}" 2>/dev/null || true
+  done
 }
 
 # `array_limit = N`: at most N jobs of one array at once, as LSF's `name[…]%N` and Slurm's
@@ -224,7 +242,13 @@ libcc_interrupted() { # signal exit-code
   local -A early=()
   trap '' INT TERM HUP
   local -a groups=("${!running[@]}")
-  for num in "${!adopted[@]}"; do groups+=("${adopted[$num]}"); done
+  for num in "${!adopted[@]}"; do
+    if [[ -n ${adopted[$num]} ]]; then
+      groups+=("${adopted[$num]}")
+    else
+      libcc_note "${J_STAGE[num]} ${J_KEY[num]} runs under $LIBCC_SCHEDULER: left to it (kill.sh stops it)"
+    fi
+  done
   for pid in ${groups[@]+"${groups[@]}"}; do
     kill -TERM -- "-$pid" 2>/dev/null && continue
     kill -TERM "$pid" 2>/dev/null || true
@@ -266,6 +290,7 @@ libcc_signal() { # signal exit-code
   fi
   libcc_interrupted "$1" "$2"
 }
+declare -A unanswered=()
 trap 'libcc_signal INT 130' INT
 trap 'libcc_signal TERM 143' TERM
 trap 'libcc_signal HUP 129' HUP
@@ -308,9 +333,17 @@ while ((${#ready[@]} > 0 || ${#running[@]} > 0 || ${#adopted[@]} > 0)); do
     ((code == 0)) || [[ ${launcher[*]} != setsid ]] || kill -KILL -- "-$pid" 2>/dev/null || true
     libcc_job_ended "$num" "$code"
   done
+  # A scheduler's job is asked about again every LIBCC_SCHED_POLL seconds (libcc_sched_ask): one
+  # the scheduler ended without a marker (killed, EXIT) is recorded as killed, never waited for
+  # forever. While the scheduler does not answer, it may still run: waited for.
   for num in "${!adopted[@]}"; do
     libcc_inflight "$num"
     [[ $LIBCC_INFLIGHT == running ]] && continue
+    if [[ $LIBCC_INFLIGHT == unknown ]]; then
+      [[ -n ${unanswered[$num]:-} ]] || libcc_note "cannot tell whether ${J_STAGE[num]} ${J_KEY[num]} (job $LIBCC_S_JOB_ID) still runs: ${LIBCC_SCHED_ASK_ERR:-$LIBCC_SCHEDULER does not know its state}; still waiting for it"
+      unanswered[$num]=1
+      continue
+    fi
     unset 'adopted[$num]'
     ran=$((ran + 1))
     code=0

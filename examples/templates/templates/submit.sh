@@ -94,33 +94,8 @@ libcc_sched_run_label "$run_id"
 run_label=$LIBCC_SCHED_RUN_LABEL
 run_handle=$LIBCC_SCHED_RUN_HANDLE
 
-# While the last run still has jobs pending or running, their done-markers are missing: a new
-# submission would run the same jobs twice at once, in the same work directories. Refuse; and
-# refuse too when the scheduler cannot say, unless told to go on.
-if [[ -f $LIBCC_RUN_DIR/ledger.tsv ]]; then
-  libcc_latest_run
-  last_run=$LIBCC_LATEST_RUN
-  if [[ -n $last_run ]]; then
-    libcc_sched_run_label "$last_run"
-    last_label=$LIBCC_SCHED_RUN_LABEL
-    if ! libcc_sched_states "$last_run"; then
-      message="cannot tell whether $last_label still has unfinished jobs: the scheduler did not answer ($LIBCC_SCHED_ERR)"
-      if ((ignore_scheduler_errors)); then
-        libcc_note "warning: $message; submitting anyway (--ignore-scheduler-errors)"
-      elif ((dry_run)); then
-        libcc_note "warning: $message; submit.sh would refuse to submit (override: --ignore-scheduler-errors)"
-      else
-        libcc_die "$message. Submitting now could run jobs twice at once. Retry when $LIBCC_SCHEDULER answers, or pass --ignore-scheduler-errors if you know that no job of that run can still be pending or running"
-      fi
-    elif ((LIBCC_SCHED_UNFINISHED > 0)); then
-      if ((dry_run)); then
-        libcc_note "warning: $last_label still has $LIBCC_SCHED_UNFINISHED unfinished job(s); submit.sh would refuse to submit"
-      else
-        libcc_die "$last_label still has $LIBCC_SCHED_UNFINISHED unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then submit again"
-      fi
-    fi
-  fi
-fi
+# The last run still in flight: refused (libcc_refuse_live_run), as is a scheduler that cannot say.
+libcc_refuse_live_run submit.sh "$ignore_scheduler_errors" "$dry_run"
 
 submitted_any=0
 libcc_abort() {

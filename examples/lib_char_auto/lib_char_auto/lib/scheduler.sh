@@ -196,8 +196,11 @@ libcc_sched_pack_submit() {
 
 # Run bjobs "$@"; LIBCC_BJOBS_OUT gets its job lines (those starting `<job ID>|`, for
 # `-o "… delimiter='|'"`), LIBCC_BJOBS_COUNT their number. Status 1 when bjobs failed, with
-# its own message in LIBCC_SCHED_ERR: a non-zero exit is an answer only when all it said is
-# that there is no such job (`No job found`, LSB_BJOBS_CONSISTENT_EXIT_CODE=Y).
+# its own message in LIBCC_SCHED_ERR. Any other line makes it a failure whatever the exit status
+# (bjobs exits 0 by default even when it found nothing, and some failures exit 0 too: `LSF is
+# processing your request. Please wait ...`), except bjobs' message that there is no such job
+# (`No job found` with -a, `No unfinished job found`), alone: IBM LSF documentation,
+# "LSB_BJOBS_CONSISTENT_EXIT_CODE"; docs/lsf.md.
 libcc_bjobs() { # bjobs arguments...
   local out code=0 split
   LIBCC_BJOBS_OUT='' LIBCC_SCHED_ERR='' LIBCC_BJOBS_COUNT=0
@@ -220,10 +223,14 @@ libcc_bjobs() { # bjobs arguments...
   split=${split:${#LIBCC_BJOBS_OUT}+1}
   LIBCC_BJOBS_COUNT=${split%%$'\034'*}
   LIBCC_SCHED_ERR=${split#*$'\034'}
-  ((code != 0)) || return 0
-  if ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_SCHED_ERR =~ ^No\ ([a-z]+\ )?job\ found$ ]]; then
+  if [[ -z $LIBCC_SCHED_ERR ]]; then
+    ((code == 0)) && return 0
+  elif ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_SCHED_ERR =~ ^No\ (unfinished\ )?job\ found\ *$ ]]; then
     LIBCC_SCHED_ERR=''
     return 0
+  elif ((code == 0)); then
+    LIBCC_SCHED_ERR="bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: $LIBCC_SCHED_ERR"
+    return 1
   fi
   LIBCC_SCHED_ERR="bjobs exited with code $code${LIBCC_SCHED_ERR:+: $LIBCC_SCHED_ERR}"
   return 1
@@ -281,13 +288,16 @@ libcc_sched_states() { # run-id
   libcc_sched_states_read "$LIBCC_LSF_AWK_STATES" "$LIBCC_BJOBS_OUT"
 }
 
-# Each job line `ID|STAT|NAME` (the name may hold `|`) to sched_state (LIBCC_AWK_SCHED_STATES).
+# Each job line `ID|STAT|NAME` (the name may hold `|`) to sched_state (LIBCC_AWK_SCHED_STATES);
+# a job line without its state is not an answer (sched_error).
 # shellcheck disable=SC2016 # awk text, not shell expansions
 LIBCC_LSF_AWK_STATES='
+  $0 == "" { next }
   {
     bar = index($0, "|"); id = substr($0, 1, bar - 1); rest = substr($0, bar + 1)
     bar = index(rest, "|"); stat = substr(rest, 1, bar - 1); name = substr(rest, bar + 1)
-    if (bar == 0 || name == "") next
+    if (bar == 0) { sched_error("bjobs printed a line that is not `jobid|stat|job_name`: " $0); next }
+    if (name == "") next
     held = ""
     if (stat == "PSUSP" || stat == "USUSP") {
       # bjobs names an element `NAME[INDEX]`; bresume takes it as `ID[INDEX]`.

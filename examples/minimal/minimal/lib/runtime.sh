@@ -226,16 +226,23 @@ libcc_fsync_probe() {
 # Write a file atomically: to a temporary file in the same directory, flushed to disk where
 # `sync FILE` can, then renamed over the target. Every step is checked: on a failure (a full
 # disk) the temporary file is removed, the target is untouched, and the status is 1 with the
-# reason in LIBCC_WRITE_ERR. So a marker is complete or absent, never half-written.
+# reason in LIBCC_WRITE_ERR. So a marker is complete or absent, never half-written. The temporary
+# file is created by the shell with noclobber (O_EXCL: never over another's), so it has the mode
+# the umask gives any file the job writes; mktemp's 0600 hid the markers from a team sharing the
+# run directory (their status.sh saw done jobs as not run).
 libcc_write_atomic() { # path content
   local dir=${1%/*} tmp err
   LIBCC_WRITE_ERR=''
   libcc_fsync_probe
-  if ! err=$(mkdir -p -- "$dir" 2>&1) || ! err=$(mktemp "$dir/.tmp.XXXXXX" 2>&1); then
+  if [[ ! -d $dir ]] && ! err=$(mkdir -p -- "$dir" 2>&1); then
     LIBCC_WRITE_ERR="cannot write $1: ${err//$'\n'/; }"
     return 1
   fi
-  tmp=$err
+  tmp="$dir/.tmp.$BASHPID.$RANDOM$RANDOM"
+  if ! err=$({ set -C; : >"$tmp"; } 2>&1); then
+    LIBCC_WRITE_ERR="cannot write $1: ${err//$'\n'/; }"
+    return 1
+  fi
   if err=$({ printf '%s\n' "$2" >"$tmp"; } 2>&1) &&
     { ((LIBCC_FSYNC == 0)) || err=$(sync -- "$tmp" 2>&1); } &&
     err=$(mv -f -- "$tmp" "$1" 2>&1); then
@@ -992,6 +999,59 @@ libcc_group_carries() { # pgid tail
   return 1
 }
 
+# The scheduler's states of run $1 (libcc_sched_states), asked again only when the answer
+# remembered for that run (a failure too) is $2 seconds old or more: one call per run for a
+# loop over every job, and a fresh one every LIBCC_SCHED_POLL seconds for run-local.sh waiting
+# for a job the scheduler runs. Status 1 when the scheduler did not answer (LIBCC_SCHED_ASK_ERR).
+# LIBCC_SCHED_POLL must be a whole number of seconds, 1 or more: run-local.sh refuses anything else.
+LIBCC_SCHED_POLL_S=30
+[[ ! ${LIBCC_SCHED_POLL:-} =~ ^[1-9][0-9]{0,5}$ ]] || LIBCC_SCHED_POLL_S=$LIBCC_SCHED_POLL
+LIBCC_SCHED_ASKED_RUN='' LIBCC_SCHED_ASKED_AT=0 LIBCC_SCHED_ASKED_OK=0 LIBCC_SCHED_ASK_ERR=''
+libcc_sched_ask() { # run-id max-age
+  if [[ $LIBCC_SCHED_ASKED_RUN != "$1" ]] || ((SECONDS - LIBCC_SCHED_ASKED_AT >= $2)); then
+    LIBCC_SCHED_ASKED_RUN=$1 LIBCC_SCHED_ASKED_AT=$SECONDS LIBCC_SCHED_ASKED_OK=0 LIBCC_SCHED_ASK_ERR=''
+    if libcc_sched_states "$1"; then LIBCC_SCHED_ASKED_OK=1; else LIBCC_SCHED_ASK_ERR=$LIBCC_SCHED_ERR; fi
+  fi
+  ((LIBCC_SCHED_ASKED_OK))
+}
+
+# While the ledger's last run (submit.sh) still has jobs pending or running, their done-markers
+# are missing: another run — submitted, or run here by run-local.sh — would run the same jobs
+# twice at once, in the same work directories. Refused (exit 1); refused too when the scheduler
+# cannot say, unless $2 = 1 (--ignore-scheduler-errors). $3 = 1 (a dry run) only warns. $1 is
+# the script that would start the other run.
+libcc_refuse_live_run() { # script ignore-errors dry-run
+  local label message acting again anyway
+  [[ $LIBCC_SCHEDULER != local && -f $LIBCC_RUN_DIR/ledger.tsv ]] || return 0
+  libcc_latest_run
+  [[ -n $LIBCC_LATEST_RUN ]] || return 0
+  libcc_sched_run_label "$LIBCC_LATEST_RUN"
+  label=$LIBCC_SCHED_RUN_LABEL
+  if [[ $1 == submit.sh ]]; then
+    acting=Submitting again='submit again' anyway='submitting anyway'
+  else
+    acting="Running its jobs here" again="run $1 again" anyway='running anyway'
+  fi
+  if ! libcc_sched_ask "$LIBCC_LATEST_RUN" 0; then
+    message="cannot tell whether $label still has unfinished jobs: the scheduler did not answer ($LIBCC_SCHED_ASK_ERR)"
+    if (($2)); then
+      libcc_note "warning: $message; $anyway (--ignore-scheduler-errors)"
+    elif (($3)); then
+      libcc_note "warning: $message; $1 would refuse to submit (override: --ignore-scheduler-errors)"
+    else
+      libcc_die "$message. $acting now could run jobs twice at once. Retry when $LIBCC_SCHEDULER answers, or pass --ignore-scheduler-errors if you know that no job of that run can still be pending or running"
+    fi
+  elif ((LIBCC_SCHED_UNFINISHED > 0)); then
+    if (($3)); then
+      libcc_note "warning: $label still has $LIBCC_SCHED_UNFINISHED unfinished job(s); $1 would refuse to submit"
+    elif [[ $1 == submit.sh ]]; then
+      libcc_die "$label still has $LIBCC_SCHED_UNFINISHED unfinished job(s): wait for them (status.sh) or kill them (kill.sh), then $again"
+    else
+      libcc_die "$label, submitted by submit.sh, still has $LIBCC_SCHED_UNFINISHED unfinished job(s) under $LIBCC_SCHEDULER: running them here too would run them twice at once. Wait for them (status.sh) or kill them (kill.sh), then $again"
+    fi
+  fi
+}
+
 # Where job NUM stands when it started and recorded no end (a started-marker without a done- or
 # failed-marker), in LIBCC_INFLIGHT:
 #   ''       it did not (no started-marker, or its end was recorded);
@@ -1011,14 +1071,9 @@ libcc_inflight() { # num [state]
   if [[ -n $LIBCC_S_JOB_ID ]]; then
     if (($# >= 2)); then
       stat=$2
-    elif [[ -z $LIBCC_S_RUN ]]; then
-      stat=UNKNOWN
-    elif [[ ${LIBCC_INFLIGHT_ASKED:-} != "ok $LIBCC_S_RUN" ]] && { [[ ${LIBCC_INFLIGHT_ASKED:-} == "failed $LIBCC_S_RUN" ]] || ! libcc_sched_states "$LIBCC_S_RUN"; }; then
-      # One scheduler call per run, remembered (a failure too).
-      LIBCC_INFLIGHT_ASKED="failed $LIBCC_S_RUN"
+    elif [[ -z $LIBCC_S_RUN ]] || ! libcc_sched_ask "$LIBCC_S_RUN" "$LIBCC_SCHED_POLL_S"; then
       stat=UNKNOWN
     else
-      LIBCC_INFLIGHT_ASKED="ok $LIBCC_S_RUN"
       libcc_sched_key "$num"
       stat=${LIBCC_SCHED_STATE[$LIBCC_SCHED_KEY]:-}
     fi
@@ -1140,13 +1195,19 @@ libcc_stop_local_runner() {
 
 # ---- The run directory's lock: one runner (run-local.sh, submit.sh) at a time ----
 #
-# $LIBCC_RUN_DIR/lock is a directory made with mkdir (atomic, also on NFS) holding `owner`
-# (host, pid, its start time, a token, the script, since when), written atomically. A lock
-# whose holder is gone from this host is taken over; one held by a live process, or by
-# another host (this host cannot tell whether it lives), is refused unless --break-lock.
-# The refusal exits with LIBCC_LOCKED_EXIT. The EXIT trap the script sets removes it.
+# $LIBCC_RUN_DIR/lock is a directory holding `owner` (host, pid, its start time, a token, the
+# script, since when). It never exists without its owner: it is built as .lock.<token> in the run
+# directory, owner inside, then renamed into place — rename(2) of a directory fails when the
+# target exists and is not empty, so of runners racing for it one wins, and a runner killed at
+# any moment leaves no lock or a whole one (and perhaps its unused .lock.<token>). It is released
+# the same way: renamed aside, then deleted. A lock whose holder is gone from this host is taken
+# over: its owner replaced, under `lock/takeover`, a claim made like the lock (owner inside,
+# renamed into place), so that one runner at a time re-checks and writes, and the claim of a
+# runner killed while taking over is itself judged by its owner and removed. A lock held by a
+# live process, or by another host (this host cannot tell whether it lives), is refused unless
+# --break-lock. The refusal exits with LIBCC_LOCKED_EXIT. The EXIT trap the script sets removes it.
 LIBCC_LOCKED_EXIT=2
-LIBCC_LOCK_DIR='' LIBCC_LOCK_TOKEN=''
+LIBCC_LOCK_DIR='' LIBCC_LOCK_TOKEN='' LIBCC_LOCK_NEW='' LIBCC_LOCK_CLAIM='' LIBCC_MV_T=''
 
 libcc_read_lock() { # lock directory
   local line
@@ -1169,29 +1230,68 @@ libcc_lock_refuse() { # message
   exit "$LIBCC_LOCKED_EXIT"
 }
 
+# Rename directory $1 to $2 with rename(2): status 1 when $2 exists and is not empty. GNU mv -T
+# renames onto the target; other mv move a directory into an existing one (undone here).
+libcc_rename_dir() { # from to
+  if [[ -z $LIBCC_MV_T ]]; then
+    LIBCC_MV_T=0
+    [[ $(mv --version 2>/dev/null) != *'GNU coreutils'* ]] || LIBCC_MV_T=1
+  fi
+  if ((LIBCC_MV_T)); then
+    mv -T -- "$1" "$2" 2>/dev/null
+    return
+  fi
+  mv -- "$1" "$2" 2>/dev/null || return 1
+  if [[ -e $2/${1##*/} ]]; then
+    mv -- "$2/${1##*/}" "$1" 2>/dev/null || rm -rf -- "${2:?}/${1##*/}"
+    return 1
+  fi
+}
+
+# Remove directory $1 (a lock or a claim), expected to hold the owner with token $2, at once:
+# renamed to $3, then deleted. Status 1 when it is gone, or is another (put back).
+libcc_remove_owned() { # directory token aside
+  libcc_rename_dir "$1" "$3" || return 1
+  libcc_read_lock "$3" || LIBCC_L_TOKEN=''
+  if [[ $LIBCC_L_TOKEN != "$2" ]]; then
+    libcc_rename_dir "$3" "$1" || rm -rf -- "$3"
+    return 1
+  fi
+  rm -rf -- "$3"
+}
+
 # Take the lock for script $1; $2 = 1 breaks a lock held by a live or remote holder.
 libcc_lock() { # script [break]
-  local script=$1 break=${2:-0} lock="$LIBCC_RUN_DIR/lock" owner waited=0 holder
+  local script=$1 break=${2:-0} lock="$LIBCC_RUN_DIR/lock" tries=0 waited=0 owner holder err since
   libcc_hostname
   libcc_self_ids
   mkdir -p -- "$LIBCC_RUN_DIR" || libcc_die "cannot create the run directory $LIBCC_RUN_DIR"
   LIBCC_LOCK_TOKEN="$$-$RANDOM$RANDOM"
+  printf -v since '%(%s)T' -1
   owner="host=$LIBCC_HOST
 pid=$$
 pid_start=$LIBCC_SELF_START
 token=$LIBCC_LOCK_TOKEN
 script=$script
-since=$(date +%s)"
+since=$since"
+  # Removed by libcc_unlock (the EXIT trap) unless it became the lock.
+  LIBCC_LOCK_NEW="$LIBCC_RUN_DIR/.lock.$LIBCC_LOCK_TOKEN"
+  if ! err=$(mkdir -- "$LIBCC_LOCK_NEW" 2>&1); then
+    LIBCC_LOCK_NEW=''
+    libcc_die "cannot take the lock $lock: ${err//$'\n'/; }"
+  fi
+  libcc_write_atomic "$LIBCC_LOCK_NEW/owner" "$owner" || libcc_die "cannot take the lock $lock: $LIBCC_WRITE_ERR"
   while :; do
-    if mkdir -- "$lock" 2>/dev/null; then
-      LIBCC_LOCK_DIR=$lock
-      libcc_write_atomic "$lock/owner" "$owner" && return 0
-      rm -rf -- "$lock"
-      LIBCC_LOCK_DIR=''
-      libcc_die "cannot take the lock $lock: $LIBCC_WRITE_ERR"
+    if libcc_rename_dir "$LIBCC_LOCK_NEW" "$lock"; then
+      LIBCC_LOCK_DIR=$lock LIBCC_LOCK_NEW=''
+      return 0
     fi
+    # Gone meanwhile, or the rename itself fails (permissions): not forever.
+    ((tries++ < 100)) || libcc_die "cannot take the lock $lock: renaming $LIBCC_LOCK_NEW to it keeps failing"
+    [[ -e $lock ]] || continue
     if ! libcc_read_lock "$lock"; then
-      # Its holder is between mkdir and writing `owner` (a moment), or died right there.
+      # No owner: a lock of an earlier libcc, which made the directory and then wrote `owner`
+      # (its holder may be in between), or something else put there.
       if ((waited++ < 50)); then
         sleep 0.1
         continue
@@ -1208,38 +1308,67 @@ since=$(date +%s)"
     else
       libcc_note "taking over the lock of $holder: that process is gone"
     fi
-    libcc_lock_takeover "$lock" "$LIBCC_L_TOKEN" "$owner" && return 0
+    if libcc_lock_takeover "$lock" "$LIBCC_L_TOKEN" "$owner"; then
+      rm -rf -- "$LIBCC_LOCK_NEW"
+      LIBCC_LOCK_NEW=''
+      return 0
+    fi
     sleep 0.1
   done
 }
 
-# Replace the owner of a lock whose holder was judged gone (token $2), unless another runner
-# took it meanwhile. `takeover`, made with mkdir, lets one runner at a time re-check and write.
+# Replace the owner of lock $1, judged gone (token $2), by $3, unless another runner took the
+# lock meanwhile (status 1). One runner at a time re-checks and writes: the one whose claim
+# became $1/takeover. The claim of a runner gone from this host is removed; one of a live or
+# remote runner is waited for 5 s, then refused.
 libcc_lock_takeover() { # lock token owner
-  local tries=0
-  until mkdir -- "$1/takeover" 2>/dev/null; do
-    ((tries++ < 50)) || libcc_lock_refuse "another runner is taking over the lock $1 ($1/takeover exists); if none is, remove $1/takeover"
+  local lock=$1 claim="$1/.takeover.$LIBCC_LOCK_TOKEN" waited=0
+  mkdir -- "$claim" 2>/dev/null || return 1
+  LIBCC_LOCK_CLAIM=$claim
+  libcc_write_atomic "$claim/owner" "$3" || libcc_die "cannot take over the lock $lock: $LIBCC_WRITE_ERR"
+  until libcc_rename_dir "$claim" "$lock/takeover"; do
+    if [[ ! -d $lock ]]; then
+      rm -rf -- "$claim"
+      LIBCC_LOCK_CLAIM=''
+      return 1
+    fi
+    if libcc_read_lock "$lock/takeover" && [[ $LIBCC_L_HOST == "$LIBCC_HOST" ]] && ! libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START"; then
+      libcc_note "removing the claim of a runner that died while taking over the lock (process $LIBCC_L_PID)"
+      libcc_remove_owned "$lock/takeover" "$LIBCC_L_TOKEN" "$claim.old" || true
+      continue
+    fi
+    if ((waited++ >= 50)); then
+      rm -rf -- "$claim"
+      LIBCC_LOCK_CLAIM=''
+      libcc_lock_refuse "another runner is taking over the lock $lock ($lock/takeover exists); if none is, remove $lock/takeover"
+    fi
     sleep 0.1
   done
-  libcc_read_lock "$1" || true
-  if [[ $LIBCC_L_TOKEN != "$2" ]]; then
-    rmdir -- "$1/takeover"
-    return 1
+  LIBCC_LOCK_CLAIM=$lock/takeover
+  libcc_read_lock "$lock" || LIBCC_L_TOKEN=''
+  if [[ $LIBCC_L_TOKEN == "$2" ]]; then
+    LIBCC_LOCK_DIR=$lock
+    libcc_write_atomic "$lock/owner" "$3" || libcc_die "cannot take over the lock $lock: $LIBCC_WRITE_ERR"
   fi
-  LIBCC_LOCK_DIR=$1
-  if ! libcc_write_atomic "$1/owner" "$3"; then
-    rmdir -- "$1/takeover"
-    LIBCC_LOCK_DIR=''
-    libcc_die "cannot take the lock $1: $LIBCC_WRITE_ERR"
-  fi
-  rmdir -- "$1/takeover"
+  libcc_remove_owned "$lock/takeover" "$LIBCC_LOCK_TOKEN" "$claim.old" || true
+  LIBCC_LOCK_CLAIM=''
+  [[ $LIBCC_LOCK_DIR == "$lock" ]]
 }
 
-# Release the lock if this process still holds it (the EXIT trap of run-local.sh, submit.sh).
+# Release the lock if this process still holds it (the EXIT trap of run-local.sh, submit.sh),
+# and what it left while taking it.
 libcc_unlock() {
+  if [[ -n $LIBCC_LOCK_NEW ]]; then
+    rm -rf -- "$LIBCC_LOCK_NEW"
+    LIBCC_LOCK_NEW=''
+  fi
+  if [[ -n $LIBCC_LOCK_CLAIM ]]; then
+    libcc_remove_owned "$LIBCC_LOCK_CLAIM" "$LIBCC_LOCK_TOKEN" "$LIBCC_RUN_DIR/.lock.$LIBCC_LOCK_TOKEN.claim" || true
+    LIBCC_LOCK_CLAIM=''
+  fi
   [[ -n $LIBCC_LOCK_DIR ]] || return 0
   if libcc_read_lock "$LIBCC_LOCK_DIR" && [[ $LIBCC_L_TOKEN == "$LIBCC_LOCK_TOKEN" ]]; then
-    rm -rf -- "$LIBCC_LOCK_DIR"
+    libcc_remove_owned "$LIBCC_LOCK_DIR" "$LIBCC_LOCK_TOKEN" "$LIBCC_RUN_DIR/.lock.$LIBCC_LOCK_TOKEN.old" || true
   fi
   LIBCC_LOCK_DIR=''
 }
@@ -1273,10 +1402,13 @@ libcc_pattern() { # variable (L text | V value)...
 # Count existing paths matching a glob pattern into LIBCC_N: no word splitting; no match is 0,
 # and a pattern without wildcards counts only if that file exists. With LIBCC_ATTEMPT_STAMP set,
 # an output older than that file (the start of the current attempt) is left over from an earlier
-# attempt: it is counted in LIBCC_OLD instead.
+# attempt: it is counted in LIBCC_OLD instead. With LIBCC_CHECK_STAMP set (touched when the check
+# began), an output newer than it is dated in the future: a clock ahead (the file server's, the
+# tool host's) would pass a stale file for fresh, so it is counted in LIBCC_FUTURE (the first in
+# LIBCC_FUTURE_PATH), and the check fails.
 libcc_count_matches() { # pattern
   local IFS='' restore path
-  LIBCC_N=0 LIBCC_OLD=0
+  LIBCC_N=0 LIBCC_OLD=0 LIBCC_FUTURE=0 LIBCC_FUTURE_PATH=
   restore=$(shopt -p nullglob dotglob extglob || true)
   shopt -s nullglob
   shopt -u dotglob extglob
@@ -1293,12 +1425,18 @@ libcc_count_matches() { # pattern
 # (relative ones are in the work directory). Anything else (a kit file, say) only has to exist.
 libcc_count_path() { # path
   [[ -e $1 || -L $1 ]] || return 0
-  if [[ -n ${LIBCC_ATTEMPT_STAMP:-} && $LIBCC_ATTEMPT_STAMP -nt $1 ]] &&
-    [[ $1 != /* || $1 == "${lcp_work:-}"/* || $1 == "${lcp_out:-}"/* ]]; then
-    LIBCC_OLD=$((LIBCC_OLD + 1))
-  else
-    LIBCC_N=$((LIBCC_N + 1))
+  if [[ $1 != /* || $1 == "${lcp_work:-}"/* || $1 == "${lcp_out:-}"/* ]]; then
+    if [[ -n ${LIBCC_CHECK_STAMP:-} && $1 -nt $LIBCC_CHECK_STAMP ]]; then
+      LIBCC_FUTURE=$((LIBCC_FUTURE + 1))
+      [[ -n $LIBCC_FUTURE_PATH ]] || LIBCC_FUTURE_PATH=$1
+      return 0
+    fi
+    if [[ -n ${LIBCC_ATTEMPT_STAMP:-} && $LIBCC_ATTEMPT_STAMP -nt $1 ]]; then
+      LIBCC_OLD=$((LIBCC_OLD + 1))
+      return 0
+    fi
   fi
+  LIBCC_N=$((LIBCC_N + 1))
 }
 
 # Check `expect PATTERN OP COUNT`; on failure print why and return 1. The pattern comes as
@@ -1316,8 +1454,12 @@ libcc_expect() { # op count source-text (L text | V value)...
   if ((wild)); then
     libcc_count_matches "$pattern"
   else
-    LIBCC_N=0 LIBCC_OLD=0
+    LIBCC_N=0 LIBCC_OLD=0 LIBCC_FUTURE=0 LIBCC_FUTURE_PATH=''
     libcc_count_path "$literal"
+  fi
+  if ((LIBCC_FUTURE > 0)); then
+    printf 'libcc: expect failed: %s: %s file(s) dated in the future (%s is newer than the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern %s)\n' "$source" "$LIBCC_FUTURE" "$LIBCC_FUTURE_PATH" "$pattern" >&2
+    return 1
   fi
   n=$LIBCC_N
   ((LIBCC_OLD == 0)) || stale=" written by this attempt (and $LIBCC_OLD older file(s) left over from an earlier attempt)"
@@ -1542,7 +1684,7 @@ libcc_run_job() { # group [index]
       exit 0
     fi
   fi
-  rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed" "$state/$LIBCC_KEY.tail"
+  rm -f -- "$state/$LIBCC_KEY.done" "$state/$LIBCC_KEY.failed" "$state/$LIBCC_KEY.tail" "$state/$LIBCC_KEY.checked"
   trap 'libcc_killed INT' INT
   trap 'libcc_killed TERM' TERM
   trap 'libcc_killed HUP' HUP
@@ -1600,6 +1742,12 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
     fi
     libcc_fail "command exited with code $code (attempt $attempt)" "$code"
   done
+  # An output newer than this stamp is dated in the future (libcc_count_path). Only its time
+  # matters: an empty file, which a full disk still takes.
+  LIBCC_CHECK_STAMP=$state/$LIBCC_KEY.checked
+  if ! reason=$({ : >"$LIBCC_CHECK_STAMP"; } 2>&1); then
+    libcc_fail "cannot write $LIBCC_CHECK_STAMP: ${reason//$'\n'/; }" 1
+  fi
   if ! reason=$(cd -- "$lcp_work" && libcc_check_outputs 2>&1); then
     printf '%s\n' "$reason" >&2
     # The reason without the `libcc: ` prefix of each line, one line.
@@ -1620,7 +1768,7 @@ attempts=$attempt
 job_id=$(libcc_sched_job_id)
 run=${LIBCC_RUN_ID:-}" || libcc_fail "the command succeeded but its done-marker could not be written: $LIBCC_WRITE_ERR" 1
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
-  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP" "$state/$LIBCC_KEY.started"
+  rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP" "$LIBCC_CHECK_STAMP" "$state/$LIBCC_KEY.started"
 }
 
 # Write the current job's started-marker for attempt $1 (0 would be preflight); a marker that
