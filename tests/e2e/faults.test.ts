@@ -143,12 +143,13 @@ describe('one runner per run directory', () => {
 
   it('a runner SIGKILLed while it writes the owner of its lock leaves no lock without an owner: the next runner runs', async () => {
     const s = site();
-    // A mktemp that stops, at the temporary file of the lock's owner, until it is killed.
+    // An mv that stops, at the temporary file of the lock's owner (before it is renamed to
+    // `owner`), until it is killed.
     const bin = path.join(s.root, 'slow-bin');
-    const flag = path.join(s.root, 'in-mktemp');
+    const flag = path.join(s.root, 'in-mv');
     fs.mkdirSync(bin);
-    const mktemp = spawnSync('bash', ['-c', 'command -v mktemp'], { encoding: 'utf8' }).stdout.trim();
-    fs.writeFileSync(path.join(bin, 'mktemp'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${mktemp}' "$@"\n`, { mode: 0o755 });
+    const mv = spawnSync('bash', ['-c', 'command -v mv'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(bin, 'mv'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${mv}' "$@"\n`, { mode: 0o755 });
     const first = s.start('run-local.sh', ['--only', 'make'], { env: { PATH: `${bin}:${process.env.PATH}` } });
     await waitFor('the runner to write its lock', () => fs.existsSync(flag) && fs.readFileSync(flag, 'utf8').endsWith('\n'));
     process.kill(first.pid, 'SIGKILL');
