@@ -581,7 +581,7 @@ describe('honest state', () => {
     touch(s, `noout.make.${A_TT.slice(3)}`);
     const r = await s.run('run-local.sh', ['--only', 'make', '--force', 'make']);
     expect(r.code).toBe(1);
-    const reason = `expect failed: \${out}/result: 1 file(s) dated in the future (${result} is newer than the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern ${result})`;
+    const reason = `expect failed: \${out}/result: 1 file(s) dated in the future (${result} is more than 60 s ahead of the clock of this host at the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern ${result})`;
     expect(s.failedReason(make)).toBe(reason);
     expect(s.isDone(make)).toBe(false);
     // The other jobs, which wrote their output, are done.

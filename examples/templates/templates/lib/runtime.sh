@@ -1402,10 +1402,11 @@ libcc_pattern() { # variable (L text | V value)...
 # Count existing paths matching a glob pattern into LIBCC_N: no word splitting; no match is 0,
 # and a pattern without wildcards counts only if that file exists. With LIBCC_ATTEMPT_STAMP set,
 # an output older than that file (the start of the current attempt) is left over from an earlier
-# attempt: it is counted in LIBCC_OLD instead. With LIBCC_CHECK_STAMP set (touched when the check
-# began), an output newer than it is dated in the future: a clock ahead (the file server's, the
-# tool host's) would pass a stale file for fresh, so it is counted in LIBCC_FUTURE (the first in
-# LIBCC_FUTURE_PATH), and the check fails.
+# attempt: it is counted in LIBCC_OLD instead. With LIBCC_CHECK_STAMP set (dated, when the check
+# began, LIBCC_CLOCK_SLACK seconds ahead of this host's clock), an output newer than it is dated
+# in the future: a clock ahead (the file server's, the tool host's) would pass a stale file for
+# fresh, so it is counted in LIBCC_FUTURE (the first in LIBCC_FUTURE_PATH), and the check fails.
+LIBCC_CLOCK_SLACK=60
 libcc_count_matches() { # pattern
   local IFS='' restore path
   LIBCC_N=0 LIBCC_OLD=0 LIBCC_FUTURE=0 LIBCC_FUTURE_PATH=
@@ -1458,7 +1459,7 @@ libcc_expect() { # op count source-text (L text | V value)...
     libcc_count_path "$literal"
   fi
   if ((LIBCC_FUTURE > 0)); then
-    printf 'libcc: expect failed: %s: %s file(s) dated in the future (%s is newer than the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern %s)\n' "$source" "$LIBCC_FUTURE" "$LIBCC_FUTURE_PATH" "$pattern" >&2
+    printf 'libcc: expect failed: %s: %s file(s) dated in the future (%s is more than %s s ahead of the clock of this host at the start of this check): clock skew between hosts? A stale output cannot be told from a fresh one; set the clocks right (NTP), then run the job again (pattern %s)\n' "$source" "$LIBCC_FUTURE" "$LIBCC_FUTURE_PATH" "$LIBCC_CLOCK_SLACK" "$pattern" >&2
     return 1
   fi
   n=$LIBCC_N
@@ -1742,10 +1743,14 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
     fi
     libcc_fail "command exited with code $code (attempt $attempt)" "$code"
   done
-  # An output newer than this stamp is dated in the future (libcc_count_path). Only its time
-  # matters: an empty file, which a full disk still takes.
+  # An output newer than this stamp is dated in the future (libcc_count_matches). Only its time
+  # matters: an empty file, which a full disk still takes. It is dated LIBCC_CLOCK_SLACK seconds
+  # ahead of this host's clock, by this host: an output just written on a file server whose
+  # clock is a few milliseconds ahead is no stale file.
   LIBCC_CHECK_STAMP=$state/$LIBCC_KEY.checked
-  if ! reason=$({ : >"$LIBCC_CHECK_STAMP"; } 2>&1); then
+  local now
+  printf -v now '%(%s)T' -1
+  if ! reason=$(touch -d "@$((now + LIBCC_CLOCK_SLACK))" -- "$LIBCC_CHECK_STAMP" 2>&1); then
     libcc_fail "cannot write $LIBCC_CHECK_STAMP: ${reason//$'\n'/; }" 1
   fi
   if ! reason=$(cd -- "$lcp_work" && libcc_check_outputs 2>&1); then
