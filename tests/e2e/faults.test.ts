@@ -90,20 +90,40 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): P
 }
 const running = (s: FaultSite, job: JobRow) => waitFor(`${jobName(job)} to run`, () => fs.existsSync(path.join(s.faults, `running.${job.stage}.${job.key.replace(/^n5\./, '')}`)));
 
-describe('one runner per run directory', () => {
+/**
+ * The lock's renames with GNU mv (`mv -T`) and with an mv that has no `-T` and does not say it
+ * is GNU's (BSD's, busybox's): `libcc_rename_dir` then moves the directory into an existing one
+ * and back. GNU mv without `-T` does what BSD's does there (a directory onto an existing
+ * directory goes inside it), so the stand-in refuses `-T` and `--version` and calls GNU mv.
+ */
+const MV_VARIANTS: { name: string; dir?: string; env: Record<string, string> }[] = [{ name: 'GNU mv', env: {} }, withoutT()];
+
+function withoutT(): { name: string; dir: string; env: Record<string, string> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libcc-bsd-mv-'));
+  const gnu = spawnSync('bash', ['-c', 'command -v mv'], { encoding: 'utf8' }).stdout.trim();
+  fs.writeFileSync(
+    path.join(dir, 'mv'),
+    `#!/bin/bash\nfor a in "$@"; do\n  [[ $a == -- ]] && break\n  case $a in -T | --*) echo "mv: illegal option -- \${a#-}" >&2; echo 'usage: mv [-f | -i | -n] [-hv] source target' >&2; exit 64 ;; esac\ndone\nexec '${gnu}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return { name: "an mv without -T, as BSD's", dir, env: { PATH: `${dir}:${process.env.PATH}` } };
+}
+
+for (const mv of MV_VARIANTS) {
+describe(`one runner per run directory (${mv.name})`, () => {
   it('a second run-local.sh or submit.sh refuses with exit 2 and names the holder; the lock is released at the end', async () => {
     const s = site();
     const make = s.job('make', A_TT);
     touch(s, `gate.make.${A_TT.slice(3)}`);
-    const first = s.start('run-local.sh', ['-j', '4']);
+    const first = s.start('run-local.sh', ['-j', '4'], { env: mv.env });
     await running(s, make);
-    const second = await s.run('run-local.sh');
+    const second = await s.run('run-local.sh', [], { env: mv.env });
     expect(second.code).toBe(2);
     expect(second.stderr).toBe(
       `libcc: error: ${s.runDir} is in use by run-local.sh (process ${first.pid} on host ${HOST}, since ${second.stderr.match(/since ([^)]*)\)/)![1]}): wait for it to finish, or stop it (kill ${first.pid})\n`,
     );
     const lsf = s.lsf();
-    const submit = await s.submitWith(lsf, 'submit.sh');
+    const submit = await s.submitWith(lsf, 'submit.sh', [], mv.dir === undefined ? {} : { PATH: `${mv.dir}:${lsf.env.PATH}` });
     expect(submit.code).toBe(2);
     expect(submit.stderr).toContain(`is in use by run-local.sh (process ${first.pid} on host ${HOST}`);
     expect(lsf.jobs()).toEqual([]);
@@ -120,12 +140,12 @@ describe('one runner per run directory', () => {
     const lock = path.join(s.runDir, 'lock');
     fs.mkdirSync(lock, { recursive: true });
     fs.writeFileSync(path.join(lock, 'owner'), 'host=node17\npid=4242\npid_start=\ntoken=x\nscript=run-local.sh\nsince=1764720000\n');
-    const refused = await s.run('run-local.sh');
+    const refused = await s.run('run-local.sh', [], { env: mv.env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^libcc: error: \S+ is in use by run-local\.sh \(process 4242 on host node17, since [^)]+\)\. Wait for it to finish\. If host node17 is down or that process is gone, run again with --break-lock \(or remove \S+\/lock\)\n$/);
     expect(fs.existsSync(s.stateFile(s.jobs[0]!, 'done'))).toBe(false);
 
-    const broken = await s.run('run-local.sh', ['--break-lock', '--only', 'make']);
+    const broken = await s.run('run-local.sh', ['--break-lock', '--only', 'make'], { env: mv.env });
     expect(broken.code, broken.stderr).toBe(0);
     expect(broken.stderr).toContain('libcc: breaking the lock of run-local.sh (process 4242 on host node17');
     expect(fs.existsSync(lock)).toBe(false);
@@ -134,7 +154,7 @@ describe('one runner per run directory', () => {
     const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
     fs.mkdirSync(lock);
     fs.writeFileSync(path.join(lock, 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=y\nscript=submit.sh\nsince=1764720000\n`);
-    const stale = await s.run('run-local.sh');
+    const stale = await s.run('run-local.sh', [], { env: mv.env });
     expect(stale.code, stale.stderr).toBe(0);
     expect(stale.stderr).toMatch(new RegExp(`^libcc: taking over the lock of submit\\.sh \\(process ${gone} on host ${HOST}, since [^)]+\\): that process is gone\\n$`));
     expect(fs.existsSync(lock)).toBe(false);
@@ -148,15 +168,15 @@ describe('one runner per run directory', () => {
     const bin = path.join(s.root, 'slow-bin');
     const flag = path.join(s.root, 'in-mv');
     fs.mkdirSync(bin);
-    const mv = spawnSync('bash', ['-c', 'command -v mv'], { encoding: 'utf8' }).stdout.trim();
-    fs.writeFileSync(path.join(bin, 'mv'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${mv}' "$@"\n`, { mode: 0o755 });
-    const first = s.start('run-local.sh', ['--only', 'make'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const realMv = spawnSync('bash', ['-c', 'command -v mv'], { env: { ...process.env, ...mv.env }, encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(bin, 'mv'), `#!/bin/bash\ncase "$*" in *lock*/.tmp.*) echo $$ >'${flag}'; exec sleep 60 ;; esac\nexec '${realMv}' "$@"\n`, { mode: 0o755 });
+    const first = s.start('run-local.sh', ['--only', 'make'], { env: { PATH: `${bin}:${mv.env.PATH ?? process.env.PATH}` } });
     await waitFor('the runner to write its lock', () => fs.existsSync(flag) && fs.readFileSync(flag, 'utf8').endsWith('\n'));
     process.kill(first.pid, 'SIGKILL');
     process.kill(Number(fs.readFileSync(flag, 'utf8')), 'SIGKILL');
     await first.done;
     expect(ran(s)).toEqual([]);
-    const next = await s.run('run-local.sh', ['--only', 'make']);
+    const next = await s.run('run-local.sh', ['--only', 'make'], { env: mv.env });
     expect(next.stderr).not.toContain('names no owner');
     expect(next.code, next.stderr).toBe(0);
     expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
@@ -169,7 +189,7 @@ describe('one runner per run directory', () => {
     fs.mkdirSync(path.join(lock, 'takeover'), { recursive: true });
     fs.writeFileSync(path.join(lock, 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=submit.sh\nsince=1764720000\n`);
     fs.writeFileSync(path.join(lock, 'takeover', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=taker\nscript=run-local.sh\nsince=1764720001\n`);
-    const r = await s.run('run-local.sh', ['--only', 'make']);
+    const r = await s.run('run-local.sh', ['--only', 'make'], { env: mv.env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`libcc: removing the claim of a runner that died while taking over the lock (process ${gone})`);
     expect(fs.existsSync(lock)).toBe(false);
@@ -181,7 +201,7 @@ describe('one runner per run directory', () => {
     const gone = spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim();
     fs.mkdirSync(path.join(s.runDir, 'lock'), { recursive: true });
     fs.writeFileSync(path.join(s.runDir, 'lock', 'owner'), `host=${HOST}\npid=${gone}\npid_start=\ntoken=stale\nscript=run-local.sh\nsince=1764720000\n`);
-    const runners = Array.from({ length: 6 }, () => s.start('run-local.sh', ['-j', '4', '--only', 'make']));
+    const runners = Array.from({ length: 6 }, () => s.start('run-local.sh', ['-j', '4', '--only', 'make'], { env: mv.env }));
     const pids = runners.map((r) => r.pid);
     let ended = 0;
     for (const r of runners) void r.done.then(() => ended++);
@@ -200,6 +220,7 @@ describe('one runner per run directory', () => {
     expect(fs.existsSync(path.join(s.runDir, 'lock'))).toBe(false);
   });
 });
+}
 
 describe('killed jobs and runners (local)', () => {
   it('SIGKILL of a job mid-run: failed (killed) in run-local.sh and status.sh; the next run re-runs only it and what it blocked', async () => {
