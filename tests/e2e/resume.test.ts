@@ -168,6 +168,100 @@ describe('resume re-runs exactly what changed and what depends on it', () => {
   });
 });
 
+describe('an upstream result removed or rewritten after its job was done', () => {
+  // Output names with every kind of byte the record encodes.
+  const odd = compiledPipeline(
+    'odd',
+    `pipeline odd
+node n5 { vdd = 0.5V .. 0.9V  temperature = -40C .. 125C  processes = [tt]  rc_corners = [typical] }
+corner tt_0p75v_25c_typical {}
+library a : n5 { corners = [tt_0p75v_25c_typical] }
+stage make for each library, corner {
+  run = shell """mkdir -p "\${out}" && cd "\${out}" && touch 'a b%41.x' "$(printf 'l\\nf.x')" 'é….x' 'back\\x41.x' plain.x """
+  expect "\${out}/*.x" == 5
+}
+stage use for each library after make {
+  run = shell """mkdir -p "\${out}" && ls "\${out}"/*/ > "\${out}/list" """
+  expect "\${out}/list" == 1
+}
+`,
+  );
+  it('the job downstream fails before its command runs, naming the output and how to make it again; following that re-runs the upstream job and what is below it', async () => {
+    const s = site();
+    expect((await runLocal(s)).code).toBe(0);
+    const char = s.job('char', 'n5.b.tt_0p80v_25c_typical');
+    const gather = s.job('gather', 'n5.b');
+    const output = path.join(s.runDir, 'out/n5/b/tt_0p80v_25c_typical/char');
+    // The done-marker records what the job's `expect` matched.
+    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain(`\noutputs=${output}\n`);
+    const all = path.join(s.runDir, 'out/n5/b/all');
+    const gathered = fs.readFileSync(all, 'utf8');
+
+    fs.rmSync(output);
+    const removed = await runLocal(s, ['--force', 'gather']);
+    expect(removed.code).toBe(1);
+    const again = `to make it again, remove its done-marker ${s.stateFile(char, 'done')} (or run with --force char), then run again`;
+    expect(s.failedReason(gather)).toBe(`preflight: upstream job char n5.b.tt_0p80v_25c_typical is done, but its output ${output} is gone: ${again}`);
+    expect(removed.stderr).toContain(`libcc:   reason: preflight: upstream job char n5.b.tt_0p80v_25c_typical is done, but its output ${output} is gone`);
+    // Its command never ran: the gather of what is left was not made.
+    expect(fs.readFileSync(all, 'utf8')).toBe(gathered);
+    expect(s.isDone(s.job('gather', 'n5.a'))).toBe(true);
+
+    fs.rmSync(s.stateFile(char, 'done'));
+    const remade = await runLocal(s);
+    expect(remade.code, remade.stderr).toBe(0);
+    expect(remade.started).toEqual(['char n5.b.tt_0p80v_25c_typical', 'flaky n5.b', 'gather n5.b']);
+    expect(fs.readFileSync(all, 'utf8')).toBe(gathered);
+
+    // A file rewritten after its job was done (newer than the done-marker): the same, by hand too.
+    const prep = s.job('prep', 'n5.a.ss_0p675v_m40c_typical');
+    const prepOut = path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/prep');
+    fs.writeFileSync(prepOut, 'edited\n');
+    const later = new Date(fs.statSync(s.stateFile(prep, 'done')).mtimeMs + 2000);
+    fs.utimesSync(prepOut, later, later);
+    const charA = s.job('char', 'n5.a.ss_0p675v_m40c_typical');
+    fs.rmSync(s.stateFile(charA, 'done'));
+    const refused = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
+    expect(refused.code).toBe(1);
+    expect(s.failedReason(charA)).toBe(
+      `preflight: upstream job prep n5.a.ss_0p675v_m40c_typical is done, but its output ${prepOut} changed after that (it is newer than the done-marker): to make it again, remove its done-marker ${s.stateFile(prep, 'done')} (or run with --force prep), then run again`,
+    );
+
+    // A done-marker of a libcc that recorded no outputs has none to check.
+    const marker = s.stateFile(prep, 'done');
+    fs.writeFileSync(marker, fs.readFileSync(marker, 'utf8').replace(/^outputs=.*\n/m, ''));
+    const unchecked = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
+    expect(unchecked.code, unchecked.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/char'), 'utf8')).toBe('edited\n');
+  });
+
+  it('outputs are recorded whatever bytes their names hold: a blank, a percent sign, a line break, UTF-8, a backslash', async () => {
+    const s = odd.site();
+    const first = await s.run('run-local.sh');
+    expect(first.code, first.stderr).toBe(0);
+    const make = s.job('make', 'n5.a.tt_0p75v_25c_typical');
+    const dir = path.join(s.runDir, 'out/n5/a/tt_0p75v_25c_typical');
+    const names = fs.readdirSync(dir).sort();
+    expect(names).toEqual(['a b%41.x', 'back\\x41.x', 'l\nf.x', 'plain.x', 'é….x'].sort());
+    const line = /^outputs=(.*)$/m.exec(fs.readFileSync(s.stateFile(make, 'done'), 'utf8'))![1]!;
+    expect(line).toMatch(/^[!-~]+( [!-~]+){4}$/);
+    // Each name, removed in turn, is the one the job downstream names.
+    for (const name of names) {
+      const file = path.join(dir, name);
+      fs.renameSync(file, `${file}.aside`);
+      const use = s.job('use', 'n5.a');
+      fs.rmSync(s.stateFile(use, 'done'), { force: true });
+      const r = await s.run('jobs/use.sh', [use.group, String(use.index)]);
+      expect(r.code).toBe(1);
+      expect(s.failedReason(use)).toBe(`preflight: upstream job make n5.a.tt_0p75v_25c_typical is done, but its output ${file.replace(/\n/g, '; ')} is gone: to make it again, remove its done-marker ${s.stateFile(make, 'done')} (or run with --force make), then run again`);
+      fs.renameSync(`${file}.aside`, file);
+    }
+    const use = s.job('use', 'n5.a');
+    const last = await s.run('jobs/use.sh', [use.group, String(use.index)]);
+    expect(last.code, last.stderr).toBe(0);
+  });
+});
+
 describe('an output left over from an earlier attempt never satisfies `expect`', () => {
   it('in-job retry: attempt 1 writes its output and fails, attempt 2 writes nothing — the job fails', async () => {
     const s = site();

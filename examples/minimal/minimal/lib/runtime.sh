@@ -553,10 +553,10 @@ libcc_load_job_rows() { # num...
   done
 }
 
-# Read a done-marker into LIBCC_M_FP, LIBCC_M_ID and LIBCC_M_PARENTS, without a subshell.
-# Status 1 when there is none.
+# Read a done-marker into LIBCC_M_FP, LIBCC_M_ID, LIBCC_M_PARENTS, LIBCC_M_OUTPUTS, LIBCC_M_JOB_ID
+# and LIBCC_M_RUN, without a subshell. Status 1 when there is none.
 libcc_read_marker() { # path
-  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS='' LIBCC_M_JOB_ID='' LIBCC_M_RUN=''
+  LIBCC_M_FP='' LIBCC_M_ID='' LIBCC_M_PARENTS='' LIBCC_M_OUTPUTS='' LIBCC_M_JOB_ID='' LIBCC_M_RUN=''
   [[ -f $1 ]] || return 1
   local line
   while IFS= read -r line || [[ -n $line ]]; do
@@ -564,6 +564,7 @@ libcc_read_marker() { # path
       fingerprint=*) LIBCC_M_FP=${line#fingerprint=} ;;
       id=*) LIBCC_M_ID=${line#id=} ;;
       parents=*) LIBCC_M_PARENTS=${line#parents=} ;;
+      outputs=*) LIBCC_M_OUTPUTS=${line#outputs=} ;;
       job_id=*) LIBCC_M_JOB_ID=${line#job_id=} ;;
       run=*) LIBCC_M_RUN=${line#run=} ;;
     esac
@@ -1436,8 +1437,45 @@ libcc_count_path() { # path
       LIBCC_OLD=$((LIBCC_OLD + 1))
       return 0
     fi
+    if [[ $1 == /* ]]; then libcc_output_append "$1"; else libcc_output_append "$lcp_work/$1"; fi
   fi
   LIBCC_N=$((LIBCC_N + 1))
+}
+
+# Append path $1, encoded, to the array LIBCC_OUTPUT_LIST: the outputs the done-marker records (`outputs=`),
+# which the jobs downstream check before they run (libcc_check_parent_outputs). Encoded so that
+# the list is one line of printable ASCII split on blanks (awk judges markers as such): every byte
+# but letters, digits and `._/+,:@=~-` as %HH.
+libcc_output_append() { # path
+  local s=$1 out='' c h i LC_ALL=C
+  if [[ $s == *[!A-Za-z0-9._/+,:@=~-]* ]]; then
+    for ((i = 0; i < ${#s}; i++)); do
+      c=${s:i:1}
+      case $c in
+        [A-Za-z0-9._/+,:@=~-]) out+=$c ;;
+        *)
+          printf -v h '%02X' "'$c"
+          # A byte above 0x7f may come back sign-extended (FFFFFFE2): its last two digits.
+          out+=%${h: -2}
+          ;;
+      esac
+    done
+  else
+    out=$s
+  fi
+  LIBCC_OUTPUT_LIST+=("$out")
+}
+
+# The outputs recorded in a done-marker (`outputs=`, libcc_output_append) decoded into the array
+# LIBCC_OUTPUT_PATHS.
+libcc_output_paths() { # encoded list
+  local encoded path IFS=$' \t\n'
+  LIBCC_OUTPUT_PATHS=()
+  for encoded in $1; do
+    # No backslash is left unencoded: %b reads only the \xHH made here.
+    printf -v path '%b' "${encoded//%/\\x}"
+    LIBCC_OUTPUT_PATHS+=("$path")
+  done
 }
 
 # Check `expect PATTERN OP COUNT`; on failure print why and return 1. The pattern comes as
@@ -1589,7 +1627,29 @@ libcc_check_parents() {
   for parent in ${JA_PARENTS[$LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
       libcc_fail "preflight: upstream job ${JA_STAGE[$parent]} ${JA_KEY[$parent]} has not completed (no valid done-marker in $(libcc_state_dir "${JA_STAGE[$parent]}"))" 1
+    libcc_check_parent_outputs "$parent"
     LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
+  done
+}
+
+# The outputs upstream job NUM's done-marker records (`outputs=`: what its `expect` checks matched
+# in its work and out directories) must still be there, and a file no newer than that marker: a
+# result removed or rewritten since its job was done fails this job before it runs, instead of
+# feeding it what is left (a gather `cat`-ing the corners that remain). A marker of a libcc that
+# recorded no outputs has none to check.
+libcc_check_parent_outputs() { # num
+  local num=$1 marker path again
+  marker=$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done
+  libcc_read_marker "$marker" || return 0
+  libcc_output_paths "$LIBCC_M_OUTPUTS"
+  again="to make it again, remove its done-marker $marker (or run with --force ${JA_STAGE[$num]}), then run again"
+  for path in ${LIBCC_OUTPUT_PATHS[@]+"${LIBCC_OUTPUT_PATHS[@]}"}; do
+    if [[ ! -e $path && ! -L $path ]]; then
+      libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path is gone: $again" 1
+    fi
+    if [[ -f $path && $path -nt $marker ]]; then
+      libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path changed after that (it is newer than the done-marker): $again" 1
+    fi
   done
 }
 
@@ -1753,13 +1813,15 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
   if ! reason=$(touch -d "@$((now + LIBCC_CLOCK_SLACK))" -- "$LIBCC_CHECK_STAMP" 2>&1); then
     libcc_fail "cannot write $LIBCC_CHECK_STAMP: ${reason//$'\n'/; }" 1
   fi
-  if ! reason=$(cd -- "$lcp_work" && libcc_check_outputs 2>&1); then
+  if ! reason=$(libcc_outputs_checked 2>&1); then
     printf '%s\n' "$reason" >&2
     # The reason without the `libcc: ` prefix of each line, one line.
     reason=${reason#libcc: }
     reason=${reason//$'\n'libcc: /$'\n'}
     libcc_fail "${reason//$'\n'/; }" 1
   fi
+  local outputs=${reason##*$'\n'}
+  outputs=${outputs#outputs=}
   # The job succeeded: a kill arriving now (bkill of the group) must not leave a done-marker
   # without its `end` event, or the reverse. Signals are ignored for this bookkeeping.
   trap '' INT TERM HUP
@@ -1768,12 +1830,24 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "$LIBCC_WRITE_ERR" 1
   libcc_write_atomic "$state/$LIBCC_KEY.done" "fingerprint=$LIBCC_FINGERPRINT
 id=$LIBCC_MARKER_ID
 parents=$LIBCC_CONSUMED
+outputs=$outputs
 host=$host
 attempts=$attempt
 job_id=$(libcc_sched_job_id)
 run=${LIBCC_RUN_ID:-}" || libcc_fail "the command succeeded but its done-marker could not be written: $LIBCC_WRITE_ERR" 1
   libcc_event end "$LIBCC_STAGE" "$LIBCC_KEY" status '"done"' exit_code 0 seconds "$((SECONDS - started))" attempts "$attempt"
   rm -f -- "$LIBCC_TAIL" "$LIBCC_ATTEMPT_STAMP" "$LIBCC_CHECK_STAMP" "$state/$LIBCC_KEY.started"
+}
+
+# The `expect` checks, in a subshell in the work directory: their messages, and once they all
+# hold a last line `outputs=` and the outputs they matched (libcc_output_append).
+libcc_outputs_checked() {
+  cd -- "$lcp_work" || return 1
+  LIBCC_OUTPUT_LIST=()
+  libcc_check_outputs || return 1
+  local IFS=' '
+  # An array, joined once: appending to one string copies it at each of thousands of outputs.
+  printf 'outputs=%s\n' "${LIBCC_OUTPUT_LIST[*]+${LIBCC_OUTPUT_LIST[*]}}"
 }
 
 # Write the current job's started-marker for attempt $1 (0 would be preflight); a marker that
