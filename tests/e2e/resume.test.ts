@@ -3,6 +3,7 @@
 // has a unique id; a child records its parents' ids). Re-running a job re-runs exactly its
 // descendants; --force STAGE re-runs a stage and everything below it; an output left over from
 // an earlier attempt never satisfies `expect`.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -192,8 +193,9 @@ stage use for each library after make {
     const char = s.job('char', 'n5.b.tt_0p80v_25c_typical');
     const gather = s.job('gather', 'n5.b');
     const output = path.join(s.runDir, 'out/n5/b/tt_0p80v_25c_typical/char');
-    // The done-marker records what the job's `expect` matched.
-    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain(`\noutputs=${output}\n`);
+    // The done-marker records what the job's `expect` matched: a file with its size and time.
+    const stat = fs.statSync(output);
+    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain(`\noutputs=${output}|${stat.size}|${Math.floor(stat.mtimeMs / 1000)}\n`);
     const all = path.join(s.runDir, 'out/n5/b/all');
     const gathered = fs.readFileSync(all, 'utf8');
 
@@ -213,22 +215,33 @@ stage use for each library after make {
     expect(remade.started).toEqual(['char n5.b.tt_0p80v_25c_typical', 'flaky n5.b', 'gather n5.b']);
     expect(fs.readFileSync(all, 'utf8')).toBe(gathered);
 
-    // A file rewritten after its job was done (newer than the done-marker): the same, by hand too.
+    // A done-marker older than its outputs (the run directory on a file server whose clock is
+    // behind the outputs' server): nothing changed, the job downstream runs.
     const prep = s.job('prep', 'n5.a.ss_0p675v_m40c_typical');
-    const prepOut = path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/prep');
-    fs.writeFileSync(prepOut, 'edited\n');
-    const later = new Date(fs.statSync(s.stateFile(prep, 'done')).mtimeMs + 2000);
-    fs.utimesSync(prepOut, later, later);
     const charA = s.job('char', 'n5.a.ss_0p675v_m40c_typical');
+    const prepOut = path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/prep');
+    const marker = s.stateFile(prep, 'done');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(marker, hourAgo, hourAgo);
+    fs.rmSync(s.stateFile(charA, 'done'));
+    const skewed = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
+    expect(skewed.code, skewed.stderr).toBe(0);
+
+    // A file rewritten after its job was done: not the size and time its done-marker recorded.
+    const [, size, mtime] = /^outputs=[^ |]*\|(\d+)\|(\d+)$/m.exec(fs.readFileSync(marker, 'utf8'))!;
+    expect(Number(size)).toBe(fs.statSync(prepOut).size);
+    fs.writeFileSync(prepOut, 'edited\n');
+    const later = new Date((Number(mtime) + 2) * 1000);
+    fs.utimesSync(prepOut, later, later);
     fs.rmSync(s.stateFile(charA, 'done'));
     const refused = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
     expect(refused.code).toBe(1);
+    const local = (epoch: number) => spawnSync('bash', ['-c', `printf '%(%Y-%m-%d %H:%M:%S)T' ${epoch}`], { encoding: 'utf8' }).stdout;
     expect(s.failedReason(charA)).toBe(
-      `preflight: upstream job prep n5.a.ss_0p675v_m40c_typical is done, but its output ${prepOut} changed after that (it is newer than the done-marker): to make it again, remove its done-marker ${s.stateFile(prep, 'done')} (or run with --force prep), then run again`,
+      `preflight: upstream job prep n5.a.ss_0p675v_m40c_typical is done, but its output ${prepOut} changed since (then ${size} bytes, modified ${local(Number(mtime))}, now 7 bytes, modified ${local(Number(mtime) + 2)}): to make it again, remove its done-marker ${marker} (or run with --force prep), then run again`,
     );
 
     // A done-marker of a libcc that recorded no outputs has none to check.
-    const marker = s.stateFile(prep, 'done');
     fs.writeFileSync(marker, fs.readFileSync(marker, 'utf8').replace(/^outputs=.*\n/m, ''));
     const unchecked = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
     expect(unchecked.code, unchecked.stderr).toBe(0);
@@ -259,6 +272,28 @@ stage use for each library after make {
     const use = s.job('use', 'n5.a');
     const last = await s.run('jobs/use.sh', [use.group, String(use.index)]);
     expect(last.code, last.stderr).toBe(0);
+  });
+
+  it('with a stat that has no -c (BSD\'s): outputs are recorded without size and time, and only their being there is checked', async () => {
+    const s = site();
+    const bin = path.join(s.root, 'bsd-bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'stat'), "#!/bin/bash\necho 'stat: illegal option -- c' >&2\necho 'usage: stat [-FLnq] [-f format | -l | -r | -s | -x] [-t timefmt] [file ...]' >&2\nexit 1\n", { mode: 0o755 });
+    const first = await s.run('run-local.sh', ['--only', 'prep', '--only', 'char'], { env: env(s), path: bin });
+    expect(first.code, first.stderr).toBe(0);
+    const prep = s.job('prep', 'n5.b.tt_0p75v_25c_typical');
+    const char = s.job('char', 'n5.b.tt_0p75v_25c_typical');
+    const prepOut = path.join(s.runDir, 'out/n5/b/tt_0p75v_25c_typical/prep');
+    expect(fs.readFileSync(s.stateFile(prep, 'done'), 'utf8')).toContain(`\noutputs=${prepOut}\n`);
+    fs.writeFileSync(prepOut, 'edited\n');
+    fs.rmSync(s.stateFile(char, 'done'));
+    const edited = await s.run('jobs/char.sh', [char.group, String(char.index)], { env: env(s), path: bin });
+    expect(edited.code, edited.stderr).toBe(0);
+    fs.rmSync(prepOut);
+    fs.rmSync(s.stateFile(char, 'done'));
+    const gone = await s.run('jobs/char.sh', [char.group, String(char.index)], { env: env(s), path: bin });
+    expect(gone.code).toBe(1);
+    expect(s.failedReason(char)).toBe(`preflight: upstream job prep n5.b.tt_0p75v_25c_typical is done, but its output ${prepOut} is gone: to make it again, remove its done-marker ${s.stateFile(prep, 'done')} (or run with --force prep), then run again`);
   });
 });
 

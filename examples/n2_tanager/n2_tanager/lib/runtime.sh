@@ -1249,6 +1249,24 @@ libcc_rename_dir() { # from to
   fi
 }
 
+# Make directory $1 holding the owner $2: a lock or a claim, built whole before it is renamed into
+# place. On failure LIBCC_WRITE_ERR says why (`mkdir: …` when the directory was not made).
+libcc_build_owned() { # directory owner
+  local err
+  if ! err=$(mkdir -- "$1" 2>&1); then
+    LIBCC_WRITE_ERR="mkdir: ${err//$'\n'/; }"
+    return 1
+  fi
+  libcc_write_atomic "$1/owner" "$2"
+}
+
+# Directory $1 (libcc_build_owned) made again if a rename swallowed it. Without GNU mv's -T,
+# libcc_rename_dir onto a lock or claim that exists moves ours inside it before moving it back;
+# when its holder removes it meanwhile, ours goes with it.
+libcc_rebuild_owned() { # directory owner
+  [[ -d $1 ]] || libcc_build_owned "$1" "$2"
+}
+
 # Remove directory $1 (a lock or a claim), expected to hold the owner with token $2, at once:
 # renamed to $3, then deleted. Status 1 when it is gone, or is another (put back).
 libcc_remove_owned() { # directory token aside
@@ -1277,16 +1295,16 @@ script=$script
 since=$since"
   # Removed by libcc_unlock (the EXIT trap) unless it became the lock.
   LIBCC_LOCK_NEW="$LIBCC_RUN_DIR/.lock.$LIBCC_LOCK_TOKEN"
-  if ! err=$(mkdir -- "$LIBCC_LOCK_NEW" 2>&1); then
-    LIBCC_LOCK_NEW=''
-    libcc_die "cannot take the lock $lock: ${err//$'\n'/; }"
+  if ! libcc_build_owned "$LIBCC_LOCK_NEW" "$owner"; then
+    [[ $LIBCC_WRITE_ERR != mkdir:* ]] || LIBCC_LOCK_NEW=''
+    libcc_die "cannot take the lock $lock: ${LIBCC_WRITE_ERR#mkdir: }"
   fi
-  libcc_write_atomic "$LIBCC_LOCK_NEW/owner" "$owner" || libcc_die "cannot take the lock $lock: $LIBCC_WRITE_ERR"
   while :; do
     if libcc_rename_dir "$LIBCC_LOCK_NEW" "$lock"; then
       LIBCC_LOCK_DIR=$lock LIBCC_LOCK_NEW=''
       return 0
     fi
+    libcc_rebuild_owned "$LIBCC_LOCK_NEW" "$owner" || libcc_die "cannot take the lock $lock: ${LIBCC_WRITE_ERR#mkdir: }"
     # Gone meanwhile, or the rename itself fails (permissions): not forever.
     ((tries++ < 100)) || libcc_die "cannot take the lock $lock: renaming $LIBCC_LOCK_NEW to it keeps failing"
     [[ -e $lock ]] || continue
@@ -1332,6 +1350,11 @@ libcc_lock_takeover() { # lock token owner
       rm -rf -- "$claim"
       LIBCC_LOCK_CLAIM=''
       return 1
+    fi
+    if ! libcc_rebuild_owned "$claim" "$3"; then
+      # The lock removed meanwhile: the check above returns.
+      [[ -d $lock ]] || continue
+      libcc_die "cannot take over the lock $lock: ${LIBCC_WRITE_ERR#mkdir: }"
     fi
     if libcc_read_lock "$lock/takeover" && [[ $LIBCC_L_HOST == "$LIBCC_HOST" ]] && ! libcc_pid_alive "$LIBCC_L_PID" "$LIBCC_L_START"; then
       libcc_note "removing the claim of a runner that died while taking over the lock (process $LIBCC_L_PID)"
@@ -1442,10 +1465,10 @@ libcc_count_path() { # path
   LIBCC_N=$((LIBCC_N + 1))
 }
 
-# Append path $1, encoded, to the array LIBCC_OUTPUT_LIST: the outputs the done-marker records (`outputs=`),
-# which the jobs downstream check before they run (libcc_check_parent_outputs). Encoded so that
-# the list is one line of printable ASCII split on blanks (awk judges markers as such): every byte
-# but letters, digits and `._/+,:@=~-` as %HH.
+# Append path $1, encoded, to the array LIBCC_OUTPUT_LIST (and as it is to LIBCC_OUTPUT_RAW): the
+# outputs the done-marker records (`outputs=`), which the jobs downstream check before they run
+# (libcc_check_parent_outputs). Encoded so that the list is one line of printable ASCII split on
+# blanks (awk judges markers as such): every byte but letters, digits and `._/+,:@=~-` as %HH.
 libcc_output_append() { # path
   local s=$1 out='' c h i LC_ALL=C
   if [[ $s == *[!A-Za-z0-9._/+,:@=~-]* ]]; then
@@ -1464,17 +1487,64 @@ libcc_output_append() { # path
     out=$s
   fi
   LIBCC_OUTPUT_LIST+=("$out")
+  LIBCC_OUTPUT_RAW+=("$1")
 }
 
-# The outputs recorded in a done-marker (`outputs=`, libcc_output_append) decoded into the array
-# LIBCC_OUTPUT_PATHS.
+# The outputs recorded in a done-marker (`outputs=`: `PATH` or, for a regular file, `PATH|SIZE|MTIME`)
+# decoded into the arrays LIBCC_OUTPUT_PATHS and LIBCC_OUTPUT_STATS (`SIZE|MTIME`, or empty).
 libcc_output_paths() { # encoded list
-  local encoded path IFS=$' \t\n'
-  LIBCC_OUTPUT_PATHS=()
-  for encoded in $1; do
+  local entry encoded path IFS=$' \t\n'
+  LIBCC_OUTPUT_PATHS=() LIBCC_OUTPUT_STATS=()
+  for entry in $1; do
+    encoded=${entry%%|*}
     # No backslash is left unencoded: %b reads only the \xHH made here.
     printf -v path '%b' "${encoded//%/\\x}"
     LIBCC_OUTPUT_PATHS+=("$path")
+    if [[ $entry == *'|'* ]]; then
+      LIBCC_OUTPUT_STATS+=("${entry#*|}")
+    else
+      LIBCC_OUTPUT_STATS+=('')
+    fi
+  done
+}
+
+# The size and modification time (whole seconds) of each regular file among the paths, as
+# `SIZE|MTIME` in the array LIBCC_FILE_STATS, in their order; empty for anything else (a
+# directory, a path that is gone) and where stat cannot say (LIBCC_STAT_C 0: a stat without GNU's
+# -c). They are compared with what was recorded, never with a time of another clock: an output
+# and the run directory may be on file servers whose clocks differ. One stat per 500 paths.
+libcc_file_stats() { # path...
+  local out line path n=0
+  local -a chunk lines
+  LIBCC_FILE_STATS=()
+  if [[ -z ${LIBCC_STAT_C:-} ]]; then
+    LIBCC_STAT_C=0
+    ! stat -L -c '%s' -- / >/dev/null 2>&1 || LIBCC_STAT_C=1
+  fi
+  while (($# > 0)); do
+    chunk=("${@:1:500}")
+    shift "${#chunk[@]}"
+    lines=()
+    if ((LIBCC_STAT_C)); then
+      if out=$(LC_ALL=C stat -L -c '%F|%s|%Y' -- "${chunk[@]}" 2>/dev/null); then
+        mapfile -t lines <<<"$out"
+      fi
+      # A path stat cannot read (gone meanwhile, a dangling link) leaves no line: one at a time.
+      if ((${#lines[@]} != ${#chunk[@]})); then
+        lines=()
+        for path in "${chunk[@]}"; do
+          line=$(LC_ALL=C stat -L -c '%F|%s|%Y' -- "$path" 2>/dev/null) || line=''
+          lines+=("$line")
+        done
+      fi
+    fi
+    for ((n = 0; n < ${#chunk[@]}; n++)); do
+      line=${lines[n]:-}
+      case $line in
+        'regular file|'* | 'regular empty file|'*) LIBCC_FILE_STATS+=("${line#*|}") ;;
+        *) LIBCC_FILE_STATS+=('') ;;
+      esac
+    done
   done
 }
 
@@ -1633,24 +1703,47 @@ libcc_check_parents() {
 }
 
 # The outputs upstream job NUM's done-marker records (`outputs=`: what its `expect` checks matched
-# in its work and out directories) must still be there, and a file no newer than that marker: a
-# result removed or rewritten since its job was done fails this job before it runs, instead of
-# feeding it what is left (a gather `cat`-ing the corners that remain). A marker of a libcc that
-# recorded no outputs has none to check.
+# in its work and out directories) must still be there, and each regular file of the size and
+# modification time recorded: a result removed or rewritten since its job was done fails this
+# job before it runs, instead of feeding it what is left (a gather `cat`-ing the corners that
+# remain). A marker of a libcc that recorded no outputs has none to check.
 libcc_check_parent_outputs() { # num
-  local num=$1 marker path again
+  local num=$1 marker path i again before after
+  local -a files=() recorded=()
   marker=$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done
   libcc_read_marker "$marker" || return 0
   libcc_output_paths "$LIBCC_M_OUTPUTS"
   again="to make it again, remove its done-marker $marker (or run with --force ${JA_STAGE[$num]}), then run again"
-  for path in ${LIBCC_OUTPUT_PATHS[@]+"${LIBCC_OUTPUT_PATHS[@]}"}; do
+  for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do
+    path=${LIBCC_OUTPUT_PATHS[i]}
     if [[ ! -e $path && ! -L $path ]]; then
       libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path is gone: $again" 1
     fi
-    if [[ -f $path && $path -nt $marker ]]; then
-      libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path changed after that (it is newer than the done-marker): $again" 1
+    if [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
+      files+=("$path")
+      recorded+=("${LIBCC_OUTPUT_STATS[i]}")
     fi
   done
+  libcc_file_stats ${files[@]+"${files[@]}"}
+  # Where stat cannot say (no GNU stat), being there is all that is checked.
+  ((LIBCC_STAT_C)) || return 0
+  for ((i = 0; i < ${#files[@]}; i++)); do
+    [[ ${LIBCC_FILE_STATS[i]} != "${recorded[i]}" ]] || continue
+    libcc_describe_stat before "${recorded[i]}"
+    libcc_describe_stat after "${LIBCC_FILE_STATS[i]}"
+    libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output ${files[i]} changed since (then $before, now $after): $again" 1
+  done
+}
+
+# `SIZE|MTIME` (libcc_file_stats) in words, into the variable named $1; empty: no regular file.
+libcc_describe_stat() { # variable size|mtime
+  if [[ -z $2 ]]; then
+    printf -v "$1" 'no regular file'
+  elif [[ ${2#*|} =~ ^[0-9]+$ ]]; then
+    printf -v "$1" '%s bytes, modified %(%Y-%m-%d %H:%M:%S)T' "${2%%|*}" "${2#*|}"
+  else
+    printf -v "$1" '%s bytes, modified at an unknown time' "${2%%|*}"
+  fi
 }
 
 # Checks before running: inputs present, tool executable.
@@ -1840,12 +1933,17 @@ run=${LIBCC_RUN_ID:-}" || libcc_fail "the command succeeded but its done-marker 
 }
 
 # The `expect` checks, in a subshell in the work directory: their messages, and once they all
-# hold a last line `outputs=` and the outputs they matched (libcc_output_append).
+# hold a last line `outputs=` and the outputs they matched (libcc_output_append), each regular
+# file with its size and modification time.
 libcc_outputs_checked() {
   cd -- "$lcp_work" || return 1
-  LIBCC_OUTPUT_LIST=()
+  LIBCC_OUTPUT_LIST=() LIBCC_OUTPUT_RAW=()
   libcc_check_outputs || return 1
-  local IFS=' '
+  local i IFS=' '
+  libcc_file_stats ${LIBCC_OUTPUT_RAW[@]+"${LIBCC_OUTPUT_RAW[@]}"}
+  for ((i = 0; i < ${#LIBCC_OUTPUT_LIST[@]}; i++)); do
+    [[ -z ${LIBCC_FILE_STATS[i]} ]] || LIBCC_OUTPUT_LIST[i]+="|${LIBCC_FILE_STATS[i]}"
+  done
   # An array, joined once: appending to one string copies it at each of thousands of outputs.
   printf 'outputs=%s\n' "${LIBCC_OUTPUT_LIST[*]+${LIBCC_OUTPUT_LIST[*]}}"
 }
