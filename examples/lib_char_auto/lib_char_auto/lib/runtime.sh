@@ -1490,12 +1490,15 @@ libcc_output_append() { # path
   LIBCC_OUTPUT_RAW+=("$1")
 }
 
-# The outputs recorded in a done-marker (`outputs=`: `PATH` or, for a regular file, `PATH|SIZE|MTIME`)
-# decoded into the arrays LIBCC_OUTPUT_PATHS and LIBCC_OUTPUT_STATS (`SIZE|MTIME`, or empty).
+# The outputs recorded in a done-marker (`outputs=`: `PATH` or, for a regular file,
+# `PATH|SIZE|MTIME`) decoded into the arrays LIBCC_OUTPUT_PATHS and LIBCC_OUTPUT_STATS
+# (`SIZE|MTIME`, or empty). Split without globbing: a marker is data.
 libcc_output_paths() { # encoded list
   local entry encoded path IFS=$' \t\n'
+  local -a entries
   LIBCC_OUTPUT_PATHS=() LIBCC_OUTPUT_STATS=()
-  for entry in $1; do
+  read -r -a entries <<<"$1"
+  for entry in ${entries[@]+"${entries[@]}"}; do
     encoded=${entry%%|*}
     # No backslash is left unencoded: %b reads only the \xHH made here.
     printf -v path '%b' "${encoded//%/\\x}"
@@ -1692,47 +1695,57 @@ libcc_load_cone() {
 
 libcc_check_parents() {
   local parent
+  local -a parents
   LIBCC_CONSUMED=''
   libcc_load_cone
   for parent in ${JA_PARENTS[$LIBCC_NUM]}; do
     libcc_done_valid "$parent" ||
       libcc_fail "preflight: upstream job ${JA_STAGE[$parent]} ${JA_KEY[$parent]} has not completed (no valid done-marker in $(libcc_state_dir "${JA_STAGE[$parent]}"))" 1
-    libcc_check_parent_outputs "$parent"
     LIBCC_CONSUMED+="${LIBCC_CONSUMED:+ }${JA_STAGE[$parent]}/${JA_KEY[$parent]}=${LIBCC_MID[$parent]}"
   done
+  read -r -a parents <<<"${JA_PARENTS[$LIBCC_NUM]}"
+  libcc_check_parent_outputs ${parents[@]+"${parents[@]}"}
 }
 
-# The outputs upstream job NUM's done-marker records (`outputs=`: what its `expect` checks matched
-# in its work and out directories) must still be there, and each regular file of the size and
-# modification time recorded: a result removed or rewritten since its job was done fails this
-# job before it runs, instead of feeding it what is left (a gather `cat`-ing the corners that
-# remain). A marker of a libcc that recorded no outputs has none to check.
-libcc_check_parent_outputs() { # num
-  local num=$1 marker path i again before after
-  local -a files=() recorded=()
-  marker=$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done
-  libcc_read_marker "$marker" || return 0
-  libcc_output_paths "$LIBCC_M_OUTPUTS"
-  again="to make it again, remove its done-marker $marker (or run with --force ${JA_STAGE[$num]}), then run again"
-  for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do
-    path=${LIBCC_OUTPUT_PATHS[i]}
-    if [[ ! -e $path && ! -L $path ]]; then
-      libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path is gone: $again" 1
-    fi
-    if [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
-      files+=("$path")
-      recorded+=("${LIBCC_OUTPUT_STATS[i]}")
-    fi
+# The outputs the done-markers of upstream jobs NUM... record (`outputs=`: what their `expect`
+# checks matched in their work and out directories) must still be there, and each regular file
+# of the size and modification time recorded: a result removed or rewritten since its job was
+# done fails this job before it runs, instead of feeding it what is left (a gather `cat`-ing the
+# corners that remain). One stat for the files of all of them (a merge has hundreds of parents).
+# A marker of a libcc that recorded no outputs has none to check.
+libcc_check_parent_outputs() { # num...
+  local num path i before after
+  local -a files=() recorded=() owners=()
+  for num in "$@"; do
+    libcc_read_marker "$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done" || continue
+    libcc_output_paths "$LIBCC_M_OUTPUTS"
+    for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do
+      path=${LIBCC_OUTPUT_PATHS[i]}
+      if [[ ! -e $path && ! -L $path ]]; then
+        libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path is gone: $(libcc_make_again "$num")" 1
+      fi
+      if [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
+        files+=("$path")
+        recorded+=("${LIBCC_OUTPUT_STATS[i]}")
+        owners+=("$num")
+      fi
+    done
   done
   libcc_file_stats ${files[@]+"${files[@]}"}
   # Where stat cannot say (no GNU stat), being there is all that is checked.
   ((LIBCC_STAT_C)) || return 0
   for ((i = 0; i < ${#files[@]}; i++)); do
     [[ ${LIBCC_FILE_STATS[i]} != "${recorded[i]}" ]] || continue
+    num=${owners[i]}
     libcc_describe_stat before "${recorded[i]}"
     libcc_describe_stat after "${LIBCC_FILE_STATS[i]}"
-    libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output ${files[i]} changed since (then $before, now $after): $again" 1
+    libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output ${files[i]} changed since (then $before, now $after): $(libcc_make_again "$num")" 1
   done
+}
+
+# How to make upstream job NUM again.
+libcc_make_again() { # num
+  printf 'to make it again, remove its done-marker %s (or run with --force %s), then run again' "$LIBCC_RUN_DIR/state/${JA_STAGE[$1]}/${JA_KEY[$1]}.done" "${JA_STAGE[$1]}"
 }
 
 # `SIZE|MTIME` (libcc_file_stats) in words, into the variable named $1; empty: no regular file.
