@@ -1,0 +1,78 @@
+// The outputs a done-marker records (`outputs=`, templates/sh/runtime.sh.hbs): libcc_output_append
+// encodes each path into one printable-ASCII word, libcc_output_paths decodes the marker's line.
+// Real bash, in a UTF-8 and in the C locale; any bytes a file name can hold must come back as they
+// were, or a job downstream would check (and name) another file than the one its parent made.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, runtimeScript } from './injection-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'libcc-output-record-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Bytes as a bash $'…' word. */
+const ansiC = (bytes: Uint8Array) => `$'${[...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`;
+
+/**
+ * The paths appended one by one, the line a marker would hold (joined as libcc_outputs_checked
+ * joins them, each with a `|SIZE|MTIME` tail as a regular file gets), and the paths decoded from
+ * that line, as bytes.
+ */
+function roundTrip(paths: readonly Uint8Array[], locale: string): { line: string; decoded: Buffer[]; stats: string[] } {
+  const lines = [runtimeScript(), 'set -u', 'LIBCC_OUTPUT_LIST=() LIBCC_OUTPUT_RAW=()'];
+  for (const p of paths) lines.push(`libcc_output_append ${ansiC(p)}`);
+  lines.push(
+    'for ((i = 0; i < ${#LIBCC_OUTPUT_LIST[@]}; i++)); do LIBCC_OUTPUT_LIST[i]+="|$i|1796601600"; done',
+    "IFS=' ' line=\"${LIBCC_OUTPUT_LIST[*]+${LIBCC_OUTPUT_LIST[*]}}\"",
+    'unset IFS',
+    'libcc_output_paths "$line"',
+    "printf '%s\\0' \"$line\"",
+    'for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do printf \'%s\\0%s\\0\' "${LIBCC_OUTPUT_PATHS[i]}" "${LIBCC_OUTPUT_STATS[i]}"; done',
+  );
+  const script = join(dir, 'script.sh');
+  writeFileSync(script, lines.join('\n'));
+  const r = spawnSync('bash', ['--norc', '--noprofile', script], { cwd: dir, env: cleanEnv({ LANG: locale, LC_ALL: locale }), maxBuffer: 64 << 20 });
+  expect(r.status, r.stderr.toString()).toBe(0);
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < r.stdout.length; i++) {
+    if (r.stdout[i] === 0) {
+      parts.push(r.stdout.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  const [line, ...rest] = parts;
+  return { line: line!.toString('latin1'), decoded: rest.filter((_, i) => i % 2 === 0), stats: rest.filter((_, i) => i % 2 === 1).map((b) => b.toString('latin1')) };
+}
+
+/** A path's bytes: any byte but NUL, which no file name holds. */
+const pathBytes = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((a) => a.map((b) => (b === 0 ? 0x2f : b)));
+
+describe('the outputs a done-marker records', () => {
+  it('names with blanks, percent signs, line breaks, backslashes, glob characters and UTF-8 come back byte for byte, as one printable-ASCII word each', () => {
+    const names = ['/run/out/a b%41.x', '/run/out/l\nf.x', '/run/out/back\\x41.x', '/run/out/*?[x].lib', '/run/out/é….x', '/run/out/tab\there', '/run/out/plain-1.lib', '/run/out/a|b'];
+    const paths = names.map((n) => Buffer.from(n, 'utf8'));
+    for (const locale of ['C.UTF-8', 'C']) {
+      const { line, decoded, stats } = roundTrip(paths, locale);
+      expect(line.split(' ')).toHaveLength(names.length);
+      expect(line).toMatch(/^[A-Za-z0-9._/+,:@=~%|-]+( [A-Za-z0-9._/+,:@=~%|-]+)*$/);
+      expect(line.split(' ')[6]).toBe('/run/out/plain-1.lib|6|1796601600');
+      expect(decoded.map((b) => b.toString('utf8'))).toEqual(names);
+      expect(stats).toEqual(names.map((_, i) => `${i}|1796601600`));
+    }
+  });
+
+  it('any bytes (no NUL) round-trip, in a UTF-8 and in the C locale', () => {
+    fc.assert(
+      fc.property(fc.array(pathBytes, { minLength: 1, maxLength: 8 }), fc.constantFrom('C.UTF-8', 'C'), (paths, locale) => {
+        const { line, decoded } = roundTrip(paths, locale);
+        expect(line).toMatch(/^[!-~]+( [!-~]+)*$/);
+        expect(decoded.map((b) => b.toString('hex'))).toEqual(paths.map((p) => Buffer.from(p).toString('hex')));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
