@@ -54,6 +54,17 @@ async function runLocal(s: Site, args: string[] = [], out = s.out): Promise<{ co
   return { ...r, started };
 }
 
+/** Epoch seconds with nine decimals, as GNU `stat -c %.9Y` prints a time. */
+const epochNs = (ns: bigint) => `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
+/** Sets a file's modification time to `SECONDS.NANOSECONDS` exactly (Node's utimes rounds to microseconds). */
+const setTime = (file: string, time: string) => {
+  const r = spawnSync('touch', ['-m', '-d', `@${time}`, file], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(epochNs(fs.statSync(file, { bigint: true }).mtimeNs)).toBe(time);
+};
+/** Epoch seconds as the scripts print them (bash's `%(...)T`, the local time zone). */
+const localTime = (epoch: number) => spawnSync('bash', ['-c', `printf '%(%Y-%m-%d %H:%M:%S)T' ${epoch}`], { encoding: 'utf8' }).stdout;
+
 const names = (jobs: Iterable<JobRow>) => [...jobs].map(jobName).sort();
 /** Every job except `flaky` (which is there for the stale-output tests). */
 const core = (s: Site) => s.jobs.filter((j) => j.stage !== 'flaky');
@@ -193,9 +204,10 @@ stage use for each library after make {
     const char = s.job('char', 'n5.b.tt_0p80v_25c_typical');
     const gather = s.job('gather', 'n5.b');
     const output = path.join(s.runDir, 'out/n5/b/tt_0p80v_25c_typical/char');
-    // The done-marker records what the job's `expect` matched: a file with its size and time.
-    const stat = fs.statSync(output);
-    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain(`\noutputs=${output}|${stat.size}|${Math.floor(stat.mtimeMs / 1000)}\n`);
+    // The done-marker records what the job's `expect` matched: a file with its size and time
+    // (to the nanosecond: GNU stat's `%.9Y`).
+    const stat = fs.statSync(output, { bigint: true });
+    expect(fs.readFileSync(s.stateFile(char, 'done'), 'utf8')).toContain(`\noutputs=${output}|${stat.size}|${epochNs(stat.mtimeNs)}\n`);
     const all = path.join(s.runDir, 'out/n5/b/all');
     const gathered = fs.readFileSync(all, 'utf8');
 
@@ -228,17 +240,16 @@ stage use for each library after make {
     expect(skewed.code, skewed.stderr).toBe(0);
 
     // A file rewritten after its job was done: not the size and time its done-marker recorded.
-    const [, size, mtime] = /^outputs=[^ |]*\|(\d+)\|(\d+)$/m.exec(fs.readFileSync(marker, 'utf8'))!;
+    const [, size, seconds, fraction] = /^outputs=[^ |]*\|(\d+)\|(\d+)\.(\d{9})$/m.exec(fs.readFileSync(marker, 'utf8'))!;
     expect(Number(size)).toBe(fs.statSync(prepOut).size);
     fs.writeFileSync(prepOut, 'edited\n');
-    const later = new Date((Number(mtime) + 2) * 1000);
+    const later = new Date((Number(seconds) + 2) * 1000);
     fs.utimesSync(prepOut, later, later);
     fs.rmSync(s.stateFile(charA, 'done'));
     const refused = await s.run('jobs/char.sh', [charA.group, String(charA.index)]);
     expect(refused.code).toBe(1);
-    const local = (epoch: number) => spawnSync('bash', ['-c', `printf '%(%Y-%m-%d %H:%M:%S)T' ${epoch}`], { encoding: 'utf8' }).stdout;
     expect(s.failedReason(charA)).toBe(
-      `preflight: upstream job prep n5.a.ss_0p675v_m40c_typical is done, but its output ${prepOut} changed since (then ${size} bytes, modified ${local(Number(mtime))}, now 7 bytes, modified ${local(Number(mtime) + 2)}): to make it again, remove its done-marker ${marker} (or run with --force prep), then run again`,
+      `preflight: upstream job prep n5.a.ss_0p675v_m40c_typical is done, but its output ${prepOut} changed since (then ${size} bytes, modified ${localTime(Number(seconds))}.${fraction}, now 7 bytes, modified ${localTime(Number(seconds) + 2)}.000000000): to make it again, remove its done-marker ${marker} (or run with --force prep), then run again`,
     );
 
     // A done-marker of a libcc that recorded no outputs has none to check.
@@ -272,6 +283,54 @@ stage use for each library after make {
     const use = s.job('use', 'n5.a');
     const last = await s.run('jobs/use.sh', [use.group, String(use.index)]);
     expect(last.code, last.stderr).toBe(0);
+  });
+
+  it('a rewrite within the same second that keeps the size is seen; whole seconds (an older libcc, a stat without fractions) are compared as whole seconds', async () => {
+    const s = site();
+    expect((await runLocal(s, ['--only', 'prep', '--only', 'char'])).code).toBe(0);
+    const prep = s.job('prep', 'n5.b.tt_0p75v_25c_typical');
+    const char = s.job('char', 'n5.b.tt_0p75v_25c_typical');
+    const prepOut = path.join(s.runDir, 'out/n5/b/tt_0p75v_25c_typical/prep');
+    const marker = s.stateFile(prep, 'done');
+    const recorded = fs.readFileSync(marker, 'utf8');
+    const [, size, seconds, fraction] = /^outputs=[^ |]*\|(\d+)\|(\d+)\.(\d{9})$/m.exec(recorded)!;
+    const runChar = async (options: { path?: string } = {}) => {
+      fs.rmSync(s.stateFile(char, 'done'), { force: true });
+      return s.run('jobs/char.sh', [char.group, String(char.index)], { env: env(s), ...options });
+    };
+
+    // The same bytes count, another time within the same second: rewritten.
+    const content = fs.readFileSync(prepOut, 'utf8');
+    fs.writeFileSync(prepOut, content.toUpperCase());
+    const otherFraction = fraction === '500000000' ? '250000000' : '500000000';
+    setTime(prepOut, `${seconds}.${otherFraction}`);
+    const refused = await runChar();
+    expect(refused.code).toBe(1);
+    expect(s.failedReason(char)).toBe(
+      `preflight: upstream job prep n5.b.tt_0p75v_25c_typical is done, but its output ${prepOut} changed since (then ${size} bytes, modified ${localTime(Number(seconds))}.${fraction}, now ${size} bytes, modified ${localTime(Number(seconds))}.${otherFraction}): to make it again, remove its done-marker ${marker} (or run with --force prep), then run again`,
+    );
+
+    // A marker that recorded whole seconds (a libcc before fractions, or a host whose stat
+    // prints none) is compared in whole seconds: the same second passes, another one fails.
+    fs.writeFileSync(marker, recorded.replace(`|${seconds}.${fraction}\n`, `|${seconds}\n`));
+    expect((await runChar()).code).toBe(0);
+    setTime(prepOut, `${Number(seconds) + 1}.${otherFraction}`);
+    expect((await runChar()).code).toBe(1);
+    expect(s.failedReason(char)).toContain(`changed since (then ${size} bytes, modified ${localTime(Number(seconds))}, now ${size} bytes, modified ${localTime(Number(seconds) + 1)}.${otherFraction})`);
+
+    // A GNU stat without `%.9Y` (it prints whole seconds for it): whole seconds are recorded,
+    // and a fractional record is compared in whole seconds there.
+    const bin = path.join(s.root, 'old-stat-bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'stat'), '#!/bin/bash\nargs=()\nfor a in "$@"; do args+=("${a//.9Y/Y}"); done\nexec /usr/bin/stat "${args[@]}"\n', { mode: 0o755 });
+    fs.rmSync(marker);
+    expect((await s.run('jobs/prep.sh', [prep.group, String(prep.index)], { env: env(s), path: bin })).code).toBe(0);
+    const whole = fs.statSync(prepOut, { bigint: true });
+    expect(fs.readFileSync(marker, 'utf8')).toContain(`\noutputs=${prepOut}|${whole.size}|${whole.mtimeNs / 1_000_000_000n}\n`);
+    expect((await runChar()).code).toBe(0);
+    fs.writeFileSync(marker, fs.readFileSync(marker, 'utf8').replace(/^(outputs=[^ |]*\|\d+\|\d+)$/m, '$1.123456789'));
+    expect((await runChar({ path: bin })).code).toBe(0);
+    expect((await runChar()).code).toBe(1);
   });
 
   it('with a stat that has no -c (BSD\'s): outputs are recorded without size and time, and only their being there is checked', async () => {

@@ -1511,32 +1511,38 @@ libcc_output_paths() { # encoded list
   done
 }
 
-# The size and modification time (whole seconds) of each regular file among the paths, as
-# `SIZE|MTIME` in the array LIBCC_FILE_STATS, in their order; empty for anything else (a
-# directory, a path that is gone) and where stat cannot say (LIBCC_STAT_C 0: a stat without GNU's
-# -c). They are compared with what was recorded, never with a time of another clock: an output
-# and the run directory may be on file servers whose clocks differ. One stat per 500 paths.
+# The size and modification time of each regular file among the paths, as `SIZE|MTIME` in the
+# array LIBCC_FILE_STATS, in their order; empty for anything else (a directory, a path that is
+# gone) and where stat cannot say (LIBCC_STAT_C 0: a stat without GNU's -c). MTIME is epoch
+# seconds with nine decimals where stat prints them (GNU's `%.9Y`), so a rewrite within the same
+# second is seen; whole seconds otherwise (libcc_same_stat compares the two). They are compared
+# with what was recorded, never with a time of another clock: an output and the run directory
+# may be on file servers whose clocks differ. One stat per 500 paths.
 libcc_file_stats() { # path...
   local out line path n=0
   local -a chunk lines
   LIBCC_FILE_STATS=()
-  if [[ -z ${LIBCC_STAT_C:-} ]]; then
-    LIBCC_STAT_C=0
-    ! stat -L -c '%s' -- / >/dev/null 2>&1 || LIBCC_STAT_C=1
+  if [[ -z ${LIBCC_STAT_C:-} || -z ${LIBCC_STAT_FORMAT:-} ]]; then
+    LIBCC_STAT_C=0 LIBCC_STAT_FORMAT='%F|%s|%Y'
+    if out=$(LC_ALL=C stat -L -c '%.9Y' -- / 2>/dev/null) && [[ $out =~ ^[0-9]+\.[0-9]{9}$ ]]; then
+      LIBCC_STAT_C=1 LIBCC_STAT_FORMAT='%F|%s|%.9Y'
+    elif stat -L -c '%s' -- / >/dev/null 2>&1; then
+      LIBCC_STAT_C=1
+    fi
   fi
   while (($# > 0)); do
     chunk=("${@:1:500}")
     shift "${#chunk[@]}"
     lines=()
     if ((LIBCC_STAT_C)); then
-      if out=$(LC_ALL=C stat -L -c '%F|%s|%Y' -- "${chunk[@]}" 2>/dev/null); then
+      if out=$(LC_ALL=C stat -L -c "$LIBCC_STAT_FORMAT" -- "${chunk[@]}" 2>/dev/null); then
         mapfile -t lines <<<"$out"
       fi
       # A path stat cannot read (gone meanwhile, a dangling link) leaves no line: one at a time.
       if ((${#lines[@]} != ${#chunk[@]})); then
         lines=()
         for path in "${chunk[@]}"; do
-          line=$(LC_ALL=C stat -L -c '%F|%s|%Y' -- "$path" 2>/dev/null) || line=''
+          line=$(LC_ALL=C stat -L -c "$LIBCC_STAT_FORMAT" -- "$path" 2>/dev/null) || line=''
           lines+=("$line")
         done
       fi
@@ -1735,12 +1741,21 @@ libcc_check_parent_outputs() { # num...
   # Where stat cannot say (no GNU stat), being there is all that is checked.
   ((LIBCC_STAT_C)) || return 0
   for ((i = 0; i < ${#files[@]}; i++)); do
-    [[ ${LIBCC_FILE_STATS[i]} != "${recorded[i]}" ]] || continue
+    ! libcc_same_stat "${recorded[i]}" "${LIBCC_FILE_STATS[i]}" || continue
     num=${owners[i]}
     libcc_describe_stat before "${recorded[i]}"
     libcc_describe_stat after "${LIBCC_FILE_STATS[i]}"
     libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output ${files[i]} changed since (then $before, now $after): $(libcc_make_again "$num")" 1
   done
+}
+
+# Whether `SIZE|MTIME` $2 is the state $1 recorded. Times are compared at the coarser of their
+# two precisions: a marker of a libcc that recorded whole seconds, or one written on a host whose
+# stat prints no fractions, is compared in whole seconds.
+libcc_same_stat() { # recorded current
+  [[ $1 == "$2" ]] && return 0
+  [[ $1 != *.* || $2 != *.* ]] || return 1
+  [[ ${1%%.*} == "${2%%.*}" ]]
 }
 
 # How to make upstream job NUM again.
@@ -1752,8 +1767,8 @@ libcc_make_again() { # num
 libcc_describe_stat() { # variable size|mtime
   if [[ -z $2 ]]; then
     printf -v "$1" 'no regular file'
-  elif [[ ${2#*|} =~ ^[0-9]+$ ]]; then
-    printf -v "$1" '%s bytes, modified %(%Y-%m-%d %H:%M:%S)T' "${2%%|*}" "${2#*|}"
+  elif [[ ${2#*|} =~ ^([0-9]+)(\.[0-9]+)?$ ]]; then
+    printf -v "$1" '%s bytes, modified %(%Y-%m-%d %H:%M:%S)T%s' "${2%%|*}" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
   else
     printf -v "$1" '%s bytes, modified at an unknown time' "${2%%|*}"
   fi
