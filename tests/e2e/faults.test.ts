@@ -756,13 +756,19 @@ describe('on the LSF stand-in', () => {
 });
 
 describe('run-local.sh and a run submitted to the LSF stand-in', () => {
-  it('refuses while the last submitted run has jobs pending or running, or LSF cannot say (exit 1), running nothing twice; once the run is over it has nothing to do', async () => {
+  /** The pipeline submitted to the LSF stand-in, its first `make` held running (gated). */
+  async function submittedWithMakeRunning() {
     const s = site();
     const make = s.job('make', A_TT);
     touch(s, `gate.make.${A_TT.slice(3)}`);
     const lsf = s.lsf();
     expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
     await running(s, make);
+    return { s, make, lsf };
+  }
+
+  it('refuses while the last submitted run has jobs pending or running, or LSF cannot say (exit 1), running nothing twice; once the run is over it has nothing to do', async () => {
+    const { s, lsf } = await submittedWithMakeRunning();
     const group = s.ledger()[0]!.group;
     const live = await s.submitWith(lsf, 'run-local.sh', ['-j', '4']);
     expect(live.code).toBe(1);
@@ -784,12 +790,7 @@ describe('run-local.sh and a run submitted to the LSF stand-in', () => {
   });
 
   it('waiting for a job an earlier submitted run still runs, it asks LSF again every LIBCC_SCHED_POLL seconds: the job killed without a marker (EXIT) is recorded as killed, not waited for forever', async () => {
-    const s = site();
-    const make = s.job('make', A_TT);
-    touch(s, `gate.make.${A_TT.slice(3)}`);
-    const lsf = s.lsf();
-    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
-    await running(s, make);
+    const { s, make, lsf } = await submittedWithMakeRunning();
     const marker = started(s, make);
     // A later run whose jobs are all over (submitted with --ignore-scheduler-errors while LSF
     // did not answer, say): the last run is no obstacle, the earlier one's job still runs.
