@@ -18,6 +18,7 @@ import { writeDoneMarkers } from './markers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'bin/libcc.js');
+const writeTree = join(root, 'bench/write-tree.js');
 const GNU_TIME = '/usr/bin/time';
 const hasMake = spawnSync('make', ['--version']).status === 0;
 // Snakemake (Debian's `snakemake` package; PyPI is not needed). Its dry run is slow at scale, so
@@ -178,8 +179,12 @@ function benchSize(target, { scripts = true, parent }) {
   // Compile into a new directory, then `cp -r` of it, in turn, `repeat` times: the floor swings
   // with the file system's state (writeback of earlier runs), so each compile is paired with a
   // copy made right after it, and the medians are shown. Nothing is removed (see `benchSizes`).
+  // After each copy, a Node process writes the same files from one pack of their bytes
+  // (bench/write-tree.js; the pack is made once, untimed): what writing them costs in Node alone.
   const compiles = [];
   const copies = [];
+  const nodeWrites = [];
+  const pack = join(dir, 'output.pack');
   let written = 0;
   for (let k = 0; k < repeat; k++) {
     const target = k === 0 ? out : join(dir, `again_${k}`);
@@ -190,11 +195,20 @@ function benchSize(target, { scripts = true, parent }) {
     spawnSync('sync');
     compiles.push(compile);
     copies.push(measure(['cp', '-r', target, join(dir, `copy_${k}`)]));
+    if (k === 0) {
+      const packed = spawnSync(process.execPath, [writeTree, 'pack', out, pack], { encoding: 'utf8' });
+      if (packed.status !== 0) throw new Error(`write-tree.js pack failed: ${packed.stderr}`);
+    }
+    spawnSync('sync');
+    const nodeWrite = measure([process.execPath, writeTree, 'write', pack, join(dir, `node_write_${k}`)]);
+    if (nodeWrite.status !== 0) throw new Error(`write-tree.js write failed: ${nodeWrite.stdout}`);
+    nodeWrites.push(nodeWrite);
   }
   const size = treeSize(out);
   const ratios = compiles.map((c, k) => c.wall / copies[k].wall);
   row('compile', median(compiles), { files: size.files, bytes: size.bytes, runs: compiles.length, ratios });
   row('cp -r output (floor)', median(copies), { runs: copies.length });
+  row('Node writes the same files (floor in Node)', median(nodeWrites), { runs: nodeWrites.length, ratios: compiles.map((c, k) => c.wall / nodeWrites[k].wall) });
   // The stat index records only files older than its settling time (2 s): the first no-change
   // re-compile after a write hashes every file and records them, the next ones trust them.
   spawnSync('sleep', [String(Math.max(0, 2.5 - (Date.now() - written) / 1000))]);
@@ -301,6 +315,11 @@ export function printCompileTable(rows) {
     const packed = by(jobs, 'submit.sh --dry-run (job packs of 300)');
     if (plain && packed) console.log(`${jobs} jobs: bsub calls = ${plain.bsubs}, ${packed.bsubs} with job packs of 300 (target <= ${(jobs / 50).toFixed(1)}: jobs/50)`);
     const pairs = c.ratios.map((r) => r.toFixed(1)).sort((a, b) => a - b);
+    const nodeWrite = by(jobs, 'Node writes the same files (floor in Node)');
+    if (nodeWrite) {
+      const nodePairs = nodeWrite.ratios.map((r) => r.toFixed(1)).sort((a, b) => a - b);
+      console.log(`${jobs} jobs: Node's write of the same files / cp -r = ${(nodeWrite.wall / floor.wall).toFixed(1)}x; compile / Node's write = ${(c.wall / nodeWrite.wall).toFixed(1)}x (each compile / the write after it: ${nodePairs.join(', ')})`);
+    }
     console.log(
       `${jobs} jobs: compile / cp -r = ${(c.wall / floor.wall).toFixed(1)}x, medians of ${c.runs} (each compile / the copy after it: ${pairs.join(', ')}; target <= 2 at 100k jobs); (compile - plan) / cp -r = ${((c.wall - plan.wall) / floor.wall).toFixed(1)}x; compile / (plan + cp -r) = ${(c.wall / (plan.wall + floor.wall)).toFixed(1)}x; ` +
         `no-change re-compile / plan = ${(again.wall / plan.wall).toFixed(1)}x (target <= 1.5; ${(first.wall / plan.wall).toFixed(1)}x the first time after a write); ` +
