@@ -259,6 +259,65 @@ stage use for each library after make {
     expect(fs.readFileSync(path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/char'), 'utf8')).toBe('edited\n');
   });
 
+  it('status.sh --outputs lists the done jobs whose recorded outputs are gone or changed (exit 4), in the table with and without the matrix and in --json; they stay done', async () => {
+    const s = site();
+    expect((await runLocal(s)).code).toBe(0);
+    const status = (args: string[]) => s.run('status.sh', args, { env: env(s) });
+    const done = s.jobs.length;
+    for (const args of [['--outputs'], ['--outputs', '--no-matrix']]) {
+      const r = await status(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`\noutputs: what the ${done} done job(s) recorded is there, as recorded\n`);
+    }
+
+    const char = s.job('char', 'n5.b.tt_0p80v_25c_typical');
+    const charOut = path.join(s.runDir, 'out/n5/b/tt_0p80v_25c_typical/char');
+    fs.rmSync(charOut);
+    const prep = s.job('prep', 'n5.a.ss_0p675v_m40c_typical');
+    const prepOut = path.join(s.runDir, 'out/n5/a/ss_0p675v_m40c_typical/prep');
+    const [, size, seconds, fraction] = /^outputs=[^ |]*\|(\d+)\|(\d+)\.(\d{9})$/m.exec(fs.readFileSync(s.stateFile(prep, 'done'), 'utf8'))!;
+    fs.writeFileSync(prepOut, 'edited\n');
+    setTime(prepOut, `${Number(seconds) + 2}.000000000`);
+    const again = (job: JobRow) => `to make it again, remove its done-marker ${s.stateFile(job, 'done')} (or run with --force ${job.stage}), then run again`;
+    // Job order: prep comes before char in lib/jobs.tsv, whichever the check found first.
+    const listing =
+      '\ndone jobs whose outputs are gone or changed since (they stay done; a job that reads one fails before it runs):\n' +
+      `  prep n5.a.ss_0p675v_m40c_typical: its output ${prepOut} changed since (then ${size} bytes, modified ${localTime(Number(seconds))}.${fraction}, now 7 bytes, modified ${localTime(Number(seconds) + 2)}.000000000)\n` +
+      `      ${again(prep)}\n` +
+      `  char n5.b.tt_0p80v_25c_typical: its output ${charOut} is gone\n` +
+      `      ${again(char)}\n`;
+    for (const args of [['--outputs'], ['--outputs', '--no-matrix']]) {
+      const r = await status(args);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stdout).toContain(listing);
+      expect(r.stdout).toMatch(new RegExp(`\nchar +${core(s).filter((j) => j.stage === 'char').length} +${core(s).filter((j) => j.stage === 'char').length} +0 +0 +0 +0 +0\n`));
+    }
+    // Without --outputs nothing is checked: everything is done.
+    const plain = await status([]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('outputs');
+
+    const doc = JSON.parse((await status(['--json', '--outputs'])).stdout) as { exit_code: number; outputs_checked: boolean; jobs: { stage: string; key: string; state: string; outputs_changed: string | null }[] };
+    expect(doc.exit_code).toBe(4);
+    expect(doc.outputs_checked).toBe(true);
+    const changed = doc.jobs.filter((j) => j.outputs_changed !== null).map((j) => [j.stage, j.key, j.state, j.outputs_changed]);
+    expect(changed).toEqual([
+      ['prep', prep.key, 'done', `its output ${prepOut} changed since (then ${size} bytes, modified ${localTime(Number(seconds))}.${fraction}, now 7 bytes, modified ${localTime(Number(seconds) + 2)}.000000000)`],
+      ['char', char.key, 'done', `its output ${charOut} is gone`],
+    ]);
+    const unchecked = JSON.parse((await status(['--json'])).stdout) as typeof doc;
+    expect(unchecked.exit_code).toBe(0);
+    expect(unchecked.outputs_checked).toBe(false);
+    expect(unchecked.jobs.every((j) => j.outputs_changed === null)).toBe(true);
+
+    // A failed job takes precedence: exit 1.
+    fs.writeFileSync(path.join(s.root, 'ctl/silent'), '');
+    const flaky = s.job('flaky', 'n5.a');
+    fs.rmSync(s.stateFile(flaky, 'done'));
+    expect((await s.run('jobs/flaky.sh', [flaky.group, String(flaky.index)], { env: env(s) })).code).toBe(1);
+    expect((await status(['--outputs'])).code).toBe(1);
+  });
+
   it('outputs are recorded whatever bytes their names hold: a blank, a percent sign, a line break, UTF-8, a backslash', async () => {
     const s = odd.site();
     const first = await s.run('run-local.sh');

@@ -7,11 +7,14 @@
 # one character per job (by default only up to 500 jobs; --matrix always, --no-matrix
 # never). Failed jobs are listed with their reason, the last lines they printed, and their log.
 # --json prints one JSON document instead (schema libcc-status/1, docs/generated-scripts.md).
+# --outputs also checks what the done jobs' markers record as their outputs: still there, each
+# regular file of the size and time recorded (libcc_changed_outputs in lib/runtime.sh).
 #
 # Exit status: 0 nothing failed; 1 a job failed; 3 the scheduler did not answer:
-# jobs it would know about are shown as `unknown`, never as `not run`; 2 usage.
+# jobs it would know about are shown as `unknown`, never as `not run`; 4 (with --outputs, and
+# nothing failed) an output of a done job is gone or changed; 2 usage.
 #
-# Usage: status.sh [--run-id ID] [--json | --matrix | --no-matrix]
+# Usage: status.sh [--run-id ID] [--json | --matrix | --no-matrix] [--outputs]
 set -euo pipefail
 LIBCC_HOME=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=lib/runtime.sh
@@ -22,13 +25,14 @@ usage() {
   exit "$1"
 }
 run_id=${LIBCC_RUN_ID:-} run_id_given=0
-json=0 matrix=auto
+json=0 matrix=auto outputs=0
 while (($# > 0)); do
   case $1 in
     --run-id) (($# >= 2)) || usage 2; run_id=$2 run_id_given=1; shift ;;
     --json) json=1 ;;
     --matrix) matrix=yes ;;
     --no-matrix) matrix=no ;;
+    --outputs) outputs=1 ;;
     -h | --help) usage 0 ;;
     *) printf 'status.sh: unknown argument %s\n' "$1" >&2; exit 2 ;;
   esac
@@ -302,6 +306,42 @@ else
   done
 fi
 
+# --outputs: the outputs of every done job, as its done-marker records them, gone or changed
+# since (libcc_changed_outputs): changed[num] is its first reason (and how many more), in
+# job order in changed_jobs. A job stays done: removing finished jobs' scratch is routine, and
+# only a job about to read such an output needs it (its wrapper checks its parents' at preflight).
+declare -A changed=()
+declare -a changed_jobs=()
+checked_jobs=0
+if ((outputs)); then
+  done_jobs=()
+  if [[ $classified != U ]]; then
+    while IFS=$'\t' read -r tag num _; do
+      [[ $tag != V ]] || done_jobs+=("$num")
+    done <<<"$LIBCC_VERDICTS"
+    ((${#done_jobs[@]} == 0)) || libcc_load_job_rows "${done_jobs[@]}"
+  else
+    for num in "${!J_STAGE[@]}"; do
+      [[ ${state[$num]} != 'done' ]] || done_jobs+=("$num")
+    done
+  fi
+  checked_jobs=${#done_jobs[@]}
+  libcc_changed_outputs ${done_jobs[@]+"${done_jobs[@]}"}
+  declare -A more=()
+  for i in "${!LIBCC_CHANGED_NUMS[@]}"; do
+    num=${LIBCC_CHANGED_NUMS[i]}
+    if [[ -z ${changed[$num]:-} ]]; then
+      changed[$num]=${LIBCC_CHANGED_WHY[i]}
+      changed_jobs+=("$num")
+    else
+      more[$num]=$((${more[$num]:-0} + 1))
+    fi
+  done
+  for num in "${!more[@]}"; do changed[$num]+=" (and ${more[$num]} more of its outputs)"; done
+  # In job order, whichever the check found first (it finds the gone ones first).
+  ((${#changed_jobs[@]} == 0)) || mapfile -t changed_jobs < <(printf '%s\n' "${changed_jobs[@]}" | sort -n)
+fi
+
 # The reason a job without a failed-marker is failed or blocked, into `why`.
 why_not_run() { # num
   if [[ ${state[$1]} == blocked ]]; then
@@ -360,7 +400,7 @@ if ((json)); then
   libcc_load_keys
   # Set through printf -v by libcc_json_string, orz and nz.
   j_run='' j_pipeline='' j_sched='' j_error='' j_stage='' j_key='' j_group='' j_node='' j_library='' j_corner=''
-  j_sched_state='' j_line='' j_bstage='' j_bkey=''
+  j_sched_state='' j_line='' j_bstage='' j_bkey='' j_changed=''
   orz() { # variable value: JSON string of a non-empty value, else null
     if [[ -n $2 ]]; then libcc_json_string "$1" "$2"; else printf -v "$1" null; fi
   }
@@ -378,10 +418,13 @@ if ((json)); then
   fi
   exit_code=0
   ((${#failures[@]} == 0)) || exit_code=1
+  ((exit_code != 0 || ${#changed_jobs[@]} == 0)) || exit_code=4
   [[ -z $sched_error ]] || exit_code=3
+  j_outputs_checked=false
+  ((!outputs)) || j_outputs_checked=true
   printf '{\n  "schema": "libcc-status/1",\n  "pipeline": %s,\n  "run_id": %s,\n' "$j_pipeline" "$j_run"
   printf '  "scheduler": {"name": %s, "queried": %s, "answered": %s, "error": %s},\n' "$j_sched" "$queried" "$answered" "$j_error"
-  printf '  "exit_code": %s,\n  "stages": [\n' "$exit_code"
+  printf '  "exit_code": %s,\n  "outputs_checked": %s,\n  "stages": [\n' "$exit_code" "$j_outputs_checked"
   sep=''
   for stage in "${stages[@]}"; do
     libcc_json_string j_stage "$stage"
@@ -403,7 +446,8 @@ if ((json)); then
     orz j_library "${K_LIBRARY[num]:-}"
     orz j_corner "${K_CORNER[num]:-}"
     orz j_sched_state "${sched[num]}"
-    j_attempts=null j_start=null j_end=null j_code=null j_host=null j_jobid=null j_reason=null j_fail_fast=null j_output='[]' j_blocked=null
+    j_attempts=null j_start=null j_end=null j_code=null j_host=null j_jobid=null j_reason=null j_fail_fast=null j_output='[]' j_blocked=null j_changed=null
+    [[ -z ${changed[$num]:-} ]] || libcc_json_string j_changed "${changed[$num]}"
     # The latest attempt's times, when it is the one this state is about: a done job's, a failed
     # one's (with its failed-marker), a running (or unknown) one's that has not ended. Not that
     # of an earlier run for a job pending, not run or blocked now.
@@ -443,8 +487,8 @@ if ((json)); then
         j_blocked="{\"stage\": $j_bstage, \"key\": $j_bkey}"
       fi
     fi
-    printf '%s    {"num": %d, "stage": %s, "key": %s, "group": %s, "index": %d, "node": %s, "library": %s, "corner": %s, "state": "%s", "scheduler_state": %s, "attempts": %s, "started": %s, "ended": %s, "exit_code": %s, "host": %s, "job_id": %s, "reason": %s, "output": %s, "fail_fast": %s, "blocked_by": %s}' \
-      "$sep" "$num" "$j_stage" "$j_key" "$j_group" "${J_INDEX[num]}" "$j_node" "$j_library" "$j_corner" "$st" "$j_sched_state" "$j_attempts" "$j_start" "$j_end" "$j_code" "$j_host" "$j_jobid" "$j_reason" "$j_output" "$j_fail_fast" "$j_blocked"
+    printf '%s    {"num": %d, "stage": %s, "key": %s, "group": %s, "index": %d, "node": %s, "library": %s, "corner": %s, "state": "%s", "scheduler_state": %s, "attempts": %s, "started": %s, "ended": %s, "exit_code": %s, "host": %s, "job_id": %s, "reason": %s, "output": %s, "fail_fast": %s, "blocked_by": %s, "outputs_changed": %s}' \
+      "$sep" "$num" "$j_stage" "$j_key" "$j_group" "${J_INDEX[num]}" "$j_node" "$j_library" "$j_corner" "$st" "$j_sched_state" "$j_attempts" "$j_start" "$j_end" "$j_code" "$j_host" "$j_jobid" "$j_reason" "$j_output" "$j_fail_fast" "$j_blocked" "$j_changed"
     sep=$',\n'
   done
   printf '\n  ]\n}\n'
@@ -559,8 +603,20 @@ if ((${#failures[@]} > 0)); then
     fi
   done
 fi
+if ((outputs)) && ((${#changed_jobs[@]} > 0)); then
+  changed_max=20
+  printf '\ndone jobs whose outputs are gone or changed since (they stay done; a job that reads one fails before it runs):\n'
+  for num in "${changed_jobs[@]:0:changed_max}"; do
+    printf '  %s %s: %s\n' "${J_STAGE[num]}" "${J_KEY[num]}" "${changed[$num]//$'\n'/; }"
+    printf '      %s\n' "$(libcc_make_again "$num")"
+  done
+  ((${#changed_jobs[@]} <= changed_max)) || printf '  … and %d more (status.sh --json --outputs lists every job)\n' $((${#changed_jobs[@]} - changed_max))
+elif ((outputs)); then
+  printf '\noutputs: what the %d done job(s) recorded is there, as recorded\n' "$checked_jobs"
+fi
 if [[ -n $sched_error ]]; then
   printf '\nthe scheduler did not answer (%s): the counts above are incomplete\n' "$sched_error"
   exit 3
 fi
 ((${#failures[@]} == 0)) || exit 1
+((${#changed_jobs[@]} == 0)) || exit 4

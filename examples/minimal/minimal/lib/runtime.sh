@@ -1713,24 +1713,37 @@ libcc_check_parents() {
   libcc_check_parent_outputs ${parents[@]+"${parents[@]}"}
 }
 
-# The outputs the done-markers of upstream jobs NUM... record (`outputs=`: what their `expect`
-# checks matched in their work and out directories) must still be there, and each regular file
-# of the size and modification time recorded: a result removed or rewritten since its job was
-# done fails this job before it runs, instead of feeding it what is left (a gather `cat`-ing the
-# corners that remain). One stat for the files of all of them (a merge has hundreds of parents).
-# A marker of a libcc that recorded no outputs has none to check.
+# Before a job's command runs, the outputs its upstream jobs' done-markers record must still be
+# there, each regular file as recorded (libcc_changed_outputs): a result removed or rewritten
+# since its job was done fails this job before it runs, instead of feeding it what is left (a
+# gather `cat`-ing the corners that remain).
 libcc_check_parent_outputs() { # num...
+  libcc_changed_outputs "$@"
+  ((${#LIBCC_CHANGED_NUMS[@]} > 0)) || return 0
+  local num=${LIBCC_CHANGED_NUMS[0]}
+  libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but ${LIBCC_CHANGED_WHY[0]}: $(libcc_make_again "$num")" 1
+}
+
+# What the done-markers of jobs NUM... record as their outputs (`outputs=`: what their `expect`
+# checks matched in their work and out directories) and is gone, or is a regular file whose size
+# or modification time is not the one recorded: for each, its job in LIBCC_CHANGED_NUMS and why
+# in LIBCC_CHANGED_WHY (`its output P is gone`, `its output P changed since (then …, now …)`),
+# the gone ones first. One stat for the files of all of them (a merge has hundreds of parents;
+# status.sh --outputs passes every job done). A marker of a libcc that recorded no outputs has
+# none to check; where stat cannot say (no GNU stat), only being there is checked.
+libcc_changed_outputs() { # num...
   local num path i before after
   local -a files=() recorded=() owners=()
+  LIBCC_CHANGED_NUMS=() LIBCC_CHANGED_WHY=()
   for num in "$@"; do
     libcc_read_marker "$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done" || continue
     libcc_output_paths "$LIBCC_M_OUTPUTS"
     for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do
       path=${LIBCC_OUTPUT_PATHS[i]}
       if [[ ! -e $path && ! -L $path ]]; then
-        libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output $path is gone: $(libcc_make_again "$num")" 1
-      fi
-      if [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
+        LIBCC_CHANGED_NUMS+=("$num")
+        LIBCC_CHANGED_WHY+=("its output $path is gone")
+      elif [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
         files+=("$path")
         recorded+=("${LIBCC_OUTPUT_STATS[i]}")
         owners+=("$num")
@@ -1738,14 +1751,13 @@ libcc_check_parent_outputs() { # num...
     done
   done
   libcc_file_stats ${files[@]+"${files[@]}"}
-  # Where stat cannot say (no GNU stat), being there is all that is checked.
   ((LIBCC_STAT_C)) || return 0
   for ((i = 0; i < ${#files[@]}; i++)); do
     ! libcc_same_stat "${recorded[i]}" "${LIBCC_FILE_STATS[i]}" || continue
-    num=${owners[i]}
     libcc_describe_stat before "${recorded[i]}"
     libcc_describe_stat after "${LIBCC_FILE_STATS[i]}"
-    libcc_fail "preflight: upstream job ${JA_STAGE[$num]} ${JA_KEY[$num]} is done, but its output ${files[i]} changed since (then $before, now $after): $(libcc_make_again "$num")" 1
+    LIBCC_CHANGED_NUMS+=("${owners[i]}")
+    LIBCC_CHANGED_WHY+=("its output ${files[i]} changed since (then $before, now $after)")
   done
 }
 
