@@ -16,8 +16,9 @@ export function writeDoneMarkers(generatedDir, runDir) {
   mkdirSync(join(runDir, 'out'), { recursive: true });
   const output = join(runDir, 'out', 'result.lib');
   writeFileSync(output, 'library(bench) { }\n');
-  const stat = statSync(output);
-  const outputs = `${output}|${stat.size}|${Math.floor(stat.mtimeMs / 1000)}`;
+  // Size and modification time to the nanosecond, as GNU `stat -c '%s|%.9Y'` prints them.
+  const stat = statSync(output, { bigint: true });
+  const outputs = `${output}|${stat.size}|${stat.mtimeNs / 1_000_000_000n}.${String(stat.mtimeNs % 1_000_000_000n).padStart(9, '0')}`;
   for (const [num, stage, , , key, fingerprint, parents] of rows) {
     const dir = join(runDir, 'state', stage);
     if (!made.has(dir)) mkdirSync(dir, { recursive: true });

@@ -1,5 +1,6 @@
 // The outputs a done-marker records (`outputs=`, templates/sh/runtime.sh.hbs): libcc_output_append
-// encodes each path into one printable-ASCII word, libcc_output_paths decodes the marker's line.
+// encodes each path into one printable-ASCII word, libcc_decode_output decodes each word of the
+// marker's line (split at blanks, the `|SIZE|MTIME` tail cut off, as libcc_changed_in_markers does).
 // Real bash, in a UTF-8 and in the C locale; any bytes a file name can hold must come back as they
 // were, or a job downstream would check (and name) another file than the one its parent made.
 import { spawnSync } from 'node:child_process';
@@ -28,9 +29,9 @@ function roundTrip(paths: readonly Uint8Array[], locale: string): { line: string
     'for ((i = 0; i < ${#LIBCC_OUTPUT_LIST[@]}; i++)); do LIBCC_OUTPUT_LIST[i]+="|$i|1796601600"; done',
     "IFS=' ' line=\"${LIBCC_OUTPUT_LIST[*]+${LIBCC_OUTPUT_LIST[*]}}\"",
     'unset IFS',
-    'libcc_output_paths "$line"',
     "printf '%s\\0' \"$line\"",
-    'for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do printf \'%s\\0%s\\0\' "${LIBCC_OUTPUT_PATHS[i]}" "${LIBCC_OUTPUT_STATS[i]}"; done',
+    "read -r -a words <<<\"$line\"",
+    'for word in "${words[@]}"; do libcc_decode_output path "${word%%|*}"; printf \'%s\\0%s\\0\' "$path" "${word#*|}"; done',
   );
   const script = join(dir, 'script.sh');
   writeFileSync(script, lines.join('\n'));
@@ -74,5 +75,40 @@ describe('the outputs a done-marker records', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('libcc_file_stats: the size and time of each regular file among the paths, in their order', () => {
+  /** libcc_file_stats over the paths (relative to a fresh directory the setup made), with real GNU stat. */
+  function fileStats(setup: string, paths: string[]): string[] {
+    const work = mkdtempSync(join(dir, 'stats-'));
+    const script = join(work, 'script.sh');
+    const args = paths.map((p) => `'${p.replace(/'/g, `'\\''`)}'`).join(' ');
+    writeFileSync(script, [runtimeScript(), 'set -u', setup, `libcc_file_stats ${args}`, 'printf \'%s\\0\' "${#LIBCC_FILE_STATS[@]}" ${LIBCC_FILE_STATS[@]+"${LIBCC_FILE_STATS[@]}"}'].join('\n'));
+    const r = spawnSync('bash', ['--norc', '--noprofile', script], { cwd: work, env: cleanEnv({ LANG: 'C.UTF-8' }), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [count, ...stats] = r.stdout.split('\0').slice(0, -1);
+    expect(stats).toHaveLength(Number(count));
+    return stats;
+  }
+  const setup = [
+    "printf 'abc' > file && touch -d @1796601600.5 file",
+    'touch empty && touch -d @1796601601 empty',
+    'mkdir sub',
+    "printf 'x' > $'line\\nbreak' && touch -d @1796601602.25 $'line\\nbreak'",
+    'ln -s gone dangling',
+  ].join('\n');
+
+  it('all there: one xargs of stat; a directory has none', () => {
+    expect(fileStats(setup, ['file', 'empty', 'sub', 'line\nbreak', 'file'])).toEqual(['3|1796601600.500000000', '0|1796601601.000000000', '', '1|1796601602.250000000', '3|1796601600.500000000']);
+  });
+
+  it('some gone or dangling: the others asked again, each in its place', () => {
+    expect(fileStats(setup, ['missing', 'file', 'dangling', 'sub', 'line\nbreak', 'empty'])).toEqual(['', '3|1796601600.500000000', '', '', '1|1796601602.250000000', '0|1796601601.000000000']);
+  });
+
+  it('none given, and none there', () => {
+    expect(fileStats(setup, [])).toEqual([]);
+    expect(fileStats(setup, ['missing', 'dangling'])).toEqual(['', '']);
   });
 });

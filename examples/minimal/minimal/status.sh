@@ -314,19 +314,26 @@ declare -A changed=()
 declare -a changed_jobs=()
 checked_jobs=0
 if ((outputs)); then
-  done_jobs=()
   if [[ $classified != U ]]; then
-    while IFS=$'\t' read -r tag num _; do
-      [[ $tag != V ]] || done_jobs+=("$num")
-    done <<<"$LIBCC_VERDICTS"
-    ((${#done_jobs[@]} == 0)) || libcc_load_job_rows "${done_jobs[@]}"
+    # The jobs awk found done (`V num id`), with their stage and key from lib/jobs.tsv: loading
+    # 100k rows into bash would take seconds.
+    # shellcheck disable=SC2016 # an awk program, not shell expansions
+    done_lines=$(LC_ALL=C awk -F '\t' '
+      FILENAME == ARGV[1] { if ($1 !~ /^#/) { stage[$1] = $2; key[$1] = $5 }; next }
+      $1 == "V" && ($2 in stage) { print $2 "\t" stage[$2] "\t" key[$2] }' "$LIBCC_HOME/lib/jobs.tsv" - <<<"$LIBCC_VERDICTS") ||
+      libcc_die "could not list the jobs done (awk failed)"
+    [[ -z $done_lines ]] || checked_jobs=$(($(wc -l <<<"$done_lines")))
+    LIBCC_CHANGED_NUMS=() LIBCC_CHANGED_WHY=()
+    [[ -z $done_lines ]] || libcc_changed_in_markers "$done_lines"
+    ((${#LIBCC_CHANGED_NUMS[@]} == 0)) || libcc_load_job_rows "${LIBCC_CHANGED_NUMS[@]}"
   else
+    done_jobs=()
     for num in "${!J_STAGE[@]}"; do
       [[ ${state[$num]} != 'done' ]] || done_jobs+=("$num")
     done
+    checked_jobs=${#done_jobs[@]}
+    libcc_changed_outputs ${done_jobs[@]+"${done_jobs[@]}"}
   fi
-  checked_jobs=${#done_jobs[@]}
-  libcc_changed_outputs ${done_jobs[@]+"${done_jobs[@]}"}
   declare -A more=()
   for i in "${!LIBCC_CHANGED_NUMS[@]}"; do
     num=${LIBCC_CHANGED_NUMS[i]}

@@ -1490,25 +1490,14 @@ libcc_output_append() { # path
   LIBCC_OUTPUT_RAW+=("$1")
 }
 
-# The outputs recorded in a done-marker (`outputs=`: `PATH` or, for a regular file,
-# `PATH|SIZE|MTIME`) decoded into the arrays LIBCC_OUTPUT_PATHS and LIBCC_OUTPUT_STATS
-# (`SIZE|MTIME`, or empty). Split without globbing: a marker is data.
-libcc_output_paths() { # encoded list
-  local entry encoded path IFS=$' \t\n'
-  local -a entries
-  LIBCC_OUTPUT_PATHS=() LIBCC_OUTPUT_STATS=()
-  read -r -a entries <<<"$1"
-  for entry in ${entries[@]+"${entries[@]}"}; do
-    encoded=${entry%%|*}
-    # No backslash is left unencoded: %b reads only the \xHH made here.
-    printf -v path '%b' "${encoded//%/\\x}"
-    LIBCC_OUTPUT_PATHS+=("$path")
-    if [[ $entry == *'|'* ]]; then
-      LIBCC_OUTPUT_STATS+=("${entry#*|}")
-    else
-      LIBCC_OUTPUT_STATS+=('')
-    fi
-  done
+# An output path as a done-marker records it (libcc_output_append), decoded into the variable
+# named $1. No backslash is left unencoded: %b reads only the \xHH made here.
+libcc_decode_output() { # variable encoded
+  if [[ $2 == *%* ]]; then
+    printf -v "$1" '%b' "${2//%/\\x}"
+  else
+    printf -v "$1" '%s' "$2"
+  fi
 }
 
 # The size and modification time of each regular file among the paths, as `SIZE|MTIME` in the
@@ -1517,10 +1506,12 @@ libcc_output_paths() { # encoded list
 # seconds with nine decimals where stat prints them (GNU's `%.9Y`), so a rewrite within the same
 # second is seen; whole seconds otherwise (libcc_same_stat compares the two). They are compared
 # with what was recorded, never with a time of another clock: an output and the run directory
-# may be on file servers whose clocks differ. One stat per 500 paths.
+# may be on file servers whose clocks differ. One pipeline for all the paths: xargs makes as few
+# stat calls as the system's argument limit allows (a stat for each few hundred paths made bash
+# fork as often, slower as it held more: 10 s for the 100k outputs of status.sh --outputs).
 libcc_file_stats() { # path...
-  local out line path n=0
-  local -a chunk lines
+  local out line path n=0 i
+  local -a present=() slot=() lines=()
   LIBCC_FILE_STATS=()
   if [[ -z ${LIBCC_STAT_C:-} || -z ${LIBCC_STAT_FORMAT:-} ]]; then
     LIBCC_STAT_C=0 LIBCC_STAT_FORMAT='%F|%s|%Y'
@@ -1530,30 +1521,47 @@ libcc_file_stats() { # path...
       LIBCC_STAT_C=1
     fi
   fi
-  while (($# > 0)); do
-    chunk=("${@:1:500}")
-    shift "${#chunk[@]}"
-    lines=()
-    if ((LIBCC_STAT_C)); then
-      if out=$(LC_ALL=C stat -L -c "$LIBCC_STAT_FORMAT" -- "${chunk[@]}" 2>/dev/null); then
-        mapfile -t lines <<<"$out"
-      fi
-      # A path stat cannot read (gone meanwhile, a dangling link) leaves no line: one at a time.
-      if ((${#lines[@]} != ${#chunk[@]})); then
-        lines=()
-        for path in "${chunk[@]}"; do
-          line=$(LC_ALL=C stat -L -c "$LIBCC_STAT_FORMAT" -- "$path" 2>/dev/null) || line=''
-          lines+=("$line")
-        done
-      fi
+  ((LIBCC_STAT_C && $# > 0)) || {
+    for path in "$@"; do LIBCC_FILE_STATS+=(''); done
+    return 0
+  }
+  if out=$(printf '%s\0' "$@" | LC_ALL=C xargs -0 stat -L -c "$LIBCC_STAT_FORMAT" -- 2>/dev/null); then
+    mapfile -t lines <<<"$out"
+  fi
+  if ((${#lines[@]} == $#)); then
+    # `regular file|SIZE|MTIME` → `SIZE|MTIME`; anything else (`directory|…`) → empty.
+    lines=("${lines[@]#regular file|}")
+    lines=("${lines[@]#regular empty file|}")
+    LIBCC_FILE_STATS=("${lines[@]/#[[:alpha:]]*/}")
+    return 0
+  fi
+  # A path that is not there (or a dangling link) leaves no line of stat's, so the lines no
+  # longer match the paths: those that are there are asked again, one at a time if one went
+  # meanwhile (or xargs has no -0).
+  for path in "$@"; do
+    LIBCC_FILE_STATS+=('')
+    if [[ -e $path ]]; then
+      present+=("$path")
+      slot+=("$n")
     fi
-    for ((n = 0; n < ${#chunk[@]}; n++)); do
-      line=${lines[n]:-}
-      case $line in
-        'regular file|'* | 'regular empty file|'*) LIBCC_FILE_STATS+=("${line#*|}") ;;
-        *) LIBCC_FILE_STATS+=('') ;;
-      esac
+    n=$((n + 1))
+  done
+  ((${#present[@]} > 0)) || return 0
+  lines=()
+  if out=$(printf '%s\0' "${present[@]}" | LC_ALL=C xargs -0 stat -L -c "$LIBCC_STAT_FORMAT" -- 2>/dev/null); then
+    mapfile -t lines <<<"$out"
+  fi
+  if ((${#lines[@]} != ${#present[@]})); then
+    lines=()
+    for path in "${present[@]}"; do
+      line=$(LC_ALL=C stat -L -c "$LIBCC_STAT_FORMAT" -- "$path" 2>/dev/null) || line=''
+      lines+=("$line")
     done
+  fi
+  for ((i = 0; i < ${#present[@]}; i++)); do
+    case ${lines[i]} in
+      'regular file|'* | 'regular empty file|'*) LIBCC_FILE_STATS[slot[i]]=${lines[i]#*|} ;;
+    esac
   done
 }
 
@@ -1728,31 +1736,52 @@ libcc_check_parent_outputs() { # num...
 # checks matched in their work and out directories) and is gone, or is a regular file whose size
 # or modification time is not the one recorded: for each, its job in LIBCC_CHANGED_NUMS and why
 # in LIBCC_CHANGED_WHY (`its output P is gone`, `its output P changed since (then …, now …)`),
-# the gone ones first. One stat for the files of all of them (a merge has hundreds of parents;
-# status.sh --outputs passes every job done). A marker of a libcc that recorded no outputs has
-# none to check; where stat cannot say (no GNU stat), only being there is checked.
+# the gone ones first. Needs JA_STAGE and JA_KEY of each job (libcc_changed_in_markers takes
+# the jobs as lines instead).
 libcc_changed_outputs() { # num...
-  local num path i before after
+  local num
+  local -a lines=()
+  LIBCC_CHANGED_NUMS=() LIBCC_CHANGED_WHY=()
+  for num in "$@"; do lines+=("$num"$'\t'"${JA_STAGE[$num]}"$'\t'"${JA_KEY[$num]}"); done
+  ((${#lines[@]} == 0)) || libcc_changed_in_markers "$(printf '%s\n' "${lines[@]}")"
+}
+
+# libcc_changed_outputs for the jobs given as lines `NUM<tab>STAGE<tab>KEY` (status.sh --outputs
+# makes them from lib/jobs.tsv with awk: 100k jobs). One awk reads every marker's last `outputs=`
+# line (bash reading 100k markers takes seconds), one xargs of stat the files (libcc_file_stats).
+# A marker that cannot be read, or of a libcc that recorded no outputs, has none to check; where
+# stat cannot say (no GNU stat), only being there is checked.
+libcc_changed_in_markers() { # lines
+  local entries num entry path i before after
   local -a files=() recorded=() owners=()
   LIBCC_CHANGED_NUMS=() LIBCC_CHANGED_WHY=()
-  for num in "$@"; do
-    libcc_read_marker "$LIBCC_RUN_DIR/state/${JA_STAGE[$num]}/${JA_KEY[$num]}.done" || continue
-    libcc_output_paths "$LIBCC_M_OUTPUTS"
-    for ((i = 0; i < ${#LIBCC_OUTPUT_PATHS[@]}; i++)); do
-      path=${LIBCC_OUTPUT_PATHS[i]}
-      if [[ ! -e $path && ! -L $path ]]; then
-        LIBCC_CHANGED_NUMS+=("$num")
-        LIBCC_CHANGED_WHY+=("its output $path is gone")
-      elif [[ -n ${LIBCC_OUTPUT_STATS[i]} ]]; then
-        files+=("$path")
-        recorded+=("${LIBCC_OUTPUT_STATS[i]}")
-        owners+=("$num")
-      fi
-    done
-  done
+  # shellcheck disable=SC2016 # an awk program, not shell expansions
+  entries=$(LIBCC_AWK_STATE="$LIBCC_RUN_DIR/state" LC_ALL=C awk -F '\t' '
+    {
+      file = ENVIRON["LIBCC_AWK_STATE"] "/" $2 "/" $3 ".done"
+      last = ""
+      while ((getline line < file) > 0) if (substr(line, 1, 8) == "outputs=") last = substr(line, 9)
+      close(file)
+      count = split(last, entry, " ")
+      for (i = 1; i <= count; i++) print $1 "\t" entry[i]
+    }' <<<"$1") || libcc_die "could not read the outputs the done-markers record (awk failed)"
+  while IFS=$'\t' read -r num entry; do
+    [[ -n $entry ]] || continue
+    path=${entry%%|*}
+    [[ $path != *%* ]] || libcc_decode_output path "$path"
+    if [[ ! -e $path && ! -L $path ]]; then
+      LIBCC_CHANGED_NUMS+=("$num")
+      LIBCC_CHANGED_WHY+=("its output $path is gone")
+    elif [[ $entry == *'|'* ]]; then
+      files+=("$path")
+      recorded+=("${entry#*|}")
+      owners+=("$num")
+    fi
+  done <<<"$entries"
   libcc_file_stats ${files[@]+"${files[@]}"}
   ((LIBCC_STAT_C)) || return 0
   for ((i = 0; i < ${#files[@]}; i++)); do
+    [[ ${recorded[i]} != "${LIBCC_FILE_STATS[i]}" ]] || continue
     ! libcc_same_stat "${recorded[i]}" "${LIBCC_FILE_STATS[i]}" || continue
     libcc_describe_stat before "${recorded[i]}"
     libcc_describe_stat after "${LIBCC_FILE_STATS[i]}"
