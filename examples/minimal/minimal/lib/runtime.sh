@@ -1739,11 +1739,13 @@ libcc_check_parent_outputs() { # num...
 # the gone ones first. Needs JA_STAGE and JA_KEY of each job (libcc_changed_in_markers takes
 # the jobs as lines instead).
 libcc_changed_outputs() { # num...
-  local num
+  local num joined
   local -a lines=()
   LIBCC_CHANGED_NUMS=() LIBCC_CHANGED_WHY=()
   for num in "$@"; do lines+=("$num"$'\t'"${JA_STAGE[$num]}"$'\t'"${JA_KEY[$num]}"); done
-  ((${#lines[@]} == 0)) || libcc_changed_in_markers "$(printf '%s\n' "${lines[@]}")"
+  ((${#lines[@]} > 0)) || return 0
+  printf -v joined '%s\n' "${lines[@]}"
+  libcc_changed_in_markers "${joined%$'\n'}"
 }
 
 # libcc_changed_outputs for the jobs given as lines `NUM<tab>STAGE<tab>KEY` (status.sh --outputs
