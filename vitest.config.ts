@@ -7,6 +7,9 @@ const ALONE = ['tests/slurm/node-failure.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Hooks stop stand-in schedulers and kill job process groups; on a loaded 2-core machine that
+    // can outlast vitest's 10 s default, which once failed a passing file's afterEach.
+    hookTimeout: 60_000,
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'main', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...ALONE], sequence: { groupOrder: 0 } } },

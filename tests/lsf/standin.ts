@@ -237,7 +237,12 @@ export function createStandin(opts: StandinOptions = {}): Standin {
     },
     waitFor,
     async shutdown() {
-      spawnSync(path.join(STANDIN_BIN, 'lsf-standin-shutdown'), [dir], { env, stdio: 'ignore' });
+      // Bounded below the hook timeout, so a shutdown that hangs is reported as one.
+      const r = spawnSync(path.join(STANDIN_BIN, 'lsf-standin-shutdown'), [dir], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 45_000, killSignal: 'SIGKILL' });
+      if (r.error || r.status !== 0) {
+        const why = r.error ? r.error.message : `exit ${r.status ?? r.signal}`;
+        throw new Error(`lsf-standin-shutdown ${dir}: ${why}\n${r.stderr ?? ''}`);
+      }
       if (!opts.keep && !opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
