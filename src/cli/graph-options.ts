@@ -33,6 +33,7 @@ export interface GraphCommandOptions extends Omit<GraphCliOptions, 'color'> {
 export interface GraphOutput {
   stdout(text: string): void;
   stderr(text: string): void;
+  stdoutIsTerminal?(): boolean;
 }
 
 function wholeNumber(value: string): number {

@@ -20,7 +20,7 @@ import type { LoadedProgram } from '../syntax/load.js';
 import { GraphTooLargeError, renderGraph } from '../emit/view/index.js';
 import type { GraphCommandOptions, GraphOutput } from './graph-options.js';
 import { writeAtomically } from './write-atomically.js';
-import { terminalSafe } from './io.js';
+import { markupOnTerminal, terminalSafe } from './io.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
 export { configureGraphCommand, type GraphCliOptions, type GraphCommandOptions, type GraphOutput } from './graph-options.js';
@@ -36,10 +36,21 @@ function renderDiagnostics(diagnostics: readonly Diagnostic[], loaded: LoadedPro
 /**
  * Renders the analysed plan; returns the exit code (0 ok, 1 diagnostics with errors, 2 cannot
  * write, `-o` reached through a symbolic link below the working directory or the pipeline's
- * directory, or too big to lay out).
+ * directory, too big to lay out, or SVG or HTML asked for on a terminal).
  */
 export function graphCommand(analysis: Analysis, options: GraphCommandOptions, output: GraphOutput): number {
   const { diagnostics, loaded } = analysis;
+  if (options.output === undefined && (options.format === 'svg' || options.format === 'html')) {
+    const refused = markupOnTerminal(
+      output,
+      options.format === 'svg' ? 'an SVG picture' : 'an HTML page',
+      `write it to a file with \`-o graph.${options.format}\`, or pipe it; \`--format mermaid\` and \`--format dot\` draw the graph as text`,
+    );
+    if (refused !== undefined) {
+      output.stderr(refused);
+      return 2;
+    }
+  }
   if (options.output !== undefined) {
     // The rule of `compile -o` (safe-fs.ts): `-o site/graph.html` with a committed `site -> /elsewhere` is refused.
     const refused = committedLinkRefusal(options.output, [process.cwd(), dirname(loaded.rootPath)], `to write ${options.output}`, 'give the real path with -o');

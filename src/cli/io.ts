@@ -99,3 +99,14 @@ export function packageVersion(): string {
 export const REPORT_BUG =
   'This is a bug in libcc, not in your pipeline; please report it with the input that caused it and the output of ' +
   '`libcc --version` (see "Reporting problems" in libcc\'s README.md).\n';
+
+/**
+ * An HTML page or an SVG picture printed on a terminal is a screenful of markup nobody reads,
+ * scrolling away what was asked for; like gzip and tar with binary data, it is not written
+ * there. Returns the refusal to print (exit 2), or undefined when standard output is not a
+ * terminal.
+ */
+export function markupOnTerminal(output: { stdoutIsTerminal?(): boolean }, what: string, help: string): string | undefined {
+  if (output.stdoutIsTerminal?.() !== true) return undefined;
+  return `libcc: error: ${what} is not printed on a terminal\nhelp: ${help}\n`;
+}

@@ -14,7 +14,7 @@ import { renderReportJson } from '../report/json.js';
 import { buildReport } from '../report/model.js';
 import { readEvents, readRun } from '../report/read-run.js';
 import { MANIFEST } from './generated-dir.js';
-import { terminalSafe } from './io.js';
+import { markupOnTerminal, terminalSafe } from './io.js';
 import { NotWritten, writeAtomically } from './write-atomically.js';
 import { committedLinkRefusal } from './safe-fs.js';
 
@@ -27,6 +27,7 @@ export interface ReportCliOptions {
 export interface ReportOutput {
   stdout(text: string): void;
   stderr(text: string): void;
+  stdoutIsTerminal?(): boolean;
 }
 
 export function configureReportCommand(command: Command): Command {
@@ -41,8 +42,9 @@ export function configureReportCommand(command: Command): Command {
 
 /**
  * Returns the exit code: 0 written (problems reading the run are warnings), 2 no such directory,
- * not a generated one, or a directory or `-o` reached through a symbolic link below the working
- * directory (or, for `-o`, below the generated directory).
+ * not a generated one, a directory or `-o` reached through a symbolic link below the working
+ * directory (or, for `-o`, below the generated directory), or the HTML report asked for on a
+ * terminal.
  */
 export function reportCommand(dir: string, options: ReportCliOptions, output: ReportOutput): number {
   // The rule of `compile -o` (safe-fs.ts): a symbolic link below the working directory on the way
@@ -67,6 +69,13 @@ export function reportCommand(dir: string, options: ReportCliOptions, output: Re
   if (options.runDir !== undefined && !isRealDirectory(options.runDir)) {
     output.stderr(terminalSafe(`libcc: error: run directory \`${options.runDir}\` is not a directory\n`));
     return 2;
+  }
+  if (options.output === undefined && options.format === 'html') {
+    const onTerminal = markupOnTerminal(output, 'the report, an HTML page,', 'write it to a file with `-o report.html`, or pipe it; `--format json` prints its data');
+    if (onTerminal !== undefined) {
+      output.stderr(onTerminal);
+      return 2;
+    }
   }
   if (options.runDir === undefined && !isRealDirectory(join(dir, 'run'))) {
     output.stderr(terminalSafe(`libcc: warning: no run state in ${join(dir, 'run')}: nothing has run yet, or the run directory is elsewhere (--run-dir, or LIBCC_RUN_DIR as the scripts had it)\n`));

@@ -20,12 +20,15 @@ export interface Output {
    * waits. A long output waits on it piece by piece instead of queueing all of it.
    */
   drained?(): Promise<void> | undefined;
+  /** True when standard output is a terminal; absent or false for a pipe, a file, a test. */
+  stdoutIsTerminal?(): boolean;
 }
 
 export const processOutput: Output = {
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text),
   drained: () => drained(process.stdout),
+  stdoutIsTerminal: () => process.stdout.isTTY === true,
 };
 
 /** A mistake in how libcc was called: exit 2, its message and, when a fix is known, a `help:` line. */
