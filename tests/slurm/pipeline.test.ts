@@ -21,7 +21,7 @@ describe.skipIf(!slurm.available)(title, () => {
     const s = site();
     const r = await s.run('submit.sh');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/libcc: submitted run \S+ as run \S+; follow it with status.sh/);
+    expect(r.stderr).toMatch(/libcc: submitted run \S+; follow it with status.sh/);
     const ids = ledgerIds(s.runDir);
     expect(ids.length).toBeLessThan(s.jobs.length); // arrays, not one sbatch per job
     const rows = await waitIdle(ids);
@@ -41,6 +41,11 @@ describe.skipIf(!slurm.available)(title, () => {
     const again = await s.run('submit.sh');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe('libcc: nothing to submit: every selected job is done\n');
+    // Every job finished: Slurm says so, and kill.sh cancels nothing (scancel would be silent).
+    const runId = s.ledger()[0]!.runId;
+    const killed = await s.run('kill.sh');
+    expect(killed).toMatchObject({ code: 0, stdout: '', stderr: `libcc: killing run ${runId}\nlibcc: no unfinished job in run ${runId}: nothing to cancel\n` });
+    expect(squeueAll(ids).filter((row) => row.state !== 'COMPLETED')).toEqual([]);
   }, 240_000);
 
   it('a failing element cancels exactly its descendants, the rest completes; a resume re-runs only the failed part', async () => {

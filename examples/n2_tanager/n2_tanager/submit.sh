@@ -467,7 +467,12 @@ libcc_pack_flush
 if ((dry_run)); then
   libcc_note "dry run: nothing was submitted"
 elif ((submitted_any)); then
-  libcc_note "submitted run $run_id as $run_label; follow it with status.sh"
+  # LSF: `as job group /libcc/…`; a scheduler whose label is the run id itself adds nothing.
+  if [[ $run_label == "run $run_id" ]]; then
+    libcc_note "submitted run $run_id; follow it with status.sh"
+  else
+    libcc_note "submitted run $run_id as $run_label; follow it with status.sh"
+  fi
 else
   libcc_note "nothing to submit: every selected job is done"
 fi
