@@ -1,8 +1,8 @@
 // One conformance suite for every scheduler implementation (tests/conformance/engines.ts: the
 // LSF stand-in, a real Slurm, local): the same scenarios, the same expected outcomes.
 //
-// - a complete run: every job done, each after its parents (event log), status.sh says so, and
-//   starting again runs nothing;
+// - a complete run: every job done, each after its parents (event log), status.sh says so,
+//   starting again runs nothing, and kill.sh then cancels nothing and says so;
 // - a failing element: exactly its descendants never run, everything else completes, status.sh
 //   reports the failure (exit 1);
 // - resume: once the cause is fixed, exactly the failed job and its descendants run again;
@@ -97,6 +97,18 @@ for (const engine of ENGINES) {
       await engine.settle(s);
       expect(starts(s.events(), before)).toEqual([]);
       expect(engine.leftovers(s)).toEqual([]);
+      // Killing a finished run cancels nothing and says so: not "cancelled" when nothing was.
+      // (The local engine's kill is the runner's SIGTERM; its kill.sh finds no runner to stop.)
+      const killed = engine.name === 'local' ? await s.run('kill.sh') : await engine.kill(s);
+      if (engine.name === 'local') {
+        expect(killed.code).toBe(1);
+        expect(killed.stderr).toMatch(/no run to kill: nothing was submitted from this directory .* and no run-local\.sh runs on it/);
+      } else {
+        expect(killed.code, killed.stderr).toBe(0);
+        expect(killed.stdout).toBe('');
+        expect(killed.stderr).toMatch(/^libcc: no unfinished job in \S+/m);
+      }
+      for (const job of s.jobs) expect(s.isDone(job), jobName(job)).toBe(true);
     }, 180_000);
 
     it('a failing element: exactly its descendants never run, the rest completes; resume re-runs only the failed part', async () => {
