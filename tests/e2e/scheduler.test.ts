@@ -82,6 +82,23 @@ describe('status.sh when the scheduler does not answer', () => {
     expect((await s.submitWith(lsf, 'status.sh', [], { LSB_BJOBS_CONSISTENT_EXIT_CODE: 'Y', LIBCC_RUN_ID: 'nosuch' })).code).toBe(0);
   });
 
+  it("mbatchd busy, then answering (LSF's retry message first): status.sh and kill.sh take the answer", async () => {
+    const { s, lsf } = setup();
+    expect((await s.submitWith(lsf, 'submit.sh')).code).toBe(0);
+    await running(lsf, 3);
+    const busy = await s.submitWith(lsf, 'status.sh', [], { LSF_STANDIN_BUSY: 'bjobs' });
+    expect(busy.code, busy.stderr).toBe(0);
+    expect(busy.stderr).toBe('');
+    expect(busy.stdout).toMatch(/^work\s+3\s+0\s+3\s+0\s+0\s+0\s+0$/m);
+    expect(busy.stdout).toMatch(/^summary\s+1\s+0\s+0\s+1\s+0\s+0\s+0$/m);
+    const killed = await s.submitWith(lsf, 'kill.sh', [], { LSF_STANDIN_BUSY: 'bkill' });
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(killed.stdout).toMatch(/^Job <\d+> is being terminated$/m);
+    expect(killed.stderr).not.toContain('error');
+    await lsf.waitIdle(20_000);
+    expect(lsf.jobs().flatMap((j) => Object.values(j.elements)).filter((e) => e.state === 'RUN' || e.state === 'PEND')).toEqual([]);
+  });
+
   it('failed jobs of this run are reported as failed with their reason even without LSF; jobs without a marker are unknown', async () => {
     const { s, ctl, lsf } = setup();
     fs.writeFileSync(path.join(ctl, 'fail.ss_0p675v_m40c_typical'), '');
@@ -283,5 +300,53 @@ printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$L
     expect(bjobs('LSF is down. Please wait ...\nmbatchd: not responding\n', 255)).toEqual({ status: 1, out: '', count: '0', err: 'bjobs exited with code 255: LSF is down. Please wait ...; mbatchd: not responding' });
     // Job lines and a failure: not an answer.
     expect(bjobs('7|RUN|sched.work.a[1]\nNo job found\n', 255)).toMatchObject({ status: 1, count: '1', err: 'bjobs exited with code 255: No job found' });
+  });
+
+  it("LSF's retry messages (IBM's defaults) before a whole answer are passed over; without one, they are part of the failure", () => {
+    const busy = 'LSF is processing your request. Please wait...\n';
+    const jobs = '7|RUN|sched.work.a[1]\n8|PEND|sched.work.a[2]\n';
+    // mbatchd busy, then the answer: the command retried (LSB_API_CONNTIMEOUT) and got through.
+    expect(bjobs(`${busy}${busy}${jobs}`, 0)).toEqual({ status: 0, out: jobs, count: '2', err: '' });
+    expect(bjobs(`Cannot connect to LSF. Please wait...\n${jobs}`, 0)).toEqual({ status: 0, out: jobs, count: '2', err: '' });
+    expect(bjobs('LSF is down. Please wait ...\nNo job found\n', 255)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    expect(bjobs(`${busy}No unfinished job found\n`, 0)).toEqual({ status: 0, out: '', count: '0', err: '' });
+    // No answer after them, or a failure with them: not an answer, every message said.
+    expect(bjobs(busy, 0)).toEqual({
+      status: 1,
+      out: '',
+      count: '0',
+      err: 'bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: LSF is processing your request. Please wait...',
+    });
+    expect(bjobs(`${busy}${jobs}`, 255)).toMatchObject({ status: 1, count: '2', err: 'bjobs exited with code 255: LSF is processing your request. Please wait...' });
+    expect(bjobs(`${busy}${jobs}Warning: a message\n`, 0)).toMatchObject({
+      status: 1,
+      err: 'bjobs printed what is not a job line of the requested format, so its answer cannot be trusted: LSF is processing your request. Please wait...; Warning: a message',
+    });
+    expect(bjobs(`${busy}${jobs}No job found\n`, 0)).toMatchObject({ status: 1, count: '2' });
+    // A site's own message (LSB_MBD_BUSY_MSG) is not known to be one: strict, as before.
+    expect(bjobs(`The mbatchd daemon is busy. Your command will retry every 5 minutes.\n${jobs}`, 0)).toMatchObject({ status: 1, count: '2' });
+  });
+
+  it("kill.sh: bkill's retry messages before its answer are no failure; alone, or with a failure, they are reported", () => {
+    const bkill = (text: string, code: number) => {
+      const s = pipeline.site();
+      const bin = path.join(s.root, 'bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'bkill'), `#!/bin/bash\nprintf '%s' "$BKILL_TEXT"\nexit ${code}\n`, { mode: 0o755 });
+      const script = `set -euo pipefail
+LIBCC_HOME=$1
+. "$LIBCC_HOME/lib/runtime.sh"
+status=0
+libcc_sched_kill run1 || status=$?
+printf '\\0%s\\0%s' "$status" "$LIBCC_SCHED_ERR"`;
+      const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BKILL_TEXT: text } });
+      const [printed, status, err] = r.stdout.split('\0');
+      return { status: Number(status), printed: printed!, err: err!, stderr: r.stderr };
+    };
+    const busy = 'LSF is processing your request. Please wait...\n';
+    expect(bkill(`${busy}Job <7> is being terminated\n`, 0)).toMatchObject({ status: 0, printed: 'Job <7> is being terminated\n', err: '' });
+    expect(bkill(`${busy}No unfinished job found\n`, 255)).toMatchObject({ status: 0, printed: '', err: '', stderr: expect.stringContaining('no unfinished job in') });
+    expect(bkill(busy, 0)).toMatchObject({ status: 1, err: 'LSF is processing your request. Please wait...' });
+    expect(bkill(`${busy}Job <7>: Permission denied\n`, 255)).toMatchObject({ status: 1, err: 'LSF is processing your request. Please wait...\nJob <7>: Permission denied' });
   });
 });

@@ -38,6 +38,9 @@ export function fail(prog, message, code = 255) {
  * LSF_STANDIN_DOWN: `all`, or the commands that fail (`bjobs bkill`, commas or spaces): the
  * command prints LSF_STANDIN_DOWN_MESSAGE (default `LSF is down. Please wait ...`) on stderr,
  * does nothing and exits 255, as when the cluster's daemons cannot be reached.
+ * LSF_STANDIN_BUSY: `all`, or the commands that find mbatchd busy at first: the command prints
+ * LSF's default LSB_MBD_BUSY_MSG, `LSF is processing your request. Please wait...`, on stderr
+ * (as when it retries the connection), then goes on and answers as usual.
  * LSF_STANDIN_ILLEGAL_OPTIONS: `command:-option` words (`bjobs:-o bjobs:-noheader bkill:-g`):
  * that command does not know those options, like OpenLava-family schedulers, whose commands
  * parse options with getopt(3): `<command>: invalid option -- '<first letter>'`, usage, exit 255.
@@ -50,6 +53,8 @@ export function injectSchedulerFault(prog, argv, usage) {
     process.stderr.write(`${process.env.LSF_STANDIN_DOWN_MESSAGE || 'LSF is down. Please wait ...'}\n`);
     process.exit(255);
   }
+  const busy = list(process.env.LSF_STANDIN_BUSY);
+  if (busy.includes('all') || busy.includes(prog)) process.stderr.write('LSF is processing your request. Please wait...\n');
   const illegal = new Set(list(process.env.LSF_STANDIN_ILLEGAL_OPTIONS).filter((w) => w.startsWith(`${prog}:`)).map((w) => w.slice(prog.length + 1)));
   for (const a of argv) {
     if (illegal.has(a)) usage(`${prog}: invalid option -- '${a[1]}'`);

@@ -194,15 +194,22 @@ libcc_sched_pack_submit() {
   return 1
 }
 
+# The messages LSF's batch commands print while they retry a connection to mbatchd, by default
+# (IBM LSF documentation, "Customize batch command messages": LSB_MBD_BUSY_MSG,
+# LSB_MBD_CONNECT_FAIL_MSG, LSB_MBD_DOWN_MSG); an answer may follow them. No backslash: awk -v
+# would read it as an escape.
+LIBCC_LSF_RETRY_RE='^(LSF is processing your request|Cannot connect to LSF|LSF is down)[.] Please wait ?[.][.][.] *$'
+
 # Run bjobs "$@"; LIBCC_BJOBS_OUT gets its job lines (those starting `<job ID>|`, for
 # `-o "… delimiter='|'"`), LIBCC_BJOBS_COUNT their number. Status 1 when bjobs failed, with
 # its own message in LIBCC_SCHED_ERR. Any other line makes it a failure whatever the exit status
-# (bjobs exits 0 by default even when it found nothing, and some failures exit 0 too: `LSF is
-# processing your request. Please wait ...`), except bjobs' message that there is no such job
-# (`No job found` with -a, `No unfinished job found`), alone: IBM LSF documentation,
-# "LSB_BJOBS_CONSISTENT_EXIT_CODE"; docs/lsf.md.
+# (bjobs exits 0 by default even when it found nothing, and some failures exit 0 too), except
+# bjobs' message that there is no such job (`No job found` with -a, `No unfinished job found`),
+# alone: IBM LSF documentation, "LSB_BJOBS_CONSISTENT_EXIT_CODE"; docs/lsf.md. LSF's retry
+# messages (LIBCC_LSF_RETRY_RE) are passed over when a whole answer follows them — job lines
+# with exit 0, or that message — and are a failure like any other line when none does.
 libcc_bjobs() { # bjobs arguments...
-  local out code=0 split
+  local out code=0 split retried
   LIBCC_BJOBS_OUT='' LIBCC_SCHED_ERR='' LIBCC_BJOBS_COUNT=0
   if ! command -v bjobs >/dev/null 2>&1; then
     LIBCC_SCHED_ERR='bjobs: command not found'
@@ -214,15 +221,28 @@ libcc_bjobs() { # bjobs arguments...
     return 1
   fi
   # One awk over the answer, not a bash loop: appending a line at a time copies the text so far
-  # (100k job lines took 11 s). Out: the job lines, then a last line `\034COUNT\034MESSAGES`.
+  # (100k job lines took 11 s). Out: the job lines, then a last line
+  # `\034COUNT\034RETRY MESSAGES\034OTHER MESSAGES`.
   # shellcheck disable=SC2016 # an awk program, not shell expansions
-  split=$(LC_ALL=C awk '/^[0-9]+\|/ { print; n++; next } length($0) { err = err (err == "" ? "" : "; ") $0 } END { printf "\034%d\034%s\n", n, err }' <<<"$out") ||
+  split=$(LC_ALL=C awk -v retry="$LIBCC_LSF_RETRY_RE" '
+    /^[0-9]+\|/ { print; n++; next }
+    $0 ~ retry { retried = retried (retried == "" ? "" : "; ") $0; next }
+    length($0) { err = err (err == "" ? "" : "; ") $0 }
+    END { printf "\034%d\034%s\034%s\n", n, retried, err }' <<<"$out") ||
     { LIBCC_SCHED_ERR="cannot read what bjobs printed: awk failed"; return 1; }
-  LIBCC_BJOBS_OUT=${split%$'\034'*$'\034'*}
+  LIBCC_BJOBS_OUT=${split%$'\034'*$'\034'*$'\034'*}
   # By offset: removing a long prefix by pattern (`${split#"$LIBCC_BJOBS_OUT"}`) is quadratic.
   split=${split:${#LIBCC_BJOBS_OUT}+1}
   LIBCC_BJOBS_COUNT=${split%%$'\034'*}
+  split=${split#*$'\034'}
+  retried=${split%%$'\034'*}
   LIBCC_SCHED_ERR=${split#*$'\034'}
+  # Retry messages before a whole answer are passed over; otherwise they are part of the failure.
+  if [[ -n $retried ]] &&
+    ! { ((code == 0 && LIBCC_BJOBS_COUNT > 0)) && [[ -z $LIBCC_SCHED_ERR ]]; } &&
+    ! { ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_SCHED_ERR =~ ^No\ (unfinished\ )?job\ found\ *$ ]]; }; then
+    LIBCC_SCHED_ERR=$retried${LIBCC_SCHED_ERR:+; $LIBCC_SCHED_ERR}
+  fi
   if [[ -z $LIBCC_SCHED_ERR ]]; then
     ((code == 0)) && return 0
   elif ((LIBCC_BJOBS_COUNT == 0)) && [[ $LIBCC_SCHED_ERR =~ ^No\ (unfinished\ )?job\ found\ *$ ]]; then
@@ -337,15 +357,25 @@ libcc_sched_kill() { # run-id
     return 1
   fi
   # bkill prints one line per job: `Job <N> is being terminated`, or `Job <N>: <why not>`.
-  # Jobs that already finished, or nothing left to kill, are no failure; anything else is.
+  # Jobs that already finished, or nothing left to kill, are no failure; nor are LSF's retry
+  # messages (LIBCC_LSF_RETRY_RE) before such an answer; anything else is.
+  local -a retries=()
+  local answered=0
   while IFS= read -r line; do
+    if [[ $line =~ $LIBCC_LSF_RETRY_RE ]]; then
+      retries+=("$line")
+      continue
+    fi
     case $line in
       '') ;;
-      *' is being terminated'* | *'Job has already finished'*) printf '%s\n' "$line" ;;
-      'No unfinished job found'* | 'No matching job found'*) libcc_note "no unfinished job in $LIBCC_SCHED_RUN_HANDLE" ;;
+      *' is being terminated'* | *'Job has already finished'*) answered=1 && printf '%s\n' "$line" ;;
+      'No unfinished job found'* | 'No matching job found'*) answered=1 && libcc_note "no unfinished job in $LIBCC_SCHED_RUN_HANDLE" ;;
       *) problems+=("$line") ;;
     esac
   done <<<"$out"
+  if ((${#retries[@]} > 0 && (${#problems[@]} > 0 || ! answered))); then
+    problems=("${retries[@]}" ${problems[@]+"${problems[@]}"})
+  fi
   if ((code != 0)) && ((${#problems[@]} == 0)) && [[ $out != *'No unfinished job found'* && $out != *'No matching job found'* ]]; then
     problems+=("bkill exited with code $code")
   fi
