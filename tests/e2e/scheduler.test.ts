@@ -245,20 +245,30 @@ describe('kill.sh and fail-fast report what they could not kill', () => {
 });
 
 describe("libcc_bjobs: LSF's answer split into job lines and messages", () => {
-  /** libcc_bjobs with a bjobs that prints `text` and exits with `code`; what it returns and sets. */
-  function bjobs(text: string, code: number): { status: number; out: string; count: string; err: string } {
+  /**
+   * Runs `call` (bash, after lib/runtime.sh, its status in `$status`) with a fake `command` that
+   * prints `text` and exits with `code`, then `report` (bash printing `\0`-separated fields).
+   */
+  function withFake(command: string, text: string, code: number, call: string, report: string): { fields: string[]; stderr: string } {
     const s = pipeline.site();
     const bin = path.join(s.root, 'bin');
     fs.mkdirSync(bin);
-    fs.writeFileSync(path.join(bin, 'bjobs'), `#!/bin/bash\nprintf '%s' "$BJOBS_TEXT"\nexit ${code}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, command), `#!/bin/bash\nprintf '%s' "$FAKE_TEXT"\nexit ${code}\n`, { mode: 0o755 });
     const script = `set -euo pipefail
 LIBCC_HOME=$1
 . "$LIBCC_HOME/lib/runtime.sh"
 status=0
-libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g /libcc/x || status=$?
-printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$LIBCC_SCHED_ERR"`;
-    const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BJOBS_TEXT: text } });
-    const [status, out, count, err] = r.stdout.split('\0');
+${call} || status=$?
+${report}`;
+    const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_TEXT: text } });
+    return { fields: r.stdout.split('\0'), stderr: r.stderr };
+  }
+
+  /** libcc_bjobs with a bjobs that prints `text` and exits with `code`; what it returns and sets. */
+  function bjobs(text: string, code: number): { status: number; out: string; count: string; err: string } {
+    const { fields } = withFake('bjobs', text, code, `libcc_bjobs -a -noheader -o "jobid stat job_name delimiter='|'" -g /libcc/x`,
+      `printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$LIBCC_SCHED_ERR"`);
+    const [status, out, count, err] = fields;
     return { status: Number(status), out: out!, count: count!, err: err! };
   }
 
@@ -329,19 +339,9 @@ printf '%s\\0%s\\0%s\\0%s' "$status" "$LIBCC_BJOBS_OUT" "$LIBCC_BJOBS_COUNT" "$L
 
   it("kill.sh: bkill's retry messages before its answer are no failure; alone, or with a failure, they are reported", () => {
     const bkill = (text: string, code: number) => {
-      const s = pipeline.site();
-      const bin = path.join(s.root, 'bin');
-      fs.mkdirSync(bin);
-      fs.writeFileSync(path.join(bin, 'bkill'), `#!/bin/bash\nprintf '%s' "$BKILL_TEXT"\nexit ${code}\n`, { mode: 0o755 });
-      const script = `set -euo pipefail
-LIBCC_HOME=$1
-. "$LIBCC_HOME/lib/runtime.sh"
-status=0
-libcc_sched_kill run1 || status=$?
-printf '\\0%s\\0%s' "$status" "$LIBCC_SCHED_ERR"`;
-      const r = spawnSync('bash', ['-c', script, '_', pipeline.out], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, BKILL_TEXT: text } });
-      const [printed, status, err] = r.stdout.split('\0');
-      return { status: Number(status), printed: printed!, err: err!, stderr: r.stderr };
+      const { fields, stderr } = withFake('bkill', text, code, 'libcc_sched_kill run1', `printf '\\0%s\\0%s' "$status" "$LIBCC_SCHED_ERR"`);
+      const [printed, status, err] = fields;
+      return { status: Number(status), printed: printed!, err: err!, stderr };
     };
     const busy = 'LSF is processing your request. Please wait...\n';
     expect(bkill(`${busy}Job <7> is being terminated\n`, 0)).toMatchObject({ status: 0, printed: 'Job <7> is being terminated\n', err: '' });
